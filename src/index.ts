@@ -1,0 +1,7 @@
+/**
+ * ocr-perfkit: native polygon offsetting, DBNet targets and post-processing, a shared polygon
+ * cache, GPU/host sampling, and training callbacks for TensorFlow.js.
+ */
+export * from './errors';
+export { addonLocation, getNative, type AddonLocation, type NativeBuildInfo } from './native';
+export { runDoctor, formatDoctor, type DoctorCheck } from './cli/doctor';
