@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * `npm run test:asan`: builds the addon with -fsanitize=address,undefined into build-asan/,
+ * then
+ *   1. runs the whole jest suite against that build with libasan preloaded (leak detection
+ *      off: V8 and jest keep memory until exit that LSan would report), and
+ *   2. runs scripts/asan-leak-check.js in a plain node process with leak detection ON, which
+ *      exercises the addon's own code paths; leaks are filtered to frames in ocr_perfkit.node.
+ * Extra arguments are passed to jest (e.g. `npm run test:asan -- test/core`).
+ */
+const { execFileSync, spawnSync } = require('node:child_process');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const addon = path.join(root, 'build-asan', 'Release', 'ocr_perfkit.node');
+
+function run(cmd, args, env) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (r.status !== 0) {
+    process.stderr.write(`test:asan: ${cmd} ${args.join(' ')} failed (${r.status ?? r.signal})\n`);
+    process.exit(r.status || 1);
+  }
+}
+
+const cmakeJs = require.resolve('cmake-js/bin/cmake-js', { paths: [root] });
+run(process.execPath, [cmakeJs, 'compile', '-O', 'build-asan', '--CDOPK_SANITIZE=ON']);
+
+const libasan = execFileSync('gcc', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).trim();
+const libubsan = execFileSync('gcc', ['-print-file-name=libubsan.so'], { encoding: 'utf8' }).trim();
+const common = {
+  LD_PRELOAD: `${libasan} ${libubsan}`,
+  OCR_PERFKIT_ADDON: addon,
+  UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1',
+};
+
+run(process.execPath, [require.resolve('jest/bin/jest', { paths: [root] }), '--runInBand', ...process.argv.slice(2)], {
+  ...common,
+  ASAN_OPTIONS: 'detect_leaks=0:allow_user_segv_handler=1:detect_odr_violation=0',
+});
+
+run(process.execPath, [path.join(__dirname, 'asan-leak-check.js')], {
+  ...common,
+  ASAN_OPTIONS: 'detect_leaks=1:allow_user_segv_handler=1:detect_odr_violation=0',
+  LSAN_OPTIONS: `suppressions=${path.join(__dirname, 'lsan-node.supp')}:print_suppressions=0`,
+});
+process.stdout.write('test:asan: jest suite and leak check passed under ASan/UBSan\n');
