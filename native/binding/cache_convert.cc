@@ -1,0 +1,125 @@
+#include "binding/cache_convert.h"
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "binding/errors.h"
+
+namespace opk::binding::cache_glue {
+
+namespace {
+
+void Check(Napi::Env env, napi_status s) {
+  if (s != napi_ok) {
+    bool pending = false;
+    if (napi_is_exception_pending(env, &pending) == napi_ok && pending) throw Napi::Error::New(env);
+    throw MakeError(env, ErrorKind::kGeneric, "ERR_INTERNAL", "N-API call failed in the cache glue");
+  }
+}
+
+bool IsTypedArray(napi_env env, napi_value v) {
+  bool is = false;
+  return napi_is_typedarray(env, v, &is) == napi_ok && is;
+}
+
+}  // namespace
+
+JsKey::JsKey(Napi::Env env, napi_value coords, napi_value tag) {
+  if (!IsTypedArray(env, coords)) ThrowType(env, "key must be a Float64Array or an array of numbers");
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  Check(env, napi_get_typedarray_info(env, coords, &type, &length, &data, nullptr, nullptr));
+  if (type != napi_float64_array) ThrowType(env, "key must be a Float64Array or an array of numbers");
+  const double* d = static_cast<const double*>(data);
+  for (size_t i = 0; i < length; ++i) {
+    if (!std::isfinite(d[i])) {
+      throw MakeError(env, ErrorKind::kRange, "ERR_INVALID_KEY",
+                      "key coordinates must be finite numbers; key[" + std::to_string(i) + "] is " +
+                          std::to_string(d[i]));
+    }
+  }
+  napi_valuetype vt;
+  Check(env, napi_typeof(env, tag, &vt));
+  if (vt != napi_string) ThrowType(env, "tag must be a string");
+  size_t tag_len = 0;
+  Check(env, napi_get_value_string_utf8(env, tag, small_, sizeof small_, &tag_len));
+  std::string_view tag_view(small_, tag_len);
+  // A multi-byte character that does not fit makes V8 stop early: re-read anything near the end.
+  if (tag_len + 4 >= sizeof small_) {
+    size_t full = 0;
+    Check(env, napi_get_value_string_utf8(env, tag, nullptr, 0, &full));
+    big_.resize(full + 1);
+    Check(env, napi_get_value_string_utf8(env, tag, big_.data(), big_.size(), &full));
+    big_.resize(full);
+    tag_view = std::string_view(big_.data(), big_.size());
+  }
+  view_ = opk::cache::KeyView::Make(data, length * sizeof(double), tag_view);
+}
+
+opk::cache::ValuePtr ValueFromJs(Napi::Env env, napi_value value) {
+  using opk::cache::ArraySpan;
+  using opk::cache::ElementType;
+  auto read = [&](napi_value v, ArraySpan* out) -> bool {
+    if (!IsTypedArray(env, v)) return false;
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    Check(env, napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr));
+    const int t = static_cast<int>(type);
+    if (t < 0 || t >= opk::cache::kElementTypeCount) return false;
+    *out = ArraySpan{static_cast<ElementType>(t), data, length};
+    return true;
+  };
+  Status st;
+  opk::cache::ValuePtr result;
+  ArraySpan one{};
+  if (read(value, &one)) {
+    result = opk::cache::CachedValue::Copy(&one, 1, false, &st);
+  } else {
+    bool is_array = false;
+    Check(env, napi_is_array(env, value, &is_array));
+    if (!is_array) ThrowType(env, "value must be a typed array or an array of typed arrays");
+    uint32_t n = 0;
+    Check(env, napi_get_array_length(env, value, &n));
+    std::vector<ArraySpan> spans(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      napi_value el;
+      Check(env, napi_get_element(env, value, i, &el));
+      if (!read(el, &spans[i])) {
+        ThrowType(env, "value[" + std::to_string(i) + "] must be a typed array (value must be a typed array or an "
+                       "array of typed arrays)");
+      }
+    }
+    result = opk::cache::CachedValue::Copy(spans.data(), spans.size(), true, &st);
+  }
+  if (!result) Throw(env, st);
+  return result;
+}
+
+namespace {
+napi_value ArrayToJs(napi_env env, const opk::cache::ArrayRef& a) {
+  const size_t bytes = a.byte_length();
+  void* dst = nullptr;
+  napi_value buffer;
+  napi_value typed;
+  Check(Napi::Env(env), napi_create_arraybuffer(env, bytes, &dst, &buffer));
+  if (bytes > 0) std::memcpy(dst, a.data, bytes);
+  Check(Napi::Env(env),
+        napi_create_typedarray(env, static_cast<napi_typedarray_type>(a.type), a.length, buffer, 0, &typed));
+  return typed;
+}
+}  // namespace
+
+napi_value ValueToJs(Napi::Env env, const opk::cache::CachedValue& value) {
+  if (!value.is_list()) return ArrayToJs(env, value.array(0));
+  napi_value arr;
+  Check(env, napi_create_array_with_length(env, value.count(), &arr));
+  for (size_t i = 0; i < value.count(); ++i) {
+    Check(env, napi_set_element(env, arr, static_cast<uint32_t>(i), ArrayToJs(env, value.array(i))));
+  }
+  return arr;
+}
+
+}  // namespace opk::binding::cache_glue

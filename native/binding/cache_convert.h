@@ -1,0 +1,37 @@
+// Conversions between JS values and cache keys/values (cache area glue).
+#pragma once
+
+#include <napi.h>
+
+#include <string>
+#include <string_view>
+
+#include "cache/cache.h"
+#include "cache/value.h"
+
+namespace opk::binding::cache_glue {
+
+// A key read from (Float64Array, string tag). Owns a copy of the tag when it is long; the
+// coordinate bytes stay in the JS typed array (valid for the duration of the call).
+class JsKey {
+ public:
+  // Throws ERR_INVALID_ARGUMENT (TypeError) when `coords` is not a Float64Array or `tag` not a
+  // string, ERR_INVALID_KEY (RangeError) when a coordinate is NaN or ±Infinity.
+  JsKey(Napi::Env env, napi_value coords, napi_value tag);
+  const opk::cache::KeyView& view() const { return view_; }
+
+ private:
+  char small_[256];
+  std::string big_;
+  opk::cache::KeyView view_;
+};
+
+// A typed array, or an array of typed arrays, copied into a new cached value.
+// Throws ERR_INVALID_ARGUMENT for anything else.
+opk::cache::ValuePtr ValueFromJs(Napi::Env env, napi_value value);
+
+// Fresh JS copies of a cached value: a typed array, or an array of typed arrays when the value
+// was stored as a list.
+napi_value ValueToJs(Napi::Env env, const opk::cache::CachedValue& value);
+
+}  // namespace opk::binding::cache_glue

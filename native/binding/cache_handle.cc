@@ -1,0 +1,215 @@
+#include "binding/cache_handle.h"
+
+#include <limits>
+#include <new>
+#include <string>
+
+#include "binding/args.h"
+#include "binding/cache_convert.h"
+#include "binding/errors.h"
+#include "cache/registry.h"
+
+namespace opk::binding {
+
+using cache_glue::JsKey;
+
+namespace {
+
+constexpr int64_t kMaxSafeInteger = (int64_t{1} << 53) - 1;
+
+void RequireArgs(const Napi::CallbackInfo& info, size_t n, const char* signature) {
+  if (info.Length() < n) ThrowType(info.Env(), std::string("expected ") + signature);
+}
+
+opk::cache::OpenOptions ReadOpenOptions(const Napi::Value& v) {
+  opk::cache::OpenOptions o;
+  if (v.IsUndefined() || v.IsNull()) return o;
+  if (!v.IsObject()) ThrowType(v.Env(), "options must be an object");
+  Napi::Object obj = v.As<Napi::Object>();
+  if (HasValue(obj, "maxBytes")) {
+    o.max_bytes = static_cast<uint64_t>(RequireInteger(obj.Get("maxBytes"), "maxBytes", 1, kMaxSafeInteger));
+  }
+  if (HasValue(obj, "maxEntries")) {
+    o.max_entries = static_cast<uint64_t>(RequireInteger(obj.Get("maxEntries"), "maxEntries", 0, kMaxSafeInteger));
+  }
+  if (HasValue(obj, "maxEntrySize")) {
+    o.max_entry_size =
+        static_cast<uint64_t>(RequireInteger(obj.Get("maxEntrySize"), "maxEntrySize", 0, kMaxSafeInteger));
+  }
+  if (HasValue(obj, "ttl")) {
+    const double ttl = RequireFiniteNumber(obj.Get("ttl"), "ttl");
+    if (ttl < 0) ThrowRange(v.Env(), "ttl must be >= 0");
+    o.ttl_ms = ttl;
+  }
+  if (HasValue(obj, "shards")) o.shards = static_cast<uint32_t>(RequireInteger(obj.Get("shards"), "shards", 1, 1024));
+  return o;
+}
+
+}  // namespace
+
+void CacheHandle::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function cls = DefineClass(
+      env, "CacheHandle",
+      {
+          InstanceMethod<&CacheHandle::Guard<&CacheHandle::Get>>("get"),
+          InstanceMethod<&CacheHandle::Guard<&CacheHandle::Peek>>("peek"),
+          InstanceMethod<&CacheHandle::Guard<&CacheHandle::Has>>("has"),
+          InstanceMethod<&CacheHandle::Guard<&CacheHandle::Set>>("set"),
+          InstanceMethod<&CacheHandle::Guard<&CacheHandle::Delete>>("delete"),
+          InstanceMethod<&CacheHandle::Guard<&CacheHandle::Clear>>("clear"),
+          InstanceMethod<&CacheHandle::Guard<&CacheHandle::PurgeExpired>>("purgeExpired"),
+          InstanceMethod<&CacheHandle::Guard<&CacheHandle::Stats>>("stats"),
+          InstanceMethod<&CacheHandle::Guard<&CacheHandle::Options>>("options"),
+          InstanceMethod<&CacheHandle::Guard<&CacheHandle::Name>>("name"),
+          InstanceMethod<&CacheHandle::Guard<&CacheHandle::DebugSetClock>>("debugSetClock"),
+          InstanceMethod<&CacheHandle::Guard<&CacheHandle::DebugAdvanceClock>>("debugAdvanceClock"),
+      });
+  exports.Set("CacheHandle", cls);
+}
+
+CacheHandle::CacheHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<CacheHandle>(info) {
+  Napi::Env env = info.Env();
+  try {
+    if (!info.IsConstructCall()) ThrowType(env, "CacheHandle must be called with new");
+    if (info.Length() < 1 || !info[0].IsString()) ThrowType(env, "name must be a non-empty string");
+    const std::string name = info[0].As<Napi::String>().Utf8Value();
+    if (name.empty()) ThrowType(env, "name must be a non-empty string");
+    opk::cache::OpenOptions options = ReadOpenOptions(info.Length() > 1 ? info[1] : env.Undefined());
+    if (info.Length() > 2 && info[2].IsObject()) {
+      Napi::Object testing = info[2].As<Napi::Object>();
+      if (HasValue(testing, "hashBits")) {
+        const int64_t bits = RequireInteger(testing.Get("hashBits"), "hashBits", 0, 64);
+        options.hash_mask = bits == 64 ? ~0ull : ((1ull << bits) - 1);
+      }
+    }
+    Status st = opk::cache::OpenCache(name, options, &cache_);
+    if (!st.ok()) Throw(env, st);
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw MakeError(env, ErrorKind::kRange, "ERR_OUT_OF_MEMORY", "out of memory");
+  } catch (const std::exception& e) {
+    throw MakeError(env, ErrorKind::kGeneric, "ERR_INTERNAL", std::string("internal error: ") + e.what());
+  }
+}
+
+// Same contract as GuardedCall (errors.h) for instance methods.
+template <Napi::Value (CacheHandle::*M)(const Napi::CallbackInfo&)>
+Napi::Value CacheHandle::Guard(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    return (this->*M)(info);
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw MakeError(env, ErrorKind::kRange, "ERR_OUT_OF_MEMORY", "out of memory");
+  } catch (const std::exception& e) {
+    throw MakeError(env, ErrorKind::kGeneric, "ERR_INTERNAL", std::string("internal error: ") + e.what());
+  } catch (...) {
+    throw MakeError(env, ErrorKind::kGeneric, "ERR_INTERNAL", "internal error: unknown exception");
+  }
+}
+
+Napi::Value CacheHandle::Get(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 2, "get(key, tag)");
+  JsKey key(info.Env(), info[0], info[1]);
+  opk::cache::ValuePtr v = cache_->Get(key.view());
+  if (!v) return info.Env().Undefined();
+  return Napi::Value(info.Env(), cache_glue::ValueToJs(info.Env(), *v));
+}
+
+Napi::Value CacheHandle::Peek(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 2, "peek(key, tag)");
+  JsKey key(info.Env(), info[0], info[1]);
+  opk::cache::ValuePtr v = cache_->Peek(key.view());
+  if (!v) return info.Env().Undefined();
+  return Napi::Value(info.Env(), cache_glue::ValueToJs(info.Env(), *v));
+}
+
+Napi::Value CacheHandle::Has(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 2, "has(key, tag)");
+  JsKey key(info.Env(), info[0], info[1]);
+  return Napi::Boolean::New(info.Env(), cache_->Has(key.view()));
+}
+
+// set(key, tag, value) -> true when stored, false when rejected by maxEntrySize.
+Napi::Value CacheHandle::Set(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 3, "set(key, tag, value)");
+  Napi::Env env = info.Env();
+  JsKey key(env, info[0], info[1]);
+  opk::cache::ValuePtr value = cache_glue::ValueFromJs(env, info[2]);
+  switch (cache_->Put(key.view(), std::move(value))) {
+    case opk::cache::PutResult::kInserted:
+    case opk::cache::PutResult::kReplaced:
+      return Napi::Boolean::New(env, true);
+    case opk::cache::PutResult::kRejected:
+      return Napi::Boolean::New(env, false);
+    case opk::cache::PutResult::kNoMemory:
+      ThrowRange(env, "out of memory storing a cache entry", "ERR_OUT_OF_MEMORY");
+    case opk::cache::PutResult::kInvalid:
+      break;
+  }
+  ThrowRange(env, "key or tag too large to cache (4 GiB limit)", "ERR_INVALID_KEY");
+}
+
+Napi::Value CacheHandle::Delete(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 2, "delete(key, tag)");
+  JsKey key(info.Env(), info[0], info[1]);
+  return Napi::Boolean::New(info.Env(), cache_->Delete(key.view()));
+}
+
+Napi::Value CacheHandle::Clear(const Napi::CallbackInfo& info) {
+  cache_->Clear();
+  return info.Env().Undefined();
+}
+
+Napi::Value CacheHandle::PurgeExpired(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(cache_->PurgeExpired()));
+}
+
+Napi::Value CacheHandle::Stats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const opk::cache::CacheStats s = cache_->Stats();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("hits", static_cast<double>(s.hits));
+  o.Set("misses", static_cast<double>(s.misses));
+  o.Set("sets", static_cast<double>(s.sets));
+  o.Set("evictions", static_cast<double>(s.evictions));
+  o.Set("expirations", static_cast<double>(s.expirations));
+  o.Set("deletes", static_cast<double>(s.deletes));
+  o.Set("rejected", static_cast<double>(s.rejected));
+  o.Set("entries", static_cast<double>(s.entries));
+  o.Set("bytes", static_cast<double>(s.bytes));
+  o.Set("hitRate", s.hit_rate);
+  return o;
+}
+
+Napi::Value CacheHandle::Options(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const opk::cache::CacheOptions& c = cache_->options();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("maxBytes", static_cast<double>(c.max_bytes));
+  o.Set("maxEntries", static_cast<double>(c.max_entries));
+  o.Set("maxEntrySize", static_cast<double>(c.max_entry_size == 0 ? c.max_bytes : c.max_entry_size));
+  o.Set("ttl", c.ttl_ms);
+  o.Set("shards", static_cast<double>(c.shards));
+  return o;
+}
+
+Napi::Value CacheHandle::Name(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), cache_->name());
+}
+
+Napi::Value CacheHandle::DebugSetClock(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 1, "debugSetClock(ms)");
+  cache_->SetManualClock(RequireFiniteNumber(info[0], "ms"));
+  return info.Env().Undefined();
+}
+
+Napi::Value CacheHandle::DebugAdvanceClock(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 1, "debugAdvanceClock(ms)");
+  cache_->AdvanceManualClock(RequireFiniteNumber(info[0], "ms"));
+  return info.Env().Undefined();
+}
+
+}  // namespace opk::binding

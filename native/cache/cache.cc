@@ -1,0 +1,463 @@
+#include "cache/cache.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <utility>
+
+#include "cache/hash.h"
+#include "cache/memory.h"
+
+namespace opk::cache {
+
+namespace {
+constexpr uint64_t kKeySeed = 0x5bd1e9955bd1e995ull;
+constexpr size_t kMinBuckets = 16;
+constexpr double kNever = std::numeric_limits<double>::infinity();
+}  // namespace
+
+// One entry: a single malloc block holding this header followed by the key bytes and the tag.
+struct Cache::Node {
+  Node* prev = nullptr;   // LRU list: towards most recently used
+  Node* next = nullptr;   // LRU list: towards least recently used
+  Node* chain = nullptr;  // next node in the same hash bucket (or in a free list)
+  uint64_t hash = 0;
+  double expires_at = kNever;
+  uint64_t charge = 0;  // node block + value charge
+  ValuePtr value;
+  uint32_t key_size = 0;
+  uint32_t tag_size = 0;
+
+  unsigned char* bytes() { return reinterpret_cast<unsigned char*>(this + 1); }
+};
+
+// One lock shard: its own mutex, hash table, LRU list (circular around `head`) and counters.
+struct alignas(64) Cache::Shard {
+  std::mutex mu;
+  Node head;  // sentinel: head.next = most recently used, head.prev = least recently used
+  Node** buckets = nullptr;
+  size_t bucket_count = 0;  // 0 or a power of two
+  uint64_t bucket_charge = 0;
+  size_t count = 0;
+  int64_t bytes = 0;
+  uint64_t hits = 0, misses = 0, sets = 0, evictions = 0, expirations = 0, deletes = 0, rejected = 0;
+
+  Shard() { head.prev = head.next = &head; }
+
+  void PushFront(Node* n) {
+    n->next = head.next;
+    n->prev = &head;
+    head.next->prev = n;
+    head.next = n;
+  }
+  static void UnlinkLru(Node* n) {
+    n->prev->next = n->next;
+    n->next->prev = n->prev;
+    n->prev = n->next = nullptr;
+  }
+  Node** BucketOf(uint64_t hash) { return &buckets[hash & (bucket_count - 1)]; }
+  void UnlinkChain(Node* n) {
+    Node** link = BucketOf(n->hash);
+    while (*link != n) link = &(*link)->chain;
+    *link = n->chain;
+    n->chain = nullptr;
+  }
+};
+
+namespace {
+
+void FreeNode(void* n_mem) {
+  // Callers pass nodes already unlinked.
+  RawFree(n_mem);
+}
+
+}  // namespace
+
+KeyView KeyView::Make(const void* data, size_t size, std::string_view tag) {
+  KeyView k;
+  k.data = data;
+  k.size = size;
+  k.tag = tag;
+  const uint64_t hk = Hash64(data, size, kKeySeed);
+  k.hash = Hash64(tag.data(), tag.size(), hk);
+  return k;
+}
+
+Status ValidateOptions(const CacheOptions& o) {
+  constexpr uint64_t kMaxSafe = (1ull << 53);
+  if (o.max_bytes < 1 || o.max_bytes > kMaxSafe) return OutOfRange("maxBytes must be in [1, 2^53]");
+  if (o.max_entries > kMaxSafe) return OutOfRange("maxEntries must be in [0, 2^53]");
+  if (o.max_entry_size > o.max_bytes) return OutOfRange("maxEntrySize must not exceed maxBytes");
+  if (!std::isfinite(o.ttl_ms) || o.ttl_ms < 0) return OutOfRange("ttl must be a finite number >= 0");
+  if (o.shards < 1 || o.shards > 1024 || (o.shards & (o.shards - 1)) != 0) {
+    return OutOfRange("shards must be a power of two in [1, 1024]");
+  }
+  return Status::Ok();
+}
+
+Cache::Cache(std::string name, const CacheOptions& options)
+    : name_(std::move(name)),
+      options_(options),
+      max_entry_size_(options.max_entry_size == 0 ? options.max_bytes : options.max_entry_size),
+      shard_shift_(48),
+      shards_(new Shard[options.shards]) {}
+
+Cache::~Cache() {
+  Clear();
+  delete[] shards_;
+}
+
+Cache::Shard& Cache::ShardFor(uint64_t hash) const {
+  return shards_[(hash >> shard_shift_) & (options_.shards - 1)];
+}
+
+double Cache::NowMs() const {
+  if (manual_clock_.load(std::memory_order_acquire)) return manual_now_ms_.load(std::memory_order_acquire);
+  using namespace std::chrono;
+  return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
+}
+
+void Cache::SetManualClock(double now_ms) {
+  manual_now_ms_.store(now_ms, std::memory_order_release);
+  manual_clock_.store(true, std::memory_order_release);
+}
+
+void Cache::AdvanceManualClock(double delta_ms) {
+  double cur = manual_now_ms_.load(std::memory_order_acquire);
+  while (!manual_now_ms_.compare_exchange_weak(cur, cur + delta_ms, std::memory_order_acq_rel)) {
+  }
+  manual_clock_.store(true, std::memory_order_release);
+}
+
+bool Cache::OverBudget() const {
+  if (total_bytes_.load(std::memory_order_relaxed) > static_cast<int64_t>(options_.max_bytes)) return true;
+  return options_.max_entries != 0 &&
+         total_entries_.load(std::memory_order_relaxed) > static_cast<int64_t>(options_.max_entries);
+}
+
+uint64_t Cache::EntryCharge(size_t key_size, size_t tag_size, const CachedValue& value) {
+  const size_t node_bytes = sizeof(Node) + key_size + tag_size;
+  // Ask the allocator what such a block costs: allocate/free once (only used by tooling/tests).
+  void* p = RawAlloc(node_bytes);
+  const uint64_t c = AllocationCharge(p, node_bytes);
+  RawFree(p);
+  return c + value.charge();
+}
+
+Cache::Node* Cache::FindLocked(Shard& s, const KeyView& key, uint64_t hash, Node*** link_out) const {
+  if (s.buckets == nullptr) return nullptr;
+  Node** link = s.BucketOf(hash);
+  const size_t tag_size = key.tag.size();
+  for (Node* n = *link; n != nullptr; link = &n->chain, n = n->chain) {
+    if (n->hash != hash || n->key_size != key.size || n->tag_size != tag_size) continue;
+    const unsigned char* b = n->bytes();
+    if (key.size != 0 && std::memcmp(b, key.data, key.size) != 0) continue;
+    if (tag_size != 0 && std::memcmp(b + key.size, key.tag.data(), tag_size) != 0) continue;
+    if (link_out != nullptr) *link_out = link;
+    return n;
+  }
+  return nullptr;
+}
+
+// Unlinks `n` from the shard's table and LRU list and updates the byte/entry counters. The
+// caller frees it (after releasing the lock) via the returned chain of nodes.
+void Cache::RemoveLocked(Shard& s, Node* n) {
+  s.UnlinkChain(n);
+  Shard::UnlinkLru(n);
+  s.count -= 1;
+  s.bytes -= static_cast<int64_t>(n->charge);
+  total_bytes_.fetch_sub(static_cast<int64_t>(n->charge), std::memory_order_relaxed);
+  total_entries_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+namespace {
+// Nodes removed under a lock are destroyed after it is released (value frees can be large).
+struct Graveyard {
+  void* first = nullptr;
+  template <typename N>
+  void Add(N* n) {
+    n->chain = static_cast<N*>(first);
+    first = n;
+  }
+  template <typename N>
+  void Release() {
+    N* n = static_cast<N*>(first);
+    while (n != nullptr) {
+      N* next = n->chain;
+      n->~N();
+      FreeNode(n);
+      n = next;
+    }
+    first = nullptr;
+  }
+};
+}  // namespace
+
+ValuePtr Cache::Get(const KeyView& key) {
+  const uint64_t h = key.hash & options_.hash_mask;
+  Shard& s = ShardFor(h);
+  const double now = options_.ttl_ms > 0 ? NowMs() : 0;
+  Graveyard dead;
+  ValuePtr out;
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    Node* n = FindLocked(s, key, h, nullptr);
+    if (n == nullptr) {
+      s.misses += 1;
+      return nullptr;
+    }
+    if (n->expires_at <= now) {
+      RemoveLocked(s, n);
+      s.expirations += 1;
+      s.misses += 1;
+      dead.Add(n);
+    } else {
+      if (s.head.next != n) {
+        Shard::UnlinkLru(n);
+        s.PushFront(n);
+      }
+      s.hits += 1;
+      out = n->value;
+    }
+  }
+  dead.Release<Node>();
+  return out;
+}
+
+ValuePtr Cache::Peek(const KeyView& key) {
+  const uint64_t h = key.hash & options_.hash_mask;
+  Shard& s = ShardFor(h);
+  const double now = options_.ttl_ms > 0 ? NowMs() : 0;
+  std::lock_guard<std::mutex> lock(s.mu);
+  Node* n = FindLocked(s, key, h, nullptr);
+  if (n == nullptr || n->expires_at <= now) return nullptr;
+  return n->value;
+}
+
+bool Cache::Has(const KeyView& key) {
+  const uint64_t h = key.hash & options_.hash_mask;
+  Shard& s = ShardFor(h);
+  const double now = options_.ttl_ms > 0 ? NowMs() : 0;
+  std::lock_guard<std::mutex> lock(s.mu);
+  Node* n = FindLocked(s, key, h, nullptr);
+  return n != nullptr && n->expires_at > now;
+}
+
+PutResult Cache::Put(const KeyView& key, ValuePtr value) {
+  if (!value || key.size > (std::numeric_limits<uint32_t>::max)() ||
+      key.tag.size() > (std::numeric_limits<uint32_t>::max)() || (key.size != 0 && key.data == nullptr)) {
+    return PutResult::kInvalid;
+  }
+  const uint64_t h = key.hash & options_.hash_mask;
+  Shard& s = ShardFor(h);
+  const size_t node_bytes = sizeof(Node) + key.size + key.tag.size();
+  void* mem = RawAlloc(node_bytes);
+  if (mem == nullptr) return PutResult::kNoMemory;
+  const uint64_t charge = AllocationCharge(mem, node_bytes) + value->charge();
+  Graveyard dead;
+  if (charge > max_entry_size_) {
+    RawFree(mem);
+    {
+      std::lock_guard<std::mutex> lock(s.mu);
+      s.rejected += 1;
+      if (Node* old = FindLocked(s, key, h, nullptr)) {
+        RemoveLocked(s, old);
+        dead.Add(old);
+      }
+    }
+    dead.Release<Node>();
+    return PutResult::kRejected;
+  }
+  Node* n = new (mem) Node();
+  n->hash = h;
+  n->charge = charge;
+  n->value = std::move(value);
+  n->key_size = static_cast<uint32_t>(key.size);
+  n->tag_size = static_cast<uint32_t>(key.tag.size());
+  if (key.size != 0) std::memcpy(n->bytes(), key.data, key.size);
+  if (!key.tag.empty()) std::memcpy(n->bytes() + key.size, key.tag.data(), key.tag.size());
+  n->expires_at = options_.ttl_ms > 0 ? NowMs() + options_.ttl_ms : kNever;
+
+  bool replaced = false;
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    if (Node* old = FindLocked(s, key, h, nullptr)) {
+      RemoveLocked(s, old);
+      dead.Add(old);
+      replaced = true;
+    }
+    if (s.count + 1 > s.bucket_count) {
+      // Grow (load factor <= 1). On allocation failure keep the old table: chains get longer.
+      const size_t want = s.bucket_count == 0 ? kMinBuckets : s.bucket_count * 2;
+      auto** fresh = static_cast<Node**>(RawAlloc(want * sizeof(Node*)));
+      if (fresh != nullptr) {
+        std::memset(fresh, 0, want * sizeof(Node*));
+        for (size_t i = 0; i < s.bucket_count; ++i) {
+          Node* c = s.buckets[i];
+          while (c != nullptr) {
+            Node* next = c->chain;
+            Node** b = &fresh[c->hash & (want - 1)];
+            c->chain = *b;
+            *b = c;
+            c = next;
+          }
+        }
+        const uint64_t fresh_charge = AllocationCharge(fresh, want * sizeof(Node*));
+        RawFree(s.buckets);
+        const int64_t delta = static_cast<int64_t>(fresh_charge) - static_cast<int64_t>(s.bucket_charge);
+        s.buckets = fresh;
+        s.bucket_count = want;
+        s.bucket_charge = fresh_charge;
+        s.bytes += delta;
+        total_bytes_.fetch_add(delta, std::memory_order_relaxed);
+      } else if (s.buckets == nullptr) {
+        n->~Node();
+        RawFree(mem);
+        return PutResult::kNoMemory;
+      }
+    }
+    Node** b = s.BucketOf(h);
+    n->chain = *b;
+    *b = n;
+    s.PushFront(n);
+    s.count += 1;
+    s.bytes += static_cast<int64_t>(charge);
+    s.sets += 1;
+    total_bytes_.fetch_add(static_cast<int64_t>(charge), std::memory_order_relaxed);
+    total_entries_.fetch_add(1, std::memory_order_relaxed);
+    // Evict this shard's least recently used entries first (never the new one here).
+    while (OverBudget() && s.head.prev != n) {
+      Node* victim = s.head.prev;
+      RemoveLocked(s, victim);
+      s.evictions += 1;
+      dead.Add(victim);
+    }
+  }
+  dead.Release<Node>();
+  if (OverBudget()) EvictGlobally(static_cast<size_t>(&s - shards_));
+  return replaced ? PutResult::kReplaced : PutResult::kInserted;
+}
+
+// Evicts from the other shards (round robin from `start + 1`, own shard last) until the budgets
+// hold. Each shard is locked on its own: no two shard locks are ever held together.
+void Cache::EvictGlobally(size_t start) {
+  const size_t count = options_.shards;
+  for (size_t i = 1; i <= count && OverBudget(); ++i) {
+    Shard& s = shards_[(start + i) & (count - 1)];
+    Graveyard dead;
+    void* table = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(s.mu);
+      while (OverBudget() && s.count > 0) {
+        Node* victim = s.head.prev;
+        RemoveLocked(s, victim);
+        s.evictions += 1;
+        dead.Add(victim);
+      }
+      if (s.count == 0 && s.buckets != nullptr && OverBudget()) {
+        // Only bucket arrays are left over budget (tiny maxBytes): give this one back.
+        table = s.buckets;
+        s.bytes -= static_cast<int64_t>(s.bucket_charge);
+        total_bytes_.fetch_sub(static_cast<int64_t>(s.bucket_charge), std::memory_order_relaxed);
+        s.buckets = nullptr;
+        s.bucket_count = 0;
+        s.bucket_charge = 0;
+      }
+    }
+    RawFree(table);
+    dead.Release<Node>();
+  }
+}
+
+bool Cache::Delete(const KeyView& key) {
+  const uint64_t h = key.hash & options_.hash_mask;
+  Shard& s = ShardFor(h);
+  Graveyard dead;
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    Node* n = FindLocked(s, key, h, nullptr);
+    if (n == nullptr) return false;
+    RemoveLocked(s, n);
+    s.deletes += 1;
+    dead.Add(n);
+  }
+  dead.Release<Node>();
+  return true;
+}
+
+void Cache::Clear() {
+  for (size_t i = 0; i < options_.shards; ++i) {
+    Shard& s = shards_[i];
+    Graveyard dead;
+    void* table = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(s.mu);
+      for (Node* n = s.head.next; n != &s.head;) {
+        Node* next = n->next;
+        n->prev = n->next = nullptr;
+        dead.Add(n);
+        n = next;
+      }
+      s.head.prev = s.head.next = &s.head;
+      total_bytes_.fetch_sub(s.bytes, std::memory_order_relaxed);
+      total_entries_.fetch_sub(static_cast<int64_t>(s.count), std::memory_order_relaxed);
+      table = s.buckets;
+      s.buckets = nullptr;
+      s.bucket_count = 0;
+      s.bucket_charge = 0;
+      s.count = 0;
+      s.bytes = 0;
+    }
+    RawFree(table);
+    dead.Release<Node>();
+  }
+}
+
+uint64_t Cache::PurgeExpired() {
+  if (options_.ttl_ms <= 0) return 0;
+  const double now = NowMs();
+  uint64_t purged = 0;
+  for (size_t i = 0; i < options_.shards; ++i) {
+    Shard& s = shards_[i];
+    Graveyard dead;
+    {
+      std::lock_guard<std::mutex> lock(s.mu);
+      for (Node* n = s.head.next; n != &s.head;) {
+        Node* next = n->next;
+        if (n->expires_at <= now) {
+          RemoveLocked(s, n);
+          s.expirations += 1;
+          dead.Add(n);
+          ++purged;
+        }
+        n = next;
+      }
+    }
+    dead.Release<Node>();
+  }
+  return purged;
+}
+
+CacheStats Cache::Stats() const {
+  CacheStats st;
+  for (size_t i = 0; i < options_.shards; ++i) {
+    Shard& s = shards_[i];
+    std::lock_guard<std::mutex> lock(s.mu);
+    st.hits += s.hits;
+    st.misses += s.misses;
+    st.sets += s.sets;
+    st.evictions += s.evictions;
+    st.expirations += s.expirations;
+    st.deletes += s.deletes;
+    st.rejected += s.rejected;
+    st.entries += s.count;
+    st.bytes += static_cast<uint64_t>(s.bytes);
+  }
+  const uint64_t lookups = st.hits + st.misses;
+  st.hit_rate = lookups == 0 ? 0.0 : static_cast<double>(st.hits) / static_cast<double>(lookups);
+  return st;
+}
+
+}  // namespace opk::cache

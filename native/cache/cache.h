@@ -1,0 +1,169 @@
+// Process-wide polygon cache: a sharded LRU keyed by exact bytes + a tag, with byte accounting.
+//
+// ---------------------------------------------------------------------------------------------
+// C++ API for other native areas (geometry's batch offset, targets' makeDbTargets):
+//
+//   #include "cache/registry.h"   // OpenCache / FindCache: named caches shared by all threads
+//   #include "cache/cache.h"
+//
+//   std::shared_ptr<opk::cache::Cache> cache = ...;            // held by the caller's options
+//   // One key per polygon: the exact coordinate bytes plus a tag naming the operation and its
+//   // parameters (e.g. "offset:d=1.5;join=round;end=polygon;miter=2;arc=0.25").
+//   opk::cache::KeyView key = opk::cache::KeyView::Make(coords, n_coords * sizeof(double), tag);
+//   if (opk::cache::ValuePtr hit = cache->Get(key)) {
+//     for (size_t i = 0; i < hit->count(); ++i) {
+//       opk::cache::ArrayRef a = hit->array(i);               // a.type, a.data, a.length
+//       ...                                                   // copy out; `hit` stays valid
+//     }
+//   } else {
+//     ... compute ...
+//     opk::cache::ArrayShape shapes[] = {{ElementType::kFloat64, n_out}};
+//     opk::Status st;
+//     auto v = opk::cache::CachedValue::Allocate(shapes, 1, /*is_list=*/true, &st);
+//     if (v) { fill v->mutable_data(0); cache->Put(key, std::move(v)); }
+//   }
+//
+// Threading: every method is thread-safe and may be called from any thread (worker threads,
+// AsyncWorker pool threads, a geometry thread pool) without the JS engine. A call locks one
+// shard mutex (Clear/Stats/PurgeExpired lock each shard in turn); no callback runs under a lock.
+// KeyView::Make hashes once: reuse the same KeyView for the Get and the Put of one item.
+// Values are immutable once published; the ValuePtr a reader holds stays valid after eviction.
+// Cost: Get/Put of a 100-byte key ≈ hash (tens of ns) + one uncontended mutex + a few compares.
+//
+// Semantics: keys compare by exact bytes (so +0.0 and -0.0, or coordinates one ulp apart, are
+// different keys) and exact tag; the 64-bit hash only finds candidates, so a hash collision can
+// never return another key's value. The JS API rejects non-finite coordinates before they get
+// here; the C++ API accepts any bytes.
+// ---------------------------------------------------------------------------------------------
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "cache/value.h"
+#include "common/status.h"
+
+namespace opk::cache {
+
+// Limits and behaviour of one cache, fixed at creation.
+struct CacheOptions {
+  // Byte budget over everything the cache allocates: entry nodes (header + key + tag), values
+  // (object + payload blocks) and the hash tables' bucket arrays, as charged by the allocator.
+  uint64_t max_bytes = 64ull << 20;
+  // Maximum number of entries; 0 = no limit.
+  uint64_t max_entries = 0;
+  // Largest single entry (node + value charge) that is stored; larger ones are rejected by Put
+  // (counted in `rejected`). 0 = max_bytes.
+  uint64_t max_entry_size = 0;
+  // Time to live in milliseconds from the Put; 0 = entries never expire.
+  double ttl_ms = 0;
+  // Number of lock shards: a power of two in [1, 1024]. 1 gives exact global LRU order.
+  uint32_t shards = 32;
+  // Testing only: AND-ed into every key hash (0 forces every key into one bucket, i.e. all
+  // keys collide). Lookups stay correct because keys are compared in full.
+  uint64_t hash_mask = ~0ull;
+};
+
+// Validates ranges (max_bytes >= 1, shards a power of two, ttl finite >= 0, ...).
+Status ValidateOptions(const CacheOptions& options);
+
+// Counters since creation (never reset). entries/bytes are current values.
+struct CacheStats {
+  uint64_t hits = 0;         // Get found a live entry
+  uint64_t misses = 0;       // Get found nothing (or only an expired entry)
+  uint64_t sets = 0;         // Put calls that stored a value (new or replacing)
+  uint64_t evictions = 0;    // entries removed to respect max_bytes / max_entries
+  uint64_t expirations = 0;  // entries removed because their TTL had passed
+  uint64_t deletes = 0;      // entries removed by Delete
+  uint64_t rejected = 0;     // Put calls refused because the entry exceeded max_entry_size
+  uint64_t entries = 0;      // live entries now
+  uint64_t bytes = 0;        // bytes charged now (see CacheOptions::max_bytes)
+  double hit_rate = 0;       // hits / (hits + misses), 0 when no Get yet
+};
+
+// A lookup key: bytes + tag + their hash. Does not own the memory it points at.
+struct KeyView {
+  const void* data = nullptr;
+  size_t size = 0;
+  std::string_view tag;
+  uint64_t hash = 0;
+
+  static KeyView Make(const void* data, size_t size, std::string_view tag);
+};
+
+enum class PutResult {
+  kInserted,  // new entry
+  kReplaced,  // an entry with the same key was replaced
+  kRejected,  // larger than max_entry_size: not stored (any old entry for the key is removed)
+  kInvalid,   // key or tag longer than 4 GiB, or a null value: not stored
+  kNoMemory,  // allocation failed: not stored
+};
+
+class Cache {
+ public:
+  // Use OpenCache (registry.h) to get shared named caches; direct construction gives a private
+  // cache (tests, or a component that wants its own). `options` must pass ValidateOptions.
+  Cache(std::string name, const CacheOptions& options);
+  ~Cache();
+  Cache(const Cache&) = delete;
+  Cache& operator=(const Cache&) = delete;
+
+  // The value stored under `key`, or null. Marks the entry most recently used; counts a hit or
+  // a miss. An expired entry is removed (counted in expirations) and reported as a miss.
+  ValuePtr Get(const KeyView& key);
+  // Like Get without changing recency or the hit/miss counters.
+  ValuePtr Peek(const KeyView& key);
+  // Whether a live entry exists; no recency or counter change.
+  bool Has(const KeyView& key);
+  // Stores `value` under `key` (copying the key bytes and tag), most recently used, with a fresh
+  // TTL; then evicts least recently used entries until the budgets hold again. Null -> kInvalid.
+  PutResult Put(const KeyView& key, ValuePtr value);
+  // Removes the entry; true if there was one.
+  bool Delete(const KeyView& key);
+  // Removes every entry and frees the hash tables. Counters are kept.
+  void Clear();
+  // Removes expired entries now (they are otherwise removed when touched or evicted).
+  uint64_t PurgeExpired();
+  CacheStats Stats() const;
+
+  const std::string& name() const { return name_; }
+  const CacheOptions& options() const { return options_; }
+  // Bytes one entry with this key/tag and value would be charged (node + value).
+  static uint64_t EntryCharge(size_t key_size, size_t tag_size, const CachedValue& value);
+
+  // Testing: switch this cache to a manual clock reading `now_ms`, or advance it. TTL checks use
+  // the manual time from then on (there is no way back to the steady clock).
+  void SetManualClock(double now_ms);
+  void AdvanceManualClock(double delta_ms);
+
+ private:
+  struct Node;
+  struct Shard;
+
+  Shard& ShardFor(uint64_t hash) const;
+  double NowMs() const;
+  bool OverBudget() const;
+  void EvictGlobally(size_t start_shard);
+  // Under the shard lock: unlink + free, adjusting counters.
+  void RemoveLocked(Shard& s, Node* n);
+  void EvictTailLocked(Shard& s);
+  Node* FindLocked(Shard& s, const KeyView& key, uint64_t hash, Node*** link_out) const;
+
+  const std::string name_;
+  const CacheOptions options_;
+  const uint64_t max_entry_size_;
+  const uint32_t shard_shift_;
+  Shard* shards_;
+  std::atomic<int64_t> total_bytes_{0};
+  std::atomic<int64_t> total_entries_{0};
+  std::atomic<uint32_t> evict_cursor_{0};
+  std::atomic<bool> manual_clock_{false};
+  std::atomic<double> manual_now_ms_{0};
+};
+
+}  // namespace opk::cache

@@ -1,0 +1,57 @@
+#include "cache/hash.h"
+
+#include <cstring>
+
+namespace opk::cache {
+
+namespace {
+
+constexpr uint64_t kK0 = 0x9E3779B97F4A7C15ull;
+constexpr uint64_t kK1 = 0xD1B54A32D192ED03ull;
+constexpr uint64_t kK2 = 0x8CB92BA72F3D8DD7ull;
+constexpr uint64_t kK3 = 0xF1357AEA2E62A9C5ull;
+
+inline uint64_t Load64(const unsigned char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// Full 64x64->128 multiply, folded back to 64 bits: every input bit reaches every output bit.
+__extension__ typedef unsigned __int128 U128;
+
+inline uint64_t Fold(uint64_t a, uint64_t b) {
+  const U128 r = static_cast<U128>(a) * b;
+  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+}
+
+}  // namespace
+
+uint64_t Hash64(const void* data, size_t len, uint64_t seed) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  uint64_t h = Fold(seed ^ kK0, static_cast<uint64_t>(len) ^ kK1);
+  size_t n = len;
+  while (n >= 16) {
+    h = Fold(Load64(p) ^ kK2, Load64(p + 8) ^ h ^ kK3) + kK0;
+    p += 16;
+    n -= 16;
+  }
+  uint64_t a = 0;
+  uint64_t b = 0;
+  if (n >= 8) {
+    a = Load64(p);
+    n -= 8;
+    p += 8;
+    unsigned char tail[8] = {0};
+    std::memcpy(tail, p, n);
+    b = Load64(tail) ^ (static_cast<uint64_t>(n) << 59);
+  } else {
+    unsigned char tail[8] = {0};
+    if (n > 0) std::memcpy(tail, p, n);
+    a = Load64(tail) ^ (static_cast<uint64_t>(n) << 59);
+  }
+  h = Fold(a ^ kK1 ^ h, b ^ kK2);
+  return Fold(h ^ kK3, h + kK0 + static_cast<uint64_t>(len));
+}
+
+}  // namespace opk::cache

@@ -1,0 +1,171 @@
+#include "cache/value.h"
+
+#include <cstring>
+#include <limits>
+#include <new>
+
+#include "cache/memory.h"
+
+namespace opk::cache {
+
+namespace {
+
+constexpr size_t kAlign = 8;
+
+size_t AlignUp(size_t n) { return (n + kAlign - 1) & ~(kAlign - 1); }
+
+// Allocator for std::allocate_shared that adds what it allocates to a charge counter, so the
+// control block + object allocation is accounted exactly.
+template <typename T>
+struct ChargingAllocator {
+  using value_type = T;
+  size_t* charge;
+  explicit ChargingAllocator(size_t* c) : charge(c) {}
+  template <typename U>
+  ChargingAllocator(const ChargingAllocator<U>& o) : charge(o.charge) {}  // NOLINT(runtime/explicit)
+  T* allocate(size_t n) {
+    void* p = RawAlloc(n * sizeof(T));
+    if (p == nullptr) throw std::bad_alloc();
+    if (charge != nullptr) *charge += AllocationCharge(p, n * sizeof(T));
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t) { RawFree(p); }
+  template <typename U>
+  bool operator==(const ChargingAllocator<U>&) const { return true; }
+  template <typename U>
+  bool operator!=(const ChargingAllocator<U>&) const { return false; }
+};
+
+}  // namespace
+
+size_t ElementSize(ElementType t) {
+  switch (t) {
+    case ElementType::kInt8:
+    case ElementType::kUint8:
+    case ElementType::kUint8Clamped:
+      return 1;
+    case ElementType::kInt16:
+    case ElementType::kUint16:
+      return 2;
+    case ElementType::kInt32:
+    case ElementType::kUint32:
+    case ElementType::kFloat32:
+      return 4;
+    case ElementType::kFloat64:
+    case ElementType::kBigInt64:
+    case ElementType::kBigUint64:
+      return 8;
+  }
+  return 1;
+}
+
+std::shared_ptr<CachedValue> CachedValue::Allocate(const ArrayShape* shapes, size_t count, bool is_list,
+                                                   Status* status) {
+  *status = Status::Ok();
+  if (!is_list && count != 1) {
+    *status = InvalidArgument("a single-array value must hold exactly one array");
+    return nullptr;
+  }
+  if (count > (std::numeric_limits<uint32_t>::max)()) {
+    *status = OutOfRange("too many arrays in one value");
+    return nullptr;
+  }
+  size_t header = AlignUp(count * sizeof(Desc));
+  size_t total = header;
+  size_t payload = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const int t = static_cast<int>(shapes[i].type);
+    if (t < 0 || t >= kElementTypeCount) {
+      *status = InvalidArgument("unknown element type");
+      return nullptr;
+    }
+    const size_t es = ElementSize(shapes[i].type);
+    if (shapes[i].length > (std::numeric_limits<size_t>::max)() / 4 / es) {
+      *status = OutOfRange("array too large to cache");
+      return nullptr;
+    }
+    const size_t bytes = shapes[i].length * es;
+    payload += bytes;
+    total += AlignUp(bytes);
+  }
+  size_t charge = 0;
+  std::shared_ptr<CachedValue> v;
+  try {
+    v = std::allocate_shared<CachedValue>(ChargingAllocator<CachedValue>(&charge), Tag{});
+  } catch (const std::bad_alloc&) {
+    *status = Status(StatusCode::kOutOfMemory, "out of memory allocating a cache value");
+    return nullptr;
+  }
+  if (total > 0) {
+    v->block_ = static_cast<unsigned char*>(RawAlloc(total));
+    if (v->block_ == nullptr) {
+      *status = Status(StatusCode::kOutOfMemory, "out of memory allocating a cache value");
+      return nullptr;
+    }
+    charge += AllocationCharge(v->block_, total);
+  }
+  size_t offset = header;
+  for (size_t i = 0; i < count; ++i) {
+    Desc d{};
+    d.offset = offset;
+    d.length = shapes[i].length;
+    d.type = shapes[i].type;
+    std::memcpy(v->block_ + i * sizeof(Desc), &d, sizeof d);
+    offset += AlignUp(shapes[i].length * ElementSize(shapes[i].type));
+  }
+  v->count_ = count;
+  v->payload_bytes_ = payload;
+  v->charge_ = charge;
+  v->is_list_ = is_list;
+  return v;
+}
+
+std::shared_ptr<CachedValue> CachedValue::Copy(const ArraySpan* arrays, size_t count, bool is_list,
+                                               Status* status) {
+  ArrayShape small[8] = {};
+  std::unique_ptr<ArrayShape[]> big;
+  ArrayShape* shapes = small;
+  if (count > 8) {
+    big.reset(new (std::nothrow) ArrayShape[count]);
+    if (!big) {
+      *status = Status(StatusCode::kOutOfMemory, "out of memory");
+      return nullptr;
+    }
+    shapes = big.get();
+  }
+  for (size_t i = 0; i < count; ++i) shapes[i] = ArrayShape{arrays[i].type, arrays[i].length};
+  std::shared_ptr<CachedValue> v = Allocate(shapes, count, is_list, status);
+  if (!v) return nullptr;
+  for (size_t i = 0; i < count; ++i) {
+    const size_t bytes = arrays[i].length * ElementSize(arrays[i].type);
+    if (bytes > 0) std::memcpy(v->mutable_data(i), arrays[i].data, bytes);
+  }
+  return v;
+}
+
+CachedValue::~CachedValue() { RawFree(block_); }
+
+ArrayRef CachedValue::array(size_t i) const {
+  Desc d;
+  std::memcpy(&d, block_ + i * sizeof(Desc), sizeof d);
+  return ArrayRef{d.type, block_ + d.offset, static_cast<size_t>(d.length)};
+}
+
+void* CachedValue::mutable_data(size_t i) {
+  Desc d;
+  std::memcpy(&d, block_ + i * sizeof(Desc), sizeof d);
+  return block_ + d.offset;
+}
+
+bool CachedValue::Equals(const CachedValue& other) const {
+  if (count_ != other.count_ || is_list_ != other.is_list_) return false;
+  for (size_t i = 0; i < count_; ++i) {
+    ArrayRef a = array(i);
+    ArrayRef b = other.array(i);
+    if (a.type != b.type || a.length != b.length) return false;
+    if (a.byte_length() > 0 && std::memcmp(a.data, b.data, a.byte_length()) != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace opk::cache

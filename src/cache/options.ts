@@ -1,0 +1,57 @@
+/** Options of a named polygon cache, validated with zod before they reach native code. */
+import { z } from 'zod';
+import { parseConfig } from '../config/validate';
+
+const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
+
+/**
+ * Schema of {@link CacheOptions}. Every field is optional: an omitted field takes the native
+ * default when the cache is created, and is not compared when an existing cache is re-opened.
+ */
+export const cacheOptionsSchema = z
+  .object({
+    /**
+     * Byte budget of the whole cache (all threads together): keys, tags, values, per-entry node
+     * overhead and the hash tables, as charged by the allocator. Least recently used entries are
+     * evicted to stay under it. Default 64 MiB (67108864).
+     */
+    maxBytes: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+    /** Maximum number of entries; 0 (the default) = no limit. */
+    maxEntries: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    /**
+     * Largest entry (key + tag + value + overhead, in bytes) that is stored. Larger results are
+     * still returned by `getOrCompute`, just not stored, and `set` returns `false`. Must not
+     * exceed `maxBytes`. Default: `maxBytes`.
+     */
+    maxEntrySize: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+    /**
+     * Time to live of an entry in milliseconds, counted from its `set`; expired entries read as
+     * misses and are removed when touched (or by `purgeExpired()`). 0 (the default) = never.
+     */
+    ttl: z.number().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    /**
+     * Number of lock shards (a power of two in [1, 1024]); each has its own mutex and LRU list,
+     * so LRU order is exact within a shard and approximate across shards. `1` gives exact global
+     * LRU order at the price of one lock. Default 32.
+     */
+    shards: z
+      .number()
+      .int()
+      .min(1)
+      .max(1024)
+      .refine(isPowerOfTwo, { message: 'expected a power of two' })
+      .optional(),
+  })
+  .strict()
+  .refine((o) => o.maxEntrySize === undefined || o.maxBytes === undefined || o.maxEntrySize <= o.maxBytes, {
+    message: 'expected maxEntrySize <= maxBytes',
+    path: ['maxEntrySize'],
+  });
+
+/** Options of {@link getCache}. See {@link cacheOptionsSchema} for each field. */
+export type CacheOptions = z.input<typeof cacheOptionsSchema>;
+
+/** Validates cache options; throws `OcrPerfkitRangeError` `ERR_INVALID_CONFIG` on bad input. */
+export function parseCacheOptions(options: unknown, where = 'cache'): z.output<typeof cacheOptionsSchema> {
+  return parseConfig(cacheOptionsSchema, options ?? {}, where);
+}

@@ -1,0 +1,109 @@
+/**
+ * {@link PolygonCache}: a handle on a process-wide native cache. Every worker thread that calls
+ * `getCache(name)` gets a handle on the same entries and the same byte budget.
+ */
+import { OcrPerfkitTypeError } from '../errors';
+import { type CacheKey, toNativeKey } from './key';
+import type { CacheStats, CacheValue, NativeCacheHandle, ResolvedCacheOptions } from './native';
+
+/**
+ * A named polygon cache. Keys are exact coordinates plus a tag naming the operation and its
+ * parameters (e.g. `"offset:d=1.5;join=round"`); values are a typed array or an array of typed
+ * arrays, stored as a native copy and returned as fresh copies of the same types.
+ *
+ * Errors: a key that is not a `Float64Array`/`number[]`, a tag that is not a string or a value
+ * that is not a typed array (list) throw `OcrPerfkitTypeError` `ERR_INVALID_ARGUMENT`; a NaN or
+ * infinite coordinate throws `OcrPerfkitRangeError` `ERR_INVALID_KEY`.
+ */
+export class PolygonCache {
+  /** @internal Use {@link getCache}. */
+  constructor(private readonly handle: NativeCacheHandle) {}
+
+  /** The cache's registry name. */
+  get name(): string {
+    return this.handle.name();
+  }
+
+  /** Effective options (defaults filled in). */
+  get options(): ResolvedCacheOptions {
+    return this.handle.options();
+  }
+
+  /** The native handle, to pass as `{ cache }` to native operations that consult the cache. */
+  get nativeHandle(): NativeCacheHandle {
+    return this.handle;
+  }
+
+  /** The value for (`key`, `tag`) or `undefined`. Marks it recently used; counts a hit or miss. */
+  get(key: CacheKey, tag: string): CacheValue | undefined {
+    return this.handle.get(key instanceof Float64Array ? key : toNativeKey(key), tag);
+  }
+
+  /** Like {@link get} without changing recency or the hit/miss counters. */
+  peek(key: CacheKey, tag: string): CacheValue | undefined {
+    return this.handle.peek(key instanceof Float64Array ? key : toNativeKey(key), tag);
+  }
+
+  /** Whether a live (non-expired) entry exists; no recency or counter change. */
+  has(key: CacheKey, tag: string): boolean {
+    return this.handle.has(key instanceof Float64Array ? key : toNativeKey(key), tag);
+  }
+
+  /**
+   * Stores a copy of `value`. Returns `false` (and stores nothing, removing any older entry for
+   * the key) when the entry is larger than `maxEntrySize`.
+   */
+  set(key: CacheKey, tag: string, value: CacheValue): boolean {
+    return this.handle.set(key instanceof Float64Array ? key : toNativeKey(key), tag, value);
+  }
+
+  /** Removes the entry; `true` if there was one. */
+  delete(key: CacheKey, tag: string): boolean {
+    return this.handle.delete(key instanceof Float64Array ? key : toNativeKey(key), tag);
+  }
+
+  /** Removes every entry (for every thread). Counters are kept. */
+  clear(): void {
+    this.handle.clear();
+  }
+
+  /** Removes expired entries now; returns how many. */
+  purgeExpired(): number {
+    return this.handle.purgeExpired();
+  }
+
+  /**
+   * Memoization: the cached value, or `compute()`'s result, stored then returned. On a miss the
+   * returned value is `compute()`'s own object (the cache keeps a copy); on a hit it is a fresh
+   * copy. Two threads missing the same key at once both compute; the last `set` wins.
+   */
+  getOrCompute<V extends CacheValue>(key: CacheKey, tag: string, compute: () => V): V {
+    if (typeof compute !== 'function') {
+      throw new OcrPerfkitTypeError('compute must be a function', 'ERR_INVALID_ARGUMENT');
+    }
+    const k = key instanceof Float64Array ? key : toNativeKey(key);
+    const hit = this.handle.get(k, tag);
+    if (hit !== undefined) return hit as V;
+    const value = compute();
+    this.handle.set(k, tag, value);
+    return value;
+  }
+
+  /** {@link getOrCompute} with an async `compute`. */
+  async getOrComputeAsync<V extends CacheValue>(key: CacheKey, tag: string, compute: () => Promise<V>): Promise<V> {
+    if (typeof compute !== 'function') {
+      throw new OcrPerfkitTypeError('compute must be a function', 'ERR_INVALID_ARGUMENT');
+    }
+    const k = key instanceof Float64Array ? key : toNativeKey(key);
+    const hit = this.handle.get(k, tag);
+    if (hit !== undefined) return hit as V;
+    const value = await compute();
+    this.handle.set(k, tag, value);
+    return value;
+  }
+
+  /** Counters and sizes, summed over all threads. */
+  stats(): CacheStats {
+    return this.handle.stats();
+  }
+}
