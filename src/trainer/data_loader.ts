@@ -1,0 +1,170 @@
+/**
+ * {@link DataLoader}: pulls raw items from an async/sync iterable (or a function returning one,
+ * called once per epoch), applies an optional transform (inline or on a {@link WorkerPool}),
+ * keeps up to `prefetch` batches in flight ahead of the consumer, and times each batch:
+ *
+ * - `loadMs`: time the source took to yield the raw item (`next()` call to result);
+ * - `transformMs`: time from the start of the transform to its result (for a pool, including
+ *   the wait for a free worker).
+ *
+ * Both may overlap the consumer's step when prefetch hides them; the {@link Trainer} measures
+ * the part that was not hidden as `dataWaitMs`.
+ */
+import { z } from 'zod';
+import { parseConfig } from '../config/validate';
+import { OcrPerfkitTypeError } from '../errors';
+import { leadingDim } from './tf';
+
+/** Anything the loader can read items from. */
+export type DataSource<T> = AsyncIterable<T> | Iterable<T> | (() => AsyncIterable<T> | Iterable<T>);
+
+/** A batch with its timings. */
+export interface TimedBatch<B> {
+  /** The batch. */
+  value: B;
+  /** Source time in ms. */
+  loadMs: number;
+  /** Transform time in ms (0 without a transform). */
+  transformMs: number;
+  /** Samples in the batch, when known. */
+  size: number | undefined;
+}
+
+/** Something that yields timed batches (a DataLoader, or your own). */
+export interface TimedBatchSource<B> {
+  /**
+   * One pass over the data. `onDrop` receives batches that were prefetched but never yielded
+   * because the consumer stopped early (so tensors in them can be disposed).
+   */
+  timed(onDrop?: (batch: B) => void): AsyncIterableIterator<TimedBatch<B>>;
+}
+
+/** Serializable options of {@link DataLoader}. */
+export const dataLoaderConfigSchema = z
+  .object({
+    /** Batches prepared ahead of the one being consumed (0 = load on demand). */
+    prefetch: z.number().int().min(0).max(1024).default(2),
+  })
+  .strict();
+
+/** Options of {@link DataLoader}. */
+export interface DataLoaderOptions<R, B> extends Partial<z.input<typeof dataLoaderConfigSchema>> {
+  /** Where raw items come from. A function is called once per epoch. */
+  source: DataSource<R>;
+  /** Turns a raw item into a batch (may be async). Mutually exclusive with `pool`. */
+  transform?: (raw: R) => B | Promise<B>;
+  /** Runs the transform on worker threads instead (raw items are structured-cloned). */
+  pool?: { run(input: R): Promise<B> };
+  /** Samples in a batch (default: first dimension of the first tensor found, else undefined). */
+  sizeOf?: (batch: B) => number | undefined;
+}
+
+const DONE = Symbol('done');
+type Produced<B> = TimedBatch<B> | typeof DONE;
+
+function openIterator<T>(source: DataSource<T>): AsyncIterator<T> | Iterator<T> {
+  const src = typeof source === 'function' ? source() : source;
+  if (src != null && typeof (src as AsyncIterable<T>)[Symbol.asyncIterator] === 'function') {
+    return (src as AsyncIterable<T>)[Symbol.asyncIterator]();
+  }
+  if (src != null && typeof (src as Iterable<T>)[Symbol.iterator] === 'function') {
+    return (src as Iterable<T>)[Symbol.iterator]();
+  }
+  throw new OcrPerfkitTypeError('DataLoader source must be an iterable, an async iterable or a function returning one');
+}
+
+/** Batches with prefetch, transforms and per-batch timings. Iterate it once per epoch. */
+export class DataLoader<R = unknown, B = R> implements AsyncIterable<B>, TimedBatchSource<B> {
+  /** Prefetch depth in use. */
+  readonly prefetch: number;
+  private readonly source: DataSource<R>;
+  private readonly transform: ((raw: R) => B | Promise<B>) | undefined;
+  private readonly sizeOf: (batch: B) => number | undefined;
+
+  constructor(options: DataLoaderOptions<R, B>) {
+    const { source, transform, pool, sizeOf, ...rest } = options;
+    const cfg = parseConfig(dataLoaderConfigSchema, rest, 'dataLoader');
+    if (source == null) throw new OcrPerfkitTypeError('DataLoader: options.source is required');
+    if (transform && pool) throw new OcrPerfkitTypeError('DataLoader: give either transform or pool, not both');
+    this.prefetch = cfg.prefetch;
+    this.source = source;
+    this.transform = pool ? (raw: R) => pool.run(raw) : transform;
+    this.sizeOf = sizeOf ?? ((b: B) => leadingDim(b));
+  }
+
+  /**
+   * Iterates batches with their timings (one pass over the source). `onDrop` receives batches
+   * prefetched but never yielded because iteration stopped early.
+   */
+  async *timed(onDrop?: (batch: B) => void): AsyncIterableIterator<TimedBatch<B>> {
+    const it = openIterator(this.source);
+    let sourceDone = false;
+    let loadChain: Promise<unknown> = Promise.resolve();
+    const queue: Array<Promise<Produced<B>>> = [];
+    const transform = this.transform;
+
+    const produce = (): Promise<Produced<B>> => {
+      // Loads are serialized (iterators may not support concurrent next()); transforms overlap.
+      const loaded = loadChain.then(async (): Promise<{ raw: R; loadMs: number } | typeof DONE> => {
+        if (sourceDone) return DONE;
+        const t0 = performance.now();
+        const r = await it.next();
+        const loadMs = performance.now() - t0;
+        if (r.done) {
+          sourceDone = true;
+          return DONE;
+        }
+        return { raw: r.value, loadMs };
+      });
+      loadChain = loaded.catch(() => undefined);
+      const p = loaded.then(async (x): Promise<Produced<B>> => {
+        if (x === DONE) return DONE;
+        let value: B;
+        let transformMs = 0;
+        if (transform) {
+          const t1 = performance.now();
+          value = await transform(x.raw);
+          transformMs = performance.now() - t1;
+        } else {
+          value = x.raw as unknown as B;
+        }
+        return { value, loadMs: x.loadMs, transformMs, size: this.sizeOf(value) };
+      });
+      p.catch(() => undefined); // rejections surface when awaited in order below
+      return p;
+    };
+
+    let finished = false;
+    try {
+      for (;;) {
+        if (queue.length === 0) queue.push(produce());
+        const item = await queue.shift()!;
+        if (item === DONE) break;
+        while (queue.length < this.prefetch && !sourceDone) queue.push(produce());
+        yield item;
+      }
+      finished = true;
+    } finally {
+      for (const p of queue.splice(0)) {
+        try {
+          const item = await p;
+          if (item !== DONE) onDrop?.(item.value);
+        } catch {
+          // a failed prefetch of a batch nobody wants
+        }
+      }
+      if (!finished || !sourceDone) {
+        // Early exit (limit reached, error): let the source clean up.
+        try {
+          await (it as { return?: () => unknown }).return?.();
+        } catch {
+          // ignore cleanup errors
+        }
+      }
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<B> {
+    for await (const b of this.timed()) yield b.value;
+  }
+}

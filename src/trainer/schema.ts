@@ -1,0 +1,28 @@
+/** zod schema of the {@link Trainer}'s serializable options (the `trainer:` block of train.yaml). */
+import { z } from 'zod';
+
+/** Serializable trainer options. */
+export const trainerConfigSchema = z
+  .object({
+    /** Training epochs to run. */
+    maxEpochs: z.number().int().min(1).default(1),
+    /**
+     * Smoke-test mode: `true` (= 1) or n runs one epoch of n training and n validation batches.
+     * Callbacks and loggers stay on (unlike Lightning, loggers are not muted).
+     */
+    fastDevRun: z.union([z.boolean(), z.number().int().min(1)]).default(false),
+    /** At most this many training batches per epoch (default: all). */
+    limitTrainBatches: z.number().int().min(1).optional(),
+    /** At most this many validation batches per epoch; 0 skips validation (default: all). */
+    limitValBatches: z.number().int().min(0).optional(),
+    /** Log step outputs (e.g. `train/loss`) every n training steps; this reads them from the device. */
+    logEveryNSteps: z.number().int().min(1).default(50),
+    /** Run each step inside `tf.tidy` (steps must then be synchronous). */
+    tidy: z.boolean().default(true),
+    /** Dispose the tensors of each batch after its step. */
+    disposeBatches: z.boolean().default(true),
+  })
+  .strict();
+
+/** Parsed trainer options. */
+export type TrainerConfig = z.output<typeof trainerConfigSchema>;

@@ -1,0 +1,186 @@
+/**
+ * {@link WorkerPool}: runs a CPU-heavy function (e.g. DB target generation for a batch) on
+ * `worker_threads`, one task per worker at a time, results in submission order per promise.
+ *
+ * The function lives in a CommonJS/ESM-compatible module loadable with `require` in the worker:
+ * `new WorkerPool({ module: '/abs/path/targets_worker.js', exportName: 'transform' })`. It
+ * receives the task input (structured-cloned) and returns the output or a promise of it. Typed
+ * arrays in the output (top level, or one level down in an array/object) are transferred, not
+ * copied, when they own their whole buffer.
+ *
+ * A task that throws rejects its promise with an Error carrying the worker's message and stack.
+ * A worker that dies is replaced; its task rejects. Idle workers do not keep the process alive.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { z } from 'zod';
+import { parseConfig } from '../config/validate';
+import { OcrPerfkitError } from '../errors';
+
+/** Options of {@link WorkerPool}. */
+export const workerPoolConfigSchema = z
+  .object({
+    /** Path of the module holding the function (resolved against the current directory). */
+    module: z.string().min(1),
+    /** Name of the exported function (`default` means `module.exports` itself or its `default`). */
+    exportName: z.string().min(1).default('default'),
+    /** Number of workers (default: available parallelism − 1, at least 1). */
+    size: z.number().int().min(1).max(256).optional(),
+  })
+  .strict();
+
+/** Options of {@link WorkerPool}. */
+export type WorkerPoolOptions = z.input<typeof workerPoolConfigSchema>;
+
+const BOOTSTRAP = `
+const { parentPort, workerData } = require('node:worker_threads');
+const mod = require(workerData.module);
+const fn = workerData.exportName === 'default'
+  ? (typeof mod === 'function' ? mod : mod.default)
+  : mod[workerData.exportName];
+if (typeof fn !== 'function') throw new Error('export "' + workerData.exportName + '" of ' + workerData.module + ' is not a function');
+function transferables(v, depth) {
+  const out = [];
+  const visit = (x, d) => {
+    if (x === null || typeof x !== 'object') return;
+    if (ArrayBuffer.isView(x)) {
+      const b = x.buffer;
+      if (b instanceof ArrayBuffer && x.byteOffset === 0 && x.byteLength === b.byteLength && !out.includes(b)) out.push(b);
+      return;
+    }
+    if (d >= 2) return;
+    for (const k in x) visit(x[k], d + 1);
+  };
+  visit(v, depth);
+  return out;
+}
+parentPort.on('message', async (msg) => {
+  try {
+    const result = await fn(msg.input);
+    parentPort.postMessage({ id: msg.id, ok: true, result }, transferables(result, 0));
+  } catch (err) {
+    parentPort.postMessage({ id: msg.id, ok: false, message: err && err.message ? err.message : String(err), stack: err && err.stack });
+  }
+});
+`;
+
+interface Task {
+  id: number;
+  input: unknown;
+  transfer: ArrayBuffer[];
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+}
+
+interface Slot {
+  worker: Worker;
+  task: Task | undefined;
+}
+
+/** A fixed-size pool of worker threads running one function. */
+export class WorkerPool<I = unknown, O = unknown> {
+  /** Number of workers. */
+  readonly size: number;
+  private readonly module: string;
+  private readonly exportName: string;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Task[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: WorkerPoolOptions) {
+    const cfg = parseConfig(workerPoolConfigSchema, options, 'workerPool');
+    this.module = path.resolve(cfg.module);
+    this.exportName = cfg.exportName;
+    const par = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+    this.size = cfg.size ?? Math.max(1, par - 1);
+    for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(BOOTSTRAP, {
+      eval: true,
+      workerData: { module: this.module, exportName: this.exportName },
+    });
+    const slot: Slot = { worker, task: undefined };
+    worker.unref();
+    worker.on('message', (msg: { id: number; ok: boolean; result?: unknown; message?: string; stack?: string }) => {
+      const task = slot.task;
+      if (!task || task.id !== msg.id) return;
+      slot.task = undefined;
+      worker.unref();
+      if (msg.ok) task.resolve(msg.result);
+      else {
+        const err = new OcrPerfkitError(`worker task failed: ${msg.message}`, 'ERR_WORKER_TASK');
+        if (msg.stack) err.stack = `${err.name}: ${err.message}\n--- in worker ---\n${msg.stack}`;
+        task.reject(err);
+      }
+      this.pump();
+    });
+    const onDeath = (err: unknown) => {
+      const i = this.slots.indexOf(slot);
+      if (i < 0) return;
+      const task = slot.task;
+      slot.task = undefined;
+      if (task) {
+        task.reject(
+          new OcrPerfkitError(
+            `worker died: ${err instanceof Error ? err.message : String(err)}`,
+            'ERR_WORKER_TASK',
+          ),
+        );
+      }
+      if (this.closed) return;
+      this.slots[i] = this.spawn();
+      this.pump();
+    };
+    worker.on('error', onDeath);
+    worker.on('exit', (code) => onDeath(new Error(`exit code ${code}`)));
+    return slot;
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (slot.task) continue;
+      const task = this.queue.shift()!;
+      slot.task = task;
+      slot.worker.ref();
+      slot.worker.postMessage({ id: task.id, input: task.input }, task.transfer);
+    }
+  }
+
+  /**
+   * Runs the function on `input` in a free worker (queued when all are busy).
+   * @param transfer buffers to move to the worker instead of copying.
+   */
+  run(input: I, transfer: ArrayBuffer[] = []): Promise<O> {
+    if (this.closed) return Promise.reject(new OcrPerfkitError('WorkerPool is closed', 'ERR_CLOSED'));
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, input, transfer, resolve: resolve as (v: unknown) => void, reject });
+      this.pump();
+    });
+  }
+
+  /** Tasks waiting for a worker. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Terminates the workers; queued and running tasks reject with `ERR_CLOSED`. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const err = new OcrPerfkitError('WorkerPool closed', 'ERR_CLOSED');
+    for (const t of this.queue.splice(0)) t.reject(err);
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        const task = slot.task;
+        slot.task = undefined;
+        task?.reject(err);
+        await slot.worker.terminate();
+      }),
+    );
+  }
+}
