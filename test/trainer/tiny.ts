@@ -5,6 +5,8 @@ export { tf };
 
 let ready: Promise<void> | undefined;
 export function cpu(): Promise<void> {
+  // Silences tfjs's "install tfjs-node" banner (tfjs-core's warn() is muted under IS_TEST).
+  tf.env().set('IS_TEST', true);
   ready ??= tf.setBackend('cpu').then(() => undefined);
   return ready;
 }

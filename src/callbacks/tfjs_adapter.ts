@@ -1,0 +1,345 @@
+/**
+ * {@link toTfjsCallbacks}: drives ocr-perfkit callbacks from tfjs `model.fit` / `model.fitDataset`.
+ *
+ * ```ts
+ * const adapter = toTfjsCallbacks([profiler, throughput], { tf, loggers: [new ConsoleLogger()] });
+ * await adapter.watch(model.fitDataset(trainDs, {
+ *   epochs: 3,
+ *   validationData: adapter.wrapValidation(valDs), // per-validation-batch hooks
+ *   callbacks: adapter.callbacks,
+ * }));
+ * ```
+ *
+ * **What tfjs calls** (read from tfjs-layers 4.22 `engine/training.js`, `training_dataset.js`,
+ * `base_callbacks.js`; the same code paths exist since tfjs 1.x, so the adapter supports the
+ * package's peer range `>=4.10 <5` and is tested against 4.22):
+ *
+ * - `fit`/`fitDataset` call `onTrainBegin`, `onEpochBegin(epoch)`, `onBatchBegin(batch, {batch,
+ *   size})`, `onBatchEnd(batch, logs)`, `onEpochEnd(epoch, logs)`, `onTrainEnd`, awaiting each.
+ * - There is no validation-batch hook. `fitDataset` with a `Dataset` as `validationData` runs
+ *   `model.evaluateDataset(validationData)`, which calls `validationData.iterator()` once and
+ *   then `next()` once per batch, evaluating each batch synchronously between two `next()`
+ *   calls. {@link TfjsCallbackAdapter.wrapValidation} wraps the dataset so that `iterator()`
+ *   starts the validation epoch, each `next()` result starts a batch, the following `next()` (or
+ *   the epoch end, when `validationBatches` stops early) ends it. So validation batch time is
+ *   the evaluation of that batch; `dataWaitMs` is the `next()` itself.
+ * - `fit` with tensors runs validation inside the last training batch (between its
+ *   `onBatchBegin` and `onBatchEnd`) with no hook at all: no validation hooks fire and that
+ *   batch's `stepMs` includes validation. Use `fitDataset` (e.g. `tf.data.array`) or the
+ *   {@link Trainer} when you need validation timing.
+ * - Plain callback objects are wrapped by tfjs in a `CustomCallback`, which reads every tensor in
+ *   the logs (`await t.data()`, a device sync) before calling a defined hook, i.e. once per batch
+ *   for `onBatchEnd`. Pass `options.tf` (your tfjs namespace) and `adapter.callbacks` is instead
+ *   an instance of a `tf.Callback` subclass, which tfjs calls directly: no per-batch read. Epoch
+ *   logs are read once per epoch (`resolveEpochLogs`, default on) to fill `metrics`.
+ *
+ * Timings under fit: `dataWaitMs` = previous `onBatchEnd` → `onBatchBegin` (includes the dataset's
+ * `next()`); `stepMs` = `onBatchBegin` → `onBatchEnd` (dispatch time on async backends);
+ * `loadMs`/`transformMs` are `NaN` (wrap your data in a {@link DataLoader} and use the Trainer
+ * for those).
+ */
+import { LoggerGroup } from '../loggers/group';
+import type { FailureReporter, MetricsLogger } from '../loggers/types';
+import { isTensor, leadingDim } from '../trainer/tf';
+import {
+  type BatchContext,
+  type Callback,
+  CallbackRunner,
+  type EpochEndContext,
+  type HookResult,
+  type RunState,
+} from './protocol';
+
+/** The plain-object callback shape tfjs `fit` accepts. */
+export interface TfjsPlainCallbacks {
+  onTrainBegin(logs?: unknown): Promise<void>;
+  onTrainEnd(logs?: unknown): Promise<void>;
+  onEpochBegin(epoch: number, logs?: unknown): Promise<void>;
+  onEpochEnd(epoch: number, logs?: Record<string, unknown>): Promise<void>;
+  onBatchBegin(batch: number, logs?: Record<string, unknown>): Promise<void>;
+  onBatchEnd(batch: number, logs?: Record<string, unknown>): Promise<void>;
+}
+
+/** A tfjs `Dataset` as far as `evaluateDataset` uses it. */
+export interface DatasetLike<T = unknown> {
+  iterator(): Promise<{ next(): Promise<IteratorResult<T>> }>;
+  readonly size?: number | null;
+}
+
+/** Options of {@link toTfjsCallbacks}. */
+export interface TfjsAdapterOptions {
+  /** Your tfjs namespace; when given, `callbacks` is a `tf.Callback` subclass (no per-batch reads). */
+  tf?: { Callback: abstract new () => object };
+  /** Metric sinks handed to the callbacks as `run.logger`; closed on train end. */
+  loggers?: readonly MetricsLogger[];
+  /** First-failure reporter for callbacks and sinks (default: `process.emitWarning`). */
+  report?: FailureReporter;
+  /** Read tensor values of the epoch logs once per epoch into `metrics` (default true). */
+  resolveEpochLogs?: boolean;
+  /** Epoch count, for `run.maxEpochs` (tfjs does not tell callbacks). */
+  maxEpochs?: number;
+}
+
+/** What {@link toTfjsCallbacks} returns. Itself usable as `fit({ callbacks: adapter })`. */
+export interface TfjsCallbackAdapter extends TfjsPlainCallbacks {
+  /** Run state shared with the callbacks. */
+  readonly run: RunState;
+  /** Pass this as `fit({ callbacks })`: a `tf.Callback` instance list with `options.tf`, else the plain object. */
+  readonly callbacks: TfjsPlainCallbacks | object[];
+  /**
+   * Wraps a validation dataset for `fitDataset` so validation batches get hooks and timings.
+   * Typed as the input for convenience; the wrapper has only `iterator()` and `size`, which is
+   * all `evaluateDataset` uses.
+   */
+  wrapValidation<D extends DatasetLike>(dataset: D): D;
+  /**
+   * Awaits `fit`'s promise; when it rejects, calls `onException` and (if tfjs did not)
+   * `onTrainEnd`, closes the loggers as failed, and rethrows.
+   */
+  watch<T>(fit: Promise<T>): Promise<T>;
+}
+
+function numberLogs(logs: Record<string, unknown> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!logs) return out;
+  for (const k in logs) if (typeof logs[k] === 'number') out[k] = logs[k] as number;
+  return out;
+}
+
+/** Builds the adapter. See the module comment for what tfjs calls and when. */
+export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAdapterOptions = {}): TfjsCallbackAdapter {
+  const report = options.report;
+  const logger = new LoggerGroup(options.loggers ?? [], report);
+  const runner = new CallbackRunner(callbacks, report ? { report } : {});
+  const resolveEpochLogs = options.resolveEpochLogs ?? true;
+  const run: RunState = {
+    source: 'tfjs-fit',
+    stage: 'train',
+    epoch: 0,
+    globalStep: 0,
+    maxEpochs: options.maxEpochs,
+    shouldStop: false,
+    logger,
+    startedAt: performance.now(),
+  };
+  const hasTrainBatchHooks = runner.has('onTrainBatchStart') || runner.has('onTrainBatchEnd');
+
+  // Per-epoch train state.
+  let epochStart = 0;
+  let lastBatchEnd = 0;
+  let batchStart = 0;
+  let dataWait = 0;
+  let numBatches = 0;
+  let numSamples = 0;
+  let batchCtx: BatchContext | undefined;
+  let trainEnd: EpochEndContext | undefined;
+  // Validation state.
+  let valActive = false;
+  let valStart = 0;
+  let valBatches = 0;
+  let valSamples = 0;
+  let valBatch: (BatchContext & { started: number; wait: number }) | undefined;
+  let ended = false;
+  let closed = false;
+
+  const finishTrainStage = (): void => {
+    if (trainEnd) return;
+    trainEnd = {
+      stage: 'train',
+      epoch: run.epoch,
+      numBatches,
+      numSamples,
+      durationMs: performance.now() - epochStart,
+      metrics: {},
+    };
+  };
+
+  const endValBatch = async (): Promise<void> => {
+    const b = valBatch;
+    if (!b) return;
+    valBatch = undefined;
+    const now = performance.now();
+    const p = runner.call('onValidationBatchEnd', run, {
+      stage: 'validate',
+      epoch: b.epoch,
+      batchIdx: b.batchIdx,
+      size: b.size,
+      batch: undefined,
+      outputs: undefined,
+      timing: { dataWaitMs: b.wait, loadMs: Number.NaN, transformMs: Number.NaN, stepMs: now - b.started },
+    });
+    if (p) await p;
+  };
+
+  const endValEpoch = async (): Promise<void> => {
+    if (!valActive) return;
+    await endValBatch();
+    valActive = false;
+    const p = runner.call('onValidationEpochEnd', run, {
+      stage: 'validate',
+      epoch: run.epoch,
+      numBatches: valBatches,
+      numSamples: valSamples,
+      durationMs: performance.now() - valStart,
+      metrics: {},
+    });
+    if (p) await p;
+    run.stage = 'train';
+  };
+
+  const closeLoggers = async (status: 'finished' | 'failed'): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await logger.close(status);
+  };
+
+  const plain: TfjsPlainCallbacks = {
+    async onTrainBegin() {
+      ended = false;
+      closed = false;
+      run.epoch = 0;
+      run.globalStep = 0;
+      run.shouldStop = false;
+      await runner.call('onTrainStart', run);
+    },
+    async onEpochBegin(epoch: number) {
+      run.epoch = epoch;
+      run.stage = 'train';
+      numBatches = 0;
+      numSamples = 0;
+      trainEnd = undefined;
+      await runner.call('onTrainEpochStart', run, { stage: 'train', epoch });
+      epochStart = performance.now();
+      lastBatchEnd = epochStart;
+    },
+    onBatchBegin(batch: number, logs?: Record<string, unknown>): Promise<void> {
+      const now = performance.now();
+      dataWait = now - lastBatchEnd;
+      const size = typeof logs?.size === 'number' ? logs.size : undefined;
+      batchCtx = { stage: 'train', epoch: run.epoch, batchIdx: batch, size, batch: undefined };
+      const p = hasTrainBatchHooks ? runner.call('onTrainBatchStart', run, batchCtx) : undefined;
+      batchStart = performance.now();
+      return p ?? Promise.resolve();
+    },
+    onBatchEnd(batch: number, logs?: Record<string, unknown>): Promise<void> {
+      const now = performance.now();
+      const ctx = batchCtx ?? { stage: 'train' as const, epoch: run.epoch, batchIdx: batch, size: undefined, batch: undefined };
+      batchCtx = undefined;
+      run.globalStep++;
+      numBatches++;
+      if (ctx.size !== undefined) numSamples += ctx.size;
+      const p = hasTrainBatchHooks
+        ? runner.call('onTrainBatchEnd', run, {
+            ...ctx,
+            outputs: logs,
+            timing: { dataWaitMs: dataWait, loadMs: Number.NaN, transformMs: Number.NaN, stepMs: now - batchStart },
+          })
+        : undefined;
+      lastBatchEnd = performance.now();
+      return p ?? Promise.resolve();
+    },
+    async onEpochEnd(epoch: number, logs?: Record<string, unknown>) {
+      await endValEpoch();
+      finishTrainStage();
+      const metrics = numberLogs(logs);
+      if (logs && resolveEpochLogs) {
+        for (const k in logs) {
+          const v = logs[k];
+          if (isTensor(v) && v.size === 1 && !v.isDisposed) metrics[k] = ((await v.data()) as ArrayLike<number>)[0]!;
+        }
+      }
+      const logged: Record<string, number> = {};
+      for (const k in metrics) logged[k.startsWith('val_') ? `val/${k.slice(4)}` : `train/${k}_epoch`] = metrics[k]!;
+      if (Object.keys(logged).length > 0) {
+        logged['trainer/epoch'] = epoch;
+        logger.logMetrics(logged, run.globalStep);
+      }
+      await runner.call('onTrainEpochEnd', run, { ...trainEnd!, metrics });
+      await logger.flush();
+    },
+    async onTrainEnd() {
+      if (ended) return;
+      ended = true;
+      await runner.call('onTrainEnd', run);
+      await closeLoggers('finished');
+    },
+  };
+
+  const wrapValidation = <T>(dataset: DatasetLike<T>): DatasetLike<T> => ({
+    size: dataset.size,
+    async iterator() {
+      finishTrainStage();
+      run.stage = 'validate';
+      valActive = true;
+      valBatches = 0;
+      valSamples = 0;
+      valBatch = undefined;
+      const p = runner.call('onValidationEpochStart', run, { stage: 'validate', epoch: run.epoch });
+      if (p) await p;
+      valStart = performance.now();
+      const inner = await dataset.iterator();
+      return {
+        async next(): Promise<IteratorResult<T>> {
+          await endValBatch();
+          const t0 = performance.now();
+          const r = await inner.next();
+          const t1 = performance.now();
+          if (r.done || r.value == null) {
+            if (r.done) await endValEpoch();
+            return r;
+          }
+          const size = leadingDim(r.value);
+          const ctx = { stage: 'validate' as const, epoch: run.epoch, batchIdx: valBatches, size, batch: r.value };
+          valBatches++;
+          if (size !== undefined) valSamples += size;
+          const q = runner.call('onValidationBatchStart', run, ctx);
+          if (q) await q;
+          valBatch = { ...ctx, batch: undefined, started: performance.now(), wait: t1 - t0 };
+          return r;
+        },
+      };
+    },
+  });
+
+  let callbacksValue: TfjsPlainCallbacks | object[] = plain;
+  if (options.tf?.Callback) {
+    const Base = options.tf.Callback as unknown as new () => object;
+    class OcrPerfkitTfjsCallback extends Base {}
+    for (const name of Object.keys(plain) as Array<keyof TfjsPlainCallbacks>) {
+      const fn = plain[name] as (...a: unknown[]) => HookResult;
+      Object.defineProperty(OcrPerfkitTfjsCallback.prototype, name, {
+        value: (...a: unknown[]) => fn(...a) ?? Promise.resolve(),
+        writable: true,
+        configurable: true,
+      });
+    }
+    callbacksValue = [new OcrPerfkitTfjsCallback()];
+  }
+
+  return {
+    ...plain,
+    run,
+    callbacks: callbacksValue,
+    wrapValidation: wrapValidation as <D extends DatasetLike>(dataset: D) => D,
+    async watch<T>(fit: Promise<T>): Promise<T> {
+      try {
+        return await fit;
+      } catch (error) {
+        const p = runner.call('onException', run, {
+          error,
+          stage: run.stage,
+          epoch: run.epoch,
+          batchIdx: batchCtx?.batchIdx ?? valBatch?.batchIdx,
+        });
+        if (p) await p;
+        if (!ended) {
+          ended = true;
+          const q = runner.call('onTrainEnd', run);
+          if (q) await q;
+        }
+        await closeLoggers('failed');
+        throw error;
+      }
+    },
+  };
+}
