@@ -1,11 +1,193 @@
-// N-API glue for the targets area. Owned by the targets work; exports are added here.
+// N-API glue for the targets area: DB training targets (sync and batched on the thread pool)
+// and the post-processing helpers (targets_postprocess.cc).
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "binding/areas.h"
+#include "binding/args.h"
+#include "binding/errors.h"
+#include "binding/targets_internal.h"
+#include "targets/db_targets.h"
+#include "targets/thread_pool.h"
 
 namespace opk::binding {
 
+namespace {
+
+using targets::DbMode;
+using targets::DbOutput;
+using targets::DbParams;
+using targets::PolygonSet;
+
+// One image's job, owned by C++: inputs copied, outputs pointing into caller buffers that stay
+// referenced (alive) until the job is done.
+struct DbJob {
+  DbParams params;
+  std::vector<double> xy;
+  std::vector<uint32_t> offsets;
+  std::vector<uint8_t> ignore;
+  DbOutput out;
+  std::vector<Napi::ObjectReference> keep;
+  Status status;
+};
+
+float* OutputMap(const Napi::Object& o, const char* key, size_t npx, std::vector<Napi::ObjectReference>* keep) {
+  ArrayView<float> v = RequireFloat32Array(o.Get(key), key);
+  if (v.length != npx) {
+    Throw(o.Env(), Status(StatusCode::kBufferSize, std::string(key) + " has " + std::to_string(v.length) +
+                                                       " elements; width*height = " + std::to_string(npx)));
+  }
+  if (keep != nullptr) keep->push_back(Napi::Persistent(o.Get(key).As<Napi::Object>()));
+  return v.data;
+}
+
+// Reads and validates one sample object (main thread). Throws a coded JS error on bad input.
+void ReadJob(const Napi::Object& o, DbJob* job, bool keep_refs) {
+  Napi::Env env = o.Env();
+  DbParams& p = job->params;
+  p.width = RequireInteger(o.Get("width"), "width", 1, targets::kMaxSide);
+  p.height = RequireInteger(o.Get("height"), "height", 1, targets::kMaxSide);
+  p.shrink_ratio = OptionalFiniteNumber(o, "shrinkRatio", 0.4);
+  p.min_text_size = OptionalFiniteNumber(o, "minTextSize", 8);
+  p.thresh_min = OptionalFiniteNumber(o, "threshMin", 0.3);
+  p.thresh_max = OptionalFiniteNumber(o, "threshMax", 0.7);
+  const std::string mode = OptionalString(o, "mode").value_or("exact");
+  if (mode == "exact") p.mode = DbMode::kExact;
+  else if (mode == "reference") p.mode = DbMode::kReference;
+  else ThrowRange(env, "mode must be 'exact' or 'reference', got '" + mode + "'");
+
+  ArrayView<double> xy = RequireFloat64Array(o.Get("xy"), "xy");
+  ArrayView<uint32_t> offsets = RequireUint32Array(o.Get("offsets"), "offsets");
+  if (xy.length % 2 != 0) Throw(env, Status(StatusCode::kBufferSize, "xy must hold an even number of values"));
+  if (offsets.length == 0) Throw(env, Status(StatusCode::kBufferSize, "offsets must hold count + 1 entries"));
+  const size_t count = offsets.length - 1;
+  job->xy.assign(xy.data, xy.data + xy.length);
+  job->offsets.assign(offsets.data, offsets.data + offsets.length);
+  if (HasValue(o, "ignore")) {
+    ArrayView<uint8_t> ig = RequireUint8Array(o.Get("ignore"), "ignore");
+    if (ig.length != count) {
+      Throw(env, Status(StatusCode::kBufferSize, "ignore has " + std::to_string(ig.length) + " entries; expected " +
+                                                     std::to_string(count)));
+    }
+    job->ignore.assign(ig.data, ig.data + ig.length);
+  }
+  PolygonSet set{job->xy.data(), job->offsets.data(), count, job->ignore.empty() ? nullptr : job->ignore.data()};
+  Status st = targets::ValidateDbInput(p, set, xy.length / 2);
+  if (!st.ok()) Throw(env, st);
+
+  const size_t npx = static_cast<size_t>(p.width * p.height);
+  std::vector<Napi::ObjectReference>* keep = keep_refs ? &job->keep : nullptr;
+  job->out.shrink_map = OutputMap(o, "shrinkMap", npx, keep);
+  job->out.shrink_mask = OutputMap(o, "shrinkMask", npx, keep);
+  job->out.thresh_map = OutputMap(o, "threshMap", npx, keep);
+  job->out.thresh_mask = OutputMap(o, "threshMask", npx, keep);
+  ArrayView<uint8_t> ig_out = RequireUint8Array(o.Get("ignoreOut"), "ignoreOut");
+  if (ig_out.length != count) {
+    Throw(env, Status(StatusCode::kBufferSize, "ignoreOut has " + std::to_string(ig_out.length) +
+                                                   " entries; expected " + std::to_string(count)));
+  }
+  job->out.ignore_out = ig_out.data;
+  if (keep) keep->push_back(Napi::Persistent(o.Get("ignoreOut").As<Napi::Object>()));
+}
+
+void RunJob(DbJob* job) {
+  thread_local auto scratch = targets::NewDbScratch();
+  PolygonSet set{job->xy.data(), job->offsets.data(), job->offsets.size() - 1,
+                 job->ignore.empty() ? nullptr : job->ignore.data()};
+  job->status = targets::MakeDbTargets(job->params, set, job->xy.size() / 2, job->out, scratch.get());
+}
+
+// makeDbTargets(sample): synchronous, one image.
+Napi::Value MakeDbTargetsSync(const Napi::CallbackInfo& info) {
+  Napi::Object o = RequireObject(info, 0, "sample");
+  DbJob job;
+  ReadJob(o, &job, false);
+  RunJob(&job);
+  if (!job.status.ok()) Throw(info.Env(), job.status);
+  return info.Env().Undefined();
+}
+
+class DbBatchWorker : public Napi::AsyncWorker {
+ public:
+  DbBatchWorker(Napi::Env env, std::vector<std::unique_ptr<DbJob>> jobs, size_t threads)
+      : Napi::AsyncWorker(env, "ocr-perfkit:makeDbTargetsBatch"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        jobs_(std::move(jobs)),
+        threads_(threads) {}
+
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+
+  // Runs on a libuv worker thread; fans the images out over the shared pool.
+  void Execute() override {
+    targets::ThreadPool::Shared().ParallelFor(jobs_.size(), threads_, [this](size_t i) { RunJob(jobs_[i].get()); });
+    for (size_t i = 0; i < jobs_.size(); ++i) {
+      if (!jobs_[i]->status.ok()) {
+        failed_ = jobs_[i]->status;
+        failed_index_ = i;
+        SetError(failed_.message());
+        return;
+      }
+    }
+  }
+
+  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+
+  void OnError(const Napi::Error&) override {
+    Status st(failed_.code(), "sample " + std::to_string(failed_index_) + ": " + failed_.message(),
+              failed_.code_override());
+    deferred_.Reject(MakeError(Env(), st).Value());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::vector<std::unique_ptr<DbJob>> jobs_;
+  size_t threads_;
+  Status failed_;
+  size_t failed_index_ = 0;
+};
+
+// makeDbTargetsBatch(samples, threads = 0): a promise resolved when every image is written.
+Napi::Value MakeDbTargetsBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArray()) ThrowType(env, "samples must be an array");
+  Napi::Array arr = info[0].As<Napi::Array>();
+  size_t threads = 0;
+  if (info.Length() > 1 && !info[1].IsUndefined()) {
+    threads = static_cast<size_t>(RequireInteger(info[1], "threads", 0, 1024));
+  }
+  std::vector<std::unique_ptr<DbJob>> jobs;
+  jobs.reserve(arr.Length());
+  for (uint32_t i = 0; i < arr.Length(); ++i) {
+    Napi::Value v = arr.Get(i);
+    if (!v.IsObject()) ThrowType(env, "samples[" + std::to_string(i) + "] must be an object");
+    auto job = std::make_unique<DbJob>();
+    try {
+      ReadJob(v.As<Napi::Object>(), job.get(), true);
+    } catch (const Napi::Error& e) {
+      Napi::Error err = e;
+      err.Set("sampleIndex", Napi::Number::New(env, i));
+      throw err;
+    }
+    jobs.push_back(std::move(job));
+  }
+  auto* worker = new DbBatchWorker(env, std::move(jobs), threads);
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+Napi::Value PoolSize(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(targets::ThreadPool::Shared().workers() + 1));
+}
+
+}  // namespace
+
 void InitTargets(Napi::Env env, Napi::Object exports) {
-  (void)env;
-  (void)exports;
+  exports.Set("makeDbTargets", Napi::Function::New<Guarded<MakeDbTargetsSync>>(env, "makeDbTargets"));
+  exports.Set("makeDbTargetsBatch", Napi::Function::New<Guarded<MakeDbTargetsBatch>>(env, "makeDbTargetsBatch"));
+  exports.Set("targetsPoolSize", Napi::Function::New<Guarded<PoolSize>>(env, "targetsPoolSize"));
+  InitTargetsPostprocess(env, exports);
 }
 
 }  // namespace opk::binding

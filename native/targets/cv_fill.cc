@@ -1,0 +1,167 @@
+#include "targets/cv_fill.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace opk::targets {
+
+namespace {
+
+constexpr int kShift = 16;
+constexpr int64_t kOne = int64_t{1} << kShift;
+
+int OutCode(int64_t x, int64_t y, int64_t right, int64_t bottom) {
+  return (x < 0 ? 1 : 0) | (x > right ? 2 : 0) | (y < 0 ? 4 : 0) | (y > bottom ? 8 : 0);
+}
+
+// Cohen-Sutherland style clipping in the way OpenCV's clipLine moves end points: first onto the
+// top/bottom border (x moved by a truncated double-precision step), then onto the left/right
+// border using the already-moved points. Returns false when nothing of the line is inside.
+bool ClipToImage(int64_t w, int64_t h, IPoint* p1, IPoint* p2) {
+  const int64_t right = w - 1;
+  const int64_t bottom = h - 1;
+  int c1 = OutCode(p1->x, p1->y, right, bottom);
+  int c2 = OutCode(p2->x, p2->y, right, bottom);
+  if ((c1 & c2) == 0 && (c1 | c2) != 0) {
+    if (c1 & 12) {
+      const int64_t a = c1 < 8 ? 0 : bottom;
+      p1->x += static_cast<int64_t>(static_cast<double>(a - p1->y) * static_cast<double>(p2->x - p1->x) /
+                                    static_cast<double>(p2->y - p1->y));
+      p1->y = a;
+      c1 = (p1->x < 0 ? 1 : 0) | (p1->x > right ? 2 : 0);
+    }
+    if (c2 & 12) {
+      const int64_t a = c2 < 8 ? 0 : bottom;
+      p2->x += static_cast<int64_t>(static_cast<double>(a - p2->y) * static_cast<double>(p2->x - p1->x) /
+                                    static_cast<double>(p2->y - p1->y));
+      p2->y = a;
+      c2 = (p2->x < 0 ? 1 : 0) | (p2->x > right ? 2 : 0);
+    }
+    if ((c1 & c2) == 0 && (c1 | c2) != 0) {
+      if (c1) {
+        const int64_t a = c1 == 1 ? 0 : right;
+        p1->y += static_cast<int64_t>(static_cast<double>(a - p1->x) * static_cast<double>(p2->y - p1->y) /
+                                      static_cast<double>(p2->x - p1->x));
+        p1->x = a;
+        c1 = 0;
+      }
+      if (c2) {
+        const int64_t a = c2 == 1 ? 0 : right;
+        p2->y += static_cast<int64_t>(static_cast<double>(a - p2->x) * static_cast<double>(p2->y - p1->y) /
+                                      static_cast<double>(p2->x - p1->x));
+        p2->x = a;
+        c2 = 0;
+      }
+    }
+  }
+  return (c1 | c2) == 0;
+}
+
+inline void Put(float* img, int64_t w, int64_t h, int64_t x, int64_t y, float value) {
+  if (x >= 0 && x < w && y >= 0 && y < h) img[y * w + x] = value;
+}
+
+}  // namespace
+
+void DrawLineCv(float* img, int w, int h, IPoint a, IPoint b, float value) {
+  const auto inside = [&](const IPoint& p) { return p.x >= 0 && p.x < w && p.y >= 0 && p.y < h; };
+  if (!inside(a) || !inside(b)) {
+    if (!ClipToImage(w, h, &a, &b)) return;
+  }
+  // Always walk from the left end point (equal x: keep the given order).
+  if (b.x < a.x) std::swap(a, b);
+  int64_t major = b.x - a.x;   // >= 0
+  int64_t minor = b.y - a.y;
+  int64_t step_minor = 1;
+  if (minor < 0) {
+    minor = -minor;
+    step_minor = -1;
+  }
+  const bool steep = minor > major;
+  if (steep) std::swap(major, minor);
+  // x-major: x always advances by +1, y by step_minor when the error term is negative.
+  // y-major: y always advances by step_minor, x by +1 when the error term is negative.
+  int64_t err = major - 2 * minor;
+  const int64_t plus = 2 * major;
+  const int64_t minus = -2 * minor;
+  int64_t x = a.x;
+  int64_t y = a.y;
+  for (int64_t i = 0; i <= major; ++i) {
+    Put(img, w, h, x, y, value);
+    const bool diag = err < 0;
+    err += minus + (diag ? plus : 0);
+    if (steep) {
+      y += step_minor;
+      if (diag) x += 1;
+    } else {
+      x += 1;
+      if (diag) y += step_minor;
+    }
+  }
+}
+
+void FillPolyCv(float* img, int w, int h, const IPoint* pts, size_t n, float value, FillScratch* scratch) {
+  if (n == 0 || w <= 0 || h <= 0) return;
+  auto& edges = scratch->edges;
+  edges.clear();
+  IPoint p0 = pts[n - 1];
+  for (size_t i = 0; i < n; ++i) {
+    const IPoint p1 = pts[i];
+    DrawLineCv(img, w, h, p0, p1, value);
+    if (p0.y != p1.y) {
+      FillScratch::Edge e;
+      const int64_t x0 = p0.x * kOne;
+      const int64_t x1 = p1.x * kOne;
+      if (p0.y < p1.y) {
+        e.y0 = p0.y;
+        e.y1 = p1.y;
+        e.x = x0;
+      } else {
+        e.y0 = p1.y;
+        e.y1 = p0.y;
+        e.x = x1;
+      }
+      e.dx = (x1 - x0) / (p1.y - p0.y);  // C++ division truncates toward zero
+      edges.push_back(e);
+    }
+    p0 = p1;
+  }
+  if (edges.size() < 2) return;
+
+  std::sort(edges.begin(), edges.end(), [](const FillScratch::Edge& a, const FillScratch::Edge& b) {
+    return a.y0 < b.y0;
+  });
+  int64_t y_end = edges[0].y1;
+  for (const auto& e : edges) y_end = std::max(y_end, e.y1);
+  y_end = std::min<int64_t>(y_end, h);
+  int64_t y = std::max<int64_t>(edges[0].y0, 0);
+
+  auto& active = scratch->active;
+  auto& xs = scratch->xs;
+  active.clear();
+  size_t next = 0;
+  for (; y < y_end; ++y) {
+    while (next < edges.size() && edges[next].y0 <= y) active.push_back(static_cast<uint32_t>(next++));
+    xs.clear();
+    size_t keep = 0;
+    for (size_t k = 0; k < active.size(); ++k) {
+      const auto& e = edges[active[k]];
+      if (e.y1 <= y) continue;  // finished (its last row was y1 - 1)
+      active[keep++] = active[k];
+      xs.push_back(e.x + (y - e.y0) * e.dx);
+    }
+    active.resize(keep);
+    std::sort(xs.begin(), xs.end());
+    float* row = img + y * static_cast<int64_t>(w);
+    for (size_t k = 0; k + 1 < xs.size(); k += 2) {
+      int64_t xl = (xs[k] + kOne - 1) >> kShift;  // ceil
+      int64_t xr = xs[k + 1] >> kShift;           // floor
+      if (xl >= w || xr < 0) continue;
+      xl = std::max<int64_t>(xl, 0);
+      xr = std::min<int64_t>(xr, w - 1);
+      for (int64_t x = xl; x <= xr; ++x) row[x] = value;
+    }
+  }
+}
+
+}  // namespace opk::targets

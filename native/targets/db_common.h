@@ -1,0 +1,46 @@
+// Internals shared by the two DB target modes: the validated polygon list and the scratch.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "geometry/types.h"
+#include "targets/cv_fill.h"
+#include "targets/db_targets.h"
+
+namespace opk::targets {
+
+// One polygon after MakeSegDetectionData.validate_polygons: vertices clamped into the image and
+// reversed when the reference's trapezoid area is positive.
+struct PreparedPolygon {
+  size_t begin = 0;   // index of its first point in DbScratch::pts (interleaved doubles / 2)
+  size_t size = 0;    // number of points
+  bool ignore = false;
+};
+
+class DbScratch {
+ public:
+  std::vector<double> pts;  // interleaved clamped (and possibly reversed) vertices
+  std::vector<PreparedPolygon> polys;
+  std::vector<float> local;  // per-polygon distance window
+  std::vector<IPoint> ipts;
+  FillScratch fill;
+  geom::Path64 path;
+  geom::Paths64 offset_out;
+  std::vector<int64_t> xs;
+  std::vector<double> row_xs;
+};
+
+// Clamps, orients and area-tests every polygon into scratch->pts / scratch->polys.
+void PreparePolygons(const DbParams& params, const PolygonSet& polygons, DbScratch* scratch);
+
+// Axis-aligned extent test of step 2: true when min(height, width) < min_text_size.
+bool TooSmall(const double* xy, size_t n, double min_text_size);
+
+// D = A * (1 - r^2) / L with shapely/GEOS area and length.
+double ShrinkDistance(const double* xy, size_t n, double shrink_ratio);
+
+Status MakeReference(const DbParams& params, DbScratch* scratch, const DbOutput& out);
+Status MakeExact(const DbParams& params, DbScratch* scratch, const DbOutput& out);
+
+}  // namespace opk::targets

@@ -1,0 +1,157 @@
+// Exact mode: the reference's validation and ignore rules, with exact geometry. One distance
+// field per polygon (squared Euclidean distance of every pixel centre to the nearest edge of the
+// float polygon, over the polygon's box grown by D) drives all four maps:
+//   shrink map   inside && d >= D        (every piece of the eroded polygon; Clipper-free)
+//   thresh map   max(canvas, 1 - min(d / D, 1)) on both sides of every edge, no NaN
+//   thresh mask  inside || d <= D         (the exact round-join dilation, same field as the map)
+//   ignored      shrink mask = 0 where inside || d <= 0.5
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+
+#include "targets/db_common.h"
+#include "targets/edge_kernels.h"
+
+namespace opk::targets {
+
+namespace {
+
+struct Field {
+  int64_t x0 = 0, y0 = 0, w = 0, h = 0;  // window in image pixels
+  bool empty() const { return w <= 0 || h <= 0; }
+};
+
+// Squared distance to the ring's edges for pixels of the ring's box grown by `reach` (clipped to
+// the image). Pixels farther than `reach` from every edge hold FLT_MAX.
+Field ComputeField(const DbParams& p, const double* xy, size_t n, double reach, DbScratch* s) {
+  double bx0 = xy[0], bx1 = xy[0], by0 = xy[1], by1 = xy[1];
+  for (size_t k = 1; k < n; ++k) {
+    bx0 = std::min(bx0, xy[2 * k]);
+    bx1 = std::max(bx1, xy[2 * k]);
+    by0 = std::min(by0, xy[2 * k + 1]);
+    by1 = std::max(by1, xy[2 * k + 1]);
+  }
+  Field f;
+  f.x0 = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(bx0 - reach)));
+  f.y0 = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(by0 - reach)));
+  const int64_t x1 = std::min<int64_t>(p.width - 1, static_cast<int64_t>(std::floor(bx1 + reach)));
+  const int64_t y1 = std::min<int64_t>(p.height - 1, static_cast<int64_t>(std::floor(by1 + reach)));
+  f.w = x1 - f.x0 + 1;
+  f.h = y1 - f.y0 + 1;
+  if (f.empty()) return f;
+  s->local.assign(static_cast<size_t>(f.w * f.h), FLT_MAX);
+  EdgeWindow win;
+  win.origin_x = static_cast<double>(f.x0);
+  win.origin_y = static_cast<double>(f.y0);
+  win.stride = f.w;
+  for (size_t i = 0; i < n; ++i) {
+    const size_t j = (i + 1) % n;
+    const double ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * j], by = xy[2 * j + 1];
+    win.col0 = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(std::min(ax, bx) - reach)) - f.x0);
+    win.col1 = std::min<int64_t>(f.w - 1, static_cast<int64_t>(std::floor(std::max(ax, bx) + reach)) - f.x0);
+    win.row0 = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(std::min(ay, by) - reach)) - f.y0);
+    win.row1 = std::min<int64_t>(f.h - 1, static_cast<int64_t>(std::floor(std::max(ay, by) + reach)) - f.y0);
+    ExactEdgeMinMerge(ax, ay, bx, by, win, s->local.data());
+  }
+  return f;
+}
+
+// Even-odd crossings of the ring with the horizontal line through pixel centres of row y,
+// sorted; a pixel centre X is inside when xs[2k] <= X < xs[2k+1] for some k.
+void RowCrossings(const double* xy, size_t n, double y, std::vector<double>* xs) {
+  xs->clear();
+  for (size_t i = 0; i < n; ++i) {
+    const size_t j = (i + 1) % n;
+    const double ay = xy[2 * i + 1], by = xy[2 * j + 1];
+    if ((ay <= y && y < by) || (by <= y && y < ay)) {
+      const double ax = xy[2 * i], bx = xy[2 * j];
+      xs->push_back(ax + (y - ay) * (bx - ax) / (by - ay));
+    }
+  }
+  std::sort(xs->begin(), xs->end());
+}
+
+// Calls fn(x, inside) for each pixel of row `y` of the field window.
+template <typename Fn>
+void ForRow(const Field& f, const double* xy, size_t n, int64_t y, std::vector<double>* xs, Fn fn) {
+  RowCrossings(xy, n, static_cast<double>(y), xs);
+  size_t k = 0;
+  for (int64_t x = f.x0; x < f.x0 + f.w; ++x) {
+    const double fx = static_cast<double>(x);
+    while (k < xs->size() && (*xs)[k] <= fx) ++k;
+    fn(x, (k & 1) == 1);
+  }
+}
+
+void PaintIgnored(const DbParams& p, const double* xy, size_t n, DbScratch* s, float* mask) {
+  const Field f = ComputeField(p, xy, n, 0.5, s);
+  if (f.empty()) return;
+  std::vector<double>& xs = s->row_xs;
+  for (int64_t y = f.y0; y < f.y0 + f.h; ++y) {
+    const float* d2 = s->local.data() + (y - f.y0) * f.w - f.x0;
+    float* m = mask + y * p.width;
+    ForRow(f, xy, n, y, &xs, [&](int64_t x, bool inside) {
+      if (inside || d2[x] <= 0.25f) m[x] = 0.0f;
+    });
+  }
+}
+
+}  // namespace
+
+Status MakeExact(const DbParams& p, DbScratch* s, const DbOutput& out) {
+  const size_t npx = static_cast<size_t>(p.width * p.height);
+  std::fill(out.shrink_map, out.shrink_map + npx, 0.0f);
+  std::fill(out.shrink_mask, out.shrink_mask + npx, 1.0f);
+  std::fill(out.thresh_map, out.thresh_map + npx, 0.0f);
+  std::fill(out.thresh_mask, out.thresh_mask + npx, 0.0f);
+  std::vector<double>& xs = s->row_xs;
+
+  for (auto& pp : s->polys) {
+    const double* xy = s->pts.data() + 2 * pp.begin;
+    const size_t n = pp.size;
+    if (pp.ignore || TooSmall(xy, n, p.min_text_size)) {
+      pp.ignore = true;
+      PaintIgnored(p, xy, n, s, out.shrink_mask);
+      continue;
+    }
+    const double D = ShrinkDistance(xy, n, p.shrink_ratio);
+    const Field f = ComputeField(p, xy, n, D, s);
+    const float D2 = static_cast<float>(D * D);
+    // Pass 1: is the shrunk polygon empty on the pixel grid?
+    bool any = false;
+    for (int64_t y = f.y0; y < f.y0 + f.h && !any; ++y) {
+      const float* d2 = s->local.data() + (y - f.y0) * f.w - f.x0;
+      ForRow(f, xy, n, y, &xs, [&](int64_t x, bool inside) { any = any || (inside && d2[x] >= D2); });
+    }
+    if (!any) {
+      pp.ignore = true;
+      PaintIgnored(p, xy, n, s, out.shrink_mask);
+      continue;
+    }
+    // Pass 2: all four maps from the same field.
+    const float invD = static_cast<float>(1.0 / D);
+    for (int64_t y = f.y0; y < f.y0 + f.h; ++y) {
+      const float* d2 = s->local.data() + (y - f.y0) * f.w - f.x0;
+      const int64_t row = y * p.width;
+      ForRow(f, xy, n, y, &xs, [&](int64_t x, bool inside) {
+        const float q = d2[x];
+        if (inside && q >= D2) out.shrink_map[row + x] = 1.0f;
+        if (q < D2) {
+          const float r = std::sqrt(q) * invD;
+          const float v = 1.0f - (r < 1.0f ? r : 1.0f);
+          if (v > out.thresh_map[row + x]) out.thresh_map[row + x] = v;
+        }
+        if (inside || q <= D2) out.thresh_mask[row + x] = 1.0f;
+      });
+    }
+  }
+  const float scale = static_cast<float>(p.thresh_max - p.thresh_min);
+  const float bias = static_cast<float>(p.thresh_min);
+  for (size_t k = 0; k < npx; ++k) {
+    const float scaled = out.thresh_map[k] * scale;
+    out.thresh_map[k] = scaled + bias;
+  }
+  return Status::Ok();
+}
+
+}  // namespace opk::targets

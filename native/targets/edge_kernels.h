@@ -1,0 +1,28 @@
+// Per-edge pixel kernels of the threshold map. Both work on a rectangular window of a local
+// float buffer and min-merge one edge's contribution into it, so a polygon costs one pass per
+// edge over the pixels near that edge only (callers pick the window; see db_reference.cc).
+#pragma once
+
+#include <cstdint>
+
+namespace opk::targets {
+
+struct EdgeWindow {
+  // Pixel grid coordinates of buf[0] (the buffer's top-left pixel) in the edge's frame.
+  double origin_x = 0;
+  double origin_y = 0;
+  int64_t stride = 0;  // floats per buffer row
+  // Window inside the buffer (inclusive), in buffer indices.
+  int64_t col0 = 0, col1 = -1, row0 = 0, row1 = -1;
+};
+
+// Reference (MhLiao/DB MakeBorderMap.distance) value for edge (x1,y1)-(x2,y2):
+//   f = float32(clip(dist(x, y) / D, 0, 1))   with dist the float64 formula of SEMANTICS.md §5,
+// merged as buf = nan-propagating min(buf, f). Evaluated in IEEE float64 in numpy's operation
+// order (no FMA), vectorised with AVX when the CPU has it; results are identical either way.
+void RefEdgeMinMerge(double x1, double y1, double x2, double y2, double D, const EdgeWindow& win, float* buf);
+
+// Exact squared point-to-segment distance, merged as buf = min(buf, d^2) (float32).
+void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWindow& win, float* buf);
+
+}  // namespace opk::targets

@@ -1,0 +1,26 @@
+/**
+ * DBNet targets and post-processing: {@link makeDbTargets} (training targets, reference or
+ * exact mode), {@link makeDbTargetsBatch} (thread pool, async), {@link boxesFromBitmap}
+ * (probability map to boxes) and {@link evaluateDetections} (precision/recall/hmean).
+ */
+export {
+  type DbBatchOptions,
+  type DbTargetBuffers,
+  type DbTargets,
+  type DbTargetsOptions,
+  type DbTargetsSample,
+  MAX_TARGET_PIXELS,
+  MAX_TARGET_SIDE,
+  makeDbTargets,
+  makeDbTargetsAsync,
+  makeDbTargetsBatch,
+  targetsThreadCount,
+} from './db';
+export {
+  type FlatPolygons,
+  type LabeledPolygon,
+  type Point,
+  type PolygonsInput,
+  isFlatPolygons,
+  toFlatPolygons,
+} from './polygons';

@@ -1,0 +1,58 @@
+/**
+ * The native surface of the targets area (see native/binding/targets_*.cc). Internal: the
+ * public API in this folder validates arguments and allocates buffers before calling these.
+ */
+import { getNative } from '../native';
+
+/** One image's job as the addon reads it (flat polygons, parameters and output buffers). */
+export interface NativeDbSample {
+  xy: Float64Array;
+  offsets: Uint32Array;
+  ignore?: Uint8Array;
+  width: number;
+  height: number;
+  shrinkRatio: number;
+  minTextSize: number;
+  threshMin: number;
+  threshMax: number;
+  mode: 'exact' | 'reference';
+  shrinkMap: Float32Array;
+  shrinkMask: Float32Array;
+  threshMap: Float32Array;
+  threshMask: Float32Array;
+  ignoreOut: Uint8Array;
+}
+
+/** Native boxes-from-bitmap job. */
+export interface NativeBoxesRequest {
+  prob: Float32Array;
+  width: number;
+  height: number;
+  destWidth: number;
+  destHeight: number;
+  thresh: number;
+  boxThresh: number;
+  unclipRatio: number;
+  maxCandidates: number;
+  minSize: number;
+  polygon: boolean;
+  scoreMode: 'fast' | 'slow';
+}
+
+/** Native boxes-from-bitmap result: flat points with offsets, one score per box. */
+export interface NativeBoxesResult {
+  xy: Float64Array;
+  offsets: Uint32Array;
+  scores: Float64Array;
+}
+
+export interface TargetsNative {
+  makeDbTargets(sample: NativeDbSample): void;
+  makeDbTargetsBatch(samples: NativeDbSample[], threads?: number): Promise<void>;
+  targetsPoolSize(): number;
+  boxesFromBitmap?(request: NativeBoxesRequest): NativeBoxesResult;
+}
+
+export function targetsNative(): TargetsNative {
+  return getNative<TargetsNative>();
+}
