@@ -1,0 +1,66 @@
+/**
+ * Small duck-typed views of the things callbacks read memory from, so callbacks do not depend on
+ * the monitor or cache modules: pass the objects you have.
+ */
+import * as os from 'node:os';
+import type { TfMemoryInfo } from '../trainer/tf';
+
+/** One sample of a resource sampler (e.g. ocr-perfkit's `ResourceSampler`); all fields optional. */
+export interface ResourceSampleLike {
+  /** GPU memory in use, bytes. */
+  gpuMemoryUsedBytes?: number;
+  /** GPU memory total, bytes. */
+  gpuMemoryTotalBytes?: number;
+}
+
+/** Anything with `latest()` returning the newest sample (or `undefined` before the first). */
+export interface ResourceSamplerLike {
+  latest(): ResourceSampleLike | undefined;
+}
+
+/** Anything with `stats().bytes` (e.g. the polygon cache). */
+export interface CacheStatsLike {
+  stats(): { bytes: number };
+}
+
+/** Anything with `memory()` like the tf namespace. */
+export interface TfMemoryLike {
+  memory(): TfMemoryInfo;
+}
+
+/** Process resident set size in bytes (cheap; not the full `process.memoryUsage()`). */
+export function rssBytes(): number {
+  return process.memoryUsage.rss();
+}
+
+/** Percentage of host memory in use (like psutil's `virtual_memory().percent`). */
+export function hostMemoryPercent(): number {
+  const total = os.totalmem();
+  return total > 0 ? ((total - os.freemem()) / total) * 100 : Number.NaN;
+}
+
+/** GPU bytes in use from the sampler, or `undefined` (no sampler, no sample, or it threw). */
+export function gpuUsedBytes(sampler: ResourceSamplerLike | undefined): number | undefined {
+  if (!sampler) return undefined;
+  try {
+    const v = sampler.latest()?.gpuMemoryUsedBytes;
+    return typeof v === 'number' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `tf.memory()` or `undefined` when it throws. */
+export function tfMemory(tf: TfMemoryLike | undefined): TfMemoryInfo | undefined {
+  if (!tf) return undefined;
+  try {
+    return tf.memory();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bytes per "MB" as the seeds print it (2^20, i.e. MiB). */
+export const MB = 1024 * 1024;
+/** Bytes per "GB" as the seeds print it (2^30, i.e. GiB). */
+export const GB = 1024 * 1024 * 1024;
