@@ -1,0 +1,77 @@
+// GPU metrics through NVML for a chosen set of devices. Open() runs once (off the JS thread),
+// Sample() on the sampler thread. A fatal NVML error during Sample() turns the source off
+// (available() false, reason() says why) without touching the other sources.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "gpu/nvml_api.h"
+#include "gpu/visible_devices.h"
+
+namespace opk::gpu {
+
+// A device the user asked for: a CUDA ordinal (index among the visible devices) or a UUID
+// (or unique UUID prefix).
+struct DeviceSelector {
+  bool by_uuid = false;
+  unsigned int index = 0;
+  std::string uuid;
+};
+
+struct GpuDeviceInfo {
+  unsigned int nvml_index = 0;   // NVML's own index (PCI order)
+  unsigned int cuda_ordinal = 0; // position among the CUDA-visible devices
+  std::string uuid;
+  std::string name;
+};
+
+class NvmlSource {
+ public:
+  NvmlSource(std::vector<std::string> candidates, std::optional<std::vector<VisibleEntry>> visible,
+             std::vector<DeviceSelector> selectors, unsigned int pid);
+  ~NvmlSource();
+  NvmlSource(const NvmlSource&) = delete;
+  NvmlSource& operator=(const NvmlSource&) = delete;
+
+  // Loads and initialises NVML and resolves the devices. A missing library or a failing
+  // nvmlInit is not an error (the source is just unavailable); an unknown device is
+  // (OutOfRange, ERR_UNKNOWN_DEVICE), as is a CUDA_VISIBLE_DEVICES that hides every device
+  // while devices were requested.
+  Status Open();
+  // Writes devices().size() * kGpuMetricCount values (NaN where unknown).
+  void Sample(double* out);
+  void Close();
+
+  bool available() const { return available_; }
+  const std::string& reason() const { return reason_; }
+  const std::vector<GpuDeviceInfo>& devices() const { return infos_; }
+  const NvmlLibrary& library() const { return lib_; }
+
+ private:
+  struct Device {
+    nvmlDevice_t handle = nullptr;
+    bool unsupported[16] = {};  // per GpuMetric group, set after NOT_SUPPORTED/NO_PERMISSION
+  };
+  // Returns false after a fatal error (source turned off).
+  bool Check(nvmlReturn_t r, size_t dev, int group, const char* fn);
+  double ProcessMemory(size_t dev, bool* fatal);
+  void Fail(const std::string& why);
+
+  std::vector<std::string> candidates_;
+  std::optional<std::vector<VisibleEntry>> visible_;
+  std::vector<DeviceSelector> selectors_;
+  unsigned int pid_;
+  NvmlLibrary lib_;
+  bool initialized_ = false;
+  bool available_ = false;
+  std::string reason_ = "not started";
+  std::vector<Device> devs_;
+  std::vector<GpuDeviceInfo> infos_;
+  std::vector<nvmlProcessInfo_t> procs_;
+  std::vector<nvmlProcessInfo_v1_t> procs_v1_;
+};
+
+}  // namespace opk::gpu

@@ -1,0 +1,247 @@
+import { CLOCK_EVENT_REASONS, GPU_METRICS, ResourceSampler, clockEventReasonNames } from '../../src/monitor';
+import { type FakeDir, makeFakeDir, waitFor } from './fakes';
+
+let fake: FakeDir;
+let modern: string;
+let legacy: string;
+let broken: string;
+
+beforeAll(() => {
+  fake = makeFakeDir('nvml');
+  modern = fake.compile('fake_nvml.c', 'libnvidia-ml-modern.so');
+  legacy = fake.compile('fake_nvml.c', 'libnvidia-ml-legacy.so', ['FAKE_LEGACY']);
+  broken = fake.compile('fake_nvml.c', 'libnvidia-ml-broken.so', ['FAKE_BROKEN']);
+});
+afterAll(() => fake.cleanup());
+
+const SCRIPT = [
+  'devices=2',
+  'uuid.0=GPU-aaaa1111-0000-0000-0000-000000000000',
+  'uuid.1=GPU-bbbb2222-0000-0000-0000-000000000000',
+  'name.0=Fake A100',
+  'name.1=Fake H100',
+  'util.gpu.0=87',
+  'util.mem.0=41',
+  'mem.total.0=42949672960',
+  'mem.used.0=10737418240',
+  'mem.reserved.0=536870912',
+  'temp.0=71',
+  'power.0=250500',
+  'clock.sm.0=1410',
+  'clock.mem.0=1593',
+  'pcie.tx.0=1500',
+  'pcie.rx.0=3000',
+  `events.0=${CLOCK_EVENT_REASONS.swPowerCap | CLOCK_EVENT_REASONS.gpuIdle}`,
+  'procs.0=self:734003200,999999:5',
+  'util.gpu.1=3',
+  'events.1=1',
+  'procs.1=4242:77',
+];
+
+async function started(opts: ConstructorParameters<typeof ResourceSampler>[0]) {
+  const s = new ResourceSampler({ intervalMs: 10, cudaVisibleDevices: null, ...opts });
+  await s.start();
+  await waitFor(() => s.counts().taken >= 2);
+  return s;
+}
+
+describe('ResourceSampler NVML source (fake libnvidia-ml)', () => {
+  const script = (lines: string[]) => {
+    for (const lib of [modern, legacy, broken]) fake.control(lib, lines);
+  };
+  beforeEach(() => script(SCRIPT));
+
+  it('reads every metric of every device through the newest symbols', async () => {
+    const s = await started({ nvmlLibrary: modern });
+    const src = s.sources();
+    expect(src.nvml).toMatchObject({ enabled: true, available: true, reason: '', library: modern });
+    expect(src.nvml.symbols).toMatchObject({
+      init: 'nvmlInit_v2',
+      deviceCount: 'nvmlDeviceGetCount_v2',
+      handleByIndex: 'nvmlDeviceGetHandleByIndex_v2',
+      memoryInfo: 'nvmlDeviceGetMemoryInfo_v2',
+      clockEventReasons: 'nvmlDeviceGetCurrentClocksEventReasons',
+      computeProcesses: 'nvmlDeviceGetComputeRunningProcesses_v3',
+    });
+    expect(src.devices).toEqual([
+      { slot: 0, nvmlIndex: 0, cudaOrdinal: 0, uuid: 'GPU-aaaa1111-0000-0000-0000-000000000000', name: 'Fake A100' },
+      { slot: 1, nvmlIndex: 1, cudaOrdinal: 1, uuid: 'GPU-bbbb2222-0000-0000-0000-000000000000', name: 'Fake H100' },
+    ]);
+    const g = s.latest()!.gpus;
+    expect(g).toHaveLength(2);
+    expect(g[0]).toEqual({
+      slot: 0,
+      uuid: 'GPU-aaaa1111-0000-0000-0000-000000000000',
+      utilizationGpu: 87,
+      utilizationMemory: 41,
+      memoryUsedBytes: 10737418240, // v2: reserved memory not counted as used
+      memoryTotalBytes: 42949672960,
+      temperatureC: 71,
+      powerWatts: 250.5,
+      clockSmMHz: 1410,
+      clockMemMHz: 1593,
+      pcieTxBytesPerSec: 1500 * 1024,
+      pcieRxBytesPerSec: 3000 * 1024,
+      clockEventReasons: 5,
+      throttled: 1,
+      processMemoryBytes: 734003200,
+    });
+    expect(Object.keys(g[0]!).slice(2)).toEqual([...GPU_METRICS]);
+    expect(clockEventReasonNames(g[0]!.clockEventReasons!)).toEqual(['gpuIdle', 'swPowerCap']);
+    expect(g[1]).toMatchObject({ utilizationGpu: 3, clockEventReasons: 1, throttled: 0, processMemoryBytes: 0 });
+    const sum = await s.summary();
+    expect(sum.gpus[0]!.utilizationGpu).toEqual({ mean: 87, min: 87, max: 87, p95: 87, count: sum.samples });
+    expect(sum.gpus[1]!.temperatureC.mean).toBe(61);
+    await s.close();
+  });
+
+  it('falls back to the unversioned symbols and the v1 structs', async () => {
+    const s = await started({ nvmlLibrary: legacy });
+    expect(s.sources().nvml.symbols).toMatchObject({
+      init: 'nvmlInit',
+      deviceCount: 'nvmlDeviceGetCount',
+      handleByIndex: 'nvmlDeviceGetHandleByIndex',
+      memoryInfo: 'nvmlDeviceGetMemoryInfo',
+      clockEventReasons: 'nvmlDeviceGetCurrentClocksThrottleReasons',
+      computeProcesses: 'nvmlDeviceGetComputeRunningProcesses',
+    });
+    expect(s.sources().nvml.symbols.graphicsProcesses).toBeUndefined();
+    const g = s.latest()!.gpus[0]!;
+    expect(g.memoryUsedBytes).toBe(10737418240 + 536870912); // v1 counts reserved as used
+    expect(g.processMemoryBytes).toBe(734003200); // v1 process struct (16 bytes)
+    expect(g.clockEventReasons).toBe(5);
+    expect(g.powerWatts).toBe(250.5);
+    await s.close();
+  });
+
+  it('reports a library without nvmlInit as unavailable', async () => {
+    const s = await started({ nvmlLibrary: broken });
+    expect(s.sources().nvml.available).toBe(false);
+    expect(s.sources().nvml.reason).toMatch(/lacks required symbols: nvmlInit_v2\/nvmlInit/);
+    expect(s.latest()!.gpus).toEqual([]);
+    expect(s.latest()!.host.rssBytes).toBeGreaterThan(0);
+    await s.close();
+  });
+
+  it('reports a failing nvmlInit as unavailable with the NVML error', async () => {
+    script([...SCRIPT, 'init=9']);
+    const s = await started({ nvmlLibrary: modern });
+    expect(s.sources().nvml.available).toBe(false);
+    expect(s.sources().nvml.reason).toBe('nvmlInit failed: NVML_ERROR_DRIVER_NOT_LOADED (9): Driver Not Loaded');
+    await s.close();
+  });
+
+  it('takes the library from OCR_PERFKIT_NVML_LIBRARY when no option is given', async () => {
+    process.env.OCR_PERFKIT_NVML_LIBRARY = legacy;
+    try {
+      const s = await started({});
+      expect(s.sources().nvml.library).toBe(legacy);
+      await s.close();
+    } finally {
+      delete process.env.OCR_PERFKIT_NVML_LIBRARY;
+    }
+  });
+
+  it('leaves a metric null when the device does not support it, keeps the rest', async () => {
+    script([...SCRIPT, 'err.nvmlDeviceGetPowerUsage=3', 'err.nvmlDeviceGetPcieThroughput=4']);
+    const s = await started({ nvmlLibrary: modern });
+    const g = s.latest()!.gpus[0]!;
+    expect(g.powerWatts).toBeNull();
+    expect(g.pcieTxBytesPerSec).toBeNull();
+    expect(g.pcieRxBytesPerSec).toBeNull();
+    expect(g.utilizationGpu).toBe(87);
+    expect(s.sources().nvml.available).toBe(true);
+    const sum = await s.summary();
+    expect(sum.gpus[0]!.powerWatts).toEqual({ mean: null, min: null, max: null, p95: null, count: 0 });
+    await s.close();
+  });
+
+  it('stops only the NVML source when the library starts failing mid-run', async () => {
+    const s = await started({ nvmlLibrary: modern });
+    expect(s.latest()!.gpus[0]!.utilizationGpu).toBe(87);
+    script([...SCRIPT, 'err.all=15']);
+    await waitFor(() => !s.sources().nvml.available);
+    expect(s.sources().nvml.reason).toMatch(
+      /^NVML stopped: nvmlDeviceGetUtilizationRates on device 0 returned NVML_ERROR_GPU_IS_LOST \(15\): GPU is lost$/,
+    );
+    const taken = s.counts().taken;
+    await waitFor(() => s.counts().taken >= taken + 2);
+    const x = s.latest()!;
+    expect(x.gpus[0]!.utilizationGpu).toBeNull();
+    expect(x.gpus[1]!.temperatureC).toBeNull();
+    expect(x.host.rssBytes).toBeGreaterThan(0);
+    expect(s.sources().host.available).toBe(true);
+    // Recovery of the library does not resurrect the source.
+    script(SCRIPT);
+    await waitFor(() => s.counts().taken >= taken + 4);
+    expect(s.latest()!.gpus[0]!.utilizationGpu).toBeNull();
+    await s.close();
+  });
+
+  it('samples only the requested devices, by CUDA ordinal or UUID (prefix)', async () => {
+    const a = await started({ nvmlLibrary: modern, devices: [1] });
+    expect(a.sources().devices.map((d) => d.nvmlIndex)).toEqual([1]);
+    expect(a.latest()!.gpus[0]!.utilizationGpu).toBe(3);
+    await a.close();
+    const b = await started({ nvmlLibrary: modern, devices: ['GPU-bbbb2222', 'GPU-aaaa1111-0000-0000-0000-000000000000'] });
+    expect(b.sources().devices.map((d) => d.nvmlIndex)).toEqual([1, 0]);
+    expect(b.latest()!.gpus.map((x) => x.utilizationGpu)).toEqual([3, 87]);
+    await b.close();
+  });
+
+  it('respects CUDA_VISIBLE_DEVICES (order, UUIDs, stop at the first invalid entry)', async () => {
+    const a = await started({ nvmlLibrary: modern, cudaVisibleDevices: '1,0' });
+    expect(a.sources().devices.map((d) => [d.nvmlIndex, d.cudaOrdinal])).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
+    await a.close();
+    const b = await started({ nvmlLibrary: modern, cudaVisibleDevices: 'GPU-bbbb2222,7,0' });
+    expect(b.sources().devices.map((d) => d.nvmlIndex)).toEqual([1]);
+    await b.close();
+    const c = await started({ nvmlLibrary: modern, cudaVisibleDevices: '1', devices: [0] });
+    expect(c.sources().devices.map((d) => d.nvmlIndex)).toEqual([1]);
+    await c.close();
+    const d = await started({ nvmlLibrary: modern, cudaVisibleDevices: '' });
+    expect(d.sources().devices).toEqual([]);
+    expect(d.sources().nvml.reason).toBe('no visible GPU (CUDA_VISIBLE_DEVICES=)');
+    await d.close();
+    process.env.CUDA_VISIBLE_DEVICES = '1';
+    try {
+      const e = new ResourceSampler({ nvmlLibrary: modern, intervalMs: 10 });
+      await e.start();
+      expect(e.sources().devices.map((x) => x.nvmlIndex)).toEqual([1]);
+      await e.close();
+    } finally {
+      delete process.env.CUDA_VISIBLE_DEVICES;
+    }
+  });
+
+  it('rejects unknown devices with ERR_UNKNOWN_DEVICE', async () => {
+    const a = new ResourceSampler({ nvmlLibrary: modern, devices: [2], cudaVisibleDevices: null });
+    await expect(a.start()).rejects.toMatchObject({
+      name: 'OcrPerfkitRangeError',
+      code: 'ERR_UNKNOWN_DEVICE',
+      message: 'device index 2 does not exist: 2 visible device(s)',
+    });
+    const b = new ResourceSampler({ nvmlLibrary: modern, devices: ['GPU-cccc'], cudaVisibleDevices: null });
+    await expect(b.start()).rejects.toMatchObject({ code: 'ERR_UNKNOWN_DEVICE', message: "no visible device has UUID 'GPU-cccc'" });
+    const c = new ResourceSampler({ nvmlLibrary: modern, devices: ['GPU-'], cudaVisibleDevices: null });
+    await expect(c.start()).rejects.toMatchObject({ code: 'ERR_UNKNOWN_DEVICE', message: expect.stringMatching(/more than one/) });
+    const d = new ResourceSampler({ nvmlLibrary: modern, devices: [1], cudaVisibleDevices: '0' });
+    await expect(d.start()).rejects.toMatchObject({
+      code: 'ERR_UNKNOWN_DEVICE',
+      message: 'device index 1 does not exist: 1 visible device(s) (CUDA_VISIBLE_DEVICES=0)',
+    });
+    for (const s of [a, b, c, d]) await s.close();
+  });
+
+  it('finds a process in a long process list (grows the buffer)', async () => {
+    // 100 entries: more than the sampler's first buffer (64), so it must grow it and retry.
+    const many = Array.from({ length: 99 }, (_, i) => `${10000 + i}:1`).join(',');
+    script([...SCRIPT, `procs.0=${many},self:42`]);
+    const s = await started({ nvmlLibrary: modern });
+    expect(s.latest()!.gpus[0]!.processMemoryBytes).toBe(42);
+    await s.close();
+  });
+});
