@@ -1,0 +1,184 @@
+// Batched offsetting. See batch.h.
+#include "geometry/batch.h"
+
+#include <cmath>
+#include <string>
+
+#include "geometry/clipper2_offset.h"
+#include "geometry/offset642.h"
+
+namespace opk::geom {
+namespace {
+
+Status PolygonError(StatusCode code, size_t polygon, const std::string& what) {
+  return Status(code, "polygon " + std::to_string(polygon) + ": " + what);
+}
+
+struct Workspace {
+  ClipperOffset642 offset642;
+  Clipper2Offsetter offset2;
+  Path64 ring;
+  Paths64 rings;
+  Paths64 result;
+};
+
+}  // namespace
+
+double RingAreaGeos(const double* xy, size_t n) {
+  // GEOS Area::ofRingSigned over the closed ring (x shifted by x0), then |.|.
+  if (n < 3) return 0.0;
+  const size_t m = n + 1;  // with the closing point
+  auto X = [&](size_t i) { return xy[2 * (i % n)]; };
+  auto Y = [&](size_t i) { return xy[2 * (i % n) + 1]; };
+  double x0 = X(0);
+  double p1x = X(0), p1y = Y(0);
+  double p2x = X(1) - x0, p2y = Y(1);
+  double sum = 0.0;
+  for (size_t i = 1; i < m - 1; ++i) {
+    double p0y = p1y;
+    p1x = p2x;
+    p1y = p2y;
+    p2x = X(i + 1) - x0;
+    p2y = Y(i + 1);
+    sum += p1x * (p0y - p2y);
+  }
+  (void)p1x;
+  return std::fabs(sum / 2.0);
+}
+
+double RingPerimeter(const double* xy, size_t n) {
+  if (n == 0) return 0.0;
+  double len = 0.0;
+  double x0 = xy[0], y0 = xy[1];
+  for (size_t i = 1; i <= n; ++i) {
+    double x1 = xy[2 * (i % n)], y1 = xy[2 * (i % n) + 1];
+    double dx = x1 - x0, dy = y1 - y0;
+    len += std::sqrt(dx * dx + dy * dy);
+    x0 = x1;
+    y0 = y1;
+  }
+  return len;
+}
+
+Status ValidateBatch(const BatchView& in, double scale, size_t min_points) {
+  if (in.coord_count % 2 != 0)
+    return Status(StatusCode::kBufferSize, "coords has odd length " + std::to_string(in.coord_count) +
+                                               "; expected x, y pairs");
+  if (in.ring_offset_count == 0) return Status(StatusCode::kBufferSize, "ringOffsets must have n + 1 entries (got 0)");
+  const size_t points = in.coord_count / 2;
+  const size_t rings = in.ring_offset_count - 1;
+  if (in.polygon_rings) {
+    if (in.polygon_ring_count == 0) return Status(StatusCode::kBufferSize, "polygonRings must have n + 1 entries");
+    for (size_t p = 0; p + 1 < in.polygon_ring_count; ++p) {
+      if (in.polygon_rings[p] > in.polygon_rings[p + 1] || in.polygon_rings[p + 1] > rings)
+        return PolygonError(StatusCode::kInvalidPolygon, p, "polygonRings out of range or decreasing");
+    }
+  }
+  const size_t n_poly = in.polygon_count();
+  for (size_t p = 0; p < n_poly; ++p) {
+    size_t r0 = in.polygon_rings ? in.polygon_rings[p] : p;
+    size_t r1 = in.polygon_rings ? in.polygon_rings[p + 1] : p + 1;
+    for (size_t r = r0; r < r1; ++r) {
+      uint32_t a = in.ring_offsets[r], b = in.ring_offsets[r + 1];
+      if (a > b || b > points)
+        return PolygonError(StatusCode::kInvalidPolygon, p,
+                            "ring offsets [" + std::to_string(a) + ", " + std::to_string(b) + ") out of range for " +
+                                std::to_string(points) + " points");
+      if (b - a < min_points)
+        return PolygonError(StatusCode::kInvalidPolygon, p,
+                            "has " + std::to_string(b - a) + " points; at least " + std::to_string(min_points) +
+                                " are needed");
+      for (size_t i = 2 * static_cast<size_t>(a); i < 2 * static_cast<size_t>(b); ++i) {
+        double v = in.coords[i];
+        if (!std::isfinite(v)) return PolygonError(StatusCode::kInvalidPolygon, p, "coordinate is NaN or infinite");
+        if (std::fabs(v * scale) > kMaxScaledCoordinate)
+          return PolygonError(StatusCode::kCoordinateOverflow, p,
+                              "coordinate " + std::to_string(v) + " times scale leaves the exact integer range (2^53)");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status OffsetBatch(const BatchView& in, const double* values, size_t value_count, const OffsetSpec& spec,
+                   BatchOut* out) {
+  out->Clear();
+  const size_t n_poly = in.polygon_count();
+  if (value_count != 1 && value_count != n_poly)
+    return Status(StatusCode::kBufferSize, "expected 1 or " + std::to_string(n_poly) + " deltas, got " +
+                                               std::to_string(value_count));
+  const bool closed = spec.end == EndType::kPolygon || spec.end == EndType::kJoined;
+  OPK_RETURN_IF_ERROR(ValidateBatch(in, spec.scale, closed ? 3 : 1));
+  thread_local Workspace ws;
+  out->coords.reserve(in.coord_count * 2);
+  for (size_t p = 0; p < n_poly; ++p) {
+    const double v = values[value_count == 1 ? 0 : p];
+    if (!std::isfinite(v)) return PolygonError(StatusCode::kOutOfRange, p, "delta/ratio must be finite");
+    const size_t r0 = in.polygon_rings ? in.polygon_rings[p] : p;
+    const size_t r1 = in.polygon_rings ? in.polygon_rings[p + 1] : p + 1;
+    double delta = v;
+    if (spec.kind != DeltaKind::kDelta) {
+      if (v < 0) return PolygonError(StatusCode::kOutOfRange, p, "ratio must be >= 0");
+      const double* xy = in.coords + 2 * static_cast<size_t>(in.ring_offsets[r0]);
+      const size_t n = in.ring_offsets[r0 + 1] - in.ring_offsets[r0];
+      const double area = RingAreaGeos(xy, n);
+      const double length = RingPerimeter(xy, n);
+      if (spec.kind == DeltaKind::kShrinkRatio) delta = length > 0 ? -(area * (1 - v * v) / length) : 0.0;
+      else delta = length > 0 ? area * v / length : 0.0;
+    }
+    const double scaled_delta = delta * spec.scale;
+    if (!(std::fabs(scaled_delta) <= kMaxScaledCoordinate))
+      return PolygonError(StatusCode::kOutOfRange, p, "delta times scale leaves the exact integer range (2^53)");
+
+    ws.result.clear();
+    if (spec.mode == OffsetMode::kPyclipper) {
+      ws.offset642.Clear();
+      for (size_t r = r0; r < r1; ++r) {
+        ws.ring.clear();
+        for (uint32_t i = in.ring_offsets[r]; i < in.ring_offsets[r + 1]; ++i) {
+          // pyclipper converts with int(): truncation toward zero.
+          ws.ring.push_back(Point64{static_cast<int64_t>(in.coords[2 * i] * spec.scale),
+                                    static_cast<int64_t>(in.coords[2 * i + 1] * spec.scale)});
+        }
+        Status st = ws.offset642.AddPath(ws.ring.data(), ws.ring.size(), spec.join, spec.end);
+        if (!st.ok()) return PolygonError(st.code(), p, st.message());
+      }
+      Offset642Options o;
+      o.miter_limit = spec.miter_limit;
+      o.arc_tolerance = spec.arc_tolerance;
+      o.js_compat = spec.js_compat;
+      o.preserve_collinear = spec.preserve_collinear;
+      o.reverse_solution = spec.reverse_solution;
+      Status st = ws.offset642.Execute(scaled_delta, o, &ws.result);
+      if (!st.ok()) return PolygonError(st.code(), p, st.message());
+    } else {
+      ws.offset2.Clear();
+      for (size_t r = r0; r < r1; ++r) {
+        ws.ring.clear();
+        for (uint32_t i = in.ring_offsets[r]; i < in.ring_offsets[r + 1]; ++i) {
+          ws.ring.push_back(Point64{static_cast<int64_t>(std::nearbyint(in.coords[2 * i] * spec.scale)),
+                                    static_cast<int64_t>(std::nearbyint(in.coords[2 * i + 1] * spec.scale))});
+        }
+        ws.offset2.AddPath(ws.ring.data(), ws.ring.size(), spec.join, spec.end);
+      }
+      Clipper2OffsetOptions o;
+      o.miter_limit = spec.miter_limit;
+      o.arc_tolerance = spec.arc_tolerance * spec.scale;
+      o.preserve_collinear = spec.preserve_collinear;
+      o.reverse_solution = spec.reverse_solution;
+      Status st = ws.offset2.Execute(scaled_delta, o, &ws.result);
+      if (!st.ok()) return PolygonError(st.code(), p, st.message());
+    }
+    for (const Path64& path : ws.result) {
+      for (const Point64& q : path) {
+        out->coords.push_back(static_cast<double>(q.x) / spec.scale);
+        out->coords.push_back(static_cast<double>(q.y) / spec.scale);
+      }
+      out->ring_offsets.push_back(static_cast<uint32_t>(out->coords.size() / 2));
+    }
+    out->polygon_rings.push_back(static_cast<uint32_t>(out->ring_offsets.size() - 1));
+  }
+  return Status::Ok();
+}
+
+}  // namespace opk::geom

@@ -1,0 +1,78 @@
+// Batched offsetting over flat coordinate arrays: the layout that crosses the N-API boundary
+// (coords = x0, y0, x1, y1, ...; ring_offsets = n_rings + 1 point indices; polygon_rings =
+// n_polygons + 1 ring indices). Node-free; safe to run on a worker thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "common/status.h"
+#include "geometry/types.h"
+
+namespace opk::geom {
+
+enum class OffsetMode { kPyclipper, kClipper2 };
+// How the per-polygon numbers are read: plain deltas, DB shrink ratios (D = A(1-r^2)/L, offset by
+// -D) or unclip ratios (D = A*r/L, offset by +D).
+enum class DeltaKind { kDelta, kShrinkRatio, kUnclipRatio };
+
+struct OffsetSpec {
+  OffsetMode mode = OffsetMode::kPyclipper;
+  JoinType join = JoinType::kRound;
+  EndType end = EndType::kPolygon;
+  double miter_limit = 2.0;
+  // pyclipper mode: Clipper 6 ArcTolerance (default 0.25, in scaled units). clipper2 mode: 0 means
+  // Clipper2's default (|delta| * 0.002), else in input units.
+  double arc_tolerance = 0.25;
+  // pyclipper mode: multiplier applied before truncation (pyclipper's scale_to_clipper; default 1).
+  // clipper2 mode: 10^precision.
+  double scale = 1.0;
+  bool preserve_collinear = false;
+  bool reverse_solution = false;
+  bool js_compat = false;  // tests only (see Offset642Options / ClipperEngineOptions)
+  DeltaKind kind = DeltaKind::kDelta;
+};
+
+struct BatchView {
+  const double* coords = nullptr;
+  size_t coord_count = 0;  // number of doubles
+  const uint32_t* ring_offsets = nullptr;
+  size_t ring_offset_count = 0;  // n_rings + 1
+  const uint32_t* polygon_rings = nullptr;  // optional: n_polygons + 1 entries; null = one ring each
+  size_t polygon_ring_count = 0;
+  size_t polygon_count() const {
+    if (polygon_rings) return polygon_ring_count ? polygon_ring_count - 1 : 0;
+    return ring_offset_count ? ring_offset_count - 1 : 0;
+  }
+};
+
+struct BatchOut {
+  std::vector<double> coords;
+  std::vector<uint32_t> ring_offsets;   // starts with 0
+  std::vector<uint32_t> polygon_rings;  // starts with 0
+  void Clear() {
+    coords.clear();
+    ring_offsets.assign(1, 0);
+    polygon_rings.assign(1, 0);
+  }
+};
+
+// Largest |coordinate * scale| accepted: integers stay exact in float64 and far from Clipper's
+// 2^62 limit after offsetting.
+constexpr double kMaxScaledCoordinate = 9007199254740992.0;  // 2^53
+
+// Checks the layout and every coordinate; errors name the polygon index. `min_points`: 3 for
+// closed paths, 1 for open ones.
+Status ValidateBatch(const BatchView& in, double scale, size_t min_points);
+
+// Offsets polygon i by values[i] (or values[0] when value_count == 1).
+Status OffsetBatch(const BatchView& in, const double* values, size_t value_count, const OffsetSpec& spec,
+                   BatchOut* out);
+
+// GEOS-compatible measures of a closed ring given as flat xy pairs (no repeated closing point):
+// the |area| shapely reports, and the closed perimeter.
+double RingAreaGeos(const double* xy, size_t points);
+double RingPerimeter(const double* xy, size_t points);
+
+}  // namespace opk::geom

@@ -1,0 +1,57 @@
+// Offsetting with Clipper2's ClipperOffset / InflatePaths semantics: its arc-tolerance default,
+// orientation kept (a negative-area path shrinks when delta > 0), miter and square joins as
+// Clipper2 builds them, open-path end caps. The result is cleaned with a positive-fill union
+// (Clipper2 does the same); vertex order may differ from Clipper2's own sweep.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "common/status.h"
+#include "geometry/clipper_engine.h"
+#include "geometry/types.h"
+
+namespace opk::geom {
+
+struct Clipper2OffsetOptions {
+  double miter_limit = 2.0;
+  double arc_tolerance = 0.0;  // 0: Clipper2's default, relative to |delta|
+  bool preserve_collinear = false;
+  bool reverse_solution = false;
+};
+
+class Clipper2Offsetter {
+ public:
+  void Clear();
+  void AddPath(const Point64* pts, size_t count, JoinType join, EndType end);
+  Status Execute(double delta, const Clipper2OffsetOptions& options, Paths64* out);
+
+ private:
+  struct Node {
+    size_t begin;
+    size_t size;
+  };
+  void OffsetPolygon(const Point64* path, size_t n);
+  void OffsetOpenJoined(const Point64* path, size_t n);
+  void OffsetOpenPath(const Point64* path, size_t n);
+  void OffsetPoint(const Point64* path, size_t j, size_t k);
+  void BuildNormals(const Point64* path, size_t n);
+  void DoBevel(const Point64* path, size_t j, size_t k);
+  void DoSquare(const Point64* path, size_t j, size_t k);
+  void DoMiter(const Point64* path, size_t j, size_t k, double cos_a);
+  void DoRound(const Point64* path, size_t j, size_t k, double angle);
+  void Add(double x, double y);
+
+  std::vector<Point64> pts_;
+  std::vector<Node> nodes_;
+  JoinType join_ = JoinType::kRound;
+  EndType end_ = EndType::kPolygon;
+  std::vector<PointD> norms_;
+  Path64 path_out_;
+  Paths64 solution_;
+  size_t solution_count_ = 0;
+  double group_delta_ = 0, temp_lim_ = 0, steps_per_rad_ = 0, step_sin_ = 0, step_cos_ = 0;
+  ClipperEngine engine_;
+};
+
+}  // namespace opk::geom

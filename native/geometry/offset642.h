@@ -1,0 +1,70 @@
+// Clipper 6.4.2's ClipperOffset (as bundled by pyclipper 1.2), re-implemented: same raw offset
+// vertices (normals, joins, arc steps, rounding) and the same clean-up union, so the output is the
+// same integer paths in the same order. Reusable: keeps its buffers between calls; one per thread.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "common/status.h"
+#include "geometry/clipper_engine.h"
+#include "geometry/types.h"
+
+namespace opk::geom {
+
+struct Offset642Options {
+  double miter_limit = 2.0;
+  double arc_tolerance = 0.25;
+  // clipper-lib (the JS port) uses pi = 3.14159265358979 and does not cap the arc step count;
+  // C++ 6.4.2 does. Tests use this to explain each difference from that oracle.
+  bool js_compat = false;
+  // Not in ClipperOffset 6.4.2 (its clean-up Clipper uses the defaults); exposed for the API.
+  bool preserve_collinear = false;
+  bool reverse_solution = false;
+};
+
+// Round joins add about |delta|^0.5 vertices per radian; a call that would emit more than this
+// many in total fails with kOutOfRange instead of exhausting memory.
+constexpr double kMaxOffsetVertices = 5e7;
+
+class ClipperOffset642 {
+ public:
+  void Clear();
+  // Returns kInvalidArgument for JoinType::kBevel (not in Clipper 6.4.2).
+  Status AddPath(const Point64* pts, size_t count, JoinType join, EndType end);
+  Status Execute(double delta, const Offset642Options& options, Paths64* out);
+
+  // The raw offset polygons of the last Execute (before the clean-up union); for tests.
+  Paths64 raw() const { return Paths64(dest_polys_.begin(), dest_polys_.begin() + static_cast<long>(dest_count_)); }
+
+ private:
+  struct Node {
+    size_t begin;
+    size_t size;
+    JoinType join;
+    EndType end;
+  };
+  void FixOrientations();
+  void DoOffset(double delta, const Offset642Options& o);
+  void OffsetPoint(size_t j, size_t& k, JoinType join);
+  void DoSquare(size_t j, size_t k);
+  void DoMiter(size_t j, size_t k, double r);
+  void DoRound(size_t j, size_t k);
+  void Push(double x, double y);
+
+  std::vector<Point64> pts_;
+  std::vector<Node> nodes_;
+  long lowest_node_ = -1;
+  size_t lowest_pt_ = 0;
+
+  // per-offset state
+  const Point64* src_ = nullptr;
+  std::vector<PointD> normals_;
+  Path64 dest_;
+  Paths64 dest_polys_;
+  size_t dest_count_ = 0;
+  double delta_ = 0, sin_a_ = 0, sin_ = 0, cos_ = 0, miter_lim_ = 0, steps_per_rad_ = 0;
+  ClipperEngine engine_;
+};
+
+}  // namespace opk::geom

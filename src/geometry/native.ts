@@ -1,0 +1,65 @@
+/**
+ * The geometry area's native surface (native/binding/geometry_*.cc). Internal: the public API
+ * in this folder validates options with zod and converts `[[x, y], ...]` paths before calling it.
+ */
+import { getNative } from '../native';
+
+/** Flat polygon batch as it crosses the boundary (see {@link FlatPolygons}). */
+export interface NativeFlat {
+  coords: Float64Array;
+  ringOffsets: Uint32Array;
+  polygonRings: Uint32Array;
+}
+
+/** Options object read by `geomOffsetBatch` (already validated in TS). */
+export interface NativeOffsetSpec {
+  mode: 'pyclipper' | 'clipper2';
+  joinType: 'round' | 'miter' | 'square' | 'bevel';
+  endType: 'polygon' | 'joined' | 'butt' | 'square' | 'round';
+  miterLimit: number;
+  arcTolerance: number;
+  scale: number;
+  preserveCollinear: boolean;
+  reverseSolution: boolean;
+  kind: 'delta' | 'shrink' | 'unclip';
+  /** Test hook: reproduce clipper-lib's deviations from C++ Clipper 6.4.2. */
+  jsCompat?: boolean;
+}
+
+/** Options object read by `geomBooleanOp`. */
+export interface NativeBooleanSpec {
+  op: 'union' | 'intersection' | 'difference' | 'xor';
+  fillRule: 'evenOdd' | 'nonZero' | 'positive' | 'negative';
+  scale: number;
+  preserveCollinear: boolean;
+  reverseSolution: boolean;
+}
+
+export interface GeometryNative {
+  geomOffsetBatch(
+    coords: Float64Array,
+    ringOffsets: Uint32Array,
+    polygonRings: Uint32Array | null,
+    values: Float64Array | number,
+    spec: Partial<NativeOffsetSpec>,
+  ): NativeFlat;
+  geomOffsetBatchAsync(
+    coords: Float64Array,
+    ringOffsets: Uint32Array,
+    polygonRings: Uint32Array | null,
+    values: Float64Array | number,
+    spec: Partial<NativeOffsetSpec>,
+  ): Promise<NativeFlat>;
+  geomBooleanOp(
+    subjectCoords: Float64Array,
+    subjectRingOffsets: Uint32Array,
+    clipCoords: Float64Array,
+    clipRingOffsets: Uint32Array,
+    spec: NativeBooleanSpec,
+  ): NativeFlat;
+}
+
+/** The loaded addon, typed with the geometry functions. */
+export function geometryNative(): GeometryNative {
+  return getNative<GeometryNative>();
+}

@@ -1,0 +1,426 @@
+// Shared by the differential tests (test/geometry/*.test.ts) and
+// scripts/geometry-differential.js: a seeded polygon generator covering the shapes text
+// detectors produce (and the degenerate ones they sometimes produce), and the oracles
+// (clipper-lib = Clipper 6.4.2 in JS, clipper2-wasm = Clipper2 in WebAssembly).
+const path = require('node:path');
+const fs = require('node:fs');
+
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return function rand() {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Polygon kinds produced by {@link generate}; each polygon is a list of rings [[x, y], ...]. */
+const KINDS = [
+  'quad',
+  'rotatedQuad',
+  'curved',
+  'concave',
+  'holes',
+  'bowtie',
+  'sliver',
+  'duplicates',
+  'collinear',
+  'tiny',
+  'huge',
+  'star',
+  'random',
+];
+
+function rotate(pts, cx, cy, ang) {
+  const c = Math.cos(ang);
+  const s = Math.sin(ang);
+  return pts.map(([x, y]) => [cx + (x - cx) * c - (y - cy) * s, cy + (x - cx) * s + (y - cy) * c]);
+}
+
+function makeOne(kind, rand) {
+  const R = (a, b) => a + (b - a) * rand();
+  const cx = R(50, 900);
+  const cy = R(50, 900);
+  switch (kind) {
+    case 'quad': {
+      const w = R(8, 300);
+      const h = R(8, 60);
+      const x = Math.round(cx);
+      const y = Math.round(cy);
+      return [[[x, y], [x + Math.round(w), y], [x + Math.round(w), y + Math.round(h)], [x, y + Math.round(h)]]];
+    }
+    case 'rotatedQuad': {
+      const w = R(8, 300);
+      const h = R(6, 60);
+      const pts = [
+        [cx - w / 2, cy - h / 2],
+        [cx + w / 2, cy - h / 2],
+        [cx + w / 2, cy + h / 2],
+        [cx - w / 2, cy + h / 2],
+      ];
+      const q = rotate(pts, cx, cy, R(-Math.PI, Math.PI)).map(([x, y]) => [x + R(-2, 2), y + R(-2, 2)]);
+      return [rand() < 0.5 ? q : q.reverse()];
+    }
+    case 'curved': {
+      // Text along an arc: n/2 points on the top curve, n/2 on the bottom, 14..16 in all.
+      const n = 7 + Math.floor(rand() * 2);
+      const radius = R(60, 800);
+      const span = R(0.2, 1.6) * (rand() < 0.5 ? 1 : -1);
+      const thick = R(8, Math.min(80, radius * 0.8));
+      const a0 = R(-Math.PI, Math.PI);
+      const top = [];
+      const bot = [];
+      for (let i = 0; i < n; i++) {
+        const a = a0 + (span * i) / (n - 1);
+        top.push([cx + radius * Math.cos(a) + R(-1, 1), cy + radius * Math.sin(a) + R(-1, 1)]);
+        bot.push([cx + (radius - thick) * Math.cos(a) + R(-1, 1), cy + (radius - thick) * Math.sin(a) + R(-1, 1)]);
+      }
+      if (rand() < 0.5) {
+        const e = R(-3, 3);
+        top.push([top[n - 1][0] + e, top[n - 1][1] - e]);
+        bot.push([bot[n - 1][0] - e, bot[n - 1][1] + e]);
+      }
+      return [top.concat(bot.reverse())];
+    }
+    case 'concave': {
+      const n = 5 + Math.floor(rand() * 12);
+      const pts = [];
+      for (let i = 0; i < n; i++) {
+        const a = (2 * Math.PI * i) / n;
+        const r = R(10, 120) * (i % 2 ? R(0.2, 0.7) : 1);
+        pts.push([cx + r * Math.cos(a), cy + r * Math.sin(a)]);
+      }
+      return [pts];
+    }
+    case 'holes': {
+      const w = R(40, 300);
+      const h = R(40, 200);
+      const outer = [
+        [cx, cy],
+        [cx + w, cy],
+        [cx + w, cy + h],
+        [cx, cy + h],
+      ];
+      const hw = R(5, w * 0.4);
+      const hh = R(5, h * 0.4);
+      const hx = cx + R(3, w - hw - 3);
+      const hy = cy + R(3, h - hh - 3);
+      const hole = [
+        [hx, hy],
+        [hx, hy + hh],
+        [hx + hw, hy + hh],
+        [hx + hw, hy],
+      ];
+      return [outer, hole];
+    }
+    case 'bowtie': {
+      const w = R(10, 200);
+      const h = R(10, 100);
+      const k = R(0.1, 0.9);
+      return [
+        [
+          [cx, cy],
+          [cx + w, cy + h],
+          [cx + w, cy + h * k * 0.3],
+          [cx, cy + h],
+        ],
+      ];
+    }
+    case 'sliver': {
+      const w = R(20, 400);
+      const h = R(0, 3);
+      return [rotate([[cx, cy], [cx + w, cy], [cx + w, cy + h], [cx, cy + h * R(0, 1)]], cx, cy, R(0, 6.3))];
+    }
+    case 'duplicates': {
+      const w = R(8, 200);
+      const h = R(8, 60);
+      const p = [
+        [cx, cy],
+        [cx + w, cy],
+        [cx + w, cy + h],
+        [cx, cy + h],
+      ];
+      const i = Math.floor(rand() * 4);
+      p.splice(i, 0, p[i].slice());
+      if (rand() < 0.5) p.push(p[0].slice());
+      return [p];
+    }
+    case 'collinear': {
+      const w = R(20, 200);
+      const h = R(8, 60);
+      return [
+        [
+          [cx, cy],
+          [cx + w / 3, cy],
+          [cx + (2 * w) / 3, cy],
+          [cx + w, cy],
+          [cx + w, cy + h / 2],
+          [cx + w, cy + h],
+          [cx, cy + h],
+        ],
+      ];
+    }
+    case 'tiny': {
+      const w = R(0, 4);
+      const h = R(0, 4);
+      return [rotate([[cx, cy], [cx + w, cy], [cx + w, cy + h], [cx, cy + h]], cx, cy, R(0, 6.3))];
+    }
+    case 'huge': {
+      const s = 10 ** R(6, 12);
+      const X = R(-1, 1) * s;
+      const Y = R(-1, 1) * s;
+      const w = R(0.01, 1) * s;
+      const h = R(0.01, 1) * s;
+      return [rotate([[X, Y], [X + w, Y], [X + w, Y + h], [X, Y + h]], X, Y, R(0, 6.3))];
+    }
+    case 'star': {
+      const n = 5 + 2 * Math.floor(rand() * 3);
+      const r = R(10, 150);
+      const pts = [];
+      for (let i = 0; i < n; i++) {
+        const a = (2 * Math.PI * ((i * (n - 1)) / 2)) / n;
+        pts.push([cx + r * Math.cos(a), cy + r * Math.sin(a)]);
+      }
+      return [pts];
+    }
+    default: {
+      const n = 3 + Math.floor(rand() * 10);
+      const pts = [];
+      for (let i = 0; i < n; i++) pts.push([cx + R(-100, 100), cy + R(-100, 100)]);
+      return [pts];
+    }
+  }
+}
+
+/** `count` polygons cycling through KINDS, deterministic for a seed. */
+function generate(count, seed = 1) {
+  const rand = mulberry32(seed);
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const kind = KINDS[i % KINDS.length];
+    out.push({ kind, rings: makeOne(kind, rand) });
+  }
+  return out;
+}
+
+/** Every polygon of the shared SROIE and NAF annotation sets (rings of [x, y]). */
+function loadDatasets(root = path.resolve(__dirname, '../../../shared/data')) {
+  const out = [];
+  for (const name of ['sroie', 'naf']) {
+    const file = path.join(root, name, `${name}.json`);
+    if (!fs.existsSync(file)) continue;
+    const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    for (const img of data.images) for (const p of img.polygons) out.push({ kind: name, rings: [p.points] });
+  }
+  return out;
+}
+
+/** Flattens polygons (lists of rings) into the batch layout. */
+function flatten(polys) {
+  let nPts = 0;
+  let nRings = 0;
+  for (const p of polys) {
+    nRings += p.length;
+    for (const r of p) nPts += r.length;
+  }
+  const coords = new Float64Array(nPts * 2);
+  const ringOffsets = new Uint32Array(nRings + 1);
+  const polygonRings = new Uint32Array(polys.length + 1);
+  let pi = 0;
+  let ri = 0;
+  polys.forEach((p, i) => {
+    for (const r of p) {
+      for (const [x, y] of r) {
+        coords[2 * pi] = x;
+        coords[2 * pi + 1] = y;
+        pi++;
+      }
+      ri++;
+      ringOffsets[ri] = pi;
+    }
+    polygonRings[i + 1] = ri;
+  });
+  return { coords, ringOffsets, polygonRings };
+}
+
+/** Inverse of flatten for a batch result: polygon i -> list of rings [[x, y], ...]. */
+function unflatten(res) {
+  const out = [];
+  const n = res.polygonRings.length - 1;
+  for (let i = 0; i < n; i++) {
+    const rings = [];
+    for (let r = res.polygonRings[i]; r < res.polygonRings[i + 1]; r++) {
+      const ring = [];
+      for (let k = res.ringOffsets[r]; k < res.ringOffsets[r + 1]; k++) ring.push([res.coords[2 * k], res.coords[2 * k + 1]]);
+      rings.push(ring);
+    }
+    out.push(rings);
+  }
+  return out;
+}
+
+// ---- clipper-lib oracle (pyclipper semantics) -------------------------------------------
+let ClipperLib;
+const JT = { round: 1, square: 0, miter: 2 };
+const ET = { polygon: 0, joined: 1, butt: 2, square: 3, round: 4 };
+const ETLIB = () => [
+  ClipperLib.EndType.etClosedPolygon,
+  ClipperLib.EndType.etClosedLine,
+  ClipperLib.EndType.etOpenButt,
+  ClipperLib.EndType.etOpenSquare,
+  ClipperLib.EndType.etOpenRound,
+];
+
+/** Offsets integer rings with clipper-lib; returns [[x, y], ...] rings. */
+function clipperLibOffset(intRings, delta, opts = {}) {
+  ClipperLib ??= require('clipper-lib');
+  const jt = { round: ClipperLib.JoinType.jtRound, square: ClipperLib.JoinType.jtSquare, miter: ClipperLib.JoinType.jtMiter }[
+    opts.joinType ?? 'round'
+  ];
+  const et = ETLIB()[ET[opts.endType ?? 'polygon']];
+  const co = new ClipperLib.ClipperOffset(opts.miterLimit ?? 2, opts.arcTolerance ?? 0.25);
+  co.AddPaths(
+    intRings.map((r) => r.map(([x, y]) => ({ X: x, Y: y }))),
+    jt,
+    et,
+  );
+  const sol = new ClipperLib.Paths();
+  co.Execute(sol, delta);
+  return sol.map((p) => p.map((q) => [q.X, q.Y]));
+}
+
+/** pyclipper's float -> cInt conversion. */
+const trunc = (rings) => rings.map((r) => r.map(([x, y]) => [Math.trunc(x), Math.trunc(y)]));
+
+/** GEOS-style |area| and perimeter of a float ring (for DB D = A(1-r^2)/L). */
+function ringArea(r) {
+  const n = r.length;
+  if (n < 3) return 0;
+  const x0 = r[0][0];
+  let sum = 0;
+  for (let i = 1; i < n; i++) {
+    const prevY = r[i - 1][1];
+    const nextY = r[(i + 1) % n][1];
+    sum += (r[i][0] - x0) * (prevY - nextY);
+  }
+  return Math.abs(sum / 2);
+}
+function ringPerimeter(r) {
+  let len = 0;
+  for (let i = 0; i < r.length; i++) {
+    const a = r[i];
+    const b = r[(i + 1) % r.length];
+    const dx = b[0] - a[0];
+    const dy = b[1] - a[1];
+    len += Math.sqrt(dx * dx + dy * dy);
+  }
+  return len;
+}
+
+function sameRings(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].length !== b[i].length) return false;
+    for (let k = 0; k < a[i].length; k++) if (a[i][k][0] !== b[i][k][0] || a[i][k][1] !== b[i][k][1]) return false;
+  }
+  return true;
+}
+
+module.exports = {
+  KINDS,
+  generate,
+  loadDatasets,
+  flatten,
+  unflatten,
+  clipperLibOffset,
+  trunc,
+  ringArea,
+  ringPerimeter,
+  sameRings,
+  mulberry32,
+  JT,
+};
+
+// ---- the real Clipper 6.4.2 (Debian libpolyclipping) --------------------------------------
+const ORACLE_BIN = path.resolve(__dirname, '../../build-geometry/oracle642');
+const ORACLE_SRC = path.resolve(__dirname, '../../native/test/geometry_oracle642.cc');
+
+/**
+ * Path of the C++ Clipper 6.4.2 oracle binary, building it when libpolyclipping-dev is
+ * installed (`apt-get install libpolyclipping-dev`); null when it cannot be had.
+ */
+function cppOracle() {
+  const { spawnSync } = require('node:child_process');
+  if (fs.existsSync(ORACLE_BIN)) return ORACLE_BIN;
+  if (!fs.existsSync('/usr/include/polyclipping/clipper.hpp')) return null;
+  fs.mkdirSync(path.dirname(ORACLE_BIN), { recursive: true });
+  const r = spawnSync('g++', ['-O2', ORACLE_SRC, '-lpolyclipping', '-o', ORACLE_BIN], { stdio: 'inherit' });
+  return r.status === 0 ? ORACLE_BIN : null;
+}
+
+const JT642 = { square: 0, round: 1, miter: 2 };
+const ET642 = { polygon: 0, joined: 1, butt: 2, square: 3, round: 4 };
+const encRings = (rings) => rings.map((r) => `${r.length} ${r.map(([x, y]) => `${x} ${y}`).join(' ')}`).join(' ');
+
+/** Runs many offset cases through the C++ oracle: cases = [{rings (ints), delta, joinType, endType}]. */
+function cppOffsetMany(cases) {
+  const { spawnSync } = require('node:child_process');
+  const bin = cppOracle();
+  if (!bin) throw new Error('C++ Clipper 6.4.2 oracle unavailable (apt-get install libpolyclipping-dev)');
+  const input = cases
+    .map(
+      (c) =>
+        `offset ${c.delta} ${JT642[c.joinType ?? 'round']} ${ET642[c.endType ?? 'polygon']} ${c.miterLimit ?? 2} ${c.arcTolerance ?? 0.25} ${c.rings.length} ${encRings(c.rings)}`,
+    )
+    .join('\n');
+  const r = spawnSync(bin, [], { input: `${input}\n`, maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`oracle failed: ${r.stderr}`);
+  return parseOracle(r.stdout.toString());
+}
+
+/** Boolean ops through the C++ oracle: cases = [{subject, clip, op, fill}] (integer rings). */
+function cppClipMany(cases) {
+  const { spawnSync } = require('node:child_process');
+  const bin = cppOracle();
+  if (!bin) throw new Error('C++ Clipper 6.4.2 oracle unavailable (apt-get install libpolyclipping-dev)');
+  const OP = { intersection: 0, union: 1, difference: 2, xor: 3 };
+  const FILL = { evenOdd: 0, nonZero: 1, positive: 2, negative: 3 };
+  const input = cases
+    .map(
+      (c) =>
+        `clip ${OP[c.op]} ${FILL[c.fill]} ${c.subject.length} ${encRings(c.subject)} ${c.clip.length} ${encRings(c.clip)}`,
+    )
+    .join('\n');
+  const r = spawnSync(bin, [], { input: `${input}\n`, maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`oracle failed: ${r.stderr}`);
+  return parseOracle(r.stdout.toString());
+}
+
+function parseOracle(text) {
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => {
+      if (line === 'ERR') return null;
+      const v = line.split(' ').map(Number);
+      let i = 0;
+      const n = v[i++];
+      const paths = [];
+      for (let p = 0; p < n; p++) {
+        const k = v[i++];
+        const ring = [];
+        for (let q = 0; q < k; q++) {
+          ring.push([v[i], v[i + 1]]);
+          i += 2;
+        }
+        paths.push(ring);
+      }
+      return paths;
+    });
+}
+
+module.exports.cppOracle = cppOracle;
+module.exports.cppOffsetMany = cppOffsetMany;
+module.exports.cppClipMany = cppClipMany;
