@@ -22,7 +22,7 @@ import type { MetricsLogger, MetricValues, ParamValues, RunStatus } from './type
 export const mlflowLoggerConfigSchema = z
   .object({
     /** Tracking server base URL, e.g. `http://127.0.0.1:5000` (no trailing `/api`). */
-    trackingUri: z.string().url(),
+    trackingUri: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
     /** Experiment name; created when missing. */
     experimentName: z.string().min(1).default('ocr-perfkit'),
     /** Run name shown in the UI (`mlflow.runName` tag). */

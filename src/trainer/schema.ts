@@ -10,7 +10,9 @@ export const trainerConfigSchema = z
      * Smoke-test mode: `true` (= 1) or n runs one epoch of n training and n validation batches.
      * Callbacks and loggers stay on (unlike Lightning, loggers are not muted).
      */
-    fastDevRun: z.union([z.boolean(), z.number().int().min(1)]).default(false),
+    fastDevRun: z
+      .union([z.boolean(), z.number().int().min(1)], { error: 'expected true, false or an integer >= 1' })
+      .default(false),
     /** At most this many training batches per epoch (default: all). */
     limitTrainBatches: z.number().int().min(1).optional(),
     /** At most this many validation batches per epoch; 0 skips validation (default: all). */
