@@ -5,3 +5,8 @@
 export * from './errors';
 export { addonLocation, getNative, type AddonLocation, type NativeBuildInfo } from './native';
 export { runDoctor, formatDoctor, type DoctorCheck } from './cli/doctor';
+export * from './callbacks';
+export * from './loggers';
+export * from './trainer';
+export * from './config';
+export { summarize, percentileSorted, SampleBuffer, type Summary } from './stats';

@@ -1,0 +1,22 @@
+/** Training callbacks: the hook protocol, the tfjs adapter and the built-in callbacks. */
+export * from './protocol';
+export {
+  toTfjsCallbacks,
+  type TfjsAdapterOptions,
+  type TfjsCallbackAdapter,
+  type TfjsPlainCallbacks,
+  type DatasetLike,
+} from './tfjs_adapter';
+export {
+  PerformanceProfilerCallback,
+  performanceProfilerConfigSchema,
+  type PerformanceProfilerOptions,
+  type ValidationProfile,
+} from './performance_profiler';
+export {
+  ThroughputMonitorCallback,
+  throughputMonitorConfigSchema,
+  type ThroughputMonitorOptions,
+  type ThroughputReport,
+} from './throughput_monitor';
+export type { CacheStatsLike, ResourceSampleLike, ResourceSamplerLike, TfMemoryLike } from './resources';
