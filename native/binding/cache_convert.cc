@@ -26,12 +26,14 @@ bool IsTypedArray(napi_env env, napi_value v) {
 }  // namespace
 
 JsKey::JsKey(Napi::Env env, napi_value coords, napi_value tag) {
-  if (!IsTypedArray(env, coords)) ThrowType(env, "key must be a Float64Array or an array of numbers");
+  // Hot path: rely on the info/value calls' own type checks instead of separate is_/typeof calls.
   napi_typedarray_type type;
   size_t length = 0;
   void* data = nullptr;
-  Check(env, napi_get_typedarray_info(env, coords, &type, &length, &data, nullptr, nullptr));
-  if (type != napi_float64_array) ThrowType(env, "key must be a Float64Array or an array of numbers");
+  if (napi_get_typedarray_info(env, coords, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float64_array) {
+    ThrowType(env, "key must be a Float64Array or an array of numbers");
+  }
   const double* d = static_cast<const double*>(data);
   for (size_t i = 0; i < length; ++i) {
     if (!std::isfinite(d[i])) {
@@ -40,11 +42,10 @@ JsKey::JsKey(Napi::Env env, napi_value coords, napi_value tag) {
                           std::to_string(d[i]));
     }
   }
-  napi_valuetype vt;
-  Check(env, napi_typeof(env, tag, &vt));
-  if (vt != napi_string) ThrowType(env, "tag must be a string");
   size_t tag_len = 0;
-  Check(env, napi_get_value_string_utf8(env, tag, small_, sizeof small_, &tag_len));
+  const napi_status ts = napi_get_value_string_utf8(env, tag, small_, sizeof small_, &tag_len);
+  if (ts == napi_string_expected) ThrowType(env, "tag must be a string");
+  Check(env, ts);
   std::string_view tag_view(small_, tag_len);
   // A multi-byte character that does not fit makes V8 stop early: re-read anything near the end.
   if (tag_len + 4 >= sizeof small_) {
@@ -111,6 +112,32 @@ napi_value ArrayToJs(napi_env env, const opk::cache::ArrayRef& a) {
   return typed;
 }
 }  // namespace
+
+bool ValueToScratch(const opk::cache::CachedValue& value, void* scratch, size_t scratch_bytes) {
+  const size_t count = value.count();
+  if (count > kScratchMaxArrays) return false;
+  size_t offset = (8 + 8 * count + 7) & ~static_cast<size_t>(7);
+  if (scratch == nullptr || offset > scratch_bytes || count > 0xFFFFFFFFu) return false;
+  size_t end = offset;
+  for (size_t i = 0; i < count; ++i) {
+    const opk::cache::ArrayRef a = value.array(i);
+    if (a.byte_length() > kScratchMaxArrayBytes) return false;
+    end = ((end + 7) & ~static_cast<size_t>(7)) + a.byte_length();
+    if (end > scratch_bytes) return false;
+  }
+  auto* bytes = static_cast<unsigned char*>(scratch);
+  uint32_t head[2] = {value.is_list() ? 1u : 0u, static_cast<uint32_t>(count)};
+  std::memcpy(bytes, head, sizeof head);
+  for (size_t i = 0; i < count; ++i) {
+    const opk::cache::ArrayRef a = value.array(i);
+    uint32_t desc[2] = {static_cast<uint32_t>(a.type), static_cast<uint32_t>(a.length)};
+    std::memcpy(bytes + 8 + 8 * i, desc, sizeof desc);
+    offset = (offset + 7) & ~static_cast<size_t>(7);
+    if (a.byte_length() > 0) std::memcpy(bytes + offset, a.data, a.byte_length());
+    offset += a.byte_length();
+  }
+  return true;
+}
 
 napi_value ValueToJs(Napi::Env env, const opk::cache::CachedValue& value) {
   if (!value.is_list()) return ArrayToJs(env, value.array(0));

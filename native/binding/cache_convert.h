@@ -34,4 +34,17 @@ opk::cache::ValuePtr ValueFromJs(Napi::Env env, napi_value value);
 // was stored as a list.
 napi_value ValueToJs(Napi::Env env, const opk::cache::CachedValue& value);
 
+// Scratch protocol (fast path of get/peek): writes `value` into the caller's ArrayBuffer as
+//   u32[0] = is_list, u32[1] = count, then per array i: u32[2+2i] = element type,
+//   u32[3+2i] = length (elements); payload of array i at the next 8-aligned byte offset after
+//   the header and the previous array.
+// The JS side then copies each array out with one TypedArray.prototype.slice (cheaper than
+// creating ArrayBuffers through N-API) as long as V8 can allocate the copies on its heap: only
+// values of at most kScratchMaxArrays arrays of at most kScratchMaxArrayBytes each go this way
+// (larger copies cost the same off-heap allocation either way, so the direct path is used).
+// Returns false, writing nothing, for other values or when `scratch` is too small.
+constexpr size_t kScratchMaxArrays = 64;
+constexpr size_t kScratchMaxArrayBytes = 64;  // V8's on-heap typed-array limit
+bool ValueToScratch(const opk::cache::CachedValue& value, void* scratch, size_t scratch_bytes);
+
 }  // namespace opk::binding::cache_glue

@@ -53,6 +53,8 @@ void CacheHandle::Init(Napi::Env env, Napi::Object exports) {
       {
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::Get>>("get"),
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::Peek>>("peek"),
+          InstanceMethod<&CacheHandle::Guard<&CacheHandle::GetScratch>>("getScratch"),
+          InstanceMethod<&CacheHandle::Guard<&CacheHandle::PeekScratch>>("peekScratch"),
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::Has>>("has"),
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::Set>>("set"),
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::Delete>>("delete"),
@@ -124,6 +126,29 @@ Napi::Value CacheHandle::Peek(const Napi::CallbackInfo& info) {
   opk::cache::ValuePtr v = cache_->Peek(key.view());
   if (!v) return info.Env().Undefined();
   return Napi::Value(info.Env(), cache_glue::ValueToJs(info.Env(), *v));
+}
+
+// getScratch(key, tag, scratch: ArrayBuffer) -> undefined (miss) | 1 (value written into
+// `scratch`, see cache_glue::ValueToScratch) | the value itself (too large for `scratch`).
+Napi::Value CacheHandle::ToScratchOrJs(Napi::Env env, const opk::cache::ValuePtr& v, napi_value scratch) {
+  if (!v) return env.Undefined();
+  void* data = nullptr;
+  size_t size = 0;
+  if (napi_get_arraybuffer_info(env, scratch, &data, &size) != napi_ok) ThrowType(env, "scratch must be an ArrayBuffer");
+  if (cache_glue::ValueToScratch(*v, data, size)) return Napi::Number::New(env, 1);
+  return Napi::Value(env, cache_glue::ValueToJs(env, *v));
+}
+
+Napi::Value CacheHandle::GetScratch(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 3, "getScratch(key, tag, scratch)");
+  JsKey key(info.Env(), info[0], info[1]);
+  return ToScratchOrJs(info.Env(), cache_->Get(key.view()), info[2]);
+}
+
+Napi::Value CacheHandle::PeekScratch(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 3, "peekScratch(key, tag, scratch)");
+  JsKey key(info.Env(), info[0], info[1]);
+  return ToScratchOrJs(info.Env(), cache_->Peek(key.view()), info[2]);
 }
 
 Napi::Value CacheHandle::Has(const Napi::CallbackInfo& info) {

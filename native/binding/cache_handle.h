@@ -30,6 +30,9 @@ class CacheHandle : public Napi::ObjectWrap<CacheHandle> {
 
   Napi::Value Get(const Napi::CallbackInfo& info);
   Napi::Value Peek(const Napi::CallbackInfo& info);
+  Napi::Value GetScratch(const Napi::CallbackInfo& info);
+  Napi::Value PeekScratch(const Napi::CallbackInfo& info);
+  Napi::Value ToScratchOrJs(Napi::Env env, const opk::cache::ValuePtr& v, napi_value scratch);
   Napi::Value Has(const Napi::CallbackInfo& info);
   Napi::Value Set(const Napi::CallbackInfo& info);
   Napi::Value Delete(const Napi::CallbackInfo& info);

@@ -72,6 +72,10 @@ export interface CacheStats {
 export interface NativeCacheHandle {
   get(key: Float64Array, tag: string): CacheValue | undefined;
   peek(key: Float64Array, tag: string): CacheValue | undefined;
+  /** Fast path: `1` = value written into `scratch` (see scratch.ts), else the value / undefined. */
+  getScratch(key: Float64Array, tag: string, scratch: ArrayBuffer): number | CacheValue | undefined;
+  /** Fast path of `peek`. */
+  peekScratch(key: Float64Array, tag: string, scratch: ArrayBuffer): number | CacheValue | undefined;
   has(key: Float64Array, tag: string): boolean;
   set(key: Float64Array, tag: string, value: CacheValue): boolean;
   delete(key: Float64Array, tag: string): boolean;

@@ -5,6 +5,7 @@
 import { OcrPerfkitTypeError } from '../errors';
 import { type CacheKey, toNativeKey } from './key';
 import type { CacheStats, CacheValue, NativeCacheHandle, ResolvedCacheOptions } from './native';
+import { decodeScratchResult, threadScratch } from './scratch';
 
 /**
  * A named polygon cache. Keys are exact coordinates plus a tag naming the operation and its
@@ -36,12 +37,15 @@ export class PolygonCache {
 
   /** The value for (`key`, `tag`) or `undefined`. Marks it recently used; counts a hit or miss. */
   get(key: CacheKey, tag: string): CacheValue | undefined {
-    return this.handle.get(key instanceof Float64Array ? key : toNativeKey(key), tag);
+    const s = threadScratch();
+    const r = this.handle.getScratch(key instanceof Float64Array ? key : toNativeKey(key), tag, s.buffer);
+    return r === undefined ? undefined : decodeScratchResult(r, s);
   }
 
   /** Like {@link get} without changing recency or the hit/miss counters. */
   peek(key: CacheKey, tag: string): CacheValue | undefined {
-    return this.handle.peek(key instanceof Float64Array ? key : toNativeKey(key), tag);
+    const s = threadScratch();
+    return decodeScratchResult(this.handle.peekScratch(key instanceof Float64Array ? key : toNativeKey(key), tag, s.buffer), s);
   }
 
   /** Whether a live (non-expired) entry exists; no recency or counter change. */
@@ -82,7 +86,7 @@ export class PolygonCache {
       throw new OcrPerfkitTypeError('compute must be a function', 'ERR_INVALID_ARGUMENT');
     }
     const k = key instanceof Float64Array ? key : toNativeKey(key);
-    const hit = this.handle.get(k, tag);
+    const hit = this.get(k, tag);
     if (hit !== undefined) return hit as V;
     const value = compute();
     this.handle.set(k, tag, value);
@@ -95,7 +99,7 @@ export class PolygonCache {
       throw new OcrPerfkitTypeError('compute must be a function', 'ERR_INVALID_ARGUMENT');
     }
     const k = key instanceof Float64Array ? key : toNativeKey(key);
-    const hit = this.handle.get(k, tag);
+    const hit = this.get(k, tag);
     if (hit !== undefined) return hit as V;
     const value = await compute();
     this.handle.set(k, tag, value);

@@ -102,6 +102,31 @@ describe('PolygonCache exact-key semantics', () => {
     expect(cache.get([1, 5], 'empty')).toEqual(new Float64Array(0));
   });
 
+  test('small and large values take the same shape through both native return paths', () => {
+    // Small values come back through the scratch buffer, large ones as native-created arrays.
+    const cases: unknown[] = [
+      new Float64Array([1, 2, 3, 4, 5, 6, 7, 8]), // 64 bytes: scratch
+      new Float64Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), // 72 bytes: direct
+      new Uint8Array(70000).fill(3), // larger than the scratch buffer
+      Array.from({ length: 64 }, (_, i) => new Int32Array([i, -i])), // 64 arrays: scratch
+      Array.from({ length: 65 }, (_, i) => new Int32Array([i, -i])), // 65 arrays: direct
+      [new Uint8Array([1]), new Float64Array(100).fill(0.5), new Int16Array([-2, 7])], // mixed
+      [new BigInt64Array([-1n, 2n]), new Uint8ClampedArray([255, 0, 1])],
+    ];
+    cases.forEach((v, i) => {
+      cache.set([i, 0.5], 'shape', v as never);
+    });
+    cases.forEach((v, i) => {
+      for (const got of [cache.get([i, 0.5], 'shape'), cache.peek([i, 0.5], 'shape')]) {
+        expect(Array.isArray(got)).toBe(Array.isArray(v));
+        const want = Array.isArray(v) ? v : [v];
+        const have = (Array.isArray(got) ? got : [got]) as unknown[];
+        expect(have.map(typeName)).toEqual(want.map(typeName));
+        expect(have.map((a) => Array.from(a as ArrayLike<number>))).toEqual(want.map((a) => Array.from(a)));
+      }
+    });
+  });
+
   test('subarray views store only their own elements', () => {
     const big = new Float64Array([1, 2, 3, 4, 5, 6]);
     cache.set(big.subarray(1, 3), 'view', big.subarray(3, 5));

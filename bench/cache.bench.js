@@ -1,0 +1,223 @@
+// Polygon cache: native shared cache vs lru-cache (JS, one per thread), side by side.
+//
+// Keys are 4-point polygons (8 float64 coordinates) plus an operation tag; values are offset
+// results (24 float64). lru-cache needs a string or number key: "numeric hash" computes a
+// 32-bit FNV-1a hash of the coordinate bits in JS (fast, but can collide: not exact), "JSON key"
+// uses JSON.stringify(coords) + tag (exact, slow). Ours compares the exact bytes natively.
+const { Worker } = require('node:worker_threads');
+const path = require('node:path');
+const { LRUCache } = require('lru-cache');
+const { getCache, dropCache } = require('../dist/cache');
+
+const TAG = 'offset:d=1.5;join=round';
+const HOT = 1000;
+
+function polygon(i, out = new Float64Array(8)) {
+  out[0] = i;
+  out[1] = i * 0.5;
+  out[2] = i + 10.25;
+  out[3] = i * 0.5;
+  out[4] = i + 10.25;
+  out[5] = i * 0.5 + 7.75;
+  out[6] = i;
+  out[7] = i * 0.5 + 7.75;
+  return out;
+}
+
+function offsetResult(key) {
+  // Stand-in for the real computation: cheap, so the bench measures the cache.
+  const out = new Float64Array(24);
+  for (let i = 0; i < 24; i++) out[i] = key[i & 7] + i;
+  return out;
+}
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+function numericHash(key, tag) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    f64[0] = key[i];
+    h = Math.imul(h ^ u32[0], 16777619);
+    h = Math.imul(h ^ u32[1], 16777619);
+  }
+  for (let i = 0; i < tag.length; i++) h = Math.imul(h ^ tag.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+const jsonKey = (key, tag) => JSON.stringify(Array.from(key)) + tag;
+
+// A stream of keys with the given hit rate over a hot set of HOT keys already cached: misses
+// use fresh coordinates (compute + set), like new polygons in a new epoch.
+function keyStream(hitRate, n) {
+  const ids = new Float64Array(n);
+  let fresh = 1e6;
+  let seed = 99;
+  for (let i = 0; i < n; i++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    ids[i] = (seed >>> 8) % 1000 < hitRate * 1000 ? (seed >>> 4) % HOT : fresh++;
+  }
+  return ids;
+}
+
+async function threadScaling(h) {
+  const name = `bench-threads-${process.pid}`;
+  getCache(name, { maxBytes: 256 << 20 });
+  const ops = h.quick ? 50000 : 1000000;
+  const run = async (n) => {
+    const workers = [];
+    for (let id = 0; id < n; id++) {
+      const w = new Worker(path.join(__dirname, 'cache_worker.js'), { workerData: { name, ops, hot: HOT, id } });
+      await new Promise((resolve, reject) => {
+        w.once('message', resolve);
+        w.once('error', reject);
+      });
+      workers.push(w);
+    }
+    const t0 = process.hrtime.bigint();
+    const done = workers.map(
+      (w) =>
+        new Promise((resolve, reject) => {
+          w.once('message', resolve);
+          w.once('error', reject);
+        }),
+    );
+    for (const w of workers) w.postMessage('go');
+    await Promise.all(done);
+    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+    await Promise.all(workers.map((w) => w.terminate()));
+    return (n * ops) / wall;
+  };
+  await run(1); // warm the shared cache
+  const one = await run(1);
+  const two = await run(2);
+  dropCache(name);
+  h.metric('cache memo 95% hits, 1 worker thread', Math.round(one), 'ops/s');
+  h.metric('cache memo 95% hits, 2 worker threads', Math.round(two), 'ops/s');
+  h.metric('cache 2 threads / 1 thread throughput', +(two / one).toFixed(2), '×', 'target ≥ 1.6×; needs 2 idle cores');
+}
+
+module.exports = async function cacheBench(h) {
+  const name = `bench-cache-${process.pid}`;
+  const ours = getCache(name, { maxBytes: 512 << 20 });
+  const lruNum = new LRUCache({ max: 200000 });
+  const lruJson = new LRUCache({ max: 200000 });
+  const keys = [];
+  for (let i = 0; i < HOT; i++) {
+    const k = polygon(i);
+    keys.push(k);
+    const v = offsetResult(k);
+    ours.set(k, TAG, v);
+    lruNum.set(numericHash(k, TAG), v);
+    lruJson.set(jsonKey(k, TAG), v);
+  }
+
+  const BATCH = 1000;
+  h.group('cache get, 100% hits (key = 8 float64 + tag, value = 24 float64)', {
+    unit: 'get',
+    note: 'One get per item; ours returns a fresh copy, lru-cache returns the stored object.',
+  });
+  await h.case(
+    'lru-cache, numeric hash key',
+    () => {
+      let x;
+      for (let i = 0; i < BATCH; i++) x = lruNum.get(numericHash(keys[i % HOT], TAG));
+      return x;
+    },
+    { items: BATCH, baseline: true, peer: 'lru-cache' },
+  );
+  await h.case(
+    'lru-cache, JSON.stringify key',
+    () => {
+      let x;
+      for (let i = 0; i < BATCH; i++) x = lruJson.get(jsonKey(keys[i % HOT], TAG));
+      return x;
+    },
+    { items: BATCH, peer: 'lru-cache' },
+  );
+  await h.case(
+    'ocr-perfkit PolygonCache.get',
+    () => {
+      let x;
+      for (let i = 0; i < BATCH; i++) x = ours.get(keys[i % HOT], TAG);
+      return x;
+    },
+    { items: BATCH },
+  );
+  const handle = ours.nativeHandle;
+  await h.case(
+    'ocr-perfkit native handle get',
+    () => {
+      let x;
+      for (let i = 0; i < BATCH; i++) x = handle.get(keys[i % HOT], TAG);
+      return x;
+    },
+    { items: BATCH },
+  );
+
+  for (const hitRate of [0, 0.5, 0.95]) {
+    const N = 20000;
+    const ids = keyStream(hitRate, N);
+    let pos = 0;
+    const scratch = new Float64Array(8);
+    h.group(`memo loop, ${Math.round(hitRate * 100)}% hits`, {
+      unit: 'op',
+      note: 'get; on a miss compute (24 float64) + set. Fresh keys on misses.',
+    });
+    const next = () => {
+      const id = ids[pos];
+      pos = pos + 1 === N ? 0 : pos + 1;
+      return polygon(id, scratch);
+    };
+    // Each case walks the same stream; misses repeat on later passes only after eviction or for
+    // the next fresh ids, so keep passes short by re-basing fresh ids per pass.
+    let pass = 0;
+    const rebase = () => {
+      pass += 1;
+      for (let i = 0; i < N; i++) if (ids[i] >= 1e6) ids[i] = 1e6 + pass * N + i;
+    };
+    await h.case(
+      'lru-cache, numeric hash key',
+      () => {
+        for (let i = 0; i < BATCH; i++) {
+          const k = next();
+          const hk = numericHash(k, TAG);
+          let v = lruNum.get(hk);
+          if (v === undefined) {
+            v = offsetResult(k);
+            lruNum.set(hk, v);
+          }
+        }
+        if (pos < BATCH) rebase();
+      },
+      { items: BATCH, baseline: true, peer: 'lru-cache' },
+    );
+    await h.case(
+      'lru-cache, JSON.stringify key',
+      () => {
+        for (let i = 0; i < BATCH; i++) {
+          const k = next();
+          const jk = jsonKey(k, TAG);
+          let v = lruJson.get(jk);
+          if (v === undefined) {
+            v = offsetResult(k);
+            lruJson.set(jk, v);
+          }
+        }
+        if (pos < BATCH) rebase();
+      },
+      { items: BATCH, peer: 'lru-cache' },
+    );
+    await h.case(
+      'ocr-perfkit getOrCompute',
+      () => {
+        for (let i = 0; i < BATCH; i++) ours.getOrCompute(next(), TAG, () => offsetResult(scratch));
+        if (pos < BATCH) rebase();
+      },
+      { items: BATCH },
+    );
+  }
+  const s = ours.stats();
+  h.metric('cache hit rate over the whole run (ours)', +s.hitRate.toFixed(3), '', `${s.entries} entries, ${s.bytes} bytes`);
+  dropCache(name);
+
+  await threadScaling(h);
+};

@@ -1,0 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { getNative } from '../../src/native';
+import { addonPath } from './helpers';
+
+const root = path.resolve(__dirname, '..', '..');
+
+function runScript(script: string, args: string[]): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, ['--expose-gc', path.join(root, 'scripts', script), ...args], {
+    env: { ...process.env, OCR_PERFKIT_ADDON: addonPath() },
+    encoding: 'utf8',
+    timeout: 60000,
+  });
+  return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
+}
+
+// Short runs of the measurement scripts (the full 1M-entry / 10M-op runs are reported by hand).
+describe('cache measurement scripts', () => {
+  test('cache-memory: stats().bytes within 5% of malloc growth (50k entries)', () => {
+    const r = runScript('cache-memory.js', ['--entries', '50000']);
+    const sanitized = getNative().buildInfo().sanitizers;
+    expect(r.out).toContain(sanitized ? 'not applicable to a sanitizer build' : 'cache-memory: OK');
+    expect(r.status).toBe(0);
+  });
+
+  test('cache-soak: short churn run keeps the invariants', () => {
+    const r = runScript('cache-soak.js', ['--ops', '100000', '--max-bytes', '2000000']);
+    expect(r.out).toContain('cache-soak: OK');
+    expect(r.status).toBe(0);
+  });
+});

@@ -1,0 +1,84 @@
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { dropCache, getCache } from '../../src/cache';
+import { addonPath, uniqueName, valueFor } from './helpers';
+
+interface WorkerResult {
+  id: number;
+  hits: number;
+  misses: number;
+  wrong: number;
+}
+
+function runWorker(workerData: Record<string, unknown>): Promise<WorkerResult> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(path.join(__dirname, 'fixtures', 'cache_worker.js'), { workerData });
+    let result: WorkerResult | undefined;
+    w.once('message', (m: WorkerResult) => {
+      result = m;
+    });
+    w.once('error', reject);
+    w.once('exit', (code) => {
+      if (code === 0 && result) resolve(result);
+      else reject(new Error(`worker exited with code ${code}`));
+    });
+  });
+}
+
+describe('worker threads share one named cache', () => {
+  test.each([2, 4])('%i workers reading and writing concurrently see correct values', async (n) => {
+    const name = uniqueName(`workers${n}`);
+    // Small budget with few shards: lots of eviction and lock contention while workers run.
+    const cache = getCache(name, { maxBytes: 256 * 1024, shards: 4 });
+    try {
+      const ops = 40000;
+      const keySpace = 3000;
+      const results = await Promise.all(
+        Array.from({ length: n }, (_, id) => runWorker({ addonPath: addonPath(), name, id, ops, keySpace })),
+      );
+      for (const r of results) {
+        expect(r.wrong).toBe(0);
+        expect(r.hits + r.misses).toBe(ops);
+        expect(r.hits).toBeGreaterThan(0);
+      }
+      const s = cache.stats();
+      const hits = results.reduce((a, r) => a + r.hits, 0);
+      const misses = results.reduce((a, r) => a + r.misses, 0);
+      // The main thread's view includes every worker's operations.
+      expect(s.hits).toBe(hits);
+      expect(s.misses).toBe(misses);
+      expect(s.sets).toBe(misses);
+      expect(s.bytes).toBeLessThanOrEqual(256 * 1024);
+      expect(s.entries).toBeGreaterThan(0);
+      // Entries written by workers are readable here, with the right values.
+      let seen = 0;
+      for (let k = 0; k < keySpace; k++) {
+        const key = new Float64Array([k, -1, k * 0.25, 1 / (k + 1), -k, 3.5]);
+        const got = cache.peek(key, 'shared') as [Float64Array, Int32Array] | undefined;
+        if (got === undefined) continue;
+        seen += 1;
+        expect(Array.from(got[0])).toEqual(Array.from(valueFor(key)));
+        expect(got[1][0]).toBe(k);
+      }
+      expect(seen).toBeGreaterThan(0);
+    } finally {
+      dropCache(name);
+    }
+  });
+
+  test('a cache filled by a worker that has exited stays readable', async () => {
+    const name = uniqueName('workers-exit');
+    getCache(name, { maxBytes: 64 << 20 });
+    try {
+      const r = await runWorker({ addonPath: addonPath(), name, id: 0, ops: 2000, keySpace: 500 });
+      expect(r.wrong).toBe(0);
+      const cache = getCache(name);
+      const s = cache.stats();
+      expect(s.sets).toBe(r.misses);
+      expect(s.entries).toBe(r.misses); // budget large enough: nothing evicted
+      expect(s.evictions).toBe(0);
+    } finally {
+      dropCache(name);
+    }
+  });
+});
