@@ -9,6 +9,7 @@
 #include "binding/errors.h"
 #include "binding/targets_internal.h"
 #include "targets/db_targets.h"
+#include "targets/edge_kernels.h"
 #include "targets/thread_pool.h"
 
 namespace opk::binding {
@@ -177,6 +178,13 @@ Napi::Value MakeDbTargetsBatch(const Napi::CallbackInfo& info) {
   return promise;
 }
 
+// Test hook: bitwise comparison of the SIMD+filtered reference kernel with the plain formula.
+Napi::Value KernelSelfCheck(const Napi::CallbackInfo& info) {
+  const auto seed = static_cast<uint64_t>(RequireInteger(info[0], "seed", 0, 1LL << 40));
+  const auto edges = static_cast<size_t>(RequireInteger(info[1], "edges", 0, 1000000));
+  return Napi::Number::New(info.Env(), static_cast<double>(targets::RefKernelSelfCheck(seed, edges)));
+}
+
 Napi::Value PoolSize(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(targets::ThreadPool::Shared().workers() + 1));
 }
@@ -186,6 +194,7 @@ Napi::Value PoolSize(const Napi::CallbackInfo& info) {
 void InitTargets(Napi::Env env, Napi::Object exports) {
   exports.Set("makeDbTargets", Napi::Function::New<Guarded<MakeDbTargetsSync>>(env, "makeDbTargets"));
   exports.Set("makeDbTargetsBatch", Napi::Function::New<Guarded<MakeDbTargetsBatch>>(env, "makeDbTargetsBatch"));
+  exports.Set("targetsKernelSelfCheck", Napi::Function::New<Guarded<KernelSelfCheck>>(env, "targetsKernelSelfCheck"));
   exports.Set("targetsPoolSize", Napi::Function::New<Guarded<PoolSize>>(env, "targetsPoolSize"));
   InitTargetsPostprocess(env, exports);
 }

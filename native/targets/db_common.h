@@ -29,6 +29,7 @@ class DbScratch {
   geom::Paths64 offset_out;
   std::vector<int64_t> xs;
   std::vector<double> row_xs;
+  std::vector<uint8_t> inside;
 };
 
 // Clamps, orients and area-tests every polygon into scratch->pts / scratch->polys.

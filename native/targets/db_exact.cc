@@ -71,28 +71,33 @@ void RowCrossings(const double* xy, size_t n, double y, std::vector<double>* xs)
   std::sort(xs->begin(), xs->end());
 }
 
-// Calls fn(x, inside) for each pixel of row `y` of the field window.
-template <typename Fn>
-void ForRow(const Field& f, const double* xy, size_t n, int64_t y, std::vector<double>* xs, Fn fn) {
-  RowCrossings(xy, n, static_cast<double>(y), xs);
-  size_t k = 0;
-  for (int64_t x = f.x0; x < f.x0 + f.w; ++x) {
-    const double fx = static_cast<double>(x);
-    while (k < xs->size() && (*xs)[k] <= fx) ++k;
-    fn(x, (k & 1) == 1);
+// Inside flags of the field window (even-odd, pixel centres) into s->inside.
+void InsideMask(const Field& f, const double* xy, size_t n, DbScratch* s) {
+  s->inside.assign(static_cast<size_t>(f.w * f.h), 0);
+  for (int64_t y = f.y0; y < f.y0 + f.h; ++y) {
+    RowCrossings(xy, n, static_cast<double>(y), &s->row_xs);
+    uint8_t* row = s->inside.data() + (y - f.y0) * f.w;
+    const auto& xs = s->row_xs;
+    for (size_t k = 0; k + 1 < xs.size(); k += 2) {
+      // centres X with xs[k] <= X < xs[k+1]
+      const int64_t a = std::max<int64_t>(f.x0, static_cast<int64_t>(std::ceil(xs[k])));
+      const int64_t b = std::min<int64_t>(f.x0 + f.w, static_cast<int64_t>(std::ceil(xs[k + 1])));
+      if (b > a) std::fill(row + (a - f.x0), row + (b - f.x0), uint8_t{1});
+    }
   }
 }
 
 void PaintIgnored(const DbParams& p, const double* xy, size_t n, DbScratch* s, float* mask) {
   const Field f = ComputeField(p, xy, n, 0.5, s);
   if (f.empty()) return;
-  std::vector<double>& xs = s->row_xs;
-  for (int64_t y = f.y0; y < f.y0 + f.h; ++y) {
-    const float* d2 = s->local.data() + (y - f.y0) * f.w - f.x0;
-    float* m = mask + y * p.width;
-    ForRow(f, xy, n, y, &xs, [&](int64_t x, bool inside) {
-      if (inside || d2[x] <= 0.25f) m[x] = 0.0f;
-    });
+  InsideMask(f, xy, n, s);
+  for (int64_t r = 0; r < f.h; ++r) {
+    const float* d2 = s->local.data() + r * f.w;
+    const uint8_t* in = s->inside.data() + r * f.w;
+    float* m = mask + (f.y0 + r) * p.width + f.x0;
+    for (int64_t c = 0; c < f.w; ++c) {
+      if (in[c] || d2[c] <= 0.25f) m[c] = 0.0f;
+    }
   }
 }
 
@@ -104,8 +109,6 @@ Status MakeExact(const DbParams& p, DbScratch* s, const DbOutput& out) {
   std::fill(out.shrink_mask, out.shrink_mask + npx, 1.0f);
   std::fill(out.thresh_map, out.thresh_map + npx, 0.0f);
   std::fill(out.thresh_mask, out.thresh_mask + npx, 0.0f);
-  std::vector<double>& xs = s->row_xs;
-
   for (auto& pp : s->polys) {
     const double* xy = s->pts.data() + 2 * pp.begin;
     const size_t n = pp.size;
@@ -117,32 +120,40 @@ Status MakeExact(const DbParams& p, DbScratch* s, const DbOutput& out) {
     const double D = ShrinkDistance(xy, n, p.shrink_ratio);
     const Field f = ComputeField(p, xy, n, D, s);
     const float D2 = static_cast<float>(D * D);
-    // Pass 1: is the shrunk polygon empty on the pixel grid?
+    if (f.empty()) {
+      pp.ignore = true;
+      PaintIgnored(p, xy, n, s, out.shrink_mask);
+      continue;
+    }
+    InsideMask(f, xy, n, s);
+    // Is the shrunk polygon empty on the pixel grid?
+    const float* d2 = s->local.data();
+    const uint8_t* in = s->inside.data();
+    // Scan from the middle row outwards: the kernel is usually found on the first row tried.
     bool any = false;
-    for (int64_t y = f.y0; y < f.y0 + f.h && !any; ++y) {
-      const float* d2 = s->local.data() + (y - f.y0) * f.w - f.x0;
-      ForRow(f, xy, n, y, &xs, [&](int64_t x, bool inside) { any = any || (inside && d2[x] >= D2); });
+    for (int64_t i = 0; i < f.h && !any; ++i) {
+      const int64_t r = f.h / 2 + ((i & 1) ? (i + 1) / 2 : -(i / 2));
+      if (r < 0 || r >= f.h) continue;
+      const float* dr = d2 + r * f.w;
+      const uint8_t* ir = in + r * f.w;
+      for (int64_t c = 0; c < f.w; ++c) {
+        if (ir[c] && dr[c] >= D2) {
+          any = true;
+          break;
+        }
+      }
     }
     if (!any) {
       pp.ignore = true;
       PaintIgnored(p, xy, n, s, out.shrink_mask);
       continue;
     }
-    // Pass 2: all four maps from the same field.
+    // All four maps from the same field.
     const float invD = static_cast<float>(1.0 / D);
-    for (int64_t y = f.y0; y < f.y0 + f.h; ++y) {
-      const float* d2 = s->local.data() + (y - f.y0) * f.w - f.x0;
-      const int64_t row = y * p.width;
-      ForRow(f, xy, n, y, &xs, [&](int64_t x, bool inside) {
-        const float q = d2[x];
-        if (inside && q >= D2) out.shrink_map[row + x] = 1.0f;
-        if (q < D2) {
-          const float r = std::sqrt(q) * invD;
-          const float v = 1.0f - (r < 1.0f ? r : 1.0f);
-          if (v > out.thresh_map[row + x]) out.thresh_map[row + x] = v;
-        }
-        if (inside || q <= D2) out.thresh_mask[row + x] = 1.0f;
-      });
+    for (int64_t r = 0; r < f.h; ++r) {
+      const int64_t off = (f.y0 + r) * p.width + f.x0;
+      ExactRowMerge(d2 + r * f.w, in + r * f.w, f.w, D2, invD, out.shrink_map + off, out.thresh_map + off,
+                    out.thresh_mask + off);
     }
   }
   const float scale = static_cast<float>(p.thresh_max - p.thresh_min);

@@ -2,6 +2,8 @@
 
 #include <cfloat>
 #include <cmath>
+#include <cstring>
+#include <vector>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -74,6 +76,15 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
   const __m256d dmax = _mm256_set1_pd(DBL_MAX);
   const __m256d dmin = _mm256_set1_pd(-DBL_MAX);
   const __m256d lane = _mm256_set_pd(3.0, 2.0, 1.0, 0.0);
+  const __m256d sign = _mm256_set1_pd(-0.0);
+  const __m256d lo_f = _mm256_set1_pd(1.0 - 1e-9);
+  const __m256d hi_f = _mm256_set1_pd(1.0 + 1e-9);
+  // Filter constants (see the loop): T grows with how far pixels can be from a short edge.
+  const double len = std::sqrt(L);
+  const double reach = std::hypot(static_cast<double>(w.col1 - w.col0 + 1), static_cast<double>(w.row1 - w.row0 + 1)) + len;
+  const bool filter = L > 0 && std::isfinite(L);
+  const __m256d vT = _mm256_set1_pd(filter ? 1e-4 * (1.0 + reach / len) : HUGE_VAL);
+  const __m256d vk = _mm256_set1_pd(filter ? 1.0 / (len * D) : 0.0);
   const int64_t n = w.col1 - w.col0 + 1;
   const int64_t nvec = n / 4 * 4;
   for (int64_t r = w.row0; r <= w.row1; ++r) {
@@ -82,6 +93,8 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
     const double b2 = gy - y2;
     const __m256d sq1 = _mm256_set1_pd(b1 * b1);
     const __m256d sq2 = _mm256_set1_pd(b2 * b2);
+    const __m256d vb1 = _mm256_set1_pd(b1);
+    const __m256d vb2 = _mm256_set1_pd(b2);
     float* row = buf + r * w.stride;
     for (int64_t i = 0; i < nvec; i += 4) {
       const int64_t c = w.col0 + i;
@@ -97,24 +110,47 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
       // reference's select-after-sqrt bit for bit.
       const __m256d neg = _mm256_cmp_pd(num, zero, _CMP_LT_OQ);
       const __m256d alt = _mm256_min_pd(d1, d2);
-      __m256d operand;
-      if (_mm256_movemask_pd(neg) == 0xF) {
-        operand = alt;
+      const int neg_bits = _mm256_movemask_pd(neg);
+      // Filter for the c >= 0 lanes: the line distance |cross| / sqrt(L) is within ~1e-11
+      // (relative) of what the formula evaluates to whenever sin^2 = cross^2 / (d1 d2) > T, so
+      // if the whole interval est * (1 +- 1e-9) rounds to one float32, that float32 is the
+      // reference's result and the sqrt/div chain can be skipped. Otherwise: full formula.
+      const __m256d cross = _mm256_sub_pd(_mm256_mul_pd(a1, vb2), _mm256_mul_pd(a2, vb1));
+      const __m256d p = _mm256_mul_pd(d1, d2);
+      const __m256d geom_ok = _mm256_cmp_pd(_mm256_mul_pd(cross, cross), _mm256_mul_pd(vT, p), _CMP_GT_OQ);
+      const __m256d est = _mm256_mul_pd(_mm256_andnot_pd(sign, cross), vk);
+      const __m128 flo = _mm256_cvtpd_ps(_mm256_min_pd(_mm256_mul_pd(est, lo_f), one));
+      const __m128 fhi = _mm256_cvtpd_ps(_mm256_min_pd(_mm256_mul_pd(est, hi_f), one));
+      const int same_bits = _mm_movemask_ps(_mm_cmpeq_ps(flo, fhi));
+      const int fast_bits = neg_bits | (_mm256_movemask_pd(geom_ok) & same_bits);
+      __m128 f;
+      if (fast_bits == 0xF) {
+        f = fhi;
+        if (neg_bits != 0) {
+          __m256d va = _mm256_div_pd(_mm256_sqrt_pd(alt), vD);
+          va = _mm256_min_pd(one, _mm256_max_pd(zero, va));
+          const __m128i bits = _mm_and_si128(_mm_set1_epi32(neg_bits), _mm_setr_epi32(1, 2, 4, 8));
+          const __m128 negf = _mm_castsi128_ps(_mm_cmpgt_epi32(bits, _mm_setzero_si128()));
+          f = _mm_blendv_ps(f, _mm256_cvtpd_ps(va), negf);
+        }
       } else {
-        const __m256d p = _mm256_mul_pd(d1, d2);
-        const __m256d cs = _mm256_div_pd(num, _mm256_mul_pd(two, _mm256_sqrt_pd(p)));
-        __m256d s = _mm256_sub_pd(one, _mm256_mul_pd(cs, cs));
-        s = _mm256_blendv_pd(s, zero, _mm256_cmp_pd(s, s, _CMP_UNORD_Q));
-        s = _mm256_max_pd(_mm256_min_pd(s, dmax), dmin);
-        operand = _mm256_blendv_pd(_mm256_div_pd(_mm256_mul_pd(p, s), vL), alt, neg);
+        __m256d operand;
+        if (neg_bits == 0xF) {
+          operand = alt;
+        } else {
+          const __m256d cs = _mm256_div_pd(num, _mm256_mul_pd(two, _mm256_sqrt_pd(p)));
+          __m256d s = _mm256_sub_pd(one, _mm256_mul_pd(cs, cs));
+          s = _mm256_blendv_pd(s, zero, _mm256_cmp_pd(s, s, _CMP_UNORD_Q));
+          s = _mm256_max_pd(_mm256_min_pd(s, dmax), dmin);
+          operand = _mm256_blendv_pd(_mm256_div_pd(_mm256_mul_pd(p, s), vL), alt, neg);
+        }
+        __m256d v = _mm256_div_pd(_mm256_sqrt_pd(operand), vD);
+        v = _mm256_min_pd(one, _mm256_max_pd(zero, v));  // NaN in v survives both
+        f = _mm256_cvtpd_ps(v);
       }
-      const __m256d res = _mm256_sqrt_pd(operand);
-      __m256d v = _mm256_div_pd(res, vD);
-      v = _mm256_min_pd(one, _mm256_max_pd(zero, v));  // NaN in v survives both
-      const __m128 f = _mm256_cvtpd_ps(v);
       const __m128 acc = _mm_loadu_ps(row + c);
-      __m128 m = _mm_min_ps(f, acc);                          // NaN in acc survives
-      m = _mm_blendv_ps(m, f, _mm_cmpunord_ps(f, f));         // NaN in f too
+      __m128 m = _mm_min_ps(f, acc);                   // NaN in acc survives
+      m = _mm_blendv_ps(m, f, _mm_cmpunord_ps(f, f));  // NaN in f too
       _mm_storeu_ps(row + c, m);
     }
   }
@@ -140,36 +176,199 @@ void RefEdgeMinMerge(double x1, double y1, double x2, double y2, double D, const
   RefEdgeScalar(x1, y1, x2, y2, D, win, buf, win.col0);
 }
 
-#if defined(OPK_TARGETS_X86) && !defined(OPK_SANITIZE)
-__attribute__((target_clones("avx2", "default")))
-#endif
-void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWindow& win, float* buf) {
-  if (win.col1 < win.col0 || win.row1 < win.row0) return;
+namespace {
+
+struct ExactEdgeSetup {
+  float ax, ay, ex, ey, inv;
+};
+
+ExactEdgeSetup SetupExact(double x1, double y1, double x2, double y2, const EdgeWindow& win) {
   // Work in float relative to the window's first pixel: coordinates stay small, so float32
-  // keeps ~1e-5 px precision while the loop vectorises 8 wide.
+  // keeps ~1e-5 px precision while the loop runs 8 wide.
   const double ox = win.origin_x + static_cast<double>(win.col0);
   const double oy = win.origin_y + static_cast<double>(win.row0);
-  const float ax = static_cast<float>(x1 - ox);
-  const float ay = static_cast<float>(y1 - oy);
-  const float ex = static_cast<float>(x2 - x1);
-  const float ey = static_cast<float>(y2 - y1);
-  const float len2 = ex * ex + ey * ey;
-  const float inv = len2 > 0.0f ? 1.0f / len2 : 0.0f;
-  const int64_t n = win.col1 - win.col0 + 1;
+  ExactEdgeSetup e;
+  e.ax = static_cast<float>(x1 - ox);
+  e.ay = static_cast<float>(y1 - oy);
+  e.ex = static_cast<float>(x2 - x1);
+  e.ey = static_cast<float>(y2 - y1);
+  const float len2 = e.ex * e.ex + e.ey * e.ey;
+  e.inv = len2 > 0.0f ? 1.0f / len2 : 0.0f;
+  return e;
+}
+
+inline float ExactPixel(const ExactEdgeSetup& e, float px, float py) {
+  float t = (px * e.ex + py * e.ey) * e.inv;
+  t = t < 0.0f ? 0.0f : t;
+  t = t > 1.0f ? 1.0f : t;
+  const float qx = px - t * e.ex;
+  const float qy = py - t * e.ey;
+  return qx * qx + qy * qy;
+}
+
+void ExactEdgeScalar(const ExactEdgeSetup& e, const EdgeWindow& win, float* buf, int i_from) {
+  const int n = static_cast<int>(win.col1 - win.col0 + 1);
   for (int64_t r = win.row0; r <= win.row1; ++r) {
-    const float py = static_cast<float>(r - win.row0) - ay;
+    const float py = static_cast<float>(r - win.row0) - e.ay;
     float* row = buf + r * win.stride + win.col0;
-    for (int64_t i = 0; i < n; ++i) {
-      const float px = static_cast<float>(i) - ax;
-      float t = (px * ex + py * ey) * inv;
-      t = t < 0.0f ? 0.0f : t;
-      t = t > 1.0f ? 1.0f : t;
-      const float qx = px - t * ex;
-      const float qy = py - t * ey;
-      const float d2 = qx * qx + qy * qy;
+    for (int i = i_from; i < n; ++i) {
+      const float d2 = ExactPixel(e, static_cast<float>(i) - e.ax, py);
       row[i] = d2 < row[i] ? d2 : row[i];
     }
   }
+}
+
+#ifdef OPK_TARGETS_X86
+__attribute__((target("avx2"))) void ExactEdgeAvx2(const ExactEdgeSetup& e, const EdgeWindow& win, float* buf) {
+  const int n = static_cast<int>(win.col1 - win.col0 + 1);
+  const int nvec = n / 8 * 8;
+  const __m256 vex = _mm256_set1_ps(e.ex);
+  const __m256 vey = _mm256_set1_ps(e.ey);
+  const __m256 vinv = _mm256_set1_ps(e.inv);
+  const __m256 zero = _mm256_setzero_ps();
+  const __m256 one = _mm256_set1_ps(1.0f);
+  const __m256 lane = _mm256_set_ps(7, 6, 5, 4, 3, 2, 1, 0);
+  for (int64_t r = win.row0; r <= win.row1; ++r) {
+    const __m256 py = _mm256_set1_ps(static_cast<float>(r - win.row0) - e.ay);
+    const __m256 pyey = _mm256_mul_ps(py, vey);
+    float* row = buf + r * win.stride + win.col0;
+    for (int i = 0; i < nvec; i += 8) {
+      // px = i + lane - ax, the same float values as the scalar loop
+      const __m256 px = _mm256_sub_ps(_mm256_add_ps(_mm256_set1_ps(static_cast<float>(i)), lane), _mm256_set1_ps(e.ax));
+      __m256 t = _mm256_mul_ps(_mm256_add_ps(_mm256_mul_ps(px, vex), pyey), vinv);
+      t = _mm256_min_ps(_mm256_max_ps(t, zero), one);
+      const __m256 qx = _mm256_sub_ps(px, _mm256_mul_ps(t, vex));
+      const __m256 qy = _mm256_sub_ps(py, _mm256_mul_ps(t, vey));
+      const __m256 d2 = _mm256_add_ps(_mm256_mul_ps(qx, qx), _mm256_mul_ps(qy, qy));
+      _mm256_storeu_ps(row + i, _mm256_min_ps(d2, _mm256_loadu_ps(row + i)));
+    }
+  }
+  if (nvec < n) ExactEdgeScalar(e, win, buf, nvec);
+}
+#endif
+
+}  // namespace
+
+void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWindow& win, float* buf) {
+  if (win.col1 < win.col0 || win.row1 < win.row0) return;
+  const ExactEdgeSetup e = SetupExact(x1, y1, x2, y2, win);
+#ifdef OPK_TARGETS_X86
+  static const bool has_avx2 = __builtin_cpu_supports("avx2");
+  if (has_avx2) {
+    ExactEdgeAvx2(e, win, buf);
+    return;
+  }
+#endif
+  ExactEdgeScalar(e, win, buf, 0);
+}
+
+#if defined(OPK_TARGETS_X86)
+namespace {
+__attribute__((target("avx2"))) void ExactRowAvx2(const float* d2, const uint8_t* inside, int64_t n, float D2,
+                                                  float invD, float* smap, float* tmap, float* tmask) {
+  const __m256 vD2 = _mm256_set1_ps(D2);
+  const __m256 vinv = _mm256_set1_ps(invD);
+  const __m256 one = _mm256_set1_ps(1.0f);
+  const __m256i zero = _mm256_setzero_si256();
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 q = _mm256_loadu_ps(d2 + i);
+    const __m128i in8 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(inside + i));
+    const __m256 in = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_cvtepu8_epi32(in8), zero));
+    const __m256 far = _mm256_cmp_ps(q, vD2, _CMP_GE_OQ);
+    const __m256 s = _mm256_and_ps(_mm256_and_ps(in, far), one);
+    _mm256_storeu_ps(smap + i, _mm256_max_ps(_mm256_loadu_ps(smap + i), s));
+    const __m256 r = _mm256_min_ps(_mm256_mul_ps(_mm256_sqrt_ps(q), vinv), one);
+    const __m256 v = _mm256_sub_ps(one, r);
+    _mm256_storeu_ps(tmap + i, _mm256_max_ps(_mm256_loadu_ps(tmap + i), v));
+    const __m256 m = _mm256_and_ps(_mm256_or_ps(in, _mm256_cmp_ps(q, vD2, _CMP_LE_OQ)), one);
+    _mm256_storeu_ps(tmask + i, _mm256_max_ps(_mm256_loadu_ps(tmask + i), m));
+  }
+  ExactRowMerge(d2 + i, inside + i, n - i, D2, invD, smap + i, tmap + i, tmask + i, false);
+}
+}  // namespace
+#endif
+
+void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, float invD, float* smap, float* tmap,
+                   float* tmask, bool allow_simd) {
+#if defined(OPK_TARGETS_X86)
+  static const bool has_avx2 = __builtin_cpu_supports("avx2");
+  if (allow_simd && has_avx2) {
+    ExactRowAvx2(d2, inside, n, D2, invD, smap, tmap, tmask);
+    return;
+  }
+#endif
+  for (int64_t i = 0; i < n; ++i) {
+    const float q = d2[i];
+    const bool in = inside[i] != 0;
+    if (in && q >= D2) smap[i] = 1.0f;
+    const float r = std::sqrt(q) * invD;
+    const float v = 1.0f - (r < 1.0f ? r : 1.0f);
+    if (v > tmap[i]) tmap[i] = v;
+    if (in || q <= D2) tmask[i] = 1.0f;
+  }
+}
+
+}  // namespace opk::targets
+
+namespace opk::targets {
+
+namespace {
+struct Rng {
+  uint64_t s;
+  uint64_t Next() {
+    s ^= s << 13;
+    s ^= s >> 7;
+    s ^= s << 17;
+    return s;
+  }
+  double Uniform(double lo, double hi) { return lo + (hi - lo) * static_cast<double>(Next() >> 11) * 0x1p-53; }
+  // Two-decimal coordinates like annotation data, sometimes integral.
+  double Coord(double lo, double hi) {
+    const double v = Uniform(lo, hi);
+    return (Next() % 4 == 0) ? std::floor(v) : std::round(v * 100.0) / 100.0;
+  }
+};
+}  // namespace
+
+size_t RefKernelSelfCheck(uint64_t seed, size_t edges) {
+  Rng rng{seed * 0x9E3779B97F4A7C15ull + 1};
+  std::vector<float> a, b;
+  size_t mismatches = 0;
+  for (size_t e = 0; e < edges; ++e) {
+    const int kind = static_cast<int>(rng.Next() % 5);
+    double x1 = rng.Coord(0, 200), y1 = rng.Coord(0, 200);
+    double x2, y2;
+    switch (kind) {
+      case 0: x2 = x1; y2 = rng.Coord(0, 200); break;                        // vertical
+      case 1: x2 = rng.Coord(0, 200); y2 = y1; break;                        // horizontal
+      case 2: x2 = x1 + rng.Coord(-2, 2); y2 = y1 + rng.Coord(-2, 2); break;  // short / duplicate
+      default: x2 = rng.Coord(0, 200); y2 = rng.Coord(0, 200); break;
+    }
+    const double D = rng.Uniform(0.5, 30);
+    EdgeWindow w;
+    w.origin_x = std::floor(rng.Uniform(-20, 20));
+    w.origin_y = std::floor(rng.Uniform(-20, 20));
+    w.col0 = 0;
+    w.row0 = 0;
+    w.col1 = static_cast<int64_t>(rng.Next() % 240);
+    w.row1 = static_cast<int64_t>(rng.Next() % 240);
+    w.stride = w.col1 + 1;
+    const size_t cells = static_cast<size_t>(w.stride * (w.row1 + 1));
+    a.assign(cells, 1.0f);
+    b.assign(cells, 1.0f);
+    RefEdgeMinMerge(x1, y1, x2, y2, D, w, a.data());
+    RefEdgeScalar(x1, y1, x2, y2, D, w, b.data(), w.col0);
+    for (size_t k = 0; k < cells; ++k) {
+      uint32_t ua, ub;
+      std::memcpy(&ua, &a[k], 4);
+      std::memcpy(&ub, &b[k], 4);
+      // Any NaN stands for "hole" (its sign/payload never reaches the output maps).
+      const bool both_nan = std::isnan(a[k]) && std::isnan(b[k]);
+      mismatches += (ua != ub && !both_nan) ? 1 : 0;
+    }
+  }
+  return mismatches;
 }
 
 }  // namespace opk::targets

@@ -3,6 +3,7 @@
 // edge over the pixels near that edge only (callers pick the window; see db_reference.cc).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace opk::targets {
@@ -24,5 +25,19 @@ void RefEdgeMinMerge(double x1, double y1, double x2, double y2, double D, const
 
 // Exact squared point-to-segment distance, merged as buf = min(buf, d^2) (float32).
 void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWindow& win, float* buf);
+
+// One row of exact mode's map update from a squared-distance row d2 and an inside flag row:
+//   shrink map = 1 where inside && d2 >= D^2; thresh map = max(., 1 - min(sqrt(d2) / D, 1));
+//   thresh mask = 1 where inside || d2 <= D^2. AVX2 when available (same results).
+void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, float invD, float* smap, float* tmap,
+                   float* tmask, bool allow_simd = true);
+
+}  // namespace opk::targets
+
+namespace opk::targets {
+
+// Test hook: runs RefEdgeMinMerge (SIMD + filter) and the plain scalar formula on `edges`
+// pseudo-random edges and windows (seeded) and returns how many pixels differ in bits.
+size_t RefKernelSelfCheck(uint64_t seed, size_t edges);
 
 }  // namespace opk::targets

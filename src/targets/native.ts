@@ -50,6 +50,8 @@ export interface TargetsNative {
   makeDbTargets(sample: NativeDbSample): void;
   makeDbTargetsBatch(samples: NativeDbSample[], threads?: number): Promise<void>;
   targetsPoolSize(): number;
+  /** Test hook: pixels where the fast reference kernel differs from the plain formula. */
+  targetsKernelSelfCheck(seed: number, edges: number): number;
   boxesFromBitmap?(request: NativeBoxesRequest): NativeBoxesResult;
 }
 
