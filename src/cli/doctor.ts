@@ -3,6 +3,7 @@
  * every probe catches its own failure and reports it as a line.
  */
 import * as os from 'node:os';
+import { probeCupti, probeNvml } from '../monitor/probe';
 import { addonLocation, getNative, packageRoot } from '../native';
 import { packageVersion } from './version';
 
@@ -52,6 +53,58 @@ function probeTfjsBackend(moduleName: string): Omit<DoctorCheck, 'name'> {
   }
 }
 
+function overrideNote(envName: string): string {
+  const v = process.env[envName];
+  return v ? ` [${envName}=${v}]` : '';
+}
+
+/** NVML: the library the sampler would load, its devices and the versioned symbols chosen. */
+function probeNvmlCheck(): Omit<DoctorCheck, 'name'> {
+  const note = overrideNote('OCR_PERFKIT_NVML_LIBRARY');
+  const native = getNative() as ReturnType<typeof getNative> & { monitorProbeNvml?: unknown };
+  if (typeof native.monitorProbeNvml !== 'function') {
+    const r = native.probeLibrary(nvmlCandidates());
+    return r.ok
+      ? { status: 'ok', detail: `opened ${r.path}${note}` }
+      : { status: 'missing', detail: `no GPU driver library (${r.error})${note}` };
+  }
+  const p = probeNvml();
+  if (!p.loaded) return { status: 'missing', detail: `no GPU driver library (${p.error})${note}` };
+  if (!p.initialized) return { status: 'error', detail: `${p.library} loaded but ${p.error}${note}` };
+  const devices = p.devices.map((d) => `#${d.nvmlIndex} ${d.name} (${d.uuid})`).join(', ') || 'none';
+  const versioned = ['init', 'memoryInfo', 'clockEventReasons', 'computeProcesses']
+    .map((k) => p.symbols[k])
+    .filter(Boolean)
+    .join(', ');
+  const cvd = process.env.CUDA_VISIBLE_DEVICES;
+  const visible = cvd !== undefined ? `; CUDA_VISIBLE_DEVICES=${cvd}` : '';
+  return {
+    status: 'ok',
+    detail: `${p.library}: ${p.devices.length} device(s): ${devices}; using ${versioned}${visible}${note}`,
+  };
+}
+
+/** CUPTI: the library the tracer would load and its API version (tracing is not started). */
+function probeCuptiCheck(): Omit<DoctorCheck, 'name'> {
+  const note = overrideNote('OCR_PERFKIT_CUPTI_LIBRARY');
+  const native = getNative() as ReturnType<typeof getNative> & { monitorProbeCupti?: unknown };
+  if (typeof native.monitorProbeCupti !== 'function') {
+    const r = native.probeLibrary(cuptiCandidates());
+    return r.ok ? { status: 'ok', detail: `opened ${r.path}${note}` } : { status: 'missing', detail: `${r.error}${note}` };
+  }
+  const p = probeCupti();
+  if (!p.loaded) return { status: 'missing', detail: `${p.error}${note}` };
+  const version = p.version > 0 ? ` (CUPTI API version ${p.version})` : '';
+  const driver = native.probeLibrary(['libcuda.so.1', 'libcuda.so']);
+  if (!driver.ok) {
+    return {
+      status: 'missing',
+      detail: `opened ${p.library}${version}, but there is no CUDA driver (libcuda.so.1): tracing is unavailable${note}`,
+    };
+  }
+  return { status: 'ok', detail: `opened ${p.library}${version}; CUDA driver ${driver.path}${note}` };
+}
+
 /** Runs every check. */
 export function runDoctor(): DoctorCheck[] {
   const checks: DoctorCheck[] = [];
@@ -76,20 +129,8 @@ export function runDoctor(): DoctorCheck[] {
   for (const backend of ['@tensorflow/tfjs', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']) {
     checks.push(attempt(`tfjs backend ${backend}`, () => probeTfjsBackend(backend)));
   }
-  checks.push(
-    attempt('NVML', () => {
-      const r = getNative().probeLibrary(nvmlCandidates());
-      return r.ok
-        ? { status: 'ok', detail: `opened ${r.path}` }
-        : { status: 'missing', detail: `no GPU driver library (${r.error})` };
-    }),
-  );
-  checks.push(
-    attempt('CUPTI', () => {
-      const r = getNative().probeLibrary(cuptiCandidates());
-      return r.ok ? { status: 'ok', detail: `opened ${r.path}` } : { status: 'missing', detail: `${r.error}` };
-    }),
-  );
+  checks.push(attempt('NVML', probeNvmlCheck));
+  checks.push(attempt('CUPTI', probeCuptiCheck));
   return checks;
 }
 
