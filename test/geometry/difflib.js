@@ -424,3 +424,92 @@ function parseOracle(text) {
 module.exports.cppOracle = cppOracle;
 module.exports.cppOffsetMany = cppOffsetMany;
 module.exports.cppClipMany = cppClipMany;
+
+// ---- clipper2-wasm oracle (Clipper2 semantics) ---------------------------------------------
+let c2Promise;
+/** Loads clipper2-wasm once (its module factory is async). */
+function clipper2() {
+  c2Promise ??= require('clipper2-wasm/dist/umd/clipper2z.js')();
+  return c2Promise;
+}
+
+function toPathsD(C, rings) {
+  const ps = new C.PathsD();
+  for (const r of rings) {
+    const flat = [];
+    for (const [x, y] of r) flat.push(x, y);
+    const p = C.MakePathD(flat);
+    ps.push_back(p);
+    p.delete();
+  }
+  return ps;
+}
+
+function fromPathsD(ps) {
+  const out = [];
+  for (let i = 0; i < ps.size(); i++) {
+    const p = ps.get(i);
+    const ring = [];
+    for (let k = 0; k < p.size(); k++) {
+      const q = p.get(k);
+      ring.push([q.x, q.y]);
+    }
+    out.push(ring);
+    p.delete?.();
+  }
+  return out;
+}
+
+/** clipper2-wasm InflatePathsD (float rings, decimal precision). */
+function clipper2Inflate(C, rings, delta, opts = {}) {
+  const JTC = { round: C.JoinType.Round, square: C.JoinType.Square, miter: C.JoinType.Miter };
+  const ETC = {
+    polygon: C.EndType.Polygon,
+    joined: C.EndType.Joined,
+    butt: C.EndType.Butt,
+    square: C.EndType.Square,
+    round: C.EndType.Round,
+  };
+  const ps = toPathsD(C, rings);
+  const r = C.InflatePathsD(
+    ps,
+    delta,
+    JTC[opts.joinType ?? 'round'],
+    ETC[opts.endType ?? 'polygon'],
+    opts.miterLimit ?? 2,
+    opts.precision ?? 2,
+    opts.arcTolerance ?? 0,
+  );
+  const out = fromPathsD(r);
+  ps.delete();
+  r.delete();
+  return out;
+}
+
+/** clipper2-wasm BooleanOpD. */
+function clipper2Boolean(C, op, fill, subject, clip, precision = 2) {
+  const CT = { intersection: C.ClipType.Intersection, union: C.ClipType.Union, difference: C.ClipType.Difference, xor: C.ClipType.Xor };
+  const FR = { evenOdd: C.FillRule.EvenOdd, nonZero: C.FillRule.NonZero, positive: C.FillRule.Positive, negative: C.FillRule.Negative };
+  const s = toPathsD(C, subject);
+  const c = toPathsD(C, clip);
+  const r = C.BooleanOpD(CT[op], FR[fill], s, c, precision);
+  const out = fromPathsD(r);
+  s.delete();
+  c.delete();
+  r.delete();
+  return out;
+}
+
+/** Signed shoelace area (positive = Clipper's "positive" orientation). */
+function signedArea(r) {
+  let a = 0;
+  for (let i = 0, j = r.length - 1; i < r.length; j = i++) a += (r[j][1] + r[i][1]) * (r[j][0] - r[i][0]);
+  return a / 2;
+}
+const totalArea = (rings) => rings.reduce((s, r) => s + signedArea(r), 0);
+
+module.exports.clipper2 = clipper2;
+module.exports.clipper2Inflate = clipper2Inflate;
+module.exports.clipper2Boolean = clipper2Boolean;
+module.exports.signedArea = signedArea;
+module.exports.totalArea = totalArea;

@@ -1,0 +1,62 @@
+/** Conversions between `[[x, y], ...]` paths and the flat batch layout, with type checks. */
+import { OcrPerfkitTypeError } from '../errors';
+import type { FlatPolygons, FlatRings, Path, Paths } from './types';
+
+function fail(message: string): never {
+  throw new OcrPerfkitTypeError(message, 'ERR_INVALID_ARGUMENT');
+}
+
+/** Flattens paths (each a list of `[x, y]`), checking every element's type. */
+export function pathsToFlat(paths: unknown, name = 'paths'): FlatRings {
+  if (!Array.isArray(paths)) fail(`${name} must be an array of paths ([[x, y], ...]), got ${typeof paths}`);
+  let n = 0;
+  for (let i = 0; i < paths.length; i++) {
+    const p = paths[i];
+    if (!Array.isArray(p)) fail(`${name}[${i}] must be an array of [x, y] points`);
+    n += p.length;
+  }
+  const coords = new Float64Array(2 * n);
+  const ringOffsets = new Uint32Array(paths.length + 1);
+  let k = 0;
+  for (let i = 0; i < paths.length; i++) {
+    const p = paths[i] as unknown[];
+    for (let j = 0; j < p.length; j++) {
+      const pt = p[j];
+      if (!Array.isArray(pt) || pt.length < 2 || typeof pt[0] !== 'number' || typeof pt[1] !== 'number') {
+        fail(`${name}[${i}][${j}] must be an [x, y] pair of numbers`);
+      }
+      coords[k++] = pt[0];
+      coords[k++] = pt[1];
+    }
+    ringOffsets[i + 1] = k / 2;
+  }
+  return { coords, ringOffsets };
+}
+
+/** Rings `r0 .. r1-1` of a flat result as `[[x, y], ...]` paths. */
+export function flatToPaths(flat: FlatRings, r0 = 0, r1 = flat.ringOffsets.length - 1): Paths {
+  const out: Paths = [];
+  const { coords, ringOffsets } = flat;
+  for (let r = r0; r < r1; r++) {
+    const path: Path = [];
+    for (let i = ringOffsets[r]!; i < ringOffsets[r + 1]!; i++) path.push([coords[2 * i]!, coords[2 * i + 1]!]);
+    out.push(path);
+  }
+  return out;
+}
+
+/** Result paths of polygon i of a batch result. */
+export function polygonPaths(res: FlatPolygons, i: number): Paths {
+  return flatToPaths(res, res.polygonRings[i]!, res.polygonRings[i + 1]!);
+}
+
+/** Checks the typed-array shape of a batch input (values are checked natively). */
+export function checkFlat(input: unknown, what = 'input'): asserts input is FlatRings {
+  if (input === null || typeof input !== 'object') fail(`${what} must be an object {coords, ringOffsets, ...}`);
+  const o = input as Record<string, unknown>;
+  if (!(o.coords instanceof Float64Array)) fail(`${what}.coords must be a Float64Array`);
+  if (!(o.ringOffsets instanceof Uint32Array)) fail(`${what}.ringOffsets must be a Uint32Array`);
+  if (o.polygonRings !== undefined && !(o.polygonRings instanceof Uint32Array)) {
+    fail(`${what}.polygonRings must be a Uint32Array when given`);
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Option objects of the geometry API, validated with zod (shape/type errors become
+ * `OcrPerfkitRangeError` `ERR_INVALID_CONFIG`, like every other options object of the package).
+ */
+import { z } from 'zod';
+import { parseConfig } from '../config/validate';
+import { OcrPerfkitRangeError } from '../errors';
+import type { NativeBooleanSpec, NativeOffsetSpec } from './native';
+
+const finite = () => z.number().refine(Number.isFinite, { message: 'expected a finite number' });
+
+/** Options shared by every offsetting call. */
+export const offsetOptionsSchema = z
+  .object({
+    /**
+     * `'pyclipper'` (default): reproduces pyclipper 1.2 / Clipper 6.4.2 exactly: input truncated
+     * toward zero to integers (after `scale`), round-join step count, output rounding, output
+     * order and orientation as Clipper 6.4.2's `ClipperOffset`. `'clipper2'`: Clipper2's
+     * `InflatePaths` semantics (arc tolerance |delta|/500 by default, the input orientation kept,
+     * coordinates scaled by 10^precision and rounded).
+     */
+    mode: z.enum(['pyclipper', 'clipper2']).optional(),
+    /** Corner style: `'round'` (default), `'miter'`, `'square'`, or `'bevel'` (clipper2 mode only). */
+    joinType: z.enum(['round', 'miter', 'square', 'bevel']).optional(),
+    /**
+     * `'polygon'` (default: closed paths), `'joined'` (closed lines: both sides offset), or open
+     * paths with `'butt'`, `'square'` or `'round'` caps. Open paths are only widened (|delta|).
+     */
+    endType: z.enum(['polygon', 'joined', 'butt', 'square', 'round']).optional(),
+    /** Miter joins further than `miterLimit × delta` from the vertex are squared off. Default 2. */
+    miterLimit: finite().min(1).optional(),
+    /**
+     * Largest distance between a round join's arc and its polygon approximation. pyclipper mode:
+     * in scaled integer units, default 0.25 (pyclipper's default). clipper2 mode: in input units,
+     * default 0 = automatic (|delta| / 500).
+     */
+    arcTolerance: finite().min(0).optional(),
+    /**
+     * Decimal places kept from float coordinates: they are multiplied by 10^precision before the
+     * integer conversion and divided after. Default 0 in pyclipper mode (plain truncation, as
+     * pyclipper), 2 in clipper2 mode (Clipper2's default). Ignored when `scale` is given.
+     */
+    precision: z.number().int().min(0).max(8).optional(),
+    /** Explicit coordinate multiplier (pyclipper's `scale_to_clipper`); overrides `precision`. */
+    scale: finite().positive().optional(),
+    /** Keep collinear vertices of the cleaned result (Clipper's PreserveCollinear). Default false. */
+    preserveCollinear: z.boolean().optional(),
+    /** Reverse the orientation of every result path. Default false. */
+    reverseSolution: z.boolean().optional(),
+  })
+  .strict();
+
+/** Options of {@link offsetPaths} and {@link offsetBatch}; see {@link offsetOptionsSchema}. */
+export type OffsetOptions = z.input<typeof offsetOptionsSchema>;
+
+/** Options of {@link shrinkPolygon} / {@link shrinkBatch}. */
+export const shrinkOptionsSchema = offsetOptionsSchema
+  .extend({
+    /** DB shrink ratio r: the polygon moves inwards by D = A·(1 − r²)/L. Default 0.4. */
+    ratio: finite().min(0).max(1).optional(),
+  })
+  .strict();
+/** Options of {@link shrinkPolygon}; see {@link shrinkOptionsSchema}. */
+export type ShrinkOptions = z.input<typeof shrinkOptionsSchema>;
+
+/** Options of {@link unclipPolygon} / {@link unclipBatch}. */
+export const unclipOptionsSchema = offsetOptionsSchema
+  .extend({
+    /** Unclip ratio: the polygon moves outwards by D = A·ratio/L. Default 1.5. */
+    ratio: finite().min(0).optional(),
+  })
+  .strict();
+/** Options of {@link unclipPolygon}; see {@link unclipOptionsSchema}. */
+export type UnclipOptions = z.input<typeof unclipOptionsSchema>;
+
+/** Options of the boolean operations. */
+export const booleanOptionsSchema = z
+  .object({
+    /** Which regions count as inside: `'evenOdd'`, `'nonZero'` (default), `'positive'`, `'negative'`. */
+    fillRule: z.enum(['evenOdd', 'nonZero', 'positive', 'negative']).optional(),
+    /** Decimal places kept (coordinates are scaled by 10^precision and rounded). Default 2. */
+    precision: z.number().int().min(0).max(8).optional(),
+    /** Explicit coordinate multiplier; overrides `precision`. */
+    scale: finite().positive().optional(),
+    /** Keep collinear vertices. Default false. */
+    preserveCollinear: z.boolean().optional(),
+    /** Reverse the orientation of every result path. Default false. */
+    reverseSolution: z.boolean().optional(),
+  })
+  .strict();
+/** Options of {@link union}, {@link intersection}, {@link difference}, {@link xor}. */
+export type BooleanOptions = z.input<typeof booleanOptionsSchema>;
+
+type Kind = NativeOffsetSpec['kind'];
+
+/** Validates offset options and fills in the defaults of the chosen mode. */
+export function resolveOffsetSpec(options: unknown, kind: Kind = 'delta', where = 'options'): NativeOffsetSpec & {
+  ratio?: number;
+} {
+  const schema = kind === 'shrink' ? shrinkOptionsSchema : kind === 'unclip' ? unclipOptionsSchema : offsetOptionsSchema;
+  const o = parseConfig(schema, options ?? {}, where) as z.output<typeof shrinkOptionsSchema>;
+  const mode = o.mode ?? 'pyclipper';
+  const joinType = o.joinType ?? 'round';
+  if (mode === 'pyclipper' && joinType === 'bevel') {
+    throw new OcrPerfkitRangeError(
+      `invalid config: ${where}.joinType: got "bevel", expected round | miter | square in mode 'pyclipper' (Clipper 6.4.2 has no bevel join; use mode 'clipper2')`,
+      'ERR_INVALID_CONFIG',
+    );
+  }
+  const precision = o.precision ?? (mode === 'pyclipper' ? 0 : 2);
+  return {
+    mode,
+    joinType,
+    endType: o.endType ?? 'polygon',
+    miterLimit: o.miterLimit ?? 2,
+    arcTolerance: o.arcTolerance ?? (mode === 'pyclipper' ? 0.25 : 0),
+    scale: o.scale ?? 10 ** precision,
+    preserveCollinear: o.preserveCollinear ?? false,
+    reverseSolution: o.reverseSolution ?? false,
+    kind,
+    ratio: o.ratio,
+  };
+}
+
+/** Validates boolean options. */
+export function resolveBooleanSpec(op: NativeBooleanSpec['op'], options: unknown): NativeBooleanSpec {
+  const o = parseConfig(booleanOptionsSchema, options ?? {}, 'options');
+  return {
+    op,
+    fillRule: o.fillRule ?? 'nonZero',
+    scale: o.scale ?? 10 ** (o.precision ?? 2),
+    preserveCollinear: o.preserveCollinear ?? false,
+    reverseSolution: o.reverseSolution ?? false,
+  };
+}
