@@ -28,9 +28,18 @@ export interface TfMemoryLike {
   memory(): TfMemoryInfo;
 }
 
-/** Process resident set size in bytes (cheap; not the full `process.memoryUsage()`). */
+/** Process resident set size in bytes (reads /proc on Linux: some µs, so not per batch). */
 export function rssBytes(): number {
   return process.memoryUsage.rss();
+}
+
+/** The process's peak RSS so far in bytes (`getrusage` high-water mark; 0 when unavailable). */
+export function maxRssBytes(): number {
+  try {
+    return process.resourceUsage().maxRSS * 1024;
+  } catch {
+    return 0;
+  }
 }
 
 /** Percentage of host memory in use (like psutil's `virtual_memory().percent`). */

@@ -230,7 +230,11 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
       if (ctx.size !== undefined) numSamples += ctx.size;
       const p = hasTrainBatchHooks
         ? runner.call('onTrainBatchEnd', run, {
-            ...ctx,
+            stage: 'train',
+            epoch: ctx.epoch,
+            batchIdx: ctx.batchIdx,
+            size: ctx.size,
+            batch: undefined,
             outputs: logs,
             timing: { dataWaitMs: dataWait, loadMs: Number.NaN, transformMs: Number.NaN, stepMs: now - batchStart },
           })
@@ -294,7 +298,15 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
           if (size !== undefined) valSamples += size;
           const q = runner.call('onValidationBatchStart', run, ctx);
           if (q) await q;
-          valBatch = { ...ctx, batch: undefined, started: performance.now(), wait: t1 - t0 };
+          valBatch = {
+            stage: 'validate',
+            epoch: ctx.epoch,
+            batchIdx: ctx.batchIdx,
+            size,
+            batch: undefined,
+            started: performance.now(),
+            wait: t1 - t0,
+          };
           return r;
         },
       };
@@ -306,9 +318,9 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
     const Base = options.tf.Callback as unknown as new () => object;
     class OcrPerfkitTfjsCallback extends Base {}
     for (const name of Object.keys(plain) as Array<keyof TfjsPlainCallbacks>) {
-      const fn = plain[name] as (...a: unknown[]) => HookResult;
+      const fn = plain[name] as (a: unknown, b: unknown) => HookResult;
       Object.defineProperty(OcrPerfkitTfjsCallback.prototype, name, {
-        value: (...a: unknown[]) => fn(...a) ?? Promise.resolve(),
+        value: (a: unknown, b: unknown) => fn(a, b) ?? Promise.resolve(),
         writable: true,
         configurable: true,
       });

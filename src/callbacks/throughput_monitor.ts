@@ -12,7 +12,7 @@
  * | `step_time_ms_avg` | step time (`timing.stepMs`) |
  * | `memory_dataset_mb` | `datasetBytes()` when given |
  * | `memory_cache_mb` | `cache.stats().bytes` when a cache is given |
- * | `memory_peak_mb` | highest RSS seen this epoch (sampled at epoch start/end and every `memorySampleEvery` batches) |
+ * | `memory_peak_mb` | peak RSS this epoch: the kernel's high-water mark when it rose during the epoch (exact), else the highest RSS sampled at epoch start/end and every `memorySampleEvery` batches |
  * | `throughput_efficiency` | see below, % |
  *
  * **Efficiency** = Σ stepMs ÷ Σ (stepMs + dataWaitMs) × 100 over the epoch's training batches:
@@ -29,7 +29,7 @@ import { z } from 'zod';
 import { parseConfig } from '../config/validate';
 import { SampleBuffer, summarize } from '../stats/summary';
 import type { BatchEndContext, Callback, EpochContext, EpochEndContext, RunState } from './protocol';
-import { type CacheStatsLike, MB, rssBytes } from './resources';
+import { type CacheStatsLike, MB, maxRssBytes, rssBytes } from './resources';
 
 /** Serializable options (configs/callbacks/throughput_monitor.yaml). */
 export const throughputMonitorConfigSchema = z
@@ -43,7 +43,7 @@ export const throughputMonitorConfigSchema = z
     /** Track per-batch load/transform/wait/step times. */
     trackTiming: z.boolean().default(true),
     /** Sample RSS for the peak every n training batches (0 = only at epoch start/end). */
-    memorySampleEvery: z.number().int().min(0).default(16),
+    memorySampleEvery: z.number().int().min(0).default(64),
     /** Print the seed's console block. */
     verbose: z.boolean().default(true),
     /** Metric key prefix. */
@@ -87,6 +87,7 @@ export class ThroughputMonitorCallback implements Callback {
   private readonly datasetBytes: (() => number) | undefined;
   private readonly print: (line: string) => void;
   private peakRss = 0;
+  private maxRssAtStart = 0;
   private batchesSinceSample = 0;
 
   constructor(options: ThroughputMonitorOptions = {}) {
@@ -110,6 +111,7 @@ export class ThroughputMonitorCallback implements Callback {
     this.step.clear();
     this.batchesSinceSample = 0;
     this.peakRss = this.config.trackMemory ? rssBytes() : 0;
+    this.maxRssAtStart = this.config.trackMemory ? maxRssBytes() : 0;
   }
 
   onTrainBatchEnd(_run: RunState, ctx: BatchEndContext): void {
@@ -164,6 +166,9 @@ export class ThroughputMonitorCallback implements Callback {
     if (this.config.trackMemory) {
       const r = rssBytes();
       if (r > this.peakRss) this.peakRss = r;
+      const hwm = maxRssBytes();
+      // The process high-water mark rose during this epoch: it is this epoch's exact peak.
+      if (hwm > this.maxRssAtStart) this.peakRss = Math.max(this.peakRss, hwm);
       rep.memory_peak_mb = this.peakRss / MB;
       if (this.cache) {
         try {

@@ -22,7 +22,6 @@ describe('PerformanceProfilerCallback', () => {
     const run = fakeRun();
     cb.onValidationEpochStart(run, { stage: 'validate', epoch: 0 });
     [100, 200, 300, 400].forEach((ms, i) => {
-      cb.onValidationBatchStart(run, batchEnd('validate', i, {}));
       cb.onValidationBatchEnd(run, batchEnd('validate', i, { stepMs: ms }));
     });
     numTensors = 7;

@@ -46,6 +46,25 @@ describe('JsonlLogger', () => {
     expect(typeof lines[1].time).toBe('number');
   });
 
+  test('buffered lines reach the file on the interval timer and at 64 KiB without flush()', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opk-jsonl-'));
+    const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '');
+    const timed = new JsonlLogger({ path: path.join(dir, 't.jsonl'), flushIntervalMs: 10 });
+    timed.logMetrics({ a: 1 }, 0);
+    expect(read(timed.path)).toBe('');
+    for (let i = 0; i < 100 && read(timed.path) === ''; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(read(timed.path)).toContain('"step":0');
+    await timed.close();
+
+    const sized = new JsonlLogger({ path: path.join(dir, 's.jsonl'), flushIntervalMs: 0 });
+    const big: Record<string, number> = {};
+    for (let i = 0; i < 5000; i++) big[`metric_${i}`] = i;
+    sized.logMetrics(big, 1); // > 64 KiB: written without flush
+    for (let i = 0; i < 200 && !read(sized.path).endsWith('\n'); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(JSON.parse(read(sized.path)).metrics.metric_4999).toBe(4999);
+    await sized.close();
+  });
+
   test('a write error drops the sink once through the group', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opk-jsonl-'));
     // A directory where the file should be: opening fails asynchronously.

@@ -5,14 +5,15 @@
  * what TensorBoard's reader verifies. Each `logMetrics` call becomes one `Event` whose `Summary`
  * holds one `simple_value` per metric (float32, so NaN and ±Infinity are kept as such).
  *
- * Writes go through a buffered stream; a write error is remembered and thrown from the next call
- * so the owning group drops the sink.
+ * Records are buffered in memory ({@link BufferedFile}) and written in chunks; a write error is
+ * remembered and thrown from the next call so the owning group drops the sink.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { parseConfig } from '../../config/validate';
+import { BufferedFile } from '../buffered_file';
 import type { MetricsLogger, MetricValues } from '../types';
 import { encodeFileVersionEvent, encodeScalarEvent } from './proto';
 import { frameRecord } from './record';
@@ -24,6 +25,8 @@ export const tensorBoardLoggerConfigSchema = z
     logDir: z.string().min(1),
     /** Text appended to the file name (e.g. `.v2`), to keep several writers apart. */
     filenameSuffix: z.string().default(''),
+    /** Write buffered events at least this often, ms (0 = only when 64 KiB are buffered, on flush and close). */
+    flushIntervalMs: z.number().int().min(0).default(1000),
   })
   .strict();
 
@@ -35,9 +38,7 @@ export class TensorBoardLogger implements MetricsLogger {
   readonly name = 'tensorboard';
   /** Absolute path of the event file. */
   readonly file: string;
-  private readonly stream: fs.WriteStream;
-  private error: unknown;
-  private closed = false;
+  private readonly out: BufferedFile;
 
   constructor(options: TensorBoardLoggerOptions) {
     const cfg = parseConfig(tensorBoardLoggerConfigSchema, options, 'loggers.tensorboard');
@@ -45,31 +46,19 @@ export class TensorBoardLogger implements MetricsLogger {
     fs.mkdirSync(dir, { recursive: true });
     const now = Date.now() / 1000;
     this.file = path.join(dir, `events.out.tfevents.${Math.floor(now)}.${os.hostname()}${cfg.filenameSuffix}`);
-    this.stream = fs.createWriteStream(this.file, { flags: 'w' });
-    this.stream.on('error', (err) => {
-      this.error ??= err;
-    });
-    this.stream.write(frameRecord(encodeFileVersionEvent(now)));
+    this.out = new BufferedFile(this.file, { flags: 'w', flushIntervalMs: cfg.flushIntervalMs });
+    this.out.append(frameRecord(encodeFileVersionEvent(now)));
   }
 
   logMetrics(metrics: MetricValues, step: number): void {
-    if (this.error !== undefined) throw this.error;
-    if (this.closed) return;
-    this.stream.write(frameRecord(encodeScalarEvent(Date.now() / 1000, step, metrics)));
+    this.out.append(frameRecord(encodeScalarEvent(Date.now() / 1000, step, metrics)));
   }
 
   async flush(): Promise<void> {
-    if (this.error !== undefined) throw this.error;
-    if (this.closed) return;
-    await new Promise<void>((resolve, reject) =>
-      this.stream.write('', (err) => (err ? reject(err) : resolve())),
-    );
+    await this.out.flush();
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await new Promise<void>((resolve) => this.stream.end(() => resolve()));
-    if (this.error !== undefined) throw this.error;
+    await this.out.close();
   }
 }
