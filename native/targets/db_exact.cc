@@ -44,6 +44,7 @@ Field ComputeField(const DbParams& p, const double* xy, size_t n, double reach, 
   win.origin_x = static_cast<double>(f.x0);
   win.origin_y = static_cast<double>(f.y0);
   win.stride = f.w;
+  win.reach = reach;
   for (size_t i = 0; i < n; ++i) {
     const size_t j = (i + 1) % n;
     const double ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * j], by = xy[2 * j + 1];

@@ -77,6 +77,7 @@ Status DrawBorder(const DbParams& p, const double* xy, size_t n, DbScratch* s, f
   // where the formula (>= the true segment distance up to ~1e-12 relative) gives dist/D > 1,
   // i.e. exactly 1.0f after clipping, and cannot be NaN: skipping them leaves the min unchanged.
   const double reach = D * 1.0001 + 0.01;
+  win.reach = reach;
   for (size_t i = 0; i < n; ++i) {
     const size_t j = (i + 1) % n;
     const double x1 = xy[2 * i] - fxmin, y1 = xy[2 * i + 1] - fymin;

@@ -41,6 +41,31 @@ inline float NanMin(float acc, float v) {
   return v < acc ? v : acc;
 }
 
+// Columns [*c0, *c1] of row r that can be within `reach` of the edge's line (x1,y1)-(x2,y2),
+// inside the window; then widened to whole vectors of `vec` pixels where the row has room
+// (merging the true value for extra pixels is always correct). Returns false if empty.
+inline bool RowRange(const EdgeWindow& w, int64_t r, double x1, double y1, double x2, double y2, int64_t vec,
+                     int64_t* c0, int64_t* c1) {
+  int64_t a = w.col0, b = w.col1;
+  const double ey = y2 - y1;
+  if (w.reach > 0 && ey != 0) {
+    const double ex = x2 - x1;
+    const double half = w.reach * std::sqrt(ex * ex + ey * ey) / std::fabs(ey) + 1.0;
+    const double gy = w.origin_y + static_cast<double>(r);
+    const double xc = x1 + (gy - y1) * ex / ey - w.origin_x;
+    if (half < static_cast<double>(b - a + 1)) {
+      a = std::max<int64_t>(a, static_cast<int64_t>(std::floor(std::max(xc - half, -1e15))));
+      b = std::min<int64_t>(b, static_cast<int64_t>(std::ceil(std::min(xc + half, 1e15))));
+    }
+  }
+  if (b < a) return false;
+  while ((b - a + 1) % vec != 0 && b + 1 < w.stride) ++b;
+  while ((b - a + 1) % vec != 0 && a > 0) --a;
+  *c0 = a;
+  *c1 = b;
+  return true;
+}
+
 void RefEdgeScalar(double x1, double y1, double x2, double y2, double D, const EdgeWindow& w, float* buf,
                    int64_t col_from) {
   const double dxe = x1 - x2;
@@ -81,13 +106,15 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
   const __m256d hi_f = _mm256_set1_pd(1.0 + 1e-9);
   // Filter constants (see the loop): T grows with how far pixels can be from a short edge.
   const double len = std::sqrt(L);
-  const double reach = std::hypot(static_cast<double>(w.col1 - w.col0 + 1), static_cast<double>(w.row1 - w.row0 + 1)) + len;
+  // Farthest a processed pixel can be from the edge's end points (columns may be widened by 3).
+  const double rmax = std::hypot(static_cast<double>(w.stride + 4), static_cast<double>(w.row1 - w.row0 + 1)) + len;
   const bool filter = L > 0 && std::isfinite(L);
-  const __m256d vT = _mm256_set1_pd(filter ? 1e-4 * (1.0 + reach / len) : HUGE_VAL);
+  const __m256d vT = _mm256_set1_pd(filter ? 1e-4 * (1.0 + rmax / len) : HUGE_VAL);
   const __m256d vk = _mm256_set1_pd(filter ? 1.0 / (len * D) : 0.0);
-  const int64_t n = w.col1 - w.col0 + 1;
-  const int64_t nvec = n / 4 * 4;
   for (int64_t r = w.row0; r <= w.row1; ++r) {
+    int64_t rc0, rc1;
+    if (!RowRange(w, r, x1, y1, x2, y2, 4, &rc0, &rc1)) continue;
+    const int64_t nvec = (rc1 - rc0 + 1) / 4 * 4;
     const double gy = w.origin_y + static_cast<double>(r);
     const double b1 = gy - y1;
     const double b2 = gy - y2;
@@ -96,8 +123,7 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
     const __m256d vb1 = _mm256_set1_pd(b1);
     const __m256d vb2 = _mm256_set1_pd(b2);
     float* row = buf + r * w.stride;
-    for (int64_t i = 0; i < nvec; i += 4) {
-      const int64_t c = w.col0 + i;
+    for (int64_t c = rc0; c < rc0 + nvec; c += 4) {
       // Integers up to 2^52 are exact in double, so origin + c + lane is the exact grid value.
       const __m256d gx = _mm256_add_pd(_mm256_set1_pd(w.origin_x + static_cast<double>(c)), lane);
       const __m256d a1 = _mm256_sub_pd(gx, vx1);
@@ -153,8 +179,10 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
       m = _mm_blendv_ps(m, f, _mm_cmpunord_ps(f, f));  // NaN in f too
       _mm_storeu_ps(row + c, m);
     }
+    for (int64_t c = rc0 + nvec; c <= rc1; ++c) {
+      row[c] = NanMin(row[c], RefPixel(w.origin_x + static_cast<double>(c), b1 * b1, b2 * b2, x1, x2, L, D));
+    }
   }
-  if (nvec < n) RefEdgeScalar(x1, y1, x2, y2, D, w, buf, w.col0 + nvec);
 }
 
 bool HasAvx() {
@@ -183,13 +211,11 @@ struct ExactEdgeSetup {
 };
 
 ExactEdgeSetup SetupExact(double x1, double y1, double x2, double y2, const EdgeWindow& win) {
-  // Work in float relative to the window's first pixel: coordinates stay small, so float32
-  // keeps ~1e-5 px precision while the loop runs 8 wide.
-  const double ox = win.origin_x + static_cast<double>(win.col0);
-  const double oy = win.origin_y + static_cast<double>(win.row0);
+  // Work in float relative to the buffer origin: coordinates stay small (window-sized), so
+  // float32 keeps ~1e-4 px precision while the loop runs 8 wide.
   ExactEdgeSetup e;
-  e.ax = static_cast<float>(x1 - ox);
-  e.ay = static_cast<float>(y1 - oy);
+  e.ax = static_cast<float>(x1 - win.origin_x);
+  e.ay = static_cast<float>(y1 - win.origin_y);
   e.ex = static_cast<float>(x2 - x1);
   e.ey = static_cast<float>(y2 - y1);
   const float len2 = e.ex * e.ex + e.ey * e.ey;
@@ -206,44 +232,52 @@ inline float ExactPixel(const ExactEdgeSetup& e, float px, float py) {
   return qx * qx + qy * qy;
 }
 
-void ExactEdgeScalar(const ExactEdgeSetup& e, const EdgeWindow& win, float* buf, int i_from) {
-  const int n = static_cast<int>(win.col1 - win.col0 + 1);
+inline void ExactRowScalar(const ExactEdgeSetup& e, float py, float* row, int64_t c0, int64_t c1) {
+  for (int64_t c = c0; c <= c1; ++c) {
+    const float d2 = ExactPixel(e, static_cast<float>(static_cast<int32_t>(c)) - e.ax, py);
+    row[c] = d2 < row[c] ? d2 : row[c];
+  }
+}
+
+void ExactEdgeScalar(double x1, double y1, double x2, double y2, const ExactEdgeSetup& e, const EdgeWindow& win,
+                     float* buf) {
   for (int64_t r = win.row0; r <= win.row1; ++r) {
-    const float py = static_cast<float>(r - win.row0) - e.ay;
-    float* row = buf + r * win.stride + win.col0;
-    for (int i = i_from; i < n; ++i) {
-      const float d2 = ExactPixel(e, static_cast<float>(i) - e.ax, py);
-      row[i] = d2 < row[i] ? d2 : row[i];
-    }
+    int64_t c0, c1;
+    if (!RowRange(win, r, x1, y1, x2, y2, 1, &c0, &c1)) continue;
+    ExactRowScalar(e, static_cast<float>(static_cast<int32_t>(r)) - e.ay, buf + r * win.stride, c0, c1);
   }
 }
 
 #ifdef OPK_TARGETS_X86
-__attribute__((target("avx2"))) void ExactEdgeAvx2(const ExactEdgeSetup& e, const EdgeWindow& win, float* buf) {
-  const int n = static_cast<int>(win.col1 - win.col0 + 1);
-  const int nvec = n / 8 * 8;
+__attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double x2, double y2,
+                                                   const ExactEdgeSetup& e, const EdgeWindow& win, float* buf) {
   const __m256 vex = _mm256_set1_ps(e.ex);
   const __m256 vey = _mm256_set1_ps(e.ey);
   const __m256 vinv = _mm256_set1_ps(e.inv);
+  const __m256 vax = _mm256_set1_ps(e.ax);
   const __m256 zero = _mm256_setzero_ps();
   const __m256 one = _mm256_set1_ps(1.0f);
   const __m256 lane = _mm256_set_ps(7, 6, 5, 4, 3, 2, 1, 0);
   for (int64_t r = win.row0; r <= win.row1; ++r) {
-    const __m256 py = _mm256_set1_ps(static_cast<float>(r - win.row0) - e.ay);
+    int64_t c0, c1;
+    if (!RowRange(win, r, x1, y1, x2, y2, 8, &c0, &c1)) continue;
+    const int64_t nvec = (c1 - c0 + 1) / 8 * 8;
+    const float pys = static_cast<float>(static_cast<int32_t>(r)) - e.ay;
+    const __m256 py = _mm256_set1_ps(pys);
     const __m256 pyey = _mm256_mul_ps(py, vey);
-    float* row = buf + r * win.stride + win.col0;
-    for (int i = 0; i < nvec; i += 8) {
-      // px = i + lane - ax, the same float values as the scalar loop
-      const __m256 px = _mm256_sub_ps(_mm256_add_ps(_mm256_set1_ps(static_cast<float>(i)), lane), _mm256_set1_ps(e.ax));
+    float* row = buf + r * win.stride;
+    for (int64_t c = c0; c < c0 + nvec; c += 8) {
+      // px = c + lane - ax: the same float values as the scalar loop (c + lane < 2^24 is exact)
+      const __m256 px = _mm256_sub_ps(_mm256_add_ps(_mm256_set1_ps(static_cast<float>(c)), lane), vax);
       __m256 t = _mm256_mul_ps(_mm256_add_ps(_mm256_mul_ps(px, vex), pyey), vinv);
       t = _mm256_min_ps(_mm256_max_ps(t, zero), one);
       const __m256 qx = _mm256_sub_ps(px, _mm256_mul_ps(t, vex));
       const __m256 qy = _mm256_sub_ps(py, _mm256_mul_ps(t, vey));
       const __m256 d2 = _mm256_add_ps(_mm256_mul_ps(qx, qx), _mm256_mul_ps(qy, qy));
-      _mm256_storeu_ps(row + i, _mm256_min_ps(d2, _mm256_loadu_ps(row + i)));
+      _mm256_storeu_ps(row + c, _mm256_min_ps(d2, _mm256_loadu_ps(row + c)));
     }
+    if (c0 + nvec <= c1) ExactRowScalar(e, pys, row, c0 + nvec, c1);
   }
-  if (nvec < n) ExactEdgeScalar(e, win, buf, nvec);
 }
 #endif
 
@@ -255,11 +289,11 @@ void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWin
 #ifdef OPK_TARGETS_X86
   static const bool has_avx2 = __builtin_cpu_supports("avx2");
   if (has_avx2) {
-    ExactEdgeAvx2(e, win, buf);
+    ExactEdgeAvx2(x1, y1, x2, y2, e, win, buf);
     return;
   }
 #endif
-  ExactEdgeScalar(e, win, buf, 0);
+  ExactEdgeScalar(x1, y1, x2, y2, e, win, buf);
 }
 
 #if defined(OPK_TARGETS_X86)
@@ -353,13 +387,17 @@ size_t RefKernelSelfCheck(uint64_t seed, size_t edges) {
     w.row0 = 0;
     w.col1 = static_cast<int64_t>(rng.Next() % 240);
     w.row1 = static_cast<int64_t>(rng.Next() % 240);
-    w.stride = w.col1 + 1;
+    w.stride = w.col1 + 1 + static_cast<int64_t>(rng.Next() % 4);
+    if (rng.Next() % 2 == 0) w.reach = D * 1.0001 + 0.01;  // row narrowing as the maps use it
     const size_t cells = static_cast<size_t>(w.stride * (w.row1 + 1));
     a.assign(cells, 1.0f);
     b.assign(cells, 1.0f);
     RefEdgeMinMerge(x1, y1, x2, y2, D, w, a.data());
     RefEdgeScalar(x1, y1, x2, y2, D, w, b.data(), w.col0);
+    // Compare the window's columns (the fast kernel may also fill columns beyond it).
     for (size_t k = 0; k < cells; ++k) {
+      const auto col = static_cast<int64_t>(k % static_cast<size_t>(w.stride));
+      if (col < w.col0 || col > w.col1) continue;
       uint32_t ua, ub;
       std::memcpy(&ua, &a[k], 4);
       std::memcpy(&ub, &b[k], 4);

@@ -15,6 +15,9 @@ struct EdgeWindow {
   int64_t stride = 0;  // floats per buffer row
   // Window inside the buffer (inclusive), in buffer indices.
   int64_t col0 = 0, col1 = -1, row0 = 0, row1 = -1;
+  // When > 0: only pixels within this distance of the edge's line matter (others would merge a
+  // no-op), so each row is narrowed to the band |distance to line| <= reach. 0 = whole rows.
+  double reach = 0;
 };
 
 // Reference (MhLiao/DB MakeBorderMap.distance) value for edge (x1,y1)-(x2,y2):
