@@ -48,6 +48,7 @@ Napi::Value BooleanOpJs(const Napi::CallbackInfo& info) {
   if (!(spec.scale > 0)) ThrowRange(env, "scale must be > 0");
   spec.preserve_collinear = OptionalBoolean(o, "preserveCollinear", false);
   spec.reverse_solution = OptionalBoolean(o, "reverseSolution", false);
+  spec.clipper2_intersections = !OptionalBoolean(o, "clipper642", false);
   geom::BatchOut out;
   Status st = geom::BooleanOp(subject, clip, spec, &out);
   if (!st.ok()) Throw(env, st);

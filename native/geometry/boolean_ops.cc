@@ -35,6 +35,7 @@ Status BooleanOp(const BatchView& subject, const BatchView& clip, const BooleanS
   ClipperEngineOptions eo;
   eo.preserve_collinear = spec.preserve_collinear;
   eo.reverse_solution = spec.reverse_solution;
+  eo.clipper2_intersections = spec.clipper2_intersections;
   engine.SetOptions(eo);
   OPK_RETURN_IF_ERROR(AddRings(engine, s, PathRole::kSubject, spec.scale, tmp));
   OPK_RETURN_IF_ERROR(AddRings(engine, c, PathRole::kClip, spec.scale, tmp));

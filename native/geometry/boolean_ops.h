@@ -14,6 +14,7 @@ struct BooleanSpec {
   double scale = 100.0;  // 10^precision
   bool preserve_collinear = false;
   bool reverse_solution = false;
+  bool clipper2_intersections = true;  // see ClipperEngineOptions
 };
 
 // `subject` and `clip` are ring lists (their polygon grouping is ignored). Output: one polygon

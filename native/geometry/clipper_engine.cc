@@ -1265,6 +1265,28 @@ struct EngineState {
     }
   }
 
+  // Clipper2's crossing: segment intersection truncated to integers, then kept inside the scanbeam
+  // [top_y, bot_y] (bot_y = the edges' current y).
+  static void IntersectPoint2(const Edge& e1, const Edge& e2, int64_t top_y, Point64& ip) {
+    const int64_t bot_y = e1.curr.y;
+    const double dx1 = static_cast<double>(e1.top.x - e1.bot.x), dy1 = static_cast<double>(e1.top.y - e1.bot.y);
+    const double dx2 = static_cast<double>(e2.top.x - e2.bot.x), dy2 = static_cast<double>(e2.top.y - e2.bot.y);
+    const double det = dy1 * dx2 - dy2 * dx1;
+    if (det == 0.0) {
+      ip = Point64{e1.curr.x, top_y};
+    } else {
+      const double t = (static_cast<double>(e1.bot.x - e2.bot.x) * dy2 - static_cast<double>(e1.bot.y - e2.bot.y) * dx2) / det;
+      if (t <= 0.0) ip = e1.bot;
+      else if (t >= 1.0) ip = e1.top;
+      else ip = Point64{static_cast<int64_t>(static_cast<double>(e1.bot.x) + t * dx1),
+                        static_cast<int64_t>(static_cast<double>(e1.bot.y) + t * dy1)};  // truncation, as Clipper2
+    }
+    if (ip.y > bot_y || ip.y < top_y) {
+      ip.y = ip.y < top_y ? top_y : bot_y;
+      ip.x = std::fabs(e1.dx) < std::fabs(e2.dx) ? TopX(e1, ip.y) : TopX(e2, ip.y);
+    }
+  }
+
   void BuildIntersectList(int64_t top_y) {
     if (!active) return;
     Edge* e = active;
@@ -1283,8 +1305,12 @@ struct EngineState {
         Edge* en = e->next_in_sel;
         if (e->curr.x > en->curr.x) {
           Point64 pt;
-          IntersectPoint(*e, *en, pt);
-          if (pt.y < top_y) pt = Point64{TopX(*e, top_y), top_y};
+          if (opt.clipper2_intersections) {
+            IntersectPoint2(*e, *en, top_y, pt);
+          } else {
+            IntersectPoint(*e, *en, pt);
+            if (pt.y < top_y) pt = Point64{TopX(*e, top_y), top_y};
+          }
           intersects.push_back(IntersectNode{e, en, pt});
           SwapPositionsInSEL(e, en);
           modified = true;
@@ -1618,6 +1644,12 @@ struct EngineState {
     return true;
   }
 
+  // Clipper2 drops 3-vertex results with two vertices less than 2 units apart (both axes).
+  static bool IsVerySmallTriangle(const OutPt* op) {
+    auto close = [](const Point64& a, const Point64& b) { return std::llabs(a.x - b.x) < 2 && std::llabs(a.y - b.y) < 2; };
+    return close(op->prev->pt, op->next->pt) || close(op->pt, op->next->pt) || close(op->pt, op->prev->pt);
+  }
+
   void BuildResult(Paths64* out) {
     out->reserve(poly_outs.size());
     for (OutRec* rec : poly_outs) {
@@ -1625,6 +1657,7 @@ struct EngineState {
       OutPt* p = rec->pts->prev;
       int cnt = PointCount(p);
       if (cnt < 2) continue;
+      if (opt.clipper2_intersections && cnt == 3 && IsVerySmallTriangle(p)) continue;
       Path64 path;
       path.reserve(static_cast<size_t>(cnt));
       for (int i = 0; i < cnt; ++i) {

@@ -32,6 +32,11 @@ struct ClipperEngineOptions {
   // local minima at equal Y are visited newest-first, and IntersectPoint's top clamp. Used by
   // the differential tests to explain each difference from that oracle; never in production.
   bool js_compat = false;
+  // Clipper2 numerics: edge crossings computed as Clipper2 does (segment intersection truncated
+  // to integers, then clamped into the scanbeam) instead of Clipper 6.4.2's slope/intercept form,
+  // and 3-vertex slivers (two vertices < 2 units apart) dropped. Used by the boolean-operation
+  // API so results match Clipper2's vertices; never by the pyclipper offset.
+  bool clipper2_intersections = false;
 };
 
 namespace detail {

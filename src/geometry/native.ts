@@ -33,6 +33,8 @@ export interface NativeBooleanSpec {
   scale: number;
   preserveCollinear: boolean;
   reverseSolution: boolean;
+  /** Test hook: Clipper 6.4.2's crossing arithmetic instead of Clipper2's. */
+  clipper642?: boolean;
 }
 
 export interface GeometryNative {

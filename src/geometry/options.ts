@@ -78,7 +78,10 @@ export const booleanOptionsSchema = z
   .object({
     /** Which regions count as inside: `'evenOdd'`, `'nonZero'` (default), `'positive'`, `'negative'`. */
     fillRule: z.enum(['evenOdd', 'nonZero', 'positive', 'negative']).optional(),
-    /** Decimal places kept (coordinates are scaled by 10^precision and rounded). Default 2. */
+    /**
+     * Decimal places kept. As Clipper2's `BooleanOpD`, coordinates are scaled by the power of two
+     * just above 10^precision (128 for the default 2) and rounded to integers.
+     */
     precision: z.number().int().min(0).max(8).optional(),
     /** Explicit coordinate multiplier; overrides `precision`. */
     scale: finite().positive().optional(),
@@ -128,8 +131,13 @@ export function resolveBooleanSpec(op: NativeBooleanSpec['op'], options: unknown
   return {
     op,
     fillRule: o.fillRule ?? 'nonZero',
-    scale: o.scale ?? 10 ** (o.precision ?? 2),
+    scale: o.scale ?? clipper2Scale(o.precision ?? 2),
     preserveCollinear: o.preserveCollinear ?? false,
     reverseSolution: o.reverseSolution ?? false,
   };
+}
+
+/** Clipper2's ClipperD scale for `precision` decimals: the power of two just above 10^precision. */
+export function clipper2Scale(precision: number): number {
+  return 2 ** (Math.floor(Math.log2(10 ** precision)) + 1);
 }
