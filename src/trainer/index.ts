@@ -3,6 +3,7 @@ export {
   Trainer,
   type TrainerOptions,
   type FitArgs,
+  type ValidateArgs,
   type FitResult,
   type StepFn,
   type StepOutput,

@@ -66,6 +66,16 @@ export interface FitArgs<B> {
   params?: ParamValues;
 }
 
+/** Arguments of {@link Trainer.validate}. */
+export interface ValidateArgs<B> {
+  /** Validation batches (a DataLoader, an (async) iterable, or a function returning one). */
+  valData: TimedBatchSource<B> | DataSource<B>;
+  /** Your validation step; or give `model` and `loss`. */
+  validationStep?: StepFn<B>;
+  model?: ModelLike;
+  loss?: LossFn;
+}
+
 /** What {@link Trainer.fit} returns. */
 export interface FitResult {
   /** Epochs completed. */
@@ -241,6 +251,48 @@ export class Trainer {
       batchIdx = track.batchIdx;
       await runner.call('onException', run, { error, stage: run.stage, epoch: run.epoch, batchIdx });
       await runner.call('onTrainEnd', run);
+      throw error;
+    } finally {
+      this.running = false;
+      await logger.close(status);
+    }
+  }
+
+  /**
+   * Runs one validation pass only (like Lightning's `trainer.validate`, or the seeds' profiling
+   * of a checkpoint): `onValidationEpochStart`, the validation batch hooks, `onValidationEpochEnd`
+   * (and `onException` when a step throws). Respects `limitValBatches` / `fastDevRun`. Returns the
+   * means of the step outputs (`val_loss`, ...).
+   */
+  async validate<B>(args: ValidateArgs<B>): Promise<Record<string, number>> {
+    if (this.running) throw new OcrPerfkitTypeError('Trainer is already running');
+    const tf = loadTf(this.tfOption);
+    const { validationStep } = this.steps({ ...args, trainData: [], trainStep: () => undefined });
+    if (!validationStep) throw new OcrPerfkitTypeError('Trainer.validate needs validationStep, or model + loss');
+    const logger = new LoggerGroup(this.loggers, this.report);
+    const runner = new CallbackRunner(this.callbacks, this.report ? { report: this.report } : {});
+    const run: RunState = {
+      source: 'trainer',
+      stage: 'validate',
+      epoch: 0,
+      globalStep: 0,
+      maxEpochs: undefined,
+      shouldStop: false,
+      logger,
+      startedAt: performance.now(),
+    };
+    const track = { batchIdx: undefined as number | undefined };
+    this.running = true;
+    let status: 'finished' | 'failed' = 'finished';
+    try {
+      const end = await this.loop(tf, runner, run, 'validate', args.valData, validationStep, this.limits().val, track);
+      const logged: Record<string, number> = {};
+      for (const k in end.metrics) logged[`val/${k.slice(4)}`] = end.metrics[k]!;
+      if (Object.keys(logged).length > 0) logger.logMetrics(logged, 0);
+      return { ...end.metrics };
+    } catch (error) {
+      status = 'failed';
+      await runner.call('onException', run, { error, stage: 'validate', epoch: 0, batchIdx: track.batchIdx });
       throw error;
     } finally {
       this.running = false;

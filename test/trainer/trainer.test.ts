@@ -203,6 +203,28 @@ describe('Trainer', () => {
     expect(res.stopped).toBe(true);
   });
 
+  test('validate() runs only the validation hooks and returns the means', async () => {
+    const rec = recorder();
+    const mem = new MemoryLogger();
+    const { model, loss } = modelArgs(0, 0);
+    const res = await new Trainer({ callbacks: [rec], loggers: [mem], limitValBatches: 2, tf }).validate({
+      model,
+      loss,
+      valData: () => batches(5),
+    });
+    expect(rec.seen).toEqual([
+      'onValidationEpochStart',
+      'onValidationBatchStart:0.0',
+      'onValidationBatchEnd:0.0',
+      'onValidationBatchStart:0.1',
+      'onValidationBatchEnd:0.1',
+      'onValidationEpochEnd',
+    ]);
+    expect(Object.keys(res)).toEqual(['val_loss']);
+    expect(mem.last('val/loss')).toBe(res.val_loss);
+    await expect(new Trainer({ tf }).validate({ valData: [1] })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+  });
+
   test('bad options name key, value and expectation', () => {
     expect(() => new Trainer({ maxEpochs: 0 })).toThrow(/trainer\.maxEpochs: got 0, expected number to be >=1/);
     try {
