@@ -67,7 +67,12 @@ bool NvmlLibrary::Load(const std::vector<std::string>& candidates) {
   Resolve(a.index, "index", {"nvmlDeviceGetIndex"});
   Resolve(a.utilization, "utilization", {"nvmlDeviceGetUtilizationRates"});
   Resolve(a.memory_v2, "memoryInfo", {"nvmlDeviceGetMemoryInfo_v2"});
-  if (a.memory_v2 == nullptr) Resolve(a.memory_v1, "memoryInfo", {"nvmlDeviceGetMemoryInfo"});
+  if (a.memory_v2 == nullptr) {
+    Resolve(a.memory_v1, "memoryInfo", {"nvmlDeviceGetMemoryInfo"});
+  } else {
+    // Kept for drivers that export the _v2 symbol but reject the v2 struct version.
+    a.memory_v1 = reinterpret_cast<decltype(a.memory_v1)>(lib_.Symbol("nvmlDeviceGetMemoryInfo"));
+  }
   Resolve(a.temperature, "temperature", {"nvmlDeviceGetTemperature"});
   Resolve(a.power, "power", {"nvmlDeviceGetPowerUsage"});
   Resolve(a.clock, "clockInfo", {"nvmlDeviceGetClockInfo"});
@@ -117,8 +122,7 @@ std::vector<std::string> NvmlCandidates(const std::string& override_path) {
 
 bool IsFatalNvmlError(nvmlReturn_t r) {
   return r == NVML_ERROR_UNINITIALIZED || r == NVML_ERROR_DRIVER_NOT_LOADED || r == NVML_ERROR_GPU_IS_LOST ||
-         r == NVML_ERROR_RESET_REQUIRED || r == NVML_ERROR_LIB_RM_VERSION_MISMATCH ||
-         r == NVML_ERROR_FUNCTION_NOT_FOUND || r == NVML_ERROR_UNKNOWN;
+         r == NVML_ERROR_RESET_REQUIRED || r == NVML_ERROR_LIB_RM_VERSION_MISMATCH || r == NVML_ERROR_UNKNOWN;
 }
 
 }  // namespace opk::gpu

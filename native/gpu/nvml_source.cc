@@ -170,7 +170,9 @@ bool NvmlSource::Check(nvmlReturn_t r, size_t dev, int group, const char* fn) {
          " returned " + lib_.Describe(r));
     return false;
   }
-  if (r == NVML_ERROR_NOT_SUPPORTED || r == NVML_ERROR_NO_PERMISSION) devs_[dev].unsupported[group] = true;
+  if (r == NVML_ERROR_NOT_SUPPORTED || r == NVML_ERROR_NO_PERMISSION || r == NVML_ERROR_FUNCTION_NOT_FOUND) {
+    devs_[dev].unsupported[group] = true;
+  }
   return true;
 }
 
@@ -229,16 +231,23 @@ void NvmlSource::Sample(double* out) {
       }
     }
     if (!d.unsupported[kGMem]) {
-      if (a.memory_v2 != nullptr) {
+      if (a.memory_v2 != nullptr && !d.memory_v1) {
         nvmlMemory_v2_t m{};
         m.version = kNvmlMemoryV2Version;
         r = a.memory_v2(d.handle, &m);
-        if (!Check(r, dev, kGMem, "nvmlDeviceGetMemoryInfo_v2")) break;
-        if (r == NVML_SUCCESS) {
-          o[kGpuMemUsed] = static_cast<double>(m.used);
-          o[kGpuMemTotal] = static_cast<double>(m.total);
+        if ((r == NVML_ERROR_ARGUMENT_VERSION_MISMATCH || r == NVML_ERROR_FUNCTION_NOT_FOUND ||
+             r == NVML_ERROR_NOT_SUPPORTED) &&
+            a.memory_v1 != nullptr) {
+          d.memory_v1 = true;  // fall back for this and later samples
+        } else {
+          if (!Check(r, dev, kGMem, "nvmlDeviceGetMemoryInfo_v2")) break;
+          if (r == NVML_SUCCESS) {
+            o[kGpuMemUsed] = static_cast<double>(m.used);
+            o[kGpuMemTotal] = static_cast<double>(m.total);
+          }
         }
-      } else if (a.memory_v1 != nullptr) {
+      }
+      if ((a.memory_v2 == nullptr || d.memory_v1) && a.memory_v1 != nullptr) {
         nvmlMemory_t m{};
         r = a.memory_v1(d.handle, &m);
         if (!Check(r, dev, kGMem, "nvmlDeviceGetMemoryInfo")) break;

@@ -54,6 +54,7 @@ class NvmlSource {
   struct Device {
     nvmlDevice_t handle = nullptr;
     bool unsupported[16] = {};  // per GpuMetric group, set after NOT_SUPPORTED/NO_PERMISSION
+    bool memory_v1 = false;     // the driver rejected the v2 memory struct: use v1
   };
   // Returns false after a fatal error (source turned off).
   bool Check(nvmlReturn_t r, size_t dev, int group, const char* fn);

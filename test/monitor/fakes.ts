@@ -28,6 +28,8 @@ export function makeFakeDir(tag: string): FakeDir {
       const out = path.join(dir, name);
       execFileSync('cc', ['-shared', '-fPIC', '-O1', ...defines.map((d) => `-D${d}`), '-o', out, path.join(FIXTURES, source)], {
         stdio: 'pipe',
+        // the compiler must not inherit a sanitizer preload from an ASan test run
+        env: { ...process.env, LD_PRELOAD: '', ASAN_OPTIONS: '', LSAN_OPTIONS: '' },
       });
       return out;
     },

@@ -114,6 +114,16 @@ describe('ResourceSampler NVML source (fake libnvidia-ml)', () => {
     await s.close();
   });
 
+  it('falls back to the v1 memory struct when the driver rejects the v2 version', async () => {
+    script([...SCRIPT, 'err.nvmlDeviceGetMemoryInfo_v2=25']);
+    const s = await started({ nvmlLibrary: modern });
+    expect(s.sources().nvml.available).toBe(true);
+    const g = s.latest()!.gpus[0]!;
+    expect(g.memoryUsedBytes).toBe(10737418240 + 536870912);
+    expect(g.memoryTotalBytes).toBe(42949672960);
+    await s.close();
+  });
+
   it('reports a library without nvmlInit as unavailable', async () => {
     const s = await started({ nvmlLibrary: broken });
     expect(s.sources().nvml.available).toBe(false);
