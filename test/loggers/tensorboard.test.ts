@@ -4,96 +4,7 @@ import * as path from 'node:path';
 import { crc32c, maskedCrc32c } from '../../src/loggers/tensorboard/crc32c';
 import { TensorBoardLogger } from '../../src/loggers/tensorboard/writer';
 
-// ---- An independent reader: bitwise CRC-32C, a generic protobuf walker, TFRecord unframing ----
-
-function refCrc32c(bytes: Uint8Array): number {
-  let crc = ~0 >>> 0;
-  for (const b of bytes) {
-    crc ^= b;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? ((crc >>> 1) ^ 0x82f63b78) >>> 0 : crc >>> 1;
-  }
-  return ~crc >>> 0;
-}
-function refMask(crc: number): number {
-  const rot = ((crc >>> 15) | ((crc << 17) >>> 0)) >>> 0;
-  return Number((BigInt(rot) + 0xa282ead8n) % 2n ** 32n);
-}
-
-type Field = { no: number; wire: number; value: bigint | Buffer };
-function readVarint(b: Buffer, pos: { i: number }): bigint {
-  let r = 0n;
-  let shift = 0n;
-  for (;;) {
-    const byte = b[pos.i++]!;
-    r |= BigInt(byte & 0x7f) << shift;
-    if ((byte & 0x80) === 0) return r;
-    shift += 7n;
-  }
-}
-function fields(b: Buffer): Field[] {
-  const out: Field[] = [];
-  const pos = { i: 0 };
-  while (pos.i < b.length) {
-    const key = Number(readVarint(b, pos));
-    const no = key >>> 3;
-    const wire = key & 7;
-    if (wire === 0) out.push({ no, wire, value: readVarint(b, pos) });
-    else if (wire === 1) {
-      out.push({ no, wire, value: b.subarray(pos.i, pos.i + 8) });
-      pos.i += 8;
-    } else if (wire === 5) {
-      out.push({ no, wire, value: b.subarray(pos.i, pos.i + 4) });
-      pos.i += 4;
-    } else if (wire === 2) {
-      const len = Number(readVarint(b, pos));
-      out.push({ no, wire, value: b.subarray(pos.i, pos.i + len) });
-      pos.i += len;
-    } else throw new Error(`wire type ${wire}`);
-  }
-  return out;
-}
-interface DecodedEvent {
-  wallTime?: number;
-  step: bigint;
-  fileVersion?: string;
-  values: Array<{ tag: string; value: number }>;
-}
-function decodeEvent(b: Buffer): DecodedEvent {
-  const ev: DecodedEvent = { step: 0n, values: [] };
-  for (const f of fields(b)) {
-    if (f.no === 1) ev.wallTime = (f.value as Buffer).readDoubleLE(0);
-    else if (f.no === 2) ev.step = BigInt.asIntN(64, f.value as bigint);
-    else if (f.no === 3) ev.fileVersion = (f.value as Buffer).toString('utf8');
-    else if (f.no === 5) {
-      for (const v of fields(f.value as Buffer)) {
-        if (v.no !== 1) continue;
-        let tag = '';
-        let value = Number.NaN;
-        for (const vf of fields(v.value as Buffer)) {
-          if (vf.no === 1) tag = (vf.value as Buffer).toString('utf8');
-          if (vf.no === 2) value = (vf.value as Buffer).readFloatLE(0);
-        }
-        ev.values.push({ tag, value });
-      }
-    }
-  }
-  return ev;
-}
-function readRecords(file: string): Buffer[] {
-  const b = fs.readFileSync(file);
-  const out: Buffer[] = [];
-  let i = 0;
-  while (i < b.length) {
-    const len = Number(b.readBigUInt64LE(i));
-    expect(b.readUInt32LE(i + 8)).toBe(refMask(refCrc32c(b.subarray(i, i + 8))));
-    const data = b.subarray(i + 12, i + 12 + len);
-    expect(b.readUInt32LE(i + 12 + len)).toBe(refMask(refCrc32c(data)));
-    out.push(data);
-    i += 16 + len;
-  }
-  expect(i).toBe(b.length);
-  return out;
-}
+import { decodeEvent, readRecords, refCrc32c, refMask } from './tb_reader';
 
 describe('CRC-32C', () => {
   test('matches the standard check value and the bitwise reference', () => {
@@ -132,6 +43,12 @@ describe('TensorBoardLogger', () => {
     expect(recs[3]!.step).toBe(2n ** 40n);
     expect(recs[3]!.values[0]!.value).toBe(Math.fround(1e10));
     expect(recs[4]!.step).toBe(-3n);
+    // The reader really checks the CRCs: flip one payload byte and it refuses the file.
+    const corrupt = path.join(dir, 'corrupt');
+    const bytes = fs.readFileSync(tb.file);
+    bytes[bytes.length - 6] = bytes[bytes.length - 6]! ^ 0xff;
+    fs.writeFileSync(corrupt, bytes);
+    expect(() => readRecords(corrupt)).toThrow(/bad data CRC/);
     // close is idempotent, logging after close is ignored
     await tb.close();
     tb.logMetrics({ x: 1 }, 9);
