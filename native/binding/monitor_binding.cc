@@ -187,6 +187,8 @@ Napi::Value SamplerState(const Napi::CallbackInfo& info) {
     d.Set("cudaOrdinal", st.devices[i].cuda_ordinal);
     d.Set("uuid", st.devices[i].uuid);
     d.Set("name", st.devices[i].name);
+    d.Set("available", st.device_states[i].available);
+    d.Set("reason", st.device_states[i].reason);
     devs.Set(static_cast<uint32_t>(i), d);
   }
   o.Set("devices", devs);

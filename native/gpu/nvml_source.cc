@@ -40,6 +40,7 @@ NvmlSource::NvmlSource(std::vector<std::string> candidates, std::optional<std::v
 NvmlSource::~NvmlSource() { Close(); }
 
 void NvmlSource::Fail(const std::string& why) {
+  ++generation_;
   available_ = false;
   reason_ = why;
   if (initialized_ && lib_.api().shutdown != nullptr) lib_.api().shutdown();
@@ -165,15 +166,33 @@ Status NvmlSource::Open() {
 
 bool NvmlSource::Check(nvmlReturn_t r, size_t dev, int group, const char* fn) {
   if (r == NVML_SUCCESS) return true;
+  const std::string where = std::string(fn) + " on device " + std::to_string(infos_[dev].nvml_index);
+  if (r == NVML_ERROR_GPU_IS_LOST || r == NVML_ERROR_RESET_REQUIRED) {
+    devs_[dev].lost = true;
+    devs_[dev].lost_reason = "device lost: " + where + " returned " + lib_.Describe(r);
+    ++generation_;
+    bool any = false;
+    for (const Device& d : devs_) any = any || !d.lost;
+    if (!any) Fail("NVML stopped: every device was lost (last: " + where + " returned " + lib_.Describe(r) + ")");
+    return false;
+  }
   if (IsFatalNvmlError(r)) {
-    Fail(std::string("NVML stopped: ") + fn + " on device " + std::to_string(infos_[dev].nvml_index) +
-         " returned " + lib_.Describe(r));
+    Fail("NVML stopped: " + where + " returned " + lib_.Describe(r));
     return false;
   }
   if (r == NVML_ERROR_NOT_SUPPORTED || r == NVML_ERROR_NO_PERMISSION || r == NVML_ERROR_FUNCTION_NOT_FOUND) {
     devs_[dev].unsupported[group] = true;
   }
   return true;
+}
+
+std::vector<NvmlSource::DeviceState> NvmlSource::device_states() const {
+  std::vector<DeviceState> out(devs_.size());
+  for (size_t i = 0; i < devs_.size(); ++i) {
+    out[i].available = available_ && !devs_[i].lost;
+    out[i].reason = devs_[i].lost ? devs_[i].lost_reason : (available_ ? "" : reason_);
+  }
+  return out;
 }
 
 double NvmlSource::ProcessMemory(size_t dev, bool* fatal) {
@@ -216,95 +235,103 @@ void NvmlSource::Sample(double* out) {
   const size_t n = devs_.size() * kGpuMetricCount;
   for (size_t i = 0; i < n; ++i) out[i] = kNaN;
   if (!available_) return;
-  const NvmlApi& a = lib_.api();
-  for (size_t dev = 0; dev < devs_.size(); ++dev) {
-    Device& d = devs_[dev];
+  for (size_t dev = 0; dev < devs_.size() && available_; ++dev) {
+    if (devs_[dev].lost) continue;
     double* o = out + dev * kGpuMetricCount;
-    nvmlReturn_t r;
-    if (a.utilization != nullptr && !d.unsupported[kGUtil]) {
-      nvmlUtilization_t u{};
-      r = a.utilization(d.handle, &u);
-      if (!Check(r, dev, kGUtil, "nvmlDeviceGetUtilizationRates")) break;
-      if (r == NVML_SUCCESS) {
-        o[kGpuUtil] = u.gpu;
-        o[kGpuMemUtil] = u.memory;
-      }
+    SampleDevice(dev, o);
+    if (devs_[dev].lost) {
+      for (int m = 0; m < kGpuMetricCount; ++m) o[m] = kNaN;
     }
-    if (!d.unsupported[kGMem]) {
-      if (a.memory_v2 != nullptr && !d.memory_v1) {
-        nvmlMemory_v2_t m{};
-        m.version = kNvmlMemoryV2Version;
-        r = a.memory_v2(d.handle, &m);
-        if ((r == NVML_ERROR_ARGUMENT_VERSION_MISMATCH || r == NVML_ERROR_FUNCTION_NOT_FOUND ||
-             r == NVML_ERROR_NOT_SUPPORTED) &&
-            a.memory_v1 != nullptr) {
-          d.memory_v1 = true;  // fall back for this and later samples
-        } else {
-          if (!Check(r, dev, kGMem, "nvmlDeviceGetMemoryInfo_v2")) break;
-          if (r == NVML_SUCCESS) {
-            o[kGpuMemUsed] = static_cast<double>(m.used);
-            o[kGpuMemTotal] = static_cast<double>(m.total);
-          }
-        }
-      }
-      if ((a.memory_v2 == nullptr || d.memory_v1) && a.memory_v1 != nullptr) {
-        nvmlMemory_t m{};
-        r = a.memory_v1(d.handle, &m);
-        if (!Check(r, dev, kGMem, "nvmlDeviceGetMemoryInfo")) break;
+  }
+  if (!available_) {
+    for (size_t i = 0; i < n; ++i) out[i] = kNaN;
+  }
+}
+
+void NvmlSource::SampleDevice(size_t dev, double* o) {
+  const NvmlApi& a = lib_.api();
+  Device& d = devs_[dev];
+  nvmlReturn_t r;
+  if (a.utilization != nullptr && !d.unsupported[kGUtil]) {
+    nvmlUtilization_t u{};
+    r = a.utilization(d.handle, &u);
+    if (!Check(r, dev, kGUtil, "nvmlDeviceGetUtilizationRates")) return;
+    if (r == NVML_SUCCESS) {
+      o[kGpuUtil] = u.gpu;
+      o[kGpuMemUtil] = u.memory;
+    }
+  }
+  if (!d.unsupported[kGMem]) {
+    if (a.memory_v2 != nullptr && !d.memory_v1) {
+      nvmlMemory_v2_t m{};
+      m.version = kNvmlMemoryV2Version;
+      r = a.memory_v2(d.handle, &m);
+      if ((r == NVML_ERROR_ARGUMENT_VERSION_MISMATCH || r == NVML_ERROR_FUNCTION_NOT_FOUND ||
+           r == NVML_ERROR_NOT_SUPPORTED) &&
+          a.memory_v1 != nullptr) {
+        d.memory_v1 = true;  // fall back for this and later samples
+      } else {
+        if (!Check(r, dev, kGMem, "nvmlDeviceGetMemoryInfo_v2")) return;
         if (r == NVML_SUCCESS) {
           o[kGpuMemUsed] = static_cast<double>(m.used);
           o[kGpuMemTotal] = static_cast<double>(m.total);
         }
       }
     }
-    unsigned int v = 0;
-    if (a.temperature != nullptr && !d.unsupported[kGTemp]) {
-      r = a.temperature(d.handle, NVML_TEMPERATURE_GPU, &v);
-      if (!Check(r, dev, kGTemp, "nvmlDeviceGetTemperature")) break;
-      if (r == NVML_SUCCESS) o[kGpuTemperature] = v;
-    }
-    if (a.power != nullptr && !d.unsupported[kGPower]) {
-      r = a.power(d.handle, &v);
-      if (!Check(r, dev, kGPower, "nvmlDeviceGetPowerUsage")) break;
-      if (r == NVML_SUCCESS) o[kGpuPowerWatts] = v / 1000.0;
-    }
-    if (a.clock != nullptr && !d.unsupported[kGClockSm]) {
-      r = a.clock(d.handle, NVML_CLOCK_SM, &v);
-      if (!Check(r, dev, kGClockSm, "nvmlDeviceGetClockInfo")) break;
-      if (r == NVML_SUCCESS) o[kGpuClockSm] = v;
-    }
-    if (a.clock != nullptr && !d.unsupported[kGClockMem]) {
-      r = a.clock(d.handle, NVML_CLOCK_MEM, &v);
-      if (!Check(r, dev, kGClockMem, "nvmlDeviceGetClockInfo")) break;
-      if (r == NVML_SUCCESS) o[kGpuClockMem] = v;
-    }
-    if (a.pcie != nullptr && !d.unsupported[kGPcieTx]) {
-      r = a.pcie(d.handle, NVML_PCIE_UTIL_TX_BYTES, &v);
-      if (!Check(r, dev, kGPcieTx, "nvmlDeviceGetPcieThroughput")) break;
-      if (r == NVML_SUCCESS) o[kGpuPcieTx] = v * 1024.0;  // NVML reports KB/s
-    }
-    if (a.pcie != nullptr && !d.unsupported[kGPcieRx]) {
-      r = a.pcie(d.handle, NVML_PCIE_UTIL_RX_BYTES, &v);
-      if (!Check(r, dev, kGPcieRx, "nvmlDeviceGetPcieThroughput")) break;
-      if (r == NVML_SUCCESS) o[kGpuPcieRx] = v * 1024.0;
-    }
-    if (a.clock_events != nullptr && !d.unsupported[kGEvents]) {
-      unsigned long long reasons = 0;
-      r = a.clock_events(d.handle, &reasons);
-      if (!Check(r, dev, kGEvents, "nvmlDeviceGetCurrentClocksEventReasons")) break;
+    if ((a.memory_v2 == nullptr || d.memory_v1) && a.memory_v1 != nullptr) {
+      nvmlMemory_t m{};
+      r = a.memory_v1(d.handle, &m);
+      if (!Check(r, dev, kGMem, "nvmlDeviceGetMemoryInfo")) return;
       if (r == NVML_SUCCESS) {
-        o[kGpuClockEventReasons] = static_cast<double>(reasons);
-        o[kGpuThrottled] = (reasons & kThrottleMask) != 0 ? 1.0 : 0.0;
+        o[kGpuMemUsed] = static_cast<double>(m.used);
+        o[kGpuMemTotal] = static_cast<double>(m.total);
       }
     }
-    if (!d.unsupported[kGProcs]) {
-      bool fatal = false;
-      o[kGpuProcessMemUsed] = ProcessMemory(dev, &fatal);
-      if (fatal) break;
+  }
+  unsigned int v = 0;
+  if (a.temperature != nullptr && !d.unsupported[kGTemp]) {
+    r = a.temperature(d.handle, NVML_TEMPERATURE_GPU, &v);
+    if (!Check(r, dev, kGTemp, "nvmlDeviceGetTemperature")) return;
+    if (r == NVML_SUCCESS) o[kGpuTemperature] = v;
+  }
+  if (a.power != nullptr && !d.unsupported[kGPower]) {
+    r = a.power(d.handle, &v);
+    if (!Check(r, dev, kGPower, "nvmlDeviceGetPowerUsage")) return;
+    if (r == NVML_SUCCESS) o[kGpuPowerWatts] = v / 1000.0;
+  }
+  if (a.clock != nullptr && !d.unsupported[kGClockSm]) {
+    r = a.clock(d.handle, NVML_CLOCK_SM, &v);
+    if (!Check(r, dev, kGClockSm, "nvmlDeviceGetClockInfo")) return;
+    if (r == NVML_SUCCESS) o[kGpuClockSm] = v;
+  }
+  if (a.clock != nullptr && !d.unsupported[kGClockMem]) {
+    r = a.clock(d.handle, NVML_CLOCK_MEM, &v);
+    if (!Check(r, dev, kGClockMem, "nvmlDeviceGetClockInfo")) return;
+    if (r == NVML_SUCCESS) o[kGpuClockMem] = v;
+  }
+  if (a.pcie != nullptr && !d.unsupported[kGPcieTx]) {
+    r = a.pcie(d.handle, NVML_PCIE_UTIL_TX_BYTES, &v);
+    if (!Check(r, dev, kGPcieTx, "nvmlDeviceGetPcieThroughput")) return;
+    if (r == NVML_SUCCESS) o[kGpuPcieTx] = v * 1024.0;  // NVML reports KB/s
+  }
+  if (a.pcie != nullptr && !d.unsupported[kGPcieRx]) {
+    r = a.pcie(d.handle, NVML_PCIE_UTIL_RX_BYTES, &v);
+    if (!Check(r, dev, kGPcieRx, "nvmlDeviceGetPcieThroughput")) return;
+    if (r == NVML_SUCCESS) o[kGpuPcieRx] = v * 1024.0;
+  }
+  if (a.clock_events != nullptr && !d.unsupported[kGEvents]) {
+    unsigned long long reasons = 0;
+    r = a.clock_events(d.handle, &reasons);
+    if (!Check(r, dev, kGEvents, "nvmlDeviceGetCurrentClocksEventReasons")) return;
+    if (r == NVML_SUCCESS) {
+      o[kGpuClockEventReasons] = static_cast<double>(reasons);
+      o[kGpuThrottled] = (reasons & kThrottleMask) != 0 ? 1.0 : 0.0;
     }
   }
-  if (!available_) {
-    for (size_t i = 0; i < n; ++i) out[i] = kNaN;
+  if (!d.unsupported[kGProcs]) {
+    bool fatal = false;
+    o[kGpuProcessMemUsed] = ProcessMemory(dev, &fatal);
+    if (fatal) return;
   }
 }
 

@@ -1,6 +1,8 @@
 // GPU metrics through NVML for a chosen set of devices. Open() runs once (off the JS thread),
-// Sample() on the sampler thread. A fatal NVML error during Sample() turns the source off
-// (available() false, reason() says why) without touching the other sources.
+// Sample() on the sampler thread. A library-level NVML error during Sample() (uninitialized,
+// driver gone, version mismatch, unknown) turns the source off (available() false, reason()
+// says why) without touching the other sources; a lost device (GPU_IS_LOST, RESET_REQUIRED)
+// turns off that device only, and the source when every device is lost.
 #pragma once
 
 #include <optional>
@@ -50,12 +52,24 @@ class NvmlSource {
   const std::vector<GpuDeviceInfo>& devices() const { return infos_; }
   const NvmlLibrary& library() const { return lib_; }
 
+  // Per-device state, changed by Sample() (sampler thread). generation() increments on every
+  // change so the sampler republishes only then.
+  struct DeviceState {
+    bool available = true;
+    std::string reason;
+  };
+  unsigned int generation() const { return generation_; }
+  std::vector<DeviceState> device_states() const;
+
  private:
   struct Device {
     nvmlDevice_t handle = nullptr;
     bool unsupported[16] = {};  // per GpuMetric group, set after NOT_SUPPORTED/NO_PERMISSION
     bool memory_v1 = false;     // the driver rejected the v2 memory struct: use v1
+    bool lost = false;          // GPU_IS_LOST / RESET_REQUIRED: skipped from then on
+    std::string lost_reason;
   };
+  void SampleDevice(size_t dev, double* o);
   // Returns false after a fatal error (source turned off).
   bool Check(nvmlReturn_t r, size_t dev, int group, const char* fn);
   double ProcessMemory(size_t dev, bool* fatal);
@@ -73,6 +87,7 @@ class NvmlSource {
   std::vector<GpuDeviceInfo> infos_;
   std::vector<nvmlProcessInfo_t> procs_;
   std::vector<nvmlProcessInfo_v1_t> procs_v1_;
+  unsigned int generation_ = 0;
 };
 
 }  // namespace opk::gpu

@@ -67,6 +67,8 @@ Status Sampler::Start() {
     nvml_state_.available = config_.gpu && nvml_.available();
     nvml_state_.reason = config_.gpu ? nvml_.reason() : "disabled by options";
     devices_ = config_.gpu && nvml_.available() ? nvml_.devices().size() : 0;
+    if (devices_ > 0) device_states_ = nvml_.device_states();
+    published_generation_ = nvml_.generation();
     ring_ = RowRing(config_.capacity, RowWidth(devices_));
     scratch_.assign(RowWidth(devices_), 0.0);
     opened_ = true;
@@ -109,7 +111,14 @@ void Sampler::Loop() {
     TakeSample(scratch_.data());
     const bool host_ok = host_.available();
     const bool nvml_ok = devices_ == 0 ? nvml_state_.available : nvml_.available();
+    std::vector<NvmlSource::DeviceState> states;
+    const unsigned int gen = nvml_.generation();
+    if (devices_ > 0 && gen != published_generation_) states = nvml_.device_states();
     lock.lock();
+    if (devices_ > 0 && gen != published_generation_) {
+      device_states_ = std::move(states);
+      published_generation_ = gen;
+    }
     double* slot = ring_.Next();
     std::copy(scratch_.begin(), scratch_.end(), slot);
     ring_.Commit();
@@ -196,6 +205,8 @@ SamplerState Sampler::State() const {
     s.nvml_path = nvml_.library().path();
     s.nvml_symbols = nvml_.library().symbols();
     s.devices = nvml_.devices();
+    s.device_states = device_states_;
+    s.device_states.resize(s.devices.size());
   }
   s.samples = opened_ ? ring_.size() : 0;
   s.dropped = opened_ ? ring_.dropped() : 0;

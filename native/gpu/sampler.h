@@ -43,6 +43,7 @@ struct SamplerState {
   std::string nvml_path;
   std::vector<std::pair<std::string, std::string>> nvml_symbols;
   std::vector<GpuDeviceInfo> devices;
+  std::vector<NvmlSource::DeviceState> device_states;  // parallel to devices
   size_t samples = 0;      // rows in the buffer
   size_t dropped = 0;      // rows overwritten
   size_t taken = 0;        // rows ever taken
@@ -93,6 +94,8 @@ class Sampler {
   RowRing ring_;
   size_t taken_ = 0;
   SourceState host_state_, nvml_state_;
+  std::vector<NvmlSource::DeviceState> device_states_;
+  unsigned int published_generation_ = 0;
   std::thread thread_;
   std::vector<double> scratch_;
 };

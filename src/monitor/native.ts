@@ -19,6 +19,8 @@ export interface NativeDeviceInfo {
   cudaOrdinal: number;
   uuid: string;
   name: string;
+  available: boolean;
+  reason: string;
 }
 
 export interface NativeSamplerState {

@@ -35,6 +35,10 @@ export interface GpuDevice {
   cudaOrdinal: number;
   uuid: string;
   name: string;
+  /** False once the device was lost (GPU_IS_LOST / RESET_REQUIRED) or the NVML source stopped. */
+  available: boolean;
+  /** Why not available ('' when fine). */
+  reason: string;
 }
 
 /** State of one source. */

@@ -64,8 +64,24 @@ describe('ResourceSampler NVML source (fake libnvidia-ml)', () => {
       computeProcesses: 'nvmlDeviceGetComputeRunningProcesses_v3',
     });
     expect(src.devices).toEqual([
-      { slot: 0, nvmlIndex: 0, cudaOrdinal: 0, uuid: 'GPU-aaaa1111-0000-0000-0000-000000000000', name: 'Fake A100' },
-      { slot: 1, nvmlIndex: 1, cudaOrdinal: 1, uuid: 'GPU-bbbb2222-0000-0000-0000-000000000000', name: 'Fake H100' },
+      {
+        slot: 0,
+        nvmlIndex: 0,
+        cudaOrdinal: 0,
+        uuid: 'GPU-aaaa1111-0000-0000-0000-000000000000',
+        name: 'Fake A100',
+        available: true,
+        reason: '',
+      },
+      {
+        slot: 1,
+        nvmlIndex: 1,
+        cudaOrdinal: 1,
+        uuid: 'GPU-bbbb2222-0000-0000-0000-000000000000',
+        name: 'Fake H100',
+        available: true,
+        reason: '',
+      },
     ]);
     const g = s.latest()!.gpus;
     expect(g).toHaveLength(2);
@@ -169,10 +185,11 @@ describe('ResourceSampler NVML source (fake libnvidia-ml)', () => {
   it('stops only the NVML source when the library starts failing mid-run', async () => {
     const s = await started({ nvmlLibrary: modern });
     expect(s.latest()!.gpus[0]!.utilizationGpu).toBe(87);
-    script([...SCRIPT, 'err.all=15']);
+    // A driver update under a running process: every call fails with a library-level error.
+    script([...SCRIPT, 'err.all=18']);
     await waitFor(() => !s.sources().nvml.available);
-    expect(s.sources().nvml.reason).toMatch(
-      /^NVML stopped: nvmlDeviceGetUtilizationRates on device 0 returned NVML_ERROR_GPU_IS_LOST \(15\): GPU is lost$/,
+    expect(s.sources().nvml.reason).toBe(
+      'NVML stopped: nvmlDeviceGetUtilizationRates on device 0 returned NVML_ERROR_LIB_RM_VERSION_MISMATCH (18): Fake NVML error',
     );
     const taken = s.counts().taken;
     await waitFor(() => s.counts().taken >= taken + 2);
@@ -185,6 +202,28 @@ describe('ResourceSampler NVML source (fake libnvidia-ml)', () => {
     script(SCRIPT);
     await waitFor(() => s.counts().taken >= taken + 4);
     expect(s.latest()!.gpus[0]!.utilizationGpu).toBeNull();
+    await s.close();
+  });
+
+  it('turns off a lost device alone, and the source when every device is lost', async () => {
+    const s = await started({ nvmlLibrary: modern });
+    script([...SCRIPT, 'lost.1=1']);
+    await waitFor(() => s.sources().devices[1]!.available === false);
+    const dev1 = s.sources().devices[1]!;
+    expect(dev1.reason).toBe(
+      'device lost: nvmlDeviceGetUtilizationRates on device 1 returned NVML_ERROR_GPU_IS_LOST (15): GPU is lost',
+    );
+    expect(s.sources().devices[0]!.available).toBe(true);
+    expect(s.sources().nvml.available).toBe(true);
+    const taken = s.counts().taken;
+    await waitFor(() => s.counts().taken >= taken + 2);
+    expect(s.latest()!.gpus[0]!.utilizationGpu).toBe(87);
+    expect(s.latest()!.gpus[1]!.utilizationGpu).toBeNull();
+    script([...SCRIPT, 'lost.1=1', 'lost.0=1']);
+    await waitFor(() => !s.sources().nvml.available);
+    expect(s.sources().nvml.reason).toMatch(/^NVML stopped: every device was lost \(last: .* on device 0 returned NVML_ERROR_GPU_IS_LOST/);
+    expect(s.sources().devices.map((d) => d.available)).toEqual([false, false]);
+    expect(s.sources().host.available).toBe(true);
     await s.close();
   });
 
