@@ -2,6 +2,7 @@
 // functions and a memory test hook.
 #include "binding/areas.h"
 #include "binding/args.h"
+#include "binding/cache_bench_hooks.h"
 #include "binding/cache_handle.h"
 #include "binding/errors.h"
 #include "cache/memory.h"
@@ -38,6 +39,7 @@ void InitCache(Napi::Env env, Napi::Object exports) {
   exports.Set("cacheDrop", Napi::Function::New<Guarded<DropCacheJs>>(env, "cacheDrop"));
   exports.Set("cacheList", Napi::Function::New<Guarded<ListCachesJs>>(env, "cacheList"));
   exports.Set("cacheMallocBytes", Napi::Function::New<Guarded<MallocBytesJs>>(env, "cacheMallocBytes"));
+  exports.Set("cacheBenchBatchLookup", Napi::Function::New<Guarded<CacheBenchBatchLookup>>(env, "cacheBenchBatchLookup"));
 }
 
 }  // namespace opk::binding

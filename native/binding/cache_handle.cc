@@ -17,6 +17,32 @@ namespace {
 
 constexpr int64_t kMaxSafeInteger = (int64_t{1} << 53) - 1;
 
+// Marks JS objects that wrap a CacheHandle (napi_type_tag_object), so CacheFromValue can tell them
+// from other wrapped objects.
+constexpr napi_type_tag kCacheHandleTag = {0x6f706b2d63616368ull, 0x652d68616e646c65ull};
+
+// Runs a cache operation on the libuv pool and resolves a promise with its numeric result.
+// The worker owns a shared_ptr to the cache, so the handle may be collected meanwhile.
+class CacheTask : public Napi::AsyncWorker {
+ public:
+  CacheTask(Napi::Env env, std::shared_ptr<opk::cache::Cache> cache, bool purge)
+      : Napi::AsyncWorker(env, "ocr-perfkit:cache"), deferred_(Napi::Promise::Deferred::New(env)),
+        cache_(std::move(cache)), purge_(purge) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+  void Execute() override {  // pool thread: touches only the cache
+    if (purge_) result_ = cache_->PurgeExpired();
+    else cache_->Clear();
+  }
+  void OnOK() override { deferred_.Resolve(Napi::Number::New(Env(), static_cast<double>(result_))); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::shared_ptr<opk::cache::Cache> cache_;
+  bool purge_;
+  uint64_t result_ = 0;
+};
+
 void RequireArgs(const Napi::CallbackInfo& info, size_t n, const char* signature) {
   if (info.Length() < n) ThrowType(info.Env(), std::string("expected ") + signature);
 }
@@ -60,6 +86,8 @@ void CacheHandle::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::Delete>>("delete"),
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::Clear>>("clear"),
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::PurgeExpired>>("purgeExpired"),
+          InstanceMethod<&CacheHandle::Guard<&CacheHandle::ClearAsync>>("clearAsync"),
+          InstanceMethod<&CacheHandle::Guard<&CacheHandle::PurgeExpiredAsync>>("purgeExpiredAsync"),
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::Stats>>("stats"),
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::Options>>("options"),
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::Name>>("name"),
@@ -86,6 +114,9 @@ CacheHandle::CacheHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Cach
     }
     Status st = opk::cache::OpenCache(name, options, &cache_);
     if (!st.ok()) Throw(env, st);
+    if (napi_type_tag_object(env, info.This(), &kCacheHandleTag) != napi_ok) {
+      throw MakeError(env, ErrorKind::kGeneric, "ERR_INTERNAL", "could not tag the cache handle");
+    }
   } catch (const Napi::Error&) {
     throw;
   } catch (const std::bad_alloc&) {
@@ -186,6 +217,31 @@ Napi::Value CacheHandle::Delete(const Napi::CallbackInfo& info) {
 Napi::Value CacheHandle::Clear(const Napi::CallbackInfo& info) {
   cache_->Clear();
   return info.Env().Undefined();
+}
+
+std::shared_ptr<opk::cache::Cache> CacheHandle::CacheFromValue(const Napi::Value& v, const char* name) {
+  Napi::Env env = v.Env();
+  bool tagged = false;
+  if (v.IsObject() && napi_check_object_type_tag(env, v, &kCacheHandleTag, &tagged) == napi_ok && tagged) {
+    return Unwrap(v.As<Napi::Object>())->cache_;
+  }
+  ThrowType(env, std::string(name) + " must be a PolygonCache handle (PolygonCache.nativeHandle)");
+}
+
+// clearAsync() -> Promise<0>: Clear on the libuv pool (freeing a large cache takes milliseconds).
+Napi::Value CacheHandle::ClearAsync(const Napi::CallbackInfo& info) {
+  auto* task = new CacheTask(info.Env(), cache_, false);
+  Napi::Promise p = task->Promise();
+  task->Queue();
+  return p;
+}
+
+// purgeExpiredAsync() -> Promise<number>: PurgeExpired on the libuv pool.
+Napi::Value CacheHandle::PurgeExpiredAsync(const Napi::CallbackInfo& info) {
+  auto* task = new CacheTask(info.Env(), cache_, true);
+  Napi::Promise p = task->Promise();
+  task->Queue();
+  return p;
 }
 
 Napi::Value CacheHandle::PurgeExpired(const Napi::CallbackInfo& info) {

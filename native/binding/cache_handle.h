@@ -24,6 +24,13 @@ class CacheHandle : public Napi::ObjectWrap<CacheHandle> {
 
   const std::shared_ptr<opk::cache::Cache>& cache() const { return cache_; }
 
+  // For other areas' glue: the cache behind a JS value that must be a CacheHandle (what
+  // `PolygonCache.nativeHandle` returns), e.g. the `cache` option of offsetPaths/makeDbTargets.
+  // Checked with a type tag (never mistakes another wrapped object for a handle); throws
+  // TypeError ERR_INVALID_ARGUMENT otherwise. Call on the JS thread; copy the shared_ptr into
+  // the AsyncWorker so the worker can use the cache without touching JS.
+  static std::shared_ptr<opk::cache::Cache> CacheFromValue(const Napi::Value& v, const char* name = "cache");
+
  private:
   template <Napi::Value (CacheHandle::*M)(const Napi::CallbackInfo&)>
   Napi::Value Guard(const Napi::CallbackInfo& info);
@@ -38,6 +45,8 @@ class CacheHandle : public Napi::ObjectWrap<CacheHandle> {
   Napi::Value Delete(const Napi::CallbackInfo& info);
   Napi::Value Clear(const Napi::CallbackInfo& info);
   Napi::Value PurgeExpired(const Napi::CallbackInfo& info);
+  Napi::Value ClearAsync(const Napi::CallbackInfo& info);
+  Napi::Value PurgeExpiredAsync(const Napi::CallbackInfo& info);
   Napi::Value Stats(const Napi::CallbackInfo& info);
   Napi::Value Options(const Napi::CallbackInfo& info);
   Napi::Value Name(const Napi::CallbackInfo& info);

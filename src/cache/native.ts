@@ -81,6 +81,8 @@ export interface NativeCacheHandle {
   delete(key: Float64Array, tag: string): boolean;
   clear(): void;
   purgeExpired(): number;
+  clearAsync(): Promise<number>;
+  purgeExpiredAsync(): Promise<number>;
   stats(): CacheStats;
   options(): ResolvedCacheOptions;
   name(): string;
@@ -100,6 +102,14 @@ export interface CacheNative {
   cacheDrop(name: string): boolean;
   cacheList(): string[];
   cacheMallocBytes(): number;
+  /** Benchmark hook: per-ring native lookups as geometry's batch offset would do them. */
+  cacheBenchBatchLookup(
+    handle: NativeCacheHandle,
+    coords: Float64Array,
+    ringOffsets: Uint32Array,
+    tag: string,
+    fill: boolean,
+  ): { hits: number; misses: number; outDoubles: number };
 }
 
 /** The loaded addon, typed for this area. */

@@ -76,6 +76,16 @@ export class PolygonCache {
     return this.handle.purgeExpired();
   }
 
+  /** {@link clear} on the libuv thread pool: freeing a large cache does not block the event loop. */
+  async clearAsync(): Promise<void> {
+    await this.handle.clearAsync();
+  }
+
+  /** {@link purgeExpired} on the libuv thread pool. */
+  purgeExpiredAsync(): Promise<number> {
+    return this.handle.purgeExpiredAsync();
+  }
+
   /**
    * Memoization: the cached value, or `compute()`'s result, stored then returned. On a miss the
    * returned value is `compute()`'s own object (the cache keeps a copy); on a hit it is a fresh

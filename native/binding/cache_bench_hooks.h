@@ -1,0 +1,10 @@
+// Benchmark hooks of the cache area (exported by cache_binding.cc).
+#pragma once
+
+#include <napi.h>
+
+namespace opk::binding {
+
+Napi::Value CacheBenchBatchLookup(const Napi::CallbackInfo& info);
+
+}  // namespace opk::binding

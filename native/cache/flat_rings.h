@@ -1,0 +1,41 @@
+// Helpers for caching polygon results in the flat layout that crosses the N-API boundary
+// (coords = x0, y0, x1, y1, ...; ring_offsets = n_rings + 1 point indices, starting at 0).
+//
+// Intended for geometry's batch offset and targets' makeDbTargets: per polygon, build a key from
+// the polygon's own coordinates and a tag naming the operation + parameters, then
+//
+//   opk::cache::KeyView key = opk::cache::KeyView::Make(poly_xy, n_doubles * 8, tag);
+//   if (auto hit = cache->Get(key)) {
+//     opk::cache::FlatRingsView r;
+//     if (opk::cache::ViewFlatRings(*hit, &r)) { append r.coords / r.ring_offsets to the output; continue; }
+//   }
+//   ... compute rings for this polygon ...
+//   opk::cache::PutFlatRings(cache.get(), key, coords, n_coords, ring_offsets, n_offsets);
+//
+// A value stored this way reads from JS as [Float64Array coords, Uint32Array ringOffsets].
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "cache/cache.h"
+
+namespace opk::cache {
+
+struct FlatRingsView {
+  const double* coords = nullptr;
+  size_t coord_count = 0;  // doubles
+  const uint32_t* ring_offsets = nullptr;
+  size_t ring_offset_count = 0;  // n_rings + 1 (0 for an empty result)
+};
+
+// Builds a [Float64 coords, Uint32 ring_offsets] list value and stores it under `key`.
+// Returns what Cache::Put returned, or kNoMemory / kInvalid when the value could not be built.
+PutResult PutFlatRings(Cache* cache, const KeyView& key, const double* coords, size_t coord_count,
+                       const uint32_t* ring_offsets, size_t ring_offset_count);
+
+// Reads a value stored by PutFlatRings; false when `value` has another shape (e.g. a JS caller
+// stored something else under the same key and tag).
+bool ViewFlatRings(const CachedValue& value, FlatRingsView* out);
+
+}  // namespace opk::cache
