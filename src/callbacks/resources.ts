@@ -5,17 +5,20 @@
 import * as os from 'node:os';
 import type { TfMemoryInfo } from '../trainer/tf';
 
-/** One sample of a resource sampler (e.g. ocr-perfkit's `ResourceSampler`); all fields optional. */
+/**
+ * One sample of a resource sampler. ocr-perfkit's `ResourceSampler.latest()` fits (per-GPU
+ * `gpus[i].memoryUsedBytes`, `null` when unknown); a flat `gpuMemoryUsedBytes` works too.
+ */
 export interface ResourceSampleLike {
-  /** GPU memory in use, bytes. */
+  /** Per-GPU readings; memory in use is summed over the GPUs that report it. */
+  gpus?: ReadonlyArray<{ memoryUsedBytes?: number | null }>;
+  /** GPU memory in use, bytes (alternative to `gpus`). */
   gpuMemoryUsedBytes?: number;
-  /** GPU memory total, bytes. */
-  gpuMemoryTotalBytes?: number;
 }
 
-/** Anything with `latest()` returning the newest sample (or `undefined` before the first). */
+/** Anything with `latest()` returning the newest sample (`null`/`undefined` before the first). */
 export interface ResourceSamplerLike {
-  latest(): ResourceSampleLike | undefined;
+  latest(): ResourceSampleLike | null | undefined;
 }
 
 /** Anything with `stats().bytes` (e.g. the polygon cache). */
@@ -52,8 +55,18 @@ export function hostMemoryPercent(): number {
 export function gpuUsedBytes(sampler: ResourceSamplerLike | undefined): number | undefined {
   if (!sampler) return undefined;
   try {
-    const v = sampler.latest()?.gpuMemoryUsedBytes;
-    return typeof v === 'number' ? v : undefined;
+    const sample = sampler.latest();
+    if (!sample) return undefined;
+    if (typeof sample.gpuMemoryUsedBytes === 'number') return sample.gpuMemoryUsedBytes;
+    let sum = 0;
+    let seen = false;
+    for (const g of sample.gpus ?? []) {
+      if (typeof g.memoryUsedBytes === 'number' && Number.isFinite(g.memoryUsedBytes)) {
+        sum += g.memoryUsedBytes;
+        seen = true;
+      }
+    }
+    return seen ? sum : undefined;
   } catch {
     return undefined;
   }

@@ -15,8 +15,22 @@ import { parseConfig } from '../config/validate';
 import { OcrPerfkitTypeError } from '../errors';
 import { leadingDim } from './tf';
 
-/** Anything the loader can read items from. */
-export type DataSource<T> = AsyncIterable<T> | Iterable<T> | (() => AsyncIterable<T> | Iterable<T>);
+/** A tfjs `tf.data.Dataset` as far as the loader uses it (`iterator()` then `next()`). */
+export interface IteratorDataset<T> {
+  iterator(): Promise<{ next(): Promise<IteratorResult<T>> }>;
+}
+
+/**
+ * Anything the loader can read items from: an iterable, an async iterable, a `tf.data.Dataset`
+ * (a fresh `iterator()` per pass), or a function returning one of these (called once per pass).
+ * Arrays and datasets can be iterated again each epoch; generator objects cannot (pass the
+ * generator function instead).
+ */
+export type DataSource<T> =
+  | AsyncIterable<T>
+  | Iterable<T>
+  | IteratorDataset<T>
+  | (() => AsyncIterable<T> | Iterable<T> | IteratorDataset<T>);
 
 /** A batch with its timings. */
 export interface TimedBatch<B> {
@@ -70,7 +84,20 @@ function openIterator<T>(source: DataSource<T>): AsyncIterator<T> | Iterator<T> 
   if (src != null && typeof (src as Iterable<T>)[Symbol.iterator] === 'function') {
     return (src as Iterable<T>)[Symbol.iterator]();
   }
-  throw new OcrPerfkitTypeError('DataLoader source must be an iterable, an async iterable or a function returning one');
+  if (src != null && typeof (src as IteratorDataset<T>).iterator === 'function') {
+    const ds = src as IteratorDataset<T>;
+    let inner: Promise<{ next(): Promise<IteratorResult<T>> }> | undefined;
+    return {
+      async next(): Promise<IteratorResult<T>> {
+        inner ??= ds.iterator();
+        const r = await (await inner).next();
+        return r.done ? { done: true, value: undefined } : r;
+      },
+    };
+  }
+  throw new OcrPerfkitTypeError(
+    'DataLoader source must be an iterable, an async iterable, a tf.data.Dataset or a function returning one',
+  );
 }
 
 /** Batches with prefetch, transforms and per-batch timings. Iterate it once per epoch. */

@@ -18,6 +18,7 @@ export {
   dataLoaderConfigSchema,
   type DataLoaderOptions,
   type DataSource,
+  type IteratorDataset,
   type TimedBatch,
   type TimedBatchSource,
 } from './data_loader';

@@ -170,6 +170,7 @@ export class Trainer {
   private readonly tfOption: TfLike | undefined;
   private readonly report: FailureReporter | undefined;
   private running = false;
+  private warnedOneShot = false;
 
   constructor(options: TrainerOptions = {}) {
     const { callbacks, loggers, tf, report, ...rest } = options;
@@ -221,9 +222,19 @@ export class Trainer {
       logger.logParams({ ...args.params });
       await runner.call('onTrainStart', run);
       let epoch = 0;
+      let firstEpochBatches = 0;
       for (; epoch < limits.epochs; epoch++) {
         run.epoch = epoch;
         const trainEnd = await this.loop(tf, runner, run, 'train', args.trainData, trainStep, limits.train, track);
+        if (epoch === 0) firstEpochBatches = trainEnd.numBatches;
+        else if (trainEnd.numBatches === 0 && firstEpochBatches > 0 && !this.warnedOneShot) {
+          this.warnedOneShot = true;
+          process.emitWarning(
+            `ocr-perfkit Trainer: trainData gave no batches in epoch ${epoch} after ${firstEpochBatches} in epoch 0; ` +
+              'a generator object can be iterated once: pass a function that returns a fresh one per epoch',
+            { code: 'OCR_PERFKIT_ONE_SHOT_DATA' },
+          );
+        }
         const metrics: Record<string, number> = { ...trainEnd.metrics };
         if (args.valData !== undefined && validationStep && limits.val > 0 && !run.shouldStop) {
           const valEnd = await this.loop(tf, runner, run, 'validate', args.valData, validationStep, limits.val, track);

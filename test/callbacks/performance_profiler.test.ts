@@ -56,6 +56,25 @@ describe('PerformanceProfilerCallback', () => {
     expect(cb.lastProfile!.batchTimesS).toEqual(new Float64Array([0.1, 0.2, 0.3, 0.4]));
   });
 
+  test('GPU memory from a ResourceSampler-shaped sample (sum over GPUs, nulls skipped)', () => {
+    const run = fakeRun();
+    const cb = new PerformanceProfilerCallback({
+      profileMemory: true,
+      tf: { memory: () => ({ numTensors: 0, numBytes: 0 }) },
+      sampler: {
+        latest: () => ({ gpus: [{ memoryUsedBytes: 1 * GB }, { memoryUsedBytes: null }, { memoryUsedBytes: 0.5 * GB }] }),
+      },
+    });
+    cb.onValidationEpochStart(run, { stage: 'validate', epoch: 0 });
+    cb.onValidationEpochEnd(run, { stage: 'validate', epoch: 0, numBatches: 0, numSamples: 0, durationMs: 0, metrics: {} });
+    expect(run.logger.last('performance/gpu_memory_gb')).toBe(1.5);
+    const none = new PerformanceProfilerCallback({ tf: { memory: () => ({ numTensors: 0, numBytes: 0 }) }, sampler: { latest: () => null } });
+    const run2 = fakeRun();
+    none.onValidationEpochStart(run2, { stage: 'validate', epoch: 0 });
+    none.onValidationEpochEnd(run2, { stage: 'validate', epoch: 0, numBatches: 0, numSamples: 0, durationMs: 0, metrics: {} });
+    expect(run2.logger.last('performance/gpu_memory_gb')).toBeUndefined();
+  });
+
   test('empty validation set: counts 0, no stats, no crash; NaN batch times stay out of stats', () => {
     const lines: string[] = [];
     const cb = new PerformanceProfilerCallback({ verbose: true, profileMemory: false, print: (l) => lines.push(l) });

@@ -225,6 +225,32 @@ describe('Trainer', () => {
     await expect(new Trainer({ tf }).validate({ valData: [1] })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
   });
 
+  test('tf.data datasets are read afresh each epoch; a one-shot generator gets a warning', async () => {
+    const ds = tf.data.array([1, 2, 3]);
+    const seen: number[] = [];
+    const res = await new Trainer({ maxEpochs: 2, tidy: false, disposeBatches: false, tf }).fit({
+      trainData: ds as never,
+      trainStep: (b: number) => {
+        seen.push(b);
+        return b;
+      },
+    });
+    expect(seen).toEqual([1, 2, 3, 1, 2, 3]);
+    expect(res.globalStep).toBe(6);
+
+    const spy = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    function* once() {
+      yield 1;
+    }
+    try {
+      await new Trainer({ maxEpochs: 3, tidy: false, tf }).fit({ trainData: once(), trainStep: (b: number) => b });
+      const msgs = spy.mock.calls.map((c) => String(c[0]));
+      expect(msgs.filter((w) => w.includes('a generator object can be iterated once'))).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   test('bad options name key, value and expectation', () => {
     expect(() => new Trainer({ maxEpochs: 0 })).toThrow(/trainer\.maxEpochs: got 0, expected number to be >=1/);
     try {
