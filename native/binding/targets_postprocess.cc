@@ -1,11 +1,107 @@
-// N-API glue for DB post-processing (boxesFromBitmap) and detection evaluation.
+// N-API glue for DB post-processing: boxesFromBitmap (sync) and boxesFromBitmapAsync (promise,
+// libuv worker thread).
+#include <string>
+#include <vector>
+
+#include "binding/args.h"
+#include "binding/errors.h"
 #include "binding/targets_internal.h"
+#include "targets/boxes.h"
 
 namespace opk::binding {
 
+namespace {
+
+constexpr int64_t kMaxSide = 1 << 16;
+constexpr int64_t kMaxPixels = int64_t{1} << 28;
+
+struct BoxesJob {
+  targets::BoxesParams params;
+  std::vector<float> prob;
+  targets::BoxesResult result;
+  Status status;
+};
+
+void ReadBoxesJob(const Napi::Object& o, BoxesJob* job) {
+  Napi::Env env = o.Env();
+  auto& p = job->params;
+  p.width = RequireInteger(o.Get("width"), "width", 1, kMaxSide);
+  p.height = RequireInteger(o.Get("height"), "height", 1, kMaxSide);
+  if (p.width * p.height > kMaxPixels) ThrowRange(env, "width*height exceeds 2^28");
+  p.dest_width = OptionalInteger(o, "destWidth", p.width, 1, kMaxSide * 16);
+  p.dest_height = OptionalInteger(o, "destHeight", p.height, 1, kMaxSide * 16);
+  p.thresh = OptionalFiniteNumber(o, "thresh", 0.3);
+  p.box_thresh = OptionalFiniteNumber(o, "boxThresh", 0.7);
+  p.unclip_ratio = OptionalFiniteNumber(o, "unclipRatio", 1.5);
+  if (p.unclip_ratio < 0) ThrowRange(env, "unclipRatio must be >= 0");
+  p.max_candidates = static_cast<size_t>(OptionalInteger(o, "maxCandidates", 1000, 0, 1 << 30));
+  p.min_size = OptionalFiniteNumber(o, "minSize", 3);
+  p.polygon = OptionalBoolean(o, "polygon", false);
+  ArrayView<float> prob = RequireFloat32Array(o.Get("prob"), "prob");
+  if (prob.length != static_cast<size_t>(p.width * p.height)) {
+    Throw(env, Status(StatusCode::kBufferSize, "prob has " + std::to_string(prob.length) +
+                                                   " elements; width*height = " + std::to_string(p.width * p.height)));
+  }
+  job->prob.assign(prob.data, prob.data + prob.length);
+}
+
+Napi::Object ToJs(Napi::Env env, const targets::BoxesResult& r) {
+  Napi::Object o = Napi::Object::New(env);
+  auto xy = Napi::Float64Array::New(env, r.xy.size());
+  std::copy(r.xy.begin(), r.xy.end(), xy.Data());
+  auto off = Napi::Uint32Array::New(env, r.offsets.size());
+  std::copy(r.offsets.begin(), r.offsets.end(), off.Data());
+  auto sc = Napi::Float64Array::New(env, r.scores.size());
+  std::copy(r.scores.begin(), r.scores.end(), sc.Data());
+  o.Set("xy", xy);
+  o.Set("offsets", off);
+  o.Set("scores", sc);
+  return o;
+}
+
+Napi::Value BoxesSync(const Napi::CallbackInfo& info) {
+  BoxesJob job;
+  ReadBoxesJob(RequireObject(info, 0, "request"), &job);
+  job.status = targets::BoxesFromBitmap(job.prob.data(), job.params, &job.result);
+  if (!job.status.ok()) Throw(info.Env(), job.status);
+  return ToJs(info.Env(), job.result);
+}
+
+class BoxesWorker : public Napi::AsyncWorker {
+ public:
+  explicit BoxesWorker(Napi::Env env)
+      : Napi::AsyncWorker(env, "ocr-perfkit:boxesFromBitmap"), deferred_(Napi::Promise::Deferred::New(env)) {}
+  BoxesJob job;
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+  void Execute() override {
+    job.status = targets::BoxesFromBitmap(job.prob.data(), job.params, &job.result);
+    if (!job.status.ok()) SetError(job.status.message());
+  }
+  void OnOK() override { deferred_.Resolve(ToJs(Env(), job.result)); }
+  void OnError(const Napi::Error&) override { deferred_.Reject(MakeError(Env(), job.status).Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+};
+
+Napi::Value BoxesAsync(const Napi::CallbackInfo& info) {
+  auto* w = new BoxesWorker(info.Env());
+  try {
+    ReadBoxesJob(RequireObject(info, 0, "request"), &w->job);
+  } catch (...) {
+    delete w;
+    throw;
+  }
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
+}  // namespace
+
 void InitTargetsPostprocess(Napi::Env env, Napi::Object exports) {
-  (void)env;
-  (void)exports;
+  exports.Set("boxesFromBitmap", Napi::Function::New<Guarded<BoxesSync>>(env, "boxesFromBitmap"));
+  exports.Set("boxesFromBitmapAsync", Napi::Function::New<Guarded<BoxesAsync>>(env, "boxesFromBitmapAsync"));
 }
 
 }  // namespace opk::binding

@@ -24,3 +24,4 @@ export {
   isFlatPolygons,
   toFlatPolygons,
 } from './polygons';
+export { type BoxesOptions, type DetectedBox, boxesFromBitmap, boxesFromBitmapAsync } from './boxes';

@@ -36,7 +36,6 @@ export interface NativeBoxesRequest {
   maxCandidates: number;
   minSize: number;
   polygon: boolean;
-  scoreMode: 'fast' | 'slow';
 }
 
 /** Native boxes-from-bitmap result: flat points with offsets, one score per box. */
@@ -52,7 +51,8 @@ export interface TargetsNative {
   targetsPoolSize(): number;
   /** Test hook: pixels where the fast reference kernel differs from the plain formula. */
   targetsKernelSelfCheck(seed: number, edges: number): number;
-  boxesFromBitmap?(request: NativeBoxesRequest): NativeBoxesResult;
+  boxesFromBitmap(request: NativeBoxesRequest): NativeBoxesResult;
+  boxesFromBitmapAsync(request: NativeBoxesRequest): Promise<NativeBoxesResult>;
 }
 
 export function targetsNative(): TargetsNative {

@@ -1,0 +1,189 @@
+#include "targets/boxes.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "geometry/pyclipper_offset.h"
+#include "targets/contours.h"
+#include "targets/cv_fill.h"
+#include "targets/min_area_rect.h"
+#include "targets/polygon_measure.h"
+
+namespace opk::targets {
+
+namespace {
+
+// box_score_fast: mean probability over the pixels cv2.fillPoly paints for the (truncated)
+// polygon, inside its clipped bounding box.
+double MeanScore(const float* prob, int64_t w, int64_t h, const double* xy, size_t n, std::vector<float>* mask,
+                 FillScratch* fs) {
+  double bx0 = xy[0], bx1 = xy[0], by0 = xy[1], by1 = xy[1];
+  for (size_t k = 1; k < n; ++k) {
+    bx0 = std::min(bx0, xy[2 * k]);
+    bx1 = std::max(bx1, xy[2 * k]);
+    by0 = std::min(by0, xy[2 * k + 1]);
+    by1 = std::max(by1, xy[2 * k + 1]);
+  }
+  const int64_t xmin = std::clamp<int64_t>(static_cast<int64_t>(std::floor(bx0)), 0, w - 1);
+  const int64_t xmax = std::clamp<int64_t>(static_cast<int64_t>(std::ceil(bx1)), 0, w - 1);
+  const int64_t ymin = std::clamp<int64_t>(static_cast<int64_t>(std::floor(by0)), 0, h - 1);
+  const int64_t ymax = std::clamp<int64_t>(static_cast<int64_t>(std::ceil(by1)), 0, h - 1);
+  const int64_t mw = xmax - xmin + 1, mh = ymax - ymin + 1;
+  mask->assign(static_cast<size_t>(mw * mh), 0.0f);
+  std::vector<IPoint> pts(n);
+  for (size_t k = 0; k < n; ++k) {
+    pts[k] = IPoint{static_cast<int64_t>(xy[2 * k] - static_cast<double>(xmin)),
+                    static_cast<int64_t>(xy[2 * k + 1] - static_cast<double>(ymin))};
+  }
+  FillPolyCv(mask->data(), static_cast<int>(mw), static_cast<int>(mh), pts.data(), n, 1.0f, fs);
+  double sum = 0;
+  size_t cnt = 0;
+  for (int64_t y = 0; y < mh; ++y) {
+    for (int64_t x = 0; x < mw; ++x) {
+      if ((*mask)[static_cast<size_t>(y * mw + x)] != 0.0f) {
+        sum += prob[(ymin + y) * w + xmin + x];
+        ++cnt;
+      }
+    }
+  }
+  return cnt ? sum / static_cast<double>(cnt) : 0.0;
+}
+
+// unclip: offset the polygon (vertices truncated to integers, as pyclipper does) by
+// area * ratio / perimeter with round joins.
+Status Unclip(const double* xy, size_t n, double ratio, geom::Paths64* out) {
+  out->clear();
+  const double area = GeosRingArea(xy, n);
+  const double length = GeosRingLength(xy, n);
+  if (!(length > 0)) return Status::Ok();
+  const double distance = area * ratio / length;
+  geom::Path64 path(n);
+  for (size_t k = 0; k < n; ++k) {
+    path[k] = geom::Point64{static_cast<int64_t>(xy[2 * k]), static_cast<int64_t>(xy[2 * k + 1])};
+  }
+  return geom::PyclipperOffset(path, distance, geom::JoinType::kRound, geom::EndType::kPolygon, 2.0, 0.25, out);
+}
+
+// Douglas-Peucker on a closed contour (start at point 0 and the point farthest from it).
+void SimplifyClosed(const double* xy, size_t n, double eps, std::vector<double>* out) {
+  out->clear();
+  if (n < 3) {
+    out->assign(xy, xy + 2 * n);
+    return;
+  }
+  size_t far = 0;
+  double best = -1;
+  for (size_t k = 1; k < n; ++k) {
+    const double d = std::hypot(xy[2 * k] - xy[0], xy[2 * k + 1] - xy[1]);
+    if (d > best) {
+      best = d;
+      far = k;
+    }
+  }
+  std::vector<uint8_t> keep(n, 0);
+  keep[0] = keep[far] = 1;
+  std::vector<std::pair<size_t, size_t>> stack{{0, far}, {far, n}};
+  while (!stack.empty()) {
+    auto [a, b] = stack.back();
+    stack.pop_back();
+    const size_t bi = b % n;
+    const double ax = xy[2 * a], ay = xy[2 * a + 1], bx = xy[2 * bi], by = xy[2 * bi + 1];
+    const double ex = bx - ax, ey = by - ay, len = std::hypot(ex, ey);
+    double dmax = -1;
+    size_t imax = a;
+    for (size_t k = a + 1; k < b; ++k) {
+      const double px = xy[2 * k] - ax, py = xy[2 * k + 1] - ay;
+      const double d = len > 0 ? std::fabs(px * ey - py * ex) / len : std::hypot(px, py);
+      if (d > dmax) {
+        dmax = d;
+        imax = k;
+      }
+    }
+    if (dmax > eps) {
+      keep[imax] = 1;
+      stack.push_back({a, imax});
+      stack.push_back({imax, b});
+    }
+  }
+  for (size_t k = 0; k < n; ++k) {
+    if (keep[k]) {
+      out->push_back(xy[2 * k]);
+      out->push_back(xy[2 * k + 1]);
+    }
+  }
+}
+
+double ClosedLength(const std::vector<double>& xy) {
+  return GeosRingLength(xy.data(), xy.size() / 2);
+}
+
+void Emit(const BoxesParams& p, const double* xy, size_t n, double score, BoxesResult* out) {
+  for (size_t k = 0; k < n; ++k) {
+    // np.round (half to even) then clip to [0, dest]
+    const double x = std::nearbyint(xy[2 * k] / static_cast<double>(p.width) * static_cast<double>(p.dest_width));
+    const double y = std::nearbyint(xy[2 * k + 1] / static_cast<double>(p.height) * static_cast<double>(p.dest_height));
+    out->xy.push_back(std::clamp(x, 0.0, static_cast<double>(p.dest_width)));
+    out->xy.push_back(std::clamp(y, 0.0, static_cast<double>(p.dest_height)));
+  }
+  out->offsets.push_back(static_cast<uint32_t>(out->xy.size() / 2));
+  out->scores.push_back(score);
+}
+
+}  // namespace
+
+Status BoxesFromBitmap(const float* prob, const BoxesParams& p, BoxesResult* out) {
+  out->xy.clear();
+  out->offsets.assign(1, 0);
+  out->scores.clear();
+  const int64_t npx = p.width * p.height;
+  std::vector<uint8_t> bin(static_cast<size_t>(npx));
+  for (int64_t k = 0; k < npx; ++k) bin[static_cast<size_t>(k)] = prob[k] > p.thresh ? 1 : 0;
+  std::vector<Contour> contours;
+  TraceOuterContours(bin.data(), static_cast<int>(p.width), static_cast<int>(p.height), p.max_candidates, &contours);
+  std::vector<float> mask;
+  FillScratch fs;
+  std::vector<double> pts, simple, all;
+  geom::Paths64 grown;
+  for (const Contour& c : contours) {
+    const size_t n = c.xy.size() / 2;
+    pts.assign(c.xy.begin(), c.xy.end());
+    const double* cand = nullptr;
+    size_t cand_n = 0;
+    RotatedRect rect;
+    if (!p.polygon) {
+      rect = MinAreaRect(pts.data(), n);
+      if (rect.short_side < p.min_size) continue;
+      cand = rect.corners.data();
+      cand_n = 4;
+    } else {
+      SimplifyClosed(pts.data(), n, 0.01 * ClosedLength(pts), &simple);
+      if (simple.size() / 2 < 4) continue;
+      cand = simple.data();
+      cand_n = simple.size() / 2;
+    }
+    const double score = MeanScore(prob, p.width, p.height, cand, cand_n, &mask, &fs);
+    if (p.box_thresh > score) continue;
+    all.clear();
+    if (p.unclip_ratio > 0) {
+      OPK_RETURN_IF_ERROR(Unclip(cand, cand_n, p.unclip_ratio, &grown));
+      if (grown.empty()) continue;
+      if (p.polygon && grown.size() > 1) continue;
+      for (const auto& path : grown) {
+        for (const auto& q : path) {
+          all.push_back(static_cast<double>(q.x));
+          all.push_back(static_cast<double>(q.y));
+        }
+      }
+    } else {
+      all.assign(cand, cand + 2 * cand_n);  // no growth: keep the float candidate (no truncation)
+    }
+    const RotatedRect box = MinAreaRect(all.data(), all.size() / 2);
+    if (box.short_side < p.min_size + 2) continue;
+    if (p.polygon) Emit(p, all.data(), all.size() / 2, score, out);
+    else Emit(p, box.corners.data(), 4, score, out);
+  }
+  return Status::Ok();
+}
+
+}  // namespace opk::targets

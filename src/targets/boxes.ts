@@ -1,0 +1,120 @@
+/**
+ * DB post-processing: probability map → text boxes with scores, as MhLiao/DB's
+ * SegDetectorRepresenter does it (binarize at `thresh`, one candidate per connected component,
+ * minimum-area rectangle, mean probability inside as the score, unclip by
+ * `area * unclipRatio / perimeter` with round joins through the pyclipper-compatible offset,
+ * refit, scale to the destination size). See docs/targets.md for the differences.
+ */
+import { z } from 'zod';
+import { OcrPerfkitRangeError, OcrPerfkitTypeError } from '../errors';
+import { type NativeBoxesRequest, type NativeBoxesResult, targetsNative } from './native';
+import type { Point } from './polygons';
+import { parseOptions } from './validate';
+
+/** Options of {@link boxesFromBitmap}. */
+export interface BoxesOptions {
+  /** Width of the probability map (integer >= 1). */
+  width: number;
+  /** Height of the probability map (integer >= 1); `width * height` at most 2^28. */
+  height: number;
+  /** Width of the original image that output coordinates refer to. Default `width`. */
+  destWidth?: number;
+  /** Height of the original image that output coordinates refer to. Default `height`. */
+  destHeight?: number;
+  /** Binarization threshold: pixels with probability > thresh are text. Default 0.3. */
+  thresh?: number;
+  /** Candidates whose mean probability is below this are dropped. Default 0.7. */
+  boxThresh?: number;
+  /**
+   * Growth of each candidate: distance = area * unclipRatio / perimeter, round joins, through the
+   * pyclipper-compatible offset (which truncates the candidate corners to integers first, as DB
+   * does). 0 = no growth and no truncation. Default 1.5.
+   */
+  unclipRatio?: number;
+  /** At most this many connected components are considered (raster order). Default 1000. */
+  maxCandidates?: number;
+  /** Candidates whose rectangle's short side is below minSize (below minSize + 2 after unclip) are dropped. Default 3. */
+  minSize?: number;
+  /** `'quad'` (default): 4 corners TL, TR, BR, BL. `'polygon'`: simplified contour, grown. */
+  output?: 'quad' | 'polygon';
+}
+
+const schema = z
+  .object({
+    width: z.number().int().min(1).max(65536),
+    height: z.number().int().min(1).max(65536),
+    destWidth: z.number().int().min(1).max(1 << 20).optional(),
+    destHeight: z.number().int().min(1).max(1 << 20).optional(),
+    thresh: z.number().finite().default(0.3),
+    boxThresh: z.number().finite().default(0.7),
+    unclipRatio: z.number().finite().min(0).default(1.5),
+    maxCandidates: z.number().int().min(0).max(1 << 30).default(1000),
+    minSize: z.number().finite().min(0).default(3),
+    output: z.enum(['quad', 'polygon']).default('quad'),
+  })
+  .strict();
+
+/** A detected text region in destination coordinates (integers, clipped to the image). */
+export interface DetectedBox {
+  points: Point[];
+  /** Mean probability inside the candidate before unclipping. */
+  score: number;
+}
+
+function request(prob: Float32Array, options: BoxesOptions): NativeBoxesRequest {
+  if (!(prob instanceof Float32Array)) {
+    throw new OcrPerfkitTypeError('probMap must be a Float32Array', 'ERR_INVALID_ARGUMENT');
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new OcrPerfkitTypeError('options must be an object with width and height', 'ERR_INVALID_ARGUMENT');
+  }
+  const o = parseOptions(schema, options, 'options');
+  if (o.width * o.height > 2 ** 28) {
+    throw new OcrPerfkitRangeError(`map of ${o.width}x${o.height} is too large`, 'ERR_OUT_OF_RANGE');
+  }
+  if (prob.length !== o.width * o.height) {
+    throw new OcrPerfkitRangeError(
+      `probMap has ${prob.length} elements; width*height = ${o.width * o.height}`,
+      'ERR_BUFFER_SIZE',
+    );
+  }
+  return {
+    prob,
+    width: o.width,
+    height: o.height,
+    destWidth: o.destWidth ?? o.width,
+    destHeight: o.destHeight ?? o.height,
+    thresh: o.thresh,
+    boxThresh: o.boxThresh,
+    unclipRatio: o.unclipRatio,
+    maxCandidates: o.maxCandidates,
+    minSize: o.minSize,
+    polygon: o.output === 'polygon',
+  };
+}
+
+function toBoxes(r: NativeBoxesResult): DetectedBox[] {
+  const out: DetectedBox[] = [];
+  for (let i = 0; i + 1 < r.offsets.length; i++) {
+    const points: Point[] = [];
+    for (let k = r.offsets[i] as number; k < (r.offsets[i + 1] as number); k++) {
+      points.push([r.xy[2 * k] as number, r.xy[2 * k + 1] as number]);
+    }
+    out.push({ points, score: r.scores[i] as number });
+  }
+  return out;
+}
+
+/**
+ * Text boxes from a DB probability map (row-major `height x width`), synchronously. An empty
+ * map (nothing above `thresh`) gives `[]`. Touching text regions form one connected component
+ * and therefore one box. Use {@link boxesFromBitmapAsync} for large maps in a server loop.
+ */
+export function boxesFromBitmap(probMap: Float32Array, options: BoxesOptions): DetectedBox[] {
+  return toBoxes(targetsNative().boxesFromBitmap(request(probMap, options)));
+}
+
+/** {@link boxesFromBitmap} on a libuv worker thread (the map is copied first). */
+export async function boxesFromBitmapAsync(probMap: Float32Array, options: BoxesOptions): Promise<DetectedBox[]> {
+  return toBoxes(await targetsNative().boxesFromBitmapAsync(request(probMap, options)));
+}

@@ -1,0 +1,205 @@
+// boxesFromBitmap: boxes from maps rendered from known polygons come back within 1 px; empty
+// maps give no boxes; touching regions merge into one box; scores, scaling and errors.
+import { boxesFromBitmap, boxesFromBitmapAsync, makeDbTargets, type Point } from '../../src/targets';
+
+const W = 200;
+const H = 120;
+
+/** Map with `value` at pixel centres inside the (convex, any orientation) polygon. */
+function render(polys: Point[][], value = 1, w = W, h = H): Float32Array {
+  const m = new Float32Array(w * h);
+  for (const poly of polys) {
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        let pos = 0;
+        let neg = 0;
+        for (let i = 0; i < poly.length; i++) {
+          const [ax, ay] = poly[i] as Point;
+          const [bx, by] = poly[(i + 1) % poly.length] as Point;
+          const c = (bx - ax) * (y - ay) - (by - ay) * (x - ax);
+          if (c > 1e-9) pos++;
+          else if (c < -1e-9) neg++;
+        }
+        if (pos === 0 || neg === 0) m[y * w + x] = value;
+      }
+    }
+  }
+  return m;
+}
+
+/** Max per-coordinate error between corresponding corners, trying every cyclic shift. */
+function cornerError(got: Point[], want: Point[]): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let s = 0; s < 4; s++) {
+    let worst = 0;
+    for (let i = 0; i < 4; i++) {
+      const g = got[(i + s) % 4] as Point;
+      const t = want[i] as Point;
+      worst = Math.max(worst, Math.abs(g[0] - t[0]), Math.abs(g[1] - t[1]));
+    }
+    best = Math.min(best, worst);
+  }
+  return best;
+}
+
+describe('boxesFromBitmap', () => {
+  it('recovers axis-aligned rectangles exactly, in TL, TR, BR, BL order, with their scores', () => {
+    const a: Point[] = [
+      [10, 10],
+      [80, 10],
+      [80, 30],
+      [10, 30],
+    ];
+    const b: Point[] = [
+      [100, 50],
+      [190, 50],
+      [190, 100],
+      [100, 100],
+    ];
+    const boxes = boxesFromBitmap(render([a, b], 0.9), { width: W, height: H, unclipRatio: 0 });
+    expect(boxes).toHaveLength(2);
+    expect(boxes[0]?.points).toEqual(a);
+    expect(boxes[1]?.points).toEqual(b);
+    for (const box of boxes) expect(box.score).toBeCloseTo(0.9, 6);
+  });
+
+  it('recovers rotated rectangles within 1 px', () => {
+    const rot = (cx: number, cy: number, w: number, h: number, deg: number): Point[] => {
+      const t = (deg * Math.PI) / 180;
+      return (
+        [
+          [-w / 2, -h / 2],
+          [w / 2, -h / 2],
+          [w / 2, h / 2],
+          [-w / 2, h / 2],
+        ] as Point[]
+      ).map(([u, v]) => [cx + u * Math.cos(t) - v * Math.sin(t), cy + u * Math.sin(t) + v * Math.cos(t)] as Point);
+    };
+    for (const deg of [7, 15, 30, -20]) {
+      const poly = rot(100, 60, 120, 30, deg);
+      const boxes = boxesFromBitmap(render([poly]), { width: W, height: H, unclipRatio: 0 });
+      expect(boxes).toHaveLength(1);
+      expect(cornerError(boxes[0]?.points as Point[], poly)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('round trip through DB targets: shrink map + default unclip gives DB\'s (smaller) box', () => {
+    const poly: Point[] = [
+      [20, 20],
+      [180, 20],
+      [180, 60],
+      [20, 60],
+    ];
+    const t = makeDbTargets([poly], { width: W, height: H });
+    const boxes = boxesFromBitmap(t.shrinkMap, { width: W, height: H });
+    expect(boxes).toHaveLength(1);
+    // Shrunk by D = 6400 * 0.84 / 400 = 13.44: kernel pixels 34..166 x 34..46 (132 x 12 between
+    // centres). Unclip grows that by 132 * 12 * 1.5 / 288 = 8.25, i.e. to about 25.75..174.25 x
+    // 25.75..54.25: DB's default ratio does not undo its shrink for this aspect ratio.
+    const want: Point[] = [
+      [26, 26],
+      [174, 26],
+      [174, 54],
+      [26, 54],
+    ];
+    expect(cornerError(boxes[0]?.points as Point[], want)).toBeLessThanOrEqual(1);
+  });
+
+  it('empty map: no boxes; touching regions: one box', () => {
+    expect(boxesFromBitmap(new Float32Array(W * H), { width: W, height: H })).toEqual([]);
+    const left: Point[] = [
+      [10, 10],
+      [60, 10],
+      [60, 40],
+      [10, 40],
+    ];
+    const right: Point[] = [
+      [61, 10],
+      [120, 10],
+      [120, 40],
+      [61, 40],
+    ];
+    const boxes = boxesFromBitmap(render([left, right]), { width: W, height: H, unclipRatio: 0 });
+    expect(boxes.map((b) => b.points)).toEqual([
+      [
+        [10, 10],
+        [120, 10],
+        [120, 40],
+        [10, 40],
+      ],
+    ]);
+  });
+
+  it('drops low-score and small candidates, scales to the destination size', () => {
+    const a: Point[] = [
+      [10, 10],
+      [80, 10],
+      [80, 30],
+      [10, 30],
+    ];
+    const tiny: Point[] = [
+      [150, 100],
+      [151, 100],
+      [151, 101],
+      [150, 101],
+    ];
+    const map = render([a, tiny], 0.8);
+    expect(boxesFromBitmap(map, { width: W, height: H, boxThresh: 0.85 })).toEqual([]);
+    const scaled = boxesFromBitmap(map, { width: W, height: H, unclipRatio: 0, destWidth: 400, destHeight: 60 });
+    expect(scaled.map((b) => b.points)).toEqual([
+      [
+        [20, 5],
+        [160, 5],
+        [160, 15],
+        [20, 15],
+      ],
+    ]);
+  });
+
+  it('polygon output encloses the region; async gives the same result', async () => {
+    const l: Point[] = [
+      [20, 20],
+      [120, 20],
+      [120, 50],
+      [60, 50],
+      [60, 100],
+      [20, 100],
+    ];
+    const map = new Float32Array(W * H);
+    for (let y = 20; y <= 100; y++) for (let x = 20; x <= 120; x++) if (y <= 50 || x <= 60) map[y * W + x] = 1;
+    const opts = { width: W, height: H, output: 'polygon' as const, unclipRatio: 0.5 };
+    const polys = boxesFromBitmap(map, opts);
+    expect(polys).toHaveLength(1);
+    expect(polys[0]?.points.length).toBeGreaterThanOrEqual(6);
+    const xs = polys[0]?.points.map((p) => p[0]) as number[];
+    const ys = polys[0]?.points.map((p) => p[1]) as number[];
+    expect(Math.min(...xs)).toBeLessThanOrEqual(l[0]?.[0] as number);
+    expect(Math.max(...ys)).toBeGreaterThanOrEqual(100);
+    expect(await boxesFromBitmapAsync(map, opts)).toEqual(polys);
+  });
+
+  it('bad input gives coded errors', async () => {
+    const code = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return (e as { code: string }).code;
+      }
+      return 'none';
+    };
+    expect(code(() => boxesFromBitmap(new Float32Array(10), { width: W, height: H }))).toBe('ERR_BUFFER_SIZE');
+    expect(code(() => boxesFromBitmap(new Float64Array(W * H) as never, { width: W, height: H }))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
+    expect(code(() => boxesFromBitmap(new Float32Array(4), { width: 0, height: 4 }))).toBe('ERR_OUT_OF_RANGE');
+    expect(code(() => boxesFromBitmap(new Float32Array(4), { width: 2, height: 2, unclipRatio: -1 }))).toBe(
+      'ERR_OUT_OF_RANGE',
+    );
+    await expect(boxesFromBitmapAsync(new Float32Array(3), { width: 2, height: 2 })).rejects.toMatchObject({
+      code: 'ERR_BUFFER_SIZE',
+    });
+    // NaN probabilities are simply not above the threshold.
+    const nan = new Float32Array(W * H).fill(Number.NaN);
+    expect(boxesFromBitmap(nan, { width: W, height: H })).toEqual([]);
+  });
+});
