@@ -7,11 +7,13 @@ import type { PolygonCache } from '../../src/cache/polygon_cache';
 import { type CacheStatsLike, gpuUsedBytes, type ResourceSamplerLike } from '../../src/callbacks/resources';
 import type { ResourceSample, ResourceSampler } from '../../src/monitor/sampler';
 
-type Assignable<T, U extends T> = U;
-export type SamplerFits = Assignable<ResourceSamplerLike, ResourceSampler>;
-export type CacheFits = Assignable<CacheStatsLike, PolygonCache>;
+/** Compiles only while the real classes are assignable to the views. */
+function asViews(sampler: ResourceSampler, cache: PolygonCache): [ResourceSamplerLike, CacheStatsLike] {
+  return [sampler, cache];
+}
 
 test('a ResourceSample-typed value is read as the sampler view expects', () => {
+  expect(asViews.length).toBe(2);
   const gpu = (used: number | null) => ({ memoryUsedBytes: used }) as unknown as ResourceSample['gpus'][number];
   const sample = { t: 0, wallTime: 0, host: {}, gpus: [gpu(2 ** 30), gpu(null), gpu(2 ** 29)] } as unknown as ResourceSample;
   expect(gpuUsedBytes({ latest: () => sample })).toBe(1.5 * 2 ** 30);
