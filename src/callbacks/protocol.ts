@@ -143,16 +143,30 @@ export interface Callback {
   readonly name?: string;
   /** `false` to switch the callback off (read once, when the runner is built). */
   readonly enabled?: boolean;
+  /** Once, before the first epoch. */
   onTrainStart?(run: RunState): HookResult;
+  /** Once, after the last epoch, also when the loop threw (after `onException`). */
   onTrainEnd?(run: RunState): HookResult;
+  /** Before the first training batch of an epoch. */
   onTrainEpochStart?(run: RunState, ctx: EpochContext): HookResult;
+  /**
+   * After the epoch's training and validation stages. `ctx` describes the training stage
+   * (batches, samples, duration); `ctx.metrics` holds the epoch means of both stages.
+   */
   onTrainEpochEnd?(run: RunState, ctx: EpochEndContext): HookResult;
+  /** After a training batch is available, before its step. Per batch: keep it cheap. */
   onTrainBatchStart?(run: RunState, ctx: BatchContext): HookResult;
+  /** After a training step, with its timings. Per batch: keep it cheap, do not read tensors. */
   onTrainBatchEnd?(run: RunState, ctx: BatchEndContext): HookResult;
+  /** Before the first validation batch (also for an empty validation set). */
   onValidationEpochStart?(run: RunState, ctx: EpochContext): HookResult;
+  /** After the last validation batch; `ctx.numBatches` is 0 for an empty validation set. */
   onValidationEpochEnd?(run: RunState, ctx: EpochEndContext): HookResult;
+  /** After a validation batch is available, before its step. */
   onValidationBatchStart?(run: RunState, ctx: BatchContext): HookResult;
+  /** After a validation step, with its timings. */
   onValidationBatchEnd?(run: RunState, ctx: BatchEndContext): HookResult;
+  /** When the loop (a step, the data, a hook-awaiting promise) threw; the error is rethrown after. */
   onException?(run: RunState, ctx: ExceptionContext): HookResult;
 }
 

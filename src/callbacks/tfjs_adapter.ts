@@ -78,6 +78,8 @@ export interface TfjsAdapterOptions {
   resolveEpochLogs?: boolean;
   /** Epoch count, for `run.maxEpochs` (tfjs does not tell callbacks). */
   maxEpochs?: number;
+  /** Close the loggers at train end (default true; false keeps them open for another fit). */
+  closeLoggers?: boolean;
 }
 
 /** What {@link toTfjsCallbacks} returns. Itself usable as `fit({ callbacks: adapter })`. */
@@ -188,6 +190,10 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
   };
 
   const closeLoggers = async (status: 'finished' | 'failed'): Promise<void> => {
+    if (options.closeLoggers === false) {
+      await logger.flush();
+      return;
+    }
     if (closed) return;
     closed = true;
     await logger.close(status);

@@ -23,6 +23,8 @@ export const trainerConfigSchema = z
     tidy: z.boolean().default(true),
     /** Dispose the tensors of each batch after its step. */
     disposeBatches: z.boolean().default(true),
+    /** Close the loggers when `fit`/`validate` ends (false: keep them open for a later call). */
+    closeLoggers: z.boolean().default(true),
   })
   .strict();
 

@@ -265,7 +265,8 @@ export class Trainer {
       throw error;
     } finally {
       this.running = false;
-      await logger.close(status);
+      if (this.config.closeLoggers) await logger.close(status);
+      else await logger.flush();
     }
   }
 
@@ -307,7 +308,8 @@ export class Trainer {
       throw error;
     } finally {
       this.running = false;
-      await logger.close(status);
+      if (this.config.closeLoggers) await logger.close(status);
+      else await logger.flush();
     }
   }
 

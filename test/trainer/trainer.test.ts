@@ -251,6 +251,15 @@ describe('Trainer', () => {
     }
   });
 
+  test('closeLoggers:false keeps sinks open across fit and validate', async () => {
+    const mem = new MemoryLogger();
+    const trainer = new Trainer({ closeLoggers: false, tf, loggers: [mem] });
+    await trainer.fit(modelArgs(1, 1));
+    await trainer.validate({ ...modelArgs(0, 2) });
+    expect(mem.closed).toBe(false);
+    expect(mem.series('val/loss')).toHaveLength(2);
+  });
+
   test('bad options name key, value and expectation', () => {
     expect(() => new Trainer({ maxEpochs: 0 })).toThrow(/trainer\.maxEpochs: got 0, expected number to be >=1/);
     try {
