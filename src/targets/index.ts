@@ -25,3 +25,11 @@ export {
   toFlatPolygons,
 } from './polygons';
 export { type BoxesOptions, type DetectedBox, boxesFromBitmap, boxesFromBitmapAsync } from './boxes';
+export {
+  type DetectionEvaluation,
+  type EvaluateOptions,
+  evaluateDetections,
+  type GroundTruthInput,
+  type ImageEvaluation,
+  type PredictionInput,
+} from './evaluate';
