@@ -1,4 +1,23 @@
-/** Resource monitoring: the native sampler (host + NVML) and the CUPTI kernel tracer. */
+/**
+ * Resource monitoring: the native sampler (host + NVML) and the CUPTI kernel tracer.
+ *
+ * - {@link ResourceSampler} samples on a native thread (default every 100 ms, down to 10 ms)
+ *   into a ring buffer: host CPU %, RSS, system memory, disk bytes and context switches from
+ *   /proc and getrusage; per GPU through NVML (libnvidia-ml loaded with dlopen, newest
+ *   versioned symbols first): utilization, memory, temperature, power, clocks, PCIe,
+ *   clock-event (throttle) reasons and this process's memory. `latest()`, `samples(since)`,
+ *   `summary(since)` (mean/min/max/p95), and `sources()` (available/reason per source and
+ *   device). A source whose library fails stops alone; the others continue.
+ * - {@link CuptiTracer} records kernels, memcpys, memsets (and optionally runtime API calls)
+ *   through CUPTI's activity API, with per-kernel aggregates, raw events and Chrome-trace
+ *   export; `stop()` calls cuptiFinalize so later training runs untraced.
+ * - Library overrides: options `nvmlLibrary` / `cuptiLibrary`, or the environment variables
+ *   `OCR_PERFKIT_NVML_LIBRARY` / `OCR_PERFKIT_CUPTI_LIBRARY`; `ocr-perfkit doctor` shows what
+ *   was found. CUDA_VISIBLE_DEVICES is honoured for device selection.
+ * - Without a GPU the tests run against fakes (test/fixtures/fake_nvml.c, fake_cupti.c). On a
+ *   GPU machine, `node scripts/gpu-check.js` launches N trivial kernels through the CUDA driver
+ *   API in-process and checks that the tracer sees exactly N and NVML sees utilization.
+ */
 export { ResourceSampler } from './sampler';
 export type {
   GpuDevice,

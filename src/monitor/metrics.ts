@@ -48,7 +48,11 @@ export const GPU_METRICS = [
   'clockEventReasons',
   /** 1 while a power-cap, thermal, HW-slowdown or power-brake reason is active, else 0. */
   'throttled',
-  /** Device memory used by this process (running compute/graphics processes), bytes. */
+  /**
+   * Device memory used by this process (NVML running compute/graphics processes), bytes; 0 when
+   * it has no context there. In a container with its own PID namespace NVML reports host PIDs,
+   * so this stays 0.
+   */
   'processMemoryBytes',
 ] as const;
 
