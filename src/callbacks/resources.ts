@@ -14,6 +14,8 @@ export interface ResourceSampleLike {
   gpus?: ReadonlyArray<{ memoryUsedBytes?: number | null }>;
   /** GPU memory in use, bytes (alternative to `gpus`). */
   gpuMemoryUsedBytes?: number;
+  /** GPU memory total, bytes (informational). */
+  gpuMemoryTotalBytes?: number;
 }
 
 /** Anything with `latest()` returning the newest sample (`null`/`undefined` before the first). */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { performanceProfilerConfigSchema } from '../callbacks/performance_profiler';
+import { polygonCacheLoggerConfigSchema } from '../callbacks/polygon_cache_logger';
 import { throughputMonitorConfigSchema } from '../callbacks/throughput_monitor';
 import { consoleLoggerConfigSchema } from '../loggers/console';
 import { jsonlLoggerConfigSchema } from '../loggers/jsonl';
@@ -31,8 +32,11 @@ export const callbacksConfigSchema = z
   .object({
     performanceProfiler: performanceProfilerConfigSchema.optional(),
     throughputMonitor: throughputMonitorConfigSchema.optional(),
-    /** Options of the polygon-cache logger; validated by that callback itself. */
-    polygonCacheLogger: z.object(enabled).passthrough().optional(),
+    /**
+     * Options of the polygon-cache logger (validated here; the caller builds that callback since
+     * it needs the cache object, see `BuildDeps.extraCallbacks` in build.ts).
+     */
+    polygonCacheLogger: polygonCacheLoggerConfigSchema.optional(),
   })
   .strict()
   .default({});

@@ -105,6 +105,13 @@ describe('overrides', () => {
     expect(configError(() => loadTrainConfig({ overrides: ['trainer.maxEpoch=3'] })).message).toBe(
       'invalid config: trainer: unknown key "maxEpoch"',
     );
+    expect(
+      configError(() => loadTrainConfig({ overrides: ['callbacks.polygonCacheLogger.logInterval=0'] })).message,
+    ).toBe('invalid config: callbacks.polygonCacheLogger.logInterval: got 0, expected number to be >=1');
+    expect(loadTrainConfig({ overrides: ['callbacks.polygonCacheLogger.cacheName=polygons'] }).callbacks.polygonCacheLogger).toMatchObject({
+      enabled: true,
+      cacheName: 'polygons',
+    });
     expect(configError(() => loadTrainConfig({ overrides: ['callbacks.profiler.enabled=true'] })).message).toBe(
       'invalid config: callbacks: unknown key "profiler"',
     );
