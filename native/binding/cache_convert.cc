@@ -113,6 +113,21 @@ napi_value ArrayToJs(napi_env env, const opk::cache::ArrayRef& a) {
 }
 }  // namespace
 
+bool PutResultToJs(Napi::Env env, opk::cache::PutResult r) {
+  switch (r) {
+    case opk::cache::PutResult::kInserted:
+    case opk::cache::PutResult::kReplaced:
+      return true;
+    case opk::cache::PutResult::kRejected:
+      return false;
+    case opk::cache::PutResult::kNoMemory:
+      ThrowRange(env, "out of memory storing a cache entry", "ERR_OUT_OF_MEMORY");
+    case opk::cache::PutResult::kInvalid:
+      break;
+  }
+  ThrowRange(env, "key or tag too large to cache (4 GiB limit)", "ERR_INVALID_KEY");
+}
+
 bool ValueToScratch(const opk::cache::CachedValue& value, void* scratch, size_t scratch_bytes) {
   const size_t count = value.count();
   if (count > kScratchMaxArrays) return false;

@@ -30,6 +30,10 @@ class JsKey {
 // Throws ERR_INVALID_ARGUMENT for anything else.
 opk::cache::ValuePtr ValueFromJs(Napi::Env env, napi_value value);
 
+// Maps Cache::Put's result to set()'s return value (true = stored, false = rejected by
+// maxEntrySize); throws ERR_OUT_OF_MEMORY / ERR_INVALID_KEY for the failures.
+bool PutResultToJs(Napi::Env env, opk::cache::PutResult r);
+
 // Fresh JS copies of a cached value: a typed array, or an array of typed arrays when the value
 // was stored as a list.
 napi_value ValueToJs(Napi::Env env, const opk::cache::CachedValue& value);

@@ -6,6 +6,7 @@
 
 #include "binding/args.h"
 #include "binding/cache_convert.h"
+#include "binding/cache_fast.h"
 #include "binding/errors.h"
 #include "cache/registry.h"
 
@@ -79,8 +80,7 @@ void CacheHandle::Init(Napi::Env env, Napi::Object exports) {
       {
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::Get>>("get"),
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::Peek>>("peek"),
-          InstanceMethod<&CacheHandle::Guard<&CacheHandle::GetScratch>>("getScratch"),
-          InstanceMethod<&CacheHandle::Guard<&CacheHandle::PeekScratch>>("peekScratch"),
+          InstanceMethod<&CacheHandle::Guard<&CacheHandle::FastMethods>>("fastMethods"),
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::Has>>("has"),
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::Set>>("set"),
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::Delete>>("delete"),
@@ -159,28 +159,8 @@ Napi::Value CacheHandle::Peek(const Napi::CallbackInfo& info) {
   return Napi::Value(info.Env(), cache_glue::ValueToJs(info.Env(), *v));
 }
 
-// getScratch(key, tag, scratch: ArrayBuffer) -> undefined (miss) | 1 (value written into
-// `scratch`, see cache_glue::ValueToScratch) | the value itself (too large for `scratch`).
-Napi::Value CacheHandle::ToScratchOrJs(Napi::Env env, const opk::cache::ValuePtr& v, napi_value scratch) {
-  if (!v) return env.Undefined();
-  void* data = nullptr;
-  size_t size = 0;
-  if (napi_get_arraybuffer_info(env, scratch, &data, &size) != napi_ok) ThrowType(env, "scratch must be an ArrayBuffer");
-  if (cache_glue::ValueToScratch(*v, data, size)) return Napi::Number::New(env, 1);
-  return Napi::Value(env, cache_glue::ValueToJs(env, *v));
-}
-
-Napi::Value CacheHandle::GetScratch(const Napi::CallbackInfo& info) {
-  RequireArgs(info, 3, "getScratch(key, tag, scratch)");
-  JsKey key(info.Env(), info[0], info[1]);
-  return ToScratchOrJs(info.Env(), cache_->Get(key.view()), info[2]);
-}
-
-Napi::Value CacheHandle::PeekScratch(const Napi::CallbackInfo& info) {
-  RequireArgs(info, 3, "peekScratch(key, tag, scratch)");
-  JsKey key(info.Env(), info[0], info[1]);
-  return ToScratchOrJs(info.Env(), cache_->Peek(key.view()), info[2]);
-}
+// fastMethods() -> {get, peek, has, set, delete} bound to this handle's cache (cache_fast.h).
+Napi::Value CacheHandle::FastMethods(const Napi::CallbackInfo& info) { return MakeFastMethods(info.Env(), cache_); }
 
 Napi::Value CacheHandle::Has(const Napi::CallbackInfo& info) {
   RequireArgs(info, 2, "has(key, tag)");
@@ -194,18 +174,7 @@ Napi::Value CacheHandle::Set(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   JsKey key(env, info[0], info[1]);
   opk::cache::ValuePtr value = cache_glue::ValueFromJs(env, info[2]);
-  switch (cache_->Put(key.view(), std::move(value))) {
-    case opk::cache::PutResult::kInserted:
-    case opk::cache::PutResult::kReplaced:
-      return Napi::Boolean::New(env, true);
-    case opk::cache::PutResult::kRejected:
-      return Napi::Boolean::New(env, false);
-    case opk::cache::PutResult::kNoMemory:
-      ThrowRange(env, "out of memory storing a cache entry", "ERR_OUT_OF_MEMORY");
-    case opk::cache::PutResult::kInvalid:
-      break;
-  }
-  ThrowRange(env, "key or tag too large to cache (4 GiB limit)", "ERR_INVALID_KEY");
+  return Napi::Boolean::New(env, cache_glue::PutResultToJs(env, cache_->Put(key.view(), std::move(value))));
 }
 
 Napi::Value CacheHandle::Delete(const Napi::CallbackInfo& info) {
@@ -259,6 +228,7 @@ Napi::Value CacheHandle::Stats(const Napi::CallbackInfo& info) {
   o.Set("expirations", static_cast<double>(s.expirations));
   o.Set("deletes", static_cast<double>(s.deletes));
   o.Set("rejected", static_cast<double>(s.rejected));
+  o.Set("contended", static_cast<double>(s.contended));
   o.Set("entries", static_cast<double>(s.entries));
   o.Set("bytes", static_cast<double>(s.bytes));
   o.Set("hitRate", s.hit_rate);

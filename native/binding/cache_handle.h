@@ -37,9 +37,7 @@ class CacheHandle : public Napi::ObjectWrap<CacheHandle> {
 
   Napi::Value Get(const Napi::CallbackInfo& info);
   Napi::Value Peek(const Napi::CallbackInfo& info);
-  Napi::Value GetScratch(const Napi::CallbackInfo& info);
-  Napi::Value PeekScratch(const Napi::CallbackInfo& info);
-  Napi::Value ToScratchOrJs(Napi::Env env, const opk::cache::ValuePtr& v, napi_value scratch);
+  Napi::Value FastMethods(const Napi::CallbackInfo& info);
   Napi::Value Has(const Napi::CallbackInfo& info);
   Napi::Value Set(const Napi::CallbackInfo& info);
   Napi::Value Delete(const Napi::CallbackInfo& info);

@@ -43,6 +43,7 @@ struct alignas(64) Cache::Shard {
   size_t count = 0;
   int64_t bytes = 0;
   uint64_t hits = 0, misses = 0, sets = 0, evictions = 0, expirations = 0, deletes = 0, rejected = 0;
+  uint64_t contended = 0;  // lock acquisitions that had to wait for another thread
 
   Shard() { head.prev = head.next = &head; }
 
@@ -67,6 +68,25 @@ struct alignas(64) Cache::Shard {
 };
 
 namespace {
+
+// Locks a shard, counting acquisitions that found it held by another thread (try_lock first:
+// no extra cost when uncontended).
+template <typename S>
+class ShardLock {
+ public:
+  explicit ShardLock(S& s) : s_(s) {
+    if (!s_.mu.try_lock()) {
+      s_.mu.lock();
+      s_.contended += 1;
+    }
+  }
+  ~ShardLock() { s_.mu.unlock(); }
+  ShardLock(const ShardLock&) = delete;
+  ShardLock& operator=(const ShardLock&) = delete;
+
+ private:
+  S& s_;
+};
 
 void FreeNode(void* n_mem) {
   // Callers pass nodes already unlinked.
@@ -202,7 +222,7 @@ ValuePtr Cache::Get(const KeyView& key) {
   Graveyard dead;
   ValuePtr out;
   {
-    std::lock_guard<std::mutex> lock(s.mu);
+    ShardLock<Shard> lock(s);
     Node* n = FindLocked(s, key, h, nullptr);
     if (n == nullptr) {
       s.misses += 1;
@@ -230,7 +250,7 @@ ValuePtr Cache::Peek(const KeyView& key) {
   const uint64_t h = key.hash & options_.hash_mask;
   Shard& s = ShardFor(h);
   const double now = options_.ttl_ms > 0 ? NowMs() : 0;
-  std::lock_guard<std::mutex> lock(s.mu);
+  ShardLock<Shard> lock(s);
   Node* n = FindLocked(s, key, h, nullptr);
   if (n == nullptr || n->expires_at <= now) return nullptr;
   return n->value;
@@ -240,7 +260,7 @@ bool Cache::Has(const KeyView& key) {
   const uint64_t h = key.hash & options_.hash_mask;
   Shard& s = ShardFor(h);
   const double now = options_.ttl_ms > 0 ? NowMs() : 0;
-  std::lock_guard<std::mutex> lock(s.mu);
+  ShardLock<Shard> lock(s);
   Node* n = FindLocked(s, key, h, nullptr);
   return n != nullptr && n->expires_at > now;
 }
@@ -260,7 +280,7 @@ PutResult Cache::Put(const KeyView& key, ValuePtr value) {
   if (charge > max_entry_size_) {
     RawFree(mem);
     {
-      std::lock_guard<std::mutex> lock(s.mu);
+      ShardLock<Shard> lock(s);
       s.rejected += 1;
       if (Node* old = FindLocked(s, key, h, nullptr)) {
         RemoveLocked(s, old);
@@ -282,7 +302,7 @@ PutResult Cache::Put(const KeyView& key, ValuePtr value) {
 
   bool replaced = false;
   {
-    std::lock_guard<std::mutex> lock(s.mu);
+    ShardLock<Shard> lock(s);
     if (Node* old = FindLocked(s, key, h, nullptr)) {
       RemoveLocked(s, old);
       dead.Add(old);
@@ -349,7 +369,7 @@ void Cache::EvictGlobally(size_t start) {
     Graveyard dead;
     void* table = nullptr;
     {
-      std::lock_guard<std::mutex> lock(s.mu);
+      ShardLock<Shard> lock(s);
       while (OverBudget() && s.count > 0) {
         Node* victim = s.head.prev;
         RemoveLocked(s, victim);
@@ -376,7 +396,7 @@ bool Cache::Delete(const KeyView& key) {
   Shard& s = ShardFor(h);
   Graveyard dead;
   {
-    std::lock_guard<std::mutex> lock(s.mu);
+    ShardLock<Shard> lock(s);
     Node* n = FindLocked(s, key, h, nullptr);
     if (n == nullptr) return false;
     RemoveLocked(s, n);
@@ -393,7 +413,7 @@ void Cache::Clear() {
     Graveyard dead;
     void* table = nullptr;
     {
-      std::lock_guard<std::mutex> lock(s.mu);
+      ShardLock<Shard> lock(s);
       for (Node* n = s.head.next; n != &s.head;) {
         Node* next = n->next;
         n->prev = n->next = nullptr;
@@ -423,7 +443,7 @@ uint64_t Cache::PurgeExpired() {
     Shard& s = shards_[i];
     Graveyard dead;
     {
-      std::lock_guard<std::mutex> lock(s.mu);
+      ShardLock<Shard> lock(s);
       for (Node* n = s.head.next; n != &s.head;) {
         Node* next = n->next;
         if (n->expires_at <= now) {
@@ -452,6 +472,7 @@ CacheStats Cache::Stats() const {
     st.expirations += s.expirations;
     st.deletes += s.deletes;
     st.rejected += s.rejected;
+    st.contended += s.contended;
     st.entries += s.count;
     st.bytes += static_cast<uint64_t>(s.bytes);
   }

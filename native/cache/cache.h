@@ -81,6 +81,7 @@ struct CacheStats {
   uint64_t expirations = 0;  // entries removed because their TTL had passed
   uint64_t deletes = 0;      // entries removed by Delete
   uint64_t rejected = 0;     // Put calls refused because the entry exceeded max_entry_size
+  uint64_t contended = 0;    // shard-lock acquisitions that waited for another thread
   uint64_t entries = 0;      // live entries now
   uint64_t bytes = 0;        // bytes charged now (see CacheOptions::max_bytes)
   double hit_rate = 0;       // hits / (hits + misses), 0 when no Get yet

@@ -60,6 +60,11 @@ export interface CacheStats {
   deletes: number;
   /** `set` calls refused because the entry was larger than `maxEntrySize`. */
   rejected: number;
+  /**
+   * Shard-lock acquisitions that had to wait for another thread (a contention gauge: compare
+   * with the number of operations; near 0 means threads rarely serialize on the cache).
+   */
+  contended: number;
   /** Live entries now. */
   entries: number;
   /** Native bytes held now: entries (keys, tags, values, node overhead) and hash tables. */
@@ -72,10 +77,8 @@ export interface CacheStats {
 export interface NativeCacheHandle {
   get(key: Float64Array, tag: string): CacheValue | undefined;
   peek(key: Float64Array, tag: string): CacheValue | undefined;
-  /** Fast path: `1` = value written into `scratch` (see scratch.ts), else the value / undefined. */
-  getScratch(key: Float64Array, tag: string, scratch: ArrayBuffer): number | CacheValue | undefined;
-  /** Fast path of `peek`. */
-  peekScratch(key: Float64Array, tag: string, scratch: ArrayBuffer): number | CacheValue | undefined;
+  /** Functions bound to this handle's cache, without per-call unwrap cost (the hot paths). */
+  fastMethods(): NativeFastMethods;
   has(key: Float64Array, tag: string): boolean;
   set(key: Float64Array, tag: string, value: CacheValue): boolean;
   delete(key: Float64Array, tag: string): boolean;
@@ -88,6 +91,17 @@ export interface NativeCacheHandle {
   name(): string;
   debugSetClock(ms: number): void;
   debugAdvanceClock(ms: number): void;
+}
+
+/** Hot-path functions bound to one cache (native/binding/cache_fast.h). */
+export interface NativeFastMethods {
+  /** `1` = value written into `scratch` (see scratch.ts), else the value itself or `undefined`. */
+  get(key: Float64Array, tag: string, scratch: ArrayBuffer): number | CacheValue | undefined;
+  /** Like `get` without recency or counter changes. */
+  peek(key: Float64Array, tag: string, scratch: ArrayBuffer): number | CacheValue | undefined;
+  has(key: Float64Array, tag: string): boolean;
+  set(key: Float64Array, tag: string, value: CacheValue): boolean;
+  delete(key: Float64Array, tag: string): boolean;
 }
 
 /** Testing hooks accepted by the native constructor. */

@@ -4,7 +4,7 @@
  */
 import { OcrPerfkitTypeError } from '../errors';
 import { type CacheKey, toNativeKey } from './key';
-import type { CacheStats, CacheValue, NativeCacheHandle, ResolvedCacheOptions } from './native';
+import type { CacheStats, CacheValue, NativeCacheHandle, NativeFastMethods, ResolvedCacheOptions } from './native';
 import { decodeScratchResult, threadScratch } from './scratch';
 
 /**
@@ -17,8 +17,12 @@ import { decodeScratchResult, threadScratch } from './scratch';
  * infinite coordinate throws `OcrPerfkitRangeError` `ERR_INVALID_KEY`.
  */
 export class PolygonCache {
+  private readonly fast: NativeFastMethods;
+
   /** @internal Use {@link getCache}. */
-  constructor(private readonly handle: NativeCacheHandle) {}
+  constructor(private readonly handle: NativeCacheHandle) {
+    this.fast = handle.fastMethods();
+  }
 
   /** The cache's registry name. */
   get name(): string {
@@ -38,19 +42,19 @@ export class PolygonCache {
   /** The value for (`key`, `tag`) or `undefined`. Marks it recently used; counts a hit or miss. */
   get(key: CacheKey, tag: string): CacheValue | undefined {
     const s = threadScratch();
-    const r = this.handle.getScratch(key instanceof Float64Array ? key : toNativeKey(key), tag, s.buffer);
+    const r = this.fast.get(key instanceof Float64Array ? key : toNativeKey(key), tag, s.buffer);
     return r === undefined ? undefined : decodeScratchResult(r, s);
   }
 
   /** Like {@link get} without changing recency or the hit/miss counters. */
   peek(key: CacheKey, tag: string): CacheValue | undefined {
     const s = threadScratch();
-    return decodeScratchResult(this.handle.peekScratch(key instanceof Float64Array ? key : toNativeKey(key), tag, s.buffer), s);
+    return decodeScratchResult(this.fast.peek(key instanceof Float64Array ? key : toNativeKey(key), tag, s.buffer), s);
   }
 
   /** Whether a live (non-expired) entry exists; no recency or counter change. */
   has(key: CacheKey, tag: string): boolean {
-    return this.handle.has(key instanceof Float64Array ? key : toNativeKey(key), tag);
+    return this.fast.has(key instanceof Float64Array ? key : toNativeKey(key), tag);
   }
 
   /**
@@ -58,12 +62,12 @@ export class PolygonCache {
    * the key) when the entry is larger than `maxEntrySize`.
    */
   set(key: CacheKey, tag: string, value: CacheValue): boolean {
-    return this.handle.set(key instanceof Float64Array ? key : toNativeKey(key), tag, value);
+    return this.fast.set(key instanceof Float64Array ? key : toNativeKey(key), tag, value);
   }
 
   /** Removes the entry; `true` if there was one. */
   delete(key: CacheKey, tag: string): boolean {
-    return this.handle.delete(key instanceof Float64Array ? key : toNativeKey(key), tag);
+    return this.fast.delete(key instanceof Float64Array ? key : toNativeKey(key), tag);
   }
 
   /** Removes every entry (for every thread). Counters are kept. */
@@ -99,7 +103,7 @@ export class PolygonCache {
     const hit = this.get(k, tag);
     if (hit !== undefined) return hit as V;
     const value = compute();
-    this.handle.set(k, tag, value);
+    this.fast.set(k, tag, value);
     return value;
   }
 
@@ -112,7 +116,7 @@ export class PolygonCache {
     const hit = this.get(k, tag);
     if (hit !== undefined) return hit as V;
     const value = await compute();
-    this.handle.set(k, tag, value);
+    this.fast.set(k, tag, value);
     return value;
   }
 

@@ -14,6 +14,7 @@ describe('stats arithmetic', () => {
         expirations: 0,
         deletes: 0,
         rejected: 0,
+        contended: 0,
         entries: 0,
         bytes: 0,
         hitRate: 0,

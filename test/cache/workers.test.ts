@@ -48,6 +48,8 @@ describe('worker threads share one named cache', () => {
       expect(s.hits).toBe(hits);
       expect(s.misses).toBe(misses);
       expect(s.sets).toBe(misses);
+      expect(s.contended).toBeGreaterThanOrEqual(0);
+      expect(s.contended).toBeLessThanOrEqual(hits + misses + s.sets);
       expect(s.bytes).toBeLessThanOrEqual(256 * 1024);
       expect(s.entries).toBeGreaterThan(0);
       // Entries written by workers are readable here, with the right values.

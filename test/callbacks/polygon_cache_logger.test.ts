@@ -17,6 +17,7 @@ function stats(partial: Partial<CacheStats>): CacheStats {
     expirations: 0,
     deletes: 0,
     rejected: 0,
+    contended: 0,
     entries: 0,
     bytes: 0,
     hitRate: 0,

@@ -1,0 +1,90 @@
+#include "binding/cache_fast.h"
+
+#include <string>
+
+#include "binding/cache_convert.h"
+#include "binding/errors.h"
+
+namespace opk::binding {
+
+namespace {
+
+using cache_glue::JsKey;
+
+struct Bound {
+  std::shared_ptr<opk::cache::Cache> cache;
+};
+
+opk::cache::Cache& CacheOf(const Napi::CallbackInfo& info) { return *static_cast<Bound*>(info.Data())->cache; }
+
+void RequireArgs(const Napi::CallbackInfo& info, size_t n, const char* signature) {
+  if (info.Length() < n) ThrowType(info.Env(), std::string("expected ") + signature);
+}
+
+Napi::Value ToScratchOrJs(Napi::Env env, const opk::cache::ValuePtr& v, napi_value scratch) {
+  if (!v) return env.Undefined();
+  void* data = nullptr;
+  size_t size = 0;
+  if (napi_get_arraybuffer_info(env, scratch, &data, &size) != napi_ok) ThrowType(env, "scratch must be an ArrayBuffer");
+  if (cache_glue::ValueToScratch(*v, data, size)) return Napi::Number::New(env, 1);
+  return Napi::Value(env, cache_glue::ValueToJs(env, *v));
+}
+
+Napi::Value FastGet(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 3, "get(key, tag, scratch)");
+  JsKey key(info.Env(), info[0], info[1]);
+  return ToScratchOrJs(info.Env(), CacheOf(info).Get(key.view()), info[2]);
+}
+
+Napi::Value FastPeek(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 3, "peek(key, tag, scratch)");
+  JsKey key(info.Env(), info[0], info[1]);
+  return ToScratchOrJs(info.Env(), CacheOf(info).Peek(key.view()), info[2]);
+}
+
+Napi::Value FastHas(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 2, "has(key, tag)");
+  JsKey key(info.Env(), info[0], info[1]);
+  return Napi::Boolean::New(info.Env(), CacheOf(info).Has(key.view()));
+}
+
+Napi::Value FastSet(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 3, "set(key, tag, value)");
+  Napi::Env env = info.Env();
+  JsKey key(env, info[0], info[1]);
+  opk::cache::ValuePtr value = cache_glue::ValueFromJs(env, info[2]);
+  return Napi::Boolean::New(env, cache_glue::PutResultToJs(env, CacheOf(info).Put(key.view(), std::move(value))));
+}
+
+Napi::Value FastDelete(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 2, "delete(key, tag)");
+  JsKey key(info.Env(), info[0], info[1]);
+  return Napi::Boolean::New(info.Env(), CacheOf(info).Delete(key.view()));
+}
+
+template <Napi::Value (*Fn)(const Napi::CallbackInfo&)>
+void Add(Napi::Env env, Napi::Object target, const char* name, const std::shared_ptr<opk::cache::Cache>& cache) {
+  auto* bound = new Bound{cache};
+  Napi::Function fn = Napi::Function::New<Guarded<Fn>>(env, name, bound);
+  napi_status s = napi_add_finalizer(
+      env, fn, bound, [](napi_env, void* data, void*) { delete static_cast<Bound*>(data); }, nullptr, nullptr);
+  if (s != napi_ok) {
+    delete bound;
+    throw MakeError(env, ErrorKind::kGeneric, "ERR_INTERNAL", "could not attach a finalizer");
+  }
+  target.Set(name, fn);
+}
+
+}  // namespace
+
+Napi::Object MakeFastMethods(Napi::Env env, const std::shared_ptr<opk::cache::Cache>& cache) {
+  Napi::Object o = Napi::Object::New(env);
+  Add<FastGet>(env, o, "get", cache);
+  Add<FastPeek>(env, o, "peek", cache);
+  Add<FastHas>(env, o, "has", cache);
+  Add<FastSet>(env, o, "set", cache);
+  Add<FastDelete>(env, o, "delete", cache);
+  return o;
+}
+
+}  // namespace opk::binding
