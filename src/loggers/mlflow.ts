@@ -215,9 +215,25 @@ export class MlflowLogger implements MetricsLogger {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     if (this.error === undefined) await this.enqueueSend();
+    if (this.runPromise === undefined) {
+      this.check();
+      return; // nothing was ever logged: no run to end
+    }
+    let runId: string | undefined;
+    try {
+      runId = await this.runPromise;
+    } catch {
+      // the run was never created; the error is already recorded
+    }
+    if (runId !== undefined) {
+      // After an earlier failure, still try to end the run (as FAILED) so it does not stay RUNNING.
+      const final = this.error === undefined ? status : 'failed';
+      try {
+        await this.request('POST', 'runs/update', { run_id: runId, status: STATUS[final], end_time: Date.now() });
+      } catch (err) {
+        this.error ??= err;
+      }
+    }
     this.check();
-    if (this.runPromise === undefined) return; // nothing was ever logged: no run to end
-    const runId = await this.runPromise;
-    await this.request('POST', 'runs/update', { run_id: runId, status: STATUS[status], end_time: Date.now() });
   }
 }

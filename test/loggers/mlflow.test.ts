@@ -99,6 +99,19 @@ describe('MlflowLogger', () => {
     expect(group.active).toHaveLength(0);
   });
 
+  test('a rejected batch marks the run FAILED on close and reports the error', async () => {
+    const ml = new MlflowLogger({ trackingUri: server.url, flushIntervalMs: 0 });
+    ml.logMetrics({ ok: 1 }, 0);
+    await ml.flush();
+    // The fake server rejects param changes, as MLflow does.
+    ml.logParams({ p: 'a' });
+    await ml.flush();
+    ml.logParams({ p: 'b' });
+    await expect(ml.flush()).rejects.toThrow(/HTTP 400 INVALID_PARAMETER_VALUE param changed/);
+    await expect(ml.close('finished')).rejects.toThrow(/param changed/);
+    expect(server.runs.get(ml.runId!)!.status).toBe('FAILED');
+  });
+
   test('no run is created when nothing was logged', async () => {
     const ml = new MlflowLogger({ trackingUri: server.url, flushIntervalMs: 0 });
     await ml.close();
