@@ -173,6 +173,46 @@ module.exports = async function callbacksBench(h) {
     '%',
     `${pairs} random-order pairs of 64-batch epochs; quartiles ${((q(0.25) - 1) * 100).toFixed(1)}% .. ${((q(0.75) - 1) * 100).toFixed(1)}%`,
   );
+  // 4. The Trainer's own loop against a hand-written tfjs loop doing the same work.
+  h.group('Trainer loop vs a hand-written loop (tiny model)', {
+    unit: 'batch',
+    note: 'Same model, optimizer and batches; the hand-written loop is optimizer.minimize + dispose per batch.',
+  });
+  await h.case(
+    'hand-written loop',
+    () => {
+      for (const b of data) tf.dispose(opt.minimize(() => tf.losses.meanSquaredError(b.ys, model.apply(b.xs, { training: true })), true));
+    },
+    { items: B, baseline: true, peer: 'tfjs' },
+  );
+  await h.case('Trainer.fit, no callbacks', () => bare.fit(args), { items: B });
+
+  // 5. model.fitDataset: tfjs plain callback objects vs the adapter's tf.Callback subclass.
+  h.group('model.fitDataset per batch: callback styles', {
+    unit: 'batch',
+    note: 'A plain { onBatchEnd } object makes tfjs read the batch logs (loss) every batch; the adapter with options.tf does not.',
+  });
+  const compiled = tf.sequential();
+  compiled.add(tf.layers.dense({ units: 16, inputShape: [8], activation: 'relu' }));
+  compiled.add(tf.layers.dense({ units: 1 }));
+  compiled.compile({ optimizer: tf.train.sgd(0.01), loss: 'meanSquaredError' });
+  const ds = tf.data.array(data).map((b) => ({ xs: b.xs, ys: b.ys }));
+  const fitWith = (callbacks) => () => compiled.fitDataset(ds, { epochs: 1, verbose: 0, callbacks });
+  await h.case('fitDataset, no callbacks', fitWith(undefined), { items: B, peer: 'tfjs' });
+  await h.case('fitDataset, plain { onBatchEnd } object', fitWith({ onBatchEnd: () => undefined }), {
+    items: B,
+    baseline: true,
+    peer: 'tfjs',
+  });
+  await h.case(
+    'fitDataset, toTfjsCallbacks(all, { tf })',
+    () => {
+      const a = toTfjsCallbacks(allCallbacks(), { tf });
+      return compiled.fitDataset(ds, { epochs: 1, verbose: 0, callbacks: a.callbacks });
+    },
+    { items: B },
+  );
+
   tf.dispose(data);
   fs.rmSync(dir, { recursive: true, force: true });
 };
