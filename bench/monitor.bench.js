@@ -16,6 +16,20 @@ function compileFakeNvml() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// CPU nanoseconds of this process's threads named `opk-sampler` (/proc/self/task/*/schedstat).
+function samplerThreadNs() {
+  let ns = 0;
+  for (const tid of fs.readdirSync('/proc/self/task')) {
+    try {
+      if (fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim() !== 'opk-sampler') continue;
+      ns += Number(fs.readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // thread exited meanwhile
+    }
+  }
+  return ns;
+}
+
 // CPU time (user + system, all threads) of this process over `wallMs` of an idle event loop.
 async function cpuOver(wallMs) {
   const c0 = process.cpuUsage();
@@ -30,7 +44,14 @@ module.exports = async function monitorBench(h) {
   const { dir, lib } = compileFakeNvml();
   const wallMs = h.quick ? 1000 : 5000;
   try {
-    // Baseline: the same idle wait with no sampler.
+    // Warm-up (JIT, lazy library loading), then the baseline: the same idle wait, no sampler.
+    const warm = new ResourceSampler({ intervalMs: 10, nvmlLibrary: lib, cudaVisibleDevices: null });
+    await warm.start();
+    await sleep(200);
+    warm.latest();
+    await warm.summary();
+    await warm.close();
+    await sleep(200);
     const idle = await cpuOver(wallMs);
     for (const intervalMs of [100, 10]) {
       const s = new ResourceSampler({ intervalMs, nvmlLibrary: lib, cudaVisibleDevices: null });
@@ -39,9 +60,17 @@ module.exports = async function monitorBench(h) {
         throw new Error(`fake NVML not in use: ${JSON.stringify(s.sources().nvml)}`);
       }
       await sleep(50);
+      const thread0 = samplerThreadNs();
       const on = await cpuOver(wallMs);
+      const threadPct = ((samplerThreadNs() - thread0) / 1e6 / on.wallMs) * 100;
       const taken = s.counts().taken;
       await s.close();
+      h.metric(
+        `sampler thread CPU at ${intervalMs} ms`,
+        Number(threadPct.toFixed(3)),
+        '% of one core',
+        `CPU time of the opk-sampler thread itself (schedstat) over ${wallMs} ms: ${((threadPct * on.wallMs) / 100 / taken).toFixed(3)} ms per sample (host + 2 fake NVML devices)`,
+      );
       const pct = ((on.cpuMs / on.wallMs - idle.cpuMs / idle.wallMs) * 100).toFixed(3);
       h.metric(
         `sampler CPU at ${intervalMs} ms`,

@@ -1,5 +1,6 @@
 #include "gpu/sampler.h"
 
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -101,6 +102,8 @@ void Sampler::TakeSample(double* row) {
 }
 
 void Sampler::Loop() {
+  // Named so that `top -H` and the benchmark can attribute its CPU time.
+  pthread_setname_np(pthread_self(), "opk-sampler");
   using Clock = std::chrono::steady_clock;
   const auto interval = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double, std::milli>(config_.interval_ms));
