@@ -8,8 +8,11 @@
  * arrays in the output (top level, or one level down in an array/object) are transferred, not
  * copied, when they own their whole buffer.
  *
- * A task that throws rejects its promise with an Error carrying the worker's message and stack.
- * A worker that dies is replaced; its task rejects. Idle workers do not keep the process alive.
+ * A task that throws rejects its promise with an Error carrying the worker's message and stack
+ * (`ERR_WORKER_TASK`). A worker that dies mid-task is replaced; its task rejects. A worker that
+ * cannot load the module (bad path, missing export) fails the whole pool: every pending and later
+ * `run` rejects with `ERR_WORKER_START` (no respawn loop). Idle workers do not keep the process
+ * alive.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -40,6 +43,7 @@ const fn = workerData.exportName === 'default'
   ? (typeof mod === 'function' ? mod : mod.default)
   : mod[workerData.exportName];
 if (typeof fn !== 'function') throw new Error('export "' + workerData.exportName + '" of ' + workerData.module + ' is not a function');
+parentPort.postMessage({ ready: true });
 function transferables(v, depth) {
   const out = [];
   const visit = (x, d) => {
@@ -76,6 +80,8 @@ interface Task {
 interface Slot {
   worker: Worker;
   task: Task | undefined;
+  /** The module loaded and the worker said so. */
+  ready: boolean;
 }
 
 /** A fixed-size pool of worker threads running one function. */
@@ -103,9 +109,13 @@ export class WorkerPool<I = unknown, O = unknown> {
       eval: true,
       workerData: { module: this.module, exportName: this.exportName },
     });
-    const slot: Slot = { worker, task: undefined };
+    const slot: Slot = { worker, task: undefined, ready: false };
     worker.unref();
-    worker.on('message', (msg: { id: number; ok: boolean; result?: unknown; message?: string; stack?: string }) => {
+    worker.on('message', (msg: { ready?: boolean; id: number; ok: boolean; result?: unknown; message?: string; stack?: string }) => {
+      if (msg.ready) {
+        slot.ready = true;
+        return;
+      }
       const task = slot.task;
       if (!task || task.id !== msg.id) return;
       slot.task = undefined;
@@ -123,14 +133,14 @@ export class WorkerPool<I = unknown, O = unknown> {
       if (i < 0) return;
       const task = slot.task;
       slot.task = undefined;
-      if (task) {
-        task.reject(
-          new OcrPerfkitError(
-            `worker died: ${err instanceof Error ? err.message : String(err)}`,
-            'ERR_WORKER_TASK',
-          ),
-        );
+      const why = err instanceof Error ? err.message : String(err);
+      if (!slot.ready && !this.closed) {
+        // The module itself cannot load: respawning would fail the same way, forever.
+        this.fail(new OcrPerfkitError(`worker could not start: ${why}`, 'ERR_WORKER_START'));
+        task?.reject(this.fatal);
+        return;
       }
+      task?.reject(new OcrPerfkitError(`worker died: ${why}`, 'ERR_WORKER_TASK'));
       if (this.closed) return;
       this.slots[i] = this.spawn();
       this.pump();
@@ -138,6 +148,21 @@ export class WorkerPool<I = unknown, O = unknown> {
     worker.on('error', onDeath);
     worker.on('exit', (code) => onDeath(new Error(`exit code ${code}`)));
     return slot;
+  }
+
+  /** Set when workers cannot start; every run then rejects with it. */
+  private fatal: unknown;
+
+  private fail(err: unknown): void {
+    if (this.fatal !== undefined) return;
+    this.fatal = err;
+    for (const t of this.queue.splice(0)) t.reject(err);
+    this.closed = true;
+    for (const slot of this.slots) {
+      slot.task?.reject(err);
+      slot.task = undefined;
+      void slot.worker.terminate();
+    }
   }
 
   private pump(): void {
@@ -156,6 +181,7 @@ export class WorkerPool<I = unknown, O = unknown> {
    * @param transfer buffers to move to the worker instead of copying.
    */
   run(input: I, transfer: ArrayBuffer[] = []): Promise<O> {
+    if (this.fatal !== undefined) return Promise.reject(this.fatal);
     if (this.closed) return Promise.reject(new OcrPerfkitError('WorkerPool is closed', 'ERR_CLOSED'));
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ id: this.nextId++, input, transfer, resolve: resolve as (v: unknown) => void, reject });

@@ -160,6 +160,16 @@ describe('WorkerPool', () => {
     await crashing.close();
   });
 
+  test('a module that cannot load fails the pool once instead of respawning forever', async () => {
+    const missing = new WorkerPool({ module: path.join(__dirname, 'fixtures', 'nope.js'), size: 2 });
+    await expect(missing.run(1)).rejects.toMatchObject({ code: 'ERR_WORKER_START' });
+    await expect(missing.run(2)).rejects.toMatchObject({ code: 'ERR_WORKER_START' });
+    await missing.close();
+    const noExport = new WorkerPool({ module, exportName: 'absent', size: 1 });
+    await expect(noExport.run(1)).rejects.toThrow(/export "absent" of .* is not a function/);
+    await noExport.close();
+  });
+
   test('bad options', () => {
     expect(() => new WorkerPool({ module, size: 0 })).toThrow(/workerPool\.size: got 0/);
   });
