@@ -108,7 +108,10 @@ export interface EpochContext {
 export interface EpochEndContext extends EpochContext {
   /** Batches run in this stage of the epoch (0 for an empty validation set). */
   numBatches: number;
-  /** Samples seen in this stage of the epoch (sum of known batch sizes). */
+  /**
+   * Samples seen in this stage of the epoch: the sum of the known batch sizes, `NaN` when batches
+   * ran but none had a known size, 0 when no batch ran.
+   */
   numSamples: number;
   /** Wall time of this stage of the epoch in ms. */
   durationMs: number;
@@ -194,6 +197,11 @@ type AnyHook = (run: RunState, ctx?: unknown) => HookResult;
 export interface CallbackRunnerOptions {
   /** Receives a callback's first failure before it is disabled. Default: `process.emitWarning`. */
   report?: FailureReporter;
+}
+
+/** `numSamples` as the epoch-end context reports it (see {@link EpochEndContext.numSamples}). */
+export function reportedSamples(sum: number, numBatches: number, sizedBatches: number): number {
+  return numBatches > 0 && sizedBatches === 0 ? Number.NaN : sum;
 }
 
 /** A fresh timing object with every field `NaN`. */

@@ -48,6 +48,7 @@ import {
   type EpochEndContext,
   type HookResult,
   type RunState,
+  reportedSamples,
 } from './protocol';
 
 /** The plain-object callback shape tfjs `fit` accepts. */
@@ -133,6 +134,7 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
   let dataWait = 0;
   let numBatches = 0;
   let numSamples = 0;
+  let sizedBatches = 0;
   let batchCtx: BatchContext | undefined;
   let trainEnd: EpochEndContext | undefined;
   // Validation state.
@@ -140,6 +142,7 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
   let valStart = 0;
   let valBatches = 0;
   let valSamples = 0;
+  let valSized = 0;
   let valBatch: (BatchContext & { started: number; wait: number }) | undefined;
   let ended = false;
   let closed = false;
@@ -150,7 +153,7 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
       stage: 'train',
       epoch: run.epoch,
       numBatches,
-      numSamples,
+      numSamples: reportedSamples(numSamples, numBatches, sizedBatches),
       durationMs: performance.now() - epochStart,
       metrics: {},
     };
@@ -181,7 +184,7 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
       stage: 'validate',
       epoch: run.epoch,
       numBatches: valBatches,
-      numSamples: valSamples,
+      numSamples: reportedSamples(valSamples, valBatches, valSized),
       durationMs: performance.now() - valStart,
       metrics: {},
     });
@@ -213,6 +216,7 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
       run.stage = 'train';
       numBatches = 0;
       numSamples = 0;
+      sizedBatches = 0;
       trainEnd = undefined;
       await runner.call('onTrainEpochStart', run, { stage: 'train', epoch });
       epochStart = performance.now();
@@ -233,7 +237,10 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
       batchCtx = undefined;
       run.globalStep++;
       numBatches++;
-      if (ctx.size !== undefined) numSamples += ctx.size;
+      if (ctx.size !== undefined) {
+        numSamples += ctx.size;
+        sizedBatches++;
+      }
       const p = hasTrainBatchHooks
         ? runner.call('onTrainBatchEnd', run, {
             stage: 'train',
@@ -283,6 +290,7 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
       valActive = true;
       valBatches = 0;
       valSamples = 0;
+      valSized = 0;
       valBatch = undefined;
       const p = runner.call('onValidationEpochStart', run, { stage: 'validate', epoch: run.epoch });
       if (p) await p;
@@ -301,7 +309,10 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
           const size = leadingDim(r.value);
           const ctx = { stage: 'validate' as const, epoch: run.epoch, batchIdx: valBatches, size, batch: r.value };
           valBatches++;
-          if (size !== undefined) valSamples += size;
+          if (size !== undefined) {
+            valSamples += size;
+            valSized++;
+          }
           const q = runner.call('onValidationBatchStart', run, ctx);
           if (q) await q;
           valBatch = {

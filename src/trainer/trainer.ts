@@ -13,7 +13,14 @@
  * outputs and batches are disposed after the batch hooks, so the tensor count does not grow
  * from step to step.
  */
-import { type Callback, CallbackRunner, type EpochEndContext, type RunState, type Stage } from '../callbacks/protocol';
+import {
+  type Callback,
+  CallbackRunner,
+  type EpochEndContext,
+  type RunState,
+  reportedSamples,
+  type Stage,
+} from '../callbacks/protocol';
 import { parseConfig } from '../config/validate';
 import { OcrPerfkitTypeError } from '../errors';
 import { LoggerGroup } from '../loggers/group';
@@ -365,6 +372,7 @@ export class Trainer {
     if (p) await p;
     let numBatches = 0;
     let numSamples = 0;
+    let sizedBatches = 0;
     const it = source.timed(disposeBatch);
     try {
       let waitFrom = performance.now();
@@ -403,7 +411,10 @@ export class Trainer {
         tf.dispose(out);
         disposeBatch?.(tb.value);
         numBatches++;
-        if (tb.size !== undefined) numSamples += tb.size;
+        if (tb.size !== undefined) {
+          numSamples += tb.size;
+          sizedBatches++;
+        }
         track.batchIdx = undefined;
         if (run.shouldStop) break;
         waitFrom = performance.now();
@@ -417,7 +428,7 @@ export class Trainer {
         stage,
         epoch,
         numBatches,
-        numSamples,
+        numSamples: reportedSamples(numSamples, numBatches, sizedBatches),
         durationMs: performance.now() - started,
         metrics: means,
       };

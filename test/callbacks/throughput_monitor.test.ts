@@ -76,6 +76,18 @@ describe('ThroughputMonitorCallback', () => {
     expect(cb.lastReport!.batch_load_time_ms_avg).toBeUndefined();
   });
 
+  test('batches of unknown size give n/a samples/sec, not 0', async () => {
+    const lines: string[] = [];
+    const cb = new ThroughputMonitorCallback({ trackMemory: false, print: (l) => lines.push(l) });
+    await new Trainer({ callbacks: [cb], tidy: false, disposeBatches: false }).fit({
+      trainData: [{ a: 1 }, { a: 2 }],
+      trainStep: () => 1,
+    });
+    expect(cb.lastReport!.samples_per_second).toBeNaN();
+    expect(cb.lastReport!.batches_per_second).toBeGreaterThan(0);
+    expect(lines[0]!.split('\n')[1]).toBe('  Samples/sec: n/a');
+  });
+
   test('trackTiming:false + trackMemory:false removes the per-batch hook; enabled:false costs nothing', () => {
     const cb = new ThroughputMonitorCallback({ trackTiming: false, trackMemory: false, verbose: false });
     expect(cb.onTrainBatchEnd).toBeUndefined();
