@@ -18,8 +18,11 @@ import type { TrainConfig } from './schemas';
 
 /** Runtime objects the built callbacks and loggers use. */
 export interface BuildDeps {
+  /** Your tf namespace (trainer, tf.memory for the profiler). Default: loaded lazily. */
   tf?: TfLike;
+  /** GPU memory source for the profiler (e.g. a started `ResourceSampler`). */
   sampler?: ResourceSamplerLike;
+  /** Polygon cache (or anything with `stats().bytes`) for the throughput monitor's cache memory. */
   cache?: CacheStatsLike;
   /** Console sink for loggers and verbose callbacks. */
   print?: (line: string) => void;

@@ -34,9 +34,13 @@ export type StepOutput = TensorLike | number | Readonly<Record<string, TensorLik
 
 /** Passed to step functions. */
 export interface StepContext {
+  /** `train` or `validate`. */
   stage: Stage;
+  /** Epoch, 0-based. */
   epoch: number;
+  /** Batch index in this stage of the epoch, 0-based. */
   batchIdx: number;
+  /** Training steps completed before this one. */
   globalStep: number;
 }
 
@@ -67,7 +71,9 @@ export interface FitArgs<B> {
   validationStep?: StepFn<B>;
   /** Used by the default steps. Batches are then `{ xs, ys }` or `[xs, ys]`. */
   model?: ModelLike;
+  /** Loss for the default steps: `(yTrue, yPred) => scalar`. */
   loss?: LossFn;
+  /** Optimizer for the default train step (`optimizer.minimize(lossFn, true)`). */
   optimizer?: OptimizerLike;
   /** Run parameters sent to the loggers once at start. */
   params?: ParamValues;
@@ -79,7 +85,9 @@ export interface ValidateArgs<B> {
   valData: TimedBatchSource<B> | DataSource<B>;
   /** Your validation step; or give `model` and `loss`. */
   validationStep?: StepFn<B>;
+  /** Model for the default validation step. */
   model?: ModelLike;
+  /** Loss for the default validation step. */
   loss?: LossFn;
 }
 
