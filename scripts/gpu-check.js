@@ -4,6 +4,11 @@
  *
  *   npx tsc -p tsconfig.build.json && npx cmake-js compile      # or OCR_PERFKIT_ADDON=<.node>
  *   node scripts/gpu-check.js [--kernels 20] [--iterations 2000000] [--device 0] [--json]
+ *   node scripts/gpu-check.js --dry-run      # same checks against the fakes of test/fixtures
+ *
+ * --dry-run compiles the fake libnvidia-ml, libcupti and libcuda (test/fixtures/*.c, needs cc)
+ * and points the overrides at them, so the script itself can be checked on a machine without
+ * a GPU; its numbers then prove nothing about a GPU.
  *
  * In this process it starts a ResourceSampler (real NVML, 10 ms) and a CuptiTracer (real
  * CUPTI), then launches N copies of a trivial spin kernel through the CUDA driver API (libcuda
@@ -17,7 +22,28 @@
  * It prints every measured value and PASS/FAIL per check; the exit code is 0 only if all pass.
  * Record the output in the issue note (notes/issue-6.md) when run on a GPU machine.
  */
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
+
+// --dry-run: fake NVML/CUPTI/CUDA from test/fixtures; returns the fake libcuda path.
+function setUpDryRun() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opk-gpu-check-'));
+  const fixtures = path.join(__dirname, '..', 'test', 'fixtures');
+  const build = (src, name) => {
+    const out = path.join(dir, name);
+    execFileSync('cc', ['-shared', '-fPIC', '-O1', '-o', out, path.join(fixtures, src), '-ldl']);
+    return out;
+  };
+  process.env.OCR_PERFKIT_NVML_LIBRARY = build('fake_nvml.c', 'libnvidia-ml.so.1');
+  process.env.OCR_PERFKIT_CUPTI_LIBRARY = build('fake_cupti.c', 'libcupti.so');
+  const cuda = build('fake_cuda.c', 'libcuda.so.1');
+  fs.writeFileSync(`${cuda}.cupti`, process.env.OCR_PERFKIT_CUPTI_LIBRARY);
+  process.env.FAKE_KERNEL_US = '20000';
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return cuda;
+}
 
 function arg(name, dflt) {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,7 +57,9 @@ async function main() {
   const kernels = arg('kernels', 20);
   const iterations = arg('iterations', 2_000_000);
   const device = arg('device', 0);
-  const results = { config: { kernels, iterations, device }, checks: [] };
+  const dryRun = process.argv.includes('--dry-run');
+  const libcuda = dryRun ? setUpDryRun() : undefined;
+  const results = { config: { kernels, iterations, device, dryRun }, checks: [] };
   const check = (name, ok, detail) => {
     results.checks.push({ name, ok: !!ok, detail });
     if (!process.argv.includes('--json')) process.stdout.write(`${ok ? 'PASS' : 'FAIL'}  ${name}: ${detail}\n`);
@@ -47,7 +75,14 @@ async function main() {
   const tracer = new CuptiTracer({ kernels: true, memcpy: true, memset: true });
   await tracer.start();
   const t0 = sampler.now();
-  const launch = await monitorNative().debugCudaLaunch({ device, kernels, iterations, threads: 256, blocks: 1024 });
+  const launch = await monitorNative().debugCudaLaunch({
+    ...(libcuda ? { libcuda } : {}),
+    device,
+    kernels,
+    iterations,
+    threads: 256,
+    blocks: 1024,
+  });
   await new Promise((r) => setTimeout(r, 300)); // let NVML's utilization window catch up
   const t1 = sampler.now();
   await tracer.stop();
@@ -97,7 +132,7 @@ async function main() {
 
   const ok = results.checks.every((c) => c.ok);
   if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-  else process.stdout.write(`\n${ok ? 'ALL PASS' : 'SOME CHECKS FAILED'}\n`);
+  else process.stdout.write(`\n${ok ? 'ALL PASS' : 'SOME CHECKS FAILED'}${dryRun ? ' (dry run against fakes)' : ''}\n`);
   process.exitCode = ok ? 0 : 1;
 }
 

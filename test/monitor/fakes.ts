@@ -26,7 +26,8 @@ export function makeFakeDir(tag: string): FakeDir {
     dir,
     compile(source, name, defines = []) {
       const out = path.join(dir, name);
-      execFileSync('cc', ['-shared', '-fPIC', '-O1', ...defines.map((d) => `-D${d}`), '-o', out, path.join(FIXTURES, source)], {
+      const args = ['-shared', '-fPIC', '-O1', ...defines.map((d) => `-D${d}`), '-o', out, path.join(FIXTURES, source), '-ldl'];
+      execFileSync('cc', args, {
         stdio: 'pipe',
         // the compiler must not inherit a sanitizer preload from an ASan test run
         env: { ...process.env, LD_PRELOAD: '', ASAN_OPTIONS: '', LSAN_OPTIONS: '' },
