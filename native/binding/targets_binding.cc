@@ -109,6 +109,17 @@ Napi::Value MakeDbTargetsSync(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Settling a promise can fail when the environment is being torn down (a worker thread
+// terminated while the batch ran): nobody can observe the result then, so the error is dropped
+// instead of escaping the completion callback (which would abort the process).
+template <typename Fn>
+void SettleSafely(Fn fn) {
+  try {
+    fn();
+  } catch (const Napi::Error&) {
+  }
+}
+
 class DbBatchWorker : public Napi::AsyncWorker {
  public:
   DbBatchWorker(Napi::Env env, std::vector<std::unique_ptr<DbJob>> jobs, size_t threads)
@@ -132,12 +143,16 @@ class DbBatchWorker : public Napi::AsyncWorker {
     }
   }
 
-  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+  void OnOK() override {
+    SettleSafely([this] { deferred_.Resolve(Env().Undefined()); });
+  }
 
   void OnError(const Napi::Error&) override {
-    Status st(failed_.code(), "sample " + std::to_string(failed_index_) + ": " + failed_.message(),
-              failed_.code_override());
-    deferred_.Reject(MakeError(Env(), st).Value());
+    SettleSafely([this] {
+      Status st(failed_.code(), "sample " + std::to_string(failed_index_) + ": " + failed_.message(),
+                failed_.code_override());
+      deferred_.Reject(MakeError(Env(), st).Value());
+    });
   }
 
  private:

@@ -77,8 +77,19 @@ class BoxesWorker : public Napi::AsyncWorker {
     job.status = targets::BoxesFromBitmap(job.prob.data(), job.params, &job.result);
     if (!job.status.ok()) SetError(job.status.message());
   }
-  void OnOK() override { deferred_.Resolve(ToJs(Env(), job.result)); }
-  void OnError(const Napi::Error&) override { deferred_.Reject(MakeError(Env(), job.status).Value()); }
+  // Settling fails only while the environment is torn down (worker terminated): drop it then.
+  void OnOK() override {
+    try {
+      deferred_.Resolve(ToJs(Env(), job.result));
+    } catch (const Napi::Error&) {
+    }
+  }
+  void OnError(const Napi::Error&) override {
+    try {
+      deferred_.Reject(MakeError(Env(), job.status).Value());
+    } catch (const Napi::Error&) {
+    }
+  }
 
  private:
   Napi::Promise::Deferred deferred_;
