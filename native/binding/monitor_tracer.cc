@@ -25,7 +25,7 @@ Napi::Value TracerCreate(const Napi::CallbackInfo& info) {
   c.runtime = OptionalBoolean(o, "runtime", false);
   c.demangle = OptionalBoolean(o, "demangle", true);
   c.buffer_bytes = static_cast<size_t>(OptionalInteger(o, "bufferBytes", 8 << 20, 4096, 256 << 20));
-  c.max_events = static_cast<size_t>(OptionalInteger(o, "maxEvents", 1000000, 0, 100000000));
+  c.max_events = static_cast<size_t>(OptionalInteger(o, "maxEvents", 250000, 0, 100000000));
   Status st = CuptiTracer::Validate(c);
   if (!st.ok()) Throw(env, st);
   auto t = std::make_shared<CuptiTracer>(std::move(c));

@@ -20,7 +20,7 @@ struct TracerConfig {
   std::vector<std::string> candidates;  // see CuptiCandidates()
   bool kernels = true, memcpy = true, memset = true, runtime = false;
   size_t buffer_bytes = 8u << 20;       // size of each activity buffer handed to CUPTI
-  size_t max_events = 1000000;          // raw events kept (aggregates continue past it)
+  size_t max_events = 250000;           // raw events kept, ~80 bytes each (aggregates continue past it)
   bool demangle = true;                 // kernel names through abi::__cxa_demangle
 };
 

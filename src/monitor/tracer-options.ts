@@ -24,8 +24,11 @@ export const CuptiTracerOptionsSchema = z.strictObject({
     .max(256 * 1024 * 1024)
     .multipleOf(8)
     .default(8 * 1024 * 1024),
-  /** Raw events kept for trace export; aggregates keep counting beyond it. Default 1,000,000. */
-  maxEvents: z.number().int().min(0).max(100_000_000).default(1_000_000),
+  /**
+   * Raw events kept for trace export (about 80 bytes each); aggregates keep counting beyond it
+   * and `stats().droppedEvents` counts the rest. Default 250,000.
+   */
+  maxEvents: z.number().int().min(0).max(100_000_000).default(250_000),
   /** Demangle C++ kernel names (`_Z6kernelPfi` → `kernel(float*, int)`). Default true. */
   demangle: z.boolean().default(true),
 });
