@@ -52,6 +52,7 @@ export class ConsoleLogger implements MetricsLogger {
 
   logParams(params: ParamValues): void {
     const parts = Object.entries(params).map(([k, v]) => `${k}=${String(v)}`);
+    if (parts.length === 0) return;
     this.print(`${this.cfg.prefix} params: ${parts.join(' ')}`);
   }
 

@@ -234,7 +234,7 @@ export class Trainer {
     this.running = true;
     let status: 'finished' | 'failed' = 'finished';
     try {
-      logger.logParams({ ...args.params });
+      if (args.params && Object.keys(args.params).length > 0) logger.logParams(args.params);
       await runner.call('onTrainStart', run);
       let epoch = 0;
       let firstEpochBatches = 0;

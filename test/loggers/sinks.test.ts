@@ -16,6 +16,7 @@ describe('ConsoleLogger', () => {
     c.logMetrics({ loss: 1 }, 6);
     c.logMetrics({ tiny: 1.5e-7 }, 7);
     c.logParams({ lr: 0.01 });
+    c.logParams({});
     expect(lines).toEqual([
       '[metrics] step 5: loss=0.1235 n=3 bad=NaN up=Infinity',
       '[metrics] step 7: tiny=1.500e-7',
