@@ -335,6 +335,7 @@ PutResult Cache::Put(const KeyView& key, ValuePtr value) {
       } else if (s.buckets == nullptr) {
         n->~Node();
         RawFree(mem);
+        dead.Release<Node>();  // a replaced entry (if any) is gone: free it
         return PutResult::kNoMemory;
       }
     }

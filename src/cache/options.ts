@@ -13,7 +13,9 @@ export const cacheOptionsSchema = z
     /**
      * Byte budget of the whole cache (all threads together): keys, tags, values, per-entry node
      * overhead and the hash tables, as charged by the allocator. Least recently used entries are
-     * evicted to stay under it. Default 64 MiB (67108864).
+     * evicted to stay under it: after any `set` returns, `stats().bytes <= maxBytes`; while
+     * several threads insert at once it may be exceeded by at most one in-flight entry per
+     * thread. Default 64 MiB (67108864).
      */
     maxBytes: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
     /** Maximum number of entries; 0 (the default) = no limit. */
