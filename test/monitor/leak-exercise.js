@@ -14,10 +14,13 @@ module.exports = async function monitorLeakExercise(a) {
   const fixtures = path.join(__dirname, '..', 'fixtures');
   const nvml = path.join(dir, 'libnvidia-ml.so');
   const cupti = path.join(dir, 'libcupti.so');
+  const cuda = path.join(dir, 'libcuda.so.1');
   // The compiler must not inherit the sanitizer preload (LSan would flag gcc's own leaks).
   const env = { ...process.env, LD_PRELOAD: '', ASAN_OPTIONS: '', LSAN_OPTIONS: '' };
   execFileSync('cc', ['-shared', '-fPIC', '-o', nvml, path.join(fixtures, 'fake_nvml.c')], { env });
   execFileSync('cc', ['-shared', '-fPIC', '-o', cupti, path.join(fixtures, 'fake_cupti.c')], { env });
+  execFileSync('cc', ['-shared', '-fPIC', '-o', cuda, path.join(fixtures, 'fake_cuda.c'), '-ldl'], { env });
+  fs.writeFileSync(`${cuda}.cupti`, cupti);
   fs.writeFileSync(
     `${cupti}.ctl`,
     'kernel=_Z6kernelPfi,100,200,0,7,1\nkernel_repeat=spin,200,50\nmemcpy=10,1,2,1\nmemset=5,3,4\nruntime=5,1,2,3\n',
@@ -61,6 +64,12 @@ module.exports = async function monitorLeakExercise(a) {
     await a.debugCudaLaunch({ libcuda: '/nonexistent/libcuda.so.1' }).catch((e) => {
       if (e.code !== 'ERR_CUDA_UNAVAILABLE') throw e;
     });
+    const t2 = a.tracerCreate({ cuptiLibrary: cupti });
+    await a.tracerStart(t2);
+    const launched = await a.debugCudaLaunch({ libcuda: cuda, kernels: 3, threads: 32, blocks: 1 });
+    await a.tracerStop(t2, true);
+    const spin = a.tracerKernels(t2).find((x) => x.name === 'opk_spin');
+    if (launched.launched !== 3 || !spin || spin.count !== 3) throw new Error('launcher/tracer mismatch');
   }
   // The fake libraries stay loaded (CUPTI is never unloaded); removing their files is fine.
   fs.rmSync(dir, { recursive: true, force: true });
