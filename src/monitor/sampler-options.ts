@@ -25,8 +25,10 @@ export const ResourceSamplerOptionsSchema = z.strictObject({
    */
   nvmlLibrary: z.string().min(1).optional(),
   /**
-   * Value of CUDA_VISIBLE_DEVICES to honour (indices or UUIDs, as CUDA parses it). Default:
-   * `process.env.CUDA_VISIBLE_DEVICES`; `null` ignores it (every device is visible).
+   * Value of CUDA_VISIBLE_DEVICES to honour (indices or UUIDs, as CUDA parses it: stops at the
+   * first entry that names no device). Default: `process.env.CUDA_VISIBLE_DEVICES`; `null`
+   * ignores it (every device is visible). Indices are read as NVML (PCI bus) indices, which is
+   * what CUDA uses under `CUDA_DEVICE_ORDER=PCI_BUS_ID`; UUIDs are unambiguous either way.
    */
   cudaVisibleDevices: z.string().nullable().optional(),
   /** Root of the proc filesystem to read host files from. Default `/proc` (for tests). */
