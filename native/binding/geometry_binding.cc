@@ -37,6 +37,7 @@ OffsetSpec ReadSpec(const Napi::Object& o) {
   s.preserve_collinear = OptionalBoolean(o, "preserveCollinear", false);
   s.reverse_solution = OptionalBoolean(o, "reverseSolution", false);
   s.js_compat = OptionalBoolean(o, "jsCompat", false);
+  s.fast_path = OptionalBoolean(o, "fastPath", true);
   const std::string kind = OptionalString(o, "kind").value_or("delta");
   if (kind == "delta") s.kind = DeltaKind::kDelta;
   else if (kind == "shrink") s.kind = DeltaKind::kShrinkRatio;

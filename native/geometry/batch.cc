@@ -130,7 +130,6 @@ Status OffsetBatch(const BatchView& in, const double* values, size_t value_count
     if (!(std::fabs(scaled_delta) <= kMaxScaledCoordinate))
       return PolygonError(StatusCode::kOutOfRange, p, "delta times scale leaves the exact integer range (2^53)");
 
-    ws.result.clear();
     if (spec.mode == OffsetMode::kPyclipper) {
       ws.offset642.Clear();
       for (size_t r = r0; r < r1; ++r) {
@@ -147,11 +146,13 @@ Status OffsetBatch(const BatchView& in, const double* values, size_t value_count
       o.miter_limit = spec.miter_limit;
       o.arc_tolerance = spec.arc_tolerance;
       o.js_compat = spec.js_compat;
+      o.fast_path = spec.fast_path;
       o.preserve_collinear = spec.preserve_collinear;
       o.reverse_solution = spec.reverse_solution;
       Status st = ws.offset642.Execute(scaled_delta, o, &ws.result);
       if (!st.ok()) return PolygonError(st.code(), p, st.message());
     } else {
+      ws.result.clear();
       ws.offset2.Clear();
       for (size_t r = r0; r < r1; ++r) {
         ws.ring.clear();

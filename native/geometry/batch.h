@@ -31,6 +31,7 @@ struct OffsetSpec {
   bool preserve_collinear = false;
   bool reverse_solution = false;
   bool js_compat = false;  // tests only (see Offset642Options / ClipperEngineOptions)
+  bool fast_path = true;   // tests turn it off to compare with the general sweep
   DeltaKind kind = DeltaKind::kDelta;
 };
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "geometry/fast_cleanup.h"
 #include "geometry/rounding.h"
 
 namespace opk::geom {
@@ -161,7 +162,21 @@ void ClipperOffset642::DoMiter(size_t j, size_t k, double r) {
   Push(static_cast<double>(p.x) + (nk.x + nj.x) * q, static_cast<double>(p.y) + (nk.y + nj.y) * q);
 }
 
+void ClipperOffset642::PrepareArcs() {
+  const double pi = arc_js_ ? kJsPi : kPi;
+  const double two_pi = arc_js_ ? kJsTwoPi : kTwoPi;
+  double steps = pi / std::acos(1 - arc_y_ / std::fabs(delta_));
+  if (!arc_js_ && steps > std::fabs(delta_) * pi) steps = std::fabs(delta_) * pi;
+  arc_steps_ = steps;
+  sin_ = std::sin(two_pi / steps);
+  cos_ = std::cos(two_pi / steps);
+  steps_per_rad_ = steps / two_pi;
+  if (delta_ < 0.0) sin_ = -sin_;
+  arc_ready_ = true;
+}
+
 void ClipperOffset642::DoRound(size_t j, size_t k) {
+  if (!arc_ready_) PrepareArcs();
   const PointD& nk = normals_[k];
   const PointD& nj = normals_[j];
   const Point64& p = src_[j];
@@ -198,14 +213,10 @@ void ClipperOffset642::DoOffset(double delta, const Offset642Options& o) {
   if (o.arc_tolerance <= 0.0) y = kDefArcTolerance;
   else if (o.arc_tolerance > std::fabs(delta) * kDefArcTolerance) y = std::fabs(delta) * kDefArcTolerance;
   else y = o.arc_tolerance;
-  const double pi = o.js_compat ? kJsPi : kPi;
-  const double two_pi = o.js_compat ? kJsTwoPi : kTwoPi;
-  double steps = pi / std::acos(1 - y / std::fabs(delta));
-  if (!o.js_compat && steps > std::fabs(delta) * pi) steps = std::fabs(delta) * pi;
-  sin_ = std::sin(two_pi / steps);
-  cos_ = std::cos(two_pi / steps);
-  steps_per_rad_ = steps / two_pi;
-  if (delta < 0.0) sin_ = -sin_;
+  arc_y_ = y;
+  arc_js_ = o.js_compat;
+  arc_ready_ = false;  // the arc constants are computed on the first round join (shrinking a
+                       // convex polygon never needs them)
 
   for (const Node& node : nodes_) {
     src_ = pts_.data() + node.begin;
@@ -214,8 +225,9 @@ void ClipperOffset642::DoOffset(double delta, const Offset642Options& o) {
     dest_.clear();
     if (len == 1) {
       if (node.join == JoinType::kRound) {
+        if (!arc_ready_) PrepareArcs();
         double x = 1.0, yy = 0.0;
-        for (long j = 1; static_cast<double>(j) <= steps; ++j) {
+        for (long j = 1; static_cast<double>(j) <= arc_steps_; ++j) {
           Push(static_cast<double>(src_[0].x) + x * delta, static_cast<double>(src_[0].y) + yy * delta);
           double x2 = x;
           x = x * cos_ - sin_ * yy;
@@ -288,9 +300,9 @@ void ClipperOffset642::DoOffset(double delta, const Offset642Options& o) {
 }
 
 Status ClipperOffset642::Execute(double delta, const Offset642Options& options, Paths64* out) {
-  out->clear();
   if (!std::isfinite(delta)) return OutOfRange("delta must be finite");
-  if (!NearZero(delta)) {
+  // Cheap bound first (steps <= |delta| * pi); the exact estimate only for huge offsets.
+  if (!NearZero(delta) && (std::fabs(delta) * kPi / 2 + 4) * static_cast<double>(pts_.size() + 1) > kMaxOffsetVertices) {
     // Upper bound of the arc vertices DoOffset will emit (each vertex turns by at most pi).
     double y = options.arc_tolerance <= 0.0 ? kDefArcTolerance : std::min(options.arc_tolerance, std::fabs(delta) * kDefArcTolerance);
     double steps = kPi / std::acos(1 - y / std::fabs(delta));
@@ -302,6 +314,13 @@ Status ClipperOffset642::Execute(double delta, const Offset642Options& options, 
   }
   FixOrientations();
   DoOffset(delta, options);
+  if (options.fast_path && !options.js_compat && !options.preserve_collinear && dest_count_ == 1 &&
+      FastOffsetCleanup(dest_polys_[0], out)) {
+    if (options.reverse_solution)
+      for (Path64& p : *out) std::reverse(p.begin(), p.end());
+    return Status::Ok();
+  }
+  out->clear();
   ClipperEngineOptions eo;
   eo.js_compat = options.js_compat;
   eo.preserve_collinear = options.preserve_collinear;

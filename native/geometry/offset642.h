@@ -21,6 +21,9 @@ struct Offset642Options {
   // Not in ClipperOffset 6.4.2 (its clean-up Clipper uses the defaults); exposed for the API.
   bool preserve_collinear = false;
   bool reverse_solution = false;
+  // Try FastOffsetCleanup (fast_cleanup.h) before the general sweep. Output is identical either
+  // way; tests turn it off to compare.
+  bool fast_path = true;
 };
 
 // Round joins add about |delta|^0.5 vertices per radian; a call that would emit more than this
@@ -51,6 +54,7 @@ class ClipperOffset642 {
   void DoMiter(size_t j, size_t k, double r);
   void DoRound(size_t j, size_t k);
   void Push(double x, double y);
+  void PrepareArcs();
 
   std::vector<Point64> pts_;
   std::vector<Node> nodes_;
@@ -64,6 +68,8 @@ class ClipperOffset642 {
   Paths64 dest_polys_;
   size_t dest_count_ = 0;
   double delta_ = 0, sin_a_ = 0, sin_ = 0, cos_ = 0, miter_lim_ = 0, steps_per_rad_ = 0;
+  double arc_y_ = 0, arc_steps_ = 0;
+  bool arc_js_ = false, arc_ready_ = false;
   ClipperEngine engine_;
 };
 

@@ -24,6 +24,8 @@ export interface NativeOffsetSpec {
   kind: 'delta' | 'shrink' | 'unclip';
   /** Test hook: reproduce clipper-lib's deviations from C++ Clipper 6.4.2. */
   jsCompat?: boolean;
+  /** Test hook: false forces the general sweep (the fast path must give identical output). */
+  fastPath?: boolean;
 }
 
 /** Options object read by `geomBooleanOp`. */

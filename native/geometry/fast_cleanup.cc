@@ -1,0 +1,516 @@
+// Fast clean-up for simple offset rings. See fast_cleanup.h.
+#include "geometry/fast_cleanup.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "geometry/int128.h"
+#include "geometry/rounding.h"
+
+#ifdef OPK_FAST_STATS
+#include <cstdio>
+long g_fast_fail[2000];
+#define OPK_FAIL do { ++g_fast_fail[__LINE__]; return false; } while (0)
+#else
+#define OPK_FAIL return false
+#endif
+
+namespace opk::geom {
+namespace {
+
+__extension__ typedef __int128 i128;
+
+constexpr int kMaxRing = 256;                 // larger rings take the general path
+constexpr int64_t kMaxCoord = int64_t{1} << 30;  // keeps every exact product inside int128
+constexpr double kHorizontal = -1.0E+40;
+
+struct Seg {
+  Point64 a, b;
+  Point64 bot, top;
+  double dx;
+  bool horizontal;
+  int64_t ymin, ymax, xmin, xmax;
+};
+
+inline i128 Cross(const Point64& o, const Point64& a, const Point64& b) {
+  return static_cast<i128>(a.x - o.x) * (b.y - o.y) - static_cast<i128>(a.y - o.y) * (b.x - o.x);
+}
+inline int Sign(i128 v) { return (v > 0) - (v < 0); }
+
+inline int64_t TopX(const Seg& e, int64_t y) {
+  return y == e.top.y ? e.top.x : e.bot.x + RoundHalfAway(e.dx * static_cast<double>(y - e.bot.y));
+}
+
+// Clipper 6.4.2 IntersectPoint for two non-horizontal edges, Edge1 = e1 (left at the beam bottom).
+Point64 ClipperIntersect(const Seg& e1, const Seg& e2, int64_t curr_y) {
+  Point64 ip;
+  double b1, b2;
+  const int64_t d1x = e1.top.x - e1.bot.x, d2x = e2.top.x - e2.bot.x;
+  if (e1.dx == e2.dx) {
+    ip.y = curr_y;
+    ip.x = TopX(e1, ip.y);
+    return ip;
+  }
+  if (d1x == 0) {
+    ip.x = e1.bot.x;
+    b2 = static_cast<double>(e2.bot.y) - (static_cast<double>(e2.bot.x) / e2.dx);
+    ip.y = RoundHalfAway(static_cast<double>(ip.x) / e2.dx + b2);
+  } else if (d2x == 0) {
+    ip.x = e2.bot.x;
+    b1 = static_cast<double>(e1.bot.y) - (static_cast<double>(e1.bot.x) / e1.dx);
+    ip.y = RoundHalfAway(static_cast<double>(ip.x) / e1.dx + b1);
+  } else {
+    b1 = static_cast<double>(e1.bot.x) - static_cast<double>(e1.bot.y) * e1.dx;
+    b2 = static_cast<double>(e2.bot.x) - static_cast<double>(e2.bot.y) * e2.dx;
+    double q = (b2 - b1) / (e1.dx - e2.dx);
+    ip.y = RoundHalfAway(q);
+    if (std::fabs(e1.dx) < std::fabs(e2.dx)) ip.x = RoundHalfAway(e1.dx * q + b1);
+    else ip.x = RoundHalfAway(e2.dx * q + b2);
+  }
+  if (ip.y < e1.top.y || ip.y < e2.top.y) {
+    ip.y = e1.top.y > e2.top.y ? e1.top.y : e2.top.y;
+    ip.x = std::fabs(e1.dx) < std::fabs(e2.dx) ? TopX(e1, ip.y) : TopX(e2, ip.y);
+  }
+  if (ip.y > curr_y) {
+    ip.y = curr_y;
+    ip.x = std::fabs(e1.dx) > std::fabs(e2.dx) ? TopX(e2, ip.y) : TopX(e1, ip.y);
+  }
+  return ip;
+}
+
+
+// True when vertex q lies within one unit (at Clipper's rounded TopX) of segment s's interior span.
+inline bool NearTouch(const Point64& q, const Seg& s) {
+  if (q.y < s.ymin || q.y > s.ymax || q.x < s.xmin - 2 || q.x > s.xmax + 2) return false;
+  if (q == s.a || q == s.b) return false;
+  if (s.horizontal) return true;  // a vertex on (or next to) a horizontal segment's line
+  return std::llabs(TopX(s, q.y) - q.x) <= 1;
+}
+
+// NearTouch, skipped cheaply when the exact cross product puts q 2+ units (horizontally) away.
+inline bool MaybeNear(const Point64& q, i128 cross, const Seg& s) {
+  if (q.y < s.ymin || q.y > s.ymax || q.x < s.xmin - 2 || q.x > s.xmax + 2) return false;
+  if (!s.horizontal) {
+    const i128 dy = s.ymax - s.ymin;
+    const i128 ac = cross < 0 ? -cross : cross;
+    if (ac >= 2 * dy) return false;
+  }
+  return NearTouch(q, s);
+}
+
+// Clipper's integer crossing point of segments pi, pj (exact parameters given), as its sweep
+// would compute it. False when it cannot be determined with certainty.
+bool CrossingPoint(const Seg& si, const Seg& sj, i128 den, i128 num_i, int64_t diy, const int64_t* ys, int ny,
+                   Point64* out) {
+  if (si.horizontal || sj.horizontal) {
+    const Seg& other = si.horizontal ? sj : si;
+    const int64_t yh = si.horizontal ? si.a.y : sj.a.y;
+    *out = Point64{TopX(other, yh), yh};
+    return true;
+  }
+  // y* = ai.y + t * diy = (ai.y * den + num_i * diy) / den, compared exactly with the scanlines.
+  i128 yn = static_cast<i128>(si.a.y) * den + num_i * diy;
+  i128 yd = den;
+  if (yd < 0) {
+    yd = -yd;
+    yn = -yn;
+  }
+  // The beam holding y*: top_y < y* < bot_y (y* on a scanline -> general path).
+  int k = static_cast<int>(std::lower_bound(ys, ys + ny, 0, [&](int64_t y, int) { return static_cast<i128>(y) * yd < yn; }) - ys);
+  if (k >= ny || k == 0) return false;
+  if (static_cast<i128>(ys[k]) * yd == yn) return false;
+  const int64_t bot_y = ys[k], top_y = ys[k - 1];
+  // Edge1 is the edge on the left at the beam bottom; the crossing must show as a strict
+  // inversion of TopX between the beam's bottom and top, as Clipper's bubble sort sees it.
+  const int64_t xi_b = TopX(si, bot_y), xj_b = TopX(sj, bot_y);
+  const int64_t xi_t = TopX(si, top_y), xj_t = TopX(sj, top_y);
+  if (xi_b == xj_b) return false;
+  const bool i_left = xi_b < xj_b;
+  const Seg& e1 = i_left ? si : sj;
+  const Seg& e2 = i_left ? sj : si;
+  const int64_t x1_t = i_left ? xi_t : xj_t, x2_t = i_left ? xj_t : xi_t;
+  if (!(x1_t > x2_t)) return false;
+  Point64 ip = ClipperIntersect(e1, e2, bot_y);
+  if (ip.y < top_y) ip = Point64{TopX(e1, top_y), top_y};
+  *out = ip;
+  return true;
+}
+
+struct Crossing {
+  int s, e;          // loop = vertices s+1 .. e (cyclic); the path leaves segment s, resumes on e
+  double ts, te;     // parameters of the crossing along segments s and e
+  Point64 pt;
+};
+
+struct Work {
+  Point64 v[kMaxRing];
+  Point64 tmp[kMaxRing];
+  int nxt[kMaxRing], prv[kMaxRing];
+  Seg seg[kMaxRing];
+  int64_t ys[kMaxRing];
+  int start_of[kMaxRing], end_of[kMaxRing];
+  signed char in_loop[kMaxRing];
+  int nseg = 0;
+  Crossing cr[kMaxRing];
+  Point64 res[2 * kMaxRing];
+};
+
+// Clipper's AddPath clean-up of a closed ring (duplicates, then collinear vertices), on a small
+// circular list. Returns the vertex count left (0 when degenerate) and writes them to v.
+int CleanRing(const Path64& raw, Work& w) {
+  int high = static_cast<int>(raw.size()) - 1;
+  while (high > 0 && raw[high] == raw[0]) --high;
+  while (high > 0 && raw[high] == raw[high - 1]) --high;
+  if (high < 2 || high + 1 > kMaxRing) return 0;
+  const int n = high + 1;
+  Point64* p = w.tmp;
+  for (int i = 0; i < n; ++i) {
+    p[i] = raw[i];
+    if (std::llabs(p[i].x) >= kMaxCoord || std::llabs(p[i].y) >= kMaxCoord) return 0;
+    w.nxt[i] = i == high ? 0 : i + 1;
+    w.prv[i] = i == 0 ? high : i - 1;
+  }
+  int e = 0, e_start = 0, loop_stop = 0;
+  auto remove = [&](int i) {
+    w.nxt[w.prv[i]] = w.nxt[i];
+    w.prv[w.nxt[i]] = w.prv[i];
+    return w.nxt[i];
+  };
+  for (;;) {
+    if (p[e] == p[w.nxt[e]]) {
+      if (e == w.nxt[e]) break;
+      if (e == e_start) e_start = w.nxt[e];
+      e = remove(e);
+      loop_stop = e;
+      continue;
+    }
+    if (w.prv[e] == w.nxt[e]) break;
+    if (Cross(p[w.prv[e]], p[e], p[w.nxt[e]]) == 0) {
+      if (e == e_start) e_start = w.nxt[e];
+      e = remove(e);
+      e = w.prv[e];
+      loop_stop = e;
+      continue;
+    }
+    e = w.nxt[e];
+    if (e == loop_stop) break;
+  }
+  if (w.prv[e] == w.nxt[e]) return 0;
+  int m = 0;
+  int i = e_start;
+  do {
+    w.v[m++] = p[i];
+    i = w.nxt[i];
+  } while (i != e_start && m < kMaxRing);
+  return m;
+}
+
+double ShoelaceD(const Point64* q, int n) {
+  double a = 0;
+  for (int i = 0, j = n - 1; i < n; j = i++)
+    a += static_cast<double>(q[j].x) * static_cast<double>(q[i].y) - static_cast<double>(q[i].x) * static_cast<double>(q[j].y);
+  return a / 2;
+}
+
+
+// Strictly convex (every turn positive), y-monotone and with 2·area/perimeter >= 4 (so no chord
+// is thinner than a few units except within a unit of its extreme vertices, where a convex ring
+// with such a width has round or flat ends).
+bool IsThickConvex(const Point64* v, int m) {
+  double per = 0;
+  for (int i = 0; i < m; ++i) {
+    const Point64& a = v[i == 0 ? m - 1 : i - 1];
+    const Point64& b = v[i];
+    const Point64& c = v[i + 1 == m ? 0 : i + 1];
+    if (Cross(a, b, c) <= 0) return false;
+    per += std::sqrt(static_cast<double>((c.x - b.x) * (c.x - b.x) + (c.y - b.y) * (c.y - b.y)));
+  }
+  int changes = 0, last = 0;
+  for (int i = 0; i < m; ++i) {
+    const Point64& a = v[i];
+    const Point64& b = v[i + 1 == m ? 0 : i + 1];
+    if (a.y == b.y) continue;
+    const int dir = b.y > a.y ? 1 : -1;
+    if (last != 0 && dir != last) ++changes;
+    last = dir;
+  }
+  if (changes > 2) return false;
+  const double area = ShoelaceD(v, m);
+  return area > 0 && 2 * area >= 4 * per;
+}
+
+// Checks the result as Clipper's FixupOutPolygon/BuildResult would see it and writes it with the
+// topmost vertex last (positive orientation). False when the order cannot be predicted.
+bool EmitRotated(const Point64* res, int nr, Work& w, Paths64* out, bool crossed) {
+  const int m = w.nseg;
+  // The result must survive Clipper's FixupOutPolygon untouched: no duplicates, no collinear
+  // triples (else its starting vertex could move).
+  if (nr < 3) OPK_FAIL;
+  for (int i = 0; i < nr; ++i) {
+    const Point64& a = res[i == 0 ? nr - 1 : i - 1];
+    const Point64& b = res[i];
+    const Point64& d = res[i + 1 == nr ? 0 : i + 1];
+    if (a == b || b == d || Cross(a, b, d) == 0) OPK_FAIL;
+  }
+  // With crossings, where the sweep's output record starts depends on which side of the record
+  // reaches the top; it is the top vertex for the quadrilateral results verified here (rotated
+  // boxes), not always for longer rings (curved text), which take the general path.
+  if (crossed && nr > 4) OPK_FAIL;
+  // Only y-monotone results (one top, one bottom; horizontal edges only there): their output
+  // record starts at the top vertex. Other shapes depend on how the sweep merged its pieces.
+  {
+    int64_t ylo = res[0].y, yhi = res[0].y;
+    for (int i = 1; i < nr; ++i) {
+      ylo = std::min(ylo, res[i].y);
+      yhi = std::max(yhi, res[i].y);
+    }
+    int changes = 0;
+    int last_dir = 0;
+    for (int i = 0; i <= nr; ++i) {
+      const Point64& a = res[i >= nr ? i - nr : i];
+      const Point64& b = res[i + 1 >= nr ? i + 1 - nr : i + 1];
+      if (a.y == b.y) {
+        if (a.y != ylo && a.y != yhi) OPK_FAIL;
+        continue;
+      }
+      const int dir = b.y > a.y ? 1 : -1;
+      if (last_dir != 0 && dir != last_dir && i < nr) ++changes;
+      if (i < nr || last_dir == 0) last_dir = dir;
+    }
+    if (changes > 2) OPK_FAIL;
+  }
+  // Clipper's BuildResult: topmost vertex (smallest y) last. Ties: only a horizontal top edge
+  // taken from one horizontal input segment is handled (its right end comes last).
+  int top = 0;
+  int ties = 0;
+  for (int i = 1; i < nr; ++i) {
+    if (res[i].y < res[top].y) {
+      top = i;
+      ties = 0;
+    } else if (res[i].y == res[top].y) {
+      ++ties;
+      if (res[i].x > res[top].x) top = i;
+    }
+  }
+  if (ties > 1) OPK_FAIL;
+  if (ties == 1) {
+    const int prev = top == 0 ? nr - 1 : top - 1;
+    const int next = top + 1 == nr ? 0 : top + 1;
+    const int other = res[prev].y == res[top].y ? prev : (res[next].y == res[top].y ? next : -1);
+    if (other < 0) OPK_FAIL;
+    bool on_horizontal = false;
+    for (int i = 0; i < m && !on_horizontal; ++i) {
+      const Seg& s = w.seg[i];
+      on_horizontal = s.horizontal && s.a.y == res[top].y && s.xmin <= std::min(res[top].x, res[other].x) &&
+                      s.xmax >= std::max(res[top].x, res[other].x);
+    }
+    if (!on_horizontal) OPK_FAIL;
+    // Verified orders: a ring without crossings, or an axis-aligned rectangle; otherwise the
+    // sweep may start the record at either end of the top edge.
+    if (crossed) {
+      const bool rect = nr == 4 && res[0].y == res[1].y ? (res[1].x == res[2].x && res[2].y == res[3].y && res[3].x == res[0].x)
+                                                        : (nr == 4 && res[0].x == res[1].x && res[1].y == res[2].y && res[2].x == res[3].x && res[3].y == res[0].y);
+      if (!rect) OPK_FAIL;
+    }
+  }
+  out->resize(1);  // keeps (*out)[0]'s buffer when the caller reuses `out`
+  Path64& path = (*out)[0];
+  path.resize(static_cast<size_t>(nr));
+  for (int i = 0, k = top + 1 == nr ? 0 : top + 1; i < nr; ++i, k = k + 1 == nr ? 0 : k + 1)
+    path[static_cast<size_t>(i)] = res[k];
+  return true;
+}
+}  // namespace
+
+bool FastOffsetCleanup(const Path64& raw, Paths64* out) {
+  thread_local Work w;
+  const int m = CleanRing(raw, w);
+  if (m < 3) OPK_FAIL;
+  const Point64* v = w.v;
+
+  // Segments and scanlines.
+  w.nseg = m;
+  bool flat = true;
+  for (int i = 0; i < m; ++i) {
+    const Point64& a = v[i];
+    const Point64& b = v[i + 1 == m ? 0 : i + 1];
+    Seg& s = w.seg[i];
+    s.a = a;
+    s.b = b;
+    if (a.y >= b.y) {
+      s.bot = a;
+      s.top = b;
+    } else {
+      s.bot = b;
+      s.top = a;
+    }
+    s.horizontal = a.y == b.y;
+    s.dx = s.horizontal ? kHorizontal
+                        : static_cast<double>(s.top.x - s.bot.x) / static_cast<double>(s.top.y - s.bot.y);
+    s.ymin = std::min(a.y, b.y);
+    s.ymax = std::max(a.y, b.y);
+    s.xmin = std::min(a.x, b.x);
+    s.xmax = std::max(a.x, b.x);
+    w.ys[i] = a.y;
+    if (a.y != v[0].y) flat = false;
+    w.start_of[i] = w.end_of[i] = -1;
+    w.in_loop[i] = 0;
+  }
+  if (flat) OPK_FAIL;
+
+  // A strictly convex, y-monotone, not-thin ring (a grown convex polygon) cannot cross or touch
+  // itself, even at Clipper's rounded positions: it is its own clean-up result.
+  if (IsThickConvex(v, m)) return EmitRotated(v, m, w, out, false);
+
+  std::sort(w.ys, w.ys + m);
+  const int ny = static_cast<int>(std::unique(w.ys, w.ys + m) - w.ys);
+
+  // Candidate pairs of segments: sweep by ymin so only segments overlapping in y meet.
+  int order[kMaxRing];
+  for (int i = 0; i < m; ++i) order[i] = i;
+  std::sort(order, order + m, [&](int x, int y) { return w.seg[x].ymin < w.seg[y].ymin; });
+  int active[kMaxRing];
+  int na = 0;
+  int nc = 0;
+  for (int oi = 0; oi < m; ++oi) {
+    const int i = order[oi];
+    const Seg& si = w.seg[i];
+    int keep = 0;
+    for (int a = 0; a < na; ++a)
+      if (w.seg[active[a]].ymax >= si.ymin) active[keep++] = active[a];
+    na = keep;
+    for (int a = 0; a < na; ++a) {
+      const int j = active[a];
+      const Seg& sj = w.seg[j];
+      if (si.xmax + 2 < sj.xmin || sj.xmax + 2 < si.xmin) continue;
+      if (j == (i + 1 == m ? 0 : i + 1) || i == (j + 1 == m ? 0 : j + 1)) continue;  // adjacent
+      const i128 c1 = Cross(si.a, si.b, sj.a), c2 = Cross(si.a, si.b, sj.b);
+      const i128 c3 = Cross(sj.a, sj.b, si.a), c4 = Cross(sj.a, sj.b, si.b);
+      // Near-touches: Clipper's sweep sees edges at rounded x positions (TopX), so a vertex within
+      // one unit of another segment may touch it there although the exact geometry does not.
+      // |cross| / |dy| is the vertex's horizontal distance from the segment's line.
+      if (MaybeNear(sj.a, c1, si) || MaybeNear(sj.b, c2, si) || MaybeNear(si.a, c3, sj) || MaybeNear(si.b, c4, sj)) OPK_FAIL;
+      if (si.xmax < sj.xmin || sj.xmax < si.xmin) continue;
+      // Proper crossings only; any exact touching or collinear contact -> general path.
+      const int o1 = Sign(c1), o2 = Sign(c2), o3 = Sign(c3), o4 = Sign(c4);
+      if (o1 == 0 || o2 == 0 || o3 == 0 || o4 == 0) OPK_FAIL;
+      if (o1 == o2 || o3 == o4) continue;
+      // Orient the pair along the path: segment with the smaller index first.
+      const bool swap = j < i;
+      const Seg& pi = swap ? sj : si;
+      const Seg& pj = swap ? si : sj;
+      const int ii = swap ? j : i, jj = swap ? i : j;
+      if (nc >= kMaxRing) OPK_FAIL;
+      const int64_t dix = pi.b.x - pi.a.x, diy = pi.b.y - pi.a.y;
+      const int64_t djx = pj.b.x - pj.a.x, djy = pj.b.y - pj.a.y;
+      const i128 den = static_cast<i128>(dix) * djy - static_cast<i128>(diy) * djx;
+      const i128 num_i = static_cast<i128>(pj.a.x - pi.a.x) * djy - static_cast<i128>(pj.a.y - pi.a.y) * djx;
+      const i128 num_j = static_cast<i128>(pj.a.x - pi.a.x) * diy - static_cast<i128>(pj.a.y - pi.a.y) * dix;
+      Crossing& c = w.cr[nc++];
+      c.s = ii;
+      c.e = jj;
+      c.ts = static_cast<double>(num_i) / static_cast<double>(den);
+      c.te = static_cast<double>(num_j) / static_cast<double>(den);
+      if (!CrossingPoint(pi, pj, den, num_i, diy, w.ys, ny, &c.pt)) OPK_FAIL;
+    }
+    active[na++] = i;
+  }
+
+  Point64* res = w.res;
+  int nr = 0;
+  if (nc == 0) {
+    if (!(ShoelaceD(v, m) > 0)) OPK_FAIL;
+    for (int i = 0; i < m; ++i) res[nr++] = v[i];
+  } else {
+    const double ring_area = ShoelaceD(v, m);
+    // Each crossing closes one loop; keep the negatively wound side as the loop.
+    for (int c = 0; c < nc; ++c) {
+      Crossing& cr = w.cr[c];
+      // Loop A: vertices s+1..e with the crossing point; loop B: e+1..s (wrapping).
+      double xa = 0, ya = 0;
+      {
+        // signed area of crossing point + vertices s+1..e (double, exact crossing approximated)
+        const Seg& si = w.seg[cr.s];
+        xa = static_cast<double>(si.a.x) + cr.ts * static_cast<double>(si.b.x - si.a.x);
+        ya = static_cast<double>(si.a.y) + cr.ts * static_cast<double>(si.b.y - si.a.y);
+      }
+      auto loop_area = [&](int from, int to) {
+        double a = 0;
+        double px = xa, py = ya;
+        for (int k = from;; k = k + 1 == m ? 0 : k + 1) {
+          a += px * static_cast<double>(v[k].y) - static_cast<double>(v[k].x) * py;
+          px = static_cast<double>(v[k].x);
+          py = static_cast<double>(v[k].y);
+          if (k == to) break;
+        }
+        a += px * ya - xa * py;
+        return a / 2;
+      };
+      // The two loops' areas add up to the ring's area: walk only the shorter one.
+      const int len_a = cr.e > cr.s ? cr.e - cr.s : cr.e - cr.s + m;
+      double area_a, area_b;
+      if (2 * len_a <= m) {
+        area_a = loop_area((cr.s + 1) % m, cr.e);
+        area_b = ring_area - area_a;
+      } else {
+        area_b = loop_area((cr.e + 1) % m, cr.s);
+        area_a = ring_area - area_b;
+      }
+      if (area_a < -1e-9 && area_b > 1e-9) {
+        // loop = s+1..e : path leaves segment s at ts, resumes on segment e at te
+      } else if (area_b < -1e-9 && area_a > 1e-9) {
+        std::swap(cr.s, cr.e);
+        std::swap(cr.ts, cr.te);
+      } else {
+        OPK_FAIL;
+      }
+      if (w.start_of[cr.s] >= 0 || w.end_of[cr.e] >= 0) OPK_FAIL;
+      w.start_of[cr.s] = c;
+      w.end_of[cr.e] = c;
+      for (int k = cr.s + 1 == m ? 0 : cr.s + 1;; k = k + 1 == m ? 0 : k + 1) {
+        if (w.in_loop[k]) OPK_FAIL;
+        w.in_loop[k] = 1;
+        if (k == cr.e) break;
+      }
+    }
+    // Segments strictly inside a loop must not cross anything (no nesting); a segment carrying
+    // both a loop end and a loop start must meet the end first.
+    for (int c = 0; c < nc; ++c) {
+      const Crossing& cr = w.cr[c];
+      for (int k = cr.s + 1 == m ? 0 : cr.s + 1; k != cr.e; k = k + 1 == m ? 0 : k + 1)
+        if (w.start_of[k] >= 0 || w.end_of[k] >= 0) OPK_FAIL;
+      if (w.end_of[cr.s] >= 0 && !(w.cr[w.end_of[cr.s]].te < cr.ts)) OPK_FAIL;
+    }
+    // Walk: start at crossing 0's point, resume on its end segment.
+    int c = 0;
+    int guard = 0;
+    for (;;) {
+      res[nr++] = w.cr[c].pt;
+      int sgi = w.cr[c].e;
+      // travel along segment sgi (after the crossing), then following vertices
+      for (;;) {
+        if (w.start_of[sgi] >= 0) {
+          c = w.start_of[sgi];
+          break;
+        }
+        const int vtx = sgi + 1 == m ? 0 : sgi + 1;
+        if (w.in_loop[vtx]) OPK_FAIL;
+        res[nr++] = v[vtx];
+        sgi = vtx;
+        if (++guard > 4 * m) OPK_FAIL;
+      }
+      if (c == 0) break;
+      if (++guard > 4 * m || nr >= 2 * kMaxRing - 2) OPK_FAIL;
+    }
+    // Every kept vertex must have been visited exactly once.
+    int kept = 0;
+    for (int k = 0; k < m; ++k) kept += !w.in_loop[k];
+    if (nr != kept + nc) OPK_FAIL;
+    if (!(ShoelaceD(res, nr) > 0)) OPK_FAIL;
+  }
+
+  return EmitRotated(res, nr, w, out, nc > 0);
+}
+
+}  // namespace opk::geom

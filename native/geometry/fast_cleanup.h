@@ -1,0 +1,22 @@
+// Fast path for the clean-up union of Clipper 6.4.2's ClipperOffset, for the common case of one
+// raw offset ring whose self-intersections are only small, disjoint, negatively wound loops (the
+// spikes ClipperOffset puts at convex corners when shrinking, or none at all when growing).
+//
+// It removes the loops, computes each crossing exactly as Clipper 6.4.2's sweep would (the same
+// IntersectPoint arithmetic and scanbeam clamps, or TopX on horizontal edges), and orders the
+// result as Clipper's BuildResult does (positive orientation, topmost vertex last). Whenever a
+// configuration is not one it can reproduce with certainty (touching or collinear segments,
+// nested loops, a crossing on or next to a scanline, ties in the ordering, vertices that Clipper's
+// clean-up would remove) it returns false and the caller runs the general sweep. The tests check
+// it against the general path on millions of polygons (test/geometry/fast-path.test.ts).
+#pragma once
+
+#include "geometry/types.h"
+
+namespace opk::geom {
+
+// `raw`: the raw offset ring (ClipperOffset's m_destPolys[0]); `out` receives the result paths.
+// Returns false when the general path must be used (out is then unspecified).
+bool FastOffsetCleanup(const Path64& raw, Paths64* out);
+
+}  // namespace opk::geom
