@@ -281,7 +281,7 @@ async function nativeBatch(h) {
   native.cacheBenchBatchLookup(cache.nativeHandle, Float64Array.from(fillCoords), fillRings, TAG, true);
   h.group('cached polygons inside a native batch, 95% hits', {
     unit: 'polygon',
-    note: 'Per polygon: hash 8 float64 + tag, shard lookup, copy the cached rings into the batch output.',
+    note: 'Per polygon: build the key (param + ring structure + 8 float64), hash it with the tag, shard lookup, append the cached rings to the batch output.',
   });
   const row = await h.case(
     'native per-polygon lookup (cacheBenchBatchLookup)',

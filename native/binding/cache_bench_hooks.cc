@@ -14,7 +14,7 @@ namespace opk::binding {
 
 // cacheBenchBatchLookup(handle, coords: Float64Array, ringOffsets: Uint32Array, tag: string,
 //                       fill: boolean) -> {hits, misses, outDoubles}
-// For each ring: key = its coordinates + tag; a hit appends the cached rings to an output
+// For each ring (a one-ring polygon): key = PolygonKeyBuilder(ring, param 1.5) + tag; a hit appends the cached rings to an output
 // vector (as OffsetBatch appends to BatchOut); a miss stores the ring itself as the "result"
 // when `fill`. Synchronous on purpose (benchmark only: callers keep batches small).
 Napi::Value CacheBenchBatchLookup(const Napi::CallbackInfo& info) {
@@ -30,12 +30,13 @@ Napi::Value CacheBenchBatchLookup(const Napi::CallbackInfo& info) {
   out_coords.reserve(coords.length);
   double hits = 0;
   double misses = 0;
+  opk::cache::PolygonKeyBuilder builder;
+  const double param = 1.5;  // stands for the per-polygon delta / ratio
   for (size_t r = 0; r + 1 < rings.length; ++r) {
     const size_t begin = static_cast<size_t>(rings.data[r]) * 2;
     const size_t end = static_cast<size_t>(rings.data[r + 1]) * 2;
     if (begin > end || end > coords.length) ThrowRange(env, "ringOffsets out of range", "ERR_BUFFER_SIZE");
-    const opk::cache::KeyView key =
-        opk::cache::KeyView::Make(coords.data + begin, (end - begin) * sizeof(double), tag);
+    const opk::cache::KeyView key = builder.Build(coords.data, rings.data, r, r + 1, &param, 1, tag);
     opk::cache::ValuePtr hit = cache->Get(key);
     opk::cache::FlatRingsView view;
     if (hit && opk::cache::ViewFlatRings(*hit, &view)) {

@@ -23,6 +23,12 @@
 //     if (v) { fill v->mutable_data(0); cache->Put(key, std::move(v)); }
 //   }
 //
+// For polygon batches, native/cache/flat_rings.h has the pieces: PolygonKeyBuilder (key = per-
+// polygon params + ring structure + coordinates) and Put/ViewFlatRings (value = [Float64 coords,
+// Uint32 ring offsets], which JS reads as such). A binding gets the shared_ptr<Cache> behind a JS
+// `cache` option with opk::binding::CacheHandle::CacheFromValue (native/binding/cache_handle.h),
+// on the JS thread, and hands it to its AsyncWorker.
+//
 // Threading: every method is thread-safe and may be called from any thread (worker threads,
 // AsyncWorker pool threads, a geometry thread pool) without the JS engine. A call locks one
 // shard mutex (Clear/Stats/PurgeExpired lock each shard in turn); no callback runs under a lock.

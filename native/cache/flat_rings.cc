@@ -4,6 +4,22 @@
 
 namespace opk::cache {
 
+KeyView PolygonKeyBuilder::Build(const double* coords, const uint32_t* ring_offsets, size_t ring_begin,
+                                 size_t ring_end, const double* params, size_t param_count, std::string_view tag) {
+  buf_.clear();
+  buf_.insert(buf_.end(), params, params + param_count);
+  buf_.push_back(static_cast<double>(ring_end - ring_begin));
+  for (size_t r = ring_begin; r < ring_end; ++r) {
+    buf_.push_back(static_cast<double>(ring_offsets[r + 1] - ring_offsets[r]));
+  }
+  if (ring_end > ring_begin) {
+    const size_t first = static_cast<size_t>(ring_offsets[ring_begin]) * 2;
+    const size_t last = static_cast<size_t>(ring_offsets[ring_end]) * 2;
+    buf_.insert(buf_.end(), coords + first, coords + last);
+  }
+  return KeyView::Make(buf_.data(), buf_.size() * sizeof(double), tag);
+}
+
 PutResult PutFlatRings(Cache* cache, const KeyView& key, const double* coords, size_t coord_count,
                        const uint32_t* ring_offsets, size_t ring_offset_count) {
   const ArrayShape shapes[2] = {{ElementType::kFloat64, coord_count}, {ElementType::kUint32, ring_offset_count}};

@@ -17,6 +17,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
+#include <vector>
 
 #include "cache/cache.h"
 
@@ -27,6 +29,22 @@ struct FlatRingsView {
   size_t coord_count = 0;  // doubles
   const uint32_t* ring_offsets = nullptr;
   size_t ring_offset_count = 0;  // n_rings + 1 (0 for an empty result)
+};
+
+// Key bytes of one polygon of a flat batch, built in a reusable buffer (one builder per thread):
+//   [params..., ring count, point count of each ring..., x0, y0, x1, y1, ...]
+// so that per-polygon parameters (a delta or ratio that varies per polygon) and the ring
+// structure are part of the exact key, next to the coordinates. The tag names the operation and
+// the batch-wide parameters, e.g. "geom.offset:pyclipper;join=round;end=polygon;miter=2;arc=0.25;scale=1".
+class PolygonKeyBuilder {
+ public:
+  // rings [ring_begin, ring_end) of `ring_offsets` (point indices into `coords`, as in BatchView).
+  // The returned KeyView points into this builder: valid until the next Build.
+  KeyView Build(const double* coords, const uint32_t* ring_offsets, size_t ring_begin, size_t ring_end,
+                const double* params, size_t param_count, std::string_view tag);
+
+ private:
+  std::vector<double> buf_;
 };
 
 // Builds a [Float64 coords, Uint32 ring_offsets] list value and stores it under `key`.

@@ -16,12 +16,14 @@ describe('native-side use of the cache', () => {
       expect(first).toEqual({ hits: 0, misses: 3, outDoubles: 0 });
       const second = n.cacheBenchBatchLookup(cache.nativeHandle, coords, rings, 'offset:d=0', false);
       expect(second).toEqual({ hits: 3, misses: 0, outDoubles: 22 });
-      const got = cache.get(coords.subarray(8, 16), 'offset:d=0') as [Float64Array, Uint32Array];
+      // Key layout of PolygonKeyBuilder: [param 1.5, ring count 1, ring point count 4, coords...].
+      const keyOf = (c: Float64Array) => Float64Array.from([1.5, 1, c.length / 2, ...c]);
+      const got = cache.get(keyOf(coords.subarray(8, 16)), 'offset:d=0') as [Float64Array, Uint32Array];
       expect(got.map(typeName)).toEqual(['Float64Array', 'Uint32Array']);
       expect(Array.from(got[0])).toEqual([5, 5, 6, 5, 6, 6, 5, 6]);
       expect(Array.from(got[1])).toEqual([0, 4]);
       // A JS value of another shape under the same key is treated as a miss natively.
-      cache.set(coords.subarray(16, 22), 'offset:d=0', new Float32Array([1]));
+      cache.set(keyOf(coords.subarray(16, 22)), 'offset:d=0', new Float32Array([1]));
       expect(n.cacheBenchBatchLookup(cache.nativeHandle, coords, rings, 'offset:d=0', false).hits).toBe(2);
     } finally {
       dropCache(name);
