@@ -310,16 +310,20 @@ __attribute__((target("avx2"))) void ExactRowAvx2(const float* d2, const uint8_t
     const __m128i in8 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(inside + i));
     const __m256 in = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_cvtepu8_epi32(in8), zero));
     const __m256 far = _mm256_cmp_ps(q, vD2, _CMP_GE_OQ);
-    const __m256 s = _mm256_and_ps(_mm256_and_ps(in, far), one);
-    _mm256_storeu_ps(smap + i, _mm256_max_ps(_mm256_loadu_ps(smap + i), s));
+    const __m256 sm = _mm256_and_ps(in, far);
+    if (_mm256_movemask_ps(sm) != 0) {
+      _mm256_storeu_ps(smap + i, _mm256_max_ps(_mm256_loadu_ps(smap + i), _mm256_and_ps(sm, one)));
+    }
     const __m256 near = _mm256_cmp_ps(q, vD2, _CMP_LT_OQ);
     if (_mm256_movemask_ps(near) != 0) {  // ridge only where some pixel is closer than D
       const __m256 r = _mm256_min_ps(_mm256_mul_ps(_mm256_sqrt_ps(q), vinv), one);
       const __m256 v = _mm256_sub_ps(one, r);
       _mm256_storeu_ps(tmap + i, _mm256_max_ps(_mm256_loadu_ps(tmap + i), v));
     }
-    const __m256 m = _mm256_and_ps(_mm256_or_ps(in, _mm256_cmp_ps(q, vD2, _CMP_LE_OQ)), one);
-    _mm256_storeu_ps(tmask + i, _mm256_max_ps(_mm256_loadu_ps(tmask + i), m));
+    const __m256 m = _mm256_or_ps(in, _mm256_cmp_ps(q, vD2, _CMP_LE_OQ));
+    if (_mm256_movemask_ps(m) != 0) {
+      _mm256_storeu_ps(tmask + i, _mm256_max_ps(_mm256_loadu_ps(tmask + i), _mm256_and_ps(m, one)));
+    }
   }
   ExactRowMerge(d2 + i, inside + i, n - i, D2, invD, smap + i, tmap + i, tmask + i, false);
 }
