@@ -56,6 +56,7 @@ const schema = z
 
 /** A detected text region in destination coordinates (integers, clipped to the image). */
 export interface DetectedBox {
+  /** Corners (TL, TR, BR, BL for `'quad'`) or polygon vertices, in destination pixels. */
   points: Point[];
   /** Mean probability inside the candidate before unclipping. */
   score: number;

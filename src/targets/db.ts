@@ -8,17 +8,22 @@ import { type NativeDbSample, targetsNative } from './native';
 import { type FlatPolygons, type PolygonsInput, polygonCount, toFlatPolygons } from './polygons';
 import { parseOptions } from './validate';
 
-/** Largest accepted side, and largest accepted `width * height` (2^28 pixels). */
+/** Largest accepted image side in pixels. */
 export const MAX_TARGET_SIDE = 65536;
+/** Largest accepted `width * height` (2^28 pixels, 1 GiB per float32 map). */
 export const MAX_TARGET_PIXELS = 2 ** 28;
 
 /** Caller-provided output buffers (each `width * height` long); missing ones are allocated. */
 export interface DbTargetBuffers {
+  /** Receives the shrink map (`width * height`). */
   shrinkMap?: Float32Array;
+  /** Receives the shrink mask (`width * height`). */
   shrinkMask?: Float32Array;
+  /** Receives the threshold map (`width * height`). */
   threshMap?: Float32Array;
+  /** Receives the threshold mask (`width * height`). */
   threshMask?: Float32Array;
-  /** One entry per polygon. */
+  /** Receives the final ignore tags (one entry per polygon). */
   ignoreTags?: Uint8Array;
 }
 
@@ -73,7 +78,9 @@ type ParsedOptions = z.output<typeof optionsSchema>;
 
 /** The four DB maps (row-major `height x width` float32) and the final ignore tags. */
 export interface DbTargets {
+  /** Image width (columns of every map). */
   width: number;
+  /** Image height (rows of every map). */
   height: number;
   /** 1 inside shrunk text polygons, else 0 (DB `gt`). */
   shrinkMap: Float32Array;
@@ -169,7 +176,9 @@ export function makeDbTargets(polygons: PolygonsInput, options: DbTargetsOptions
 
 /** One image of a batch. */
 export interface DbTargetsSample {
+  /** The image's polygons (any accepted form). */
   polygons: PolygonsInput;
+  /** The image's options, as for {@link makeDbTargets}. */
   options: DbTargetsOptions;
 }
 

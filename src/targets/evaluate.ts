@@ -30,16 +30,23 @@ const schema = z
 
 /** Counts and scores of one image. */
 export interface ImageEvaluation {
+  /** matched / counted predictions. */
   precision: number;
+  /** matched / counted ground truth. */
   recall: number;
+  /** Harmonic mean of precision and recall (0 when both are 0). */
   hmean: number;
+  /** One-to-one matches with IoU above the threshold. */
   matched: number;
+  /** Ground-truth polygons that count (not ignored). */
   groundTruthCount: number;
+  /** Predictions that count (not on ignored ground truth). */
   predictionCount: number;
 }
 
 /** Totals over all images plus the per-image figures. */
 export interface DetectionEvaluation extends ImageEvaluation {
+  /** The same figures for each image, in input order. */
   images: ImageEvaluation[];
 }
 
