@@ -14,19 +14,30 @@ constexpr size_t kAlign = 8;
 
 size_t AlignUp(size_t n) { return (n + kAlign - 1) & ~(kAlign - 1); }
 
-// Allocator for std::allocate_shared that adds what it allocates to a charge counter, so the
-// control block + object allocation is accounted exactly.
+// Allocator for std::allocate_shared that (1) adds what it allocates to a charge counter, so the
+// allocation is accounted exactly, and (2) allocates `extra` bytes after the control block + object
+// for the value's descriptors and payload (*tail receives their address): one allocation per value,
+// and a cache hit touches one contiguous block.
+struct AllocPlan {
+  size_t extra = 0;              // bytes wanted after the control block + object
+  size_t charge = 0;             // out: what the allocation costs
+  unsigned char* tail = nullptr; // out: where the extra bytes start
+};
+
+// Holds only a pointer (the allocator is copied into the control block: keep that small).
 template <typename T>
 struct ChargingAllocator {
   using value_type = T;
-  size_t* charge;
-  explicit ChargingAllocator(size_t* c) : charge(c) {}
+  AllocPlan* plan;
+  explicit ChargingAllocator(AllocPlan* p) : plan(p) {}
   template <typename U>
-  ChargingAllocator(const ChargingAllocator<U>& o) : charge(o.charge) {}  // NOLINT(runtime/explicit)
+  ChargingAllocator(const ChargingAllocator<U>& o) : plan(o.plan) {}  // NOLINT(runtime/explicit)
   T* allocate(size_t n) {
-    void* p = RawAlloc(n * sizeof(T));
+    const size_t base = (n * sizeof(T) + 15) & ~static_cast<size_t>(15);
+    void* p = RawAlloc(base + plan->extra);
     if (p == nullptr) throw std::bad_alloc();
-    if (charge != nullptr) *charge += AllocationCharge(p, n * sizeof(T));
+    plan->charge += AllocationCharge(p, base + plan->extra);
+    plan->tail = static_cast<unsigned char*>(p) + base;
     return static_cast<T*>(p);
   }
   void deallocate(T* p, size_t) { RawFree(p); }
@@ -88,22 +99,18 @@ std::shared_ptr<CachedValue> CachedValue::Allocate(const ArrayShape* shapes, siz
     payload += bytes;
     total += AlignUp(bytes);
   }
-  size_t charge = 0;
+  AllocPlan plan;
+  plan.extra = total;
   std::shared_ptr<CachedValue> v;
   try {
-    v = std::allocate_shared<CachedValue>(ChargingAllocator<CachedValue>(&charge), Tag{});
+    v = std::allocate_shared<CachedValue>(ChargingAllocator<CachedValue>(&plan), Tag{});
   } catch (const std::bad_alloc&) {
     *status = Status(StatusCode::kOutOfMemory, "out of memory allocating a cache value");
     return nullptr;
   }
-  if (total > 0) {
-    v->block_ = static_cast<unsigned char*>(RawAlloc(total));
-    if (v->block_ == nullptr) {
-      *status = Status(StatusCode::kOutOfMemory, "out of memory allocating a cache value");
-      return nullptr;
-    }
-    charge += AllocationCharge(v->block_, total);
-  }
+  // The block lives in the same allocation as the control block and is freed with it. (The
+  // allocator copy kept in the control block points at `plan`, which is only read by allocate.)
+  v->block_ = plan.tail;
   size_t offset = header;
   for (size_t i = 0; i < count; ++i) {
     Desc d{};
@@ -115,7 +122,7 @@ std::shared_ptr<CachedValue> CachedValue::Allocate(const ArrayShape* shapes, siz
   }
   v->count_ = count;
   v->payload_bytes_ = payload;
-  v->charge_ = charge;
+  v->charge_ = plan.charge;
   v->is_list_ = is_list;
   return v;
 }
@@ -143,7 +150,7 @@ std::shared_ptr<CachedValue> CachedValue::Copy(const ArraySpan* arrays, size_t c
   return v;
 }
 
-CachedValue::~CachedValue() { RawFree(block_); }
+CachedValue::~CachedValue() = default;
 
 ArrayRef CachedValue::array(size_t i) const {
   Desc d;

@@ -1,5 +1,5 @@
 // Cached values: an immutable list of typed arrays (element type + bytes), stored in one
-// contiguous block. Shared by `std::shared_ptr<const CachedValue>`: a reader that got a value
+// allocation together with the shared_ptr control block. Shared by `std::shared_ptr<const CachedValue>`: a reader that got a value
 // from Cache::Get may keep using it after the entry is evicted or replaced.
 #pragma once
 
@@ -94,7 +94,9 @@ class CachedValue {
   explicit CachedValue(Tag) {}
 
  private:
-  unsigned char* block_ = nullptr;  // [Desc x count][payload, each array 8-aligned]
+  // [Desc x count][payload, each array 8-aligned], allocated right after the shared_ptr control
+  // block (see ChargingAllocator in value.cc); not owned separately.
+  unsigned char* block_ = nullptr;
   size_t count_ = 0;
   size_t payload_bytes_ = 0;
   size_t charge_ = 0;
