@@ -329,6 +329,11 @@ bool FastOffsetCleanup(const Path64& raw, Paths64* out) {
   if (m < 3) OPK_FAIL;
   const Point64* v = w.v;
 
+  const bool convex = IsThickConvex(v, m);
+  // Otherwise only quadrilateral results are taken (see EmitRotated): a raw ring of more than four
+  // corner spikes cannot give one, so leave at once rather than search its crossings.
+  if (!convex && m > 16) OPK_FAIL;
+
   // Segments and scanlines.
   w.nseg = m;
   bool flat = true;
@@ -361,7 +366,7 @@ bool FastOffsetCleanup(const Path64& raw, Paths64* out) {
 
   // A strictly convex, y-monotone, not-thin ring (a grown convex polygon) cannot cross or touch
   // itself, even at Clipper's rounded positions: it is its own clean-up result.
-  if (IsThickConvex(v, m)) return EmitRotated(v, m, w, out, false);
+  if (convex) return EmitRotated(v, m, w, out, false);
 
   std::sort(w.ys, w.ys + m);
   const int ny = static_cast<int>(std::unique(w.ys, w.ys + m) - w.ys);

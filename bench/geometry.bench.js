@@ -1,0 +1,132 @@
+// DB shrink (r = 0.4) and unclip (1.5) per polygon: ours (pyclipper mode, single call and batch)
+// against clipper-lib (Clipper 6.4.2 in JS, what pyclipper computes), clipper2-wasm and clipper2-ts,
+// on SROIE boxes (axis-aligned quads) and on generated curved 14-16-point text polygons.
+// Every peer gets the float polygon and does the whole job: D = A(1-r^2)/L (or A·r/L), integer
+// conversion, offset, result paths.
+const path = require('node:path');
+const fs = require('node:fs');
+const geo = require('../dist/geometry');
+const L = require('../test/geometry/difflib.js');
+
+function loadSroie(limit) {
+  const file = path.resolve(__dirname, '../../shared/data/sroie/sroie.json');
+  const out = [];
+  if (fs.existsSync(file)) {
+    const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    for (const img of data.images) for (const p of img.polygons) if (out.length < limit) out.push(p.points);
+  }
+  if (out.length === 0) for (const p of L.generate(limit * 13, 3)) if (p.kind === 'quad') out.push(p.rings[0]);
+  return out.slice(0, limit);
+}
+
+function loadCurved(limit) {
+  return L.generate(limit * 13, 5)
+    .filter((p) => p.kind === 'curved')
+    .slice(0, limit)
+    .map((p) => p.rings[0]);
+}
+
+function distance(poly, kind, r) {
+  const A = L.ringArea(poly);
+  const P = L.ringPerimeter(poly);
+  return kind === 'shrink' ? -((A * (1 - r * r)) / P) : (A * r) / P;
+}
+
+module.exports = async function geometryBench(h) {
+  const ClipperLib = require('clipper-lib');
+  const C2 = await L.clipper2();
+  const c2ts = await import('clipper2-ts');
+  const n = h.quick ? 200 : 2000;
+  const sets = [
+    ['SROIE quads', loadSroie(n)],
+    ['curved 14-16-pt polygons', loadCurved(n)],
+  ];
+
+  for (const [setName, polys] of sets) {
+    const flat = L.flatten(polys.map((p) => [p]));
+    const input = { coords: flat.coords, ringOffsets: flat.ringOffsets };
+    for (const [kind, r] of [
+      ['shrink', 0.4],
+      ['unclip', 1.5],
+    ]) {
+      const ints = polys.map((p) => p.map(([x, y]) => [Math.trunc(x), Math.trunc(y)]));
+      h.group(`${kind} ${setName} (${kind === 'shrink' ? 'r=0.4' : 'ratio 1.5'}, ${polys.length} polygons)`, {
+        unit: 'polygon',
+        note: 'Whole job per polygon: D from the float polygon, integer conversion, offset, result paths. pyclipper mode output is identical to clipper-lib/pyclipper.',
+      });
+      await h.case(
+        'clipper-lib (Clipper 6.4.2 JS)',
+        () => {
+          let k = 0;
+          for (let i = 0; i < polys.length; i++) {
+            const co = new ClipperLib.ClipperOffset(2, 0.25);
+            co.AddPath(
+              ints[i].map(([x, y]) => ({ X: x, Y: y })),
+              ClipperLib.JoinType.jtRound,
+              ClipperLib.EndType.etClosedPolygon,
+            );
+            const sol = new ClipperLib.Paths();
+            co.Execute(sol, distance(polys[i], kind, r));
+            k += sol.length;
+          }
+          return k;
+        },
+        { items: polys.length, baseline: true, peer: 'clipper-lib' },
+      );
+      await h.case(
+        'clipper2-wasm InflatePaths64',
+        () => {
+          let k = 0;
+          for (let i = 0; i < polys.length; i++) {
+            const flatPts = [];
+            for (const [x, y] of ints[i]) flatPts.push(x, y);
+            const p = C2.MakePath64(flatPts);
+            const ps = new C2.Paths64();
+            ps.push_back(p);
+            const res = C2.InflatePaths64(ps, distance(polys[i], kind, r), C2.JoinType.Round, C2.EndType.Polygon, 2, 0);
+            k += res.size();
+            res.delete();
+            ps.delete();
+            p.delete();
+          }
+          return k;
+        },
+        { items: polys.length, peer: 'clipper2-wasm' },
+      );
+      await h.case(
+        'clipper2-ts inflatePaths',
+        () => {
+          let k = 0;
+          for (let i = 0; i < polys.length; i++) {
+            const res = c2ts.inflatePaths(
+              [ints[i].map(([x, y]) => ({ x, y }))],
+              distance(polys[i], kind, r),
+              c2ts.JoinType.Round,
+              c2ts.EndType.Polygon,
+            );
+            k += res.length;
+          }
+          return k;
+        },
+        { items: polys.length, peer: 'clipper2-ts' },
+      );
+      const single = kind === 'shrink' ? geo.shrinkPolygon : geo.unclipPolygon;
+      await h.case(
+        'ocr-perfkit single call (pyclipper mode)',
+        () => {
+          let k = 0;
+          for (let i = 0; i < polys.length; i++) k += single(polys[i], { ratio: r }).length;
+          return k;
+        },
+        { items: polys.length },
+      );
+      const batch = kind === 'shrink' ? geo.shrinkBatch : geo.unclipBatch;
+      await h.case('ocr-perfkit batch (pyclipper mode)', () => batch({ ...input, ratios: r }), { items: polys.length });
+      await h.case(
+        'ocr-perfkit batch (clipper2 mode)',
+        () => batch({ ...input, ratios: r }, { mode: 'clipper2', precision: 0 }),
+        { items: polys.length },
+      );
+    }
+  }
+};
