@@ -38,6 +38,7 @@ Status ResolveOptions(const OpenOptions& o, CacheOptions* r) {
   if (o.shards) c.shards = *o.shards;
   if (o.hash_mask) c.hash_mask = *o.hash_mask;
   OPK_RETURN_IF_ERROR(ValidateOptions(c));
+  if (c.max_entry_size == 0) c.max_entry_size = c.max_bytes;  // "0 = max_bytes", made explicit
   *r = c;
   return Status::Ok();
 }
@@ -53,7 +54,8 @@ Status OpenCache(const std::string& name, const OpenOptions& options, std::share
     const CacheOptions& have = it->second->options();
     if (options.max_bytes && *options.max_bytes != have.max_bytes) return Conflict(name, "maxBytes");
     if (options.max_entries && *options.max_entries != have.max_entries) return Conflict(name, "maxEntries");
-    if (options.max_entry_size && *options.max_entry_size != have.max_entry_size) {
+    if (options.max_entry_size &&
+        (*options.max_entry_size == 0 ? have.max_bytes : *options.max_entry_size) != have.max_entry_size) {
       return Conflict(name, "maxEntrySize");
     }
     if (options.ttl_ms && *options.ttl_ms != have.ttl_ms) return Conflict(name, "ttl");
