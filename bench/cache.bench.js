@@ -115,6 +115,25 @@ async function threadScaling(h) {
     '1.0 = no slowdown per thread from sharing the cache',
   );
   h.metric('cache shard-lock contention, 2 threads', +(two.contention * 100).toFixed(3), '% of lookups');
+
+  // The same with native threads (no V8): the cache's own scaling.
+  const native = getNative();
+  const nname = `bench-native-threads-${process.pid}`;
+  const ncache = getCache(nname, { maxBytes: 256 << 20 });
+  const nops = h.quick ? 200000 : 2000000;
+  native.cacheBenchThreads(ncache.nativeHandle, 1, 10000, HOT, TAG); // fill
+  const r1 = native.cacheBenchThreads(ncache.nativeHandle, 1, nops, HOT, TAG);
+  const r2 = native.cacheBenchThreads(ncache.nativeHandle, 2, nops, HOT, TAG);
+  dropCache(nname);
+  h.metric('native threads: 1 thread', Math.round((nops / r1.wallNs) * 1e9), 'gets/s');
+  h.metric('native threads: 2 threads', Math.round(((2 * nops) / r2.wallNs) * 1e9), 'gets/s');
+  h.metric('native threads: 2 / 1 throughput', +((2 * r1.wallNs) / r2.wallNs).toFixed(2), '×', 'wall clock: bounded by idle cores');
+  h.metric(
+    'native threads: CPU ns per get, 1 thread → 2 threads',
+    `${(r1.cpuNs / nops).toFixed(1)} → ${(r2.cpuNs / (2 * nops)).toFixed(1)}`,
+    'ns',
+    'flat = threads do not slow each other down (no lock or cache-line contention)',
+  );
 }
 
 module.exports = async function cacheBench(h) {

@@ -6,5 +6,6 @@
 namespace opk::binding {
 
 Napi::Value CacheBenchBatchLookup(const Napi::CallbackInfo& info);
+Napi::Value CacheBenchThreads(const Napi::CallbackInfo& info);
 
 }  // namespace opk::binding

@@ -40,6 +40,7 @@ void InitCache(Napi::Env env, Napi::Object exports) {
   exports.Set("cacheList", Napi::Function::New<Guarded<ListCachesJs>>(env, "cacheList"));
   exports.Set("cacheMallocBytes", Napi::Function::New<Guarded<MallocBytesJs>>(env, "cacheMallocBytes"));
   exports.Set("cacheBenchBatchLookup", Napi::Function::New<Guarded<CacheBenchBatchLookup>>(env, "cacheBenchBatchLookup"));
+  exports.Set("cacheBenchThreads", Napi::Function::New<Guarded<CacheBenchThreads>>(env, "cacheBenchThreads"));
 }
 
 }  // namespace opk::binding

@@ -124,6 +124,14 @@ export interface CacheNative {
     tag: string,
     fill: boolean,
   ): { hits: number; misses: number; outDoubles: number };
+  /** Benchmark hook: native threads doing get/set on the shared cache, without JS. */
+  cacheBenchThreads(
+    handle: NativeCacheHandle,
+    threads: number,
+    opsPerThread: number,
+    hot: number,
+    tag: string,
+  ): { wallNs: number; cpuNs: number; hits: number };
 }
 
 /** The loaded addon, typed for this area. */
