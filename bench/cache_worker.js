@@ -1,5 +1,5 @@
 // Worker of bench/cache.bench.js: runs `ops` get (95% hits) / set-on-miss calls against a
-// shared named cache (PolygonCache from dist/), then reports its wall and CPU time.
+// shared named cache (PolygonCache from dist/), then reports its wall time.
 const { parentPort, workerData } = require('node:worker_threads');
 const { getCache } = require('../dist/cache');
 
@@ -12,7 +12,6 @@ for (let i = 0; i < 8; i++) key[i] = i * 1.5;
 parentPort.once('message', () => {
   let fresh = 1e9 + id * 1e8;
   let seed = 12345 + id;
-  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < ops; i++) {
     seed = (seed * 1103515245 + 12345) >>> 0;
@@ -20,7 +19,6 @@ parentPort.once('message', () => {
     if (cache.get(key, 'offset:d=1.5') === undefined) cache.set(key, 'offset:d=1.5', value);
   }
   const ns = Number(process.hrtime.bigint() - t0);
-  const cpu = process.cpuUsage(cpu0);
-  parentPort.postMessage({ ns, cpuNs: (cpu.user + cpu.system) * 1000 });
+  parentPort.postMessage({ ns });
 });
 parentPort.postMessage('ready');
