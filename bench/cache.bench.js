@@ -309,6 +309,20 @@ async function nativeBatch(h) {
     () => native.cacheBenchBatchLookup(cache.nativeHandle, coords, rings, TAG, false),
     { items: n },
   );
-  h.metric('cached polygons/s in a native batch (95% hits)', Math.round(1e9 / row.p50Ns), 'polygons/s', 'target ≥ 10M');
+  h.metric('cached polygons/s in a native batch (95% hits), wall p50', Math.round(1e9 / row.p50Ns), 'polygons/s', 'target ≥ 10M');
+  // Wall time of a multi-millisecond call on a loaded machine includes preemption: CPU time too.
+  let best = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < (h.quick ? 5 : 20); r++) {
+    const u = process.cpuUsage();
+    native.cacheBenchBatchLookup(cache.nativeHandle, coords, rings, TAG, false);
+    const d = process.cpuUsage(u);
+    best = Math.min(best, (d.user + d.system) * 1000);
+  }
+  h.metric(
+    'cached polygons/s in a native batch (95% hits), CPU time',
+    Math.round((n / best) * 1e9),
+    'polygons/s',
+    `${n} polygons, ${cache.stats().entries} cached; target ≥ 10M`,
+  );
   dropCache(name);
 }

@@ -41,13 +41,8 @@ Napi::Value CacheBenchBatchLookup(const Napi::CallbackInfo& info) {
     const size_t end = static_cast<size_t>(rings.data[r + 1]) * 2;
     if (begin > end || end > coords.length) ThrowRange(env, "ringOffsets out of range", "ERR_BUFFER_SIZE");
     const opk::cache::KeyView key = builder.Build(coords.data, rings.data, r, r + 1, &param, 1, tag);
-    opk::cache::ValuePtr hit = cache->Get(key);
-    opk::cache::FlatRingsView view;
-    if (hit && opk::cache::ViewFlatRings(*hit, &view)) {
+    if (opk::cache::AppendCachedRings(cache.get(), key, &out_coords, &out_offsets)) {
       hits += 1;
-      const uint32_t base = static_cast<uint32_t>(out_coords.size() / 2);
-      out_coords.insert(out_coords.end(), view.coords, view.coords + view.coord_count);
-      for (size_t i = 1; i < view.ring_offset_count; ++i) out_offsets.push_back(base + view.ring_offsets[i]);
       continue;
     }
     misses += 1;

@@ -246,6 +246,38 @@ ValuePtr Cache::Get(const KeyView& key) {
   return out;
 }
 
+bool Cache::Visit(const KeyView& key, void (*fn)(const CachedValue& value, void* ctx), void* ctx) {
+  const uint64_t h = key.hash & options_.hash_mask;
+  Shard& s = ShardFor(h);
+  const double now = options_.ttl_ms > 0 ? NowMs() : 0;
+  Graveyard dead;
+  bool hit = false;
+  {
+    ShardLock<Shard> lock(s);
+    Node* n = FindLocked(s, key, h, nullptr);
+    if (n == nullptr) {
+      s.misses += 1;
+      return false;
+    }
+    if (n->expires_at <= now) {
+      RemoveLocked(s, n);
+      s.expirations += 1;
+      s.misses += 1;
+      dead.Add(n);
+    } else {
+      if (s.head.next != n) {
+        Shard::UnlinkLru(n);
+        s.PushFront(n);
+      }
+      s.hits += 1;
+      fn(*n->value, ctx);
+      hit = true;
+    }
+  }
+  dead.Release<Node>();
+  return hit;
+}
+
 ValuePtr Cache::Peek(const KeyView& key) {
   const uint64_t h = key.hash & options_.hash_mask;
   Shard& s = ShardFor(h);

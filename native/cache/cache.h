@@ -31,7 +31,8 @@
 //
 // Threading: every method is thread-safe and may be called from any thread (worker threads,
 // AsyncWorker pool threads, a geometry thread pool) without the JS engine. A call locks one
-// shard mutex (Clear/Stats/PurgeExpired lock each shard in turn); no callback runs under a lock.
+// shard mutex (Clear/Stats/PurgeExpired lock each shard in turn); only Visit runs caller code
+// under a lock.
 // KeyView::Make hashes once: reuse the same KeyView for the Get and the Put of one item.
 // Values are immutable once published; the ValuePtr a reader holds stays valid after eviction.
 // Cost: Get/Put of a 100-byte key ≈ hash (tens of ns) + one uncontended mutex + a few compares.
@@ -123,6 +124,11 @@ class Cache {
   // The value stored under `key`, or null. Marks the entry most recently used; counts a hit or
   // a miss. An expired entry is removed (counted in expirations) and reported as a miss.
   ValuePtr Get(const KeyView& key);
+  // Like Get, but instead of returning a reference-counted pointer, calls fn(value, ctx) while
+  // the shard lock is held (saves the two atomic refcount updates of a ValuePtr copy: for tight
+  // per-polygon loops that copy the result out right away). fn must be short and must not call
+  // into this cache (it would deadlock). Returns true on a hit (fn was called).
+  bool Visit(const KeyView& key, void (*fn)(const CachedValue& value, void* ctx), void* ctx);
   // Like Get without changing recency or the hit/miss counters.
   ValuePtr Peek(const KeyView& key);
   // Whether a live entry exists; no recency or counter change.

@@ -31,6 +31,30 @@ PutResult PutFlatRings(Cache* cache, const KeyView& key, const double* coords, s
   return cache->Put(key, std::move(v));
 }
 
+namespace {
+struct AppendTarget {
+  std::vector<double>* coords;
+  std::vector<uint32_t>* ring_offsets;
+  bool ok;
+};
+void AppendVisitor(const CachedValue& value, void* ctx) {
+  auto* t = static_cast<AppendTarget*>(ctx);
+  FlatRingsView view;
+  if (!ViewFlatRings(value, &view)) return;
+  const uint32_t base = static_cast<uint32_t>(t->coords->size() / 2);
+  t->coords->insert(t->coords->end(), view.coords, view.coords + view.coord_count);
+  for (size_t i = 1; i < view.ring_offset_count; ++i) t->ring_offsets->push_back(base + view.ring_offsets[i]);
+  t->ok = true;
+}
+}  // namespace
+
+bool AppendCachedRings(Cache* cache, const KeyView& key, std::vector<double>* coords,
+                       std::vector<uint32_t>* ring_offsets) {
+  AppendTarget t{coords, ring_offsets, false};
+  cache->Visit(key, &AppendVisitor, &t);
+  return t.ok;
+}
+
 bool ViewFlatRings(const CachedValue& value, FlatRingsView* out) {
   if (!value.is_list() || value.count() != 2) return false;
   const ArrayRef c = value.array(0);

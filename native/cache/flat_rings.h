@@ -52,6 +52,13 @@ class PolygonKeyBuilder {
 PutResult PutFlatRings(Cache* cache, const KeyView& key, const double* coords, size_t coord_count,
                        const uint32_t* ring_offsets, size_t ring_offset_count);
 
+// Appends the rings cached under `key` to `coords` / `ring_offsets` (BatchOut style: offsets are
+// point indices into `coords`, and `ring_offsets` already holds its leading 0), using
+// Cache::Visit (no refcount traffic). Returns false on a miss or when the entry has another
+// shape (nothing appended).
+bool AppendCachedRings(Cache* cache, const KeyView& key, std::vector<double>* coords,
+                       std::vector<uint32_t>* ring_offsets);
+
 // Reads a value stored by PutFlatRings; false when `value` has another shape (e.g. a JS caller
 // stored something else under the same key and tag).
 bool ViewFlatRings(const CachedValue& value, FlatRingsView* out);
