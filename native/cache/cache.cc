@@ -95,14 +95,19 @@ void FreeNode(void* n_mem) {
 
 }  // namespace
 
-KeyView KeyView::Make(const void* data, size_t size, std::string_view tag) {
+uint64_t KeyView::TagHash(std::string_view tag) { return Hash64(tag.data(), tag.size(), kKeySeed); }
+
+KeyView KeyView::Make(const void* data, size_t size, std::string_view tag, uint64_t tag_hash) {
   KeyView k;
   k.data = data;
   k.size = size;
   k.tag = tag;
-  const uint64_t hk = Hash64(data, size, kKeySeed);
-  k.hash = Hash64(tag.data(), tag.size(), hk);
+  k.hash = Hash64(data, size, tag_hash);
   return k;
+}
+
+KeyView KeyView::Make(const void* data, size_t size, std::string_view tag) {
+  return Make(data, size, tag, TagHash(tag));
 }
 
 Status ValidateOptions(const CacheOptions& o) {

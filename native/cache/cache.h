@@ -102,6 +102,9 @@ struct KeyView {
   uint64_t hash = 0;
 
   static KeyView Make(const void* data, size_t size, std::string_view tag);
+  // Same key, with the tag's hash precomputed by TagHash(tag) (for loops that reuse one tag).
+  static KeyView Make(const void* data, size_t size, std::string_view tag, uint64_t tag_hash);
+  static uint64_t TagHash(std::string_view tag);
 };
 
 enum class PutResult {

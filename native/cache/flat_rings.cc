@@ -17,7 +17,12 @@ KeyView PolygonKeyBuilder::Build(const double* coords, const uint32_t* ring_offs
     const size_t last = static_cast<size_t>(ring_offsets[ring_end]) * 2;
     buf_.insert(buf_.end(), coords + first, coords + last);
   }
-  return KeyView::Make(buf_.data(), buf_.size() * sizeof(double), tag);
+  if (!has_tag_ || tag != std::string_view(last_tag_)) {
+    last_tag_.assign(tag.data(), tag.size());
+    last_tag_hash_ = KeyView::TagHash(tag);
+    has_tag_ = true;
+  }
+  return KeyView::Make(buf_.data(), buf_.size() * sizeof(double), tag, last_tag_hash_);
 }
 
 PutResult PutFlatRings(Cache* cache, const KeyView& key, const double* coords, size_t coord_count,

@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -45,6 +46,9 @@ class PolygonKeyBuilder {
 
  private:
   std::vector<double> buf_;
+  std::string last_tag_;  // tag hash memo: batches reuse one tag for every polygon
+  uint64_t last_tag_hash_ = 0;
+  bool has_tag_ = false;
 };
 
 // Builds a [Float64 coords, Uint32 ring_offsets] list value and stores it under `key`.

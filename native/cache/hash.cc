@@ -31,6 +31,17 @@ uint64_t Hash64(const void* data, size_t len, uint64_t seed) {
   const auto* p = static_cast<const unsigned char*>(data);
   uint64_t h = Fold(seed ^ kK0, static_cast<uint64_t>(len) ^ kK1);
   size_t n = len;
+  if (n >= 32) {
+    // Two independent lanes: the multiplies of consecutive blocks overlap instead of chaining.
+    uint64_t h2 = h ^ kK2;
+    while (n >= 32) {
+      h = Fold(Load64(p) ^ kK2, Load64(p + 8) ^ h ^ kK3) + kK0;
+      h2 = Fold(Load64(p + 16) ^ kK1, Load64(p + 24) ^ h2 ^ kK0) + kK3;
+      p += 32;
+      n -= 32;
+    }
+    h = Fold(h ^ kK1, h2 ^ kK2);
+  }
   while (n >= 16) {
     h = Fold(Load64(p) ^ kK2, Load64(p + 8) ^ h ^ kK3) + kK0;
     p += 16;
