@@ -29,6 +29,7 @@ class E extends Error {
 addon.setErrorClasses({ TypeError: TE, RangeError: RE, Error: E });
 
 const exercises = {
+  monitor: () => require('../test/monitor/leak-exercise.js')(addon),
   core() {
     if (process.env.OCR_PERFKIT_ADDON && !addon.buildInfo().sanitizers) {
       throw new Error('asan-leak-check: the addon under test was not built with sanitizers');

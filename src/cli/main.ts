@@ -4,6 +4,7 @@
  * the remaining argv and returns an exit code.
  */
 import { formatDoctor, runDoctor } from './doctor';
+import { trainCommand } from './train';
 import { packageVersion } from './version';
 
 /** A subcommand of the CLI. */
@@ -14,6 +15,10 @@ export interface CliCommand {
 }
 
 export const commands: Record<string, CliCommand> = {
+  train: {
+    summary: 'the main job: train a small DBNet on synthetic receipts with every callback on, write report.html',
+    run: trainCommand,
+  },
   doctor: {
     summary: 'report versions, where the addon was loaded from, tfjs backends, NVML and CUPTI',
     run(args) {

@@ -1,9 +1,10 @@
 /**
  * A small DBNet (Liao et al., "Real-time Scene Text Detection with Differentiable
  * Binarization") for the demo: a 3-stage conv backbone (strides 2, 4, 8), an FPN-style
- * top-down merge at 1/4 resolution, and two 1/4-resolution heads whose single-channel outputs
- * are upsampled ×4 to full resolution — the probability map P and the threshold map T. Every
- * conv runs at 1/2 resolution or below: sized for tfjs's pure-JS CPU backend. The approximate binary map
+ * top-down merge at 1/4 resolution, and two heads that refine at 1/2 resolution and whose
+ * single-channel outputs are upsampled ×2 to full resolution — the probability map P and the
+ * threshold map T. Every conv runs at 1/2 resolution or below: sized for tfjs's pure-JS CPU
+ * backend. The approximate binary map
  * B = sigmoid(k · (P − T)) is formed in the loss ({@link dbLoss}).
  *
  * Output: `[batch, height, width, 2]` with channel 0 = P and channel 1 = T, both in (0, 1).
@@ -52,7 +53,8 @@ export function buildDbNet(tf: Tf, options: DbNetOptions): tfjs.LayersModel {
   const fused = conv(merged, c * 2, 1, 'fuse4');
 
   const head = (name: string, biasInit: number) => {
-    const h = conv(fused, c, 1, `${name}_conv`);
+    const up2 = tf.layers.upSampling2d({ size: [2, 2], name: `${name}_up2` }).apply(fused) as tfjs.SymbolicTensor;
+    const h = conv(up2, c, 1, `${name}_conv`);
     const out = tf.layers
       .conv2d({
         filters: 1,
@@ -64,7 +66,7 @@ export function buildDbNet(tf: Tf, options: DbNetOptions): tfjs.LayersModel {
         name: `${name}_out`,
       })
       .apply(h) as tfjs.SymbolicTensor;
-    return tf.layers.upSampling2d({ size: [4, 4], name: `${name}_up` }).apply(out) as tfjs.SymbolicTensor;
+    return tf.layers.upSampling2d({ size: [2, 2], name: `${name}_up` }).apply(out) as tfjs.SymbolicTensor;
   };
   // Nearest-neighbour upsampling: tfjs 4.22 CPU backend gets the ResizeBilinear gradient wrong
   // for non-square inputs (height and width swapped), which would break non-square pages.

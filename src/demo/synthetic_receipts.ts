@@ -63,8 +63,8 @@ export function makeSyntheticReceipt(options: SyntheticReceiptOptions): Syntheti
   const margin = Math.max(4, Math.round(width * 0.06));
   let y = margin + rng.int(0, 4);
   while (true) {
-    const lineHeight = rng.int(Math.max(8, Math.round(height / 22)), Math.max(10, Math.round(height / 14)));
-    const glyphHeight = Math.max(8, Math.round(lineHeight * rng.uniform(0.65, 0.8)));
+    const lineHeight = rng.int(Math.max(10, Math.round(height / 11)), Math.max(12, Math.round(height / 8)));
+    const glyphHeight = Math.max(9, Math.round(lineHeight * rng.uniform(0.7, 0.85)));
     if (y + glyphHeight > height - margin) break;
     let x = margin + rng.int(0, 6);
     const wordsInLine = rng.int(1, 4);

@@ -3,10 +3,14 @@
  * the native addon) is one of these and carries a stable `code` string that callers can
  * switch on; messages may change between versions, codes do not.
  *
- * Codes in use: `ERR_INVALID_ARGUMENT` (TypeError), `ERR_OUT_OF_RANGE`, `ERR_INVALID_POLYGON`,
- * `ERR_COORDINATE_OVERFLOW`, `ERR_BUFFER_SIZE`, `ERR_OUT_OF_MEMORY`, `ERR_INVALID_CONFIG`
- * (RangeError), `ERR_UNAVAILABLE`, `ERR_NVML_UNAVAILABLE`, `ERR_CUPTI_UNAVAILABLE`,
- * `ERR_LIBRARY`, `ERR_CLOSED`, `ERR_ADDON_LOAD`, `ERR_INTERNAL` (Error).
+ * Codes in use:
+ * - TypeError: `ERR_INVALID_ARGUMENT`.
+ * - RangeError: `ERR_OUT_OF_RANGE`, `ERR_INVALID_POLYGON`, `ERR_COORDINATE_OVERFLOW`,
+ *   `ERR_BUFFER_SIZE`, `ERR_OUT_OF_MEMORY`, `ERR_INVALID_CONFIG`, `ERR_UNKNOWN_DEVICE`.
+ * - Error: `ERR_UNAVAILABLE`, `ERR_NVML_UNAVAILABLE`, `ERR_CUPTI_UNAVAILABLE`,
+ *   `ERR_CUPTI_SUBSCRIBER`, `ERR_CUPTI_PRIVILEGES`, `ERR_CUPTI_NO_DEVICE`, `ERR_CUPTI_LIBRARY`,
+ *   `ERR_CUDA_UNAVAILABLE`, `ERR_CUDA`, `ERR_LIBRARY`, `ERR_CLOSED`, `ERR_ADDON_LOAD`,
+ *   `ERR_WORKER_TASK`, `ERR_WORKER_START`, `ERR_MLFLOW`, `ERR_INTERNAL`.
  */
 
 /** Shape shared by all ocr-perfkit errors. */
