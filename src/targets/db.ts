@@ -103,7 +103,16 @@ function buffer<T extends Float32Array | Uint8Array>(
   make: (n: number) => T,
   name: string,
 ): T {
-  if (given === undefined) return make(length);
+  if (given === undefined) {
+    try {
+      return make(length);
+    } catch (err) {
+      throw new OcrPerfkitRangeError(
+        `could not allocate ${name} (${length} elements): ${(err as Error).message}`,
+        'ERR_OUT_OF_MEMORY',
+      );
+    }
+  }
   if (given.length !== length) {
     throw new OcrPerfkitRangeError(
       `out.${name} has ${given.length} elements; expected ${length}`,
@@ -166,7 +175,8 @@ function prepare(polygons: PolygonsInput, options: DbTargetsOptions): { sample: 
  *   point lists, or the flat `{xy, offsets, ignore}` form.
  * @throws OcrPerfkitTypeError `ERR_INVALID_ARGUMENT` for wrong types; OcrPerfkitRangeError
  *   `ERR_OUT_OF_RANGE` (sizes, parameters), `ERR_INVALID_POLYGON` (non-finite coordinate, fewer
- *   than 3 points), `ERR_BUFFER_SIZE` (an `out` buffer of the wrong length).
+ *   than 3 points), `ERR_BUFFER_SIZE` (an `out` buffer of the wrong length),
+ *   `ERR_OUT_OF_MEMORY` (the maps could not be allocated).
  */
 export function makeDbTargets(polygons: PolygonsInput, options: DbTargetsOptions): DbTargets {
   const { sample, result } = prepare(polygons, options);
