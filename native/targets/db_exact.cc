@@ -72,29 +72,27 @@ void RowCrossings(const double* xy, size_t n, double y, std::vector<double>* xs)
   std::sort(xs->begin(), xs->end());
 }
 
-// Inside flags of the field window (even-odd, pixel centres) into s->inside.
-void InsideMask(const Field& f, const double* xy, size_t n, DbScratch* s) {
-  s->inside.assign(static_cast<size_t>(f.w * f.h), 0);
-  for (int64_t y = f.y0; y < f.y0 + f.h; ++y) {
-    RowCrossings(xy, n, static_cast<double>(y), &s->row_xs);
-    uint8_t* row = s->inside.data() + (y - f.y0) * f.w;
-    const auto& xs = s->row_xs;
-    for (size_t k = 0; k + 1 < xs.size(); k += 2) {
-      // centres X with xs[k] <= X < xs[k+1]
-      const int64_t a = std::max<int64_t>(f.x0, static_cast<int64_t>(std::ceil(xs[k])));
-      const int64_t b = std::min<int64_t>(f.x0 + f.w, static_cast<int64_t>(std::ceil(xs[k + 1])));
-      if (b > a) std::fill(row + (a - f.x0), row + (b - f.x0), uint8_t{1});
-    }
+// Inside flags (even-odd, pixel centres) of row y of the field window into row[0 .. f.w).
+void InsideRow(const Field& f, const double* xy, size_t n, int64_t y, DbScratch* s, uint8_t* row) {
+  std::fill(row, row + f.w, uint8_t{0});
+  RowCrossings(xy, n, static_cast<double>(y), &s->row_xs);
+  const auto& xs = s->row_xs;
+  for (size_t k = 0; k + 1 < xs.size(); k += 2) {
+    // centres X with xs[k] <= X < xs[k+1]
+    const int64_t a = std::max<int64_t>(f.x0, static_cast<int64_t>(std::ceil(xs[k])));
+    const int64_t b = std::min<int64_t>(f.x0 + f.w, static_cast<int64_t>(std::ceil(xs[k + 1])));
+    if (b > a) std::fill(row + (a - f.x0), row + (b - f.x0), uint8_t{1});
   }
 }
 
 void PaintIgnored(const DbParams& p, const double* xy, size_t n, DbScratch* s, float* mask) {
   const Field f = ComputeField(p, xy, n, 0.5, s);
   if (f.empty()) return;
-  InsideMask(f, xy, n, s);
+  s->inside.resize(static_cast<size_t>(f.w));
+  uint8_t* in = s->inside.data();
   for (int64_t r = 0; r < f.h; ++r) {
+    InsideRow(f, xy, n, f.y0 + r, s, in);
     const float* d2 = s->local.data() + r * f.w;
-    const uint8_t* in = s->inside.data() + r * f.w;
     float* m = mask + (f.y0 + r) * p.width + f.x0;
     for (int64_t c = 0; c < f.w; ++c) {
       if (in[c] || d2[c] <= 0.25f) m[c] = 0.0f;
@@ -126,19 +124,18 @@ Status MakeExact(const DbParams& p, DbScratch* s, const DbOutput& out) {
       PaintIgnored(p, xy, n, s, out.shrink_mask);
       continue;
     }
-    InsideMask(f, xy, n, s);
-    // Is the shrunk polygon empty on the pixel grid?
+    s->inside.resize(static_cast<size_t>(f.w));
+    uint8_t* in = s->inside.data();
     const float* d2 = s->local.data();
-    const uint8_t* in = s->inside.data();
     // Scan from the middle row outwards: the kernel is usually found on the first row tried.
     bool any = false;
     for (int64_t i = 0; i < f.h && !any; ++i) {
       const int64_t r = f.h / 2 + ((i & 1) ? (i + 1) / 2 : -(i / 2));
       if (r < 0 || r >= f.h) continue;
+      InsideRow(f, xy, n, f.y0 + r, s, in);
       const float* dr = d2 + r * f.w;
-      const uint8_t* ir = in + r * f.w;
       for (int64_t c = 0; c < f.w; ++c) {
-        if (ir[c] && dr[c] >= D2) {
+        if (in[c] && dr[c] >= D2) {
           any = true;
           break;
         }
@@ -152,8 +149,9 @@ Status MakeExact(const DbParams& p, DbScratch* s, const DbOutput& out) {
     // All four maps from the same field.
     const float invD = static_cast<float>(1.0 / D);
     for (int64_t r = 0; r < f.h; ++r) {
+      InsideRow(f, xy, n, f.y0 + r, s, in);
       const int64_t off = (f.y0 + r) * p.width + f.x0;
-      ExactRowMerge(d2 + r * f.w, in + r * f.w, f.w, D2, invD, out.shrink_map + off, out.thresh_map + off,
+      ExactRowMerge(d2 + r * f.w, in, f.w, D2, invD, out.shrink_map + off, out.thresh_map + off,
                     out.thresh_mask + off);
     }
   }
