@@ -97,6 +97,7 @@ void RunJob(DbJob* job) {
   PolygonSet set{job->xy.data(), job->offsets.data(), job->offsets.size() - 1,
                  job->ignore.empty() ? nullptr : job->ignore.data()};
   job->status = targets::MakeDbTargets(job->params, set, job->xy.size() / 2, job->out, scratch.get());
+  targets::TrimDbScratch(scratch.get(), size_t{64} << 20);  // keep at most 64 MiB per buffer per thread
 }
 
 // makeDbTargets(sample): synchronous, one image.

@@ -16,6 +16,19 @@ std::unique_ptr<DbScratch, DbScratchDeleter> NewDbScratch() {
   return std::unique_ptr<DbScratch, DbScratchDeleter>(new DbScratch());
 }
 
+void TrimDbScratch(DbScratch* s, size_t max_bytes) {
+  auto trim = [max_bytes](auto& v) {
+    if (v.capacity() * sizeof(v[0]) > max_bytes) {
+      v.clear();
+      v.shrink_to_fit();
+    }
+  };
+  trim(s->local);
+  trim(s->pts);
+  trim(s->inside);
+  trim(s->fill.edges);
+}
+
 Status ValidateDbInput(const DbParams& p, const PolygonSet& polys, size_t total_points) {
   if (p.width < 1 || p.height < 1) {
     return OutOfRange("width and height must be positive integers, got " + std::to_string(p.width) + "x" +

@@ -62,6 +62,8 @@ struct DbScratchDeleter {
   void operator()(DbScratch* s) const;
 };
 std::unique_ptr<DbScratch, DbScratchDeleter> NewDbScratch();
+// Frees scratch buffers larger than max_bytes (long-lived per-thread scratch after a huge image).
+void TrimDbScratch(DbScratch* scratch, size_t max_bytes);
 
 Status MakeDbTargets(const DbParams& params, const PolygonSet& polygons, size_t total_points, const DbOutput& out,
                      DbScratch* scratch);
