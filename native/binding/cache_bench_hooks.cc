@@ -101,8 +101,7 @@ Napi::Value CacheBenchThreads(const Napi::CallbackInfo& info) {
         } else {
           value[0] = key[0];
           const opk::cache::ArraySpan span{opk::cache::ElementType::kFloat64, value, 24};
-          Status st;
-          if (auto v = opk::cache::CachedValue::Copy(&span, 1, false, &st)) cache->Put(k, std::move(v));
+          cache->PutArrays(k, &span, 1, false);
         }
       }
       cpu[static_cast<size_t>(t)] = ThreadCpuSeconds() - c0;

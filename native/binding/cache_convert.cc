@@ -18,11 +18,6 @@ void Check(Napi::Env env, napi_status s) {
   }
 }
 
-bool IsTypedArray(napi_env env, napi_value v) {
-  bool is = false;
-  return napi_is_typedarray(env, v, &is) == napi_ok && is;
-}
-
 }  // namespace
 
 JsKey::JsKey(Napi::Env env, napi_value coords, napi_value tag) {
@@ -59,44 +54,38 @@ JsKey::JsKey(Napi::Env env, napi_value coords, napi_value tag) {
   view_ = opk::cache::KeyView::Make(data, length * sizeof(double), tag_view);
 }
 
-opk::cache::ValuePtr ValueFromJs(Napi::Env env, napi_value value) {
+bool PutFromJs(Napi::Env env, opk::cache::Cache& cache, const opk::cache::KeyView& key, napi_value value) {
   using opk::cache::ArraySpan;
   using opk::cache::ElementType;
   auto read = [&](napi_value v, ArraySpan* out) -> bool {
-    if (!IsTypedArray(env, v)) return false;
     napi_typedarray_type type;
     size_t length = 0;
     void* data = nullptr;
-    Check(env, napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr));
+    if (napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) != napi_ok) return false;
     const int t = static_cast<int>(type);
     if (t < 0 || t >= opk::cache::kElementTypeCount) return false;
     *out = ArraySpan{static_cast<ElementType>(t), data, length};
     return true;
   };
-  Status st;
-  opk::cache::ValuePtr result;
   ArraySpan one{};
-  if (read(value, &one)) {
-    result = opk::cache::CachedValue::Copy(&one, 1, false, &st);
-  } else {
-    bool is_array = false;
-    Check(env, napi_is_array(env, value, &is_array));
-    if (!is_array) ThrowType(env, "value must be a typed array or an array of typed arrays");
-    uint32_t n = 0;
-    Check(env, napi_get_array_length(env, value, &n));
-    std::vector<ArraySpan> spans(n);
-    for (uint32_t i = 0; i < n; ++i) {
-      napi_value el;
-      Check(env, napi_get_element(env, value, i, &el));
-      if (!read(el, &spans[i])) {
-        ThrowType(env, "value[" + std::to_string(i) + "] must be a typed array (value must be a typed array or an "
-                       "array of typed arrays)");
-      }
+  if (read(value, &one)) return PutResultToJs(env, cache.PutArrays(key, &one, 1, false));
+  bool is_array = false;
+  Check(env, napi_is_array(env, value, &is_array));
+  if (!is_array) ThrowType(env, "value must be a typed array or an array of typed arrays");
+  uint32_t n = 0;
+  Check(env, napi_get_array_length(env, value, &n));
+  std::vector<ArraySpan> spans(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    napi_value el;
+    Check(env, napi_get_element(env, value, i, &el));
+    if (!read(el, &spans[i])) {
+      ThrowType(env, "value[" + std::to_string(i) + "] must be a typed array (value must be a typed array or an "
+                     "array of typed arrays)");
     }
-    result = opk::cache::CachedValue::Copy(spans.data(), spans.size(), true, &st);
   }
-  if (!result) Throw(env, st);
-  return result;
+  // Element getters may run JS (an array with accessors); the spans stay valid because nothing
+  // runs between reading them and the copy inside PutArrays.
+  return PutResultToJs(env, cache.PutArrays(key, spans.data(), spans.size(), true));
 }
 
 namespace {

@@ -26,9 +26,10 @@ class JsKey {
   opk::cache::KeyView view_;
 };
 
-// A typed array, or an array of typed arrays, copied into a new cached value.
-// Throws ERR_INVALID_ARGUMENT for anything else.
-opk::cache::ValuePtr ValueFromJs(Napi::Env env, napi_value value);
+// Stores a typed array, or an array of typed arrays, under `key` (one copy, straight into the
+// entry). Returns set()'s result: true = stored, false = rejected by maxEntrySize. Throws
+// ERR_INVALID_ARGUMENT for other values, ERR_OUT_OF_MEMORY when allocation fails.
+bool PutFromJs(Napi::Env env, opk::cache::Cache& cache, const opk::cache::KeyView& key, napi_value value);
 
 // Maps Cache::Put's result to set()'s return value (true = stored, false = rejected by
 // maxEntrySize); throws ERR_OUT_OF_MEMORY / ERR_INVALID_KEY for the failures.

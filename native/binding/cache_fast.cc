@@ -52,8 +52,7 @@ Napi::Value FastSet(const Napi::CallbackInfo& info) {
   RequireArgs(info, 3, "set(key, tag, value)");
   Napi::Env env = info.Env();
   JsKey key(env, info[0], info[1]);
-  opk::cache::ValuePtr value = cache_glue::ValueFromJs(env, info[2]);
-  return Napi::Boolean::New(env, cache_glue::PutResultToJs(env, CacheOf(info).Put(key.view(), std::move(value))));
+  return Napi::Boolean::New(env, cache_glue::PutFromJs(env, CacheOf(info), key.view(), info[2]));
 }
 
 Napi::Value FastDelete(const Napi::CallbackInfo& info) {

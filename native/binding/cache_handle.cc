@@ -173,8 +173,7 @@ Napi::Value CacheHandle::Set(const Napi::CallbackInfo& info) {
   RequireArgs(info, 3, "set(key, tag, value)");
   Napi::Env env = info.Env();
   JsKey key(env, info[0], info[1]);
-  opk::cache::ValuePtr value = cache_glue::ValueFromJs(env, info[2]);
-  return Napi::Boolean::New(env, cache_glue::PutResultToJs(env, cache_->Put(key.view(), std::move(value))));
+  return Napi::Boolean::New(env, cache_glue::PutFromJs(env, *cache_, key.view(), info[2]));
 }
 
 Napi::Value CacheHandle::Delete(const Napi::CallbackInfo& info) {

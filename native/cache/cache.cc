@@ -6,6 +6,7 @@
 #include <limits>
 #include <new>
 #include <utility>
+#include <vector>
 
 #include "cache/hash.h"
 #include "cache/memory.h"
@@ -18,15 +19,19 @@ constexpr size_t kMinBuckets = 16;
 constexpr double kNever = std::numeric_limits<double>::infinity();
 }  // namespace
 
-// One entry: a single malloc block holding this header followed by the key bytes and the tag.
+// One entry. It lives in the prefix of its own value's allocation (CachedValue::
+// AllocateWithPrefix): [control block + CachedValue][Node][key][tag][descriptors][payload], so a
+// lookup touches one contiguous block. `self` is the cache's reference to that value: removing
+// the entry moves it out and drops it, which frees the block unless a reader still holds the
+// value (then the node bytes go with the value later).
 struct Cache::Node {
   Node* prev = nullptr;   // LRU list: towards most recently used
   Node* next = nullptr;   // LRU list: towards least recently used
   Node* chain = nullptr;  // next node in the same hash bucket (or in a free list)
   uint64_t hash = 0;
   double expires_at = kNever;
-  uint64_t charge = 0;  // node block + value charge
-  ValuePtr value;
+  uint64_t charge = 0;  // the whole allocation
+  ValuePtr self;
   uint32_t key_size = 0;
   uint32_t tag_size = 0;
 
@@ -87,11 +92,6 @@ class ShardLock {
  private:
   S& s_;
 };
-
-void FreeNode(void* n_mem) {
-  // Callers pass nodes already unlinked.
-  RawFree(n_mem);
-}
 
 }  // namespace
 
@@ -162,15 +162,6 @@ bool Cache::OverBudget() const {
          total_entries_.load(std::memory_order_relaxed) > static_cast<int64_t>(options_.max_entries);
 }
 
-uint64_t Cache::EntryCharge(size_t key_size, size_t tag_size, const CachedValue& value) {
-  const size_t node_bytes = sizeof(Node) + key_size + tag_size;
-  // Ask the allocator what such a block costs: allocate/free once (only used by tooling/tests).
-  void* p = RawAlloc(node_bytes);
-  const uint64_t c = AllocationCharge(p, node_bytes);
-  RawFree(p);
-  return c + value.charge();
-}
-
 Cache::Node* Cache::FindLocked(Shard& s, const KeyView& key, uint64_t hash, Node*** link_out) const {
   if (s.buckets == nullptr) return nullptr;
   Node** link = s.BucketOf(hash);
@@ -211,8 +202,9 @@ struct Graveyard {
     N* n = static_cast<N*>(first);
     while (n != nullptr) {
       N* next = n->chain;
-      n->~N();
-      FreeNode(n);
+      ValuePtr doomed = std::move(n->self);  // the node lives inside this value's allocation:
+      n->~N();                                 // end the node first,
+      doomed.reset();                          // then release the memory (unless a reader holds it)
       n = next;
     }
     first = nullptr;
@@ -244,7 +236,7 @@ ValuePtr Cache::Get(const KeyView& key) {
         s.PushFront(n);
       }
       s.hits += 1;
-      out = n->value;
+      out = n->self;
     }
   }
   dead.Release<Node>();
@@ -275,7 +267,7 @@ bool Cache::Visit(const KeyView& key, void (*fn)(const CachedValue& value, void*
         s.PushFront(n);
       }
       s.hits += 1;
-      fn(*n->value, ctx);
+      fn(*n->self, ctx);
       hit = true;
     }
   }
@@ -290,7 +282,7 @@ ValuePtr Cache::Peek(const KeyView& key) {
   ShardLock<Shard> lock(s);
   Node* n = FindLocked(s, key, h, nullptr);
   if (n == nullptr || n->expires_at <= now) return nullptr;
-  return n->value;
+  return n->self;
 }
 
 bool Cache::Has(const KeyView& key) {
@@ -302,20 +294,75 @@ bool Cache::Has(const KeyView& key) {
   return n != nullptr && n->expires_at > now;
 }
 
-PutResult Cache::Put(const KeyView& key, ValuePtr value) {
-  if (!value || key.size > (std::numeric_limits<uint32_t>::max)() ||
-      key.tag.size() > (std::numeric_limits<uint32_t>::max)() || (key.size != 0 && key.data == nullptr)) {
+namespace {
+struct CopyArrays {
+  const ArraySpan* arrays;
+};
+void FillFromSpans(CachedValue& v, void* ctx) {
+  const ArraySpan* arrays = static_cast<CopyArrays*>(ctx)->arrays;
+  for (size_t i = 0; i < v.count(); ++i) {
+    const size_t bytes = arrays[i].length * ElementSize(arrays[i].type);
+    if (bytes > 0) std::memcpy(v.mutable_data(i), arrays[i].data, bytes);
+  }
+}
+void FillFromValue(CachedValue& v, void* ctx) {
+  const CachedValue& src = *static_cast<const CachedValue*>(ctx);
+  for (size_t i = 0; i < v.count(); ++i) {
+    const ArrayRef a = src.array(i);
+    if (a.byte_length() > 0) std::memcpy(v.mutable_data(i), a.data, a.byte_length());
+  }
+}
+constexpr size_t kInlineShapes = 8;
+}  // namespace
+
+PutResult Cache::Put(const KeyView& key, const ValuePtr& value) {
+  if (!value) return PutResult::kInvalid;
+  ArrayShape small[kInlineShapes] = {};
+  std::vector<ArrayShape> big;
+  ArrayShape* shapes = small;
+  if (value->count() > kInlineShapes) {
+    big.resize(value->count());
+    shapes = big.data();
+  }
+  for (size_t i = 0; i < value->count(); ++i) {
+    const ArrayRef a = value->array(i);
+    shapes[i] = ArrayShape{a.type, a.length};
+  }
+  return PutImpl(key, shapes, value->count(), value->is_list(), &FillFromValue,
+                 const_cast<CachedValue*>(value.get()));
+}
+
+PutResult Cache::PutArrays(const KeyView& key, const ArraySpan* arrays, size_t count, bool is_list) {
+  ArrayShape small[kInlineShapes] = {};
+  std::vector<ArrayShape> big;
+  ArrayShape* shapes = small;
+  if (count > kInlineShapes) {
+    big.resize(count);
+    shapes = big.data();
+  }
+  for (size_t i = 0; i < count; ++i) shapes[i] = ArrayShape{arrays[i].type, arrays[i].length};
+  CopyArrays ctx{arrays};
+  return PutImpl(key, shapes, count, is_list, &FillFromSpans, &ctx);
+}
+
+PutResult Cache::PutImpl(const KeyView& key, const ArrayShape* shapes, size_t count, bool is_list,
+                         void (*fill)(CachedValue& value, void* ctx), void* ctx) {
+  if (key.size > (std::numeric_limits<uint32_t>::max)() || key.tag.size() > (std::numeric_limits<uint32_t>::max)() ||
+      (key.size != 0 && key.data == nullptr)) {
     return PutResult::kInvalid;
   }
   const uint64_t h = key.hash & options_.hash_mask;
   Shard& s = ShardFor(h);
-  const size_t node_bytes = sizeof(Node) + key.size + key.tag.size();
-  void* mem = RawAlloc(node_bytes);
-  if (mem == nullptr) return PutResult::kNoMemory;
-  const uint64_t charge = AllocationCharge(mem, node_bytes) + value->charge();
+  const size_t node_bytes = (sizeof(Node) + key.size + key.tag.size() + 15) & ~static_cast<size_t>(15);
+  unsigned char* prefix = nullptr;
+  Status st;
+  std::shared_ptr<CachedValue> value = CachedValue::AllocateWithPrefix(shapes, count, is_list, node_bytes, &prefix, &st);
+  if (!value) return st.code() == StatusCode::kOutOfMemory ? PutResult::kNoMemory : PutResult::kInvalid;
+  fill(*value, ctx);
+  const uint64_t charge = value->charge();
   Graveyard dead;
   if (charge > max_entry_size_) {
-    RawFree(mem);
+    value.reset();
     {
       ShardLock<Shard> lock(s);
       s.rejected += 1;
@@ -327,15 +374,15 @@ PutResult Cache::Put(const KeyView& key, ValuePtr value) {
     dead.Release<Node>();
     return PutResult::kRejected;
   }
-  Node* n = new (mem) Node();
+  Node* n = new (prefix) Node();
   n->hash = h;
   n->charge = charge;
-  n->value = std::move(value);
   n->key_size = static_cast<uint32_t>(key.size);
   n->tag_size = static_cast<uint32_t>(key.tag.size());
   if (key.size != 0) std::memcpy(n->bytes(), key.data, key.size);
   if (!key.tag.empty()) std::memcpy(n->bytes() + key.size, key.tag.data(), key.tag.size());
   n->expires_at = options_.ttl_ms > 0 ? NowMs() + options_.ttl_ms : kNever;
+  n->self = std::move(value);  // the entry now owns its allocation
 
   bool replaced = false;
   {
@@ -370,9 +417,8 @@ PutResult Cache::Put(const KeyView& key, ValuePtr value) {
         s.bytes += delta;
         total_bytes_.fetch_add(delta, std::memory_order_relaxed);
       } else if (s.buckets == nullptr) {
-        n->~Node();
-        RawFree(mem);
-        dead.Release<Node>();  // a replaced entry (if any) is gone: free it
+        dead.Add(n);           // never linked: released with any replaced entry
+        dead.Release<Node>();  // (a replaced entry, if any, is gone: free it)
         return PutResult::kNoMemory;
       }
     }

@@ -16,12 +16,11 @@
 //       ...                                                   // copy out; `hit` stays valid
 //     }
 //   } else {
-//     ... compute ...
-//     opk::cache::ArrayShape shapes[] = {{ElementType::kFloat64, n_out}};
-//     opk::Status st;
-//     auto v = opk::cache::CachedValue::Allocate(shapes, 1, /*is_list=*/true, &st);
-//     if (v) { fill v->mutable_data(0); cache->Put(key, std::move(v)); }
+//     ... compute into out_xy (n_out doubles) ...
+//     opk::cache::ArraySpan arrays[] = {{opk::cache::ElementType::kFloat64, out_xy, n_out}};
+//     cache->PutArrays(key, arrays, 1, /*is_list=*/true);          // copies into the entry
 //   }
+// (Put(key, ValuePtr) does the same from an existing CachedValue.)
 //
 // For polygon batches, native/cache/flat_rings.h has the pieces: PolygonKeyBuilder (key = per-
 // polygon params + ring structure + coordinates) and Put/ViewFlatRings (value = [Float64 coords,
@@ -136,9 +135,13 @@ class Cache {
   ValuePtr Peek(const KeyView& key);
   // Whether a live entry exists; no recency or counter change.
   bool Has(const KeyView& key);
-  // Stores `value` under `key` (copying the key bytes and tag), most recently used, with a fresh
-  // TTL; then evicts least recently used entries until the budgets hold again. Null -> kInvalid.
-  PutResult Put(const KeyView& key, ValuePtr value);
+  // Stores a copy of `value`'s arrays under `key` (copying the key bytes and tag), most recently
+  // used, with a fresh TTL; then evicts least recently used entries until the budgets hold
+  // again. Each entry is one allocation (node, key, tag, value), so Get returns that copy, not
+  // `value` itself. Null -> kInvalid.
+  PutResult Put(const KeyView& key, const ValuePtr& value);
+  // Same, from arrays (no intermediate CachedValue): the JS set path and PutFlatRings use it.
+  PutResult PutArrays(const KeyView& key, const ArraySpan* arrays, size_t count, bool is_list);
   // Removes the entry; true if there was one.
   bool Delete(const KeyView& key);
   // Removes every entry and frees the hash tables. Counters are kept.
@@ -149,8 +152,6 @@ class Cache {
 
   const std::string& name() const { return name_; }
   const CacheOptions& options() const { return options_; }
-  // Bytes one entry with this key/tag and value would be charged (node + value).
-  static uint64_t EntryCharge(size_t key_size, size_t tag_size, const CachedValue& value);
 
   // Testing: switch this cache to a manual clock reading `now_ms`, or advance it. TTL checks use
   // the manual time from then on (there is no way back to the steady clock).
@@ -169,6 +170,9 @@ class Cache {
   void RemoveLocked(Shard& s, Node* n);
   void EvictTailLocked(Shard& s);
   Node* FindLocked(Shard& s, const KeyView& key, uint64_t hash, Node*** link_out) const;
+  // Put with the value built by `fill(value, ctx)` in the entry's allocation.
+  PutResult PutImpl(const KeyView& key, const ArrayShape* shapes, size_t count, bool is_list,
+                    void (*fill)(CachedValue& value, void* ctx), void* ctx);
 
   const std::string name_;
   const CacheOptions options_;

@@ -27,13 +27,9 @@ KeyView PolygonKeyBuilder::Build(const double* coords, const uint32_t* ring_offs
 
 PutResult PutFlatRings(Cache* cache, const KeyView& key, const double* coords, size_t coord_count,
                        const uint32_t* ring_offsets, size_t ring_offset_count) {
-  const ArrayShape shapes[2] = {{ElementType::kFloat64, coord_count}, {ElementType::kUint32, ring_offset_count}};
-  Status st;
-  std::shared_ptr<CachedValue> v = CachedValue::Allocate(shapes, 2, /*is_list=*/true, &st);
-  if (!v) return st.code() == StatusCode::kOutOfMemory ? PutResult::kNoMemory : PutResult::kInvalid;
-  if (coord_count > 0) std::memcpy(v->mutable_data(0), coords, coord_count * sizeof(double));
-  if (ring_offset_count > 0) std::memcpy(v->mutable_data(1), ring_offsets, ring_offset_count * sizeof(uint32_t));
-  return cache->Put(key, std::move(v));
+  const ArraySpan arrays[2] = {{ElementType::kFloat64, coords, coord_count},
+                               {ElementType::kUint32, ring_offsets, ring_offset_count}};
+  return cache->PutArrays(key, arrays, 2, /*is_list=*/true);
 }
 
 namespace {

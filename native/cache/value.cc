@@ -72,7 +72,17 @@ size_t ElementSize(ElementType t) {
 
 std::shared_ptr<CachedValue> CachedValue::Allocate(const ArrayShape* shapes, size_t count, bool is_list,
                                                    Status* status) {
+  return AllocateWithPrefix(shapes, count, is_list, 0, nullptr, status);
+}
+
+std::shared_ptr<CachedValue> CachedValue::AllocateWithPrefix(const ArrayShape* shapes, size_t count, bool is_list,
+                                                             size_t prefix_bytes, unsigned char** prefix,
+                                                             Status* status) {
   *status = Status::Ok();
+  if ((prefix_bytes & 15) != 0 || prefix_bytes > (std::numeric_limits<uint32_t>::max)()) {
+    *status = InvalidArgument("prefix must be a multiple of 16 bytes below 4 GiB");
+    return nullptr;
+  }
   if (!is_list && count != 1) {
     *status = InvalidArgument("a single-array value must hold exactly one array");
     return nullptr;
@@ -100,7 +110,7 @@ std::shared_ptr<CachedValue> CachedValue::Allocate(const ArrayShape* shapes, siz
     total += AlignUp(bytes);
   }
   AllocPlan plan;
-  plan.extra = total;
+  plan.extra = prefix_bytes + total;
   std::shared_ptr<CachedValue> v;
   try {
     v = std::allocate_shared<CachedValue>(ChargingAllocator<CachedValue>(&plan), Tag{});
@@ -110,7 +120,8 @@ std::shared_ptr<CachedValue> CachedValue::Allocate(const ArrayShape* shapes, siz
   }
   // The block lives in the same allocation as the control block and is freed with it. (The
   // allocator copy kept in the control block points at `plan`, which is only read by allocate.)
-  v->block_ = plan.tail;
+  if (prefix != nullptr) *prefix = plan.tail;
+  v->block_ = plan.tail + prefix_bytes;
   size_t offset = header;
   for (size_t i = 0; i < count; ++i) {
     Desc d{};

@@ -62,6 +62,12 @@ class CachedValue {
   // (bad arguments, out of memory).
   static std::shared_ptr<CachedValue> Allocate(const ArrayShape* shapes, size_t count, bool is_list,
                                                Status* status);
+  // Like Allocate, with `prefix_bytes` (a multiple of 16) reserved in the same allocation in front
+  // of the descriptors; *prefix receives their address. The prefix lives and dies with the value
+  // (the cache keeps each entry's node, key and tag there: one allocation per entry).
+  static std::shared_ptr<CachedValue> AllocateWithPrefix(const ArrayShape* shapes, size_t count, bool is_list,
+                                                         size_t prefix_bytes, unsigned char** prefix,
+                                                         Status* status);
   // Allocate + copy the given arrays.
   static std::shared_ptr<CachedValue> Copy(const ArraySpan* arrays, size_t count, bool is_list, Status* status);
 
@@ -75,8 +81,8 @@ class CachedValue {
   void* mutable_data(size_t i);
   // Sum of the arrays' byte lengths.
   size_t payload_bytes() const { return payload_bytes_; }
-  // Bytes of process memory this value holds (object + control block + payload block), as
-  // reported by the allocator. Charged to every cache entry that stores this value.
+  // Bytes of process memory this value's allocation holds (control block, object, prefix,
+  // descriptors, payload), as reported by the allocator.
   size_t charge() const { return charge_; }
   // Bytewise equality of types, lengths and payload (used by tests and debug checks).
   bool Equals(const CachedValue& other) const;
