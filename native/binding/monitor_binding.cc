@@ -85,14 +85,14 @@ std::shared_ptr<Sampler> GetSampler(const Napi::CallbackInfo& info) {
 
 Napi::Value SamplerStart(const Napi::CallbackInfo& info) {
   auto s = GetSampler(info);
-  return StatusWorker::Run(info.Env(), [s] { return s->Start(); });
+  return PromiseWorker::Run(info.Env(), "ocr-perfkit:monitor", [s] { return s->Start(); });
 }
 
 // samplerStop(handle, close = false) -> Promise<void>
 Napi::Value SamplerStop(const Napi::CallbackInfo& info) {
   auto s = GetSampler(info);
   const bool close = info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
-  return StatusWorker::Run(info.Env(), [s, close] {
+  return PromiseWorker::Run(info.Env(), "ocr-perfkit:monitor", [s, close] {
     if (close) s->Close();
     else s->Stop();
     return Status::Ok();
@@ -138,8 +138,8 @@ Napi::Value SamplerSummary(const Napi::CallbackInfo& info) {
   auto out = std::make_shared<std::vector<double>>();
   const size_t width = s->width();
   s->Rows(SinceArg(info), rows.get());  // one copy under the lock; the sort runs off-thread
-  return StatusWorker::Run(
-      info.Env(),
+  return PromiseWorker::Run(
+      info.Env(), "ocr-perfkit:monitor",
       [rows, out, width] {
         gpu::SummarizeRows(rows->data(), width == 0 ? 0 : rows->size() / width, width, out.get());
         return Status::Ok();

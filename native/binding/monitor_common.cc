@@ -44,44 +44,6 @@ void MonitorEnv::CloseAll() {
 
 MonitorEnv* EnvOf(const Napi::CallbackInfo& info) { return static_cast<MonitorEnv*>(info.Data()); }
 
-Napi::Promise StatusWorker::Run(Napi::Env env, Work work, Ok ok) {
-  auto* w = new StatusWorker(env, std::move(work), std::move(ok));
-  Napi::Promise p = w->deferred_.Promise();
-  w->Napi::AsyncWorker::Queue();
-  return p;
-}
 
-StatusWorker::StatusWorker(Napi::Env env, Work work, Ok ok)
-    : Napi::AsyncWorker(env, "ocr-perfkit:monitor"),
-      deferred_(Napi::Promise::Deferred::New(env)),
-      work_(std::move(work)),
-      ok_(std::move(ok)) {}
-
-void StatusWorker::Execute() {
-  try {
-    status_ = work_();
-  } catch (const std::bad_alloc&) {
-    status_ = Status(StatusCode::kOutOfMemory, "out of memory");
-  } catch (const std::exception& e) {
-    status_ = Internal(e.what());
-  }
-}
-
-void StatusWorker::OnOK() {
-  Napi::Env env = Env();
-  try {
-    if (!status_.ok()) {
-      deferred_.Reject(MakeError(env, status_).Value());
-    } else {
-      deferred_.Resolve(ok_ ? ok_(env) : env.Undefined());
-    }
-  } catch (const Napi::Error& e) {
-    deferred_.Reject(e.Value());
-  } catch (const std::exception& e) {
-    deferred_.Reject(MakeError(env, Internal(e.what())).Value());
-  }
-}
-
-void StatusWorker::OnError(const Napi::Error& e) { deferred_.Reject(e.Value()); }
 
 }  // namespace opk::binding

@@ -5,6 +5,8 @@
 
 #include <napi.h>
 
+#include "binding/promise_worker.h"
+
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -40,24 +42,6 @@ void Export(Napi::Env env, Napi::Object exports, const char* name, MonitorEnv* d
   exports.Set(name, Napi::Function::New(env, &Guarded<Fn>, name, data));
 }
 
-// Runs `work` on the libuv pool; resolves with `ok(env)` or rejects with the Status error.
-class StatusWorker : public Napi::AsyncWorker {
- public:
-  using Work = std::function<Status()>;
-  using Ok = std::function<Napi::Value(Napi::Env)>;
-  static Napi::Promise Run(Napi::Env env, Work work, Ok ok = nullptr);
-
- private:
-  StatusWorker(Napi::Env env, Work work, Ok ok);
-  void Execute() override;
-  void OnOK() override;
-  void OnError(const Napi::Error& e) override;
-
-  Napi::Promise::Deferred deferred_;
-  Work work_;
-  Ok ok_;
-  Status status_;
-};
 
 // Tagged externals holding a shared_ptr, so a wrong handle is a TypeError, not a crash.
 template <typename T>

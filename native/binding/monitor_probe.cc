@@ -49,8 +49,8 @@ Napi::Value ProbeNvml(const Napi::CallbackInfo& info) {
 Napi::Value ProbeNvmlAsync(const Napi::CallbackInfo& info) {
   auto names = NvmlNames(info);
   auto out = std::make_shared<gpu::NvmlProbe>();
-  return StatusWorker::Run(
-      info.Env(),
+  return PromiseWorker::Run(
+      info.Env(), "ocr-perfkit:monitor",
       [names, out] {
         *out = gpu::ProbeNvml(names);
         return Status::Ok();

@@ -39,19 +39,19 @@ std::shared_ptr<CuptiTracer> GetTracer(const Napi::CallbackInfo& info) {
 
 Napi::Value TracerStart(const Napi::CallbackInfo& info) {
   auto t = GetTracer(info);
-  return StatusWorker::Run(info.Env(), [t] { return t->Start(); });
+  return PromiseWorker::Run(info.Env(), "ocr-perfkit:monitor", [t] { return t->Start(); });
 }
 
 Napi::Value TracerFlush(const Napi::CallbackInfo& info) {
   auto t = GetTracer(info);
-  return StatusWorker::Run(info.Env(), [t] { return t->Flush(); });
+  return PromiseWorker::Run(info.Env(), "ocr-perfkit:monitor", [t] { return t->Flush(); });
 }
 
 // tracerStop(handle, close = false)
 Napi::Value TracerStop(const Napi::CallbackInfo& info) {
   auto t = GetTracer(info);
   const bool close = info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
-  return StatusWorker::Run(info.Env(), [t, close] {
+  return PromiseWorker::Run(info.Env(), "ocr-perfkit:monitor", [t, close] {
     if (close) {
       t->Close();
       return Status::Ok();
@@ -177,8 +177,8 @@ Napi::Value DebugCudaLaunch(const Napi::CallbackInfo& info) {
   req.threads = static_cast<unsigned int>(OptionalInteger(o, "threads", 256, 1, 1024));
   req.blocks = static_cast<unsigned int>(OptionalInteger(o, "blocks", 1024, 1, 1 << 20));
   auto result = std::make_shared<gpu::LaunchResult>();
-  return StatusWorker::Run(
-      info.Env(), [req, result] { return gpu::LaunchSpinKernels(req, result.get()); },
+  return PromiseWorker::Run(
+      info.Env(), "ocr-perfkit:monitor", [req, result] { return gpu::LaunchSpinKernels(req, result.get()); },
       [result](Napi::Env env) -> Napi::Value {
         Napi::Object r = Napi::Object::New(env);
         r.Set("launched", result->launched);

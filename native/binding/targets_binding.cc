@@ -7,6 +7,7 @@
 #include "binding/areas.h"
 #include "binding/args.h"
 #include "binding/errors.h"
+#include "binding/promise_worker.h"
 #include "binding/targets_internal.h"
 #include "targets/db_targets.h"
 #include "targets/edge_kernels.h"
@@ -110,60 +111,6 @@ Napi::Value MakeDbTargetsSync(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// Settling a promise can fail when the environment is being torn down (a worker thread
-// terminated while the batch ran): nobody can observe the result then, so the error is dropped
-// instead of escaping the completion callback (which would abort the process).
-template <typename Fn>
-void SettleSafely(Fn fn) {
-  try {
-    fn();
-  } catch (const Napi::Error&) {
-  }
-}
-
-class DbBatchWorker : public Napi::AsyncWorker {
- public:
-  DbBatchWorker(Napi::Env env, std::vector<std::unique_ptr<DbJob>> jobs, size_t threads)
-      : Napi::AsyncWorker(env, "ocr-perfkit:makeDbTargetsBatch"),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        jobs_(std::move(jobs)),
-        threads_(threads) {}
-
-  Napi::Promise Promise() const { return deferred_.Promise(); }
-
-  // Runs on a libuv worker thread; fans the images out over the shared pool.
-  void Execute() override {
-    targets::ThreadPool::Shared().ParallelFor(jobs_.size(), threads_, [this](size_t i) { RunJob(jobs_[i].get()); });
-    for (size_t i = 0; i < jobs_.size(); ++i) {
-      if (!jobs_[i]->status.ok()) {
-        failed_ = jobs_[i]->status;
-        failed_index_ = i;
-        SetError(failed_.message());
-        return;
-      }
-    }
-  }
-
-  void OnOK() override {
-    SettleSafely([this] { deferred_.Resolve(Env().Undefined()); });
-  }
-
-  void OnError(const Napi::Error&) override {
-    SettleSafely([this] {
-      Status st(failed_.code(), "sample " + std::to_string(failed_index_) + ": " + failed_.message(),
-                failed_.code_override());
-      deferred_.Reject(MakeError(Env(), st).Value());
-    });
-  }
-
- private:
-  Napi::Promise::Deferred deferred_;
-  std::vector<std::unique_ptr<DbJob>> jobs_;
-  size_t threads_;
-  Status failed_;
-  size_t failed_index_ = 0;
-};
-
 // makeDbTargetsBatch(samples, threads = 0): a promise resolved when every image is written.
 Napi::Value MakeDbTargetsBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -188,10 +135,17 @@ Napi::Value MakeDbTargetsBatch(const Napi::CallbackInfo& info) {
     }
     jobs.push_back(std::move(job));
   }
-  auto* worker = new DbBatchWorker(env, std::move(jobs), threads);
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  // Worker thread: fans the images out over the shared pool; touches only the jobs.
+  auto shared = std::make_shared<std::vector<std::unique_ptr<DbJob>>>(std::move(jobs));
+  return PromiseWorker::Run(env, "ocr-perfkit:makeDbTargetsBatch", [shared, threads]() -> Status {
+    auto& js = *shared;
+    targets::ThreadPool::Shared().ParallelFor(js.size(), threads, [&js](size_t i) { RunJob(js[i].get()); });
+    for (size_t i = 0; i < js.size(); ++i) {
+      const Status& st = js[i]->status;
+      if (!st.ok()) return Status(st.code(), "sample " + std::to_string(i) + ": " + st.message(), st.code_override());
+    }
+    return Status::Ok();
+  });
 }
 
 // Test hook: bitwise comparison of the SIMD+filtered reference kernel with the plain formula.

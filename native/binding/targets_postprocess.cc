@@ -5,6 +5,7 @@
 
 #include "binding/args.h"
 #include "binding/errors.h"
+#include "binding/promise_worker.h"
 #include "binding/targets_internal.h"
 #include "targets/boxes.h"
 
@@ -67,45 +68,13 @@ Napi::Value BoxesSync(const Napi::CallbackInfo& info) {
   return ToJs(info.Env(), job.result);
 }
 
-class BoxesWorker : public Napi::AsyncWorker {
- public:
-  explicit BoxesWorker(Napi::Env env)
-      : Napi::AsyncWorker(env, "ocr-perfkit:boxesFromBitmap"), deferred_(Napi::Promise::Deferred::New(env)) {}
-  BoxesJob job;
-  Napi::Promise Promise() const { return deferred_.Promise(); }
-  void Execute() override {
-    job.status = targets::BoxesFromBitmap(job.prob.data(), job.params, &job.result);
-    if (!job.status.ok()) SetError(job.status.message());
-  }
-  // Settling fails only while the environment is torn down (worker terminated): drop it then.
-  void OnOK() override {
-    try {
-      deferred_.Resolve(ToJs(Env(), job.result));
-    } catch (const Napi::Error&) {
-    }
-  }
-  void OnError(const Napi::Error&) override {
-    try {
-      deferred_.Reject(MakeError(Env(), job.status).Value());
-    } catch (const Napi::Error&) {
-    }
-  }
-
- private:
-  Napi::Promise::Deferred deferred_;
-};
-
 Napi::Value BoxesAsync(const Napi::CallbackInfo& info) {
-  auto* w = new BoxesWorker(info.Env());
-  try {
-    ReadBoxesJob(RequireObject(info, 0, "request"), &w->job);
-  } catch (...) {
-    delete w;
-    throw;
-  }
-  Napi::Promise p = w->Promise();
-  w->Queue();
-  return p;
+  auto job = std::make_shared<BoxesJob>();
+  ReadBoxesJob(RequireObject(info, 0, "request"), job.get());
+  return PromiseWorker::Run(
+      info.Env(), "ocr-perfkit:boxesFromBitmap",
+      [job] { return targets::BoxesFromBitmap(job->prob.data(), job->params, &job->result); },
+      [job](Napi::Env env) { return ToJs(env, job->result); });
 }
 
 }  // namespace
