@@ -389,9 +389,16 @@ bool FastOffsetCleanup(const Path64& raw, Paths64* out) {
       const int j = active[a];
       const Seg& sj = w.seg[j];
       if (si.xmax + 2 < sj.xmin || sj.xmax + 2 < si.xmin) continue;
-      if (j == (i + 1 == m ? 0 : i + 1) || i == (j + 1 == m ? 0 : j + 1)) continue;  // adjacent
       const i128 c1 = Cross(si.a, si.b, sj.a), c2 = Cross(si.a, si.b, sj.b);
       const i128 c3 = Cross(sj.a, sj.b, si.a), c4 = Cross(sj.a, sj.b, si.b);
+      if (j == (i + 1 == m ? 0 : i + 1)) {  // adjacent: si.b == sj.a; a thin spike may touch
+        if (MaybeNear(sj.b, c2, si) || MaybeNear(si.a, c3, sj)) OPK_FAIL;
+        continue;
+      }
+      if (i == (j + 1 == m ? 0 : j + 1)) {  // adjacent: sj.b == si.a
+        if (MaybeNear(sj.a, c1, si) || MaybeNear(si.b, c4, sj)) OPK_FAIL;
+        continue;
+      }
       // Near-touches: Clipper's sweep sees edges at rounded x positions (TopX), so a vertex within
       // one unit of another segment may touch it there although the exact geometry does not.
       // |cross| / |dy| is the vertex's horizontal distance from the segment's line.
@@ -515,6 +522,9 @@ bool FastOffsetCleanup(const Path64& raw, Paths64* out) {
     if (!(ShoelaceD(res, nr) > 0)) OPK_FAIL;
   }
 
+  // With crossings, only results made of crossing points alone are taken (shrunk convex polygons):
+  // where a kept input vertex is the top, the record may start elsewhere.
+  if (nc > 0 && nr != nc) OPK_FAIL;
   return EmitRotated(res, nr, w, out, nc > 0);
 }
 
