@@ -5,6 +5,7 @@
 #include <string>
 
 #include "binding/args.h"
+#include "binding/cache_async.h"
 #include "binding/cache_convert.h"
 #include "binding/cache_fast.h"
 #include "binding/errors.h"
@@ -87,6 +88,7 @@ void CacheHandle::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::Clear>>("clear"),
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::PurgeExpired>>("purgeExpired"),
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::ClearAsync>>("clearAsync"),
+          InstanceMethod<&CacheHandle::Guard<&CacheHandle::GetAsync>>("getAsync"),
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::PurgeExpiredAsync>>("purgeExpiredAsync"),
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::Stats>>("stats"),
           InstanceMethod<&CacheHandle::Guard<&CacheHandle::Options>>("options"),
@@ -194,6 +196,12 @@ std::shared_ptr<opk::cache::Cache> CacheHandle::CacheFromValue(const Napi::Value
     return Unwrap(v.As<Napi::Object>())->cache_;
   }
   ThrowType(env, std::string(name) + " must be a PolygonCache handle (PolygonCache.nativeHandle)");
+}
+
+// getAsync(key, tag) -> Promise<value | undefined> (cache_async.h).
+Napi::Value CacheHandle::GetAsync(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 2, "getAsync(key, tag)");
+  return CacheGetAsync(info.Env(), cache_, info[0], info[1]);
 }
 
 // clearAsync() -> Promise<0>: Clear on the libuv pool (freeing a large cache takes milliseconds).

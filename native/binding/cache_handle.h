@@ -44,6 +44,7 @@ class CacheHandle : public Napi::ObjectWrap<CacheHandle> {
   Napi::Value Clear(const Napi::CallbackInfo& info);
   Napi::Value PurgeExpired(const Napi::CallbackInfo& info);
   Napi::Value ClearAsync(const Napi::CallbackInfo& info);
+  Napi::Value GetAsync(const Napi::CallbackInfo& info);
   Napi::Value PurgeExpiredAsync(const Napi::CallbackInfo& info);
   Napi::Value Stats(const Napi::CallbackInfo& info);
   Napi::Value Options(const Napi::CallbackInfo& info);

@@ -85,6 +85,7 @@ export interface NativeCacheHandle {
   clear(): void;
   purgeExpired(): number;
   clearAsync(): Promise<number>;
+  getAsync(key: Float64Array, tag: string): Promise<CacheValue | undefined>;
   purgeExpiredAsync(): Promise<number>;
   stats(): CacheStats;
   options(): ResolvedCacheOptions;

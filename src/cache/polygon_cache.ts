@@ -46,6 +46,15 @@ export class PolygonCache {
     return r === undefined ? undefined : decodeScratchResult(r, s);
   }
 
+  /**
+   * {@link get} with the lookup and the copy on the libuv thread pool: use it for large values
+   * (whole target maps) whose copy would block the event loop. Counts a hit or miss like `get`.
+   * Key and tag are validated (and copied) synchronously; errors reject the promise.
+   */
+  async getAsync(key: CacheKey, tag: string): Promise<CacheValue | undefined> {
+    return this.handle.getAsync(key instanceof Float64Array ? key : toNativeKey(key), tag);
+  }
+
   /** Like {@link get} without changing recency or the hit/miss counters. */
   peek(key: CacheKey, tag: string): CacheValue | undefined {
     const s = threadScratch();

@@ -43,6 +43,34 @@ describe('native-side use of the cache', () => {
     }
   });
 
+  test('getAsync returns the same values as get, counting hits and misses', async () => {
+    const name = uniqueName('get-async');
+    const cache = getCache(name);
+    try {
+      const big = new Float32Array(300000).map((_, i) => i * 0.5);
+      cache.set([1, 2], 'maps', [big, new Uint8Array([1, 2, 3]), new Float64Array(0)]);
+      cache.set([3], 'one', new Int16Array([-1, 7]));
+      const got = (await cache.getAsync([1, 2], 'maps')) as [Float32Array, Uint8Array, Float64Array];
+      expect(got.map(typeName)).toEqual(['Float32Array', 'Uint8Array', 'Float64Array']);
+      expect(got[0].length).toBe(300000);
+      expect(got[0][299999]).toBe(299999 * 0.5);
+      expect(Array.from(got[1])).toEqual([1, 2, 3]);
+      expect(got[2].length).toBe(0);
+      got[0][0] = 42; // a fresh copy
+      expect(((await cache.getAsync([1, 2], 'maps')) as Float32Array[])[0]![0]).toBe(0);
+      const one = await cache.getAsync(new Float64Array([3]), 'one');
+      expect(typeName(one)).toBe('Int16Array');
+      expect(Array.from(one as Int16Array)).toEqual([-1, 7]);
+      expect(await cache.getAsync([4], 'one')).toBeUndefined();
+      const s = cache.stats();
+      expect([s.hits, s.misses]).toEqual([3, 1]);
+      await expect(cache.getAsync([Number.NaN], 'one')).rejects.toMatchObject({ code: 'ERR_INVALID_KEY' });
+      await expect(cache.getAsync([1], 5 as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    } finally {
+      dropCache(name);
+    }
+  });
+
   test('clearAsync and purgeExpiredAsync run off the event loop and resolve', async () => {
     const name = uniqueName('async');
     const cache = openCacheForTesting(name, { ttl: 10 }, {});
