@@ -35,7 +35,7 @@ describe('fast path == general sweep', () => {
     expect(same(fast, slow)).toBe(-1);
   });
 
-  test.each([-9.7, -4.2, -2.5, -1.1, 0.9, 3.3, 7.5, 15])('generated polygons, delta %p', (delta) => {
+  test.each([-9.7, -2.5, 0.9, 7.5])('generated polygons, delta %p', (delta) => {
     const polys = L.generate(6500, 77).filter((p: { kind: string }) => ['quad', 'rotatedQuad', 'curved', 'concave'].includes(p.kind));
     const flat = L.flatten(polys.map((p: { rings: unknown }) => p.rings));
     for (const joinType of ['round', 'miter', 'square'] as const) {

@@ -62,6 +62,27 @@ describe('pyclipper mode (Clipper 6.4.2 ClipperOffset)', () => {
     expect(mismatches).toEqual([]);
   });
 
+  test.each([
+    ['shrink', 0.4],
+    ['unclip', 1.5],
+  ] as const)('every SROIE/NAF box, DB %s %p: identical to clipper-lib (and C++ 6.4.2)', (kind, r) => {
+    const data: Poly[] = L.loadDatasets();
+    const flat = L.flatten(data.map((p) => p.rings));
+    const ours: Ring[][] = L.unflatten(native.geomOffsetBatch(flat.coords, flat.ringOffsets, null, r, { kind }));
+    const deltas = data.map((p) => {
+      const a = L.ringArea(p.rings[0]);
+      const l = L.ringPerimeter(p.rings[0]);
+      return kind === 'shrink' ? -((a * (1 - r * r)) / l) : (a * r) / l;
+    });
+    // clipper-lib on every 8th box keeps the suite fast; the C++ oracle (when present) on all.
+    const mismatch = data.filter((p, i) => i % 8 === 0 && !L.sameRings(ours[i], L.clipperLibOffset(L.trunc(p.rings), deltas[i])));
+    expect(mismatch).toEqual([]);
+    if (L.cppOracle()) {
+      const want = L.cppOffsetMany(data.map((p, i) => ({ rings: L.trunc(p.rings), delta: deltas[i] })));
+      expect(data.filter((_, i) => !L.sameRings(ours[i], want[i])).length).toBe(0);
+    }
+  });
+
   const oracle = L.cppOracle();
   test.each(CASES)('default output equals C++ Clipper 6.4.2 (delta %p, %s)', (delta, jt) => {
     const ours = offsetAll(polys, delta, jt, false);
