@@ -171,9 +171,19 @@ Status OffsetBatch(const BatchView& in, const double* values, size_t value_count
       if (!st.ok()) return PolygonError(st.code(), p, st.message());
     }
     for (const Path64& path : ws.result) {
-      for (const Point64& q : path) {
-        out->coords.push_back(static_cast<double>(q.x) / spec.scale);
-        out->coords.push_back(static_cast<double>(q.y) / spec.scale);
+      const size_t at = out->coords.size();
+      out->coords.resize(at + 2 * path.size());
+      double* dst = out->coords.data() + at;
+      if (spec.scale == 1.0) {
+        for (const Point64& q : path) {
+          *dst++ = static_cast<double>(q.x);
+          *dst++ = static_cast<double>(q.y);
+        }
+      } else {
+        for (const Point64& q : path) {
+          *dst++ = static_cast<double>(q.x) / spec.scale;
+          *dst++ = static_cast<double>(q.y) / spec.scale;
+        }
       }
       out->ring_offsets.push_back(static_cast<uint32_t>(out->coords.size() / 2));
     }

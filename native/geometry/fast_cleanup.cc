@@ -214,7 +214,8 @@ double ShoelaceD(const Point64* q, int n) {
 }
 
 
-// Strictly convex (every turn positive), y-monotone and with 2·area/perimeter >= 4 (so no chord
+// Strictly convex (every turn positive), y-monotone and with 2·area/perimeter >= 4 (perimeter
+// bounded above by its L1 length; so no chord
 // is thinner than a few units except within a unit of its extreme vertices, where a convex ring
 // with such a width has round or flat ends).
 bool IsThickConvex(const Point64* v, int m) {
@@ -224,7 +225,7 @@ bool IsThickConvex(const Point64* v, int m) {
     const Point64& b = v[i];
     const Point64& c = v[i + 1 == m ? 0 : i + 1];
     if (Cross(a, b, c) <= 0) return false;
-    per += std::sqrt(static_cast<double>((c.x - b.x) * (c.x - b.x) + (c.y - b.y) * (c.y - b.y)));
+    per += static_cast<double>(std::llabs(c.x - b.x) + std::llabs(c.y - b.y));  // >= the length
   }
   int changes = 0, last = 0;
   for (int i = 0; i < m; ++i) {
@@ -242,12 +243,14 @@ bool IsThickConvex(const Point64* v, int m) {
 
 // Checks the result as Clipper's FixupOutPolygon/BuildResult would see it and writes it with the
 // topmost vertex last (positive orientation). False when the order cannot be predicted.
-bool EmitRotated(const Point64* res, int nr, Work& w, Paths64* out, bool crossed) {
+// `convex`: res is a ring IsThickConvex accepted (strictly convex, y-monotone), whose checks below
+// are then already known to pass.
+bool EmitRotated(const Point64* res, int nr, Work& w, Paths64* out, bool crossed, bool convex = false) {
   const int m = w.nseg;
   // The result must survive Clipper's FixupOutPolygon untouched: no duplicates, no collinear
   // triples (else its starting vertex could move).
   if (nr < 3) OPK_FAIL;
-  for (int i = 0; i < nr; ++i) {
+  for (int i = 0; i < nr && !convex; ++i) {
     const Point64& a = res[i == 0 ? nr - 1 : i - 1];
     const Point64& b = res[i];
     const Point64& d = res[i + 1 == nr ? 0 : i + 1];
@@ -259,7 +262,7 @@ bool EmitRotated(const Point64* res, int nr, Work& w, Paths64* out, bool crossed
   if (crossed && nr > 4) OPK_FAIL;
   // Only y-monotone results (one top, one bottom; horizontal edges only there): their output
   // record starts at the top vertex. Other shapes depend on how the sweep merged its pieces.
-  {
+  if (!convex) {
     int64_t ylo = res[0].y, yhi = res[0].y;
     for (int i = 1; i < nr; ++i) {
       ylo = std::min(ylo, res[i].y);
@@ -299,7 +302,7 @@ bool EmitRotated(const Point64* res, int nr, Work& w, Paths64* out, bool crossed
     const int next = top + 1 == nr ? 0 : top + 1;
     const int other = res[prev].y == res[top].y ? prev : (res[next].y == res[top].y ? next : -1);
     if (other < 0) OPK_FAIL;
-    bool on_horizontal = false;
+    bool on_horizontal = convex;  // a convex ring's top edge is one of its own segments
     for (int i = 0; i < m && !on_horizontal; ++i) {
       const Seg& s = w.seg[i];
       on_horizontal = s.horizontal && s.a.y == res[top].y && s.xmin <= std::min(res[top].x, res[other].x) &&
@@ -323,16 +326,77 @@ bool EmitRotated(const Point64* res, int nr, Work& w, Paths64* out, bool crossed
 }
 }  // namespace
 
+// Shrunk axis-aligned rectangle: raw = A_k, p_k, B_k per corner (12 points) with axis-parallel
+// offset edges B_k -> A_k+1. The result is the rectangle their lines bound; the sweep meets each
+// corner at (x of the vertical edge, y of the horizontal one) exactly.
+bool ShrunkRectangle(const Path64& raw, Paths64* out) {
+  if (raw.size() != 12) return false;
+  int64_t xs[2], ys[2];
+  int nx = 0, ny = 0;
+  for (int k = 0; k < 4; ++k) {
+    const Point64& p = raw[3 * k + 1];
+    const Point64& q = raw[3 * ((k + 1) % 4) + 1];
+    if (p.x != q.x && p.y != q.y) return false;  // corners must form an axis-aligned rectangle
+    const Point64& b = raw[3 * k + 2];
+    const Point64& a = raw[(3 * k + 3) % 12];
+    if (b.y == a.y && p.y == q.y && b.x == p.x && a.x == q.x) {
+      if (ny == 2) return false;
+      ys[ny++] = b.y;
+    } else if (b.x == a.x && p.x == q.x && b.y == p.y && a.y == q.y) {
+      if (nx == 2) return false;
+      xs[nx++] = b.x;
+    } else {
+      return false;
+    }
+  }
+  if (nx != 2 || ny != 2) return false;
+  int64_t cx0 = raw[1].x, cx1 = raw[1].x, cy0 = raw[1].y, cy1 = raw[1].y;
+  for (int k = 1; k < 4; ++k) {
+    cx0 = std::min(cx0, raw[3 * k + 1].x);
+    cx1 = std::max(cx1, raw[3 * k + 1].x);
+    cy0 = std::min(cy0, raw[3 * k + 1].y);
+    cy1 = std::max(cy1, raw[3 * k + 1].y);
+  }
+  const int64_t x0 = std::min(xs[0], xs[1]), x1 = std::max(xs[0], xs[1]);
+  const int64_t y0 = std::min(ys[0], ys[1]), y1 = std::max(ys[0], ys[1]);
+  // Offset lines strictly inside the rectangle, at least 2 units apart, and on the right sides.
+  if (!(cx0 < x0 && x1 < cx1 && cy0 < y0 && y1 < cy1 && x1 - x0 >= 2 && y1 - y0 >= 2)) return false;
+  for (int k = 0; k < 4; ++k) {
+    const Point64& p = raw[3 * k + 1];
+    const Point64& a = raw[3 * k];
+    const Point64& b = raw[3 * k + 2];
+    // each spike point sits on the rectangle's inner lines next to its own corner
+    const int64_t ex = p.x == cx0 ? x0 : x1, ey = p.y == cy0 ? y0 : y1;
+    if (!((a.x == ex && a.y == p.y) || (a.y == ey && a.x == p.x))) return false;
+    if (!((b.x == ex && b.y == p.y) || (b.y == ey && b.x == p.x))) return false;
+    if (a == b) return false;
+  }
+  out->resize(1);
+  Path64& path = (*out)[0];
+  path.resize(4);
+  path[0] = Point64{x1, y1};
+  path[1] = Point64{x0, y1};
+  path[2] = Point64{x0, y0};
+  path[3] = Point64{x1, y0};
+  return true;
+}
+
 bool FastOffsetCleanup(const Path64& raw, Paths64* out) {
+  if (ShrunkRectangle(raw, out)) return true;
   thread_local Work w;
   const int m = CleanRing(raw, w);
   if (m < 3) OPK_FAIL;
   const Point64* v = w.v;
 
-  const bool convex = IsThickConvex(v, m);
+  // A strictly convex, y-monotone, not-thin ring (a grown convex polygon) cannot cross or touch
+  // itself, even at Clipper's rounded positions: it is its own clean-up result.
+  if (IsThickConvex(v, m)) {
+    w.nseg = 0;
+    return EmitRotated(v, m, w, out, false, true);
+  }
   // Otherwise only quadrilateral results are taken (see EmitRotated): a raw ring of more than four
   // corner spikes cannot give one, so leave at once rather than search its crossings.
-  if (!convex && m > 16) OPK_FAIL;
+  if (m > 16) OPK_FAIL;
 
   // Segments and scanlines.
   w.nseg = m;
@@ -364,9 +428,6 @@ bool FastOffsetCleanup(const Path64& raw, Paths64* out) {
   }
   if (flat) OPK_FAIL;
 
-  // A strictly convex, y-monotone, not-thin ring (a grown convex polygon) cannot cross or touch
-  // itself, even at Clipper's rounded positions: it is its own clean-up result.
-  if (convex) return EmitRotated(v, m, w, out, false);
 
   std::sort(w.ys, w.ys + m);
   const int ny = static_cast<int>(std::unique(w.ys, w.ys + m) - w.ys);
