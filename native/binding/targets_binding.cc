@@ -1,5 +1,7 @@
 // N-API glue for the targets area: DB training targets (sync and batched on the thread pool)
 // and the post-processing helpers (targets_postprocess.cc).
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -7,8 +9,10 @@
 #include "binding/areas.h"
 #include "binding/args.h"
 #include "binding/errors.h"
+#include "binding/cache_handle.h"
 #include "binding/promise_worker.h"
 #include "binding/targets_internal.h"
+#include "cache/cache.h"
 #include "targets/db_targets.h"
 #include "targets/edge_kernels.h"
 #include "targets/thread_pool.h"
@@ -31,6 +35,9 @@ struct DbJob {
   std::vector<uint8_t> ignore;
   DbOutput out;
   std::vector<Napi::ObjectReference> keep;
+  // Optional polygon cache: whole target maps memoized per image (key = the image's polygons,
+  // tag = size, mode and parameters).
+  std::shared_ptr<cache::Cache> cache;
   Status status;
 };
 
@@ -91,14 +98,80 @@ void ReadJob(const Napi::Object& o, DbJob* job, bool keep_refs) {
   }
   job->out.ignore_out = ig_out.data;
   if (keep) keep->push_back(Napi::Persistent(o.Get("ignoreOut").As<Napi::Object>()));
+  if (HasValue(o, "cache")) job->cache = CacheHandle::CacheFromValue(o.Get("cache"), "cache");
 }
 
-void RunJob(DbJob* job) {
+// The cache tag of a job: everything besides the polygons that the maps depend on.
+std::string CacheTag(const DbParams& p) {
+  char buf[192];
+  std::snprintf(buf, sizeof buf, "db.targets:v1;mode=%s;w=%lld;h=%lld;r=%.17g;min=%.17g;tmin=%.17g;tmax=%.17g",
+                p.mode == DbMode::kReference ? "reference" : "exact", static_cast<long long>(p.width),
+                static_cast<long long>(p.height), p.shrink_ratio, p.min_text_size, p.thresh_min, p.thresh_max);
+  return buf;
+}
+
+// The cache key of a job: the exact bytes of the coordinates, the point offsets and the input
+// ignore flags (absent flags and all-zero flags are different keys; both are correct).
+std::string CacheKeyBytes(const DbJob& job) {
+  std::string key;
+  key.reserve(job.xy.size() * 8 + job.offsets.size() * 4 + job.ignore.size() + 1);
+  key.append(reinterpret_cast<const char*>(job.xy.data()), job.xy.size() * sizeof(double));
+  key.append(reinterpret_cast<const char*>(job.offsets.data()), job.offsets.size() * sizeof(uint32_t));
+  key.push_back(job.ignore.empty() ? '\0' : '\1');
+  key.append(reinterpret_cast<const char*>(job.ignore.data()), job.ignore.size());
+  return key;
+}
+
+// Copies a cached result into the job's outputs; false when the entry has another shape.
+bool CopyCachedTargets(const cache::CachedValue& v, DbJob* job, size_t npx, size_t count) {
+  if (v.count() != 5) return false;
+  float* maps[4] = {job->out.shrink_map, job->out.shrink_mask, job->out.thresh_map, job->out.thresh_mask};
+  for (size_t i = 0; i < 4; ++i) {
+    cache::ArrayRef a = v.array(i);
+    if (a.type != cache::ElementType::kFloat32 || a.length != npx) return false;
+  }
+  cache::ArrayRef tags = v.array(4);
+  if (tags.type != cache::ElementType::kUint8 || tags.length != count) return false;
+  for (size_t i = 0; i < 4; ++i) std::memcpy(maps[i], v.array(i).data, npx * sizeof(float));
+  if (count > 0) std::memcpy(job->out.ignore_out, tags.data, count);
+  return true;
+}
+
+void ComputeJob(DbJob* job) {
   thread_local auto scratch = targets::NewDbScratch();
   PolygonSet set{job->xy.data(), job->offsets.data(), job->offsets.size() - 1,
                  job->ignore.empty() ? nullptr : job->ignore.data()};
   job->status = targets::MakeDbTargets(job->params, set, job->xy.size() / 2, job->out, scratch.get());
   targets::TrimDbScratch(scratch.get(), size_t{64} << 20);  // keep at most 64 MiB per buffer per thread
+}
+
+// Any thread: consults the job's cache (if any), else computes and stores the result.
+void RunJob(DbJob* job) {
+  if (!job->cache) {
+    ComputeJob(job);
+    return;
+  }
+  const size_t npx = static_cast<size_t>(job->params.width * job->params.height);
+  const size_t count = job->offsets.size() - 1;
+  const std::string key_bytes = CacheKeyBytes(*job);
+  const std::string tag = CacheTag(job->params);
+  const cache::KeyView key = cache::KeyView::Make(key_bytes.data(), key_bytes.size(), tag);
+  if (cache::ValuePtr hit = job->cache->Get(key)) {
+    if (CopyCachedTargets(*hit, job, npx, count)) {
+      job->status = Status::Ok();
+      return;
+    }
+  }
+  ComputeJob(job);
+  if (!job->status.ok()) return;
+  const cache::ArraySpan arrays[5] = {
+      {cache::ElementType::kFloat32, job->out.shrink_map, npx},
+      {cache::ElementType::kFloat32, job->out.shrink_mask, npx},
+      {cache::ElementType::kFloat32, job->out.thresh_map, npx},
+      {cache::ElementType::kFloat32, job->out.thresh_mask, npx},
+      {cache::ElementType::kUint8, job->out.ignore_out, count},
+  };
+  job->cache->PutArrays(key, arrays, 5, /*is_list=*/true);  // too large or no memory: just not stored
 }
 
 // makeDbTargets(sample): synchronous, one image.

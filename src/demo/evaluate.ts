@@ -34,7 +34,7 @@ export interface PageEvaluation {
 export async function evaluatePages(
   tf: Tf,
   model: tfjs.LayersModel,
-  o: { width: number; height: number; seeds: number[]; examples: number },
+  o: { width: number; height: number; seeds: number[]; examples: number; thresh?: number; boxThresh?: number },
 ): Promise<PageEvaluation> {
   const predictions: Array<Array<{ points: Array<[number, number]>; score: number }>> = [];
   const truths: Array<Array<{ points: Array<[number, number]>; ignore: boolean }>> = [];
@@ -50,7 +50,12 @@ export async function evaluatePages(
     const prob = new Float32Array(await out.data());
     out.dispose();
     if (prob.length !== plane) throw new RangeError('model output has the wrong size');
-    const boxes = boxesFromBitmap(prob, { width: o.width, height: o.height }).map((b) => ({
+    const boxes = boxesFromBitmap(prob, {
+      width: o.width,
+      height: o.height,
+      thresh: o.thresh ?? 0.3,
+      boxThresh: o.boxThresh ?? 0.7,
+    }).map((b) => ({
       points: b.points.map(([x, y]) => [x, y] as [number, number]),
       score: b.score,
     }));

@@ -1,7 +1,7 @@
 /**
  * The demo's data: synthetic receipt pages rendered per batch (the "load" stage, like image
  * decoding) and turned into DB targets on the native thread pool (the "transform" stage),
- * memoized across epochs in the shared native polygon cache.
+ * memoized across epochs in the shared native polygon cache (looked up inside native code).
  */
 import { getCache, type PolygonCache } from '../cache';
 import { makeDbTargetsBatch } from '../targets';
@@ -49,43 +49,27 @@ export function writeModelInput(image: Float32Array, out: Float32Array, offset =
   return out;
 }
 
-/** The four maps of one page, as stored in the cache. */
-type Maps = [Float32Array, Float32Array, Float32Array, Float32Array];
-
-/** Builds the transform: DB targets (cached by page) packed next to the images into tensors. */
+/**
+ * Builds the transform: DB targets for the batch's pages on the native thread pool, memoized per
+ * page inside native code by the polygon cache, packed next to the images into tensors.
+ */
 export function makeTargetsTransform(tf: Tf, width: number, height: number, cache: PolygonCache) {
-  const tag = `demo-dbtargets:w=${width}:h=${height}:r=0.4:exact`;
   return async (raw: PageBatch): Promise<DbBatch> => {
-    const maps: Array<Maps | undefined> = raw.seeds.map((seed) => {
-      const hit = cache.get([seed], tag);
-      return Array.isArray(hit) && hit.length === 4 ? (hit as unknown as Maps) : undefined;
-    });
-    const missing = raw.pages.map((p, i) => ({ p, i })).filter(({ i }) => maps[i] === undefined);
-    if (missing.length > 0) {
-      const made = await makeDbTargetsBatch(
-        missing.map(({ p }) => ({ polygons: p.words, options: { width, height } })),
-      );
-      made.forEach((t, k) => {
-        const m: Maps = [t.shrinkMap, t.shrinkMask, t.threshMap, t.threshMask];
-        const idx = missing[k]!.i;
-        maps[idx] = m;
-        cache.set([raw.seeds[idx]!], tag, m);
-      });
-    }
+    const targets = await makeDbTargetsBatch(raw.pages.map((p) => ({ polygons: p.words, options: { width, height, cache } })));
     const n = raw.pages.length;
     const plane = width * height;
     const xs = new Float32Array(n * plane);
     const ys = new Float32Array(n * plane * 4);
     raw.pages.forEach((p, b) => {
       writeModelInput(p.image, xs, b * plane);
-      const m = maps[b]!;
+      const t = targets[b]!;
       const base = b * plane * 4;
       for (let i = 0; i < plane; i++) {
         const o = base + i * 4;
-        ys[o] = m[0][i]!;
-        ys[o + 1] = m[1][i]!;
-        ys[o + 2] = m[2][i]!;
-        ys[o + 3] = m[3][i]!;
+        ys[o] = t.shrinkMap[i]!;
+        ys[o + 1] = t.shrinkMask[i]!;
+        ys[o + 2] = t.threshMap[i]!;
+        ys[o + 3] = t.threshMask[i]!;
       }
     });
     return { xs: tf.tensor4d(xs, [n, height, width, 1]), ys: tf.tensor4d(ys, [n, height, width, 4]) };

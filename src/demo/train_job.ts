@@ -40,7 +40,7 @@ export const trainJobSchema = z
     /** Validation pages. */
     valPages: z.number().int().min(1).max(10000).default(8),
     /** Channels of the first DBNet stage. */
-    baseChannels: z.number().int().min(2).max(64).default(6),
+    baseChannels: z.number().int().min(2).max(64).default(4),
     /** Adam learning rate. */
     learningRate: z.number().positive().max(1).default(0.005),
     /** Seed of data and weights. */
@@ -49,6 +49,13 @@ export const trainJobSchema = z
     samplerIntervalMs: z.number().int().min(10).default(100),
     /** Package to load tfjs from (default: tfjs-node-gpu, tfjs-node, then tfjs). */
     tfjsPackage: z.string().optional(),
+    /** Binarization threshold of the probability map when extracting boxes (DB `thresh`). */
+    thresh: z.number().gt(0).lt(1).default(0.3),
+    /**
+     * Minimum mean probability inside a box to keep it (DB `box_thresh`). DB's configs use 0.6–0.7
+     * for well-trained models; a minute of CPU training gives softer maps, hence 0.5.
+     */
+    boxThresh: z.number().gt(0).lt(1).default(0.5),
     /** Validation pages drawn in the report. */
     examplePages: z.number().int().min(0).max(16).default(3),
   })
@@ -177,6 +184,8 @@ export async function runTrainJob(args: {
     height: job.height,
     seeds: valSeeds,
     examples: job.examplePages,
+    thresh: job.thresh,
+    boxThresh: job.boxThresh,
   });
   const samples = sampler.samples(samplerStart);
   const sources = sampler.sources();

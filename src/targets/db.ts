@@ -3,6 +3,7 @@
  * on the native thread pool. See docs/targets.md for the exact semantics of both modes.
  */
 import { z } from 'zod';
+import { PolygonCache } from '../cache/polygon_cache';
 import { OcrPerfkitRangeError, OcrPerfkitTypeError } from '../errors';
 import { type NativeDbSample, targetsNative } from './native';
 import { type FlatPolygons, type PolygonsInput, polygonCount, toFlatPolygons } from './polygons';
@@ -59,6 +60,14 @@ export interface DbTargetsOptions {
   mode?: 'exact' | 'reference';
   /** Write into these buffers instead of allocating (lengths are checked). */
   out?: DbTargetBuffers;
+  /**
+   * Memoize whole results in this polygon cache (see `getCache`): the key is the image's exact
+   * polygons (coordinates, point offsets, ignore flags), the tag its size, mode and parameters.
+   * Looked up and filled inside native code, on the pool threads for batches; a hit copies the
+   * four maps and the ignore tags into the outputs. Results larger than the cache's
+   * `maxEntrySize` are computed and not stored.
+   */
+  cache?: PolygonCache;
 }
 
 const optionsSchema = z
@@ -71,6 +80,7 @@ const optionsSchema = z
     threshMax: z.number().finite().default(0.7),
     mode: z.enum(['exact', 'reference']).default('exact'),
     out: buffersSchema.optional(),
+    cache: z.instanceof(PolygonCache).optional(),
   })
   .strict();
 
@@ -162,6 +172,7 @@ function prepare(polygons: PolygonsInput, options: DbTargetsOptions): { sample: 
     threshMap: result.threshMap,
     threshMask: result.threshMask,
     ignoreOut: result.ignoreTags,
+    cache: o.cache?.nativeHandle,
   };
   if (flat.ignore !== undefined) sample.ignore = flat.ignore;
   return { sample, result };

@@ -21,6 +21,8 @@ export interface NativeDbSample {
   threshMap: Float32Array;
   threshMask: Float32Array;
   ignoreOut: Uint8Array;
+  /** A polygon cache's native handle (`PolygonCache.nativeHandle`). */
+  cache?: unknown;
 }
 
 /** Native boxes-from-bitmap job. */
