@@ -69,7 +69,9 @@ describe('DB targets with a polygon cache', () => {
     expect(cache.stats()).toMatchObject({ hits: 0, misses: 4, entries: 4 });
     const b = await makeDbTargetsBatch(samples);
     expect(cache.stats()).toMatchObject({ hits: 4, misses: 4 });
-    a.forEach((r, i) => expect(same(r.threshMap, b[i]!.threshMap)).toBe(true));
+    a.forEach((r, i) => {
+      expect(same(r.threshMap, b[i]!.threshMap)).toBe(true);
+    });
   });
 
   it('results above maxEntrySize are computed, not stored', () => {
