@@ -96,10 +96,21 @@ export type BooleanOptions = z.input<typeof booleanOptionsSchema>;
 
 type Kind = NativeOffsetSpec['kind'];
 
+const defaultSpecs = new Map<Kind, NativeOffsetSpec & { ratio?: number }>();
+
 /** Validates offset options and fills in the defaults of the chosen mode. */
 export function resolveOffsetSpec(options: unknown, kind: Kind = 'delta', where = 'options'): NativeOffsetSpec & {
   ratio?: number;
 } {
+  if (options === undefined) {
+    // Per-polygon helpers are often called without options: validate the defaults once.
+    let spec = defaultSpecs.get(kind);
+    if (!spec) {
+      spec = Object.freeze(resolveOffsetSpec({}, kind, where));
+      defaultSpecs.set(kind, spec);
+    }
+    return spec;
+  }
   const schema = kind === 'shrink' ? shrinkOptionsSchema : kind === 'unclip' ? unclipOptionsSchema : offsetOptionsSchema;
   const o = parseConfig(schema, options ?? {}, where) as z.output<typeof shrinkOptionsSchema>;
   const mode = o.mode ?? 'pyclipper';
