@@ -356,8 +356,12 @@ function cppOracle() {
   if (fs.existsSync(ORACLE_BIN)) return ORACLE_BIN;
   if (!fs.existsSync('/usr/include/polyclipping/clipper.hpp')) return null;
   fs.mkdirSync(path.dirname(ORACLE_BIN), { recursive: true });
-  const r = spawnSync('g++', ['-O2', ORACLE_SRC, '-lpolyclipping', '-o', ORACLE_BIN], { stdio: 'inherit' });
-  return r.status === 0 ? ORACLE_BIN : null;
+  // Build under a private name and rename: jest workers may race to build it.
+  const tmp = `${ORACLE_BIN}.${process.pid}.tmp`;
+  const r = spawnSync('g++', ['-O2', ORACLE_SRC, '-lpolyclipping', '-o', tmp], { stdio: 'inherit' });
+  if (r.status !== 0) return null;
+  fs.renameSync(tmp, ORACLE_BIN);
+  return ORACLE_BIN;
 }
 
 const JT642 = { square: 0, round: 1, miter: 2 };
