@@ -9,6 +9,7 @@
 #include "binding/args.h"
 #include "binding/errors.h"
 #include "binding/geometry_internal.h"
+#include "binding/promise_worker.h"
 #include "geometry/batch.h"
 
 namespace opk::binding {
@@ -103,45 +104,17 @@ Napi::Value OffsetBatchJs(const Napi::CallbackInfo& info) {
   return BatchToJs(info.Env(), job.out);
 }
 
-class OffsetWorker : public Napi::AsyncWorker {
- public:
-  OffsetWorker(Napi::Env env, std::unique_ptr<OffsetJob> job)
-      : Napi::AsyncWorker(env, "ocr-perfkit:offsetBatch"), job_(std::move(job)), deferred_(env) {}
-  Napi::Promise Promise() const { return deferred_.Promise(); }
-
- protected:
-  // Worker thread: touches only job_.
-  void Execute() override {
-    try {
-      job_->Run();
-    } catch (const std::bad_alloc&) {
-      job_->status = Status(StatusCode::kOutOfMemory, "out of memory");
-    }
-  }
-  // Main thread.
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    if (!job_->status.ok()) {
-      deferred_.Reject(MakeError(env, job_->status).Value());
-      return;
-    }
-    deferred_.Resolve(BatchToJs(env, job_->out));
-  }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
-
- private:
-  std::unique_ptr<OffsetJob> job_;
-  Napi::Promise::Deferred deferred_;
-};
-
 Napi::Value OffsetBatchAsyncJs(const Napi::CallbackInfo& info) {
-  auto job = std::make_unique<OffsetJob>();
+  auto job = std::make_shared<OffsetJob>();
   ReadJob(info, job.get());  // bad arguments throw synchronously (the TS wrapper turns that into a rejection)
-  auto* worker = new OffsetWorker(info.Env(), std::move(job));
-  Napi::Promise p = worker->Promise();
-  worker->Queue();
-  return p;
+  // The pool thread touches only `job` (a copy of every input).
+  return PromiseWorker::Run(
+      info.Env(), "ocr-perfkit:offsetBatch",
+      [job]() {
+        job->Run();
+        return job->status;
+      },
+      [job](Napi::Env env) -> Napi::Value { return BatchToJs(env, job->out); });
 }
 
 }  // namespace
