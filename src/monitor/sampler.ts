@@ -22,7 +22,7 @@ import {
   type MetricValue,
 } from './metrics';
 import { type MonitorNative, type NativeHandle, monitorNative, withCallSite } from './native';
-import { parseOptions } from './options-error';
+import { parseOptions } from '../validation/options';
 import { type ResolvedSamplerOptions, type ResourceSamplerOptions, ResourceSamplerOptionsSchema } from './sampler-options';
 
 /** A GPU being sampled. */

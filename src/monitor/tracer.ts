@@ -13,7 +13,7 @@
  */
 import { isOcrPerfkitError } from '../errors';
 import { type MonitorNative, type NativeHandle, monitorNative, withCallSite } from './native';
-import { parseOptions } from './options-error';
+import { parseOptions } from '../validation/options';
 import { type CuptiTracerOptions, CuptiTracerOptionsSchema, type ResolvedTracerOptions } from './tracer-options';
 
 /** Aggregate of one kernel (by name). */

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { OcrPerfkitRangeError, OcrPerfkitTypeError } from '../errors';
 import { type NativeBoxesRequest, type NativeBoxesResult, targetsNative } from './native';
 import type { Point } from './polygons';
-import { parseOptions } from './validate';
+import { parseOptions } from '../validation/options';
 
 /** Options of {@link boxesFromBitmap}. */
 export interface BoxesOptions {

@@ -7,7 +7,7 @@ import { PolygonCache } from '../cache/polygon_cache';
 import { OcrPerfkitRangeError, OcrPerfkitTypeError } from '../errors';
 import { type NativeDbSample, targetsNative } from './native';
 import { type FlatPolygons, type PolygonsInput, polygonCount, toFlatPolygons } from './polygons';
-import { parseOptions } from './validate';
+import { parseOptions } from '../validation/options';
 
 /** Largest accepted image side in pixels. */
 export const MAX_TARGET_SIDE = 65536;

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { OcrPerfkitTypeError } from '../errors';
 import { intersectionArea, polygonArea } from './polygon_area';
 import type { LabeledPolygon, Point } from './polygons';
-import { parseOptions } from './validate';
+import { parseOptions } from '../validation/options';
 
 /** A prediction: `{ points, score? }` or a bare point list. */
 export type PredictionInput = { points: ReadonlyArray<Point>; score?: number } | ReadonlyArray<Point>;

@@ -1,4 +1,8 @@
-/** zod helpers shared by the targets API: parse an options object or throw a coded error. */
+/**
+ * Parsing of API option objects (function arguments) with zod, shared by every area: a wrong
+ * type or unknown key is a TypeError, an unacceptable value a RangeError. Config files use
+ * `parseConfig` (src/config/validate.ts) instead, whose errors carry `ERR_INVALID_CONFIG`.
+ */
 import type { z } from 'zod';
 import { OcrPerfkitRangeError, OcrPerfkitTypeError } from '../errors';
 
@@ -15,9 +19,10 @@ export function parseOptions<T extends z.ZodType>(schema: T, value: unknown, wha
   const message = `${where}: ${issue?.message ?? 'invalid value'}`;
   // A number that is not acceptable (NaN, fractional where an integer is needed) is a range
   // problem, not a type problem, even though zod reports it as `invalid_type`.
-  const typeLike =
-    (issue?.code === 'invalid_type' && typeof valueAt(value, issue.path) !== 'number') ||
-    issue?.code === 'unrecognized_keys';
+  const expected = (issue as { expected?: string } | undefined)?.expected;
+  const badNumber =
+    typeof valueAt(value, issue?.path ?? []) === 'number' && (expected === 'number' || expected === 'int');
+  const typeLike = (issue?.code === 'invalid_type' && !badNumber) || issue?.code === 'unrecognized_keys';
   if (typeLike) throw new OcrPerfkitTypeError(message, 'ERR_INVALID_ARGUMENT');
   throw new OcrPerfkitRangeError(message, 'ERR_OUT_OF_RANGE');
 }
