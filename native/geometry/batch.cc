@@ -107,8 +107,8 @@ Status OffsetBatch(const BatchView& in, const double* values, size_t value_count
   if (value_count != 1 && value_count != n_poly)
     return Status(StatusCode::kBufferSize, "expected 1 or " + std::to_string(n_poly) + " deltas, got " +
                                                std::to_string(value_count));
-  const bool closed = spec.end == EndType::kPolygon || spec.end == EndType::kJoined;
-  OPK_RETURN_IF_ERROR(ValidateBatch(in, spec.scale, closed ? 3 : 1));
+  // Closed polygons need 3 points; closed lines ('joined') and open paths may be shorter.
+  OPK_RETURN_IF_ERROR(ValidateBatch(in, spec.scale, spec.end == EndType::kPolygon ? 3 : 1));
   thread_local Workspace ws;
   out->coords.reserve(in.coord_count * 2);
   for (size_t p = 0; p < n_poly; ++p) {
