@@ -84,9 +84,9 @@ export function makeSyntheticReceipt(options: SyntheticReceiptOptions): Syntheti
         points: corners.map(([px, py]) => rotate(px, py, cx, cy, cos, sin)),
         ignore: rng.chance(ignoreP),
       });
-      x += wordWidth + rng.int(glyphWidth, glyphWidth * 3);
+      x += wordWidth + rng.int(glyphWidth * 2, glyphWidth * 4);
     }
-    y += lineHeight + rng.int(1, Math.max(2, Math.round(lineHeight / 2)));
+    y += lineHeight + rng.int(3, Math.max(4, Math.round(lineHeight / 2)));
   }
   return { width, height, image, words };
 }
