@@ -1,6 +1,7 @@
 // N-API glue for the geometry area: batched offsetting (sync and on a worker thread) and
 // boolean operations (geometry_boolean.cc). Arguments are read and copied on the main thread;
 // workers touch only their own copies.
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,8 +23,38 @@ using geom::DeltaKind;
 using geom::OffsetMode;
 using geom::OffsetSpec;
 
+// Packed form written by src/geometry/options.ts (packOffsetSpec): a Float64Array of
+// [version, mode, join, end, miterLimit, arcTolerance, scale, preserveCollinear, reverseSolution,
+//  kind, jsCompat, fastPath]; saves a dozen property reads per call.
+constexpr size_t kPackedSpecSize = 12;
+
+OffsetSpec ReadPackedSpec(Napi::Env env, const ArrayView<double>& v) {
+  if (v.length != kPackedSpecSize || v.data[0] != 1) ThrowType(env, "packed options: unknown layout");
+  auto small = [&](size_t i, int max) {
+    double d = v.data[i];
+    if (!(d >= 0 && d <= max && d == static_cast<int>(d))) ThrowRange(env, "packed options: bad field " + std::to_string(i));
+    return static_cast<int>(d);
+  };
+  OffsetSpec s;
+  s.mode = small(1, 1) ? OffsetMode::kClipper2 : OffsetMode::kPyclipper;
+  s.join = static_cast<geom::JoinType>(small(2, 3));
+  s.end = static_cast<geom::EndType>(small(3, 4));
+  s.miter_limit = v.data[4];
+  s.arc_tolerance = v.data[5];
+  s.scale = v.data[6];
+  if (!std::isfinite(s.miter_limit) || !std::isfinite(s.arc_tolerance) || !(s.scale > 0) || !std::isfinite(s.scale))
+    ThrowRange(env, "packed options: miterLimit, arcTolerance and scale must be finite (scale > 0)");
+  s.preserve_collinear = small(7, 1) != 0;
+  s.reverse_solution = small(8, 1) != 0;
+  s.kind = static_cast<DeltaKind>(small(9, 2));
+  s.js_compat = small(10, 1) != 0;
+  s.fast_path = small(11, 1) != 0;
+  return s;
+}
+
 OffsetSpec ReadSpec(const Napi::Object& o) {
   Napi::Env env = o.Env();
+  if (o.IsTypedArray()) return ReadPackedSpec(env, RequireFloat64Array(o, "options"));
   OffsetSpec s;
   const std::string mode = OptionalString(o, "mode").value_or("pyclipper");
   if (mode == "pyclipper") s.mode = OffsetMode::kPyclipper;
@@ -137,11 +168,15 @@ geom::EndType ReadEndType(Napi::Env env, const std::string& s) {
 }
 
 Napi::Object BatchToJs(Napi::Env env, const geom::BatchOut& out) {
-  Napi::Float64Array coords = Napi::Float64Array::New(env, out.coords.size());
+  // One ArrayBuffer holds all three arrays (doubles first, so every view is aligned): one
+  // allocation per call instead of three.
+  const size_t nc = out.coords.size(), nr = out.ring_offsets.size(), np = out.polygon_rings.size();
+  Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, 8 * nc + 4 * (nr + np));
+  Napi::Float64Array coords = Napi::Float64Array::New(env, nc, buf, 0);
+  Napi::Uint32Array rings = Napi::Uint32Array::New(env, nr, buf, 8 * nc);
+  Napi::Uint32Array polys = Napi::Uint32Array::New(env, np, buf, 8 * nc + 4 * nr);
   std::copy(out.coords.begin(), out.coords.end(), coords.Data());
-  Napi::Uint32Array rings = Napi::Uint32Array::New(env, out.ring_offsets.size());
   std::copy(out.ring_offsets.begin(), out.ring_offsets.end(), rings.Data());
-  Napi::Uint32Array polys = Napi::Uint32Array::New(env, out.polygon_rings.size());
   std::copy(out.polygon_rings.begin(), out.polygon_rings.end(), polys.Data());
   Napi::Object o = Napi::Object::New(env);
   o.Set("coords", coords);

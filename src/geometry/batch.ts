@@ -6,7 +6,7 @@
 import { OcrPerfkitRangeError, OcrPerfkitTypeError } from '../errors';
 import { checkFlat } from './flat';
 import { type NativeOffsetSpec, geometryNative } from './native';
-import { resolveOffsetSpec, type OffsetOptions, type ShrinkOptions, type UnclipOptions } from './options';
+import { packOffsetSpec, resolveOffsetSpec, type OffsetOptions, type ShrinkOptions, type UnclipOptions } from './options';
 import type { FlatPolygons, FlatRings } from './types';
 
 /** Input of {@link offsetBatch}: n polygons (one ring each unless `polygonRings` groups rings). */
@@ -35,7 +35,7 @@ function checkValues(v: unknown, name: string): Values {
 }
 
 function run(input: FlatRings & { polygonRings?: Uint32Array }, values: Values, spec: NativeOffsetSpec): FlatPolygons {
-  return geometryNative().geomOffsetBatch(input.coords, input.ringOffsets, input.polygonRings ?? null, values, spec);
+  return geometryNative().geomOffsetBatch(input.coords, input.ringOffsets, input.polygonRings ?? null, values, packOffsetSpec(spec));
 }
 
 async function runAsync(
@@ -50,7 +50,7 @@ async function runAsync(
       input.ringOffsets,
       input.polygonRings ?? null,
       values,
-      spec,
+      packOffsetSpec(spec),
     );
   } catch (err) {
     // Keep the caller's stack: the native rejection happens after the worker finished.

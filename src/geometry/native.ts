@@ -45,14 +45,14 @@ export interface GeometryNative {
     ringOffsets: Uint32Array,
     polygonRings: Uint32Array | null,
     values: Float64Array | number,
-    spec: Partial<NativeOffsetSpec>,
+    spec: Partial<NativeOffsetSpec> | Float64Array,
   ): NativeFlat;
   geomOffsetBatchAsync(
     coords: Float64Array,
     ringOffsets: Uint32Array,
     polygonRings: Uint32Array | null,
     values: Float64Array | number,
-    spec: Partial<NativeOffsetSpec>,
+    spec: Partial<NativeOffsetSpec> | Float64Array,
   ): Promise<NativeFlat>;
   geomBooleanOp(
     subjectCoords: Float64Array,

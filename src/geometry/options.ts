@@ -152,3 +152,34 @@ export function resolveBooleanSpec(op: NativeBooleanSpec['op'], options: unknown
 export function clipper2Scale(precision: number): number {
   return 2 ** (Math.floor(Math.log2(10 ** precision)) + 1);
 }
+
+const JOIN_CODE = { round: 0, miter: 1, square: 2, bevel: 3 } as const;
+const END_CODE = { polygon: 0, joined: 1, butt: 2, square: 3, round: 4 } as const;
+const KIND_CODE = { delta: 0, shrink: 1, unclip: 2 } as const;
+const packed = new WeakMap<object, Float64Array>();
+
+/**
+ * The native packed form of a resolved spec (see geometry_binding.cc ReadPackedSpec), cached per
+ * spec object: the addon then reads one typed array instead of a dozen properties per call.
+ */
+export function packOffsetSpec(spec: NativeOffsetSpec): Float64Array {
+  let p = packed.get(spec);
+  if (!p) {
+    p = new Float64Array([
+      1,
+      spec.mode === 'clipper2' ? 1 : 0,
+      JOIN_CODE[spec.joinType],
+      END_CODE[spec.endType],
+      spec.miterLimit,
+      spec.arcTolerance,
+      spec.scale,
+      spec.preserveCollinear ? 1 : 0,
+      spec.reverseSolution ? 1 : 0,
+      KIND_CODE[spec.kind],
+      spec.jsCompat ? 1 : 0,
+      spec.fastPath === false ? 0 : 1,
+    ]);
+    packed.set(spec, p);
+  }
+  return p;
+}
