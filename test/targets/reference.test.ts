@@ -24,7 +24,7 @@ interface RefCase {
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures/dbtargets-manifest.json'), 'utf8')) as {
   images: RefCase[];
 };
-const rawDir = '/work/shared/reference/dbtargets';
+const rawDir = path.resolve(__dirname, '../../../shared/reference/dbtargets');
 
 function sha256(a: Float32Array): string {
   return createHash('sha256').update(Buffer.from(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
