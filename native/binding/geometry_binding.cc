@@ -8,6 +8,7 @@
 
 #include "binding/areas.h"
 #include "binding/args.h"
+#include "binding/cache_handle.h"
 #include "binding/errors.h"
 #include "binding/geometry_internal.h"
 #include "binding/promise_worker.h"
@@ -86,6 +87,7 @@ struct OffsetJob {
   bool has_polygon_rings = false;
   std::vector<double> values;
   OffsetSpec spec;
+  std::shared_ptr<cache::Cache> cache;  // optional: per-polygon results memoized (see OffsetBatch)
   BatchOut out;
   Status status;
 
@@ -101,11 +103,11 @@ struct OffsetJob {
     }
     return v;
   }
-  void Run() { status = geom::OffsetBatch(View(), values.data(), values.size(), spec, &out); }
+  void Run() { status = geom::OffsetBatch(View(), values.data(), values.size(), spec, &out, cache.get()); }
 };
 
 // offsetBatch args: (coords: Float64Array, ringOffsets: Uint32Array, polygonRings: Uint32Array|null,
-//                    values: Float64Array | number, spec: object)
+//                    values: Float64Array | number, spec: object, cache?: CacheHandle)
 void ReadJob(const Napi::CallbackInfo& info, OffsetJob* job) {
   Napi::Env env = info.Env();
   ArrayView<double> coords = RequireFloat64Array(info[0], "coords");
@@ -125,6 +127,9 @@ void ReadJob(const Napi::CallbackInfo& info, OffsetJob* job) {
   }
   if (info.Length() < 5 || !info[4].IsObject()) ThrowType(env, "options must be an object");
   job->spec = ReadSpec(info[4].As<Napi::Object>());
+  if (info.Length() > 5 && !info[5].IsUndefined() && !info[5].IsNull()) {
+    job->cache = CacheHandle::CacheFromValue(info[5], "cache");
+  }
 }
 
 Napi::Value OffsetBatchJs(const Napi::CallbackInfo& info) {

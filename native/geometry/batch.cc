@@ -2,8 +2,10 @@
 #include "geometry/batch.h"
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
+#include "cache/flat_rings.h"
 #include "geometry/clipper2_offset.h"
 #include "geometry/offset642.h"
 
@@ -100,8 +102,18 @@ Status ValidateBatch(const BatchView& in, double scale, size_t min_points) {
   return Status::Ok();
 }
 
+std::string OffsetCacheTag(const OffsetSpec& spec) {
+  char buf[224];
+  std::snprintf(buf, sizeof buf,
+                "geom.offset:v1;mode=%d;join=%d;end=%d;miter=%.17g;arc=%.17g;scale=%.17g;pc=%d;rs=%d;kind=%d;js=%d",
+                static_cast<int>(spec.mode), static_cast<int>(spec.join), static_cast<int>(spec.end), spec.miter_limit,
+                spec.arc_tolerance, spec.scale, spec.preserve_collinear ? 1 : 0, spec.reverse_solution ? 1 : 0,
+                static_cast<int>(spec.kind), spec.js_compat ? 1 : 0);
+  return buf;
+}
+
 Status OffsetBatch(const BatchView& in, const double* values, size_t value_count, const OffsetSpec& spec,
-                   BatchOut* out) {
+                   BatchOut* out, cache::Cache* cache) {
   out->Clear();
   const size_t n_poly = in.polygon_count();
   if (value_count != 1 && value_count != n_poly)
@@ -110,12 +122,25 @@ Status OffsetBatch(const BatchView& in, const double* values, size_t value_count
   // Closed polygons need 3 points; closed lines ('joined') and open paths may be shorter.
   OPK_RETURN_IF_ERROR(ValidateBatch(in, spec.scale, spec.end == EndType::kPolygon ? 3 : 1));
   thread_local Workspace ws;
+  thread_local cache::PolygonKeyBuilder keys;
+  thread_local std::vector<uint32_t> local_offsets;
+  const std::string tag = cache != nullptr ? OffsetCacheTag(spec) : std::string();
   out->coords.reserve(in.coord_count * 2);
   for (size_t p = 0; p < n_poly; ++p) {
     const double v = values[value_count == 1 ? 0 : p];
     if (!std::isfinite(v)) return PolygonError(StatusCode::kOutOfRange, p, "delta/ratio must be finite");
     const size_t r0 = in.polygon_rings ? in.polygon_rings[p] : p;
     const size_t r1 = in.polygon_rings ? in.polygon_rings[p + 1] : p + 1;
+    cache::KeyView key;
+    const size_t coords_before = out->coords.size();
+    const size_t rings_before = out->ring_offsets.size();
+    if (cache != nullptr) {
+      key = keys.Build(in.coords, in.ring_offsets, r0, r1, &v, 1, tag);
+      if (cache::AppendCachedRings(cache, key, &out->coords, &out->ring_offsets)) {
+        out->polygon_rings.push_back(static_cast<uint32_t>(out->ring_offsets.size() - 1));
+        continue;
+      }
+    }
     double delta = v;
     if (spec.kind != DeltaKind::kDelta) {
       if (v < 0) return PolygonError(StatusCode::kOutOfRange, p, "ratio must be >= 0");
@@ -188,6 +213,14 @@ Status OffsetBatch(const BatchView& in, const double* values, size_t value_count
       out->ring_offsets.push_back(static_cast<uint32_t>(out->coords.size() / 2));
     }
     out->polygon_rings.push_back(static_cast<uint32_t>(out->ring_offsets.size() - 1));
+    if (cache != nullptr) {
+      // Store this polygon's rings with offsets relative to its own first point.
+      const uint32_t base = static_cast<uint32_t>(coords_before / 2);
+      local_offsets.assign(1, 0);
+      for (size_t r = rings_before; r < out->ring_offsets.size(); ++r) local_offsets.push_back(out->ring_offsets[r] - base);
+      cache::PutFlatRings(cache, key, out->coords.data() + coords_before, out->coords.size() - coords_before,
+                          local_offsets.data(), local_offsets.size());  // too large: simply not stored
+    }
   }
   return Status::Ok();
 }

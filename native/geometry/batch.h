@@ -7,8 +7,14 @@
 #include <cstdint>
 #include <vector>
 
+#include <string>
+
 #include "common/status.h"
 #include "geometry/types.h"
+
+namespace opk::cache {
+class Cache;
+}  // namespace opk::cache
 
 namespace opk::geom {
 
@@ -67,9 +73,16 @@ constexpr double kMaxScaledCoordinate = 9007199254740992.0;  // 2^53
 // closed paths, 1 for open ones.
 Status ValidateBatch(const BatchView& in, double scale, size_t min_points);
 
-// Offsets polygon i by values[i] (or values[0] when value_count == 1).
+// Offsets polygon i by values[i] (or values[0] when value_count == 1). With a `cache`, each
+// polygon's result is looked up first (key = its value, ring structure and exact coordinates;
+// tag = every option that changes the output, see OffsetCacheTag) and stored after computing,
+// so a hit costs a hash, a lookup and a copy instead of an offset. Thread-safe: the cache is.
 Status OffsetBatch(const BatchView& in, const double* values, size_t value_count, const OffsetSpec& spec,
-                   BatchOut* out);
+                   BatchOut* out, cache::Cache* cache = nullptr);
+
+// The cache tag of an offset spec: mode, join, end, miter limit, arc tolerance, scale, collinear
+// and orientation flags, delta kind. (fast_path is left out: its output is identical.)
+std::string OffsetCacheTag(const OffsetSpec& spec);
 
 // GEOS-compatible measures of a closed ring given as flat xy pairs (no repeated closing point):
 // the |area| shapely reports, and the closed perimeter.

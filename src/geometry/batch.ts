@@ -34,14 +34,23 @@ function checkValues(v: unknown, name: string): Values {
   throw new OcrPerfkitTypeError(`${name} must be a number or a Float64Array`);
 }
 
-function run(input: FlatRings & { polygonRings?: Uint32Array }, values: Values, spec: NativeOffsetSpec): FlatPolygons {
-  return geometryNative().geomOffsetBatch(input.coords, input.ringOffsets, input.polygonRings ?? null, values, packOffsetSpec(spec));
+type Spec = NativeOffsetSpec & { cacheHandle?: unknown };
+
+function run(input: FlatRings & { polygonRings?: Uint32Array }, values: Values, spec: Spec): FlatPolygons {
+  return geometryNative().geomOffsetBatch(
+    input.coords,
+    input.ringOffsets,
+    input.polygonRings ?? null,
+    values,
+    packOffsetSpec(spec),
+    spec.cacheHandle,
+  );
 }
 
 async function runAsync(
   input: FlatRings & { polygonRings?: Uint32Array },
   values: Values,
-  spec: NativeOffsetSpec,
+  spec: Spec,
 ): Promise<FlatPolygons> {
   const site = new Error('offset batch called from');
   try {
@@ -51,6 +60,7 @@ async function runAsync(
       input.polygonRings ?? null,
       values,
       packOffsetSpec(spec),
+      spec.cacheHandle,
     );
   } catch (err) {
     // Keep the caller's stack: the native rejection happens after the worker finished.

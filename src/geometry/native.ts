@@ -46,6 +46,8 @@ export interface GeometryNative {
     polygonRings: Uint32Array | null,
     values: Float64Array | number,
     spec: Partial<NativeOffsetSpec> | Float64Array,
+    /** A polygon cache's native handle (`PolygonCache.nativeHandle`). */
+    cache?: unknown,
   ): NativeFlat;
   geomOffsetBatchAsync(
     coords: Float64Array,
@@ -53,6 +55,7 @@ export interface GeometryNative {
     polygonRings: Uint32Array | null,
     values: Float64Array | number,
     spec: Partial<NativeOffsetSpec> | Float64Array,
+    cache?: unknown,
   ): Promise<NativeFlat>;
   geomBooleanOp(
     subjectCoords: Float64Array,

@@ -20,7 +20,7 @@ export function offsetPaths(paths: Paths, delta: number, options?: OffsetOptions
   const spec = resolveOffsetSpec(options);
   const flat = pathsToFlat(paths);
   const groups = new Uint32Array([0, paths.length]);
-  const res = geometryNative().geomOffsetBatch(flat.coords, flat.ringOffsets, groups, checkDelta(delta), packOffsetSpec(spec));
+  const res = geometryNative().geomOffsetBatch(flat.coords, flat.ringOffsets, groups, checkDelta(delta), packOffsetSpec(spec), spec.cacheHandle);
   return polygonPaths(res, 0);
 }
 
@@ -32,7 +32,7 @@ export function offsetPaths(paths: Paths, delta: number, options?: OffsetOptions
 export function shrinkPolygon(polygon: Path, options?: ShrinkOptions): Paths {
   const spec = resolveOffsetSpec(options, 'shrink');
   const flat = pathsToFlat([polygon], 'polygon');
-  const res = geometryNative().geomOffsetBatch(flat.coords, flat.ringOffsets, null, spec.ratio ?? 0.4, packOffsetSpec(spec));
+  const res = geometryNative().geomOffsetBatch(flat.coords, flat.ringOffsets, null, spec.ratio ?? 0.4, packOffsetSpec(spec), spec.cacheHandle);
   return polygonPaths(res, 0);
 }
 
@@ -40,7 +40,7 @@ export function shrinkPolygon(polygon: Path, options?: ShrinkOptions): Paths {
 export function unclipPolygon(polygon: Path, options?: UnclipOptions): Paths {
   const spec = resolveOffsetSpec(options, 'unclip');
   const flat = pathsToFlat([polygon], 'polygon');
-  const res = geometryNative().geomOffsetBatch(flat.coords, flat.ringOffsets, null, spec.ratio ?? 1.5, packOffsetSpec(spec));
+  const res = geometryNative().geomOffsetBatch(flat.coords, flat.ringOffsets, null, spec.ratio ?? 1.5, packOffsetSpec(spec), spec.cacheHandle);
   return polygonPaths(res, 0);
 }
 

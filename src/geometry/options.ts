@@ -3,6 +3,7 @@
  * `OcrPerfkitRangeError` `ERR_INVALID_CONFIG`, like every other options object of the package).
  */
 import { z } from 'zod';
+import { PolygonCache } from '../cache/polygon_cache';
 import { parseConfig } from '../config/validate';
 import { OcrPerfkitRangeError } from '../errors';
 import type { NativeBooleanSpec, NativeOffsetSpec } from './native';
@@ -47,6 +48,12 @@ export const offsetOptionsSchema = z
     preserveCollinear: z.boolean().optional(),
     /** Reverse the orientation of every result path. Default false. */
     reverseSolution: z.boolean().optional(),
+    /**
+     * Memoize each polygon's result in this polygon cache (see `getCache`), looked up inside
+     * native code per polygon: the key is the polygon's exact coordinates, ring structure and
+     * delta/ratio, the tag every option above that changes the output. A hit skips the offset.
+     */
+    cache: z.instanceof(PolygonCache).optional(),
   })
   .strict();
 
@@ -101,6 +108,8 @@ const defaultSpecs = new Map<Kind, NativeOffsetSpec & { ratio?: number }>();
 /** Validates offset options and fills in the defaults of the chosen mode. */
 export function resolveOffsetSpec(options: unknown, kind: Kind = 'delta', where = 'options'): NativeOffsetSpec & {
   ratio?: number;
+  /** The cache's native handle, when `options.cache` was given. */
+  cacheHandle?: unknown;
 } {
   if (options === undefined) {
     // Per-polygon helpers are often called without options: validate the defaults once.
@@ -133,6 +142,7 @@ export function resolveOffsetSpec(options: unknown, kind: Kind = 'delta', where 
     reverseSolution: o.reverseSolution ?? false,
     kind,
     ratio: o.ratio,
+    cacheHandle: o.cache?.nativeHandle,
   };
 }
 
