@@ -45,20 +45,30 @@ function niceRange(lo: number, hi: number): [number, number] {
   return [lo >= 0 && lo - pad < 0 ? 0 : lo - pad, hi + pad];
 }
 
+/** Labels for `n + 1` evenly spaced ticks over `r`, with enough decimals to tell them apart. */
+export function axisLabels(r: [number, number], n = 4): string[] {
+  const values = Array.from({ length: n + 1 }, (_, i) => r[0] + ((r[1] - r[0]) * i) / n);
+  const plain = values.map(tick);
+  if (new Set(plain).size === plain.length) return plain;
+  const step = (r[1] - r[0]) / n;
+  const decimals = Math.min(6, Math.max(0, Math.ceil(-Math.log10(step)) + 1));
+  return values.map((v) => v.toFixed(decimals));
+}
+
 function frame(w: number, h: number, xr: [number, number], yr: [number, number], o: ChartOptions): string[] {
   const out: string[] = [];
   const pw = w - PAD.left - PAD.right;
   const ph = h - PAD.top - PAD.bottom;
+  const yl = axisLabels(yr);
+  const xl = axisLabels(xr);
   for (let i = 0; i <= 4; i++) {
     const y = PAD.top + ph - (ph * i) / 4;
-    const v = yr[0] + ((yr[1] - yr[0]) * i) / 4;
     out.push(`<line x1="${PAD.left}" x2="${PAD.left + pw}" y1="${y}" y2="${y}" class="grid"/>`);
-    out.push(`<text x="${PAD.left - 6}" y="${y + 4}" text-anchor="end" class="tick">${tick(v)}</text>`);
+    out.push(`<text x="${PAD.left - 6}" y="${y + 4}" text-anchor="end" class="tick">${yl[i]}</text>`);
   }
   for (let i = 0; i <= 4; i++) {
     const x = PAD.left + (pw * i) / 4;
-    const v = xr[0] + ((xr[1] - xr[0]) * i) / 4;
-    out.push(`<text x="${x}" y="${PAD.top + ph + 16}" text-anchor="middle" class="tick">${tick(v)}</text>`);
+    out.push(`<text x="${x}" y="${PAD.top + ph + 16}" text-anchor="middle" class="tick">${xl[i]}</text>`);
   }
   if (o.xLabel) out.push(`<text x="${PAD.left + pw / 2}" y="${h - 4}" text-anchor="middle" class="label">${esc(o.xLabel)}</text>`);
   if (o.yLabel) {

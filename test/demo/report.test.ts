@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { encodePng, greyToPng } from '../../src/report/png';
-import { histogram, lineChart, stackedBars, tick } from '../../src/report/svg_charts';
+import { axisLabels, histogram, lineChart, stackedBars, tick } from '../../src/report/svg_charts';
 import { renderTrainingReport, type TrainingReportData } from '../../src/report/training_report';
 
 function crc32(bytes: Buffer): number {
@@ -95,6 +95,13 @@ describe('SVG charts', () => {
     expect(svg).toContain('wait: 1');
     expect(svg).toContain('step: 3');
     expect(svg).not.toContain('NaN');
+  });
+
+  it('axis labels get enough decimals to differ', () => {
+    expect(axisLabels([0, 100])).toEqual(['0', '25', '50', '75', '100']);
+    const close = axisLabels([1.1, 1.2]);
+    expect(new Set(close).size).toBe(5);
+    expect(close[0]).toBe('1.100');
   });
 
   it('tick() shortens large and small numbers', () => {
