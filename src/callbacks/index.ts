@@ -19,4 +19,12 @@ export {
   type ThroughputMonitorOptions,
   type ThroughputReport,
 } from './throughput_monitor';
+export {
+  StepProfilerCallback,
+  stepProfilerConfigSchema,
+  type GpuTraceSource,
+  type StepProfile,
+  type StepProfilerOptions,
+  type Verdict,
+} from './step_profiler';
 export type { CacheStatsLike, ResourceSampleLike, ResourceSamplerLike, TfMemoryLike } from './resources';

@@ -6,6 +6,7 @@
 import { PerformanceProfilerCallback } from '../callbacks/performance_profiler';
 import type { Callback } from '../callbacks/protocol';
 import type { CacheStatsLike, ResourceSamplerLike } from '../callbacks/resources';
+import { type GpuTraceSource, StepProfilerCallback } from '../callbacks/step_profiler';
 import { ThroughputMonitorCallback } from '../callbacks/throughput_monitor';
 import { ConsoleLogger } from '../loggers/console';
 import { JsonlLogger } from '../loggers/jsonl';
@@ -30,6 +31,8 @@ export interface BuildDeps {
   datasetBytes?: () => number;
   /** Failure reporter handed to the trainer. */
   report?: FailureReporter;
+  /** GPU events for the step profiler's trace (e.g. a started `CuptiTracer`). */
+  gpuTrace?: GpuTraceSource;
   /** Extra callbacks appended after the configured ones (e.g. a PolygonCacheLogger). */
   extraCallbacks?: readonly Callback[];
 }
@@ -59,6 +62,8 @@ export function buildFromConfig(cfg: TrainConfig, deps: BuildDeps = {}): BuiltTr
       new ThroughputMonitorCallback({ ...tm, cache: deps.cache, datasetBytes: deps.datasetBytes, print: deps.print }),
     );
   }
+  const sp = cfg.callbacks.stepProfiler;
+  if (sp?.enabled) callbacks.push(new StepProfilerCallback({ ...sp, gpuTrace: deps.gpuTrace, print: deps.print }));
   callbacks.push(...(deps.extraCallbacks ?? []));
 
   const loggers: MetricsLogger[] = [];

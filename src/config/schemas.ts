@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { performanceProfilerConfigSchema } from '../callbacks/performance_profiler';
 import { polygonCacheLoggerConfigSchema } from '../callbacks/polygon_cache_logger';
+import { stepProfilerConfigSchema } from '../callbacks/step_profiler';
 import { throughputMonitorConfigSchema } from '../callbacks/throughput_monitor';
 import { consoleLoggerConfigSchema } from '../loggers/console';
 import { jsonlLoggerConfigSchema } from '../loggers/jsonl';
@@ -32,6 +33,7 @@ export const callbacksConfigSchema = z
   .object({
     performanceProfiler: performanceProfilerConfigSchema.optional(),
     throughputMonitor: throughputMonitorConfigSchema.optional(),
+    stepProfiler: stepProfilerConfigSchema.optional(),
     /**
      * Options of the polygon-cache logger (validated here; the caller builds that callback since
      * it needs the cache object, see `BuildDeps.extraCallbacks` in build.ts).

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PerformanceProfilerCallback } from '../../src/callbacks/performance_profiler';
 import { ThroughputMonitorCallback } from '../../src/callbacks/throughput_monitor';
+import { StepProfilerCallback } from '../../src/callbacks/step_profiler';
 import { buildFromConfig } from '../../src/config/build';
 import { applyOverrides, loadTrainConfig, parseOverride } from '../../src/config/load';
 import { OcrPerfkitRangeError } from '../../src/errors';
@@ -146,7 +147,7 @@ describe('buildFromConfig', () => {
     const lines: string[] = [];
     const cfg = loadTrainConfig({ file: TRAIN, overrides: ['trainer.maxEpochs=3'] });
     const built = buildFromConfig(cfg, { print: (l) => lines.push(l), cache: { stats: () => ({ bytes: 0 }) } });
-    expect(built.callbacks.map((c) => c.constructor)).toEqual([PerformanceProfilerCallback, ThroughputMonitorCallback]);
+    expect(built.callbacks.map((c) => c.constructor)).toEqual([PerformanceProfilerCallback, ThroughputMonitorCallback, StepProfilerCallback]);
     expect(built.loggers).toHaveLength(1);
     expect(built.loggers[0]).toBeInstanceOf(ConsoleLogger);
     expect(built.trainerOptions.maxEpochs).toBe(3);
@@ -155,7 +156,7 @@ describe('buildFromConfig', () => {
     const none = buildFromConfig(
       loadTrainConfig({ file: TRAIN, overrides: ['callbacks.performanceProfiler.enabled=false', 'loggers.console.enabled=false'] }),
     );
-    expect(none.callbacks.map((c) => c.constructor)).toEqual([ThroughputMonitorCallback]);
+    expect(none.callbacks.map((c) => c.constructor)).toEqual([ThroughputMonitorCallback, StepProfilerCallback]);
     expect(none.loggers).toHaveLength(0);
   });
 });

@@ -93,6 +93,10 @@ describe('ocr-perfkit train', () => {
         expect(keys).toContain(k);
       }
       expect([...keys].some((k) => k.startsWith('polygon_cache/'))).toBe(true);
+      expect(keys).toContain('profiler/data_wait_share');
+      const trace = JSON.parse(fs.readFileSync(path.join(outDir, 'trace.json'), 'utf8')) as { traceEvents: unknown[] };
+      expect(trace.traceEvents.length).toBeGreaterThan(3);
+      expect(html).toMatch(/(Compute|Input)-bound/);
       const tb = fs.readdirSync(path.join(outDir, 'tb'));
       expect(tb.some((f) => f.startsWith('events.out.tfevents.'))).toBe(true);
       expect(lines.some((l) => l.startsWith('report: '))).toBe(true);

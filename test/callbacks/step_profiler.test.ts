@@ -1,0 +1,105 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { StepProfilerCallback } from '../../src/callbacks/step_profiler';
+import type { BatchEndContext, RunState } from '../../src/callbacks/protocol';
+import { MemoryLogger } from '../../src/loggers';
+
+function run(logger = new MemoryLogger()): RunState {
+  return {
+    source: 'trainer',
+    stage: 'train',
+    epoch: 0,
+    globalStep: 0,
+    maxEpochs: 1,
+    shouldStop: false,
+    logger,
+    startedAt: performance.now(),
+  };
+}
+
+function batch(stage: 'train' | 'validate', i: number, wait: number, step: number): BatchEndContext {
+  return {
+    stage,
+    epoch: 0,
+    batchIdx: i,
+    size: 4,
+    batch: undefined,
+    outputs: undefined,
+    timing: { dataWaitMs: wait, loadMs: 1, transformMs: 2, stepMs: step },
+  };
+}
+
+function drive(cb: StepProfilerCallback, r: RunState, train: Array<[number, number]>, val: Array<[number, number]> = []) {
+  cb.onTrainStart();
+  for (const [i, [w, s]] of train.entries()) cb.onTrainBatchEnd(r, batch('train', i, w, s));
+  cb.onValidationEpochStart();
+  for (const [i, [w, s]] of val.entries()) cb.onValidationBatchEnd(r, batch('validate', i, w, s));
+  cb.onValidationEpochEnd();
+  cb.onTrainEnd(r);
+}
+
+describe('StepProfilerCallback', () => {
+  it('compute-bound when the step dominates; shares from the recorded steps after warm-up', () => {
+    const lines: string[] = [];
+    const logger = new MemoryLogger();
+    const cb = new StepProfilerCallback({ warmupSteps: 1, print: (l) => lines.push(l) });
+    // The first (warm-up) batch waits 1000 ms and must not count.
+    drive(cb, run(logger), [[1000, 50], [1, 9], [1, 9], [2, 8]]);
+    const p = cb.profile!;
+    expect(p.recordedTrainSteps).toBe(3);
+    expect(p.dataWaitShare).toBeCloseTo(4 / 30, 12);
+    expect(p.verdicts.map((v) => v.kind)).toEqual(['compute-bound']);
+    expect(lines[0]).toMatch(/^\[StepProfiler\] compute-bound: the step takes 86\.7%/);
+    const m = logger.records.at(-1)!.metrics;
+    expect(m['profiler/data_wait_share']).toBeCloseTo(4 / 30, 12);
+    expect(m['profiler/recorded_steps']).toBe(3);
+  });
+
+  it('input-bound, unstable steps, and activeSteps limits recording', () => {
+    const cb = new StepProfilerCallback({ warmupSteps: 0, activeSteps: 4, verbose: false });
+    drive(cb, run(), [[30, 10], [30, 10], [30, 10], [30, 100], [0, 1], [0, 1]]);
+    const p = cb.profile!;
+    expect(p.recordedTrainSteps).toBe(4);
+    expect(p.dataWaitShare).toBeCloseTo(120 / 250, 12);
+    expect(p.stepP50Ms).toBe(10);
+    expect(p.verdicts.map((v) => v.kind)).toEqual(['input-bound', 'unstable-steps']);
+    expect(p.verdicts[1]!.value).toBeGreaterThanOrEqual(3);
+  });
+
+  it('writes a Chrome trace with data-wait and step spans per batch, and merges GPU events', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opk-trace-'));
+    const traceFile = path.join(dir, 'sub', 'trace.json');
+    const gpu = { toChromeTrace: () => [{ name: 'kernel', ph: 'X', pid: 2, tid: 1, ts: 5, dur: 3 }] };
+    // validationHeavyShare near 1: the validation share here is wall-clock time of the test itself.
+    const cb = new StepProfilerCallback({ warmupSteps: 0, traceFile, gpuTrace: gpu, verbose: false, validationHeavyShare: 0.999 });
+    drive(cb, run(), [[2, 5], [0, 5]], [[1, 3]]);
+    const trace = JSON.parse(fs.readFileSync(traceFile, 'utf8')) as {
+      traceEvents: Array<{ name: string; ph: string; tid: number; ts: number; dur: number; args?: { batch?: number } }>;
+      otherData: { verdicts: unknown[] };
+    };
+    const spans = trace.traceEvents.filter((e) => e.ph === 'X');
+    expect(spans.map((e) => e.name)).toEqual(['data wait', 'train step', 'train step', 'data wait', 'validate step', 'kernel']);
+    const [wait, step] = spans;
+    expect(wait!.dur).toBe(2000);
+    expect(step!.dur).toBe(5000);
+    expect(Math.abs(wait!.ts + wait!.dur - step!.ts)).toBeLessThanOrEqual(1); // the wait ends where the step starts (µs rounding)
+    expect(spans[4]!.tid).toBe(2);
+    expect(trace.otherData.verdicts).toHaveLength(1);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is off with enabled: false and rejects bad options with a coded error', () => {
+    expect(new StepProfilerCallback({ enabled: false }).enabled).toBe(false);
+    expect(() => new StepProfilerCallback({ inputBoundShare: 2 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_CONFIG', message: expect.stringContaining('callbacks.stepProfiler.inputBoundShare') }),
+    );
+  });
+
+  it('an empty run gives no verdicts and NaN figures, not a crash', () => {
+    const cb = new StepProfilerCallback({ verbose: false });
+    drive(cb, run(), []);
+    expect(cb.profile!.verdicts).toEqual([]);
+    expect(cb.profile!.dataWaitShare).toBeNaN();
+  });
+});
