@@ -27,4 +27,11 @@ export {
   type StepProfilerOptions,
   type Verdict,
 } from './step_profiler';
+export {
+  ResourceMonitorCallback,
+  resourceMonitorConfigSchema,
+  type ResourceAlert,
+  type ResourceMonitorOptions,
+  type ResourceSummarySource,
+} from './resource_monitor';
 export type { CacheStatsLike, ResourceSampleLike, ResourceSamplerLike, TfMemoryLike } from './resources';

@@ -6,6 +6,7 @@
 import { PerformanceProfilerCallback } from '../callbacks/performance_profiler';
 import type { Callback } from '../callbacks/protocol';
 import type { CacheStatsLike, ResourceSamplerLike } from '../callbacks/resources';
+import { ResourceMonitorCallback, type ResourceSummarySource } from '../callbacks/resource_monitor';
 import { type GpuTraceSource, StepProfilerCallback } from '../callbacks/step_profiler';
 import { ThroughputMonitorCallback } from '../callbacks/throughput_monitor';
 import { ConsoleLogger } from '../loggers/console';
@@ -31,6 +32,8 @@ export interface BuildDeps {
   datasetBytes?: () => number;
   /** Failure reporter handed to the trainer. */
   report?: FailureReporter;
+  /** A started `ResourceSampler`, for the resource monitor (skipped without one). */
+  resourceSummary?: ResourceSummarySource;
   /** GPU events for the step profiler's trace (e.g. a started `CuptiTracer`). */
   gpuTrace?: GpuTraceSource;
   /** Extra callbacks appended after the configured ones (e.g. a PolygonCacheLogger). */
@@ -64,6 +67,10 @@ export function buildFromConfig(cfg: TrainConfig, deps: BuildDeps = {}): BuiltTr
   }
   const sp = cfg.callbacks.stepProfiler;
   if (sp?.enabled) callbacks.push(new StepProfilerCallback({ ...sp, gpuTrace: deps.gpuTrace, print: deps.print }));
+  const rm = cfg.callbacks.resourceMonitor;
+  if (rm?.enabled && deps.resourceSummary) {
+    callbacks.push(new ResourceMonitorCallback({ ...rm, sampler: deps.resourceSummary, print: deps.print }));
+  }
   callbacks.push(...(deps.extraCallbacks ?? []));
 
   const loggers: MetricsLogger[] = [];

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { performanceProfilerConfigSchema } from '../callbacks/performance_profiler';
 import { polygonCacheLoggerConfigSchema } from '../callbacks/polygon_cache_logger';
+import { resourceMonitorConfigSchema } from '../callbacks/resource_monitor';
 import { stepProfilerConfigSchema } from '../callbacks/step_profiler';
 import { throughputMonitorConfigSchema } from '../callbacks/throughput_monitor';
 import { consoleLoggerConfigSchema } from '../loggers/console';
@@ -34,6 +35,8 @@ export const callbacksConfigSchema = z
     performanceProfiler: performanceProfilerConfigSchema.optional(),
     throughputMonitor: throughputMonitorConfigSchema.optional(),
     stepProfiler: stepProfilerConfigSchema.optional(),
+    /** Built only when a sampler is passed to buildFromConfig (`BuildDeps.resourceSummary`). */
+    resourceMonitor: resourceMonitorConfigSchema.optional(),
     /**
      * Options of the polygon-cache logger (validated here; the caller builds that callback since
      * it needs the cache object, see `BuildDeps.extraCallbacks` in build.ts).

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { PolygonCacheLoggerCallback } from '../callbacks/polygon_cache_logger';
+import { ResourceMonitorCallback } from '../callbacks/resource_monitor';
 import { StepProfilerCallback, type Verdict } from '../callbacks/step_profiler';
 import { buildFromConfig, loadTrainConfig } from '../config';
 import { parseConfig } from '../config/validate';
@@ -118,6 +119,7 @@ export async function runTrainJob(args: {
         performanceProfiler: { enabled: true },
         throughputMonitor: { enabled: true },
         stepProfiler: { enabled: true, traceFile: path.join(outDir, 'trace.json') },
+        resourceMonitor: { enabled: true },
         polygonCacheLogger: { enabled: true },
       },
       trainer: { maxEpochs: 8, logEveryNSteps: 4 },
@@ -149,6 +151,7 @@ export async function runTrainJob(args: {
         return g ? { gpuMemoryUsedBytes: g.memoryUsedBytes ?? undefined, gpuMemoryTotalBytes: g.memoryTotalBytes ?? undefined } : undefined;
       },
     },
+    resourceSummary: sampler,
     extraCallbacks: [new PolygonCacheLoggerCallback({ ...config.callbacks.polygonCacheLogger, cache, print }), collector],
   });
 
@@ -228,6 +231,9 @@ export async function runTrainJob(args: {
     params: model.countParams(),
     targetsMsPerPage: quantile(targetsMs, 0.5),
     profilerVerdicts: built.callbacks.find((c) => c instanceof StepProfilerCallback)?.profile?.verdicts ?? [],
+    alerts: (built.callbacks.find((c) => c instanceof ResourceMonitorCallback)?.alerts ?? []).map(
+      (a) => `Resource alert in epoch ${a.epoch + 1} (${a.kind}): ${a.message}.`,
+    ),
     fitError,
   });
   const reportPath = path.join(outDir, 'report.html');
@@ -258,6 +264,7 @@ interface ReportInputs {
   params: number;
   targetsMsPerPage: number;
   profilerVerdicts: Verdict[];
+  alerts: string[];
   fitError: unknown;
 }
 
@@ -274,6 +281,7 @@ function buildReportData(r: ReportInputs): TrainingReportData {
       `Native DB targets cost ${r.targetsMsPerPage.toFixed(2)} ms per page; with prefetch they stay off the critical path.`,
     );
   }
+  verdicts.push(...r.alerts);
   if (r.cacheStats.hits + r.cacheStats.misses > 0) {
     verdicts.push(
       `Polygon cache: ${(r.cacheStats.hitRate * 100).toFixed(0)}% of DB target lookups were hits (${r.cacheStats.entries} pages, ${(r.cacheStats.bytes / 2 ** 20).toFixed(1)} MiB) — epochs after the first reuse the native targets.`,

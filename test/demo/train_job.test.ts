@@ -94,6 +94,7 @@ describe('ocr-perfkit train', () => {
       }
       expect([...keys].some((k) => k.startsWith('polygon_cache/'))).toBe(true);
       expect(keys).toContain('profiler/data_wait_share');
+      expect(keys).toContain('resources/cpu_percent_mean');
       const trace = JSON.parse(fs.readFileSync(path.join(outDir, 'trace.json'), 'utf8')) as { traceEvents: unknown[] };
       expect(trace.traceEvents.length).toBeGreaterThan(3);
       expect(html).toMatch(/(Compute|Input)-bound/);

@@ -1,0 +1,165 @@
+/**
+ * {@link ResourceMonitorCallback} (seed Task 3.3): per-epoch resource figures from a native
+ * `ResourceSampler` — process CPU, RSS, system memory, and per GPU utilisation, memory, power,
+ * temperature and throttling — logged under `prefix`, plus alerts when a rule trips:
+ *
+ * | alert | fires when (over the epoch's samples) |
+ * | --- | --- |
+ * | `gpu-underutilized` | a GPU's mean utilisation < `gpuUtilizationBelow` % (input-bound or batches too small) |
+ * | `gpu-memory-high` | a GPU's peak memory ≥ `gpuMemoryAbove` of its total (OOM ahead) |
+ * | `gpu-throttled` | a GPU spent ≥ `throttledShareAbove` of samples power/thermal throttled |
+ * | `host-memory-high` | system memory in use ≥ `hostMemoryAbove` of the total (swap ahead) |
+ * | `rss-growth` | process RSS grew ≥ `rssGrowthMbPerEpoch` MB over the epoch (a leak?) |
+ *
+ * Each alert is printed once per epoch, logged as `<prefix>alert/<kind>` = 1, and passed to
+ * `onAlert`. Work happens at epoch boundaries only (the sampler's statistics are computed in
+ * native code); per batch the callback does nothing.
+ */
+import { z } from 'zod';
+import { parseConfig } from '../config/validate';
+import { OcrPerfkitTypeError } from '../errors';
+import type { Callback, EpochContext, EpochEndContext, RunState } from './protocol';
+
+/** Serializable options (configs/callbacks/resource_monitor.yaml). */
+export const resourceMonitorConfigSchema = z
+  .object({
+    /** Switch the callback on/off; off costs nothing. */
+    enabled: z.boolean().default(true),
+    /** Mean GPU utilisation (%) below which `gpu-underutilized` fires; 0 disables. */
+    gpuUtilizationBelow: z.number().min(0).max(100).default(30),
+    /** Peak GPU memory share at or above which `gpu-memory-high` fires. */
+    gpuMemoryAbove: z.number().gt(0).max(1).default(0.95),
+    /** Share of throttled samples at or above which `gpu-throttled` fires. */
+    throttledShareAbove: z.number().gt(0).max(1).default(0.2),
+    /** System memory share in use at or above which `host-memory-high` fires. */
+    hostMemoryAbove: z.number().gt(0).max(1).default(0.9),
+    /** RSS growth over one epoch (MB) at or above which `rss-growth` fires; 0 disables. */
+    rssGrowthMbPerEpoch: z.number().min(0).default(500),
+    /** Print the per-epoch line and alerts. */
+    verbose: z.boolean().default(true),
+    /** Metric key prefix. */
+    prefix: z.string().default('resources/'),
+  })
+  .strict();
+
+type Stats = { mean: number | null; min: number | null; max: number | null; p95: number | null; count: number };
+
+/** The part of `ResourceSampler` this callback reads. */
+export interface ResourceSummarySource {
+  /** Current time on the sampler's clock (ms). */
+  now(): number;
+  /** Statistics of the samples taken since `since`. */
+  summarySync(since?: number): {
+    samples: number;
+    host: Record<'cpuPercent' | 'rssBytes' | 'sysMemUsedBytes' | 'sysMemTotalBytes', Stats>;
+    gpus: Array<
+      Record<'utilizationGpu' | 'memoryUsedBytes' | 'memoryTotalBytes' | 'powerWatts' | 'temperatureC' | 'throttled', Stats> & {
+        slot: number;
+      }
+    >;
+  };
+}
+
+/** One alert. */
+export interface ResourceAlert {
+  kind: 'gpu-underutilized' | 'gpu-memory-high' | 'gpu-throttled' | 'host-memory-high' | 'rss-growth';
+  epoch: number;
+  /** GPU slot for GPU alerts. */
+  gpu?: number;
+  value: number;
+  message: string;
+}
+
+/** Options of {@link ResourceMonitorCallback}. */
+export interface ResourceMonitorOptions extends Partial<z.input<typeof resourceMonitorConfigSchema>> {
+  /** The sampler (started by the caller). */
+  sampler: ResourceSummarySource;
+  /** Receives each alert. */
+  onAlert?: (alert: ResourceAlert) => void;
+  /** Console sink (default `console.log`). */
+  print?: (line: string) => void;
+}
+
+const MB = 2 ** 20;
+const num = (v: number | null | undefined) => (typeof v === 'number' ? v : Number.NaN);
+
+export class ResourceMonitorCallback implements Callback {
+  readonly name = 'ResourceMonitorCallback';
+  readonly enabled: boolean;
+  readonly config: z.output<typeof resourceMonitorConfigSchema>;
+  /** Every alert raised so far. */
+  readonly alerts: ResourceAlert[] = [];
+  private readonly sampler: ResourceSummarySource;
+  private readonly onAlert: ((a: ResourceAlert) => void) | undefined;
+  private readonly print: (line: string) => void;
+  private epochStart = 0;
+
+  constructor(options: ResourceMonitorOptions) {
+    const { sampler, onAlert, print, ...rest } = options;
+    this.config = parseConfig(resourceMonitorConfigSchema, rest, 'callbacks.resourceMonitor');
+    if (!sampler || typeof sampler.summarySync !== 'function' || typeof sampler.now !== 'function') {
+      throw new OcrPerfkitTypeError('ResourceMonitorCallback needs a sampler with now() and summarySync() (a ResourceSampler)');
+    }
+    this.enabled = this.config.enabled;
+    this.sampler = sampler;
+    this.onAlert = onAlert;
+    this.print = print ?? ((line) => console.log(line));
+  }
+
+  onTrainEpochStart(_run: RunState, _ctx: EpochContext): void {
+    this.epochStart = this.sampler.now();
+  }
+
+  onTrainEpochEnd(run: RunState, ctx: EpochEndContext): void {
+    const c = this.config;
+    const s = this.sampler.summarySync(this.epochStart);
+    const m: Record<string, number> = {
+      [`${c.prefix}samples`]: s.samples,
+      [`${c.prefix}cpu_percent_mean`]: num(s.host.cpuPercent.mean),
+      [`${c.prefix}rss_mb_max`]: num(s.host.rssBytes.max) / MB,
+    };
+    const raised: ResourceAlert[] = [];
+    const raise = (a: Omit<ResourceAlert, 'epoch'>) => raised.push({ ...a, epoch: ctx.epoch });
+    const memShare = num(s.host.sysMemUsedBytes.max) / num(s.host.sysMemTotalBytes.max);
+    if (memShare >= c.hostMemoryAbove) {
+      raise({ kind: 'host-memory-high', value: memShare, message: `system memory ${(memShare * 100).toFixed(0)}% in use` });
+    }
+    const growth = (num(s.host.rssBytes.max) - num(s.host.rssBytes.min)) / MB;
+    if (c.rssGrowthMbPerEpoch > 0 && growth >= c.rssGrowthMbPerEpoch) {
+      raise({ kind: 'rss-growth', value: growth, message: `process RSS grew ${growth.toFixed(0)} MB this epoch (a leak?)` });
+    }
+    for (const g of s.gpus) {
+      const p = `${c.prefix}gpu${g.slot}/`;
+      const util = num(g.utilizationGpu.mean);
+      const memPeak = num(g.memoryUsedBytes.max) / num(g.memoryTotalBytes.max);
+      const throttled = num(g.throttled.mean);
+      m[`${p}utilization_mean`] = util;
+      m[`${p}memory_used_mb_max`] = num(g.memoryUsedBytes.max) / MB;
+      m[`${p}power_watts_mean`] = num(g.powerWatts.mean);
+      m[`${p}temperature_c_max`] = num(g.temperatureC.max);
+      m[`${p}throttled_share`] = throttled;
+      if (c.gpuUtilizationBelow > 0 && util < c.gpuUtilizationBelow) {
+        raise({ kind: 'gpu-underutilized', gpu: g.slot, value: util, message: `GPU ${g.slot} busy only ${util.toFixed(0)}% of the time (input-bound or batches too small)` });
+      }
+      if (memPeak >= c.gpuMemoryAbove) {
+        raise({ kind: 'gpu-memory-high', gpu: g.slot, value: memPeak, message: `GPU ${g.slot} memory peaked at ${(memPeak * 100).toFixed(0)}% (out-of-memory ahead)` });
+      }
+      if (throttled >= c.throttledShareAbove) {
+        raise({ kind: 'gpu-throttled', gpu: g.slot, value: throttled, message: `GPU ${g.slot} was power/thermal throttled ${(throttled * 100).toFixed(0)}% of the epoch` });
+      }
+    }
+    for (const a of raised) m[`${c.prefix}alert/${a.kind}${a.gpu === undefined ? '' : `/gpu${a.gpu}`}`] = 1;
+    run.logger.logMetrics(m, run.globalStep);
+    if (c.verbose) {
+      this.print(
+        `[ResourceMonitor] epoch ${ctx.epoch + 1}: CPU ${num(s.host.cpuPercent.mean).toFixed(0)}% of a core, RSS max ${(num(s.host.rssBytes.max) / MB).toFixed(0)} MB` +
+          s.gpus.map((g) => `, GPU${g.slot} ${num(g.utilizationGpu.mean).toFixed(0)}%`).join(''),
+      );
+      for (const a of raised) this.print(`[ResourceMonitor] ALERT ${a.kind}: ${a.message}`);
+    }
+    for (const a of raised) {
+      this.alerts.push(a);
+      this.onAlert?.(a);
+    }
+  }
+}

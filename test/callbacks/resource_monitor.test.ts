@@ -1,0 +1,101 @@
+import { type ResourceSummarySource, ResourceMonitorCallback } from '../../src/callbacks/resource_monitor';
+import type { EpochEndContext, RunState } from '../../src/callbacks/protocol';
+import { MemoryLogger } from '../../src/loggers';
+import { ResourceSampler } from '../../src/monitor';
+
+const st = (mean: number, min = mean, max = mean) => ({ mean, min, max, p95: max, count: 10 });
+const MB = 2 ** 20;
+
+function fakeSampler(gpu: { util: number; memUsed: number; throttled: number }, host = { rssMin: 100, rssMax: 150, used: 0.5 }) {
+  const source: ResourceSummarySource = {
+    now: () => 0,
+    summarySync: () => ({
+      samples: 10,
+      host: {
+        cpuPercent: st(80),
+        rssBytes: st(125 * MB, host.rssMin * MB, host.rssMax * MB),
+        sysMemUsedBytes: st(host.used * 1000, host.used * 1000, host.used * 1000),
+        sysMemTotalBytes: st(1000),
+      },
+      gpus: [
+        {
+          slot: 0,
+          utilizationGpu: st(gpu.util),
+          memoryUsedBytes: st(gpu.memUsed * 1000),
+          memoryTotalBytes: st(1000),
+          powerWatts: st(250),
+          temperatureC: st(60, 55, 70),
+          throttled: st(gpu.throttled),
+        },
+      ],
+    }),
+  };
+  return source;
+}
+
+function run(logger: MemoryLogger): RunState {
+  return { source: 'trainer', stage: 'train', epoch: 0, globalStep: 7, maxEpochs: 1, shouldStop: false, logger, startedAt: 0 };
+}
+const end: EpochEndContext = { stage: 'train', epoch: 0, numBatches: 1, numSamples: 1, durationMs: 1, metrics: {} };
+
+describe('ResourceMonitorCallback', () => {
+  it('logs per-epoch figures and no alert when everything is healthy', () => {
+    const logger = new MemoryLogger();
+    const lines: string[] = [];
+    const cb = new ResourceMonitorCallback({ sampler: fakeSampler({ util: 90, memUsed: 0.5, throttled: 0 }), print: (l) => lines.push(l) });
+    cb.onTrainEpochStart(run(logger), { stage: 'train', epoch: 0 });
+    cb.onTrainEpochEnd(run(logger), end);
+    const m = logger.records[0]!.metrics;
+    expect(logger.records[0]!.step).toBe(7);
+    expect(m['resources/cpu_percent_mean']).toBe(80);
+    expect(m['resources/rss_mb_max']).toBe(150);
+    expect(m['resources/gpu0/utilization_mean']).toBe(90);
+    expect(m['resources/gpu0/temperature_c_max']).toBe(70);
+    expect(cb.alerts).toEqual([]);
+    expect(lines).toEqual(['[ResourceMonitor] epoch 1: CPU 80% of a core, RSS max 150 MB, GPU0 90%']);
+  });
+
+  it('raises each rule once per epoch, logs it and calls onAlert', () => {
+    const logger = new MemoryLogger();
+    const got: string[] = [];
+    const cb = new ResourceMonitorCallback({
+      sampler: fakeSampler({ util: 12, memUsed: 0.97, throttled: 0.5 }, { rssMin: 100, rssMax: 900, used: 0.95 }),
+      onAlert: (a) => got.push(a.kind),
+      verbose: false,
+    });
+    cb.onTrainEpochStart(run(logger), { stage: 'train', epoch: 0 });
+    cb.onTrainEpochEnd(run(logger), end);
+    expect(got).toEqual(['host-memory-high', 'rss-growth', 'gpu-underutilized', 'gpu-memory-high', 'gpu-throttled']);
+    const m = logger.records[0]!.metrics;
+    expect(m['resources/alert/gpu-underutilized/gpu0']).toBe(1);
+    expect(m['resources/alert/rss-growth']).toBe(1);
+    expect(cb.alerts[1]!.value).toBe(800);
+  });
+
+  it('thresholds are options; bad ones and a missing sampler are coded errors', () => {
+    const cb = new ResourceMonitorCallback({ sampler: fakeSampler({ util: 12, memUsed: 0.5, throttled: 0 }), gpuUtilizationBelow: 0, rssGrowthMbPerEpoch: 0, verbose: false });
+    const logger = new MemoryLogger();
+    cb.onTrainEpochEnd(run(logger), end);
+    expect(cb.alerts).toEqual([]);
+    expect(() => new ResourceMonitorCallback({ sampler: fakeSampler({ util: 1, memUsed: 0, throttled: 0 }), hostMemoryAbove: 2 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_CONFIG' }),
+    );
+    expect(() => new ResourceMonitorCallback({ sampler: {} as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  });
+
+  it('works with the real native sampler (host metrics, no GPU here)', async () => {
+    const sampler = new ResourceSampler({ intervalMs: 10, gpu: false });
+    const source: ResourceSummarySource = sampler; // the real sampler fits the interface
+    await sampler.start();
+    const logger = new MemoryLogger();
+    const cb = new ResourceMonitorCallback({ sampler: source, verbose: false });
+    cb.onTrainEpochStart(run(logger), { stage: 'train', epoch: 0 });
+    await new Promise((r) => setTimeout(r, 120));
+    cb.onTrainEpochEnd(run(logger), end);
+    await sampler.close();
+    const m = logger.records[0]!.metrics;
+    expect(m['resources/samples']).toBeGreaterThan(3);
+    expect(m['resources/rss_mb_max']).toBeGreaterThan(10);
+    expect(Object.keys(m).some((k) => k.includes('gpu'))).toBe(false);
+  });
+});
