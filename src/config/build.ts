@@ -12,6 +12,7 @@ import { ThroughputMonitorCallback } from '../callbacks/throughput_monitor';
 import { ConsoleLogger } from '../loggers/console';
 import { JsonlLogger } from '../loggers/jsonl';
 import { MlflowLogger } from '../loggers/mlflow';
+import { PrometheusLogger } from '../loggers/prometheus';
 import { TensorBoardLogger } from '../loggers/tensorboard/writer';
 import type { FailureReporter, MetricsLogger } from '../loggers/types';
 import type { TfLike } from '../trainer/tf';
@@ -79,6 +80,7 @@ export function buildFromConfig(cfg: TrainConfig, deps: BuildDeps = {}): BuiltTr
   if (l.jsonl?.enabled) loggers.push(new JsonlLogger(withoutEnabled(l.jsonl)));
   if (l.tensorboard?.enabled) loggers.push(new TensorBoardLogger(withoutEnabled(l.tensorboard)));
   if (l.mlflow?.enabled) loggers.push(new MlflowLogger(withoutEnabled(l.mlflow)));
+  if (l.prometheus?.enabled) loggers.push(new PrometheusLogger(withoutEnabled(l.prometheus)));
 
   return {
     trainerOptions: { ...cfg.trainer, callbacks, loggers, tf: deps.tf, report: deps.report },

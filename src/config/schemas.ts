@@ -12,6 +12,7 @@ import { throughputMonitorConfigSchema } from '../callbacks/throughput_monitor';
 import { consoleLoggerConfigSchema } from '../loggers/console';
 import { jsonlLoggerConfigSchema } from '../loggers/jsonl';
 import { mlflowLoggerConfigSchema } from '../loggers/mlflow';
+import { prometheusLoggerConfigSchema } from '../loggers/prometheus';
 import { tensorBoardLoggerConfigSchema } from '../loggers/tensorboard/writer';
 import { dataLoaderConfigSchema } from '../trainer/data_loader';
 import { trainerConfigSchema } from '../trainer/schema';
@@ -25,6 +26,7 @@ export const loggersConfigSchema = z
     jsonl: jsonlLoggerConfigSchema.extend(enabled).optional(),
     tensorboard: tensorBoardLoggerConfigSchema.extend(enabled).optional(),
     mlflow: mlflowLoggerConfigSchema.extend(enabled).optional(),
+    prometheus: prometheusLoggerConfigSchema.extend(enabled).optional(),
   })
   .strict()
   .default({});

@@ -7,3 +7,10 @@ export { JsonlLogger, jsonlLoggerConfigSchema, type JsonlLoggerOptions } from '.
 export { TensorBoardLogger, tensorBoardLoggerConfigSchema, type TensorBoardLoggerOptions } from './tensorboard/writer';
 export { MlflowLogger, mlflowLoggerConfigSchema, type MlflowLoggerOptions } from './mlflow';
 export { jsonNumber, parseJsonNumber } from './json_values';
+export {
+  PrometheusLogger,
+  prometheusLoggerConfigSchema,
+  prometheusName,
+  prometheusValue,
+  type PrometheusLoggerOptions,
+} from './prometheus';
