@@ -14,6 +14,7 @@ const {
   CallbackRunner,
   PerformanceProfilerCallback,
   ThroughputMonitorCallback,
+  StepProfilerCallback,
   toTfjsCallbacks,
   Trainer,
   JsonlLogger,
@@ -25,6 +26,8 @@ function allCallbacks() {
   return [
     new PerformanceProfilerCallback({ tf, logInterval: 10, verbose: false }),
     new ThroughputMonitorCallback({ verbose: false, cache: { stats: () => ({ bytes: 1 << 20 }) } }),
+    // Records every step (activeSteps 0); capped so long benchmark loops do not grow memory.
+    new StepProfilerCallback({ verbose: false, warmupSteps: 0, maxEvents: 100000 }),
   ];
 }
 
