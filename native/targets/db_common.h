@@ -41,6 +41,31 @@ bool TooSmall(const double* xy, size_t n, double min_text_size);
 // D = A * (1 - r^2) / L with shapely/GEOS area and length.
 double ShrinkDistance(const double* xy, size_t n, double shrink_ratio);
 
+// Final threshold-map rescale canvas * (threshMax - threshMin) + threshMin in float32. With
+// scale >= 0 the map x -> x * scale + bias (two roundings, no FMA) is monotone non-decreasing, so
+// it commutes with the max-merges that build the canvas: both modes then merge rescaled values
+// into a canvas pre-filled with s(0) = bias and skip the separate pass (identical bits).
+struct Rescale {
+  float scale = 1.0f;
+  float bias = 0.0f;
+  bool fused = false;
+};
+
+inline Rescale MakeRescale(const DbParams& p) {
+  Rescale r;
+  r.scale = static_cast<float>(p.thresh_max - p.thresh_min);
+  r.bias = static_cast<float>(p.thresh_min);
+  r.fused = r.scale >= 0.0f;  // false for NaN too
+  return r;
+}
+
+inline void ApplyRescale(const Rescale& r, float* map, size_t n) {
+  for (size_t k = 0; k < n; ++k) {
+    const float scaled = map[k] * r.scale;
+    map[k] = scaled + r.bias;
+  }
+}
+
 Status MakeReference(const DbParams& params, DbScratch* scratch, const DbOutput& out);
 Status MakeExact(const DbParams& params, DbScratch* scratch, const DbOutput& out);
 

@@ -106,7 +106,8 @@ Status MakeExact(const DbParams& p, DbScratch* s, const DbOutput& out) {
   const size_t npx = static_cast<size_t>(p.width * p.height);
   std::fill(out.shrink_map, out.shrink_map + npx, 0.0f);
   std::fill(out.shrink_mask, out.shrink_mask + npx, 1.0f);
-  std::fill(out.thresh_map, out.thresh_map + npx, 0.0f);
+  const Rescale rs = MakeRescale(p);
+  std::fill(out.thresh_map, out.thresh_map + npx, rs.fused ? rs.bias : 0.0f);  // see Rescale
   std::fill(out.thresh_mask, out.thresh_mask + npx, 0.0f);
   for (auto& pp : s->polys) {
     const double* xy = s->pts.data() + 2 * pp.begin;
@@ -152,15 +153,10 @@ Status MakeExact(const DbParams& p, DbScratch* s, const DbOutput& out) {
       InsideRow(f, xy, n, f.y0 + r, s, in);
       const int64_t off = (f.y0 + r) * p.width + f.x0;
       ExactRowMerge(d2 + r * f.w, in, f.w, D2, invD, out.shrink_map + off, out.thresh_map + off,
-                    out.thresh_mask + off);
+                    out.thresh_mask + off, rs.fused ? rs.scale : 1.0f, rs.fused ? rs.bias : 0.0f);
     }
   }
-  const float scale = static_cast<float>(p.thresh_max - p.thresh_min);
-  const float bias = static_cast<float>(p.thresh_min);
-  for (size_t k = 0; k < npx; ++k) {
-    const float scaled = out.thresh_map[k] * scale;
-    out.thresh_map[k] = scaled + bias;
-  }
+  if (!rs.fused) ApplyRescale(rs, out.thresh_map, npx);
   return Status::Ok();
 }
 

@@ -37,7 +37,8 @@ Status Offset(const geom::Path64& path, double delta, geom::Paths64* out) {
 }
 
 // MakeBorderMap.draw_border_map for one polygon (float vertices xy, already validated).
-Status DrawBorder(const DbParams& p, const double* xy, size_t n, DbScratch* s, float* canvas, float* mask) {
+Status DrawBorder(const DbParams& p, const double* xy, size_t n, DbScratch* s, float* canvas, float* mask,
+                  const Rescale& rs) {
   const double D = ShrinkDistance(xy, n, p.shrink_ratio);
   TruncatedRing(xy, n, s);
   OPK_RETURN_IF_ERROR(Offset(s->path, D, &s->offset_out));
@@ -91,13 +92,25 @@ Status DrawBorder(const DbParams& p, const double* xy, size_t n, DbScratch* s, f
     win.row1 = std::min<int64_t>(bh - 1, static_cast<int64_t>(std::floor(hi_y - win.origin_y)));
     RefEdgeMinMerge(x1, y1, x2, y2, D, win, buf);
   }
-  // canvas = np.fmax(1 - dmin, canvas) over the valid window (float32; NaN keeps canvas).
+  // canvas = np.fmax(1 - dmin, canvas) over the valid window (float32; NaN keeps canvas). When
+  // the final rescale is fused (see Rescale), the canvas holds rescaled values: s(x) = x * scale +
+  // bias is monotone non-decreasing for scale >= 0 (each rounding step is), so
+  // fmax(s(v), s(c)) = s(fmax(v, c)) bit for bit, and s(NaN) is NaN.
   for (int64_t r = 0; r < bh; ++r) {
     float* crow = canvas + (vy0 + r) * p.width + vx0;
     const float* brow = buf + r * bw;
-    for (int64_t c = 0; c < bw; ++c) {
-      const float v = 1.0f - brow[c];
-      crow[c] = v > crow[c] ? v : crow[c];  // np.fmax: a NaN v (NaN distance) keeps the canvas
+    if (rs.fused) {
+      for (int64_t c = 0; c < bw; ++c) {
+        const float v = 1.0f - brow[c];
+        const float scaled = v * rs.scale;
+        const float vs = scaled + rs.bias;
+        crow[c] = vs > crow[c] ? vs : crow[c];
+      }
+    } else {
+      for (int64_t c = 0; c < bw; ++c) {
+        const float v = 1.0f - brow[c];
+        crow[c] = v > crow[c] ? v : crow[c];  // np.fmax: a NaN v (NaN distance) keeps the canvas
+      }
     }
   }
   return Status::Ok();
@@ -109,7 +122,9 @@ Status MakeReference(const DbParams& p, DbScratch* s, const DbOutput& out) {
   const size_t npx = static_cast<size_t>(p.width * p.height);
   std::fill(out.shrink_map, out.shrink_map + npx, 0.0f);
   std::fill(out.shrink_mask, out.shrink_mask + npx, 1.0f);
-  std::fill(out.thresh_map, out.thresh_map + npx, 0.0f);  // the canvas until the final rescale
+  const Rescale rs = MakeRescale(p);
+  // The canvas (rescaled in place when fused: s(0) = bias).
+  std::fill(out.thresh_map, out.thresh_map + npx, rs.fused ? rs.bias : 0.0f);
   std::fill(out.thresh_mask, out.thresh_mask + npx, 0.0f);
   const int w = static_cast<int>(p.width);
   const int h = static_cast<int>(p.height);
@@ -134,14 +149,10 @@ Status MakeReference(const DbParams& p, DbScratch* s, const DbOutput& out) {
   // MakeBorderMap: threshold map and mask for the polygons still not ignored.
   for (const auto& pp : s->polys) {
     if (pp.ignore) continue;
-    OPK_RETURN_IF_ERROR(DrawBorder(p, s->pts.data() + 2 * pp.begin, pp.size, s, out.thresh_map, out.thresh_mask));
+    OPK_RETURN_IF_ERROR(
+        DrawBorder(p, s->pts.data() + 2 * pp.begin, pp.size, s, out.thresh_map, out.thresh_mask, rs));
   }
-  const float scale = static_cast<float>(p.thresh_max - p.thresh_min);
-  const float bias = static_cast<float>(p.thresh_min);
-  for (size_t k = 0; k < npx; ++k) {
-    const float scaled = out.thresh_map[k] * scale;
-    out.thresh_map[k] = scaled + bias;
-  }
+  if (!rs.fused) ApplyRescale(rs, out.thresh_map, npx);
   return Status::Ok();
 }
 

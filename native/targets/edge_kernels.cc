@@ -152,10 +152,21 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
       const __m128 flo = _mm256_cvtpd_ps(_mm256_min_pd(_mm256_mul_pd(est, lo_f), one));
       const __m128 fhi = _mm256_cvtpd_ps(_mm256_min_pd(_mm256_mul_pd(est, hi_f), one));
       const int same_bits = _mm_movemask_ps(_mm_cmpeq_ps(flo, fhi));
-      const int fast_bits = neg_bits | (_mm256_movemask_pd(geom_ok) & same_bits);
-      __m128 f;
+      const int geom_bits = _mm256_movemask_pd(geom_ok);
+      int fast_bits = neg_bits | (geom_bits & same_bits);
+      const __m128 acc = _mm_loadu_ps(row + c);
+      __m128 f = fhi;
+      if (fast_bits != 0xF) {
+        // A filtered lane whose interval did not round to one float32 still has f >= flo; where
+        // flo >= acc the merge keeps acc (a NaN acc fails the test), so f = acc is exact there.
+        const int keep_bits = geom_bits & _mm_movemask_ps(_mm_cmpge_ps(flo, acc)) & ~neg_bits & 0xF;
+        if ((fast_bits | keep_bits) == 0xF) {
+          fast_bits = 0xF;
+          const __m128i kb = _mm_and_si128(_mm_set1_epi32(keep_bits), _mm_setr_epi32(1, 2, 4, 8));
+          f = _mm_blendv_ps(f, acc, _mm_castsi128_ps(_mm_cmpgt_epi32(kb, _mm_setzero_si128())));
+        }
+      }
       if (fast_bits == 0xF) {
-        f = fhi;
         if (neg_bits != 0) {
           __m256d va = _mm256_div_pd(_mm256_sqrt_pd(alt), vD);
           va = _mm256_min_pd(one, _mm256_max_pd(zero, va));
@@ -178,7 +189,6 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
         v = _mm256_min_pd(one, _mm256_max_pd(zero, v));  // NaN in v survives both
         f = _mm256_cvtpd_ps(v);
       }
-      const __m128 acc = _mm_loadu_ps(row + c);
       __m128 m = _mm_min_ps(f, acc);                   // NaN in acc survives
       m = _mm_blendv_ps(m, f, _mm_cmpunord_ps(f, f));  // NaN in f too
       _mm_storeu_ps(row + c, m);
@@ -303,13 +313,21 @@ void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWin
 #if defined(OPK_TARGETS_X86)
 namespace {
 __attribute__((target("avx2"))) void ExactRowAvx2(const float* d2, const uint8_t* inside, int64_t n, float D2,
-                                                  float invD, float* smap, float* tmap, float* tmask) {
+                                                  float invD, float* smap, float* tmap, float* tmask, float scale,
+                                                  float bias) {
+  const __m256 vscale = _mm256_set1_ps(scale);
+  const __m256 vbias = _mm256_set1_ps(bias);
   const __m256 vD2 = _mm256_set1_ps(D2);
   const __m256 vinv = _mm256_set1_ps(invD);
   const __m256 one = _mm256_set1_ps(1.0f);
   const __m256i zero = _mm256_setzero_si256();
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
+  if (n < 8) {
+    ExactRowMerge(d2, inside, n, D2, invD, smap, tmap, tmask, scale, bias, false);
+    return;
+  }
+  // Every update below is a max-merge (idempotent), so the last vector may overlap the one
+  // before it instead of leaving a scalar tail.
+  for (int64_t i = 0; i < n; i = (i + 8 < n && i + 16 > n) ? n - 8 : i + 8) {
     const __m256 q = _mm256_loadu_ps(d2 + i);
     const __m128i in8 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(inside + i));
     const __m256 in = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_cvtepu8_epi32(in8), zero));
@@ -321,7 +339,7 @@ __attribute__((target("avx2"))) void ExactRowAvx2(const float* d2, const uint8_t
     const __m256 near = _mm256_cmp_ps(q, vD2, _CMP_LT_OQ);
     if (_mm256_movemask_ps(near) != 0) {  // ridge only where some pixel is closer than D
       const __m256 r = _mm256_min_ps(_mm256_mul_ps(_mm256_sqrt_ps(q), vinv), one);
-      const __m256 v = _mm256_sub_ps(one, r);
+      const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(one, r), vscale), vbias);
       _mm256_storeu_ps(tmap + i, _mm256_max_ps(_mm256_loadu_ps(tmap + i), v));
     }
     const __m256 m = _mm256_or_ps(in, _mm256_cmp_ps(q, vD2, _CMP_LE_OQ));
@@ -329,17 +347,16 @@ __attribute__((target("avx2"))) void ExactRowAvx2(const float* d2, const uint8_t
       _mm256_storeu_ps(tmask + i, _mm256_max_ps(_mm256_loadu_ps(tmask + i), _mm256_and_ps(m, one)));
     }
   }
-  ExactRowMerge(d2 + i, inside + i, n - i, D2, invD, smap + i, tmap + i, tmask + i, false);
 }
 }  // namespace
 #endif
 
 void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, float invD, float* smap, float* tmap,
-                   float* tmask, bool allow_simd) {
+                   float* tmask, float scale, float bias, bool allow_simd) {
 #if defined(OPK_TARGETS_X86)
   static const bool has_avx2 = __builtin_cpu_supports("avx2");
   if (allow_simd && has_avx2) {
-    ExactRowAvx2(d2, inside, n, D2, invD, smap, tmap, tmask);
+    ExactRowAvx2(d2, inside, n, D2, invD, smap, tmap, tmask, scale, bias);
     return;
   }
 #endif
@@ -349,7 +366,9 @@ void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, 
     if (in && q >= D2) smap[i] = 1.0f;
     const float r = std::sqrt(q) * invD;
     const float v = 1.0f - (r < 1.0f ? r : 1.0f);
-    if (v > tmap[i]) tmap[i] = v;
+    const float scaled = v * scale;
+    const float vs = scaled + bias;
+    if (vs > tmap[i]) tmap[i] = vs;
     if (in || q <= D2) tmask[i] = 1.0f;
   }
 }
@@ -385,15 +404,6 @@ size_t RefKernelSelfCheck(uint64_t seed, size_t edges) {
   std::vector<float> a, b;
   size_t mismatches = 0;
   for (size_t e = 0; e < edges; ++e) {
-    const int kind = static_cast<int>(rng.Next() % 5);
-    double x1 = rng.Coord(0, 200), y1 = rng.Coord(0, 200);
-    double x2, y2;
-    switch (kind) {
-      case 0: x2 = x1; y2 = rng.Coord(0, 200); break;                        // vertical
-      case 1: x2 = rng.Coord(0, 200); y2 = y1; break;                        // horizontal
-      case 2: x2 = x1 + rng.Coord(-2, 2); y2 = y1 + rng.Coord(-2, 2); break;  // short / duplicate
-      default: x2 = rng.Coord(0, 200); y2 = rng.Coord(0, 200); break;
-    }
     const double D = rng.Uniform(0.5, 30);
     EdgeWindow w;
     w.origin_x = std::floor(rng.Uniform(-20, 20));
@@ -407,8 +417,22 @@ size_t RefKernelSelfCheck(uint64_t seed, size_t edges) {
     const size_t cells = static_cast<size_t>(w.stride * (w.row1 + 1));
     a.assign(cells, 1.0f);
     b.assign(cells, 1.0f);
-    RefEdgeMinMerge(x1, y1, x2, y2, D, w, a.data());
-    RefEdgeScalar(x1, y1, x2, y2, D, w, b.data(), w.col0);
+    // One to three edges merged into the same window, so later edges meet values below 1 (and
+    // NaN holes) already in the buffer, as around a polygon's corners.
+    const int merges = 1 + static_cast<int>(rng.Next() % 3);
+    for (int m = 0; m < merges; ++m) {
+      const int kind = static_cast<int>(rng.Next() % 5);
+      double x1 = rng.Coord(0, 200), y1 = rng.Coord(0, 200);
+      double x2, y2;
+      switch (kind) {
+        case 0: x2 = x1; y2 = rng.Coord(0, 200); break;                        // vertical
+        case 1: x2 = rng.Coord(0, 200); y2 = y1; break;                        // horizontal
+        case 2: x2 = x1 + rng.Coord(-2, 2); y2 = y1 + rng.Coord(-2, 2); break;  // short / duplicate
+        default: x2 = rng.Coord(0, 200); y2 = rng.Coord(0, 200); break;
+      }
+      RefEdgeMinMerge(x1, y1, x2, y2, D, w, a.data());
+      RefEdgeScalar(x1, y1, x2, y2, D, w, b.data(), w.col0);
+    }
     // Compare the window's columns (the fast kernel may also fill columns beyond it).
     for (size_t k = 0; k < cells; ++k) {
       const auto col = static_cast<int64_t>(k % static_cast<size_t>(w.stride));

@@ -31,9 +31,10 @@ void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWin
 
 // One row of exact mode's map update from a squared-distance row d2 and an inside flag row:
 //   shrink map = 1 where inside && d2 >= D^2; thresh map = max(., 1 - min(sqrt(d2) / D, 1));
-//   thresh mask = 1 where inside || d2 <= D^2. AVX2 when available (same results).
+//   thresh mask = 1 where inside || d2 <= D^2. AVX2 when available (same results). The thresh
+// map merges the rescaled value v * scale + bias (float32, no FMA; scale >= 0 keeps it monotone).
 void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, float invD, float* smap, float* tmap,
-                   float* tmask, bool allow_simd = true);
+                   float* tmask, float scale = 1.0f, float bias = 0.0f, bool allow_simd = true);
 
 }  // namespace opk::targets
 
