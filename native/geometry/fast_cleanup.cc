@@ -381,8 +381,110 @@ bool ShrunkRectangle(const Path64& raw, Paths64* out) {
   return true;
 }
 
+// The common grown case (a convex polygon offset outwards) without CleanRing's linked list.
+//
+// CleanRing drops repeated points and then, one at a time, vertices whose turn is zero. Here:
+// repeats are dropped as they come; a zero turn is accepted only as a straight-through vertex (its
+// neighbours on opposite sides), and any right turn or reversal sends the ring back to the general
+// step-by-step path. Dropping a straight-through vertex leaves its neighbours' edge directions, so
+// the turns of the others unchanged: in any removal order, CleanRing then ends with exactly the
+// vertices whose turn is strictly left, in ring order (only its starting vertex may differ). Such a
+// ring is strictly convex and y-monotone, so IsThickConvex's convexity and monotony tests pass
+// from any start, its L1 perimeter is the same integer (collinear pieces add up), and EmitRotated
+// rotates it to the same topmost-last order from any start. Only IsThickConvex's area test is
+// summed in floating point in CleanRing's order: it is decided here on the exact area with a
+// margin above that sum's rounding error, and anything closer goes to the step-by-step path.
+// Returns false (out untouched) whenever the ring is not such a case.
+static bool FastConvexRing(const Path64& raw, Paths64* out) {
+  int high = static_cast<int>(raw.size()) - 1;
+  while (high > 0 && raw[high] == raw[0]) --high;
+  while (high > 0 && raw[high] == raw[high - 1]) --high;
+  if (high < 2 || high + 1 > kMaxRing) return false;
+  struct P {  // no default member initializers: the buffers are not zeroed on each call
+    int64_t x, y;
+  };
+  P d[kMaxRing];  // raw without repeats
+  int64_t xmax = 0, ymax = 0;  // largest |x|, |y|
+  int nd = 1;
+  d[0] = P{raw[0].x, raw[0].y};
+  for (int i = 0; i <= high; ++i) {
+    const P q{raw[i].x, raw[i].y};
+    xmax = std::max<int64_t>(xmax, std::llabs(q.x));
+    ymax = std::max<int64_t>(ymax, std::llabs(q.y));
+    d[nd] = q;
+    nd += q.x != d[nd - 1].x || q.y != d[nd - 1].y;
+  }
+  if (xmax >= kMaxCoord || ymax >= kMaxCoord || nd < 3 || (d[nd - 1].x == d[0].x && d[nd - 1].y == d[0].y))
+    return false;
+  // |coordinates| < 2^30: each product below 2^62, so turns and dot products are exact in int64.
+  P v[kMaxRing];  // the vertices with a strictly left turn
+  int n = 0;
+  int64_t per = 0;  // L1 perimeter (exact)
+  int changes = 0, first_dir = 0, last_dir = 0;  // y-direction changes around the ring
+  P a = d[nd - 1], b = d[0];
+  for (int i = 0; i < nd; ++i) {
+    const P c = d[i + 1 == nd ? 0 : i + 1];
+    const int64_t ux = b.x - a.x, uy = b.y - a.y, wx = c.x - b.x, wy = c.y - b.y;
+    if (wy != 0) {
+      const int dir = wy > 0 ? 1 : -1;
+      if (last_dir != 0 && dir != last_dir) ++changes;
+      if (first_dir == 0) first_dir = dir;
+      last_dir = dir;
+    }
+    const int64_t turn = ux * wy - uy * wx;
+    if (turn < 0) return false;
+    if (turn == 0) {
+      if (ux * wx + uy * wy <= 0) return false;  // a reversal: CleanRing's result is order-dependent
+    } else {
+      v[n++] = b;
+    }
+    per += std::llabs(wx) + std::llabs(wy);
+    a = b;
+    b = c;
+  }
+  // Left turns only and two y-direction changes (cyclically): a strictly convex ring winding once,
+  // which passes IsThickConvex's monotony test from any start. More changes (a ring winding twice)
+  // fail it from any start; leave those to the step-by-step path.
+  if (first_dir != last_dir) ++changes;
+  if (n < 3 || changes > 2) return false;
+  // Topmost vertex last (EmitRotated for a convex ring): the smallest y; of two, the larger x.
+  int top = 0, ties = 0;
+  double area2 = 0;  // twice the signed area, ShoelaceD's arithmetic (this ring's order)
+  for (int i = 0, j = n - 1; i < n; j = i++)
+    area2 += static_cast<double>(v[j].x) * static_cast<double>(v[i].y) - static_cast<double>(v[i].x) * static_cast<double>(v[j].y);
+  for (int i = 1; i < n; ++i) {
+    if (v[i].y < v[top].y) {
+      top = i;
+      ties = 0;
+    } else if (v[i].y == v[top].y) {
+      ++ties;
+      if (v[i].x > v[top].x) top = i;
+    }
+  }
+  if (ties > 1) return false;  // not possible for a strictly convex ring; kept as a guard
+  // IsThickConvex: area > 0 && 2 area >= 4 per, with area = ShoelaceD over the same vertices from
+  // CleanRing's start. Each of the two sums (n terms, each below 2 xmax ymax in magnitude, with
+  // rounding in every product and addition) is within n (n + 2) 2^-53 2 xmax ymax of the exact
+  // value; the margin covers both errors with room to spare.
+  const double area = area2 / 2;
+  const double margin = (static_cast<double>(n) * (n + 2) * 4.0 * static_cast<double>(xmax) * static_cast<double>(ymax) + 4.0) *
+                            (1.0 / 4503599627370496.0) +
+                        std::fabs(area) * 1e-12;
+  const double lo = area - margin;
+  if (!(lo > 0 && 2 * lo >= 4 * static_cast<double>(per) * (1 + 1e-12))) return false;
+  out->resize(1);
+  Path64& path = (*out)[0];
+  path.resize(static_cast<size_t>(n));
+  Point64* dst = path.data();
+  const int first = top + 1 == n ? 0 : top + 1;
+  for (int k = first; k < n; ++k) *dst++ = Point64{v[k].x, v[k].y};
+  for (int k = 0; k < first; ++k) *dst++ = Point64{v[k].x, v[k].y};
+  return true;
+}
+
 bool FastOffsetCleanup(const Path64& raw, Paths64* out) {
   if (ShrunkRectangle(raw, out)) return true;
+  if (FastConvexRing(raw, out)) return true;
   thread_local Work w;
   const int m = CleanRing(raw, w);
   if (m < 3) OPK_FAIL;

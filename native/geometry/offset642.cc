@@ -196,7 +196,7 @@ void ClipperOffset642::DoOffset(double delta, const Offset642Options& o) {
   dest_count_ = 0;
   auto emit = [&]() {
     if (dest_polys_.size() <= dest_count_) dest_polys_.emplace_back();
-    dest_polys_[dest_count_].assign(dest_.begin(), dest_.end());
+    dest_polys_[dest_count_].swap(dest_);  // both keep their buffers for the next calls
     ++dest_count_;
   };
   delta_ = delta;

@@ -35,6 +35,66 @@ describe('fast path == general sweep', () => {
     expect(same(fast, slow)).toBe(-1);
   });
 
+  // Grown convex polygons: their raw offset rings often hold repeated points (an arc step landing on
+  // the join's end point) and straight-through collinear points (shallow arc steps next to an
+  // edge), which the one-pass convex check (FastConvexRing) drops itself. Small and large boxes,
+  // rotated boxes, random convex polygons, near the origin and far from it (up to the 2^30 limit
+  // of the fast path), small and large deltas.
+  test('grown convex polygons with repeated and collinear raw vertices', () => {
+    let seed = 12345;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const polys: number[][][][] = [];
+    const origins = [0, 1000, 123456.7, 5e8, -1e9];
+    for (let k = 0; k < 6000; k++) {
+      const ox = (origins[k % origins.length] ?? 0) + rnd() * 100;
+      const oy = (origins[(k >> 2) % origins.length] ?? 0) + rnd() * 100;
+      const w = rnd() < 0.3 ? 1 + rnd() * 8 : 5 + rnd() * 400;
+      const h = rnd() < 0.3 ? 1 + rnd() * 8 : 5 + rnd() * 60;
+      const kind = k % 3;
+      let ring: number[][];
+      if (kind === 0) {
+        ring = [
+          [ox, oy],
+          [ox + w, oy],
+          [ox + w, oy + h],
+          [ox, oy + h],
+        ];
+      } else if (kind === 1) {
+        const a = rnd() * Math.PI;
+        const c = Math.cos(a);
+        const s = Math.sin(a);
+        const corners: [number, number][] = [
+          [0, 0],
+          [w, 0],
+          [w, h],
+          [0, h],
+        ];
+        ring = corners.map(([x, y]) => [ox + x * c - y * s, oy + x * s + y * c]);
+      } else {
+        const n = 3 + Math.floor(rnd() * 12);
+        const angles = Array.from({ length: n }, () => rnd() * 2 * Math.PI).sort((x, y) => x - y);
+        ring = angles.map((t) => [ox + w * Math.cos(t), oy + h * Math.sin(t)]);
+      }
+      polys.push([k % 2 === 0 ? ring : ring.slice().reverse()]);
+    }
+    const flat = L.flatten(polys);
+    for (const delta of [0.3, 0.8, 1.6, 3.3, 7.5, 24.9, 130]) {
+      for (const joinType of ['round', 'miter', 'square'] as const) {
+        const fast = native.geomOffsetBatch(flat.coords, flat.ringOffsets, flat.polygonRings, delta, { joinType });
+        const slow = native.geomOffsetBatch(flat.coords, flat.ringOffsets, flat.polygonRings, delta, { joinType, fastPath: false });
+        expect(same(fast, slow)).toBe(-1);
+      }
+    }
+    for (const ratio of [1.5, 2, 0.4]) {
+      const fast = native.geomOffsetBatch(flat.coords, flat.ringOffsets, flat.polygonRings, ratio, { kind: 'unclip' });
+      const slow = native.geomOffsetBatch(flat.coords, flat.ringOffsets, flat.polygonRings, ratio, { kind: 'unclip', fastPath: false });
+      expect(same(fast, slow)).toBe(-1);
+    }
+  });
+
   test.each([-9.7, -2.5, 0.9, 7.5])('generated polygons, delta %p', (delta) => {
     const polys = L.generate(6500, 77).filter((p: { kind: string }) => ['quad', 'rotatedQuad', 'curved', 'concave'].includes(p.kind));
     const flat = L.flatten(polys.map((p: { rings: unknown }) => p.rings));
