@@ -135,6 +135,18 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
       const __m256d neg = _mm256_cmp_pd(num, zero, _CMP_LT_OQ);
       const __m256d alt = _mm256_min_pd(d1, d2);
       const int neg_bits = _mm256_movemask_pd(neg);
+      if (neg_bits == 0xF) {
+        // Every lane takes the c < 0 branch: f = float32(clip(sqrt(min(d1, d2)) / D)), the same
+        // operations the paths below would run for these lanes.
+        __m256d va = _mm256_div_pd(_mm256_sqrt_pd(alt), vD);
+        va = _mm256_min_pd(one, _mm256_max_pd(zero, va));
+        const __m128 f = _mm256_cvtpd_ps(va);
+        const __m128 acc = _mm_loadu_ps(row + c);
+        __m128 m = _mm_min_ps(f, acc);
+        m = _mm_blendv_ps(m, f, _mm_cmpunord_ps(f, f));
+        _mm_storeu_ps(row + c, m);
+        continue;
+      }
       // Filter for the c >= 0 lanes: the line distance |cross| / sqrt(L) estimates what the
       // formula evaluates to. Rounding in the formula is amplified where 1 - c^2 cancels and
       // where the pixel is much closer to one end point than to the other: its relative error
