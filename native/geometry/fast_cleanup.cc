@@ -421,6 +421,8 @@ static bool FastConvexRing(const Path64& raw, Paths64* out) {
   int n = 0;
   int64_t per = 0;  // L1 perimeter (exact)
   int changes = 0, first_dir = 0, last_dir = 0;  // y-direction changes around the ring
+  int top = 0, ties = 0;
+  double area2 = 0;  // twice the signed area as ShoelaceD sums it (in this ring's order; see the margin)
   P a = d[nd - 1], b = d[0];
   for (int i = 0; i < nd; ++i) {
     const P c = d[i + 1 == nd ? 0 : i + 1];
@@ -436,6 +438,18 @@ static bool FastConvexRing(const Path64& raw, Paths64* out) {
     if (turn == 0) {
       if (ux * wx + uy * wy <= 0) return false;  // a reversal: CleanRing's result is order-dependent
     } else {
+      if (n > 0) {
+        // ShoelaceD's term for the kept edge v[n-1] -> b (the closing term is added below)
+        area2 += static_cast<double>(v[n - 1].x) * static_cast<double>(b.y) - static_cast<double>(b.x) * static_cast<double>(v[n - 1].y);
+        // Topmost vertex last (EmitRotated for a convex ring): the smallest y; of two, the larger x.
+        if (b.y < v[top].y) {
+          top = n;
+          ties = 0;
+        } else if (b.y == v[top].y) {
+          ++ties;
+          if (b.x > v[top].x) top = n;
+        }
+      }
       v[n++] = b;
     }
     per += std::llabs(wx) + std::llabs(wy);
@@ -447,20 +461,7 @@ static bool FastConvexRing(const Path64& raw, Paths64* out) {
   // fail it from any start; leave those to the step-by-step path.
   if (first_dir != last_dir) ++changes;
   if (n < 3 || changes > 2) return false;
-  // Topmost vertex last (EmitRotated for a convex ring): the smallest y; of two, the larger x.
-  int top = 0, ties = 0;
-  double area2 = 0;  // twice the signed area, ShoelaceD's arithmetic (this ring's order)
-  for (int i = 0, j = n - 1; i < n; j = i++)
-    area2 += static_cast<double>(v[j].x) * static_cast<double>(v[i].y) - static_cast<double>(v[i].x) * static_cast<double>(v[j].y);
-  for (int i = 1; i < n; ++i) {
-    if (v[i].y < v[top].y) {
-      top = i;
-      ties = 0;
-    } else if (v[i].y == v[top].y) {
-      ++ties;
-      if (v[i].x > v[top].x) top = i;
-    }
-  }
+  area2 += static_cast<double>(v[n - 1].x) * static_cast<double>(v[0].y) - static_cast<double>(v[0].x) * static_cast<double>(v[n - 1].y);
   if (ties > 1) return false;  // not possible for a strictly convex ring; kept as a guard
   // IsThickConvex: area > 0 && 2 area >= 4 per, with area = ShoelaceD over the same vertices from
   // CleanRing's start. Each of the two sums (n terms, each below 2 xmax ymax in magnitude, with
