@@ -43,28 +43,48 @@ inline float NanMin(float acc, float v) {
 
 // Columns [*c0, *c1] of row r that can be within `reach` of the edge's line (x1,y1)-(x2,y2),
 // inside the window; then widened to whole vectors of `vec` pixels where the row has room
-// (merging the true value for extra pixels is always correct). Returns false if empty.
-inline bool RowRange(const EdgeWindow& w, int64_t r, double x1, double y1, double x2, double y2, int64_t vec,
-                     int64_t* c0, int64_t* c1) {
-  int64_t a = w.col0, b = w.col1;
-  const double ey = y2 - y1;
-  if (w.reach > 0 && ey != 0) {
-    const double ex = x2 - x1;
-    const double half = w.reach * std::sqrt(ex * ex + ey * ey) / std::fabs(ey) + 1.0;
-    const double gy = w.origin_y + static_cast<double>(r);
-    const double xc = x1 + (gy - y1) * ex / ey - w.origin_x;
-    if (half < static_cast<double>(b - a + 1)) {
-      a = std::max<int64_t>(a, static_cast<int64_t>(std::floor(std::max(xc - half, -1e15))));
-      b = std::min<int64_t>(b, static_cast<int64_t>(std::ceil(std::min(xc + half, 1e15))));
+// (merging the true value for extra pixels is always correct). Returns false if empty. The
+// per-edge part (the band's half width) is computed once; each row evaluates the same
+// expressions as a per-row computation would, so the ranges do not depend on the split.
+class RowRanger {
+ public:
+  RowRanger(const EdgeWindow& w, double x1, double y1, double x2, double y2, int64_t vec)
+      : w_(w), x1_(x1), y1_(y1), ex_(x2 - x1), ey_(y2 - y1), vec_(vec) {
+    narrow_ = w.reach > 0 && ey_ != 0;
+    if (narrow_) {
+      half_ = w.reach * std::sqrt(ex_ * ex_ + ey_ * ey_) / std::fabs(ey_) + 1.0;
+      narrow_ = half_ < static_cast<double>(w.col1 - w.col0 + 1);
     }
   }
-  if (b < a) return false;
-  while ((b - a + 1) % vec != 0 && b + 1 < w.stride) ++b;
-  while ((b - a + 1) % vec != 0 && a > 0) --a;
-  *c0 = a;
-  *c1 = b;
-  return true;
-}
+
+  bool Range(int64_t r, int64_t* c0, int64_t* c1) const {
+    int64_t a = w_.col0, b = w_.col1;
+    if (narrow_) {
+      const double gy = w_.origin_y + static_cast<double>(r);
+      const double xc = x1_ + (gy - y1_) * ex_ / ey_ - w_.origin_x;
+      a = std::max<int64_t>(a, static_cast<int64_t>(std::floor(std::max(xc - half_, -1e15))));
+      b = std::min<int64_t>(b, static_cast<int64_t>(std::ceil(std::min(xc + half_, 1e15))));
+    }
+    if (b < a) return false;
+    if (vec_ > 1) {
+      // Grow b, then a, toward a multiple of vec_ (as far as the row allows).
+      int64_t rem = (b - a + 1) % vec_;
+      if (rem != 0) b += std::min(vec_ - rem, w_.stride - 1 - b);
+      rem = (b - a + 1) % vec_;
+      if (rem != 0) a -= std::min(vec_ - rem, a);
+    }
+    *c0 = a;
+    *c1 = b;
+    return true;
+  }
+
+ private:
+  const EdgeWindow& w_;
+  double x1_, y1_, ex_, ey_;
+  int64_t vec_;
+  bool narrow_ = false;
+  double half_ = 0;
+};
 
 void RefEdgeScalar(double x1, double y1, double x2, double y2, double D, const EdgeWindow& w, float* buf,
                    int64_t col_from) {
@@ -109,9 +129,10 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
   const bool filter = L > 0 && std::isfinite(L);
   const __m256d vQ = _mm256_set1_pd(filter ? 1e-9 : HUGE_VAL);
   const __m256d vk = _mm256_set1_pd(filter ? 1.0 / (len * D) : 0.0);
+  const RowRanger ranger(w, x1, y1, x2, y2, 4);
   for (int64_t r = w.row0; r <= w.row1; ++r) {
     int64_t rc0, rc1;
-    if (!RowRange(w, r, x1, y1, x2, y2, 4, &rc0, &rc1)) continue;
+    if (!ranger.Range(r, &rc0, &rc1)) continue;
     const int64_t nvec = (rc1 - rc0 + 1) / 4 * 4;
     const double gy = w.origin_y + static_cast<double>(r);
     const double b1 = gy - y1;
@@ -267,9 +288,10 @@ inline void ExactRowScalar(const ExactEdgeSetup& e, float py, float* row, int64_
 
 void ExactEdgeScalar(double x1, double y1, double x2, double y2, const ExactEdgeSetup& e, const EdgeWindow& win,
                      float* buf) {
+  const RowRanger ranger(win, x1, y1, x2, y2, 1);
   for (int64_t r = win.row0; r <= win.row1; ++r) {
     int64_t c0, c1;
-    if (!RowRange(win, r, x1, y1, x2, y2, 1, &c0, &c1)) continue;
+    if (!ranger.Range(r, &c0, &c1)) continue;
     ExactRowScalar(e, static_cast<float>(static_cast<int32_t>(r)) - e.ay, buf + r * win.stride, c0, c1);
   }
 }
@@ -284,9 +306,10 @@ __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double 
   const __m256 zero = _mm256_setzero_ps();
   const __m256 one = _mm256_set1_ps(1.0f);
   const __m256 lane = _mm256_set_ps(7, 6, 5, 4, 3, 2, 1, 0);
+  const RowRanger ranger(win, x1, y1, x2, y2, 8);
   for (int64_t r = win.row0; r <= win.row1; ++r) {
     int64_t c0, c1;
-    if (!RowRange(win, r, x1, y1, x2, y2, 8, &c0, &c1)) continue;
+    if (!ranger.Range(r, &c0, &c1)) continue;
     const int64_t nvec = (c1 - c0 + 1) / 8 * 8;
     const float pys = static_cast<float>(static_cast<int32_t>(r)) - e.ay;
     const __m256 py = _mm256_set1_ps(pys);
