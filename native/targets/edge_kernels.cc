@@ -129,6 +129,9 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
   const bool filter = L > 0 && std::isfinite(L);
   const __m256d vQ = _mm256_set1_pd(filter ? 1e-9 : HUGE_VAL);
   const __m256d vk = _mm256_set1_pd(filter ? 1.0 / (len * D) : 0.0);
+  const __m256d four = _mm256_set1_pd(4.0);
+  const bool int_origin = std::floor(w.origin_x) == w.origin_x && std::fabs(w.origin_x) < 0x1p50 &&
+                          static_cast<double>(w.stride) < 0x1p50;
   const RowRanger ranger(w, x1, y1, x2, y2, 4);
   for (int64_t r = w.row0; r <= w.row1; ++r) {
     int64_t rc0, rc1;
@@ -142,9 +145,13 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
     const __m256d vb1 = _mm256_set1_pd(b1);
     const __m256d vb2 = _mm256_set1_pd(b2);
     float* row = buf + r * w.stride;
-    for (int64_t c = rc0; c < rc0 + nvec; c += 4) {
-      // Integers up to 2^52 are exact in double, so origin + c + lane is the exact grid value.
-      const __m256d gx = _mm256_add_pd(_mm256_set1_pd(w.origin_x + static_cast<double>(c)), lane);
+    // Grid x of the vector's lanes, stepped by 4 when the origin is an integer (always, for the
+    // maps): integers below 2^52 are exact in double, so the stepped value equals
+    // (origin + c) + lane of every iteration.
+    __m256d gxs = _mm256_add_pd(_mm256_set1_pd(w.origin_x + static_cast<double>(rc0)), lane);
+    for (int64_t c = rc0; c < rc0 + nvec; c += 4, gxs = _mm256_add_pd(gxs, four)) {
+      const __m256d gx =
+          int_origin ? gxs : _mm256_add_pd(_mm256_set1_pd(w.origin_x + static_cast<double>(c)), lane);
       const __m256d a1 = _mm256_sub_pd(gx, vx1);
       const __m256d a2 = _mm256_sub_pd(gx, vx2);
       const __m256d d1 = _mm256_add_pd(_mm256_mul_pd(a1, a1), sq1);
@@ -306,6 +313,7 @@ __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double 
   const __m256 zero = _mm256_setzero_ps();
   const __m256 one = _mm256_set1_ps(1.0f);
   const __m256 lane = _mm256_set_ps(7, 6, 5, 4, 3, 2, 1, 0);
+  const __m256 eight = _mm256_set1_ps(8.0f);
   const RowRanger ranger(win, x1, y1, x2, y2, 8);
   for (int64_t r = win.row0; r <= win.row1; ++r) {
     int64_t c0, c1;
@@ -315,9 +323,12 @@ __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double 
     const __m256 py = _mm256_set1_ps(pys);
     const __m256 pyey = _mm256_mul_ps(py, vey);
     float* row = buf + r * win.stride;
-    for (int64_t c = c0; c < c0 + nvec; c += 8) {
+    // Column numbers c + lane as floats, stepped by 8: integers below 2^24 are exact in float,
+    // so this equals float(c) + lane of every iteration.
+    __m256 cl = _mm256_add_ps(_mm256_set1_ps(static_cast<float>(c0)), lane);
+    for (int64_t c = c0; c < c0 + nvec; c += 8, cl = _mm256_add_ps(cl, eight)) {
       // px = c + lane - ax: the same float values as the scalar loop (c + lane < 2^24 is exact)
-      const __m256 px = _mm256_sub_ps(_mm256_add_ps(_mm256_set1_ps(static_cast<float>(c)), lane), vax);
+      const __m256 px = _mm256_sub_ps(cl, vax);
       __m256 t = _mm256_mul_ps(_mm256_add_ps(_mm256_mul_ps(px, vex), pyey), vinv);
       t = _mm256_min_ps(_mm256_max_ps(t, zero), one);
       const __m256 qx = _mm256_sub_ps(px, _mm256_mul_ps(t, vex));
