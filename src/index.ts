@@ -11,32 +11,7 @@ export * from './trainer';
 export * from './config';
 export { summarize, percentileSorted, SampleBuffer, type Summary } from './stats';
 export * from './geometry';
-export {
-  type DbBatchOptions,
-  type DbTargetBuffers,
-  type DbTargets,
-  type DbTargetsOptions,
-  type DbTargetsSample,
-  MAX_TARGET_PIXELS,
-  MAX_TARGET_SIDE,
-  makeDbTargets,
-  makeDbTargetsAsync,
-  makeDbTargetsBatch,
-  targetsThreadCount,
-  type FlatPolygons as FlatLabeledPolygons,
-  type LabeledPolygon,
-  type PolygonsInput,
-  type BoxesOptions,
-  type DetectedBox,
-  boxesFromBitmap,
-  boxesFromBitmapAsync,
-  type DetectionEvaluation,
-  type EvaluateOptions,
-  evaluateDetections,
-  type GroundTruthInput,
-  type ImageEvaluation,
-  type PredictionInput,
-} from './targets';
+export * from './targets';
 export * from './cache';
 export * from './monitor';
 export { runTrainJob, trainJobSchema, type TrainJobOptions, type TrainJobResult } from './demo/train_job';

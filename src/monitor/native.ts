@@ -98,20 +98,30 @@ export interface NativeTraceColumns {
   names: string[];
 }
 
+/** What loading NVML found. */
 export interface NativeNvmlProbe {
+  /** The library opened and has the required symbols. */
   loaded: boolean;
+  /** nvmlInit succeeded. */
   initialized: boolean;
+  /** Path that opened. */
   library: string;
+  /** Why not loaded / not initialised ('' when fine). */
   error: string;
+  /** Symbol chosen for each function (versioned fallbacks). */
   symbols: Record<string, string>;
+  /** Every device NVML sees (CUDA_VISIBLE_DEVICES not applied). */
   devices: Array<{ nvmlIndex: number; uuid: string; name: string }>;
 }
 
+/** What loading CUPTI found (tracing is not started). */
 export interface NativeCuptiProbe {
   loaded: boolean;
   library: string;
+  /** cuptiGetVersion (API version number), 0 when unknown. */
   version: number;
   error: string;
+  /** Error code when not loaded, e.g. `ERR_CUPTI_UNAVAILABLE`. */
   code: string;
 }
 

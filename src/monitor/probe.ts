@@ -1,32 +1,11 @@
 /** One-shot checks of NVML and CUPTI (used by `ocr-perfkit doctor`). */
-import { monitorNative } from './native';
+import { type NativeCuptiProbe, type NativeNvmlProbe, monitorNative } from './native';
 
-/** What loading NVML found. */
-export interface NvmlProbeResult {
-  /** The library opened and has the required symbols. */
-  loaded: boolean;
-  /** nvmlInit succeeded. */
-  initialized: boolean;
-  /** Path that opened. */
-  library: string;
-  /** Why not loaded / not initialised ('' when fine). */
-  error: string;
-  /** Symbol chosen for each function (versioned fallbacks). */
-  symbols: Record<string, string>;
-  /** Every device NVML sees (CUDA_VISIBLE_DEVICES not applied). */
-  devices: Array<{ nvmlIndex: number; uuid: string; name: string }>;
-}
+/** What loading NVML found (the native probe's result, as is). */
+export type NvmlProbeResult = NativeNvmlProbe;
 
 /** What loading CUPTI found (tracing is not started). */
-export interface CuptiProbeResult {
-  loaded: boolean;
-  library: string;
-  /** cuptiGetVersion (API version number), 0 when unknown. */
-  version: number;
-  error: string;
-  /** Error code when not loaded, e.g. `ERR_CUPTI_UNAVAILABLE`. */
-  code: string;
-}
+export type CuptiProbeResult = NativeCuptiProbe;
 
 /**
  * Loads NVML, initialises it, lists the devices and shuts it down. Blocks while the driver

@@ -17,9 +17,10 @@ export {
   targetsThreadCount,
 } from './db';
 export {
-  type FlatPolygons,
+  // Named apart from geometry's flat rings ({ coords, ringOffsets }) and its mutable Point.
+  type FlatPolygons as FlatLabeledPolygons,
   type LabeledPolygon,
-  type Point,
+  type Point as ReadonlyPoint,
   type PolygonsInput,
   isFlatPolygons,
   toFlatPolygons,

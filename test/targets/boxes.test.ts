@@ -1,6 +1,6 @@
 // boxesFromBitmap: boxes from maps rendered from known polygons come back within 1 px; empty
 // maps give no boxes; touching regions merge into one box; scores, scaling and errors.
-import { boxesFromBitmap, boxesFromBitmapAsync, makeDbTargets, type Point } from '../../src/targets';
+import { boxesFromBitmap, boxesFromBitmapAsync, makeDbTargets, type ReadonlyPoint as Point } from '../../src/targets';
 
 const W = 200;
 const H = 120;

@@ -1,7 +1,7 @@
 // evaluateDetections: ICDAR 2015 IoU protocol (don't-care handling, one-to-one matching).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { evaluateDetections, type Point } from '../../src/targets';
+import { evaluateDetections, type ReadonlyPoint as Point } from '../../src/targets';
 
 const rect = (x0: number, y0: number, x1: number, y1: number): Point[] => [
   [x0, y0],

@@ -1,6 +1,6 @@
 // The cv2.fillPoly semantics reproduced by reference mode (seen through the shrink mask of an
 // ignored polygon): even-odd filling, outlines always drawn, zero-area rings still paint.
-import { makeDbTargets, type Point } from '../../src/targets';
+import { makeDbTargets, type ReadonlyPoint as Point } from '../../src/targets';
 
 const W = 100;
 const H = 100;
