@@ -117,27 +117,31 @@ bool PutResultToJs(Napi::Env env, opk::cache::PutResult r) {
   ThrowRange(env, "key or tag too large to cache (4 GiB limit)", "ERR_INVALID_KEY");
 }
 
-bool ValueToScratch(const opk::cache::CachedValue& value, void* scratch, size_t scratch_bytes) {
+bool ValueToSlab(const opk::cache::CachedValue& value, void* slab, size_t slab_bytes) {
+  if (slab == nullptr || slab_bytes < 8) return false;
+  auto* bytes = static_cast<unsigned char*>(slab);
+  uint32_t start32 = 0;
+  std::memcpy(&start32, bytes, sizeof start32);
+  const size_t start = start32;
   const size_t count = value.count();
-  if (count > kScratchMaxArrays) return false;
-  size_t offset = (8 + 8 * count + 7) & ~static_cast<size_t>(7);
-  if (scratch == nullptr || offset > scratch_bytes || count > 0xFFFFFFFFu) return false;
-  size_t end = offset;
+  if (start < 8 || (start & 7) != 0 || start >= slab_bytes || count > 0xFFFFFFFFu) return false;
+  size_t end = (8 + 8 * count + 7) & ~static_cast<size_t>(7);
+  if (end > kSlabMaxValueBytes) return false;
   for (size_t i = 0; i < count; ++i) {
-    const opk::cache::ArrayRef a = value.array(i);
-    if (a.byte_length() > kScratchMaxArrayBytes) return false;
-    end = ((end + 7) & ~static_cast<size_t>(7)) + a.byte_length();
-    if (end > scratch_bytes) return false;
+    end = ((end + 7) & ~static_cast<size_t>(7)) + value.array(i).byte_length();
+    if (end > kSlabMaxValueBytes) return false;
   }
-  auto* bytes = static_cast<unsigned char*>(scratch);
-  uint32_t head[2] = {value.is_list() ? 1u : 0u, static_cast<uint32_t>(count)};
-  std::memcpy(bytes, head, sizeof head);
+  if (end > slab_bytes - start) return false;
+  unsigned char* out = bytes + start;
+  const uint32_t head[2] = {value.is_list() ? 1u : 0u, static_cast<uint32_t>(count)};
+  std::memcpy(out, head, sizeof head);
+  size_t offset = (8 + 8 * count + 7) & ~static_cast<size_t>(7);
   for (size_t i = 0; i < count; ++i) {
     const opk::cache::ArrayRef a = value.array(i);
-    uint32_t desc[2] = {static_cast<uint32_t>(a.type), static_cast<uint32_t>(a.length)};
-    std::memcpy(bytes + 8 + 8 * i, desc, sizeof desc);
+    const uint32_t desc[2] = {static_cast<uint32_t>(a.type), static_cast<uint32_t>(a.length)};
+    std::memcpy(out + 8 + 8 * i, desc, sizeof desc);
     offset = (offset + 7) & ~static_cast<size_t>(7);
-    if (a.byte_length() > 0) std::memcpy(bytes + offset, a.data, a.byte_length());
+    if (a.byte_length() > 0) std::memcpy(out + offset, a.data, a.byte_length());
     offset += a.byte_length();
   }
   return true;

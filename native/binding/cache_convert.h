@@ -39,17 +39,19 @@ bool PutResultToJs(Napi::Env env, opk::cache::PutResult r);
 // was stored as a list.
 napi_value ValueToJs(Napi::Env env, const opk::cache::CachedValue& value);
 
-// Scratch protocol (fast path of get/peek): writes `value` into the caller's ArrayBuffer as
+// Slab protocol (fast path of get/peek): the caller passes a JS-owned ArrayBuffer (its
+// per-thread slab) whose first u32 holds the byte offset (a multiple of 8, >= 8) where the
+// result may be written. ValueToSlab writes there
 //   u32[0] = is_list, u32[1] = count, then per array i: u32[2+2i] = element type,
 //   u32[3+2i] = length (elements); payload of array i at the next 8-aligned byte offset after
-//   the header and the previous array.
-// The JS side then copies each array out with one TypedArray.prototype.slice (cheaper than
-// creating ArrayBuffers through N-API) as long as V8 can allocate the copies on its heap: only
-// values of at most kScratchMaxArrays arrays of at most kScratchMaxArrayBytes each go this way
-// (larger copies cost the same off-heap allocation either way, so the direct path is used).
-// Returns false, writing nothing, for other values or when `scratch` is too small.
-constexpr size_t kScratchMaxArrays = 64;
-constexpr size_t kScratchMaxArrayBytes = 64;  // V8's on-heap typed-array limit
-bool ValueToScratch(const opk::cache::CachedValue& value, void* scratch, size_t scratch_bytes);
+//   the header and the previous array,
+// and JS turns each array into either an on-heap copy (TypedArray.prototype.slice, for arrays of
+// at most 64 bytes: V8 keeps those on its heap) or a view on the slab that it never hands out
+// again (it advances the offset past it). Either way no ArrayBuffer is created through N-API.
+// Only values whose header + payload take at most kSlabMaxValueBytes go this way (JS keeps at
+// least that much room free before each call); larger ones use ValueToJs (the copy dominates).
+// Returns false, writing nothing, for other values, a detached/too small slab or a bad offset.
+constexpr size_t kSlabMaxValueBytes = 4096;
+bool ValueToSlab(const opk::cache::CachedValue& value, void* slab, size_t slab_bytes);
 
 }  // namespace opk::binding::cache_glue

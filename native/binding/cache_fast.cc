@@ -21,25 +21,25 @@ void RequireArgs(const Napi::CallbackInfo& info, size_t n, const char* signature
   if (info.Length() < n) ThrowType(info.Env(), std::string("expected ") + signature);
 }
 
-Napi::Value ToScratchOrJs(Napi::Env env, const opk::cache::ValuePtr& v, napi_value scratch) {
+Napi::Value ToSlabOrJs(Napi::Env env, const opk::cache::ValuePtr& v, napi_value slab) {
   if (!v) return env.Undefined();
   void* data = nullptr;
   size_t size = 0;
-  if (napi_get_arraybuffer_info(env, scratch, &data, &size) != napi_ok) ThrowType(env, "scratch must be an ArrayBuffer");
-  if (cache_glue::ValueToScratch(*v, data, size)) return Napi::Number::New(env, 1);
+  if (napi_get_arraybuffer_info(env, slab, &data, &size) != napi_ok) ThrowType(env, "slab must be an ArrayBuffer");
+  if (cache_glue::ValueToSlab(*v, data, size)) return Napi::Number::New(env, 1);
   return Napi::Value(env, cache_glue::ValueToJs(env, *v));
 }
 
 Napi::Value FastGet(const Napi::CallbackInfo& info) {
-  RequireArgs(info, 3, "get(key, tag, scratch)");
+  RequireArgs(info, 3, "get(key, tag, slab)");
   JsKey key(info.Env(), info[0], info[1]);
-  return ToScratchOrJs(info.Env(), CacheOf(info).Get(key.view()), info[2]);
+  return ToSlabOrJs(info.Env(), CacheOf(info).Get(key.view()), info[2]);
 }
 
 Napi::Value FastPeek(const Napi::CallbackInfo& info) {
-  RequireArgs(info, 3, "peek(key, tag, scratch)");
+  RequireArgs(info, 3, "peek(key, tag, slab)");
   JsKey key(info.Env(), info[0], info[1]);
-  return ToScratchOrJs(info.Env(), CacheOf(info).Peek(key.view()), info[2]);
+  return ToSlabOrJs(info.Env(), CacheOf(info).Peek(key.view()), info[2]);
 }
 
 Napi::Value FastHas(const Napi::CallbackInfo& info) {

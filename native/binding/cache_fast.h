@@ -14,8 +14,8 @@
 
 namespace opk::binding {
 
-// { get(key, tag, scratch), peek(key, tag, scratch), has(key, tag), set(key, tag, value),
-//   delete(key, tag) } bound to `cache`. get/peek use the scratch protocol of ValueToScratch.
+// { get(key, tag, slab), peek(key, tag, slab), has(key, tag), set(key, tag, value),
+//   delete(key, tag) } bound to `cache`. get/peek use the slab protocol of ValueToSlab.
 Napi::Object MakeFastMethods(Napi::Env env, const std::shared_ptr<opk::cache::Cache>& cache);
 
 }  // namespace opk::binding

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 #include <new>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -15,9 +16,35 @@ namespace opk::cache {
 
 namespace {
 constexpr uint64_t kKeySeed = 0x5bd1e9955bd1e995ull;
-constexpr size_t kMinBuckets = 16;
+constexpr size_t kMinSlots = 16;
 constexpr double kNever = std::numeric_limits<double>::infinity();
 }  // namespace
+
+// The shard lock: a test-and-test-and-set spin lock (one atomic exchange to take, a plain store
+// to release: about half of what an uncontended std::mutex costs). Critical sections are a
+// lookup or a few list/table updates; a waiter spins briefly, then yields its core (the holder
+// may have been preempted: the machine may run more threads than cores).
+class SpinLock {
+ public:
+  bool try_lock() {
+    return state_.load(std::memory_order_relaxed) == 0 && state_.exchange(1, std::memory_order_acquire) == 0;
+  }
+  void lock() {
+    for (unsigned spins = 0; !try_lock(); ++spins) {
+      if (spins < 64) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+      } else {
+        std::this_thread::yield();
+      }
+    }
+  }
+  void unlock() { state_.store(0, std::memory_order_release); }
+
+ private:
+  std::atomic<uint32_t> state_{0};
+};
 
 // One entry. It lives in the prefix of its own value's allocation (CachedValue::
 // AllocateWithPrefix): [control block + CachedValue][Node][key][tag][descriptors][payload], so a
@@ -27,7 +54,7 @@ constexpr double kNever = std::numeric_limits<double>::infinity();
 struct Cache::Node {
   Node* prev = nullptr;   // LRU list: towards most recently used
   Node* next = nullptr;   // LRU list: towards least recently used
-  Node* chain = nullptr;  // next node in the same hash bucket (or in a free list)
+  Node* chain = nullptr;  // link in a Graveyard (nodes removed under a lock, freed after it)
   uint64_t hash = 0;
   double expires_at = kNever;
   uint64_t charge = 0;  // the whole allocation
@@ -36,16 +63,24 @@ struct Cache::Node {
   uint32_t tag_size = 0;
 
   unsigned char* bytes() { return reinterpret_cast<unsigned char*>(this + 1); }
+  const unsigned char* bytes() const { return reinterpret_cast<const unsigned char*>(this + 1); }
 };
 
-// One lock shard: its own mutex, hash table, LRU list (circular around `head`) and counters.
+// One open-addressing slot: the entry's hash next to its node, so a probe compares hashes
+// without touching nodes (linear probing, backward-shift deletion, load factor <= 3/4).
+struct CacheSlot {
+  uint64_t hash;
+  void* node;  // Cache::Node*, null = empty
+};
+
+// One lock shard: its own lock, hash table, LRU list (circular around `head`) and counters.
 struct alignas(64) Cache::Shard {
-  std::mutex mu;
-  Node head;  // sentinel: head.next = most recently used, head.prev = least recently used
-  Node** buckets = nullptr;
-  size_t bucket_count = 0;  // 0 or a power of two
-  uint64_t bucket_charge = 0;
+  SpinLock mu;
+  size_t mask = 0;  // slot_count - 1 (slot_count is 0 or a power of two)
+  CacheSlot* slots = nullptr;
   size_t count = 0;
+  Node head;  // sentinel: head.next = most recently used, head.prev = least recently used
+  uint64_t table_charge = 0;
   int64_t bytes = 0;
   uint64_t hits = 0, misses = 0, sets = 0, evictions = 0, expirations = 0, deletes = 0, rejected = 0;
   uint64_t contended = 0;  // lock acquisitions that had to wait for another thread
@@ -63,12 +98,29 @@ struct alignas(64) Cache::Shard {
     n->next->prev = n->prev;
     n->prev = n->next = nullptr;
   }
-  Node** BucketOf(uint64_t hash) { return &buckets[hash & (bucket_count - 1)]; }
-  void UnlinkChain(Node* n) {
-    Node** link = BucketOf(n->hash);
-    while (*link != n) link = &(*link)->chain;
-    *link = n->chain;
-    n->chain = nullptr;
+  size_t slot_count() const { return slots == nullptr ? 0 : mask + 1; }
+  // Inserts into a table known to have a free slot and no entry for this key.
+  static void InsertSlot(CacheSlot* table, size_t mask, uint64_t hash, Node* n) {
+    size_t i = hash & mask;
+    while (table[i].node != nullptr) i = (i + 1) & mask;
+    table[i].hash = hash;
+    table[i].node = n;
+  }
+  // Removes `n` from the table (backward-shift deletion keeps every probe sequence unbroken).
+  void EraseSlot(Node* n) {
+    size_t i = n->hash & mask;
+    while (slots[i].node != n) i = (i + 1) & mask;
+    for (size_t j = (i + 1) & mask;; j = (j + 1) & mask) {
+      if (slots[j].node == nullptr) break;
+      const size_t home = slots[j].hash & mask;
+      // slots[j] may move back to i unless its home lies cyclically in (i, j].
+      if (((j - home) & mask) >= ((j - i) & mask)) {
+        slots[i] = slots[j];
+        i = j;
+      }
+    }
+    slots[i].node = nullptr;
+    slots[i].hash = 0;
   }
 };
 
@@ -162,25 +214,58 @@ bool Cache::OverBudget() const {
          total_entries_.load(std::memory_order_relaxed) > static_cast<int64_t>(options_.max_entries);
 }
 
+namespace {
+// Exact byte equality for short keys without a library call (keys are usually 40-200 bytes).
+inline bool BytesEqual(const unsigned char* a, const unsigned char* b, size_t n) {
+  if (n > 256) return std::memcmp(a, b, n) == 0;
+  uint64_t diff = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    uint64_t y;
+    std::memcpy(&x, a + i, 8);
+    std::memcpy(&y, b + i, 8);
+    diff |= x ^ y;
+  }
+  for (; i < n; ++i) diff |= static_cast<uint64_t>(a[i] ^ b[i]);
+  return diff == 0;
+}
+}  // namespace
+
 Cache::Node* Cache::FindLocked(Shard& s, const KeyView& key, uint64_t hash, Node*** link_out) const {
-  if (s.buckets == nullptr) return nullptr;
-  Node** link = s.BucketOf(hash);
+  (void)link_out;
+  if (s.slots == nullptr) return nullptr;
+  const size_t mask = s.mask;
+  const CacheSlot* slots = s.slots;
   const size_t tag_size = key.tag.size();
-  for (Node* n = *link; n != nullptr; link = &n->chain, n = n->chain) {
-    if (n->hash != hash || n->key_size != key.size || n->tag_size != tag_size) continue;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const CacheSlot& slot = slots[i];
+    if (slot.node == nullptr) return nullptr;
+    if (slot.hash != hash) continue;
+    Node* n = static_cast<Node*>(slot.node);
+    // One dependent miss instead of several: fetch the entry's lines (value object in front of
+    // the node; key, tag, descriptors and a small payload behind it) at once. Prefetches past
+    // the allocation are harmless.
+    const char* line = reinterpret_cast<const char*>(n);
+    __builtin_prefetch(line - 64);
+    __builtin_prefetch(line);
+    __builtin_prefetch(line + 64);
+    __builtin_prefetch(line + 128);
+    __builtin_prefetch(line + 192);
+    __builtin_prefetch(line + 256);
+    __builtin_prefetch(line + 320);
+    if (n->key_size != key.size || n->tag_size != tag_size) continue;
     const unsigned char* b = n->bytes();
-    if (key.size != 0 && std::memcmp(b, key.data, key.size) != 0) continue;
-    if (tag_size != 0 && std::memcmp(b + key.size, key.tag.data(), tag_size) != 0) continue;
-    if (link_out != nullptr) *link_out = link;
+    if (!BytesEqual(b, static_cast<const unsigned char*>(key.data), key.size)) continue;
+    if (!BytesEqual(b + key.size, reinterpret_cast<const unsigned char*>(key.tag.data()), tag_size)) continue;
     return n;
   }
-  return nullptr;
 }
 
 // Unlinks `n` from the shard's table and LRU list and updates the byte/entry counters. The
 // caller frees it (after releasing the lock) via the returned chain of nodes.
 void Cache::RemoveLocked(Shard& s, Node* n) {
-  s.UnlinkChain(n);
+  s.EraseSlot(n);
   Shard::UnlinkLru(n);
   s.count -= 1;
   s.bytes -= static_cast<int64_t>(n->charge);
@@ -392,39 +477,32 @@ PutResult Cache::PutImpl(const KeyView& key, const ArrayShape* shapes, size_t co
       dead.Add(old);
       replaced = true;
     }
-    if (s.count + 1 > s.bucket_count) {
-      // Grow (load factor <= 1). On allocation failure keep the old table: chains get longer.
-      const size_t want = s.bucket_count == 0 ? kMinBuckets : s.bucket_count * 2;
-      auto** fresh = static_cast<Node**>(RawAlloc(want * sizeof(Node*)));
+    if ((s.count + 1) * 4 > s.slot_count() * 3) {
+      // Grow (load factor <= 3/4). On allocation failure keep the old table while it still has
+      // a free slot (probes get longer).
+      const size_t old_count = s.slot_count();
+      const size_t want = old_count == 0 ? kMinSlots : old_count * 2;
+      auto* fresh = static_cast<CacheSlot*>(RawAlloc(want * sizeof(CacheSlot)));
       if (fresh != nullptr) {
-        std::memset(fresh, 0, want * sizeof(Node*));
-        for (size_t i = 0; i < s.bucket_count; ++i) {
-          Node* c = s.buckets[i];
-          while (c != nullptr) {
-            Node* next = c->chain;
-            Node** b = &fresh[c->hash & (want - 1)];
-            c->chain = *b;
-            *b = c;
-            c = next;
-          }
+        std::memset(static_cast<void*>(fresh), 0, want * sizeof(CacheSlot));
+        for (size_t i = 0; i < old_count; ++i) {
+          if (s.slots[i].node != nullptr) Shard::InsertSlot(fresh, want - 1, s.slots[i].hash, static_cast<Node*>(s.slots[i].node));
         }
-        const uint64_t fresh_charge = AllocationCharge(fresh, want * sizeof(Node*));
-        RawFree(s.buckets);
-        const int64_t delta = static_cast<int64_t>(fresh_charge) - static_cast<int64_t>(s.bucket_charge);
-        s.buckets = fresh;
-        s.bucket_count = want;
-        s.bucket_charge = fresh_charge;
+        const uint64_t fresh_charge = AllocationCharge(fresh, want * sizeof(CacheSlot));
+        RawFree(s.slots);
+        const int64_t delta = static_cast<int64_t>(fresh_charge) - static_cast<int64_t>(s.table_charge);
+        s.slots = fresh;
+        s.mask = want - 1;
+        s.table_charge = fresh_charge;
         s.bytes += delta;
         total_bytes_.fetch_add(delta, std::memory_order_relaxed);
-      } else if (s.buckets == nullptr) {
+      } else if (s.count + 1 >= old_count) {
         dead.Add(n);           // never linked: released with any replaced entry
         dead.Release<Node>();  // (a replaced entry, if any, is gone: free it)
         return PutResult::kNoMemory;
       }
     }
-    Node** b = s.BucketOf(h);
-    n->chain = *b;
-    *b = n;
+    Shard::InsertSlot(s.slots, s.mask, h, n);
     s.PushFront(n);
     s.count += 1;
     s.bytes += static_cast<int64_t>(charge);
@@ -460,14 +538,14 @@ void Cache::EvictGlobally(size_t start) {
         s.evictions += 1;
         dead.Add(victim);
       }
-      if (s.count == 0 && s.buckets != nullptr && OverBudget()) {
-        // Only bucket arrays are left over budget (tiny maxBytes): give this one back.
-        table = s.buckets;
-        s.bytes -= static_cast<int64_t>(s.bucket_charge);
-        total_bytes_.fetch_sub(static_cast<int64_t>(s.bucket_charge), std::memory_order_relaxed);
-        s.buckets = nullptr;
-        s.bucket_count = 0;
-        s.bucket_charge = 0;
+      if (s.count == 0 && s.slots != nullptr && OverBudget()) {
+        // Only hash tables are left over budget (tiny maxBytes): give this one back.
+        table = s.slots;
+        s.bytes -= static_cast<int64_t>(s.table_charge);
+        total_bytes_.fetch_sub(static_cast<int64_t>(s.table_charge), std::memory_order_relaxed);
+        s.slots = nullptr;
+        s.mask = 0;
+        s.table_charge = 0;
       }
     }
     RawFree(table);
@@ -507,10 +585,10 @@ void Cache::Clear() {
       s.head.prev = s.head.next = &s.head;
       total_bytes_.fetch_sub(s.bytes, std::memory_order_relaxed);
       total_entries_.fetch_sub(static_cast<int64_t>(s.count), std::memory_order_relaxed);
-      table = s.buckets;
-      s.buckets = nullptr;
-      s.bucket_count = 0;
-      s.bucket_charge = 0;
+      table = s.slots;
+      s.slots = nullptr;
+      s.mask = 0;
+      s.table_charge = 0;
       s.count = 0;
       s.bytes = 0;
     }
@@ -548,7 +626,7 @@ CacheStats Cache::Stats() const {
   CacheStats st;
   for (size_t i = 0; i < options_.shards; ++i) {
     Shard& s = shards_[i];
-    std::lock_guard<std::mutex> lock(s.mu);
+    std::lock_guard<SpinLock> lock(s.mu);
     st.hits += s.hits;
     st.misses += s.misses;
     st.sets += s.sets;

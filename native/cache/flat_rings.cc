@@ -6,23 +6,23 @@ namespace opk::cache {
 
 KeyView PolygonKeyBuilder::Build(const double* coords, const uint32_t* ring_offsets, size_t ring_begin,
                                  size_t ring_end, const double* params, size_t param_count, std::string_view tag) {
-  buf_.clear();
-  buf_.insert(buf_.end(), params, params + param_count);
-  buf_.push_back(static_cast<double>(ring_end - ring_begin));
-  for (size_t r = ring_begin; r < ring_end; ++r) {
-    buf_.push_back(static_cast<double>(ring_offsets[r + 1] - ring_offsets[r]));
-  }
-  if (ring_end > ring_begin) {
-    const size_t first = static_cast<size_t>(ring_offsets[ring_begin]) * 2;
-    const size_t last = static_cast<size_t>(ring_offsets[ring_end]) * 2;
-    buf_.insert(buf_.end(), coords + first, coords + last);
-  }
-  if (!has_tag_ || tag != std::string_view(last_tag_)) {
+  const size_t n_rings = ring_end - ring_begin;
+  const size_t first = n_rings > 0 ? static_cast<size_t>(ring_offsets[ring_begin]) * 2 : 0;
+  const size_t last = n_rings > 0 ? static_cast<size_t>(ring_offsets[ring_end]) * 2 : 0;
+  const size_t total = param_count + 1 + n_rings + (last - first);
+  if (buf_.size() < total) buf_.resize(total < 64 ? 64 : total + total / 2);  // grows only
+  double* out = buf_.data();
+  if (param_count > 0) std::memcpy(out, params, param_count * sizeof(double));
+  out += param_count;
+  *out++ = static_cast<double>(n_rings);
+  for (size_t r = ring_begin; r < ring_end; ++r) *out++ = static_cast<double>(ring_offsets[r + 1] - ring_offsets[r]);
+  if (last > first) std::memcpy(out, coords + first, (last - first) * sizeof(double));
+  if (!has_tag_ || tag.size() != last_tag_.size() || std::memcmp(tag.data(), last_tag_.data(), tag.size()) != 0) {
     last_tag_.assign(tag.data(), tag.size());
     last_tag_hash_ = KeyView::TagHash(tag);
     has_tag_ = true;
   }
-  return KeyView::Make(buf_.data(), buf_.size() * sizeof(double), tag, last_tag_hash_);
+  return KeyView::Make(buf_.data(), total * sizeof(double), tag, last_tag_hash_);
 }
 
 PutResult PutFlatRings(Cache* cache, const KeyView& key, const double* coords, size_t coord_count,
@@ -42,9 +42,12 @@ void AppendVisitor(const CachedValue& value, void* ctx) {
   auto* t = static_cast<AppendTarget*>(ctx);
   FlatRingsView view;
   if (!ViewFlatRings(value, &view)) return;
-  const uint32_t base = static_cast<uint32_t>(t->coords->size() / 2);
-  t->coords->insert(t->coords->end(), view.coords, view.coords + view.coord_count);
-  for (size_t i = 1; i < view.ring_offset_count; ++i) t->ring_offsets->push_back(base + view.ring_offsets[i]);
+  std::vector<double>& coords = *t->coords;
+  std::vector<uint32_t>& offsets = *t->ring_offsets;
+  const size_t at = coords.size();
+  const uint32_t base = static_cast<uint32_t>(at / 2);
+  coords.insert(coords.end(), view.coords, view.coords + view.coord_count);
+  for (size_t i = 1; i < view.ring_offset_count; ++i) offsets.push_back(base + view.ring_offsets[i]);
   t->ok = true;
 }
 }  // namespace

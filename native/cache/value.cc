@@ -163,12 +163,6 @@ std::shared_ptr<CachedValue> CachedValue::Copy(const ArraySpan* arrays, size_t c
 
 CachedValue::~CachedValue() = default;
 
-ArrayRef CachedValue::array(size_t i) const {
-  Desc d;
-  std::memcpy(&d, block_ + i * sizeof(Desc), sizeof d);
-  return ArrayRef{d.type, block_ + d.offset, static_cast<size_t>(d.length)};
-}
-
 void* CachedValue::mutable_data(size_t i) {
   Desc d;
   std::memcpy(&d, block_ + i * sizeof(Desc), sizeof d);

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 
 #include "common/status.h"
@@ -77,7 +78,11 @@ class CachedValue {
 
   size_t count() const { return count_; }
   bool is_list() const { return is_list_; }
-  ArrayRef array(size_t i) const;
+  ArrayRef array(size_t i) const {
+    Desc d;
+    std::memcpy(&d, block_ + i * sizeof(Desc), sizeof d);
+    return ArrayRef{d.type, block_ + d.offset, static_cast<size_t>(d.length)};
+  }
   void* mutable_data(size_t i);
   // Sum of the arrays' byte lengths.
   size_t payload_bytes() const { return payload_bytes_; }

@@ -96,10 +96,10 @@ export interface NativeCacheHandle {
 
 /** Hot-path functions bound to one cache (native/binding/cache_fast.h). */
 export interface NativeFastMethods {
-  /** `1` = value written into `scratch` (see scratch.ts), else the value itself or `undefined`. */
-  get(key: Float64Array, tag: string, scratch: ArrayBuffer): number | CacheValue | undefined;
+  /** `1` = value written into `slab` (see slab.ts), else the value itself or `undefined`. */
+  get(key: Float64Array, tag: string, slab: ArrayBuffer): number | CacheValue | undefined;
   /** Like `get` without recency or counter changes. */
-  peek(key: Float64Array, tag: string, scratch: ArrayBuffer): number | CacheValue | undefined;
+  peek(key: Float64Array, tag: string, slab: ArrayBuffer): number | CacheValue | undefined;
   has(key: Float64Array, tag: string): boolean;
   set(key: Float64Array, tag: string, value: CacheValue): boolean;
   delete(key: Float64Array, tag: string): boolean;

@@ -5,7 +5,7 @@
 import { OcrPerfkitTypeError } from '../errors';
 import { type CacheKey, toNativeKey } from './key';
 import type { CacheStats, CacheValue, NativeCacheHandle, NativeFastMethods, ResolvedCacheOptions } from './native';
-import { decodeScratchResult, threadScratch } from './scratch';
+import { decodeSlabResult, threadSlab } from './slab';
 
 /**
  * A named polygon cache. Keys are exact coordinates plus a tag naming the operation and its
@@ -39,11 +39,17 @@ export class PolygonCache {
     return this.handle;
   }
 
-  /** The value for (`key`, `tag`) or `undefined`. Marks it recently used; counts a hit or miss. */
+  /**
+   * The value for (`key`, `tag`) or `undefined`. Marks it recently used; counts a hit or miss.
+   * The result is the caller's own copy (mutating it never affects the cache or other results).
+   * Arrays of more than 64 bytes (up to a 4 KiB value) are views into a per-thread 64 KiB slab
+   * that is never reused, as with Node's `Buffer` pool: their `.buffer` is that shared slab and
+   * one live result keeps it allocated; `slice()` the result to hold it on its own.
+   */
   get(key: CacheKey, tag: string): CacheValue | undefined {
-    const s = threadScratch();
-    const r = this.fast.get(key instanceof Float64Array ? key : toNativeKey(key), tag, s.buffer);
-    return r === undefined ? undefined : decodeScratchResult(r, s);
+    const s = threadSlab();
+    const r = this.fast.get(key instanceof Float64Array ? key : toNativeKey(key), tag, s.ready());
+    return r === undefined ? undefined : decodeSlabResult(r, s);
   }
 
   /**
@@ -57,8 +63,8 @@ export class PolygonCache {
 
   /** Like {@link get} without changing recency or the hit/miss counters. */
   peek(key: CacheKey, tag: string): CacheValue | undefined {
-    const s = threadScratch();
-    return decodeScratchResult(this.fast.peek(key instanceof Float64Array ? key : toNativeKey(key), tag, s.buffer), s);
+    const s = threadSlab();
+    return decodeSlabResult(this.fast.peek(key instanceof Float64Array ? key : toNativeKey(key), tag, s.ready()), s);
   }
 
   /** Whether a live (non-expired) entry exists; no recency or counter change. */
