@@ -30,6 +30,16 @@ class DbScratch {
   std::vector<int64_t> xs;
   std::vector<double> row_xs;
   std::vector<uint8_t> inside;
+  // Band-wise assembly (map_bands.h): each polygon's field window and its processing order.
+  struct Plan {
+    int64_t x0 = 0, y0 = 0, w = 0, h = 0;  // field window in image pixels (empty: w or h <= 0)
+    double reach = 0;                       // D for drawn polygons, 0.5 for ignored ones
+    bool drawn = false;
+  };
+  std::vector<Plan> plans;
+  std::vector<int64_t> row_lo, row_hi;
+  std::vector<uint32_t> order, active;
+  std::vector<float> staging;
 };
 
 // Clamps, orients and area-tests every polygon into scratch->pts / scratch->polys.

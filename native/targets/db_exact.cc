@@ -11,19 +11,17 @@
 
 #include "targets/db_common.h"
 #include "targets/edge_kernels.h"
+#include "targets/map_bands.h"
 
 namespace opk::targets {
 
 namespace {
 
-struct Field {
-  int64_t x0 = 0, y0 = 0, w = 0, h = 0;  // window in image pixels
-  bool empty() const { return w <= 0 || h <= 0; }
-};
+using Plan = DbScratch::Plan;
 
-// Squared distance to the ring's edges for pixels of the ring's box grown by `reach` (clipped to
-// the image). Pixels farther than `reach` from every edge hold FLT_MAX.
-Field ComputeField(const DbParams& p, const double* xy, size_t n, double reach, DbScratch* s) {
+// The ring's box grown by `reach`, clipped to the image: the pixels whose field values can
+// matter (farther ones are farther than `reach` from every edge).
+Plan FieldWindow(const DbParams& p, const double* xy, size_t n, double reach) {
   double bx0 = xy[0], bx1 = xy[0], by0 = xy[1], by1 = xy[1];
   for (size_t k = 1; k < n; ++k) {
     bx0 = std::min(bx0, xy[2 * k]);
@@ -31,30 +29,40 @@ Field ComputeField(const DbParams& p, const double* xy, size_t n, double reach, 
     by0 = std::min(by0, xy[2 * k + 1]);
     by1 = std::max(by1, xy[2 * k + 1]);
   }
-  Field f;
+  Plan f;
+  f.reach = reach;
   f.x0 = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(bx0 - reach)));
   f.y0 = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(by0 - reach)));
   const int64_t x1 = std::min<int64_t>(p.width - 1, static_cast<int64_t>(std::floor(bx1 + reach)));
   const int64_t y1 = std::min<int64_t>(p.height - 1, static_cast<int64_t>(std::floor(by1 + reach)));
   f.w = x1 - f.x0 + 1;
   f.h = y1 - f.y0 + 1;
-  if (f.empty()) return f;
-  s->local.assign(static_cast<size_t>(f.w * f.h), FLT_MAX);
+  return f;
+}
+
+bool Empty(const Plan& f) { return f.w <= 0 || f.h <= 0; }
+
+// Rows r0..r1-1 (window rows) of the field: squared distance to the ring's edges for the window's
+// pixels, FLT_MAX where farther than `reach` from every edge, into s->local (stride f.w, row r0
+// first). The values do not depend on which rows are computed together.
+void FieldRows(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r1, DbScratch* s) {
+  s->local.assign(static_cast<size_t>(f.w * (r1 - r0)), FLT_MAX);
+  const double reach = f.reach;
   EdgeWindow win;
   win.origin_x = static_cast<double>(f.x0);
   win.origin_y = static_cast<double>(f.y0);
   win.stride = f.w;
   win.reach = reach;
+  win.row_base = r0;
   for (size_t i = 0; i < n; ++i) {
     const size_t j = (i + 1) % n;
     const double ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * j], by = xy[2 * j + 1];
     win.col0 = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(std::min(ax, bx) - reach)) - f.x0);
     win.col1 = std::min<int64_t>(f.w - 1, static_cast<int64_t>(std::floor(std::max(ax, bx) + reach)) - f.x0);
-    win.row0 = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(std::min(ay, by) - reach)) - f.y0);
-    win.row1 = std::min<int64_t>(f.h - 1, static_cast<int64_t>(std::floor(std::max(ay, by) + reach)) - f.y0);
+    win.row0 = std::max<int64_t>(r0, static_cast<int64_t>(std::ceil(std::min(ay, by) - reach)) - f.y0);
+    win.row1 = std::min<int64_t>(r1 - 1, static_cast<int64_t>(std::floor(std::max(ay, by) + reach)) - f.y0);
     ExactEdgeMinMerge(ax, ay, bx, by, win, s->local.data());
   }
-  return f;
 }
 
 // Even-odd crossings of the ring with the horizontal line through pixel centres of row y,
@@ -72,8 +80,8 @@ void RowCrossings(const double* xy, size_t n, double y, std::vector<double>* xs)
   std::sort(xs->begin(), xs->end());
 }
 
-// Inside flags (even-odd, pixel centres) of row y of the field window into row[0 .. f.w).
-void InsideRow(const Field& f, const double* xy, size_t n, int64_t y, DbScratch* s, uint8_t* row) {
+// Inside flags (even-odd, pixel centres) of image row y of the window into row[0 .. f.w).
+void InsideRow(const Plan& f, const double* xy, size_t n, int64_t y, DbScratch* s, uint8_t* row) {
   std::fill(row, row + f.w, uint8_t{0});
   RowCrossings(xy, n, static_cast<double>(y), &s->row_xs);
   const auto& xs = s->row_xs;
@@ -85,78 +93,125 @@ void InsideRow(const Field& f, const double* xy, size_t n, int64_t y, DbScratch*
   }
 }
 
-void PaintIgnored(const DbParams& p, const double* xy, size_t n, DbScratch* s, float* mask) {
-  const Field f = ComputeField(p, xy, n, 0.5, s);
-  if (f.empty()) return;
+// True when some pixel centre of the window is inside the ring and at least D from its edges
+// (the eroded polygon is not empty). Rows are tried from the middle outwards, one field row at a
+// time: the kernel is usually found on the first.
+bool HasKernel(const Plan& f, const double* xy, size_t n, float D2, DbScratch* s) {
   s->inside.resize(static_cast<size_t>(f.w));
   uint8_t* in = s->inside.data();
-  for (int64_t r = 0; r < f.h; ++r) {
+  for (int64_t k = 0; k < f.h; ++k) {
+    const int64_t r = f.h / 2 + ((k & 1) ? (k + 1) / 2 : -(k / 2));
+    if (r < 0 || r >= f.h) continue;
+    FieldRows(f, xy, n, r, r + 1, s);
     InsideRow(f, xy, n, f.y0 + r, s, in);
-    const float* d2 = s->local.data() + r * f.w;
-    float* m = mask + (f.y0 + r) * p.width + f.x0;
+    const float* dr = s->local.data();
+    for (int64_t c = 0; c < f.w; ++c) {
+      if (in[c] && dr[c] >= D2) return true;
+    }
+  }
+  return false;
+}
+
+// Window rows r0..r1-1 of an ignored polygon: shrink mask = 0 where inside || d <= 0.5.
+void PaintIgnored(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r1, DbScratch* s,
+                  const MapBands& bands) {
+  FieldRows(f, xy, n, r0, r1, s);
+  s->inside.resize(static_cast<size_t>(f.w));
+  uint8_t* in = s->inside.data();
+  for (int64_t r = r0; r < r1; ++r) {
+    InsideRow(f, xy, n, f.y0 + r, s, in);
+    const float* d2 = s->local.data() + (r - r0) * f.w;
+    float* m = bands.Row(kShrinkMask, f.y0 + r) + f.x0;
     for (int64_t c = 0; c < f.w; ++c) {
       if (in[c] || d2[c] <= 0.25f) m[c] = 0.0f;
     }
   }
 }
 
+// Window rows r0..r1-1 of a drawn polygon: all four maps from the same field.
+void PaintDrawn(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r1, const Rescale& rs, DbScratch* s,
+                const MapBands& bands) {
+  FieldRows(f, xy, n, r0, r1, s);
+  const double D = f.reach;
+  const float D2 = static_cast<float>(D * D);
+  const float invD = static_cast<float>(1.0 / D);
+  s->inside.resize(static_cast<size_t>(f.w));
+  uint8_t* in = s->inside.data();
+  for (int64_t r = r0; r < r1; ++r) {
+    const int64_t y = f.y0 + r;
+    InsideRow(f, xy, n, y, s, in);
+    ExactRowMerge(s->local.data() + (r - r0) * f.w, in, f.w, D2, invD, bands.Row(kShrinkMap, y) + f.x0,
+                  bands.Row(kThreshMap, y) + f.x0, bands.Row(kThreshMask, y) + f.x0, rs.fused ? rs.scale : 1.0f,
+                  rs.fused ? rs.bias : 0.0f);
+  }
+}
+
 }  // namespace
 
 Status MakeExact(const DbParams& p, DbScratch* s, const DbOutput& out) {
-  const size_t npx = static_cast<size_t>(p.width * p.height);
-  std::fill(out.shrink_map, out.shrink_map + npx, 0.0f);
-  std::fill(out.shrink_mask, out.shrink_mask + npx, 1.0f);
   const Rescale rs = MakeRescale(p);
-  std::fill(out.thresh_map, out.thresh_map + npx, rs.fused ? rs.bias : 0.0f);  // see Rescale
-  std::fill(out.thresh_mask, out.thresh_mask + npx, 0.0f);
-  for (auto& pp : s->polys) {
+  // Every polygon's fate and window first (the ignore rules do not depend on other polygons).
+  const size_t count = s->polys.size();
+  s->plans.resize(count);
+  s->row_lo.resize(count);
+  s->row_hi.resize(count);
+  for (size_t i = 0; i < count; ++i) {
+    auto& pp = s->polys[i];
     const double* xy = s->pts.data() + 2 * pp.begin;
     const size_t n = pp.size;
-    if (pp.ignore || TooSmall(xy, n, p.min_text_size)) {
+    Plan& plan = s->plans[i];
+    plan.drawn = false;
+    if (!pp.ignore && !TooSmall(xy, n, p.min_text_size)) {
+      const double D = ShrinkDistance(xy, n, p.shrink_ratio);
+      plan = FieldWindow(p, xy, n, D);
+      plan.drawn = !Empty(plan) && HasKernel(plan, xy, n, static_cast<float>(D * D), s);
+    }
+    if (!plan.drawn) {
       pp.ignore = true;
-      PaintIgnored(p, xy, n, s, out.shrink_mask);
+      plan = FieldWindow(p, xy, n, 0.5);
+      plan.drawn = false;
+    }
+    s->row_lo[i] = plan.y0;
+    s->row_hi[i] = Empty(plan) ? plan.y0 - 1 : plan.y0 + plan.h - 1;
+  }
+  // Then the image band by band (see MapBands), each band with the polygons whose window meets it.
+  OrderByFirstRow(s->row_lo, s->row_hi, &s->order);
+  MapBackground bg;
+  bg.value[kThreshMap] = rs.fused ? rs.bias : 0.0f;  // see Rescale
+  MapBands bands(out, p.width, p.height, bg, &s->staging);
+  auto& active = s->active;
+  active.clear();
+  size_t next = 0;
+  for (int64_t y0 = 0; y0 < p.height; y0 += bands.band_rows()) {
+    const int64_t y1 = std::min(p.height, y0 + bands.band_rows());
+    size_t keep = 0;
+    for (const uint32_t i : active) {
+      if (s->row_hi[i] >= y0) active[keep++] = i;
+    }
+    active.resize(keep);
+    while (next < s->order.size() && s->row_lo[s->order[next]] < y1) active.push_back(s->order[next++]);
+    if (active.empty()) {
+      bands.Skip(y0, y1);
       continue;
     }
-    const double D = ShrinkDistance(xy, n, p.shrink_ratio);
-    const Field f = ComputeField(p, xy, n, D, s);
-    const float D2 = static_cast<float>(D * D);
-    if (f.empty()) {
-      pp.ignore = true;
-      PaintIgnored(p, xy, n, s, out.shrink_mask);
-      continue;
-    }
-    s->inside.resize(static_cast<size_t>(f.w));
-    uint8_t* in = s->inside.data();
-    const float* d2 = s->local.data();
-    // Scan from the middle row outwards: the kernel is usually found on the first row tried.
-    bool any = false;
-    for (int64_t i = 0; i < f.h && !any; ++i) {
-      const int64_t r = f.h / 2 + ((i & 1) ? (i + 1) / 2 : -(i / 2));
-      if (r < 0 || r >= f.h) continue;
-      InsideRow(f, xy, n, f.y0 + r, s, in);
-      const float* dr = d2 + r * f.w;
-      for (int64_t c = 0; c < f.w; ++c) {
-        if (in[c] && dr[c] >= D2) {
-          any = true;
-          break;
-        }
+    bands.Begin(y0, y1);
+    for (const uint32_t i : active) {
+      const Plan& f = s->plans[i];
+      const double* xy = s->pts.data() + 2 * s->polys[i].begin;
+      const size_t n = s->polys[i].size;
+      const int64_t r0 = std::max<int64_t>(0, y0 - f.y0);
+      const int64_t r1 = std::min<int64_t>(f.h, y1 - f.y0);
+      if (r1 <= r0) continue;
+      if (f.drawn) {
+        PaintDrawn(f, xy, n, r0, r1, rs, s, bands);
+      } else {
+        PaintIgnored(f, xy, n, r0, r1, s, bands);
       }
     }
-    if (!any) {
-      pp.ignore = true;
-      PaintIgnored(p, xy, n, s, out.shrink_mask);
-      continue;
-    }
-    // All four maps from the same field.
-    const float invD = static_cast<float>(1.0 / D);
-    for (int64_t r = 0; r < f.h; ++r) {
-      InsideRow(f, xy, n, f.y0 + r, s, in);
-      const int64_t off = (f.y0 + r) * p.width + f.x0;
-      ExactRowMerge(d2 + r * f.w, in, f.w, D2, invD, out.shrink_map + off, out.thresh_map + off,
-                    out.thresh_mask + off, rs.fused ? rs.scale : 1.0f, rs.fused ? rs.bias : 0.0f);
-    }
+    bands.End();
   }
-  if (!rs.fused) ApplyRescale(rs, out.thresh_map, npx);
+  bands.Finish();
+  if (!rs.fused) ApplyRescale(rs, out.thresh_map, static_cast<size_t>(p.width * p.height));
   return Status::Ok();
 }
 

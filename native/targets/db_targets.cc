@@ -27,6 +27,7 @@ void TrimDbScratch(DbScratch* s, size_t max_bytes) {
   trim(s->pts);
   trim(s->inside);
   trim(s->fill.edges);
+  trim(s->staging);
 }
 
 Status ValidateDbInput(const DbParams& p, const PolygonSet& polys, size_t total_points) {

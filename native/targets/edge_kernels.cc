@@ -97,7 +97,7 @@ void RefEdgeScalar(double x1, double y1, double x2, double y2, double D, const E
     const double b2 = gy - y2;
     const double sq_y1 = b1 * b1;
     const double sq_y2 = b2 * b2;
-    float* row = buf + r * w.stride;
+    float* row = buf + (r - w.row_base) * w.stride;
     for (int64_t c = col_from; c <= w.col1; ++c) {
       const double gx = w.origin_x + static_cast<double>(c);
       row[c] = NanMin(row[c], RefPixel(gx, sq_y1, sq_y2, x1, x2, L, D));
@@ -144,7 +144,7 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
     const __m256d sq2 = _mm256_set1_pd(b2 * b2);
     const __m256d vb1 = _mm256_set1_pd(b1);
     const __m256d vb2 = _mm256_set1_pd(b2);
-    float* row = buf + r * w.stride;
+    float* row = buf + (r - w.row_base) * w.stride;
     // Grid x of the vector's lanes, stepped by 4 when the origin is an integer (always, for the
     // maps): integers below 2^52 are exact in double, so the stepped value equals
     // (origin + c) + lane of every iteration.
@@ -299,7 +299,7 @@ void ExactEdgeScalar(double x1, double y1, double x2, double y2, const ExactEdge
   for (int64_t r = win.row0; r <= win.row1; ++r) {
     int64_t c0, c1;
     if (!ranger.Range(r, &c0, &c1)) continue;
-    ExactRowScalar(e, static_cast<float>(static_cast<int32_t>(r)) - e.ay, buf + r * win.stride, c0, c1);
+    ExactRowScalar(e, static_cast<float>(static_cast<int32_t>(r)) - e.ay, buf + (r - win.row_base) * win.stride, c0, c1);
   }
 }
 
@@ -322,7 +322,7 @@ __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double 
     const float pys = static_cast<float>(static_cast<int32_t>(r)) - e.ay;
     const __m256 py = _mm256_set1_ps(pys);
     const __m256 pyey = _mm256_mul_ps(py, vey);
-    float* row = buf + r * win.stride;
+    float* row = buf + (r - win.row_base) * win.stride;
     // Column numbers c + lane as floats, stepped by 8: integers below 2^24 are exact in float,
     // so this equals float(c) + lane of every iteration.
     __m256 cl = _mm256_add_ps(_mm256_set1_ps(static_cast<float>(c0)), lane);

@@ -15,6 +15,9 @@ struct EdgeWindow {
   int64_t stride = 0;  // floats per buffer row
   // Window inside the buffer (inclusive), in buffer indices.
   int64_t col0 = 0, col1 = -1, row0 = 0, row1 = -1;
+  // Buffer index of the buffer's first stored row: row r lives at buf + (r - row_base) * stride,
+  // so a caller can keep only rows row_base.. of a taller window (values do not depend on it).
+  int64_t row_base = 0;
   // When > 0: only pixels within this distance of the edge's line matter (others would merge a
   // no-op), so each row is narrowed to the band |distance to line| <= reach. 0 = whole rows.
   double reach = 0;

@@ -1,0 +1,55 @@
+// Band-wise writing of the four output maps. Both modes' merges are order-independent (max /
+// fmax / constant paints), so an image can be assembled one band of rows at a time: the band's
+// rows of all four maps live in a small cache-resident buffer (background, then every polygon's
+// contribution to those rows), and are written to the output once, with streaming stores, when
+// the band is complete. The output is never read: no read-for-ownership of its lines, no
+// re-reads by merges after a full-map fill pushed them out of the cache. Bands no polygon
+// touches are streamed straight from the background values.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "targets/db_targets.h"
+
+namespace opk::targets {
+
+enum MapIndex : int { kShrinkMap = 0, kShrinkMask = 1, kThreshMap = 2, kThreshMask = 3 };
+
+// The background value of each map.
+struct MapBackground {
+  float value[4] = {0.0f, 1.0f, 0.0f, 0.0f};
+};
+
+class MapBands {
+ public:
+  MapBands(const DbOutput& out, int64_t width, int64_t height, const MapBackground& bg, std::vector<float>* staging);
+  // Rows per band (>= 1; about 256 KiB of staged rows).
+  int64_t band_rows() const { return band_rows_; }
+  // Starts band rows y0..y1-1 (backgrounded); Row() then addresses them until End().
+  void Begin(int64_t y0, int64_t y1);
+  // Writes the band to the output.
+  void End();
+  // Rows y0..y1-1 that nothing writes: their background goes straight to the output.
+  void Skip(int64_t y0, int64_t y1);
+  // Orders the streaming stores before the maps are handed back; call once at the end.
+  void Finish();
+  // Row y of map m in the current band, columns 0..width-1.
+  float* Row(int m, int64_t y) const { return buf_ + ((y - y0_) * 4 + m) * width_; }
+
+ private:
+  float* maps_[4];
+  int64_t width_;
+  int64_t height_;
+  MapBackground bg_;
+  int64_t band_rows_ = 1;
+  float* buf_ = nullptr;
+  int64_t y0_ = 0, y1_ = 0;
+  bool streamed_ = false;
+};
+
+// order = indices i with lo[i] <= hi[i], sorted by lo (ties by index).
+void OrderByFirstRow(const std::vector<int64_t>& lo, const std::vector<int64_t>& hi, std::vector<uint32_t>* order);
+
+}  // namespace opk::targets
