@@ -52,8 +52,8 @@ class SpinLock {
 // the entry moves it out and drops it, which frees the block unless a reader still holds the
 // value (then the node bytes go with the value later).
 struct Cache::Node {
-  Node* prev = nullptr;   // LRU list: towards most recently used
-  Node* next = nullptr;   // LRU list: towards least recently used
+  Node* prev = nullptr;   // recency list: towards the front (most recently placed)
+  Node* next = nullptr;   // recency list: towards the back (eviction candidates)
   Node* chain = nullptr;  // link in a Graveyard (nodes removed under a lock, freed after it)
   uint64_t hash = 0;
   double expires_at = kNever;
@@ -61,6 +61,10 @@ struct Cache::Node {
   ValuePtr self;
   uint32_t key_size = 0;
   uint32_t tag_size = 0;
+  // Second chance: set by a hit, cleared when eviction finds the entry at the back of the list
+  // (it is then moved to the front instead of evicted). A hit writes only this flag: it does not
+  // relink the node, which would touch (and dirty) its two list neighbours' memory.
+  bool referenced = false;
 
   unsigned char* bytes() { return reinterpret_cast<unsigned char*>(this + 1); }
   const unsigned char* bytes() const { return reinterpret_cast<const unsigned char*>(this + 1); }
@@ -73,19 +77,23 @@ struct CacheSlot {
   void* node;  // Cache::Node*, null = empty
 };
 
-// One lock shard: its own lock, hash table, LRU list (circular around `head`) and counters.
+// One lock shard: its own lock, hash table, recency list (circular around `head`) and counters.
 struct alignas(64) Cache::Shard {
   SpinLock mu;
   size_t mask = 0;  // slot_count - 1 (slot_count is 0 or a power of two)
   CacheSlot* slots = nullptr;
   size_t count = 0;
-  Node head;  // sentinel: head.next = most recently used, head.prev = least recently used
+  Node head;  // sentinel: head.next = most recently placed, head.prev = next eviction candidate
   uint64_t table_charge = 0;
   int64_t bytes = 0;
   uint64_t hits = 0, misses = 0, sets = 0, evictions = 0, expirations = 0, deletes = 0, rejected = 0;
   uint64_t contended = 0;  // lock acquisitions that had to wait for another thread
 
   Shard() { head.prev = head.next = &head; }
+  void SetTable(CacheSlot* table, size_t new_mask) {
+    slots = table;
+    mask = new_mask;
+  }
 
   void PushFront(Node* n) {
     n->next = head.next;
@@ -262,7 +270,28 @@ Cache::Node* Cache::FindLocked(Shard& s, const KeyView& key, uint64_t hash, Node
   }
 }
 
-// Unlinks `n` from the shard's table and LRU list and updates the byte/entry counters. The
+// Second-chance (CLOCK) victim choice: the entry at the back of the list, unless a hit has
+// marked it since it was placed there; then it is unmarked and moved to the front, and the next
+// one is tried. `keep` (the entry a Put just inserted, or null) is moved to the front instead
+// of being chosen. Null when no other entry is left. Each step clears a mark or rotates `keep`
+// once per round, so this ends within two rounds of the list.
+Cache::Node* Cache::VictimLocked(Shard& s, Node* keep) {
+  for (size_t steps = 2 * s.count + 2; steps > 0; --steps) {
+    Node* v = s.head.prev;
+    if (v == &s.head) return nullptr;
+    if (v == keep || v->referenced) {
+      if (v == keep && s.count <= 1) return nullptr;
+      v->referenced = false;
+      Shard::UnlinkLru(v);
+      s.PushFront(v);
+      continue;
+    }
+    return v;
+  }
+  return s.head.prev != &s.head && s.head.prev != keep ? s.head.prev : nullptr;
+}
+
+// Unlinks `n` from the shard's table and recency list and updates the byte/entry counters. The
 // caller frees it (after releasing the lock) via the returned chain of nodes.
 void Cache::RemoveLocked(Shard& s, Node* n) {
   s.EraseSlot(n);
@@ -316,10 +345,7 @@ ValuePtr Cache::Get(const KeyView& key) {
       s.misses += 1;
       dead.Add(n);
     } else {
-      if (s.head.next != n) {
-        Shard::UnlinkLru(n);
-        s.PushFront(n);
-      }
+      if (!n->referenced) n->referenced = true;
       s.hits += 1;
       out = n->self;
     }
@@ -347,10 +373,7 @@ bool Cache::Visit(const KeyView& key, void (*fn)(const CachedValue& value, void*
       s.misses += 1;
       dead.Add(n);
     } else {
-      if (s.head.next != n) {
-        Shard::UnlinkLru(n);
-        s.PushFront(n);
-      }
+      if (!n->referenced) n->referenced = true;
       s.hits += 1;
       fn(*n->self, ctx);
       hit = true;
@@ -491,8 +514,7 @@ PutResult Cache::PutImpl(const KeyView& key, const ArrayShape* shapes, size_t co
         const uint64_t fresh_charge = AllocationCharge(fresh, want * sizeof(CacheSlot));
         RawFree(s.slots);
         const int64_t delta = static_cast<int64_t>(fresh_charge) - static_cast<int64_t>(s.table_charge);
-        s.slots = fresh;
-        s.mask = want - 1;
+        s.SetTable(fresh, want - 1);
         s.table_charge = fresh_charge;
         s.bytes += delta;
         total_bytes_.fetch_add(delta, std::memory_order_relaxed);
@@ -509,9 +531,10 @@ PutResult Cache::PutImpl(const KeyView& key, const ArrayShape* shapes, size_t co
     s.sets += 1;
     total_bytes_.fetch_add(static_cast<int64_t>(charge), std::memory_order_relaxed);
     total_entries_.fetch_add(1, std::memory_order_relaxed);
-    // Evict this shard's least recently used entries first (never the new one here).
-    while (OverBudget() && s.head.prev != n) {
-      Node* victim = s.head.prev;
+    // Evict from this shard first (never the new entry here).
+    while (OverBudget()) {
+      Node* victim = VictimLocked(s, n);
+      if (victim == nullptr) break;
       RemoveLocked(s, victim);
       s.evictions += 1;
       dead.Add(victim);
@@ -533,7 +556,7 @@ void Cache::EvictGlobally(size_t start) {
     {
       ShardLock<Shard> lock(s);
       while (OverBudget() && s.count > 0) {
-        Node* victim = s.head.prev;
+        Node* victim = VictimLocked(s, nullptr);
         RemoveLocked(s, victim);
         s.evictions += 1;
         dead.Add(victim);
@@ -543,8 +566,7 @@ void Cache::EvictGlobally(size_t start) {
         table = s.slots;
         s.bytes -= static_cast<int64_t>(s.table_charge);
         total_bytes_.fetch_sub(static_cast<int64_t>(s.table_charge), std::memory_order_relaxed);
-        s.slots = nullptr;
-        s.mask = 0;
+        s.SetTable(nullptr, 0);
         s.table_charge = 0;
       }
     }
@@ -586,8 +608,7 @@ void Cache::Clear() {
       total_bytes_.fetch_sub(s.bytes, std::memory_order_relaxed);
       total_entries_.fetch_sub(static_cast<int64_t>(s.count), std::memory_order_relaxed);
       table = s.slots;
-      s.slots = nullptr;
-      s.mask = 0;
+      s.SetTable(nullptr, 0);
       s.table_charge = 0;
       s.count = 0;
       s.bytes = 0;

@@ -1,4 +1,5 @@
-// Process-wide polygon cache: a sharded LRU keyed by exact bytes + a tag, with byte accounting.
+// Process-wide polygon cache: a sharded second-chance LRU (CLOCK) keyed by exact bytes + a tag,
+// with byte accounting.
 //
 // ---------------------------------------------------------------------------------------------
 // C++ API for other native areas (geometry's batch offset, targets' makeDbTargets):
@@ -68,7 +69,8 @@ struct CacheOptions {
   uint64_t max_entry_size = 0;
   // Time to live in milliseconds from the Put; 0 = entries never expire.
   double ttl_ms = 0;
-  // Number of lock shards: a power of two in [1, 1024]. 1 gives exact global LRU order.
+  // Number of lock shards: a power of two in [1, 1024]. Eviction order is per shard (see
+  // Cache::Get); 1 gives one global order.
   uint32_t shards = 32;
   // Testing only: AND-ed into every key hash (0 forces every key into one bucket, i.e. all
   // keys collide). Lookups stay correct because keys are compared in full.
@@ -123,8 +125,17 @@ class Cache {
   Cache(const Cache&) = delete;
   Cache& operator=(const Cache&) = delete;
 
-  // The value stored under `key`, or null. Marks the entry most recently used; counts a hit or
+  // The value stored under `key`, or null. Marks the entry referenced; counts a hit or
   // a miss. An expired entry is removed (counted in expirations) and reported as a miss.
+  //
+  // Eviction order (per shard) is second-chance LRU, also called CLOCK: entries sit in a list
+  // in the order they were stored; a hit only sets the entry's `referenced` mark (it does not
+  // move the entry, which would write to two other entries' memory on every hit); eviction looks
+  // at the oldest entry and evicts it if unmarked, else unmarks it, moves it to the front and
+  // looks at the next. So an entry read since it was last considered always outlives the unread
+  // ones, and unread entries go oldest first (exact LRU when nothing is read). It differs from
+  // exact LRU in that marked entries are re-queued in the order eviction meets them, not in the
+  // order they were read.
   ValuePtr Get(const KeyView& key);
   // Like Get, but instead of returning a reference-counted pointer, calls fn(value, ctx) while
   // the shard lock is held (saves the two atomic refcount updates of a ValuePtr copy: for tight
@@ -135,9 +146,9 @@ class Cache {
   ValuePtr Peek(const KeyView& key);
   // Whether a live entry exists; no recency or counter change.
   bool Has(const KeyView& key);
-  // Stores a copy of `value`'s arrays under `key` (copying the key bytes and tag), most recently
-  // used, with a fresh TTL; then evicts least recently used entries until the budgets hold
-  // again. Each entry is one allocation (node, key, tag, value), so Get returns that copy, not
+  // Stores a copy of `value`'s arrays under `key` (copying the key bytes and tag) at the front of
+  // its shard's list, unmarked, with a fresh TTL; then evicts entries (see Get) until the budgets
+  // hold again. Each entry is one allocation (node, key, tag, value), so Get returns that copy, not
   // `value` itself. Null -> kInvalid.
   PutResult Put(const KeyView& key, const ValuePtr& value);
   // Same, from arrays (no intermediate CachedValue): the JS set path and PutFlatRings use it.
@@ -168,7 +179,7 @@ class Cache {
   void EvictGlobally(size_t start_shard);
   // Under the shard lock: unlink + free, adjusting counters.
   void RemoveLocked(Shard& s, Node* n);
-  void EvictTailLocked(Shard& s);
+  Node* VictimLocked(Shard& s, Node* keep);
   Node* FindLocked(Shard& s, const KeyView& key, uint64_t hash, Node*** link_out) const;
   // Put with the value built by `fill(value, ctx)` in the entry's allocation.
   PutResult PutImpl(const KeyView& key, const ArrayShape* shapes, size_t count, bool is_list,

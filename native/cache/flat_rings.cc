@@ -4,6 +4,36 @@
 
 namespace opk::cache {
 
+namespace {
+// Copies doubles with plain 8-byte moves: keys are short (a quad is 8 doubles), where a memcpy
+// call costs more than the copy, and the hash reads the result right away with 8-byte loads
+// (which wide vector stores would not forward to).
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) inline void CopyDoubles(double* dst, const double* src,
+                                                                                       size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t v;
+    std::memcpy(&v, src + i, 8);
+    std::memcpy(dst + i, &v, 8);
+  }
+}
+
+// Exact byte equality of short strings (the tag memo: one per polygon) without a library call.
+inline bool SameChars(const char* a, const char* b, size_t n) {
+  uint64_t diff = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    uint64_t y;
+    std::memcpy(&x, a + i, 8);
+    std::memcpy(&y, b + i, 8);
+    diff |= x ^ y;
+  }
+  for (; i < n; ++i) diff |= static_cast<uint64_t>(static_cast<unsigned char>(a[i] ^ b[i]));
+  return diff == 0;
+}
+
+}  // namespace
+
 KeyView PolygonKeyBuilder::Build(const double* coords, const uint32_t* ring_offsets, size_t ring_begin,
                                  size_t ring_end, const double* params, size_t param_count, std::string_view tag) {
   const size_t n_rings = ring_end - ring_begin;
@@ -12,12 +42,12 @@ KeyView PolygonKeyBuilder::Build(const double* coords, const uint32_t* ring_offs
   const size_t total = param_count + 1 + n_rings + (last - first);
   if (buf_.size() < total) buf_.resize(total < 64 ? 64 : total + total / 2);  // grows only
   double* out = buf_.data();
-  if (param_count > 0) std::memcpy(out, params, param_count * sizeof(double));
+  CopyDoubles(out, params, param_count);
   out += param_count;
   *out++ = static_cast<double>(n_rings);
   for (size_t r = ring_begin; r < ring_end; ++r) *out++ = static_cast<double>(ring_offsets[r + 1] - ring_offsets[r]);
-  if (last > first) std::memcpy(out, coords + first, (last - first) * sizeof(double));
-  if (!has_tag_ || tag.size() != last_tag_.size() || std::memcmp(tag.data(), last_tag_.data(), tag.size()) != 0) {
+  if (last > first) CopyDoubles(out, coords + first, last - first);
+  if (!has_tag_ || tag.size() != last_tag_.size() || !SameChars(tag.data(), last_tag_.data(), tag.size())) {
     last_tag_.assign(tag.data(), tag.size());
     last_tag_hash_ = KeyView::TagHash(tag);
     has_tag_ = true;

@@ -1,6 +1,7 @@
 /**
- * The polygon cache: a process-wide native LRU cache shared by every worker thread, with exact
- * keys (polygon coordinates + an operation tag) and honest byte accounting.
+ * The polygon cache: a process-wide native cache shared by every worker thread, with exact
+ * keys (polygon coordinates + an operation tag), second-chance LRU (CLOCK) eviction and honest
+ * byte accounting.
  *
  * ```ts
  * import { getCache } from 'ocr-perfkit';

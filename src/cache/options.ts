@@ -12,8 +12,8 @@ export const cacheOptionsSchema = z
   .object({
     /**
      * Byte budget of the whole cache (all threads together): keys, tags, values, per-entry node
-     * overhead and the hash tables, as charged by the allocator. Least recently used entries are
-     * evicted to stay under it: after any `set` returns, `stats().bytes <= maxBytes`; while
+     * overhead and the hash tables, as charged by the allocator. Entries are evicted in
+     * second-chance LRU order (see `shards`) to stay under it: after any `set` returns, `stats().bytes <= maxBytes`; while
      * several threads insert at once it may be exceeded by at most one in-flight entry per
      * thread. Default 64 MiB (67108864).
      */
@@ -32,9 +32,14 @@ export const cacheOptionsSchema = z
      */
     ttl: z.number().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
     /**
-     * Number of lock shards (a power of two in [1, 1024]); each has its own mutex and LRU list,
-     * so LRU order is exact within a shard and approximate across shards. `1` gives exact global
-     * LRU order at the price of one lock. Default 32.
+     * Number of lock shards (a power of two in [1, 1024]); each has its own lock and eviction
+     * list. Eviction is second-chance LRU (CLOCK) within a shard: entries are queued in the order
+     * they were stored; a `get` marks its entry (without moving it); eviction takes the oldest
+     * entry if unmarked, else unmarks it and re-queues it at the front. Entries read since they
+     * were last considered thus outlive unread ones, and unread entries go oldest first; unlike
+     * exact LRU, read entries are re-queued in the order eviction meets them, not the order they
+     * were read. Across shards the order is approximate. `1` gives one global order at the
+     * price of one lock. Default 32.
      */
     shards: z
       .number()

@@ -12,22 +12,52 @@ function withCache<T>(options: Parameters<typeof getCache>[1], fn: (c: ReturnTyp
 }
 
 describe('eviction', () => {
-  test('least recently used is evicted first (one shard: exact LRU)', () => {
+  test('second-chance LRU order (one shard): unread entries go oldest first, a read entry gets one more round', () => {
     withCache({ maxEntries: 3, shards: 1 }, (c) => {
       const v = new Uint8Array([1]);
       c.set([1], 't', v);
       c.set([2], 't', v);
-      c.set([3], 't', v);
-      expect(c.get([1], 't')).toBeDefined(); // order now (MRU first): 1, 3, 2
-      c.set([4], 't', v); // evicts 2
+      c.set([3], 't', v); // queue (front first): 3, 2, 1
+      expect(c.get([1], 't')).toBeDefined(); // marks 1; the queue does not change
+      c.set([4], 't', v); // 1 is oldest but marked: unmarked, re-queued (1, 4, 3, 2); evicts 2
       expect([1, 2, 3, 4].map((k) => c.has([k], 't'))).toEqual([true, false, true, true]);
-      c.set([3], 't', v); // replace refreshes 3: order 3, 4, 1
-      c.set([5], 't', v); // evicts 1
-      expect([1, 3, 4, 5].map((k) => c.has([k], 't'))).toEqual([false, true, true, true]);
-      c.set([6], 't', v); // evicts 4
-      expect([3, 4, 5, 6].map((k) => c.has([k], 't'))).toEqual([true, false, true, true]);
+      c.set([3], 't', v); // replacing 3 queues it at the front: 3, 1, 4
+      // Exact LRU would evict 1 here (read before 4 was set); second chance re-queued 1 in front
+      // of 4 when it met it, so the oldest unread entry is 4.
+      c.set([5], 't', v); // evicts 4
+      expect([1, 3, 4, 5].map((k) => c.has([k], 't'))).toEqual([true, true, false, true]);
+      c.set([6], 't', v); // queue 6, 5, 3, 1: 1 is unmarked now: evicted
+      expect([1, 3, 5, 6].map((k) => c.has([k], 't'))).toEqual([false, true, true, true]);
       expect(c.stats().evictions).toBe(3);
       expect(c.stats().entries).toBe(3);
+    });
+  });
+
+  test('with no reads, eviction is exact insertion order; peek and has do not mark', () => {
+    withCache({ maxEntries: 3, shards: 1 }, (c) => {
+      const v = new Uint8Array([1]);
+      for (const k of [1, 2, 3]) c.set([k], 't', v);
+      expect(c.peek([1], 't')).toBeDefined();
+      expect(c.has([1], 't')).toBe(true);
+      c.set([4], 't', v); // evicts 1 (peek/has gave it no second chance)
+      c.set([5], 't', v); // evicts 2
+      expect([1, 2, 3, 4, 5].map((k) => c.has([k], 't'))).toEqual([false, false, true, true, true]);
+    });
+  });
+
+  test('read entries survive a stream of new entries longer than unread ones', () => {
+    withCache({ maxEntries: 10, shards: 1 }, (c) => {
+      const v = new Uint8Array([1]);
+      for (let k = 0; k < 10; k++) c.set([k], 't', v);
+      // Keep reading 0..4 while 100 new keys stream through: they are never evicted.
+      for (let k = 100; k < 200; k++) {
+        for (let h = 0; h < 5; h++) expect(c.get([h], 't')).toBeDefined();
+        c.set([k], 't', v);
+      }
+      expect([0, 1, 2, 3, 4].every((k) => c.has([k], 't'))).toBe(true);
+      expect([5, 6, 7, 8, 9].some((k) => c.has([k], 't'))).toBe(false);
+      expect(c.stats().entries).toBe(10);
+      expect(c.stats().evictions).toBe(100);
     });
   });
 
