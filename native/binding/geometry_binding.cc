@@ -1,6 +1,7 @@
 // N-API glue for the geometry area: batched offsetting (sync and on a worker thread) and
 // boolean operations (geometry_boolean.cc). Arguments are read and copied on the main thread;
 // workers touch only their own copies.
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -79,7 +80,97 @@ OffsetSpec ReadSpec(const Napi::Object& o) {
   return s;
 }
 
-// Input of one offset call, copied so that a worker thread can own it.
+// One typed-array argument with a single napi_get_typedarray_info call; anything else goes to the
+// standard reader, which throws its usual TypeError.
+template <typename T, napi_typedarray_type Type>
+ArrayView<T> TypedArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (i < info.Length() &&
+      napi_get_typedarray_info(info.Env(), info[i], &type, &length, &data, nullptr, nullptr) == napi_ok && type == Type)
+    return ArrayView<T>{static_cast<T*>(data), length};
+  if constexpr (Type == napi_float64_array) return RequireFloat64Array(info[i], name);
+  else return RequireUint32Array(info[i], name);
+}
+ArrayView<double> F64Arg(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  return TypedArg<double, napi_float64_array>(info, i, name);
+}
+ArrayView<uint32_t> U32Arg(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  return TypedArg<uint32_t, napi_uint32_array>(info, i, name);
+}
+
+// The arguments of one offset call, viewed in place (valid during the call).
+struct OffsetArgs {
+  BatchView view;
+  const double* values = nullptr;
+  size_t value_count = 0;
+  double single_value = 0;
+  OffsetSpec spec;
+  std::shared_ptr<cache::Cache> cache;  // optional: per-polygon results memoized (see OffsetBatch)
+};
+
+OffsetSpec ReadSpecArg(const Napi::CallbackInfo& info, size_t i) {
+  if (info.Length() <= i || !info[i].IsObject()) ThrowType(info.Env(), "options must be an object");
+  return ReadSpec(info[i].As<Napi::Object>());
+}
+
+std::shared_ptr<cache::Cache> ReadCacheArg(const Napi::CallbackInfo& info, size_t i) {
+  if (info.Length() > i && !info[i].IsUndefined() && !info[i].IsNull()) return CacheHandle::CacheFromValue(info[i], "cache");
+  return nullptr;
+}
+
+// offsetBatch args: (coords: Float64Array, ringOffsets: Uint32Array, polygonRings: Uint32Array|null,
+//                    values: Float64Array | number, spec: object, cache?: CacheHandle)
+void ReadArgs(const Napi::CallbackInfo& info, OffsetArgs* a) {
+  ArrayView<double> coords = F64Arg(info, 0, "coords");
+  ArrayView<uint32_t> rings = U32Arg(info, 1, "ringOffsets");
+  a->view.coords = coords.data;
+  a->view.coord_count = coords.length;
+  a->view.ring_offsets = rings.data;
+  a->view.ring_offset_count = rings.length;
+  if (!info[2].IsNull() && !info[2].IsUndefined()) {
+    ArrayView<uint32_t> pr = U32Arg(info, 2, "polygonRings");
+    a->view.polygon_rings = pr.data;
+    a->view.polygon_ring_count = pr.length;
+  }
+  if (info[3].IsNumber()) {
+    a->single_value = info[3].As<Napi::Number>().DoubleValue();
+    a->values = &a->single_value;
+    a->value_count = 1;
+  } else {
+    ArrayView<double> v = F64Arg(info, 3, "deltas");
+    a->values = v.data;
+    a->value_count = v.length;
+  }
+  a->spec = ReadSpecArg(info, 4);
+  a->cache = ReadCacheArg(info, 5);
+}
+
+// The output of synchronous calls: one per thread (each Node environment runs on its own), so
+// its buffers are reused from call to call.
+BatchOut& SyncOut() {
+  thread_local BatchOut out;
+  return out;
+}
+// After a very large call, gives the memory back rather than keeping it for the thread's lifetime.
+void TrimSyncOut() {
+  BatchOut& out = SyncOut();
+  if (out.coords.capacity() > (size_t{1} << 21)) out = BatchOut();
+}
+
+Napi::Value OffsetBatchJs(const Napi::CallbackInfo& info) {
+  OffsetArgs a;
+  ReadArgs(info, &a);
+  BatchOut& out = SyncOut();
+  Status st = geom::OffsetBatch(a.view, a.values, a.value_count, a.spec, &out, a.cache.get());
+  if (!st.ok()) Throw(info.Env(), st);
+  Napi::Object res = BatchToJs(info.Env(), out);
+  TrimSyncOut();
+  return res;
+}
+
+// Input of one async offset call, copied so that a worker thread can own it.
 struct OffsetJob {
   std::vector<double> coords;
   std::vector<uint32_t> ring_offsets;
@@ -87,9 +178,19 @@ struct OffsetJob {
   bool has_polygon_rings = false;
   std::vector<double> values;
   OffsetSpec spec;
-  std::shared_ptr<cache::Cache> cache;  // optional: per-polygon results memoized (see OffsetBatch)
+  std::shared_ptr<cache::Cache> cache;
   BatchOut out;
   Status status;
+
+  explicit OffsetJob(const OffsetArgs& a)
+      : coords(a.view.coords, a.view.coords + a.view.coord_count),
+        ring_offsets(a.view.ring_offsets, a.view.ring_offsets + a.view.ring_offset_count),
+        has_polygon_rings(a.view.polygon_rings != nullptr),
+        values(a.values, a.values + a.value_count),
+        spec(a.spec),
+        cache(a.cache) {
+    if (has_polygon_rings) polygon_rings.assign(a.view.polygon_rings, a.view.polygon_rings + a.view.polygon_ring_count);
+  }
 
   BatchView View() const {
     BatchView v;
@@ -106,43 +207,10 @@ struct OffsetJob {
   void Run() { status = geom::OffsetBatch(View(), values.data(), values.size(), spec, &out, cache.get()); }
 };
 
-// offsetBatch args: (coords: Float64Array, ringOffsets: Uint32Array, polygonRings: Uint32Array|null,
-//                    values: Float64Array | number, spec: object, cache?: CacheHandle)
-void ReadJob(const Napi::CallbackInfo& info, OffsetJob* job) {
-  Napi::Env env = info.Env();
-  ArrayView<double> coords = RequireFloat64Array(info[0], "coords");
-  ArrayView<uint32_t> rings = RequireUint32Array(info[1], "ringOffsets");
-  job->coords.assign(coords.data, coords.data + coords.length);
-  job->ring_offsets.assign(rings.data, rings.data + rings.length);
-  if (!info[2].IsNull() && !info[2].IsUndefined()) {
-    ArrayView<uint32_t> pr = RequireUint32Array(info[2], "polygonRings");
-    job->polygon_rings.assign(pr.data, pr.data + pr.length);
-    job->has_polygon_rings = true;
-  }
-  if (info[3].IsNumber()) {
-    job->values.assign(1, RequireNumber(info[3], "deltas"));
-  } else {
-    ArrayView<double> v = RequireFloat64Array(info[3], "deltas");
-    job->values.assign(v.data, v.data + v.length);
-  }
-  if (info.Length() < 5 || !info[4].IsObject()) ThrowType(env, "options must be an object");
-  job->spec = ReadSpec(info[4].As<Napi::Object>());
-  if (info.Length() > 5 && !info[5].IsUndefined() && !info[5].IsNull()) {
-    job->cache = CacheHandle::CacheFromValue(info[5], "cache");
-  }
-}
-
-Napi::Value OffsetBatchJs(const Napi::CallbackInfo& info) {
-  OffsetJob job;
-  ReadJob(info, &job);
-  job.Run();
-  if (!job.status.ok()) Throw(info.Env(), job.status);
-  return BatchToJs(info.Env(), job.out);
-}
-
 Napi::Value OffsetBatchAsyncJs(const Napi::CallbackInfo& info) {
-  auto job = std::make_shared<OffsetJob>();
-  ReadJob(info, job.get());  // bad arguments throw synchronously (the TS wrapper turns that into a rejection)
+  OffsetArgs a;
+  ReadArgs(info, &a);  // bad arguments throw synchronously (the TS wrapper turns that into a rejection)
+  auto job = std::make_shared<OffsetJob>(a);
   // The pool thread touches only `job` (a copy of every input).
   return PromiseWorker::Run(
       info.Env(), "ocr-perfkit:offsetBatch",
@@ -151,6 +219,47 @@ Napi::Value OffsetBatchAsyncJs(const Napi::CallbackInfo& info) {
         return job->status;
       },
       [job](Napi::Env env) -> Napi::Value { return BatchToJs(env, job->out); });
+}
+
+// One polygon (all its rings) from reusable buffers, for the [[x, y], ...] API (src/geometry/offset.ts):
+//   (coords: Float64Array, nPoints, ringOffsets: Uint32Array, nRings, value: number, spec,
+//    cache: CacheHandle | undefined, outCoords: Float64Array, outRingOffsets: Uint32Array)
+// Input: points [0, nPoints) and rings [0, nRings) of the buffers, one polygon. Output: when it
+// fits, the result rings are written to the out buffers (outRingOffsets[0] = 0, then each ring's
+// end) and their count is returned; otherwise a {coords, ringOffsets, polygonRings} object.
+Napi::Value OffsetOneJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ArrayView<double> coords = F64Arg(info, 0, "coords");
+  const double n_points = RequireNumber(info[1], "nPoints");
+  ArrayView<uint32_t> rings = U32Arg(info, 2, "ringOffsets");
+  const double n_rings = RequireNumber(info[3], "nRings");
+  if (!(n_points >= 0 && 2 * n_points <= static_cast<double>(coords.length) && n_points == std::floor(n_points)) ||
+      !(n_rings >= 0 && n_rings + 1 <= static_cast<double>(rings.length) && n_rings == std::floor(n_rings)))
+    ThrowRange(env, "nPoints / nRings out of range for the buffers");
+  const double value = RequireNumber(info[4], "delta");
+  OffsetArgs a;
+  a.view.coords = coords.data;
+  a.view.coord_count = 2 * static_cast<size_t>(n_points);
+  a.view.ring_offsets = rings.data;
+  a.view.ring_offset_count = static_cast<size_t>(n_rings) + 1;
+  const uint32_t groups[2] = {0, static_cast<uint32_t>(n_rings)};
+  a.view.polygon_rings = groups;
+  a.view.polygon_ring_count = 2;
+  a.spec = ReadSpecArg(info, 5);
+  a.cache = ReadCacheArg(info, 6);
+  ArrayView<double> out_coords = F64Arg(info, 7, "outCoords");
+  ArrayView<uint32_t> out_rings = U32Arg(info, 8, "outRingOffsets");
+  BatchOut& out = SyncOut();
+  Status st = geom::OffsetBatch(a.view, &value, 1, a.spec, &out, a.cache.get());
+  if (!st.ok()) Throw(env, st);
+  if (out.coords.size() > out_coords.length || out.ring_offsets.size() > out_rings.length) {
+    Napi::Object res = BatchToJs(env, out);
+    TrimSyncOut();
+    return res;
+  }
+  std::copy(out.coords.begin(), out.coords.end(), out_coords.data);
+  std::copy(out.ring_offsets.begin(), out.ring_offsets.end(), out_rings.data);
+  return Napi::Number::New(env, static_cast<double>(out.ring_offsets.size() - 1));
 }
 
 }  // namespace
@@ -193,6 +302,7 @@ Napi::Object BatchToJs(Napi::Env env, const geom::BatchOut& out) {
 void InitGeometry(Napi::Env env, Napi::Object exports) {
   exports.Set("geomOffsetBatch", Napi::Function::New<Guarded<OffsetBatchJs>>(env, "geomOffsetBatch"));
   exports.Set("geomOffsetBatchAsync", Napi::Function::New<Guarded<OffsetBatchAsyncJs>>(env, "geomOffsetBatchAsync"));
+  exports.Set("geomOffsetOne", Napi::Function::New<Guarded<OffsetOneJs>>(env, "geomOffsetOne"));
   InitGeometryBoolean(env, exports);
 }
 

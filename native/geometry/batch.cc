@@ -1,6 +1,7 @@
 // Batched offsetting. See batch.h.
 #include "geometry/batch.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -20,46 +21,61 @@ struct Workspace {
   ClipperOffset642 offset642;
   Clipper2Offsetter offset2;
   Path64 ring;
-  Paths64 rings;
   Paths64 result;
+  cache::PolygonKeyBuilder keys;
+  std::vector<uint32_t> local_offsets;
 };
+
+// One per thread: keeps every buffer between calls.
+Workspace& TlsWorkspace() {
+  thread_local Workspace ws;
+  return ws;
+}
+
+// Appends result paths as flat rings (coordinates divided by `scale`).
+void AppendPaths(const Paths64& paths, double scale, BatchOut* out) {
+  std::vector<double>& coords = out->coords;
+  for (const Path64& path : paths) {
+    const size_t at = coords.size();
+    coords.resize(at + 2 * path.size());
+    double* dst = coords.data() + at;
+    if (scale == 1.0) {
+      for (const Point64& q : path) {
+        *dst++ = static_cast<double>(q.x);
+        *dst++ = static_cast<double>(q.y);
+      }
+    } else {
+      for (const Point64& q : path) {
+        *dst++ = static_cast<double>(q.x) / scale;
+        *dst++ = static_cast<double>(q.y) / scale;
+      }
+    }
+    out->ring_offsets.push_back(static_cast<uint32_t>(coords.size() / 2));
+  }
+}
 
 }  // namespace
 
 double RingAreaGeos(const double* xy, size_t n) {
-  // GEOS Area::ofRingSigned over the closed ring (x shifted by x0), then |.|.
+  // GEOS Area::ofRingSigned over the closed ring (x shifted by x0), then |.|: the sum of
+  // (x_i - x0) * (y_{i-1} - y_{i+1}) for i = 1 .. n-1 (y_n = y_0), in that order.
   if (n < 3) return 0.0;
-  const size_t m = n + 1;  // with the closing point
-  auto X = [&](size_t i) { return xy[2 * (i % n)]; };
-  auto Y = [&](size_t i) { return xy[2 * (i % n) + 1]; };
-  double x0 = X(0);
-  double p1x = X(0), p1y = Y(0);
-  double p2x = X(1) - x0, p2y = Y(1);
+  const double x0 = xy[0];
   double sum = 0.0;
-  for (size_t i = 1; i < m - 1; ++i) {
-    double p0y = p1y;
-    p1x = p2x;
-    p1y = p2y;
-    p2x = X(i + 1) - x0;
-    p2y = Y(i + 1);
-    sum += p1x * (p0y - p2y);
-  }
-  (void)p1x;
+  for (size_t i = 1; i + 1 < n; ++i) sum += (xy[2 * i] - x0) * (xy[2 * i - 1] - xy[2 * i + 3]);
+  sum += (xy[2 * n - 2] - x0) * (xy[2 * n - 3] - xy[1]);
   return std::fabs(sum / 2.0);
 }
 
 double RingPerimeter(const double* xy, size_t n) {
   if (n == 0) return 0.0;
   double len = 0.0;
-  double x0 = xy[0], y0 = xy[1];
-  for (size_t i = 1; i <= n; ++i) {
-    double x1 = xy[2 * (i % n)], y1 = xy[2 * (i % n) + 1];
-    double dx = x1 - x0, dy = y1 - y0;
+  for (size_t i = 1; i < n; ++i) {
+    const double dx = xy[2 * i] - xy[2 * i - 2], dy = xy[2 * i + 1] - xy[2 * i - 1];
     len += std::sqrt(dx * dx + dy * dy);
-    x0 = x1;
-    y0 = y1;
   }
-  return len;
+  const double dx = xy[0] - xy[2 * n - 2], dy = xy[1] - xy[2 * n - 1];
+  return len + std::sqrt(dx * dx + dy * dy);
 }
 
 Status ValidateBatch(const BatchView& in, double scale, size_t min_points) {
@@ -121,11 +137,24 @@ Status OffsetBatch(const BatchView& in, const double* values, size_t value_count
                                                std::to_string(value_count));
   // Closed polygons need 3 points; closed lines ('joined') and open paths may be shorter.
   OPK_RETURN_IF_ERROR(ValidateBatch(in, spec.scale, spec.end == EndType::kPolygon ? 3 : 1));
-  thread_local Workspace ws;
-  thread_local cache::PolygonKeyBuilder keys;
-  thread_local std::vector<uint32_t> local_offsets;
+  // thread_local lookups go through __tls_get_addr in the shared addon: take them once per call.
+  Workspace& ws = TlsWorkspace();
   const std::string tag = cache != nullptr ? OffsetCacheTag(spec) : std::string();
+  Offset642Options o642;
+  o642.miter_limit = spec.miter_limit;
+  o642.arc_tolerance = spec.arc_tolerance;
+  o642.js_compat = spec.js_compat;
+  o642.fast_path = spec.fast_path;
+  o642.preserve_collinear = spec.preserve_collinear;
+  o642.reverse_solution = spec.reverse_solution;
+  Clipper2OffsetOptions o2;
+  o2.miter_limit = spec.miter_limit;
+  o2.arc_tolerance = spec.arc_tolerance * spec.scale;
+  o2.preserve_collinear = spec.preserve_collinear;
+  o2.reverse_solution = spec.reverse_solution;
   out->coords.reserve(in.coord_count * 2);
+  out->ring_offsets.reserve(n_poly + 1);
+  out->polygon_rings.reserve(n_poly + 1);
   for (size_t p = 0; p < n_poly; ++p) {
     const double v = values[value_count == 1 ? 0 : p];
     if (!std::isfinite(v)) return PolygonError(StatusCode::kOutOfRange, p, "delta/ratio must be finite");
@@ -135,7 +164,7 @@ Status OffsetBatch(const BatchView& in, const double* values, size_t value_count
     const size_t coords_before = out->coords.size();
     const size_t rings_before = out->ring_offsets.size();
     if (cache != nullptr) {
-      key = keys.Build(in.coords, in.ring_offsets, r0, r1, &v, 1, tag);
+      key = ws.keys.Build(in.coords, in.ring_offsets, r0, r1, &v, 1, tag);
       if (cache::AppendCachedRings(cache, key, &out->coords, &out->ring_offsets)) {
         out->polygon_rings.push_back(static_cast<uint32_t>(out->ring_offsets.size() - 1));
         continue;
@@ -158,23 +187,12 @@ Status OffsetBatch(const BatchView& in, const double* values, size_t value_count
     if (spec.mode == OffsetMode::kPyclipper) {
       ws.offset642.Clear();
       for (size_t r = r0; r < r1; ++r) {
-        ws.ring.clear();
-        for (uint32_t i = in.ring_offsets[r]; i < in.ring_offsets[r + 1]; ++i) {
-          // pyclipper converts with int(): truncation toward zero.
-          ws.ring.push_back(Point64{static_cast<int64_t>(in.coords[2 * i] * spec.scale),
-                                    static_cast<int64_t>(in.coords[2 * i + 1] * spec.scale)});
-        }
-        Status st = ws.offset642.AddPath(ws.ring.data(), ws.ring.size(), spec.join, spec.end);
+        const uint32_t b = in.ring_offsets[r];
+        Status st = ws.offset642.AddPathTruncated(in.coords + 2 * static_cast<size_t>(b), in.ring_offsets[r + 1] - b,
+                                                  spec.scale, spec.join, spec.end);
         if (!st.ok()) return PolygonError(st.code(), p, st.message());
       }
-      Offset642Options o;
-      o.miter_limit = spec.miter_limit;
-      o.arc_tolerance = spec.arc_tolerance;
-      o.js_compat = spec.js_compat;
-      o.fast_path = spec.fast_path;
-      o.preserve_collinear = spec.preserve_collinear;
-      o.reverse_solution = spec.reverse_solution;
-      Status st = ws.offset642.Execute(scaled_delta, o, &ws.result);
+      Status st = ws.offset642.Execute(scaled_delta, o642, &ws.result);
       if (!st.ok()) return PolygonError(st.code(), p, st.message());
     } else {
       ws.result.clear();
@@ -187,39 +205,18 @@ Status OffsetBatch(const BatchView& in, const double* values, size_t value_count
         }
         ws.offset2.AddPath(ws.ring.data(), ws.ring.size(), spec.join, spec.end);
       }
-      Clipper2OffsetOptions o;
-      o.miter_limit = spec.miter_limit;
-      o.arc_tolerance = spec.arc_tolerance * spec.scale;
-      o.preserve_collinear = spec.preserve_collinear;
-      o.reverse_solution = spec.reverse_solution;
-      Status st = ws.offset2.Execute(scaled_delta, o, &ws.result);
+      Status st = ws.offset2.Execute(scaled_delta, o2, &ws.result);
       if (!st.ok()) return PolygonError(st.code(), p, st.message());
     }
-    for (const Path64& path : ws.result) {
-      const size_t at = out->coords.size();
-      out->coords.resize(at + 2 * path.size());
-      double* dst = out->coords.data() + at;
-      if (spec.scale == 1.0) {
-        for (const Point64& q : path) {
-          *dst++ = static_cast<double>(q.x);
-          *dst++ = static_cast<double>(q.y);
-        }
-      } else {
-        for (const Point64& q : path) {
-          *dst++ = static_cast<double>(q.x) / spec.scale;
-          *dst++ = static_cast<double>(q.y) / spec.scale;
-        }
-      }
-      out->ring_offsets.push_back(static_cast<uint32_t>(out->coords.size() / 2));
-    }
+    AppendPaths(ws.result, spec.scale, out);
     out->polygon_rings.push_back(static_cast<uint32_t>(out->ring_offsets.size() - 1));
     if (cache != nullptr) {
       // Store this polygon's rings with offsets relative to its own first point.
       const uint32_t base = static_cast<uint32_t>(coords_before / 2);
-      local_offsets.assign(1, 0);
-      for (size_t r = rings_before; r < out->ring_offsets.size(); ++r) local_offsets.push_back(out->ring_offsets[r] - base);
+      ws.local_offsets.assign(1, 0);
+      for (size_t r = rings_before; r < out->ring_offsets.size(); ++r) ws.local_offsets.push_back(out->ring_offsets[r] - base);
       cache::PutFlatRings(cache, key, out->coords.data() + coords_before, out->coords.size() - coords_before,
-                          local_offsets.data(), local_offsets.size());  // too large: simply not stored
+                          ws.local_offsets.data(), ws.local_offsets.size());  // too large: simply not stored
     }
   }
   return Status::Ok();

@@ -13,6 +13,7 @@ namespace {
 
 constexpr double kPi = 3.141592653589793238;
 constexpr double kTwoPi = kPi * 2;
+constexpr double kHalfPi = 1.5707963267948966;  // pi/2 rounded to double (M_PI_2)
 constexpr double kJsPi = 3.14159265358979;
 constexpr double kJsTwoPi = 6.28318530717959;
 constexpr double kDefArcTolerance = 0.25;
@@ -51,21 +52,24 @@ void ClipperOffset642::Clear() {
   lowest_pt_ = 0;
 }
 
-Status ClipperOffset642::AddPath(const Point64* path, size_t count, JoinType join, EndType end) {
+template <typename GetPoint>
+Status ClipperOffset642::AddPathImpl(size_t count, JoinType join, EndType end, GetPoint get) {
   if (join == JoinType::kBevel) return InvalidArgument("joinType 'bevel' is not available in pyclipper mode");
   if (count == 0) return Status::Ok();
   long high = static_cast<long>(count) - 1;
+  const Point64 first = get(0);
   if (end == EndType::kJoined || end == EndType::kPolygon)
-    while (high > 0 && path[0] == path[high]) --high;
+    while (high > 0 && first == get(static_cast<size_t>(high))) --high;
   size_t begin = pts_.size();
-  pts_.push_back(path[0]);
+  pts_.push_back(first);
   size_t j = 0, k = 0;
   for (long i = 1; i <= high; ++i) {
-    if (pts_[begin + j] != path[i]) {
+    const Point64 p = get(static_cast<size_t>(i));
+    if (pts_[begin + j] != p) {
       ++j;
-      pts_.push_back(path[i]);
+      pts_.push_back(p);
       const Point64& q = pts_[begin + k];
-      if (path[i].y > q.y || (path[i].y == q.y && path[i].x < q.x)) k = j;
+      if (p.y > q.y || (p.y == q.y && p.x < q.x)) k = j;
     }
   }
   if (end == EndType::kPolygon && j < 2) {
@@ -87,6 +91,26 @@ Status ClipperOffset642::AddPath(const Point64* path, size_t count, JoinType joi
     }
   }
   return Status::Ok();
+}
+
+Status ClipperOffset642::AddPath(const Point64* path, size_t count, JoinType join, EndType end) {
+  return AddPathImpl(count, join, end, [path](size_t i) { return path[i]; });
+}
+
+Status ClipperOffset642::AddPathTruncated(const double* xy, size_t count, double scale, JoinType join, EndType end) {
+  // pyclipper converts with int(): truncation toward zero. (Callers validate |v * scale| <= 2^53.)
+  if (scale == 1.0)
+    return AddPathImpl(count, join, end, [xy](size_t i) {
+      return Point64{static_cast<int64_t>(xy[2 * i]), static_cast<int64_t>(xy[2 * i + 1])};
+    });
+  return AddPathImpl(count, join, end, [xy, scale](size_t i) {
+    return Point64{static_cast<int64_t>(xy[2 * i] * scale), static_cast<int64_t>(xy[2 * i + 1] * scale)};
+  });
+}
+
+Paths64 ClipperOffset642::raw() const {
+  if (raw_in_buf_) return Paths64(1, Path64(raw_buf_.begin(), raw_buf_.begin() + static_cast<long>(raw_n_)));
+  return Paths64(dest_polys_.begin(), dest_polys_.begin() + static_cast<long>(dest_count_));
 }
 
 void ClipperOffset642::FixOrientations() {
@@ -190,6 +214,208 @@ void ClipperOffset642::DoRound(size_t j, size_t k) {
     y = x2 * sin_ + y * cos_;
   }
   Push(static_cast<double>(p.x) + nj.x * delta_, static_cast<double>(p.y) + nj.y * delta_);
+}
+
+namespace {
+
+// Upper bound of the raw vertices GrowRound writes to its own buffer; larger rings take DoOffset.
+constexpr double kGrowMaxRaw = 4096;
+// Raw vertices must stay below this in magnitude: every product in ConvexResult is then exact in
+// int64 (the same bound FastOffsetCleanup works under).
+constexpr double kGrowMaxCoord = 1073741824.0;  // 2^30
+
+// The clean-up result of a raw offset ring that winds once around a strictly convex shape, or false.
+//
+// What Clipper 6.4.2's clean-up does with such a ring (see fast_cleanup.h, whose CleanRing +
+// IsThickConvex + EmitRotated path this reproduces, and FastConvexRing there, which argues the
+// same one-pass shortcut): repeated points and straight-through vertices (zero turn, neighbours on
+// opposite sides) are dropped; if every other vertex turns strictly left, the ring winds once
+// (one change from falling to rising y, cyclically) and is thick (2·area >= 4·L1 perimeter,
+// decided on the area with a margin above the floating-point error of any order of summation),
+// it cannot touch itself even at the sweep's rounded positions, so the result is the kept vertices
+// themselves, rotated so that the topmost one (smallest y; of two, the larger x) comes last. Any
+// right turn, reversal, second winding, near-threshold area or other doubt returns false and the
+// caller runs FastOffsetCleanup and the general sweep on the same raw ring.
+//
+// `raw`: n raw vertices, all with |x|, |y| < 2^30 (products of differences are exact in int64);
+// `xmax`, `ymax`: upper bounds of |x| and |y|. `kept`: room for n vertices. On success the
+// result is kept[0, *count), its topmost vertex at *top.
+bool ConvexResult(const Point64* raw, size_t n, double xmax, double ymax, Point64* kept, size_t* count, size_t* top_out) {
+  // As FastConvexRing: trailing copies of the first vertex, then trailing repeats, are ignored.
+  size_t high = n - 1;
+  while (high > 0 && raw[high] == raw[0]) --high;
+  while (high > 0 && raw[high] == raw[high - 1]) --high;
+  if (high < 2) return false;
+  // Walk the distinct vertices cyclically: b with predecessor a, successor c (raw[high] != raw[0]).
+  size_t nv = 0;
+  int64_t per = 0;  // L1 perimeter, exact
+  int ups = 0;      // falling -> rising transitions of the edges' y-direction (one per winding)
+  bool last_dn = false, first_up = false, seen_dir = false;
+  size_t top = 0;
+  int64_t top_x = 0, top_y = 0;
+  int ties = 0;
+  double area2 = 0;  // twice the signed area (the margin below covers any summation order)
+  int64_t bx = raw[0].x, by = raw[0].y;
+  int64_t ux = bx - raw[high].x, uy = by - raw[high].y;
+  for (size_t i = 1; i <= high + 1; ++i) {
+    const Point64 c = raw[i <= high ? i : 0];
+    const int64_t wx = c.x - bx, wy = c.y - by;
+    if ((wx | wy) == 0) continue;  // a repeat
+    const bool up = wy > 0, dn = wy < 0;
+    if (!seen_dir && (up || dn)) {
+      seen_dir = true;
+      first_up = up;
+    }
+    ups += up && last_dn;
+    last_dn = dn || (last_dn && !up);
+    const int64_t turn = ux * wy - uy * wx;
+    if (turn <= 0) {
+      // a right turn, or a reversal (CleanRing's result would then depend on its removal order)
+      if (turn < 0 || ux * wx + uy * wy <= 0) return false;
+      // straight through: dropped
+    } else {
+      if (nv > 0) {
+        const Point64& q = kept[nv - 1];
+        area2 += static_cast<double>(q.x) * static_cast<double>(by) - static_cast<double>(bx) * static_cast<double>(q.y);
+        if (by < top_y) {
+          top = nv;
+          top_x = bx;
+          top_y = by;
+          ties = 0;
+        } else if (by == top_y) {
+          ++ties;
+          if (bx > top_x) {
+            top = nv;
+            top_x = bx;
+          }
+        }
+      } else {
+        top_x = bx;
+        top_y = by;
+      }
+      kept[nv++] = Point64{bx, by};
+    }
+    per += (wx < 0 ? -wx : wx) + (wy < 0 ? -wy : wy);
+    ux = wx;
+    uy = wy;
+    bx = c.x;
+    by = c.y;
+  }
+  if (last_dn && first_up) ++ups;  // the wrap-around transition
+  if (nv < 3 || ups > 1 || ties > 1) return false;
+  area2 += static_cast<double>(kept[nv - 1].x) * static_cast<double>(kept[0].y) -
+           static_cast<double>(kept[0].x) * static_cast<double>(kept[nv - 1].y);
+  // Clipper's clean-up sums the area (IsThickConvex: area > 0 && 2 area >= 4 per) in its own order;
+  // each of the two sums is within nv (nv + 2) 2^-53 2 xmax ymax of the exact value.
+  const double area = area2 / 2;
+  const double nn = static_cast<double>(nv);
+  const double margin = (nn * (nn + 2) * 4.0 * xmax * ymax + 4.0) * (1.0 / 4503599627370496.0) + std::fabs(area) * 1e-12;
+  const double lo = area - margin;
+  if (!(lo > 0 && 2 * lo >= 4 * static_cast<double>(per) * (1 + 1e-12))) return false;
+  *count = nv;
+  *top_out = top;
+  return true;
+}
+
+}  // namespace
+
+// The common unclip case in one pass: one closed polygon, delta > 0, round joins. Same normals,
+// joins, arc steps and rounding as DoOffset + OffsetPoint + DoRound (the same arithmetic in the
+// same order, so the same raw vertices), written to a flat buffer, then judged by ConvexResult. kDone: `out`
+// holds the result (before reverse_solution). kRaw: dest_polys_[0] holds the raw ring
+// (dest_count_ = 1) for the general clean-up. kSkip: not applicable (huge offsets or coordinates);
+// nothing done.
+ClipperOffset642::GrowResult ClipperOffset642::GrowRound(double delta, const Offset642Options& o, Paths64* out) {
+  const Node& node = nodes_[0];
+  const Point64* src = pts_.data() + node.begin;
+  const size_t len = node.size;
+  // Raw vertices lie within delta (times 1 + 1e-9 for the rotation's drift) of an input vertex.
+  const double reach = delta * (1 + 1e-9) + 2;
+  const double lim = kGrowMaxCoord - reach;
+  if (!(lim > 0)) return GrowResult::kSkip;
+  double xmax = 0, ymax = 0;
+  for (size_t i = 0; i < len; ++i) {
+    const double x = std::fabs(static_cast<double>(src[i].x)), y = std::fabs(static_cast<double>(src[i].y));
+    xmax = x > xmax ? x : xmax;
+    ymax = y > ymax ? y : ymax;
+  }
+  if (!(xmax < lim && ymax < lim)) return GrowResult::kSkip;
+  delta_ = delta;
+  arc_y_ = o.arc_tolerance <= 0.0 ? kDefArcTolerance
+                                  : (o.arc_tolerance > std::fabs(delta) * kDefArcTolerance ? std::fabs(delta) * kDefArcTolerance : o.arc_tolerance);
+  arc_js_ = false;
+  PrepareArcs();
+  // A round join emits steps + 1 <= steps_per_rad * pi + 2 vertices (|angle| <= pi); a reflex
+  // vertex 3; a straight one 1.
+  const double per_vertex = std::max(3.0, std::floor(steps_per_rad_ * kPi) + 2);
+  if (!(per_vertex * static_cast<double>(len) <= kGrowMaxRaw)) return GrowResult::kSkip;
+  const size_t cap = static_cast<size_t>(per_vertex) * len;
+  if (raw_buf_.size() < cap) raw_buf_.resize(cap);
+  normals_.resize(len);
+  PointD* nrm = normals_.data();
+  for (size_t j = 0; j + 1 < len; ++j) nrm[j] = UnitNormal(src[j], src[j + 1]);
+  nrm[len - 1] = UnitNormal(src[len - 1], src[0]);
+
+  Point64* dst = raw_buf_.data();
+  const double sin_step = sin_, cos_step = cos_, spr = steps_per_rad_;
+  auto push = [&dst](double x, double y) { *dst++ = Point64{RoundHalfAway(x), RoundHalfAway(y)}; };
+  size_t k = len - 1;
+  for (size_t j = 0; j < len; ++j) {
+    const PointD nk = nrm[k], nj = nrm[j];
+    const double px = static_cast<double>(src[j].x), py = static_cast<double>(src[j].y);
+    double sin_a = nk.x * nj.y - nj.x * nk.y;
+    if (std::fabs(sin_a * delta) < 1.0) {
+      const double cos_a = nk.x * nj.x + nj.y * nk.y;
+      if (cos_a > 0) {  // nearly straight: one vertex, k stays (as OffsetPoint)
+        push(px + nk.x * delta, py + nk.y * delta);
+        continue;
+      }
+    } else if (sin_a > 1.0) {
+      sin_a = 1.0;
+    } else if (sin_a < -1.0) {
+      sin_a = -1.0;
+    }
+    if (sin_a * delta < 0) {
+      push(px + nk.x * delta, py + nk.y * delta);
+      *dst++ = src[j];
+      push(px + nj.x * delta, py + nj.y * delta);
+    } else {
+      const double cos_a = nk.x * nj.x + nk.y * nj.y;
+      // atan2(y > 0, ±0) is pi/2 rounded (C Annex F; glibc returns exactly that): skips the call at
+      // the right-angle corners of axis-aligned boxes.
+      const double a = cos_a == 0 && sin_a > 0 ? kHalfPi : std::atan2(sin_a, cos_a);
+      const int steps = std::max(static_cast<int>(RoundHalfAway(spr * std::fabs(a))), 1);
+      double x = nk.x, y = nk.y;
+      for (int i = 0; i < steps; ++i) {
+        push(px + x * delta, py + y * delta);
+        const double x2 = x;
+        x = x * cos_step - sin_step * y;
+        y = x2 * sin_step + y * cos_step;
+      }
+      push(px + nj.x * delta, py + nj.y * delta);
+    }
+    k = j;
+  }
+  raw_n_ = static_cast<size_t>(dst - raw_buf_.data());
+  raw_in_buf_ = true;
+  if (kept_buf_.size() < raw_n_) kept_buf_.resize(raw_n_);
+  size_t nv = 0, top = 0;
+  if (ConvexResult(raw_buf_.data(), raw_n_, xmax + reach, ymax + reach, kept_buf_.data(), &nv, &top)) {
+    // The kept vertices, topmost last.
+    const Point64* kb = kept_buf_.data();
+    const size_t from = top + 1 == nv ? 0 : top + 1;
+    out->resize(1);  // keeps (*out)[0]'s buffer between calls
+    Path64& path = (*out)[0];
+    path.assign(kb + from, kb + nv);
+    path.insert(path.end(), kb, kb + from);
+    return GrowResult::kDone;
+  }
+  // Not a case ConvexResult can certify: hand the raw ring to the general clean-up.
+  raw_in_buf_ = false;
+  if (dest_polys_.empty()) dest_polys_.emplace_back();
+  dest_polys_[0].assign(raw_buf_.begin(), raw_buf_.begin() + static_cast<long>(raw_n_));
+  dest_count_ = 1;
+  return GrowResult::kRaw;
 }
 
 void ClipperOffset642::DoOffset(double delta, const Offset642Options& o) {
@@ -313,7 +539,17 @@ Status ClipperOffset642::Execute(double delta, const Offset642Options& options, 
                         " vertices; use a larger arcTolerance or a smaller delta");
   }
   FixOrientations();
-  DoOffset(delta, options);
+  raw_in_buf_ = false;
+  GrowResult grown = GrowResult::kSkip;
+  if (options.fast_path && !options.js_compat && !options.preserve_collinear && delta > 0 && !NearZero(delta) &&
+      nodes_.size() == 1 && nodes_[0].end == EndType::kPolygon && nodes_[0].join == JoinType::kRound) {
+    grown = GrowRound(delta, options, out);
+    if (grown == GrowResult::kDone) {
+      if (options.reverse_solution) std::reverse((*out)[0].begin(), (*out)[0].end());
+      return Status::Ok();
+    }
+  }
+  if (grown == GrowResult::kSkip) DoOffset(delta, options);
   if (options.fast_path && !options.js_compat && !options.preserve_collinear && dest_count_ == 1 &&
       FastOffsetCleanup(dest_polys_[0], out)) {
     if (options.reverse_solution)

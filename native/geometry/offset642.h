@@ -35,10 +35,13 @@ class ClipperOffset642 {
   void Clear();
   // Returns kInvalidArgument for JoinType::kBevel (not in Clipper 6.4.2).
   Status AddPath(const Point64* pts, size_t count, JoinType join, EndType end);
+  // AddPath of flat float pairs (x0, y0, x1, y1, ...), each times `scale` truncated toward zero
+  // (pyclipper's int() conversion); the same as converting first and calling AddPath.
+  Status AddPathTruncated(const double* xy, size_t count, double scale, JoinType join, EndType end);
   Status Execute(double delta, const Offset642Options& options, Paths64* out);
 
   // The raw offset polygons of the last Execute (before the clean-up union); for tests.
-  Paths64 raw() const { return Paths64(dest_polys_.begin(), dest_polys_.begin() + static_cast<long>(dest_count_)); }
+  Paths64 raw() const;
 
  private:
   struct Node {
@@ -55,6 +58,11 @@ class ClipperOffset642 {
   void DoRound(size_t j, size_t k);
   void Push(double x, double y);
   void PrepareArcs();
+  template <typename GetPoint>
+  Status AddPathImpl(size_t count, JoinType join, EndType end, GetPoint get);
+  // One closed polygon grown with round joins (see offset642.cc GrowRound).
+  enum class GrowResult { kDone, kRaw, kSkip };
+  GrowResult GrowRound(double delta, const Offset642Options& o, Paths64* out);
 
   std::vector<Point64> pts_;
   std::vector<Node> nodes_;
@@ -70,6 +78,11 @@ class ClipperOffset642 {
   double delta_ = 0, sin_a_ = 0, sin_ = 0, cos_ = 0, miter_lim_ = 0, steps_per_rad_ = 0;
   double arc_y_ = 0, arc_steps_ = 0;
   bool arc_js_ = false, arc_ready_ = false;
+  // GrowRound's raw ring (grown only, never shrunk: no per-call value-initialisation).
+  std::vector<Point64> raw_buf_;
+  std::vector<Point64> kept_buf_;  // GrowRound's result vertices before rotation
+  size_t raw_n_ = 0;
+  bool raw_in_buf_ = false;  // the last Execute's raw ring is raw_buf_[0, raw_n_), not dest_polys_
   ClipperEngine engine_;
 };
 

@@ -3,10 +3,33 @@
  * {@link shrinkPolygon} / {@link unclipPolygon}. Each call converts once and makes one native call.
  */
 import { OcrPerfkitRangeError, OcrPerfkitTypeError } from '../errors';
-import { pathsToFlat, polygonPaths } from './flat';
+import { flatToPaths, pathsToScratch, scratch, scratchToPaths } from './flat';
 import { geometryNative } from './native';
-import { packOffsetSpec, resolveOffsetSpec, type OffsetOptions, type ShrinkOptions, type UnclipOptions } from './options';
+import { resolveOffsetCall, type OffsetOptions, type ResolvedOffsetCall, type ShrinkOptions, type UnclipOptions } from './options';
 import type { Path, Paths } from './types';
+
+/**
+ * One polygon (the rings flattened in `scratch` by pathsToScratch) through the addon's
+ * single-polygon entry: no per-call buffers unless the result outgrows the output scratch.
+ */
+function offsetScratch(points: number, rings: number, value: number, call: ResolvedOffsetCall): Paths {
+  const res = geometryNative().geomOffsetOne(
+    scratch.coords,
+    points,
+    scratch.ringOffsets,
+    rings,
+    value,
+    call.packed,
+    call.cacheHandle,
+    scratch.outCoords,
+    scratch.outRingOffsets,
+  );
+  if (typeof res === 'number') return scratchToPaths(res);
+  // Larger than the output buffers: use the returned arrays, and grow the buffers for next time.
+  if (scratch.outCoords.length < res.coords.length) scratch.outCoords = new Float64Array(2 * res.coords.length);
+  if (scratch.outRingOffsets.length < res.ringOffsets.length) scratch.outRingOffsets = new Uint32Array(2 * res.ringOffsets.length);
+  return flatToPaths(res, res.polygonRings[0]!, res.polygonRings[1]!);
+}
 
 /**
  * Offsets `paths` (one group: outer rings and holes together) by `delta` (positive grows, negative
@@ -17,11 +40,9 @@ import type { Path, Paths } from './types';
  *   (|coordinate × scale| > 2^53), `ERR_OUT_OF_RANGE` (bad delta), `ERR_INVALID_CONFIG` (options).
  */
 export function offsetPaths(paths: Paths, delta: number, options?: OffsetOptions): Paths {
-  const spec = resolveOffsetSpec(options);
-  const flat = pathsToFlat(paths);
-  const groups = new Uint32Array([0, paths.length]);
-  const res = geometryNative().geomOffsetBatch(flat.coords, flat.ringOffsets, groups, checkDelta(delta), packOffsetSpec(spec), spec.cacheHandle);
-  return polygonPaths(res, 0);
+  const call = resolveOffsetCall(options);
+  const points = pathsToScratch(paths);
+  return offsetScratch(points, paths.length, checkDelta(delta), call);
 }
 
 /**
@@ -30,18 +51,16 @@ export function offsetPaths(paths: Paths, delta: number, options?: OffsetOptions
  * In pyclipper mode this is exactly what DBNet/PaddleOCR/MMOCR compute with pyclipper.
  */
 export function shrinkPolygon(polygon: Path, options?: ShrinkOptions): Paths {
-  const spec = resolveOffsetSpec(options, 'shrink');
-  const flat = pathsToFlat([polygon], 'polygon');
-  const res = geometryNative().geomOffsetBatch(flat.coords, flat.ringOffsets, null, spec.ratio ?? 0.4, packOffsetSpec(spec), spec.cacheHandle);
-  return polygonPaths(res, 0);
+  const call = resolveOffsetCall(options, 'shrink');
+  const points = pathsToScratch([polygon], 'polygon');
+  return offsetScratch(points, 1, call.ratio ?? 0.4, call);
 }
 
 /** DB unclip: moves `polygon` outwards by D = A·ratio/L (default ratio 1.5); every result path. */
 export function unclipPolygon(polygon: Path, options?: UnclipOptions): Paths {
-  const spec = resolveOffsetSpec(options, 'unclip');
-  const flat = pathsToFlat([polygon], 'polygon');
-  const res = geometryNative().geomOffsetBatch(flat.coords, flat.ringOffsets, null, spec.ratio ?? 1.5, packOffsetSpec(spec), spec.cacheHandle);
-  return polygonPaths(res, 0);
+  const call = resolveOffsetCall(options, 'unclip');
+  const points = pathsToScratch([polygon], 'polygon');
+  return offsetScratch(points, 1, call.ratio ?? 1.5, call);
 }
 
 /** A finite number, else a typed error (TypeError for a non-number, RangeError for NaN/Infinity). */

@@ -146,6 +146,73 @@ export function resolveOffsetSpec(options: unknown, kind: Kind = 'delta', where 
   };
 }
 
+/** An offsetting call's options, resolved: the spec shared by equal options, its packed form, and the per-call values. */
+export interface ResolvedOffsetCall {
+  spec: NativeOffsetSpec;
+  /** {@link packOffsetSpec} of `spec`. */
+  packed: Float64Array;
+  ratio: number | undefined;
+  /** The cache's native handle, when `options.cache` was given. */
+  cacheHandle: unknown;
+}
+
+const baseSpecs = new Map<string, ResolvedOffsetCall>();
+
+function baseCall(kind: Kind, mode: 'pyclipper' | 'clipper2'): ResolvedOffsetCall {
+  const key = `${kind}:${mode}`;
+  let call = baseSpecs.get(key);
+  if (!call) {
+    const spec = Object.freeze(resolveOffsetSpec(mode === 'pyclipper' ? {} : { mode }, kind));
+    call = Object.freeze({ spec, packed: packOffsetSpec(spec), ratio: undefined, cacheHandle: undefined });
+    baseSpecs.set(key, call);
+  }
+  return call;
+}
+
+/**
+ * The common option objects of per-polygon calls (`undefined`, `{}`, `{ ratio }`, `{ mode }`,
+ * `{ cache }` and their combinations) without a zod parse: a plain object whose keys are all among
+ * those and whose values zod would accept unchanged. Anything else returns undefined and goes
+ * through {@link resolveOffsetSpec}, which validates it (and throws the usual errors).
+ */
+function fastOffsetCall(options: unknown, kind: Kind): ResolvedOffsetCall | undefined {
+  if (options === undefined) return baseCall(kind, 'pyclipper');
+  if (typeof options !== 'object' || options === null || Object.getPrototypeOf(options) !== Object.prototype) return undefined;
+  let mode: 'pyclipper' | 'clipper2' = 'pyclipper';
+  let ratio: number | undefined;
+  let cache: PolygonCache | undefined;
+  const o = options as Record<string, unknown>;
+  for (const key in o) {
+    const v = o[key];
+    if (v === undefined) {
+      if (key !== 'ratio' && key !== 'mode' && key !== 'cache') return undefined;
+    } else if (key === 'ratio') {
+      if (kind === 'delta' || typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (kind === 'shrink' && v > 1)) return undefined;
+      ratio = v;
+    } else if (key === 'mode') {
+      if (v !== 'pyclipper' && v !== 'clipper2') return undefined;
+      mode = v;
+    } else if (key === 'cache') {
+      if (!(v instanceof PolygonCache)) return undefined;
+      cache = v;
+    } else {
+      return undefined;
+    }
+  }
+  if (kind === 'delta' && 'ratio' in o) return undefined;  // not a key of offsetOptionsSchema
+  const base = baseCall(kind, mode);
+  if (ratio === undefined && cache === undefined) return base;
+  return { spec: base.spec, packed: base.packed, ratio, cacheHandle: cache?.nativeHandle };
+}
+
+/** {@link resolveOffsetSpec} for one call, with a fast path for the common option objects. */
+export function resolveOffsetCall(options: unknown, kind: Kind = 'delta', where = 'options'): ResolvedOffsetCall {
+  const fast = fastOffsetCall(options, kind);
+  if (fast) return fast;
+  const spec = resolveOffsetSpec(options, kind, where);
+  return { spec, packed: packOffsetSpec(spec), ratio: spec.ratio, cacheHandle: spec.cacheHandle };
+}
+
 /** Validates boolean options. */
 export function resolveBooleanSpec(op: NativeBooleanSpec['op'], options: unknown): NativeBooleanSpec {
   const o = parseConfig(booleanOptionsSchema, options ?? {}, 'options');
