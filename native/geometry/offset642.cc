@@ -60,22 +60,21 @@ Status ClipperOffset642::AddPathImpl(size_t count, JoinType join, EndType end, G
   const Point64 first = get(0);
   if (end == EndType::kJoined || end == EndType::kPolygon)
     while (high > 0 && first == get(static_cast<size_t>(high))) --high;
-  size_t begin = pts_.size();
-  pts_.push_back(first);
+  const size_t begin = pts_.size();
+  pts_.reserve(begin + static_cast<size_t>(high) + 1);
+  Point64* d = pts_.data() + begin;  // the path without repeats, written in place
+  d[0] = first;
   size_t j = 0, k = 0;
   for (long i = 1; i <= high; ++i) {
     const Point64 p = get(static_cast<size_t>(i));
-    if (pts_[begin + j] != p) {
-      ++j;
-      pts_.push_back(p);
-      const Point64& q = pts_[begin + k];
+    if (d[j] != p) {
+      d[++j] = p;
+      const Point64& q = d[k];
       if (p.y > q.y || (p.y == q.y && p.x < q.x)) k = j;
     }
   }
-  if (end == EndType::kPolygon && j < 2) {
-    pts_.resize(begin);
-    return Status::Ok();
-  }
+  if (end == EndType::kPolygon && j < 2) return Status::Ok();
+  pts_.n = begin + j + 1;
   nodes_.push_back(Node{begin, j + 1, join, end});
   if (end != EndType::kPolygon) return Status::Ok();
   if (lowest_node_ < 0) {
@@ -83,8 +82,8 @@ Status ClipperOffset642::AddPathImpl(size_t count, JoinType join, EndType end, G
     lowest_pt_ = k;
   } else {
     const Node& ln = nodes_[static_cast<size_t>(lowest_node_)];
-    const Point64& ip = pts_[ln.begin + lowest_pt_];
-    const Point64& kp = pts_[begin + k];
+    const Point64& ip = pts_.data()[ln.begin + lowest_pt_];
+    const Point64& kp = pts_.data()[begin + k];
     if (kp.y > ip.y || (kp.y == ip.y && kp.x < ip.x)) {
       lowest_node_ = static_cast<long>(nodes_.size()) - 1;
       lowest_pt_ = k;
@@ -116,7 +115,7 @@ Paths64 ClipperOffset642::raw() const {
 void ClipperOffset642::FixOrientations() {
   auto orientation = [&](const Node& n) { return PathArea(pts_.data() + n.begin, n.size) >= 0; };
   auto reverse = [&](const Node& n) {
-    std::reverse(pts_.begin() + static_cast<long>(n.begin), pts_.begin() + static_cast<long>(n.begin + n.size));
+    std::reverse(pts_.data() + n.begin, pts_.data() + n.begin + n.size);
   };
   if (lowest_node_ >= 0 && !orientation(nodes_[static_cast<size_t>(lowest_node_)])) {
     for (const Node& n : nodes_)
@@ -429,7 +428,7 @@ void ClipperOffset642::DoOffset(double delta, const Offset642Options& o) {
   if (NearZero(delta)) {
     for (const Node& n : nodes_) {
       if (n.end != EndType::kPolygon) continue;
-      dest_.assign(pts_.begin() + static_cast<long>(n.begin), pts_.begin() + static_cast<long>(n.begin + n.size));
+      dest_.assign(pts_.data() + n.begin, pts_.data() + n.begin + n.size);
       emit();
     }
     return;

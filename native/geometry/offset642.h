@@ -3,7 +3,9 @@
 // same integer paths in the same order. Reusable: keeps its buffers between calls; one per thread.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "common/status.h"
@@ -64,7 +66,25 @@ class ClipperOffset642 {
   enum class GrowResult { kDone, kRaw, kSkip };
   GrowResult GrowRound(double delta, const Offset642Options& o, Paths64* out);
 
-  std::vector<Point64> pts_;
+  // The added paths' vertices: a plain growable array (AddPath writes in place; its storage is
+  // only initialised when it grows).
+  struct PointBuf {
+    std::unique_ptr<Point64[]> buf;
+    size_t n = 0, cap = 0;
+    Point64* data() { return buf.get(); }
+    const Point64* data() const { return buf.get(); }
+    size_t size() const { return n; }
+    void clear() { n = 0; }
+    void reserve(size_t need) {
+      if (need <= cap) return;
+      const size_t c = std::max(need, 2 * cap);
+      std::unique_ptr<Point64[]> b(new Point64[c]);
+      std::copy(buf.get(), buf.get() + n, b.get());
+      buf = std::move(b);
+      cap = c;
+    }
+  };
+  PointBuf pts_;
   std::vector<Node> nodes_;
   long lowest_node_ = -1;
   size_t lowest_pt_ = 0;
