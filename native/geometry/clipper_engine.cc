@@ -461,7 +461,12 @@ struct EngineState {
   Pool<OutRec> outrecs;
   std::vector<LocalMin> minima;
   size_t current_lm = 0;
-  std::vector<int64_t> scanbeam;  // max-heap
+  std::vector<int64_t> scanbeam;  // max-heap (insertions at or above the current scanline only)
+  std::vector<int64_t> beams;     // all other scanbeams, descending (see InsertScanbeam)
+  std::vector<uint64_t> beam_bits;
+  size_t beam_pos = 0;
+  int64_t beam_y = 0;             // the last scanbeam popped
+  bool beams_ready = false;
   std::vector<OutRec*> poly_outs;
   std::vector<JoinRec> joins;
   std::vector<JoinRec> ghost_joins;
@@ -480,26 +485,92 @@ struct EngineState {
     ghost_joins.clear();
     intersects.clear();
     scanbeam.clear();
+    beams.clear();
+    beam_pos = 0;
+    beams_ready = false;
     active = nullptr;
     sorted = nullptr;
   }
 
   // ---- scanbeam & minima ------------------------------------------------------------
+  // Clipper keeps its scanbeams in a max-heap: every local minimum's y up front, then the top y
+  // of each edge as it enters the active list (at its bottom y, so before the sweep reaches its
+  // top). Every edge of a bound enters the list, so the values popped in order are exactly the
+  // local minima's ys and the non-horizontal bound edges' top ys, known when the sweep starts:
+  // Reset() sorts them once into `beams` (descending, distinct). An insertion below the current
+  // scanline is then already there and is skipped; only an insertion at or above it (a horizontal
+  // edge's y, which Clipper pops again) goes to the small heap `scanbeam`, merged when popping.
   void InsertScanbeam(int64_t y) {
+    if (beams_ready && y < beam_y) {
+#ifdef OPK_ENGINE_CHECKS
+      if (!std::binary_search(beams.begin(), beams.end(), y, [](int64_t a, int64_t b) { return a > b; })) std::abort();
+#endif
+      return;
+    }
     scanbeam.push_back(y);
     std::push_heap(scanbeam.begin(), scanbeam.end());
   }
   bool PopScanbeam(int64_t& y) {
-    if (scanbeam.empty()) return false;
-    y = scanbeam.front();
-    std::pop_heap(scanbeam.begin(), scanbeam.end());
-    scanbeam.pop_back();
-    while (!scanbeam.empty() && scanbeam.front() == y) {
-      std::pop_heap(scanbeam.begin(), scanbeam.end());
-      scanbeam.pop_back();
+    const bool have_sorted = beam_pos < beams.size();
+    if (scanbeam.empty()) {
+      if (!have_sorted) return false;
+      y = beams[beam_pos++];
+    } else {
+      y = scanbeam.front();
+      if (have_sorted && beams[beam_pos] > y) y = beams[beam_pos];
+      while (!scanbeam.empty() && scanbeam.front() == y) {
+        std::pop_heap(scanbeam.begin(), scanbeam.end());
+        scanbeam.pop_back();
+      }
+      if (beam_pos < beams.size() && beams[beam_pos] == y) ++beam_pos;
     }
+    beam_y = y;
     return true;
   }
+  // The sorted scanbeams of Reset(): local minima and every non-horizontal bound edge's top.
+  // Collected, then sorted as a bitmap over [min, max] when that span is small (the usual case:
+  // one polygon's height), else with std::sort.
+  void BuildBeams() {
+    beams.clear();
+    for (const LocalMin& lm : minima) {
+      beams.push_back(lm.y);
+      for (Edge* b : {lm.left, lm.right})
+        for (Edge* e = b; e; e = e->next_in_lml)
+          if (!IsHorizontal(*e)) beams.push_back(e->top.y);
+    }
+    int64_t lo = beams[0], hi = beams[0];
+    for (int64_t y : beams) {
+      lo = std::min(lo, y);
+      hi = std::max(hi, y);
+    }
+    constexpr uint64_t kMaxSpan = 1 << 14;
+    if (static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo) < kMaxSpan) {
+      const size_t words = static_cast<size_t>((static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo)) >> 6) + 1;
+      beam_bits.assign(words, 0);
+      for (int64_t y : beams) {
+        const uint64_t d = static_cast<uint64_t>(y) - static_cast<uint64_t>(lo);
+        beam_bits[d >> 6] |= uint64_t{1} << (d & 63);
+      }
+      beams.clear();
+      for (size_t w = words; w-- > 0;) {
+        for (uint64_t bits = beam_bits[w]; bits;) {
+          const int b = 63 - __builtin_clzll(bits);
+          bits &= ~(uint64_t{1} << b);
+          beams.push_back(lo + static_cast<int64_t>(w * 64 + static_cast<size_t>(b)));
+        }
+      }
+    } else {
+      std::sort(beams.begin(), beams.end(), [](int64_t a, int64_t b) { return a > b; });
+      beams.erase(std::unique(beams.begin(), beams.end()), beams.end());
+    }
+#ifdef OPK_ENGINE_CHECKS
+    for (size_t k = 1; k < beams.size(); ++k)
+      if (!(beams[k - 1] > beams[k])) std::abort();
+#endif
+    beam_pos = 0;
+    beams_ready = true;
+  }
+
   bool PopLocalMinima(int64_t y, const LocalMin*& lm) {
     if (current_lm == minima.size() || minima[current_lm].y != y) return false;
     lm = &minima[current_lm++];
@@ -525,7 +596,6 @@ struct EngineState {
       std::sort(minima.begin(), minima.end(), [](const LocalMin& a, const LocalMin& b) { return b.y < a.y; });
     }
     for (LocalMin& lm : minima) {
-      InsertScanbeam(lm.y);
       if (Edge* e = lm.left) {
         e->curr = e->bot;
         e->side = Side::kLeft;
@@ -539,6 +609,7 @@ struct EngineState {
     }
     active = nullptr;
     current_lm = 0;
+    BuildBeams();
   }
 
   // ---- fill-rule helpers --------------------------------------------------------------
@@ -1418,7 +1489,11 @@ struct EngineState {
           if (e->out_idx >= 0) AddOutPt(e, e->bot);
           AddEdgeToSEL(e);
         } else {
-          e->curr.x = TopX(*e, top_y);
+          // BuildIntersectList (always run for this top_y just before, over the same active
+          // edges) has already set curr.x = TopX(*e, top_y), and nothing since moves it.
+#ifdef OPK_ENGINE_CHECKS
+          if (e->curr.x != TopX(*e, top_y)) std::abort();
+#endif
           e->curr.y = top_y;
         }
         e = e->next_in_ael;
@@ -1686,12 +1761,23 @@ struct EngineState {
     const int n = high + 1;
     Edge* edges = edge_pool.Alloc(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) {
+      // Field by field rather than `e = Edge{}` (which compiles to a slow `rep stos` per edge);
+      // bot, top, delta and dx are set below for every edge that survives the clean-up.
       Edge& e = edges[i];
-      e = Edge{};
       e.curr = pg[i];
+      e.role = role;
+      e.side = Side::kLeft;
+      e.wind_delta = 0;
+      e.wind_cnt = 0;
+      e.wind_cnt2 = 0;
+      e.out_idx = kUnassigned;
       e.next = &edges[i == high ? 0 : i + 1];
       e.prev = &edges[i == 0 ? high : i - 1];
-      e.out_idx = kUnassigned;
+      e.next_in_lml = nullptr;
+      e.next_in_ael = nullptr;
+      e.prev_in_ael = nullptr;
+      e.next_in_sel = nullptr;
+      e.prev_in_sel = nullptr;
     }
     Edge* e_start = &edges[0];
     Edge* e = e_start;

@@ -483,9 +483,55 @@ static bool FastConvexRing(const Path64& raw, Paths64* out) {
   return true;
 }
 
+// True when the step-by-step path below would surely give up, found in one cheap pass: a ring
+// whose clean-up (CleanRing) keeps more than 16 vertices, one of them a right turn (so
+// IsThickConvex fails and the `m > 16` test rejects it). Without reversals (a zero turn that
+// doubles back), CleanRing drops exactly the repeated points and the straight-through vertices,
+// and dropping those changes no other vertex's turn (the directions stay), so what it keeps are
+// the vertices with a non-zero turn, counted here. Rings with a reversal, and the rare ones with
+// a coordinate at or beyond kMaxCoord, are left to CleanRing. Curved text polygons (15 points)
+// grow raw offset rings of 40-60 vertices with spikes, all of this kind.
+static bool SurelyGivesUp(const Path64& raw) {
+  int high = static_cast<int>(raw.size()) - 1;
+  if (high < 16) return false;
+  while (high > 0 && raw[high] == raw[0]) --high;
+  while (high > 0 && raw[high] == raw[high - 1]) --high;
+  if (high + 1 > kMaxRing) return true;  // CleanRing rejects it
+  Point64 d[kMaxRing];  // raw[0..high] without consecutive repeats
+  int nd = 1;
+  d[0] = raw[0];
+  for (int i = 1; i <= high; ++i) {
+    const Point64& q = raw[i];
+    if (std::llabs(q.x) >= kMaxCoord || std::llabs(q.y) >= kMaxCoord) return false;
+    if (q != d[nd - 1]) d[nd++] = q;
+  }
+  if (std::llabs(d[0].x) >= kMaxCoord || std::llabs(d[0].y) >= kMaxCoord) return false;
+  if (nd > 1 && d[nd - 1] == d[0]) --nd;
+  if (nd <= 16) return false;
+  // |coordinates| < 2^30: the turns and dot products below are exact in int64.
+  bool right_turn = false;
+  int kept = 0;
+  Point64 a = d[nd - 1], b = d[0];
+  for (int i = 0; i < nd; ++i) {
+    const Point64& c = d[i + 1 == nd ? 0 : i + 1];
+    const int64_t ux = b.x - a.x, uy = b.y - a.y, wx = c.x - b.x, wy = c.y - b.y;
+    const int64_t turn = ux * wy - uy * wx;
+    if (turn == 0) {
+      if (ux * wx + uy * wy <= 0) return false;  // a reversal
+    } else {
+      ++kept;
+      right_turn |= turn < 0;
+    }
+    a = b;
+    b = c;
+  }
+  return right_turn && kept > 16;
+}
+
 bool FastOffsetCleanup(const Path64& raw, Paths64* out) {
   if (ShrunkRectangle(raw, out)) return true;
   if (FastConvexRing(raw, out)) return true;
+  if (SurelyGivesUp(raw)) OPK_FAIL;
   thread_local Work w;
   const int m = CleanRing(raw, w);
   if (m < 3) OPK_FAIL;
