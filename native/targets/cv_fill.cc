@@ -57,13 +57,15 @@ bool ClipToImage(int64_t w, int64_t h, IPoint* p1, IPoint* p2) {
   return (c1 | c2) == 0;
 }
 
-inline void Put(float* img, int64_t w, int64_t h, int64_t x, int64_t y, float value) {
-  if (x >= 0 && x < w && y >= 0 && y < h) img[y * w + x] = value;
+inline void Put(const RowWindow& img, int64_t w, int64_t x, int64_t y, float value) {
+  if (x >= 0 && x < w && y >= img.y_lo && y < img.y_hi) img.rows[(y - img.y_lo) * img.stride + x] = value;
 }
 
-}  // namespace
-
-void DrawLineCv(float* img, int w, int h, IPoint a, IPoint b, float value) {
+// DrawLineCv writing only the window's rows (the same walk, so the same pixels in those rows).
+void DrawLineRows(const RowWindow& img, int w, int h, IPoint a, IPoint b, float value) {
+  // Clipping moves end points along the line toward the image and the walk stays between the
+  // (clipped) end points' rows, so a line whose rows all miss the window paints nothing there.
+  if (std::max(a.y, b.y) < img.y_lo || std::min(a.y, b.y) >= img.y_hi) return;
   const auto inside = [&](const IPoint& p) { return p.x >= 0 && p.x < w && p.y >= 0 && p.y < h; };
   if (!inside(a) || !inside(b)) {
     if (!ClipToImage(w, h, &a, &b)) return;
@@ -86,8 +88,12 @@ void DrawLineCv(float* img, int w, int h, IPoint a, IPoint b, float value) {
   const int64_t minus = -2 * minor;
   int64_t x = a.x;
   int64_t y = a.y;
+  // y moves monotonically by step_minor, so once it has left the window's rows for good the rest
+  // of the walk paints nothing there.
+  const int64_t y_stop = step_minor > 0 ? img.y_hi : img.y_lo - 1;
   for (int64_t i = 0; i <= major; ++i) {
-    Put(img, w, h, x, y, value);
+    if (y == y_stop) break;
+    Put(img, w, x, y, value);
     const bool diag = err < 0;
     err += minus + (diag ? plus : 0);
     if (steep) {
@@ -100,14 +106,35 @@ void DrawLineCv(float* img, int w, int h, IPoint a, IPoint b, float value) {
   }
 }
 
+}  // namespace
+
+void DrawLineCv(float* img, int w, int h, IPoint a, IPoint b, float value) {
+  if (w <= 0 || h <= 0) return;
+  RowWindow all;
+  all.rows = img;
+  all.stride = w;
+  all.y_hi = h;
+  DrawLineRows(all, w, h, a, b, value);
+}
+
 void FillPolyCv(float* img, int w, int h, const IPoint* pts, size_t n, float value, FillScratch* scratch) {
-  if (n == 0 || w <= 0 || h <= 0) return;
+  if (w <= 0 || h <= 0) return;
+  RowWindow all;
+  all.rows = img;
+  all.stride = w;
+  all.y_hi = h;
+  FillPolyCvRows(all, w, h, pts, n, value, scratch);
+}
+
+void FillPolyCvRows(const RowWindow& img, int w, int h, const IPoint* pts, size_t n, float value,
+                    FillScratch* scratch) {
+  if (n == 0 || w <= 0 || h <= 0 || img.y_hi <= img.y_lo) return;
   auto& edges = scratch->edges;
   edges.clear();
   IPoint p0 = pts[n - 1];
   for (size_t i = 0; i < n; ++i) {
     const IPoint p1 = pts[i];
-    DrawLineCv(img, w, h, p0, p1, value);
+    DrawLineRows(img, w, h, p0, p1, value);
     if (p0.y != p1.y) {
       FillScratch::Edge e;
       const int64_t x0 = p0.x * kOne;
@@ -133,8 +160,8 @@ void FillPolyCv(float* img, int w, int h, const IPoint* pts, size_t n, float val
   });
   int64_t y_end = edges[0].y1;
   for (const auto& e : edges) y_end = std::max(y_end, e.y1);
-  y_end = std::min<int64_t>(y_end, h);
-  int64_t y = std::max<int64_t>(edges[0].y0, 0);
+  y_end = std::min<int64_t>(y_end, img.y_hi);
+  int64_t y = std::max<int64_t>(edges[0].y0, img.y_lo);
 
   auto& active = scratch->active;
   auto& xs = scratch->xs;
@@ -152,7 +179,7 @@ void FillPolyCv(float* img, int w, int h, const IPoint* pts, size_t n, float val
     }
     active.resize(keep);
     std::sort(xs.begin(), xs.end());
-    float* row = img + y * static_cast<int64_t>(w);
+    float* row = img.rows + (y - img.y_lo) * img.stride;
     for (size_t k = 0; k + 1 < xs.size(); k += 2) {
       int64_t xl = (xs[k] + kOne - 1) >> kShift;  // ceil
       int64_t xr = xs[k + 1] >> kShift;           // floor

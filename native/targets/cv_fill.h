@@ -38,6 +38,18 @@ struct FillScratch {
 // must lie within +-2^30 (callers guarantee this; the glue rejects larger images).
 void FillPolyCv(float* img, int w, int h, const IPoint* pts, size_t n, float value, FillScratch* scratch);
 
+// Rows y_lo..y_hi-1 (0 <= y_lo <= y_hi <= h) of a w x h image, row y at rows + (y - y_lo) * stride.
+struct RowWindow {
+  float* rows = nullptr;
+  int64_t stride = 0;
+  int64_t y_lo = 0, y_hi = 0;
+};
+
+// FillPolyCv restricted to the window's rows: exactly the pixels FillPolyCv paints in those
+// rows, and nothing else (a polygon can be painted band by band).
+void FillPolyCvRows(const RowWindow& img, int w, int h, const IPoint* pts, size_t n, float value,
+                    FillScratch* scratch);
+
 // Draws one 8-connected OpenCV line (LINE_8) from a to b, clipped to the image.
 void DrawLineCv(float* img, int w, int h, IPoint a, IPoint b, float value);
 

@@ -40,6 +40,17 @@ class DbScratch {
   std::vector<int64_t> row_lo, row_hi;
   std::vector<uint32_t> order, active;
   std::vector<float> staging;
+  // Reference mode's per-polygon plan (rings as ranges of ref_pts).
+  struct RefPlan {
+    size_t fill_begin = 0, fill_size = 0;  // shrink ring: shrink map = 1, or (ignored) shrink mask = 0
+    size_t p_begin = 0, p_size = 0;        // P = offset(+D): threshold mask = 1 (p_size 0: none)
+    bool border = false;                   // threshold-map window below
+    int64_t xmin = 0, ymin = 0;            // P's box corner (the distance frame)
+    int64_t vx0 = 0, vy0 = 0, bw = 0, bh = 0;  // the box clipped to the image
+    double D = 0;
+  };
+  std::vector<RefPlan> ref_plans;
+  std::vector<IPoint> ref_pts;
 };
 
 // Clamps, orients and area-tests every polygon into scratch->pts / scratch->polys.

@@ -1,4 +1,7 @@
-// Reference mode: MhLiao/DB MakeSegDetectionData + MakeBorderMap, bit for bit.
+// Reference mode: MhLiao/DB MakeSegDetectionData + MakeBorderMap, bit for bit. Every polygon's
+// geometry (Clipper offsets, boxes) is planned first, in input order; the maps are then painted
+// band by band (map_bands.h). All paints commute (fillPoly of constants into distinct maps, fmax
+// into the canvas), so the order does not change a bit.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -7,28 +10,20 @@
 #include "geometry/pyclipper_offset.h"
 #include "targets/db_common.h"
 #include "targets/edge_kernels.h"
+#include "targets/map_bands.h"
 
 namespace opk::targets {
 
 namespace {
 
+using RefPlan = DbScratch::RefPlan;
+
 // `polygon.astype(np.int32)`: truncation toward zero (all clamped coordinates are >= 0).
 void TruncatedRing(const double* xy, size_t n, DbScratch* s) {
-  s->ipts.resize(n);
   s->path.resize(n);
   for (size_t k = 0; k < n; ++k) {
-    const auto x = static_cast<int64_t>(xy[2 * k]);
-    const auto y = static_cast<int64_t>(xy[2 * k + 1]);
-    s->ipts[k] = IPoint{x, y};
-    s->path[k] = geom::Point64{x, y};
+    s->path[k] = geom::Point64{static_cast<int64_t>(xy[2 * k]), static_cast<int64_t>(xy[2 * k + 1])};
   }
-}
-
-void FillPath(float* img, const DbParams& p, const geom::Path64& path, float value, DbScratch* s) {
-  s->ipts.resize(path.size());
-  for (size_t k = 0; k < path.size(); ++k) s->ipts[k] = IPoint{path[k].x, path[k].y};
-  FillPolyCv(img, static_cast<int>(p.width), static_cast<int>(p.height), s->ipts.data(), s->ipts.size(), value,
-             &s->fill);
 }
 
 Status Offset(const geom::Path64& path, double delta, geom::Paths64* out) {
@@ -36,18 +31,51 @@ Status Offset(const geom::Path64& path, double delta, geom::Paths64* out) {
   return geom::PyclipperOffset(path, delta, geom::JoinType::kRound, geom::EndType::kPolygon, 2.0, 0.25, out);
 }
 
-// MakeBorderMap.draw_border_map for one polygon (float vertices xy, already validated).
-Status DrawBorder(const DbParams& p, const double* xy, size_t n, DbScratch* s, float* canvas, float* mask,
-                  const Rescale& rs) {
-  const double D = ShrinkDistance(xy, n, p.shrink_ratio);
-  TruncatedRing(xy, n, s);
-  OPK_RETURN_IF_ERROR(Offset(s->path, D, &s->offset_out));
+// Appends a ring to s->ref_pts; returns its first index and widens [*lo, *hi] by its rows.
+size_t Keep(const geom::Path64& path, DbScratch* s, int64_t* lo, int64_t* hi) {
+  const size_t begin = s->ref_pts.size();
+  for (const auto& q : path) {
+    s->ref_pts.push_back(IPoint{q.x, q.y});
+    *lo = std::min(*lo, q.y);
+    *hi = std::max(*hi, q.y);
+  }
+  return begin;
+}
+
+// MakeSegDetectionData's shrink step and the geometry of MakeBorderMap.draw_border_map for one
+// polygon (float vertices xy, already validated); rows lo..hi bound every pixel it paints.
+Status Plan(const DbParams& p, PreparedPolygon* pp, const double* xy, DbScratch* s, RefPlan* plan, int64_t* lo,
+            int64_t* hi) {
+  *plan = RefPlan();
+  *lo = std::numeric_limits<int64_t>::max();
+  *hi = std::numeric_limits<int64_t>::min();
+  const size_t n = pp->size;
+  bool ignored = true;
+  if (!pp->ignore && !TooSmall(xy, n, p.min_text_size)) {
+    plan->D = ShrinkDistance(xy, n, p.shrink_ratio);
+    TruncatedRing(xy, n, s);
+    OPK_RETURN_IF_ERROR(Offset(s->path, -plan->D, &s->offset_out));
+    if (!s->offset_out.empty()) {  // only the first piece is drawn
+      plan->fill_begin = Keep(s->offset_out[0], s, lo, hi);
+      plan->fill_size = s->offset_out[0].size();
+      ignored = false;
+    }
+  }
+  if (ignored) {  // the truncated polygon zeroes the shrink mask
+    pp->ignore = true;
+    TruncatedRing(xy, n, s);
+    plan->fill_begin = Keep(s->path, s, lo, hi);
+    plan->fill_size = n;
+    return Status::Ok();
+  }
+  // draw_border_map: P = offset(+D)[0] of the truncated ring (the same D).
+  OPK_RETURN_IF_ERROR(Offset(s->path, plan->D, &s->offset_out));
   // The reference indexes [0] and would raise on an empty result; a positive offset of a ring
   // with |area| >= 1 is never empty, so skipping is only a guard.
   if (s->offset_out.empty() || s->offset_out[0].empty()) return Status::Ok();
   const geom::Path64& P = s->offset_out[0];
-  FillPath(mask, p, P, 1.0f, s);
-
+  plan->p_begin = Keep(P, s, lo, hi);
+  plan->p_size = P.size();
   int64_t xmin = P[0].x, xmax = P[0].x, ymin = P[0].y, ymax = P[0].y;
   for (const auto& q : P) {
     xmin = std::min(xmin, q.x);
@@ -61,19 +89,34 @@ Status DrawBorder(const DbParams& p, const double* xy, size_t n, DbScratch* s, f
   const int64_t vy0 = std::min(std::max<int64_t>(0, ymin), p.height - 1);
   const int64_t vy1 = std::min(std::max<int64_t>(0, ymax), p.height - 1);
   if (vx0 < xmin || vy0 < ymin || vx1 > xmax || vy1 > ymax) return Status::Ok();  // box misses the image
-  const int64_t bw = vx1 - vx0 + 1;
-  const int64_t bh = vy1 - vy0 + 1;
-  s->local.assign(static_cast<size_t>(bw * bh), 1.0f);
-  float* buf = s->local.data();
+  plan->border = true;
+  plan->xmin = xmin;
+  plan->ymin = ymin;
+  plan->vx0 = vx0;
+  plan->vy0 = vy0;
+  plan->bw = vx1 - vx0 + 1;
+  plan->bh = vy1 - vy0 + 1;
+  return Status::Ok();
+}
 
+// Window rows r0..r1-1 of a polygon's threshold-map window: the per-edge distance (rows of the
+// local buffer) and the fmax into the canvas.
+void PaintBorder(const DbParams& p, const RefPlan& plan, const double* xy, size_t n, int64_t r0, int64_t r1,
+                 const Rescale& rs, DbScratch* s, const MapBands& bands) {
+  const int64_t bw = plan.bw;
+  const int64_t bh = plan.bh;
+  const double D = plan.D;
+  s->local.assign(static_cast<size_t>(bw * (r1 - r0)), 1.0f);
+  float* buf = s->local.data();
   // Local frame: pixel (X, Y) has local grid value (X - xmin, Y - ymin); the float vertices
   // are shifted by the integer box origin in float64, as the reference does.
-  const double fxmin = static_cast<double>(xmin);
-  const double fymin = static_cast<double>(ymin);
+  const double fxmin = static_cast<double>(plan.xmin);
+  const double fymin = static_cast<double>(plan.ymin);
   EdgeWindow win;
-  win.origin_x = static_cast<double>(vx0 - xmin);
-  win.origin_y = static_cast<double>(vy0 - ymin);
+  win.origin_x = static_cast<double>(plan.vx0 - plan.xmin);
+  win.origin_y = static_cast<double>(plan.vy0 - plan.ymin);
   win.stride = bw;
+  win.row_base = r0;
   // Pixels farther than `reach` from an edge's bounding box are farther than D from the edge,
   // where the formula (>= the true segment distance up to ~1e-12 relative) gives dist/D > 1,
   // i.e. exactly 1.0f after clipping, and cannot be NaN: skipping them leaves the min unchanged.
@@ -85,20 +128,20 @@ Status DrawBorder(const DbParams& p, const double* xy, size_t n, DbScratch* s, f
     const double x2 = xy[2 * j] - fxmin, y2 = xy[2 * j + 1] - fymin;
     const double lo_x = std::min(x1, x2) - reach, hi_x = std::max(x1, x2) + reach;
     const double lo_y = std::min(y1, y2) - reach, hi_y = std::max(y1, y2) + reach;
-    // Window in buffer indices: local grid value g = origin + index.
+    // Window in buffer indices: local grid value g = origin + index; rows of this band only.
     win.col0 = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(lo_x - win.origin_x)));
     win.col1 = std::min<int64_t>(bw - 1, static_cast<int64_t>(std::floor(hi_x - win.origin_x)));
-    win.row0 = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(lo_y - win.origin_y)));
-    win.row1 = std::min<int64_t>(bh - 1, static_cast<int64_t>(std::floor(hi_y - win.origin_y)));
+    win.row0 = std::max<int64_t>(r0, static_cast<int64_t>(std::ceil(lo_y - win.origin_y)));
+    win.row1 = std::min<int64_t>(std::min(bh, r1) - 1, static_cast<int64_t>(std::floor(hi_y - win.origin_y)));
     RefEdgeMinMerge(x1, y1, x2, y2, D, win, buf);
   }
   // canvas = np.fmax(1 - dmin, canvas) over the valid window (float32; NaN keeps canvas). When
   // the final rescale is fused (see Rescale), the canvas holds rescaled values: s(x) = x * scale +
   // bias is monotone non-decreasing for scale >= 0 (each rounding step is), so
   // fmax(s(v), s(c)) = s(fmax(v, c)) bit for bit, and s(NaN) is NaN.
-  for (int64_t r = 0; r < bh; ++r) {
-    float* crow = canvas + (vy0 + r) * p.width + vx0;
-    const float* brow = buf + r * bw;
+  for (int64_t r = r0; r < r1; ++r) {
+    float* crow = bands.Row(kThreshMap, plan.vy0 + r) + plan.vx0;
+    const float* brow = buf + (r - r0) * bw;
     if (rs.fused) {
       for (int64_t c = 0; c < bw; ++c) {
         const float v = 1.0f - brow[c];
@@ -113,46 +156,78 @@ Status DrawBorder(const DbParams& p, const double* xy, size_t n, DbScratch* s, f
       }
     }
   }
-  return Status::Ok();
+  (void)p;
 }
 
 }  // namespace
 
 Status MakeReference(const DbParams& p, DbScratch* s, const DbOutput& out) {
-  const size_t npx = static_cast<size_t>(p.width * p.height);
-  std::fill(out.shrink_map, out.shrink_map + npx, 0.0f);
-  std::fill(out.shrink_mask, out.shrink_mask + npx, 1.0f);
   const Rescale rs = MakeRescale(p);
-  // The canvas (rescaled in place when fused: s(0) = bias).
-  std::fill(out.thresh_map, out.thresh_map + npx, rs.fused ? rs.bias : 0.0f);
-  std::fill(out.thresh_mask, out.thresh_mask + npx, 0.0f);
   const int w = static_cast<int>(p.width);
   const int h = static_cast<int>(p.height);
-
-  // MakeSegDetectionData: shrink map and mask.
-  for (auto& pp : s->polys) {
-    const double* xy = s->pts.data() + 2 * pp.begin;
-    if (!pp.ignore && !TooSmall(xy, pp.size, p.min_text_size)) {
-      const double D = ShrinkDistance(xy, pp.size, p.shrink_ratio);
-      TruncatedRing(xy, pp.size, s);
-      OPK_RETURN_IF_ERROR(Offset(s->path, -D, &s->offset_out));
-      if (!s->offset_out.empty()) {
-        FillPath(out.shrink_map, p, s->offset_out[0], 1.0f, s);  // only the first piece
+  const size_t count = s->polys.size();
+  s->ref_plans.resize(count);
+  s->ref_pts.clear();
+  s->row_lo.resize(count);
+  s->row_hi.resize(count);
+  for (size_t i = 0; i < count; ++i) {
+    auto& pp = s->polys[i];
+    int64_t lo, hi;
+    OPK_RETURN_IF_ERROR(Plan(p, &pp, s->pts.data() + 2 * pp.begin, s, &s->ref_plans[i], &lo, &hi));
+    s->row_lo[i] = std::max<int64_t>(lo, 0);
+    s->row_hi[i] = std::min<int64_t>(hi, p.height - 1);
+  }
+  OrderByFirstRow(s->row_lo, s->row_hi, &s->order);
+  MapBackground bg;
+  bg.value[kThreshMap] = rs.fused ? rs.bias : 0.0f;  // the canvas (rescaled in place when fused: s(0) = bias)
+  MapBands bands(out, p.width, p.height, bg, &s->staging);
+  auto& active = s->active;
+  active.clear();
+  size_t next = 0;
+  for (int64_t y0 = 0; y0 < p.height; y0 += bands.band_rows()) {
+    const int64_t y1 = std::min(p.height, y0 + bands.band_rows());
+    size_t keep = 0;
+    for (const uint32_t i : active) {
+      if (s->row_hi[i] >= y0) active[keep++] = i;
+    }
+    active.resize(keep);
+    while (next < s->order.size() && s->row_lo[s->order[next]] < y1) active.push_back(s->order[next++]);
+    if (active.empty()) {
+      bands.Skip(y0, y1);
+      continue;
+    }
+    bands.Begin(y0, y1);
+    auto rows_of = [&](int m) {
+      RowWindow rw;
+      rw.rows = bands.Row(m, y0);
+      rw.stride = 4 * p.width;
+      rw.y_lo = y0;
+      rw.y_hi = y1;
+      return rw;
+    };
+    const RowWindow shrink_map = rows_of(kShrinkMap);
+    const RowWindow shrink_mask = rows_of(kShrinkMask);
+    const RowWindow thresh_mask = rows_of(kThreshMask);
+    for (const uint32_t i : active) {
+      const RefPlan& plan = s->ref_plans[i];
+      const PreparedPolygon& pp = s->polys[i];
+      const IPoint* pts = s->ref_pts.data();
+      if (pp.ignore) {
+        FillPolyCvRows(shrink_mask, w, h, pts + plan.fill_begin, plan.fill_size, 0.0f, &s->fill);
         continue;
       }
+      FillPolyCvRows(shrink_map, w, h, pts + plan.fill_begin, plan.fill_size, 1.0f, &s->fill);
+      if (plan.p_size > 0) FillPolyCvRows(thresh_mask, w, h, pts + plan.p_begin, plan.p_size, 1.0f, &s->fill);
+      if (plan.border) {
+        const int64_t r0 = std::max<int64_t>(0, y0 - plan.vy0);
+        const int64_t r1 = std::min<int64_t>(plan.bh, y1 - plan.vy0);
+        if (r1 > r0) PaintBorder(p, plan, s->pts.data() + 2 * pp.begin, pp.size, r0, r1, rs, s, bands);
+      }
     }
-    TruncatedRing(xy, pp.size, s);
-    FillPolyCv(out.shrink_mask, w, h, s->ipts.data(), pp.size, 0.0f, &s->fill);
-    pp.ignore = true;
+    bands.End();
   }
-
-  // MakeBorderMap: threshold map and mask for the polygons still not ignored.
-  for (const auto& pp : s->polys) {
-    if (pp.ignore) continue;
-    OPK_RETURN_IF_ERROR(
-        DrawBorder(p, s->pts.data() + 2 * pp.begin, pp.size, s, out.thresh_map, out.thresh_mask, rs));
-  }
-  if (!rs.fused) ApplyRescale(rs, out.thresh_map, npx);
+  bands.Finish();
+  if (!rs.fused) ApplyRescale(rs, out.thresh_map, static_cast<size_t>(p.width * p.height));
   return Status::Ok();
 }
 

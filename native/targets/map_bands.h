@@ -46,6 +46,7 @@ class MapBands {
   int64_t band_rows_ = 1;
   float* buf_ = nullptr;
   int64_t y0_ = 0, y1_ = 0;
+  int64_t clean_rows_ = 0;  // leading staged rows that hold the background
   bool streamed_ = false;
 };
 
