@@ -229,7 +229,7 @@ constexpr double kGrowMaxCoord = 1073741824.0;  // 2^30
 // IsThickConvex + EmitRotated path this reproduces, and FastConvexRing there, which argues the
 // same one-pass shortcut): repeated points and straight-through vertices (zero turn, neighbours on
 // opposite sides) are dropped; if every other vertex turns strictly left, the ring winds once
-// (one change from falling to rising y, cyclically) and is thick (2·area >= 4·L1 perimeter,
+// (its edge direction passes the +x direction once) and is thick (2·area >= 4·L1 perimeter,
 // decided on the area with a margin above the floating-point error of any order of summation),
 // it cannot touch itself even at the sweep's rounded positions, so the result is the kept vertices
 // themselves, rotated so that the topmost one (smallest y; of two, the larger x) comes last. Any
@@ -248,25 +248,23 @@ bool ConvexResult(const Point64* raw, size_t n, double xmax, double ymax, Point6
   // Walk the distinct vertices cyclically: b with predecessor a, successor c (raw[high] != raw[0]).
   size_t nv = 0;
   int64_t per = 0;  // L1 perimeter, exact
-  int ups = 0;      // falling -> rising transitions of the edges' y-direction (one per winding)
-  bool last_dn = false, first_up = false, seen_dir = false;
   size_t top = 0;
   int64_t top_x = 0, top_y = 0;
   int ties = 0;
   double area2 = 0;  // twice the signed area (the margin below covers any summation order)
   int64_t bx = raw[0].x, by = raw[0].y;
   int64_t ux = bx - raw[high].x, uy = by - raw[high].y;
+  // Edge directions with angle in [0, pi) (wy > 0, or wy == 0 and wx > 0) versus the rest: with
+  // left turns only the direction turns monotonically, and this flips exactly twice per winding.
+  int half = (uy > 0) | ((uy == 0) & (ux > 0));  // of the closing edge, so the count is cyclic
+  int flips = 0;
   for (size_t i = 1; i <= high + 1; ++i) {
     const Point64 c = raw[i <= high ? i : 0];
     const int64_t wx = c.x - bx, wy = c.y - by;
     if ((wx | wy) == 0) continue;  // a repeat
-    const bool up = wy > 0, dn = wy < 0;
-    if (!seen_dir && (up || dn)) {
-      seen_dir = true;
-      first_up = up;
-    }
-    ups += up && last_dn;
-    last_dn = dn || (last_dn && !up);
+    const int h = (wy > 0) | ((wy == 0) & (wx > 0));
+    flips += h ^ half;
+    half = h;
     const int64_t turn = ux * wy - uy * wx;
     if (turn <= 0) {
       // a right turn, or a reversal (CleanRing's result would then depend on its removal order)
@@ -276,6 +274,7 @@ bool ConvexResult(const Point64* raw, size_t n, double xmax, double ymax, Point6
       if (nv > 0) {
         const Point64& q = kept[nv - 1];
         area2 += static_cast<double>(q.x) * static_cast<double>(by) - static_cast<double>(bx) * static_cast<double>(q.y);
+        // the topmost vertex: smallest y; of two, the larger x
         if (by < top_y) {
           top = nv;
           top_x = bx;
@@ -300,8 +299,7 @@ bool ConvexResult(const Point64* raw, size_t n, double xmax, double ymax, Point6
     bx = c.x;
     by = c.y;
   }
-  if (last_dn && first_up) ++ups;  // the wrap-around transition
-  if (nv < 3 || ups > 1 || ties > 1) return false;
+  if (nv < 3 || flips != 2 || ties > 1) return false;
   area2 += static_cast<double>(kept[nv - 1].x) * static_cast<double>(kept[0].y) -
            static_cast<double>(kept[0].x) * static_cast<double>(kept[nv - 1].y);
   // Clipper's clean-up sums the area (IsThickConvex: area > 0 && 2 area >= 4 per) in its own order;
