@@ -31,11 +31,14 @@
 //
 // Threading: every method is thread-safe and may be called from any thread (worker threads,
 // AsyncWorker pool threads, a geometry thread pool) without the JS engine. A call locks one
-// shard mutex (Clear/Stats/PurgeExpired lock each shard in turn); only Visit runs caller code
+// shard lock (Clear/Stats/PurgeExpired lock each shard in turn); only Visit runs caller code
 // under a lock.
 // KeyView::Make hashes once: reuse the same KeyView for the Get and the Put of one item.
 // Values are immutable once published; the ValuePtr a reader holds stays valid after eviction.
-// Cost: Get/Put of a 100-byte key ≈ hash (tens of ns) + one uncontended mutex + a few compares.
+// Cost: a Get of a 100-byte key ≈ hash (~10 ns) + one uncontended spin-lock acquisition (one
+// atomic exchange) + an open-addressing probe that compares stored hashes, then the full key;
+// a hit writes only the entry's second-chance mark. A per-polygon batch lookup (key build +
+// lookup + append) measures ~65 ns for 2000 cached quads and ~77 ns for 20000 (this 2-core VM).
 //
 // Semantics: keys compare by exact bytes (so +0.0 and -0.0, or coordinates one ulp apart, are
 // different keys) and exact tag; the 64-bit hash only finds candidates, so a hash collision can
