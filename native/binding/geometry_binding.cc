@@ -111,6 +111,14 @@ struct OffsetArgs {
 };
 
 OffsetSpec ReadSpecArg(const Napi::CallbackInfo& info, size_t i) {
+  // The packed form (what the TS API passes) with one N-API call.
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (i < info.Length() &&
+      napi_get_typedarray_info(info.Env(), info[i], &type, &length, &data, nullptr, nullptr) == napi_ok &&
+      type == napi_float64_array)
+    return ReadPackedSpec(info.Env(), ArrayView<double>{static_cast<double*>(data), length});
   if (info.Length() <= i || !info[i].IsObject()) ThrowType(info.Env(), "options must be an object");
   return ReadSpec(info[i].As<Napi::Object>());
 }
@@ -221,45 +229,62 @@ Napi::Value OffsetBatchAsyncJs(const Napi::CallbackInfo& info) {
       [job](Napi::Env env) -> Napi::Value { return BatchToJs(env, job->out); });
 }
 
-// One polygon (all its rings) from reusable buffers, for the [[x, y], ...] API (src/geometry/offset.ts):
-//   (coords: Float64Array, nPoints, ringOffsets: Uint32Array, nRings, value: number, spec,
-//    cache: CacheHandle | undefined, outCoords: Float64Array, outRingOffsets: Uint32Array)
-// Input: points [0, nPoints) and rings [0, nRings) of the buffers, one polygon. Output: when it
-// fits, the result rings are written to the out buffers (outRingOffsets[0] = 0, then each ring's
-// end) and their count is returned; otherwise a {coords, ringOffsets, polygonRings} object.
+// One polygon (all its rings) through one reusable Float64Array `io`, for the [[x, y], ...] API
+// (src/geometry/flat.ts, offset.ts): geomOffsetOne(io, cache?). Layout of io:
+//   [0, 12)   the packed options (ReadPackedSpec)
+//   12, 13    nPoints, nRings; 14: the delta or ratio; 15: unused
+//   [16, 16 + 2 nPoints)                 the points, x0, y0, x1, y1, ...
+//   then nRings + 1 ring offsets (point indices, as doubles)
+//   base = 16 + 2 nPoints + nRings + 1:  the output, when it fits: nOut + 1 ring offsets, then the
+//                                        points; the return value is nOut.
+// A result that does not fit comes back as a new {coords, ringOffsets, polygonRings} object. One
+// typed array and no other number arguments: each N-API argument read costs as much as a quad's
+// offsetting.
+constexpr size_t kIoHeader = 16;
+
 Napi::Value OffsetOneJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  ArrayView<double> coords = F64Arg(info, 0, "coords");
-  const double n_points = RequireNumber(info[1], "nPoints");
-  ArrayView<uint32_t> rings = U32Arg(info, 2, "ringOffsets");
-  const double n_rings = RequireNumber(info[3], "nRings");
-  if (!(n_points >= 0 && 2 * n_points <= static_cast<double>(coords.length) && n_points == std::floor(n_points)) ||
-      !(n_rings >= 0 && n_rings + 1 <= static_cast<double>(rings.length) && n_rings == std::floor(n_rings)))
-    ThrowRange(env, "nPoints / nRings out of range for the buffers");
-  const double value = RequireNumber(info[4], "delta");
+  ArrayView<double> io = F64Arg(info, 0, "io");
+  if (io.length < kIoHeader) ThrowRange(env, "io buffer too short");
+  const double n_points = io.data[12], n_rings = io.data[13];
+  const double room = static_cast<double>(io.length - kIoHeader);
+  if (!(n_points >= 0 && n_rings >= 0 && n_points == std::floor(n_points) && n_rings == std::floor(n_rings) &&
+        2 * n_points + n_rings + 1 <= room))
+    ThrowRange(env, "io: nPoints / nRings out of range");
+  const size_t np = static_cast<size_t>(n_points), nr = static_cast<size_t>(n_rings);
+  const double* ring_d = io.data + kIoHeader + 2 * np;
+  thread_local std::vector<uint32_t> rings;
+  rings.resize(nr + 1);
+  for (size_t r = 0; r <= nr; ++r) {
+    const double v = ring_d[r];
+    if (!(v >= 0 && v <= 4294967295.0 && v == std::floor(v))) ThrowRange(env, "io: bad ring offset");
+    rings[r] = static_cast<uint32_t>(v);
+  }
   OffsetArgs a;
-  a.view.coords = coords.data;
-  a.view.coord_count = 2 * static_cast<size_t>(n_points);
-  a.view.ring_offsets = rings.data;
-  a.view.ring_offset_count = static_cast<size_t>(n_rings) + 1;
-  const uint32_t groups[2] = {0, static_cast<uint32_t>(n_rings)};
+  a.view.coords = io.data + kIoHeader;
+  a.view.coord_count = 2 * np;
+  a.view.ring_offsets = rings.data();
+  a.view.ring_offset_count = nr + 1;
+  const uint32_t groups[2] = {0, static_cast<uint32_t>(nr)};
   a.view.polygon_rings = groups;
   a.view.polygon_ring_count = 2;
-  a.spec = ReadSpecArg(info, 5);
-  a.cache = ReadCacheArg(info, 6);
-  ArrayView<double> out_coords = F64Arg(info, 7, "outCoords");
-  ArrayView<uint32_t> out_rings = U32Arg(info, 8, "outRingOffsets");
+  a.spec = ReadPackedSpec(env, ArrayView<double>{io.data, kPackedSpecSize});
+  a.cache = ReadCacheArg(info, 1);
+  const double value = io.data[14];
   BatchOut& out = SyncOut();
   Status st = geom::OffsetBatch(a.view, &value, 1, a.spec, &out, a.cache.get());
   if (!st.ok()) Throw(env, st);
-  if (out.coords.size() > out_coords.length || out.ring_offsets.size() > out_rings.length) {
+  const size_t base = kIoHeader + 2 * np + nr + 1;
+  const size_t n_out = out.ring_offsets.size() - 1;
+  if (base + n_out + 1 + out.coords.size() > io.length) {
     Napi::Object res = BatchToJs(env, out);
     TrimSyncOut();
     return res;
   }
-  std::copy(out.coords.begin(), out.coords.end(), out_coords.data);
-  std::copy(out.ring_offsets.begin(), out.ring_offsets.end(), out_rings.data);
-  return Napi::Number::New(env, static_cast<double>(out.ring_offsets.size() - 1));
+  double* dst = io.data + base;
+  for (size_t r = 0; r <= n_out; ++r) dst[r] = out.ring_offsets[r];
+  std::copy(out.coords.begin(), out.coords.end(), dst + n_out + 1);
+  return Napi::Number::New(env, static_cast<double>(n_out));
 }
 
 }  // namespace

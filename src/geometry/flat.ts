@@ -34,20 +34,21 @@ export function pathsToFlat(paths: unknown, name = 'paths'): FlatRings {
 }
 
 /**
- * Reusable buffers of the single-polygon calls (offset.ts): input flattened here, output written
- * here by the addon. Each is at least 64 bytes (so its storage is off the V8 heap and the addon
- * reads it without a copy) and grows on demand. One JS thread uses them one call at a time.
+ * The reusable buffer of the single-polygon calls (offset.ts; layout in geometry_binding.cc
+ * OffsetOneJs): [0, 12) packed options, 12 points, 13 rings, 14 delta/ratio, then from
+ * {@link IO_HEADER} the points, the ring offsets, and the output. Off the V8 heap (so the addon
+ * reads it in place), grown on demand; one JS thread uses it one call at a time.
  */
+export const IO_HEADER = 16;
 export const scratch = {
-  coords: new Float64Array(256),
-  ringOffsets: new Uint32Array(64),
-  outCoords: new Float64Array(4096),
-  outRingOffsets: new Uint32Array(64),
+  io: new Float64Array(4096),
+  /** The packed options now in io[0, 12) (rewritten when another spec comes). */
+  packed: null as Float64Array | null,
 };
 
 /**
- * {@link pathsToFlat} into {@link scratch} (`coords`, `ringOffsets`): the same checks and the same
- * errors, no allocation. Returns the number of points.
+ * {@link pathsToFlat} into {@link scratch}.io: the same checks and the same errors, no
+ * allocation. Returns the number of points.
  */
 export function pathsToScratch(paths: unknown, name = 'paths'): number {
   if (!Array.isArray(paths)) fail(`${name} must be an array of paths ([[x, y], ...]), got ${typeof paths}`);
@@ -57,12 +58,15 @@ export function pathsToScratch(paths: unknown, name = 'paths'): number {
     if (!Array.isArray(p)) fail(`${name}[${i}] must be an array of [x, y] points`);
     n += p.length;
   }
-  if (scratch.coords.length < 2 * n) scratch.coords = new Float64Array(Math.max(4 * n, 256));
-  if (scratch.ringOffsets.length < paths.length + 1) scratch.ringOffsets = new Uint32Array(Math.max(2 * paths.length + 2, 64));
-  const coords = scratch.coords;
-  const ringOffsets = scratch.ringOffsets;
-  ringOffsets[0] = 0;
-  let k = 0;
+  const need = IO_HEADER + 2 * n + paths.length + 1;
+  if (scratch.io.length < 2 * need) {
+    scratch.io = new Float64Array(Math.max(4 * need, 4096));
+    scratch.packed = null;
+  }
+  const io = scratch.io;
+  const offsets = IO_HEADER + 2 * n;
+  io[offsets] = 0;
+  let k = IO_HEADER;
   for (let i = 0; i < paths.length; i++) {
     const p = paths[i] as unknown[];
     for (let j = 0; j < p.length; j++) {
@@ -70,23 +74,23 @@ export function pathsToScratch(paths: unknown, name = 'paths'): number {
       if (!Array.isArray(pt) || pt.length < 2 || typeof pt[0] !== 'number' || typeof pt[1] !== 'number') {
         fail(`${name}[${i}][${j}] must be an [x, y] pair of numbers`);
       }
-      coords[k++] = pt[0];
-      coords[k++] = pt[1];
+      io[k++] = pt[0];
+      io[k++] = pt[1];
     }
-    ringOffsets[i + 1] = k / 2;
+    io[offsets + i + 1] = (k - IO_HEADER) / 2;
   }
   return n;
 }
 
-/** The first `rings` rings of {@link scratch}'s output as `[[x, y], ...]` paths. */
-export function scratchToPaths(rings: number): Paths {
+/** The `rings` output rings that start at `base` of {@link scratch}.io, as `[[x, y], ...]` paths. */
+export function scratchToPaths(base: number, rings: number): Paths {
   const out: Paths = [];
-  const coords = scratch.outCoords;
-  const ringOffsets = scratch.outRingOffsets;
+  const io = scratch.io;
+  const points = base + rings + 1;
   for (let r = 0; r < rings; r++) {
-    const end = ringOffsets[r + 1]!;
-    const path: Path = [];
-    for (let i = ringOffsets[r]!; i < end; i++) path.push([coords[2 * i]!, coords[2 * i + 1]!]);
+    const start = io[base + r]!;
+    const path: Path = new Array(io[base + r + 1]! - start);
+    for (let k = 0, i = points + 2 * start; k < path.length; k++, i += 2) path[k] = [io[i]!, io[i + 1]!];
     out.push(path);
   }
   return out;

@@ -58,21 +58,11 @@ export interface GeometryNative {
     cache?: unknown,
   ): Promise<NativeFlat>;
   /**
-   * One polygon (rings `[0, nRings)`, points `[0, nPoints)` of the buffers) offset by `value`. When
-   * the result fits the out buffers it is written there (`outRingOffsets[0] = 0`, then each ring's
-   * end) and the ring count is returned; otherwise the result comes back as a new {@link NativeFlat}.
+   * One polygon through the reusable buffer `io` (layout in src/geometry/flat.ts and
+   * geometry_binding.cc OffsetOneJs). Returns the output ring count when the result fits in `io`,
+   * else the result as a new {@link NativeFlat}.
    */
-  geomOffsetOne(
-    coords: Float64Array,
-    nPoints: number,
-    ringOffsets: Uint32Array,
-    nRings: number,
-    value: number,
-    spec: Partial<NativeOffsetSpec> | Float64Array,
-    cache: unknown,
-    outCoords: Float64Array,
-    outRingOffsets: Uint32Array,
-  ): number | NativeFlat;
+  geomOffsetOne(io: Float64Array, cache?: unknown): number | NativeFlat;
   geomBooleanOp(
     subjectCoords: Float64Array,
     subjectRingOffsets: Uint32Array,

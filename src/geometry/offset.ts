@@ -3,31 +3,33 @@
  * {@link shrinkPolygon} / {@link unclipPolygon}. Each call converts once and makes one native call.
  */
 import { OcrPerfkitRangeError, OcrPerfkitTypeError } from '../errors';
-import { flatToPaths, pathsToScratch, scratch, scratchToPaths } from './flat';
+import { IO_HEADER, flatToPaths, pathsToScratch, scratch, scratchToPaths } from './flat';
 import { geometryNative } from './native';
 import { resolveOffsetCall, type OffsetOptions, type ResolvedOffsetCall, type ShrinkOptions, type UnclipOptions } from './options';
 import type { Path, Paths } from './types';
 
 /**
- * One polygon (the rings flattened in `scratch` by pathsToScratch) through the addon's
- * single-polygon entry: no per-call buffers unless the result outgrows the output scratch.
+ * One polygon (the rings pathsToScratch put in `scratch.io`) through the addon's single-polygon
+ * entry: no per-call buffers unless the result outgrows the buffer.
  */
 function offsetScratch(points: number, rings: number, value: number, call: ResolvedOffsetCall): Paths {
-  const res = geometryNative().geomOffsetOne(
-    scratch.coords,
-    points,
-    scratch.ringOffsets,
-    rings,
-    value,
-    call.packed,
-    call.cacheHandle,
-    scratch.outCoords,
-    scratch.outRingOffsets,
-  );
-  if (typeof res === 'number') return scratchToPaths(res);
-  // Larger than the output buffers: use the returned arrays, and grow the buffers for next time.
-  if (scratch.outCoords.length < res.coords.length) scratch.outCoords = new Float64Array(2 * res.coords.length);
-  if (scratch.outRingOffsets.length < res.ringOffsets.length) scratch.outRingOffsets = new Uint32Array(2 * res.ringOffsets.length);
+  let io = scratch.io;
+  if (scratch.packed !== call.packed) {
+    io.set(call.packed, 0);
+    scratch.packed = call.packed;
+  }
+  io[12] = points;
+  io[13] = rings;
+  io[14] = value;
+  const res = geometryNative().geomOffsetOne(io, call.cacheHandle);
+  if (typeof res === 'number') return scratchToPaths(IO_HEADER + 2 * points + rings + 1, res);
+  // Larger than the buffer: use the returned arrays, and grow the buffer for next time.
+  const need = IO_HEADER + 2 * points + rings + 1 + res.coords.length + res.ringOffsets.length;
+  if (io.length < need) {
+    io = new Float64Array(2 * need);
+    scratch.io = io;
+    scratch.packed = null;
+  }
   return flatToPaths(res, res.polygonRings[0]!, res.polygonRings[1]!);
 }
 

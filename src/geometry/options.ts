@@ -156,15 +156,17 @@ export interface ResolvedOffsetCall {
   cacheHandle: unknown;
 }
 
-const baseSpecs = new Map<string, ResolvedOffsetCall>();
+type Mode = NativeOffsetSpec['mode'];
+const baseCalls: Record<Kind, Partial<Record<Mode, ResolvedOffsetCall>>> = { delta: {}, shrink: {}, unclip: {} };
 
-function baseCall(kind: Kind, mode: 'pyclipper' | 'clipper2'): ResolvedOffsetCall {
-  const key = `${kind}:${mode}`;
-  let call = baseSpecs.get(key);
+/** The resolved defaults of `kind` in `mode` (made once). */
+function baseCall(kind: Kind, mode: Mode): ResolvedOffsetCall {
+  const byMode = baseCalls[kind];
+  let call = byMode[mode];
   if (!call) {
     const spec = Object.freeze(resolveOffsetSpec(mode === 'pyclipper' ? {} : { mode }, kind));
     call = Object.freeze({ spec, packed: packOffsetSpec(spec), ratio: undefined, cacheHandle: undefined });
-    baseSpecs.set(key, call);
+    byMode[mode] = call;
   }
   return call;
 }
@@ -178,7 +180,7 @@ function baseCall(kind: Kind, mode: 'pyclipper' | 'clipper2'): ResolvedOffsetCal
 function fastOffsetCall(options: unknown, kind: Kind): ResolvedOffsetCall | undefined {
   if (options === undefined) return baseCall(kind, 'pyclipper');
   if (typeof options !== 'object' || options === null || Object.getPrototypeOf(options) !== Object.prototype) return undefined;
-  let mode: 'pyclipper' | 'clipper2' = 'pyclipper';
+  let mode: Mode = 'pyclipper';
   let ratio: number | undefined;
   let cache: PolygonCache | undefined;
   const o = options as Record<string, unknown>;
