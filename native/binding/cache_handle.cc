@@ -70,6 +70,12 @@ opk::cache::OpenOptions ReadOpenOptions(const Napi::Value& v) {
     o.ttl_ms = ttl;
   }
   if (HasValue(obj, "shards")) o.shards = static_cast<uint32_t>(RequireInteger(obj.Get("shards"), "shards", 1, 1024));
+  if (HasValue(obj, "eviction")) {
+    const std::string e = RequireString(obj.Get("eviction"), "eviction");
+    if (e == "lru") o.eviction = opk::cache::EvictionPolicy::kLru;
+    else if (e == "clock") o.eviction = opk::cache::EvictionPolicy::kClock;
+    else ThrowRange(v.Env(), "eviction must be lru | clock, got '" + e + "'", "ERR_INVALID_ARGUMENT");
+  }
   return o;
 }
 
@@ -251,6 +257,7 @@ Napi::Value CacheHandle::Options(const Napi::CallbackInfo& info) {
   o.Set("maxEntrySize", static_cast<double>(c.max_entry_size == 0 ? c.max_bytes : c.max_entry_size));
   o.Set("ttl", c.ttl_ms);
   o.Set("shards", static_cast<double>(c.shards));
+  o.Set("eviction", c.eviction == opk::cache::EvictionPolicy::kLru ? "lru" : "clock");
   return o;
 }
 

@@ -270,7 +270,8 @@ Cache::Node* Cache::FindLocked(Shard& s, const KeyView& key, uint64_t hash, Node
   }
 }
 
-// Second-chance (CLOCK) victim choice: the entry at the back of the list, unless a hit has
+// Victim choice. Under LRU nothing is ever marked, so this is the back of the list. Under CLOCK
+// (second chance): the entry at the back of the list, unless a hit has
 // marked it since it was placed there; then it is unmarked and moved to the front, and the next
 // one is tried. `keep` (the entry a Put just inserted, or null) is moved to the front instead
 // of being chosen. Null when no other entry is left. Each step clears a mark or rotates `keep`
@@ -289,6 +290,17 @@ Cache::Node* Cache::VictimLocked(Shard& s, Node* keep) {
     return v;
   }
   return s.head.prev != &s.head && s.head.prev != keep ? s.head.prev : nullptr;
+}
+
+void Cache::MarkUsedLocked(Shard& s, Node* n) {
+  if (options_.eviction == EvictionPolicy::kLru) {
+    if (s.head.next != n) {
+      Shard::UnlinkLru(n);
+      s.PushFront(n);
+    }
+  } else if (!n->referenced) {
+    n->referenced = true;
+  }
 }
 
 // Unlinks `n` from the shard's table and recency list and updates the byte/entry counters. The
@@ -345,7 +357,7 @@ ValuePtr Cache::Get(const KeyView& key) {
       s.misses += 1;
       dead.Add(n);
     } else {
-      if (!n->referenced) n->referenced = true;
+      MarkUsedLocked(s, n);
       s.hits += 1;
       out = n->self;
     }
@@ -373,7 +385,7 @@ bool Cache::Visit(const KeyView& key, void (*fn)(const CachedValue& value, void*
       s.misses += 1;
       dead.Add(n);
     } else {
-      if (!n->referenced) n->referenced = true;
+      MarkUsedLocked(s, n);
       s.hits += 1;
       fn(*n->self, ctx);
       hit = true;

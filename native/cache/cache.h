@@ -1,4 +1,4 @@
-// Process-wide polygon cache: a sharded second-chance LRU (CLOCK) keyed by exact bytes + a tag,
+// Process-wide polygon cache: a sharded LRU (exact, or second-chance CLOCK by option) keyed by exact bytes + a tag,
 // with byte accounting.
 //
 // ---------------------------------------------------------------------------------------------
@@ -37,8 +37,10 @@
 // Values are immutable once published; the ValuePtr a reader holds stays valid after eviction.
 // Cost: a Get of a 100-byte key ≈ hash (~10 ns) + one uncontended spin-lock acquisition (one
 // atomic exchange) + an open-addressing probe that compares stored hashes, then the full key;
-// a hit writes only the entry's second-chance mark. A per-polygon batch lookup (key build +
-// lookup + append) measures ~65 ns for 2000 cached quads and ~77 ns for 20000 (this 2-core VM).
+// a hit relinks the entry to the front of its shard's list (LRU) or only writes its
+// second-chance mark (CLOCK). With CLOCK a per-polygon batch lookup (key build + lookup +
+// append) measured ~65 ns for 2000 cached quads and ~77 ns for 20000 (this 2-core VM); exact
+// LRU adds the relinking (see bench/RESULTS.md, "cached polygons inside a native batch").
 //
 // Semantics: keys compare by exact bytes (so +0.0 and -0.0, or coordinates one ulp apart, are
 // different keys) and exact tag; the 64-bit hash only finds candidates, so a hash collision can
@@ -60,6 +62,18 @@
 
 namespace opk::cache {
 
+// How a shard chooses what to evict.
+enum class EvictionPolicy : uint8_t {
+  // Exact least-recently-used order within a shard: a hit moves its entry to the front of the
+  // shard's recency list (touching the two list neighbours' memory).
+  kLru,
+  // Second chance (CLOCK): a hit only sets a mark on the entry; eviction re-queues marked entries
+  // at the front (unmarking them) and evicts the first unmarked one from the back. Read entries
+  // still outlive unread ones, but are re-queued in the order eviction meets them rather than the
+  // order they were read. Cheaper hits (no relinking) for hot lookup loops.
+  kClock,
+};
+
 // Limits and behaviour of one cache, fixed at creation.
 struct CacheOptions {
   // Byte budget over everything the cache allocates: entry nodes (header + key + tag), values
@@ -75,6 +89,8 @@ struct CacheOptions {
   // Number of lock shards: a power of two in [1, 1024]. Eviction order is per shard (see
   // Cache::Get); 1 gives one global order.
   uint32_t shards = 32;
+  // Eviction order within a shard (see EvictionPolicy).
+  EvictionPolicy eviction = EvictionPolicy::kLru;
   // Testing only: AND-ed into every key hash (0 forces every key into one bucket, i.e. all
   // keys collide). Lookups stay correct because keys are compared in full.
   uint64_t hash_mask = ~0ull;
@@ -128,17 +144,18 @@ class Cache {
   Cache(const Cache&) = delete;
   Cache& operator=(const Cache&) = delete;
 
-  // The value stored under `key`, or null. Marks the entry referenced; counts a hit or
-  // a miss. An expired entry is removed (counted in expirations) and reported as a miss.
+  // The value stored under `key`, or null. Marks the entry used (EvictionPolicy); counts a hit
+  // or a miss. An expired entry is removed (counted in expirations) and reported as a miss.
   //
-  // Eviction order (per shard) is second-chance LRU, also called CLOCK: entries sit in a list
-  // in the order they were stored; a hit only sets the entry's `referenced` mark (it does not
-  // move the entry, which would write to two other entries' memory on every hit); eviction looks
-  // at the oldest entry and evicts it if unmarked, else unmarks it, moves it to the front and
-  // looks at the next. So an entry read since it was last considered always outlives the unread
-  // ones, and unread entries go oldest first (exact LRU when nothing is read). It differs from
-  // exact LRU in that marked entries are re-queued in the order eviction meets them, not in the
-  // order they were read.
+  // Eviction order (per shard), options().eviction:
+  // - kLru: exact least recently used; a hit moves the entry to the front of the list.
+  // - kClock (second chance): entries sit in a list in the order they were stored; a hit only
+  //   sets the entry's `referenced` mark (it does not move the entry, which would write to two
+  //   other entries' memory on every hit); eviction looks at the oldest entry and evicts it if
+  //   unmarked, else unmarks it, moves it to the front and looks at the next. So an entry read
+  //   since it was last considered always outlives the unread ones, and unread entries go
+  //   oldest first (exact LRU when nothing is read). It differs from exact LRU in that marked
+  //   entries are re-queued in the order eviction meets them, not in the order they were read.
   ValuePtr Get(const KeyView& key);
   // Like Get, but instead of returning a reference-counted pointer, calls fn(value, ctx) while
   // the shard lock is held (saves the two atomic refcount updates of a ValuePtr copy: for tight
@@ -183,6 +200,8 @@ class Cache {
   // Under the shard lock: unlink + free, adjusting counters.
   void RemoveLocked(Shard& s, Node* n);
   Node* VictimLocked(Shard& s, Node* keep);
+  // A hit on `n`: LRU moves it to the front of its shard's list, CLOCK marks it.
+  void MarkUsedLocked(Shard& s, Node* n);
   Node* FindLocked(Shard& s, const KeyView& key, uint64_t hash, Node*** link_out) const;
   // Put with the value built by `fill(value, ctx)` in the entry's allocation.
   PutResult PutImpl(const KeyView& key, const ArrayShape* shapes, size_t count, bool is_list,

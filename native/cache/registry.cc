@@ -36,6 +36,7 @@ Status ResolveOptions(const OpenOptions& o, CacheOptions* r) {
   if (o.max_entry_size) c.max_entry_size = *o.max_entry_size;
   if (o.ttl_ms) c.ttl_ms = *o.ttl_ms;
   if (o.shards) c.shards = *o.shards;
+  if (o.eviction) c.eviction = *o.eviction;
   if (o.hash_mask) c.hash_mask = *o.hash_mask;
   OPK_RETURN_IF_ERROR(ValidateOptions(c));
   if (c.max_entry_size == 0) c.max_entry_size = c.max_bytes;  // "0 = max_bytes", made explicit
@@ -60,6 +61,7 @@ Status OpenCache(const std::string& name, const OpenOptions& options, std::share
     }
     if (options.ttl_ms && *options.ttl_ms != have.ttl_ms) return Conflict(name, "ttl");
     if (options.shards && *options.shards != have.shards) return Conflict(name, "shards");
+    if (options.eviction && *options.eviction != have.eviction) return Conflict(name, "eviction");
     *out = it->second;
     return Status::Ok();
   }

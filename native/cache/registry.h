@@ -29,6 +29,7 @@ struct OpenOptions {
   std::optional<uint64_t> max_entry_size;
   std::optional<double> ttl_ms;
   std::optional<uint32_t> shards;
+  std::optional<EvictionPolicy> eviction;
   // Testing only (see CacheOptions::hash_mask); used on creation, ignored on re-open.
   std::optional<uint64_t> hash_mask;
 };

@@ -1,6 +1,6 @@
 /**
  * The polygon cache: a process-wide native cache shared by every worker thread, with exact
- * keys (polygon coordinates + an operation tag), second-chance LRU (CLOCK) eviction and honest
+ * keys (polygon coordinates + an operation tag), exact LRU (or, opt-in, second-chance CLOCK) eviction and honest
  * byte accounting.
  *
  * ```ts

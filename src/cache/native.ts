@@ -28,6 +28,7 @@ export interface NativeCacheOptions {
   maxEntrySize?: number;
   ttl?: number;
   shards?: number;
+  eviction?: 'lru' | 'clock';
 }
 
 /** Effective options of an open cache, as reported by the native side. */
@@ -42,6 +43,8 @@ export interface ResolvedCacheOptions {
   ttl: number;
   /** Number of lock shards. */
   shards: number;
+  /** Eviction order within a shard (see {@link CacheOptions.eviction}). */
+  eviction: 'lru' | 'clock';
 }
 
 /** Counters of one cache (shared by every thread that opened it). */

@@ -40,8 +40,9 @@ export class PolygonCache {
   }
 
   /**
-   * The value for (`key`, `tag`) or `undefined`. Marks it as read (it gets a second chance
-   * before eviction; see the `shards` option); counts a hit or miss.
+   * The value for (`key`, `tag`) or `undefined`. Marks it as read (most recently used, or
+   * marked for a second chance under `eviction: 'clock'`; see the cache options); counts a hit
+   * or miss.
    * The result is the caller's own copy (mutating it never affects the cache or other results).
    * Arrays of more than 64 bytes (up to a 4 KiB value) are views into a per-thread 64 KiB slab
    * that is never reused, as with Node's `Buffer` pool: their `.buffer` is that shared slab and

@@ -1,4 +1,5 @@
 import { dropCache, getCache } from '../../src/cache';
+import { shrinkPolygon } from '../../src/geometry';
 import { uniqueName } from './helpers';
 
 function withCache<T>(options: Parameters<typeof getCache>[1], fn: (c: ReturnType<typeof getCache>) => T): T {
@@ -12,8 +13,55 @@ function withCache<T>(options: Parameters<typeof getCache>[1], fn: (c: ReturnTyp
 }
 
 describe('eviction', () => {
-  test('second-chance LRU order (one shard): unread entries go oldest first, a read entry gets one more round', () => {
+  test('default: least recently used is evicted first (one shard: exact LRU)', () => {
     withCache({ maxEntries: 3, shards: 1 }, (c) => {
+      expect(c.options.eviction).toBe('lru');
+      const v = new Uint8Array([1]);
+      c.set([1], 't', v);
+      c.set([2], 't', v);
+      c.set([3], 't', v);
+      expect(c.get([1], 't')).toBeDefined(); // order now (MRU first): 1, 3, 2
+      c.set([4], 't', v); // evicts 2
+      expect([1, 2, 3, 4].map((k) => c.has([k], 't'))).toEqual([true, false, true, true]);
+      c.set([3], 't', v); // replace refreshes 3: order 3, 4, 1
+      c.set([5], 't', v); // evicts 1 (CLOCK would evict 4 here: see the next test)
+      expect([1, 3, 4, 5].map((k) => c.has([k], 't'))).toEqual([false, true, true, true]);
+      c.set([6], 't', v); // evicts 4
+      expect([3, 4, 5, 6].map((k) => c.has([k], 't'))).toEqual([true, false, true, true]);
+      expect(c.stats().evictions).toBe(3);
+      expect(c.stats().entries).toBe(3);
+    });
+  });
+
+  test.each([
+    ['lru', true],
+    ['clock', false],
+  ] as const)('%s: hits inside native code (shrinkPolygon with {cache}) order eviction the same way', (eviction, keeps4) => {
+    withCache({ maxEntries: 3, shards: 1, eviction }, (c) => {
+      const poly = (k: number): [number, number][] => [
+        [10 * k, 0],
+        [10 * k + 8, 0],
+        [10 * k + 8, 5],
+        [10 * k, 5],
+      ];
+      const shrink = (k: number) => shrinkPolygon(poly(k), { ratio: 0.4, cache: c });
+      for (const k of [1, 2, 3]) shrink(k); // 3 misses, stored
+      shrink(1); // native hit
+      shrink(4); // miss: both policies evict 2
+      shrink(3); // native hit
+      shrink(5); // miss: LRU evicts 1 (least recently used); CLOCK evicts 4 (1 was re-queued)
+      const before = c.stats();
+      expect(before.hits).toBe(2);
+      expect(before.misses).toBe(5);
+      expect(before.evictions).toBe(2);
+      shrink(4);
+      expect(c.stats().hits - before.hits).toBe(keeps4 ? 1 : 0);
+    });
+  });
+
+  test("eviction: 'clock' (one shard): unread entries go oldest first, a read entry gets one more round", () => {
+    withCache({ maxEntries: 3, shards: 1, eviction: 'clock' }, (c) => {
+      expect(c.options.eviction).toBe('clock');
       const v = new Uint8Array([1]);
       c.set([1], 't', v);
       c.set([2], 't', v);
@@ -33,8 +81,8 @@ describe('eviction', () => {
     });
   });
 
-  test('with no reads, eviction is exact insertion order; peek and has do not mark', () => {
-    withCache({ maxEntries: 3, shards: 1 }, (c) => {
+  test.each(['lru', 'clock'] as const)('%s: with no reads, eviction is insertion order; peek and has do not count as reads', (eviction) => {
+    withCache({ maxEntries: 3, shards: 1, eviction }, (c) => {
       const v = new Uint8Array([1]);
       for (const k of [1, 2, 3]) c.set([k], 't', v);
       expect(c.peek([1], 't')).toBeDefined();
@@ -45,8 +93,8 @@ describe('eviction', () => {
     });
   });
 
-  test('read entries survive a stream of new entries longer than unread ones', () => {
-    withCache({ maxEntries: 10, shards: 1 }, (c) => {
+  test.each(['lru', 'clock'] as const)('%s: read entries survive a stream of new entries longer than unread ones', (eviction) => {
+    withCache({ maxEntries: 10, shards: 1, eviction }, (c) => {
       const v = new Uint8Array([1]);
       for (let k = 0; k < 10; k++) c.set([k], 't', v);
       // Keep reading 0..4 while 100 new keys stream through: they are never evicted.

@@ -26,7 +26,7 @@ describe('named caches', () => {
       expect(() => getCache(name, { ttl: 10, maxBytes: 4096 })).not.toThrow();
       // The effective maxEntrySize (defaulted to maxBytes) is what a re-open compares with.
       expect(() => getCache(name, { maxEntrySize: getCache(name).options.maxEntrySize })).not.toThrow();
-      for (const bad of [{ maxBytes: 8192 }, { ttl: 20 }, { shards: 1 }, { maxEntries: 3 }, { maxEntrySize: 100 }]) {
+      for (const bad of [{ maxBytes: 8192 }, { ttl: 20 }, { shards: 1 }, { maxEntries: 3 }, { maxEntrySize: 100 }, { eviction: 'clock' as const }]) {
         let code = '';
         try {
           getCache(name, bad);
