@@ -2,9 +2,10 @@
 // fmax / constant paints), so an image can be assembled one band of rows at a time: the band's
 // rows of all four maps live in a small cache-resident buffer (background, then every polygon's
 // contribution to those rows), and are written to the output once, with streaming stores, when
-// the band is complete. The output is never read: no read-for-ownership of its lines, no
-// re-reads by merges after a full-map fill pushed them out of the cache. Bands no polygon
-// touches are streamed straight from the background values.
+// the band is complete (resetting the staged rows to the background in the same pass). The
+// output is never read: no read-for-ownership of its lines, half the memory traffic of filling
+// the maps first and merging into them. Bands no polygon touches are streamed straight from the
+// background values.
 #pragma once
 
 #include <cstddef>
@@ -25,11 +26,11 @@ struct MapBackground {
 class MapBands {
  public:
   MapBands(const DbOutput& out, int64_t width, int64_t height, const MapBackground& bg, std::vector<float>* staging);
-  // Rows per band (>= 1; about 256 KiB of staged rows).
+  // Rows per band (>= 1; about 512 KiB of staged rows).
   int64_t band_rows() const { return band_rows_; }
   // Starts band rows y0..y1-1 (backgrounded); Row() then addresses them until End().
   void Begin(int64_t y0, int64_t y1);
-  // Writes the band to the output.
+  // Writes the band to the output (and restores the staged rows' background).
   void End();
   // Rows y0..y1-1 that nothing writes: their background goes straight to the output.
   void Skip(int64_t y0, int64_t y1);
