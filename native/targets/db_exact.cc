@@ -94,20 +94,24 @@ void InsideRow(const Plan& f, const double* xy, size_t n, int64_t y, DbScratch* 
 }
 
 // True when some pixel centre of the window is inside the ring and at least D from its edges
-// (the eroded polygon is not empty). Rows are tried from the middle outwards, one field row at a
-// time: the kernel is usually found on the first.
+// (the eroded polygon is not empty). The middle row alone is tried first (the kernel is usually
+// there); otherwise the whole window's field is computed once and scanned.
 bool HasKernel(const Plan& f, const double* xy, size_t n, float D2, DbScratch* s) {
   s->inside.resize(static_cast<size_t>(f.w));
   uint8_t* in = s->inside.data();
-  for (int64_t k = 0; k < f.h; ++k) {
-    const int64_t r = f.h / 2 + ((k & 1) ? (k + 1) / 2 : -(k / 2));
-    if (r < 0 || r >= f.h) continue;
-    FieldRows(f, xy, n, r, r + 1, s);
+  const auto row_has = [&](int64_t r, const float* dr) {
     InsideRow(f, xy, n, f.y0 + r, s, in);
-    const float* dr = s->local.data();
     for (int64_t c = 0; c < f.w; ++c) {
       if (in[c] && dr[c] >= D2) return true;
     }
+    return false;
+  };
+  const int64_t mid = f.h / 2;
+  FieldRows(f, xy, n, mid, mid + 1, s);
+  if (row_has(mid, s->local.data())) return true;
+  FieldRows(f, xy, n, 0, f.h, s);
+  for (int64_t r = 0; r < f.h; ++r) {
+    if (r != mid && row_has(r, s->local.data() + r * f.w)) return true;
   }
   return false;
 }
