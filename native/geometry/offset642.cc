@@ -217,11 +217,36 @@ void ClipperOffset642::DoRound(size_t j, size_t k) {
 
 namespace {
 
-// Upper bound of the raw vertices GrowRound writes to its own buffer; larger rings take DoOffset.
+// Upper bound of the raw vertices Grow writes to its own buffer; larger rings take DoOffset.
 constexpr double kGrowMaxRaw = 4096;
 // Raw vertices must stay below this in magnitude: every product in ConvexResult is then exact in
 // int64 (the same bound FastOffsetCleanup works under).
 constexpr double kGrowMaxCoord = 1073741824.0;  // 2^30
+
+// Whether the convex ring v[0, n) is at least 2 wide in x on the line y = `y`, which lies strictly
+// between its lowest and highest y (decided with a margin over the rounding of the two x's);
+// `from` is a vertex with the smallest y (`down`) or the largest: the two sides are found by
+// walking from it both ways. |coordinates| < 2^30.
+bool WidthAtLeast2(const Point64* v, size_t n, size_t from, int64_t y, bool down) {
+  const int64_t dir = down ? 1 : -1;  // so that "reached the line" is (p.y - y) * dir >= 0
+  size_t i = from, j = from;
+  for (size_t steps = 0; (v[i + 1 == n ? 0 : i + 1].y - y) * dir < 0; ++steps) {
+    if (steps > n) return false;
+    i = i + 1 == n ? 0 : i + 1;
+  }
+  for (size_t steps = 0; (v[j == 0 ? n - 1 : j - 1].y - y) * dir < 0; ++steps) {
+    if (steps > n) return false;
+    j = j == 0 ? n - 1 : j - 1;
+  }
+  // x where each side's edge (it spans y, so its end points differ in y) meets the line: exact to
+  // within a few 2^-53 relative of |x| < 2^31, far below the margin.
+  auto x_at = [y](const Point64& a, const Point64& b) {
+    return static_cast<double>(a.x) + static_cast<double>(b.x - a.x) * static_cast<double>(y - a.y) / static_cast<double>(b.y - a.y);
+  };
+  const double x1 = x_at(v[i], v[i + 1 == n ? 0 : i + 1]);
+  const double x2 = x_at(v[j], v[j == 0 ? n - 1 : j - 1]);
+  return std::fabs(x1 - x2) >= 2.001;
+}
 
 // The clean-up result of a raw offset ring that winds once around a strictly convex shape, or false.
 //
@@ -231,7 +256,8 @@ constexpr double kGrowMaxCoord = 1073741824.0;  // 2^30
 // opposite sides) are dropped; if every other vertex turns strictly left, the ring winds once
 // (its edge direction passes the +x direction once) and is thick (2·area >= 4·L1 perimeter,
 // decided on the area with a margin above the floating-point error of any order of summation),
-// it cannot touch itself even at the sweep's rounded positions, so the result is the kept vertices
+// and at least 2 wide on every scanline (see the end), it cannot touch itself even at the sweep's
+// rounded positions, so the result is the kept vertices
 // themselves, rotated so that the topmost one (smallest y; of two, the larger x) comes last. Any
 // right turn, reversal, second winding, near-threshold area or other doubt returns false and the
 // caller runs FastOffsetCleanup and the general sweep on the same raw ring.
@@ -248,8 +274,8 @@ bool ConvexResult(const Point64* raw, size_t n, double xmax, double ymax, Point6
   // Walk the distinct vertices cyclically: b with predecessor a, successor c (raw[high] != raw[0]).
   size_t nv = 0;
   int64_t per = 0;  // L1 perimeter, exact
-  size_t top = 0;
-  int64_t top_x = 0, top_y = 0;
+  size_t top = 0, bottom = 0;
+  int64_t top_x = 0, top_y = 0, bottom_y = 0;
   int ties = 0;
   double area2 = 0;  // twice the signed area (the margin below covers any summation order)
   int64_t bx = raw[0].x, by = raw[0].y;
@@ -287,9 +313,13 @@ bool ConvexResult(const Point64* raw, size_t n, double xmax, double ymax, Point6
             top_x = bx;
           }
         }
+        if (by > bottom_y) {
+          bottom = nv;
+          bottom_y = by;
+        }
       } else {
         top_x = bx;
-        top_y = by;
+        top_y = bottom_y = by;
       }
       kept[nv++] = Point64{bx, by};
     }
@@ -309,52 +339,27 @@ bool ConvexResult(const Point64* raw, size_t n, double xmax, double ymax, Point6
   const double margin = (nn * (nn + 2) * 4.0 * xmax * ymax + 4.0) * (1.0 / 4503599627370496.0) + std::fabs(area) * 1e-12;
   const double lo = area - margin;
   if (!(lo > 0 && 2 * lo >= 4 * static_cast<double>(per) * (1 + 1e-12))) return false;
+  // Thick on average is not enough: next to a sharp top or bottom vertex the ring can be thinner
+  // than the sweep's rounding (e.g. a spike 1532,354 between edges from 1500,464 and to
+  // 1532,355: at y = 355 the first edge's rounded x is 1532, the spike collapses and Clipper
+  // drops the vertex). The width of a convex ring is a concave function of y, so if it is >= 2 one
+  // unit below the top and one unit above the bottom, it is >= 2 on every scanline in between,
+  // where the two sides' rounded positions (each within 0.5 of the exact one) then stay apart.
+  if (bottom_y - top_y < 2 || !WidthAtLeast2(kept, nv, top, top_y + 1, true) ||
+      !WidthAtLeast2(kept, nv, bottom, bottom_y - 1, false))
+    return false;
   *count = nv;
   *top_out = top;
   return true;
 }
 
-}  // namespace
-
-// The common unclip case in one pass: one closed polygon, delta > 0, round joins. Same normals,
-// joins, arc steps and rounding as DoOffset + OffsetPoint + DoRound (the same arithmetic in the
-// same order, so the same raw vertices), written to a flat buffer, then judged by ConvexResult. kDone: `out`
-// holds the result (before reverse_solution). kRaw: dest_polys_[0] holds the raw ring
-// (dest_count_ = 1) for the general clean-up. kSkip: not applicable (huge offsets or coordinates);
-// nothing done.
-ClipperOffset642::GrowResult ClipperOffset642::GrowRound(double delta, const Offset642Options& o, Paths64* out) {
-  const Node& node = nodes_[0];
-  const Point64* src = pts_.data() + node.begin;
-  const size_t len = node.size;
-  // Raw vertices lie within delta (times 1 + 1e-9 for the rotation's drift) of an input vertex.
-  const double reach = delta * (1 + 1e-9) + 2;
-  const double lim = kGrowMaxCoord - reach;
-  if (!(lim > 0)) return GrowResult::kSkip;
-  double xmax = 0, ymax = 0;
-  for (size_t i = 0; i < len; ++i) {
-    const double x = std::fabs(static_cast<double>(src[i].x)), y = std::fabs(static_cast<double>(src[i].y));
-    xmax = x > xmax ? x : xmax;
-    ymax = y > ymax ? y : ymax;
-  }
-  if (!(xmax < lim && ymax < lim)) return GrowResult::kSkip;
-  delta_ = delta;
-  arc_y_ = o.arc_tolerance <= 0.0 ? kDefArcTolerance
-                                  : (o.arc_tolerance > std::fabs(delta) * kDefArcTolerance ? std::fabs(delta) * kDefArcTolerance : o.arc_tolerance);
-  arc_js_ = false;
-  PrepareArcs();
-  // A round join emits steps + 1 <= steps_per_rad * pi + 2 vertices (|angle| <= pi); a reflex
-  // vertex 3; a straight one 1.
-  const double per_vertex = std::max(3.0, std::floor(steps_per_rad_ * kPi) + 2);
-  if (!(per_vertex * static_cast<double>(len) <= kGrowMaxRaw)) return GrowResult::kSkip;
-  const size_t cap = static_cast<size_t>(per_vertex) * len;
-  if (raw_buf_.size() < cap) raw_buf_.resize(cap);
-  normals_.resize(len);
-  PointD* nrm = normals_.data();
-  for (size_t j = 0; j + 1 < len; ++j) nrm[j] = UnitNormal(src[j], src[j + 1]);
-  nrm[len - 1] = UnitNormal(src[len - 1], src[0]);
-
-  Point64* dst = raw_buf_.data();
-  const double sin_step = sin_, cos_step = cos_, spr = steps_per_rad_;
+// The raw offset ring of one closed polygon grown by delta > 0 with join J, from its unit edge
+// normals: exactly the vertices DoOffset's OffsetPoint + DoRound / DoMiter / DoSquare emit (the
+// same arithmetic in the same order). Writes them from dst on; returns the end. (Kept out of line:
+// measured faster than inlined into Grow.)
+template <JoinType J>
+__attribute__((noinline)) Point64* EmitRaw(const Point64* src, const PointD* nrm, size_t len, double delta, double sin_step, double cos_step,
+                 double spr, double miter_lim, Point64* dst) {
   auto push = [&dst](double x, double y) { *dst++ = Point64{RoundHalfAway(x), RoundHalfAway(y)}; };
   size_t k = len - 1;
   for (size_t j = 0; j < len; ++j) {
@@ -376,7 +381,7 @@ ClipperOffset642::GrowResult ClipperOffset642::GrowRound(double delta, const Off
       push(px + nk.x * delta, py + nk.y * delta);
       *dst++ = src[j];
       push(px + nj.x * delta, py + nj.y * delta);
-    } else {
+    } else if constexpr (J == JoinType::kRound) {
       const double cos_a = nk.x * nj.x + nk.y * nj.y;
       // atan2(y > 0, ±0) is pi/2 rounded (C Annex F; glibc returns exactly that): skips the call at
       // the right-angle corners of axis-aligned boxes.
@@ -390,8 +395,71 @@ ClipperOffset642::GrowResult ClipperOffset642::GrowRound(double delta, const Off
         y = x2 * sin_step + y * cos_step;
       }
       push(px + nj.x * delta, py + nj.y * delta);
+    } else {
+      if (J == JoinType::kMiter && 1 + (nj.x * nk.x + nj.y * nk.y) >= miter_lim) {
+        // DoMiter
+        const double q = delta / (1 + (nj.x * nk.x + nj.y * nk.y));
+        push(px + (nk.x + nj.x) * q, py + (nk.y + nj.y) * q);
+        k = j;
+        continue;
+      }
+      // DoSquare (square joins, and miters over the limit)
+      const double dx = std::tan(std::atan2(sin_a, nk.x * nj.x + nk.y * nj.y) / 4);
+      push(px + delta * (nk.x - nk.y * dx), py + delta * (nk.y + nk.x * dx));
+      push(px + delta * (nj.x + nj.y * dx), py + delta * (nj.y - nj.x * dx));
     }
     k = j;
+  }
+  return dst;
+}
+
+}  // namespace
+
+// The common unclip case in one pass: one closed polygon, delta > 0 (any join). Same normals,
+// joins, arc steps and rounding as DoOffset + OffsetPoint + DoRound / DoMiter / DoSquare (the same
+// arithmetic in the same order, so the same raw vertices), written to a flat buffer, then judged
+// by ConvexResult. kDone: `out` holds the result (before reverse_solution). kRaw: dest_polys_[0] holds the raw ring
+// (dest_count_ = 1) for the general clean-up. kSkip: not applicable (huge offsets or coordinates);
+// nothing done.
+ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset642Options& o, Paths64* out) {
+  const Node& node = nodes_[0];
+  const JoinType join = node.join;
+  const Point64* src = pts_.data() + node.begin;
+  const size_t len = node.size;
+  // Raw vertices lie within delta (times 1 + 1e-9 for the rotation's drift) of an input vertex.
+  const double reach = delta * (1 + 1e-9) + 2;
+  const double lim = kGrowMaxCoord - reach;
+  if (!(lim > 0)) return GrowResult::kSkip;
+  double xmax = 0, ymax = 0;
+  for (size_t i = 0; i < len; ++i) {
+    const double x = std::fabs(static_cast<double>(src[i].x)), y = std::fabs(static_cast<double>(src[i].y));
+    xmax = x > xmax ? x : xmax;
+    ymax = y > ymax ? y : ymax;
+  }
+  if (!(xmax < lim && ymax < lim)) return GrowResult::kSkip;
+  delta_ = delta;
+  arc_y_ = o.arc_tolerance <= 0.0 ? kDefArcTolerance
+                                  : (o.arc_tolerance > std::fabs(delta) * kDefArcTolerance ? std::fabs(delta) * kDefArcTolerance : o.arc_tolerance);
+  arc_js_ = false;
+  miter_lim_ = o.miter_limit > 2 ? 2 / (o.miter_limit * o.miter_limit) : 0.5;
+  if (join == JoinType::kRound) PrepareArcs();
+  // A round join emits steps + 1 <= steps_per_rad * pi + 2 vertices (|angle| <= pi); a square
+  // join 2, a miter 1 or 2; a reflex vertex 3; a straight one 1.
+  const double per_vertex = join == JoinType::kRound ? std::max(3.0, std::floor(steps_per_rad_ * kPi) + 2) : 3.0;
+  if (!(per_vertex * static_cast<double>(len) <= kGrowMaxRaw)) return GrowResult::kSkip;
+  const size_t cap = static_cast<size_t>(per_vertex) * len;
+  if (raw_buf_.size() < cap) raw_buf_.resize(cap);
+  normals_.resize(len);
+  PointD* nrm = normals_.data();
+  for (size_t j = 0; j + 1 < len; ++j) nrm[j] = UnitNormal(src[j], src[j + 1]);
+  nrm[len - 1] = UnitNormal(src[len - 1], src[0]);
+
+  Point64* const begin = raw_buf_.data();
+  Point64* dst;
+  switch (join) {
+    case JoinType::kRound: dst = EmitRaw<JoinType::kRound>(src, nrm, len, delta, sin_, cos_, steps_per_rad_, miter_lim_, begin); break;
+    case JoinType::kMiter: dst = EmitRaw<JoinType::kMiter>(src, nrm, len, delta, sin_, cos_, steps_per_rad_, miter_lim_, begin); break;
+    default: dst = EmitRaw<JoinType::kSquare>(src, nrm, len, delta, sin_, cos_, steps_per_rad_, miter_lim_, begin); break;
   }
   raw_n_ = static_cast<size_t>(dst - raw_buf_.data());
   raw_in_buf_ = true;
@@ -539,15 +607,19 @@ Status ClipperOffset642::Execute(double delta, const Offset642Options& options, 
   raw_in_buf_ = false;
   GrowResult grown = GrowResult::kSkip;
   if (options.fast_path && !options.js_compat && !options.preserve_collinear && delta > 0 && !NearZero(delta) &&
-      nodes_.size() == 1 && nodes_[0].end == EndType::kPolygon && nodes_[0].join == JoinType::kRound) {
-    grown = GrowRound(delta, options, out);
+      nodes_.size() == 1 && nodes_[0].end == EndType::kPolygon) {
+    grown = Grow(delta, options, out);
     if (grown == GrowResult::kDone) {
       if (options.reverse_solution) std::reverse((*out)[0].begin(), (*out)[0].end());
       return Status::Ok();
     }
   }
   if (grown == GrowResult::kSkip) DoOffset(delta, options);
-  if (options.fast_path && !options.js_compat && !options.preserve_collinear && dest_count_ == 1 &&
+  // Growing never takes FastOffsetCleanup: its convex shortcut accepts some rings with a sharp top
+  // or bottom vertex that the sweep changes (see ConvexResult), e.g. 1514,482 1503,471 1500,464
+  // 1532,354 1532,355 grown by 0.19987849586012374 (any join). Grow's own check covers the common
+  // grown cases; the rest goes to the sweep.
+  if (delta < 0 && options.fast_path && !options.js_compat && !options.preserve_collinear && dest_count_ == 1 &&
       FastOffsetCleanup(dest_polys_[0], out)) {
     if (options.reverse_solution)
       for (Path64& p : *out) std::reverse(p.begin(), p.end());

@@ -23,8 +23,9 @@ struct Offset642Options {
   // Not in ClipperOffset 6.4.2 (its clean-up Clipper uses the defaults); exposed for the API.
   bool preserve_collinear = false;
   bool reverse_solution = false;
-  // Try FastOffsetCleanup (fast_cleanup.h) before the general sweep. Output is identical either
-  // way; tests turn it off to compare.
+  // Shortcuts before the general sweep: Grow's convex check when growing one closed polygon,
+  // FastOffsetCleanup (fast_cleanup.h) when shrinking. Output is identical either way; tests turn
+  // it off to compare.
   bool fast_path = true;
 };
 
@@ -62,9 +63,9 @@ class ClipperOffset642 {
   void PrepareArcs();
   template <typename GetPoint>
   Status AddPathImpl(size_t count, JoinType join, EndType end, GetPoint get);
-  // One closed polygon grown with round joins (see offset642.cc GrowRound).
+  // One closed polygon grown (see offset642.cc Grow).
   enum class GrowResult { kDone, kRaw, kSkip };
-  GrowResult GrowRound(double delta, const Offset642Options& o, Paths64* out);
+  GrowResult Grow(double delta, const Offset642Options& o, Paths64* out);
 
   // The added paths' vertices: a plain growable array (AddPath writes in place; its storage is
   // only initialised when it grows).
@@ -98,9 +99,9 @@ class ClipperOffset642 {
   double delta_ = 0, sin_a_ = 0, sin_ = 0, cos_ = 0, miter_lim_ = 0, steps_per_rad_ = 0;
   double arc_y_ = 0, arc_steps_ = 0;
   bool arc_js_ = false, arc_ready_ = false;
-  // GrowRound's raw ring (grown only, never shrunk: no per-call value-initialisation).
+  // Grow's raw ring (grown only, never shrunk: no per-call value-initialisation).
   std::vector<Point64> raw_buf_;
-  std::vector<Point64> kept_buf_;  // GrowRound's result vertices before rotation
+  std::vector<Point64> kept_buf_;  // Grow's result vertices before rotation
   size_t raw_n_ = 0;
   bool raw_in_buf_ = false;  // the last Execute's raw ring is raw_buf_[0, raw_n_), not dest_polys_
   ClipperEngine engine_;

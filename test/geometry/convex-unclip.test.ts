@@ -1,6 +1,6 @@
 /**
- * The one-pass grow path (native/geometry/offset642.cc GrowRound + ConvexResult: one closed
- * polygon, delta > 0, round joins) must give the same integer paths, in the same order, as the
+ * The one-pass grow path (native/geometry/offset642.cc Grow + ConvexResult: one closed polygon,
+ * delta > 0, any join) must give the same integer paths, in the same order, as the
  * general path (`fastPath: false`: the raw ring through Clipper 6.4.2's clean-up sweep), and so as
  * C++ Clipper 6.4.2 / clipper-lib. Covered here: axis-aligned and rotated quads over many unclip
  * ratios and deltas, tiny and huge coordinates (inside and beyond the 2^30 limit of the grow path,
@@ -173,6 +173,21 @@ describe('grow path == general sweep (pyclipper mode)', () => {
   });
 
   test.each([
+    ['miter', 0.3],
+    ['miter', 4.2],
+    ['miter', 60],
+    ['square', 0.3],
+    ['square', 4.2],
+    ['square', 60],
+  ] as const)('%s joins, delta %p (and miter limits)', (joinType, delta) => {
+    for (const miterLimit of [2, 1.2, 6]) {
+      const fast = native.geomOffsetBatch(flat.coords, flat.ringOffsets, null, delta, { joinType, miterLimit });
+      const slow = native.geomOffsetBatch(flat.coords, flat.ringOffsets, null, delta, { joinType, miterLimit, fastPath: false });
+      expect(firstDiff(fast, slow)).toBe(-1);
+    }
+  });
+
+  test.each([
     [{ arcTolerance: 0.01 }],
     [{ arcTolerance: 1 }],
     [{ arcTolerance: 6 }],
@@ -193,6 +208,61 @@ describe('grow path == general sweep (pyclipper mode)', () => {
     expect(sizes.has(0)).toBe(true); // degenerate polygons vanish
     expect(sizes.has(1)).toBe(true);
     expect(res.filter((r) => r.length === 1 && r[0]!.length > 8).length).toBeGreaterThan(1000);
+  });
+});
+
+describe('sharp top/bottom vertices (thin spikes the sweep collapses)', () => {
+  // Found by a 6M-polygon stress run: a convex ring whose top vertex is a spike thinner than a
+  // unit one scanline below it (1532,354 between an edge from 1500,464 and a unit edge to
+  // 1532,355). Clipper's sweep rounds the long edge to x = 1532 at y = 355 and drops the spike
+  // vertex; the grow path must not return the ring unchanged (it checks the width next to the top
+  // and bottom vertices), and growing no longer goes through FastOffsetCleanup, whose convex
+  // shortcut returned these rings unchanged (for every join type).
+  test('the found case, both orientations, with and without reverseSolution', () => {
+    const ring: Ring = [
+      [1514, 482],
+      [1503, 471],
+      [1500, 464],
+      [1532, 354],
+      [1532, 355],
+    ];
+    for (const r of [ring, ring.slice().reverse()]) {
+      const f = L.flatten([[r]]);
+      for (const reverseSolution of [false, true]) {
+        const fast = native.geomOffsetBatch(f.coords, f.ringOffsets, null, 0.19987849586012374, { reverseSolution });
+        const slow = native.geomOffsetBatch(f.coords, f.ringOffsets, null, 0.19987849586012374, { reverseSolution, fastPath: false });
+        expect(firstDiff(fast, slow)).toBe(-1);
+        expect(L.unflatten(fast)[0][0]).toHaveLength(4);
+      }
+    }
+  });
+
+  test('generated spikes at the top and at the bottom', () => {
+    const rnd = rng(99);
+    const polys: Ring[] = [];
+    for (let k = 0; k < 3000; k++) {
+      const X = Math.floor(rnd() * 4000) - 2000;
+      const Y = Math.floor(rnd() * 4000) - 2000;
+      const h = 20 + Math.floor(rnd() * 200);
+      const lean = rnd() * 1.6 - 0.3; // x offset of the long edge one unit from the tip
+      const far: [number, number] = [X - Math.round(lean * h), Y + h];
+      const ring: Ring = [
+        [X, Y],
+        [X, Y + 1 + Math.floor(rnd() * 2)],
+        [X + Math.floor(rnd() * 30) - 10, Y + h + Math.floor(rnd() * 10)],
+        far,
+      ];
+      const flipped: Ring = ring.map(([x, y]) => [x, -y]);
+      polys.push(k % 2 === 0 ? ring : flipped.reverse());
+    }
+    const f = L.flatten(polys.map((r) => [r]));
+    for (const joinType of ['round', 'miter', 'square'] as const) {
+      for (const delta of [0.01, 0.2, 0.45, 0.8, 1.3, 3]) {
+        const fast = native.geomOffsetBatch(f.coords, f.ringOffsets, null, delta, { joinType });
+        const slow = native.geomOffsetBatch(f.coords, f.ringOffsets, null, delta, { joinType, fastPath: false });
+        expect(firstDiff(fast, slow)).toBe(-1);
+      }
+    }
   });
 });
 
