@@ -3,9 +3,9 @@
  * {@link shrinkPolygon} / {@link unclipPolygon}. Each call converts once and makes one native call.
  */
 import { OcrPerfkitRangeError, OcrPerfkitTypeError } from '../errors';
-import { IO_HEADER, flatToPaths, pathsToScratch, scratch, scratchToPaths } from './flat';
+import { flatToPaths, IO_HEADER, pathsToScratch, scratch, scratchToPaths } from './flat';
 import { geometryNative } from './native';
-import { resolveOffsetCall, type OffsetOptions, type ResolvedOffsetCall, type ShrinkOptions, type UnclipOptions } from './options';
+import { type OffsetOptions, type ResolvedOffsetCall, resolveOffsetCall, type ShrinkOptions, type UnclipOptions } from './options';
 import type { Path, Paths } from './types';
 
 /**

@@ -10,11 +10,12 @@
  * reverseSolution. Also: the single-polygon API (scratch buffers, option fast path) returns what
  * the batch API returns, and keeps its errors.
  */
+
+import { dropCache, getCache } from '../../src/cache';
 import { isOcrPerfkitError } from '../../src/errors';
 import { offsetBatch, offsetPaths, polygonPaths, shrinkBatch, shrinkPolygon, unclipBatch, unclipPolygon } from '../../src/geometry';
 import { geometryNative } from '../../src/geometry/native';
 import { resolveOffsetSpec } from '../../src/geometry/options';
-import { getCache, dropCache } from '../../src/cache';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const L = require('./difflib.js');
