@@ -24,6 +24,15 @@ export {
   type OffsetBatchInput,
   type RatioBatchInput,
 } from './batch';
-export { union, intersection, difference, xor } from './boolean';
+export {
+  union,
+  intersection,
+  difference,
+  xor,
+  unionAsync,
+  intersectionAsync,
+  differenceAsync,
+  xorAsync,
+} from './boolean';
 export { area, perimeter, orientation, isConvex } from './measures';
 export { flatToPaths, pathsToFlat, polygonPaths } from './flat';

@@ -70,6 +70,14 @@ export interface GeometryNative {
     clipRingOffsets: Uint32Array,
     spec: NativeBooleanSpec,
   ): NativeFlat;
+  /** `geomBooleanOp` on a libuv pool thread (inputs copied on the calling thread). */
+  geomBooleanOpAsync(
+    subjectCoords: Float64Array,
+    subjectRingOffsets: Uint32Array,
+    clipCoords: Float64Array,
+    clipRingOffsets: Uint32Array,
+    spec: NativeBooleanSpec,
+  ): Promise<NativeFlat>;
 }
 
 /** The loaded addon, typed with the geometry functions. */

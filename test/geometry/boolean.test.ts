@@ -7,7 +7,17 @@
  * Clipper2's own sweep orders two coincident intersections differently; the area differs by
  * ~1e-7 relative. The assertion allows 0.2% of cases above 1e-9.
  */
-import { area, difference, intersection, union, xor } from '../../src/geometry';
+import {
+  area,
+  difference,
+  differenceAsync,
+  intersection,
+  intersectionAsync,
+  union,
+  unionAsync,
+  xor,
+  xorAsync,
+} from '../../src/geometry';
 import { geometryNative } from '../../src/geometry/native';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -76,5 +86,59 @@ describe('boolean operations with Clipper 6.4.2 arithmetic', () => {
         for (let i = 0; i < ints.length; i++) expect(Number.isFinite(area(ours[i]))).toBe(true);
       }
     }
+  });
+});
+
+describe('async boolean operations', () => {
+  const ASYNC = { union: unionAsync, intersection: intersectionAsync, difference: differenceAsync, xor: xorAsync };
+
+  test.each(Object.keys(OPS) as (keyof typeof OPS)[])('%s: same paths as the sync form, on a pool thread', async (op) => {
+    for (const fill of FILLS) {
+      const sample = pairs.slice(0, 40);
+      const got = await Promise.all(sample.map(([s, c]) => ASYNC[op](s, c, { fillRule: fill })));
+      sample.forEach(([s, c], i) => expect(got[i]).toEqual(OPS[op](s, c, { fillRule: fill })));
+    }
+  });
+
+  test('a known result: two overlapping squares', async () => {
+    const a: Ring[] = [
+      [
+        [0, 0],
+        [10, 0],
+        [10, 10],
+        [0, 10],
+      ],
+    ];
+    const b: Ring[] = [
+      [
+        [5, 5],
+        [15, 5],
+        [15, 15],
+        [5, 15],
+      ],
+    ];
+    expect(area(await unionAsync(a, b))).toBeCloseTo(175, 9);
+    expect(area(await intersectionAsync(a, b))).toBeCloseTo(25, 9);
+    expect(area(await differenceAsync(a, b))).toBeCloseTo(75, 9);
+    expect(area(await xorAsync(a, b))).toBeCloseTo(150, 9);
+  });
+
+  test('bad input rejects with the same typed errors as the sync form', async () => {
+    const bad = [
+      [
+        [0, 0],
+        [Number.NaN, 1],
+        [1, 1],
+      ],
+    ] as Ring[];
+    let syncErr: { name?: string; code?: string } = {};
+    try {
+      union(bad);
+    } catch (e) {
+      syncErr = e as { name?: string; code?: string };
+    }
+    expect(syncErr.code).toMatch(/^ERR_/);
+    await expect(unionAsync(bad)).rejects.toMatchObject({ name: syncErr.name, code: syncErr.code });
+    await expect(unionAsync(bad, [], { fillRule: 'nope' as never })).rejects.toMatchObject({ name: 'OcrPerfkitRangeError' });
   });
 });
