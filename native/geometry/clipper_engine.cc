@@ -1360,12 +1360,26 @@ struct EngineState {
 
   void BuildIntersectList(int64_t top_y) {
     if (!active) return;
+    // First pass: the edges' x at the beam top. Already in order (the usual case) means no
+    // crossing in this beam: the bubble sort below would find no inversion and build nothing.
+    // (The SEL it would leave behind is never read: `sorted` is null again at its end, and each
+    // later use of the SEL rebuilds the links from scratch.)
+    bool in_order = true;
+    int64_t last_x = INT64_MIN;
+    for (Edge* a = active; a; a = a->next_in_ael) {
+      a->curr.x = TopX(*a, top_y);
+      in_order &= a->curr.x >= last_x;
+      last_x = a->curr.x;
+    }
+    if (in_order) {
+      sorted = nullptr;
+      return;
+    }
     Edge* e = active;
     sorted = e;
     while (e) {
       e->prev_in_sel = e->prev_in_ael;
       e->next_in_sel = e->next_in_ael;
-      e->curr.x = TopX(*e, top_y);
       e = e->next_in_ael;
     }
     bool modified;

@@ -297,6 +297,26 @@ bool EmitRotated(const Point64* res, int nr, Work& w, Paths64* out, bool crossed
     }
   }
   if (ties > 1) OPK_FAIL;
+  const bool rect = nr == 4 && res[0].y == res[1].y ? (res[1].x == res[2].x && res[2].y == res[3].y && res[3].x == res[0].x)
+                                                    : (nr == 4 && res[0].x == res[1].x && res[1].y == res[2].y && res[2].x == res[3].x && res[3].y == res[0].y);
+  // A horizontal bottom edge between crossing points (a piece of a horizontal raw edge, the
+  // crossings on its scanline), other than an axis-aligned rectangle's: the sweep's record starts
+  // at that edge (its local minimum) and need not end at the top vertex (found by the long
+  // differential run, scripts/fast-path-differential.js: a shrunk 4-point polygon whose result
+  // is a triangle standing on such an edge, which this path used to emit rotated wrongly).
+  if (crossed && !rect) {
+    int bottom = 0;
+    int bottom_ties = 0;
+    for (int i = 1; i < nr; ++i) {
+      if (res[i].y > res[bottom].y) {
+        bottom = i;
+        bottom_ties = 0;
+      } else if (res[i].y == res[bottom].y) {
+        ++bottom_ties;
+      }
+    }
+    if (bottom_ties > 0) OPK_FAIL;
+  }
   if (ties == 1) {
     const int prev = top == 0 ? nr - 1 : top - 1;
     const int next = top + 1 == nr ? 0 : top + 1;
@@ -311,11 +331,7 @@ bool EmitRotated(const Point64* res, int nr, Work& w, Paths64* out, bool crossed
     if (!on_horizontal) OPK_FAIL;
     // Verified orders: a ring without crossings, or an axis-aligned rectangle; otherwise the
     // sweep may start the record at either end of the top edge.
-    if (crossed) {
-      const bool rect = nr == 4 && res[0].y == res[1].y ? (res[1].x == res[2].x && res[2].y == res[3].y && res[3].x == res[0].x)
-                                                        : (nr == 4 && res[0].x == res[1].x && res[1].y == res[2].y && res[2].x == res[3].x && res[3].y == res[0].y);
-      if (!rect) OPK_FAIL;
-    }
+    if (crossed && !rect) OPK_FAIL;
   }
   out->resize(1);  // keeps (*out)[0]'s buffer when the caller reuses `out`
   Path64& path = (*out)[0];
@@ -394,12 +410,19 @@ bool ShrunkRectangle(const Path64& raw, Paths64* out) {
 // rotates it to the same topmost-last order from any start. Only IsThickConvex's area test is
 // summed in floating point in CleanRing's order: it is decided here on the exact area with a
 // margin above that sum's rounding error, and anything closer goes to the step-by-step path.
-// Returns false (out untouched) whenever the ring is not such a case.
-static bool FastConvexRing(const Path64& raw, Paths64* out) {
+// Returns 1 with the result in `out`, 0 (out untouched) whenever the ring is not such a case, and
+// -1 when the step-by-step path below would surely give up:
+// - a ring CleanRing rejects (too long);
+// - a ring with a right turn whose clean-up keeps more than 16 vertices: IsThickConvex fails and
+//   the `m > 16` test rejects it. Without reversals, CleanRing keeps exactly the vertices with a
+//   non-zero turn (as above), so they are counted. Curved text polygons (15 points) grow raw
+//   offset rings of 40-60 vertices with spikes, nearly all of this kind.
+static int FastConvexRing(const Path64& raw, Paths64* out) {
   int high = static_cast<int>(raw.size()) - 1;
   while (high > 0 && raw[high] == raw[0]) --high;
   while (high > 0 && raw[high] == raw[high - 1]) --high;
-  if (high < 2 || high + 1 > kMaxRing) return false;
+  if (high + 1 > kMaxRing) return -1;
+  if (high < 2) return 0;
   struct P {  // no default member initializers: the buffers are not zeroed on each call
     int64_t x, y;
   };
@@ -434,7 +457,21 @@ static bool FastConvexRing(const Path64& raw, Paths64* out) {
       last_dir = dir;
     }
     const int64_t turn = ux * wy - uy * wx;
-    if (turn < 0) return false;
+    if (turn < 0) {
+      // Not convex. Count the vertices CleanRing would keep: the n left turns before b, b, and
+      // the non-zero turns after it (a reversal anywhere: leave it to CleanRing).
+      int kept = n + 1;
+      for (int k = i + 1; k < nd; ++k) {
+        const P& pa = d[k - 1];
+        const P& pb = d[k];
+        const P& pc = d[k + 1 == nd ? 0 : k + 1];
+        const int64_t qx = pb.x - pa.x, qy = pb.y - pa.y, rx = pc.x - pb.x, ry = pc.y - pb.y;
+        const int64_t t = qx * ry - qy * rx;
+        if (t != 0) ++kept;
+        else if (qx * rx + qy * ry <= 0) return 0;
+      }
+      return kept > 16 ? -1 : 0;
+    }
     if (turn == 0) {
       if (ux * wx + uy * wy <= 0) return false;  // a reversal: CleanRing's result is order-dependent
     } else {
@@ -483,55 +520,11 @@ static bool FastConvexRing(const Path64& raw, Paths64* out) {
   return true;
 }
 
-// True when the step-by-step path below would surely give up, found in one cheap pass: a ring
-// whose clean-up (CleanRing) keeps more than 16 vertices, one of them a right turn (so
-// IsThickConvex fails and the `m > 16` test rejects it). Without reversals (a zero turn that
-// doubles back), CleanRing drops exactly the repeated points and the straight-through vertices,
-// and dropping those changes no other vertex's turn (the directions stay), so what it keeps are
-// the vertices with a non-zero turn, counted here. Rings with a reversal, and the rare ones with
-// a coordinate at or beyond kMaxCoord, are left to CleanRing. Curved text polygons (15 points)
-// grow raw offset rings of 40-60 vertices with spikes, all of this kind.
-static bool SurelyGivesUp(const Path64& raw) {
-  int high = static_cast<int>(raw.size()) - 1;
-  if (high < 16) return false;
-  while (high > 0 && raw[high] == raw[0]) --high;
-  while (high > 0 && raw[high] == raw[high - 1]) --high;
-  if (high + 1 > kMaxRing) return true;  // CleanRing rejects it
-  Point64 d[kMaxRing];  // raw[0..high] without consecutive repeats
-  int nd = 1;
-  d[0] = raw[0];
-  for (int i = 1; i <= high; ++i) {
-    const Point64& q = raw[i];
-    if (std::llabs(q.x) >= kMaxCoord || std::llabs(q.y) >= kMaxCoord) return false;
-    if (q != d[nd - 1]) d[nd++] = q;
-  }
-  if (std::llabs(d[0].x) >= kMaxCoord || std::llabs(d[0].y) >= kMaxCoord) return false;
-  if (nd > 1 && d[nd - 1] == d[0]) --nd;
-  if (nd <= 16) return false;
-  // |coordinates| < 2^30: the turns and dot products below are exact in int64.
-  bool right_turn = false;
-  int kept = 0;
-  Point64 a = d[nd - 1], b = d[0];
-  for (int i = 0; i < nd; ++i) {
-    const Point64& c = d[i + 1 == nd ? 0 : i + 1];
-    const int64_t ux = b.x - a.x, uy = b.y - a.y, wx = c.x - b.x, wy = c.y - b.y;
-    const int64_t turn = ux * wy - uy * wx;
-    if (turn == 0) {
-      if (ux * wx + uy * wy <= 0) return false;  // a reversal
-    } else {
-      ++kept;
-      right_turn |= turn < 0;
-    }
-    a = b;
-    b = c;
-  }
-  return right_turn && kept > 16;
-}
-
 bool FastOffsetCleanup(const Path64& raw, Paths64* out) {
   if (ShrunkRectangle(raw, out)) return true;
-  if (FastConvexRing(raw, out)) return true;
-  if (SurelyGivesUp(raw)) OPK_FAIL;
+  const int convex = FastConvexRing(raw, out);
+  if (convex > 0) return true;
+  if (convex < 0) OPK_FAIL;
   thread_local Work w;
   const int m = CleanRing(raw, w);
   if (m < 3) OPK_FAIL;

@@ -95,6 +95,64 @@ describe('fast path == general sweep', () => {
     }
   });
 
+  // Curved 14–16-point text polygons (and every other generated kind but 'huge') at many DB
+  // ratios, one ratio per polygon. Their raw offset rings (40–60 vertices with spikes) are
+  // rejected by the fast path's one-pass give-up test and take the sweep; the output must be the
+  // sweep's with the fast path off, ring for ring. scripts/fast-path-differential.js runs the
+  // same comparison on millions of polygons.
+  test.each([
+    ['shrink', [0.05, 0.2, 0.4, 0.6, 0.8, 0.95]],
+    ['unclip', [0.3, 1, 1.5, 2, 3]],
+  ] as const)('curved and other generated polygons, DB %s at ratios %p', (kind, ratios) => {
+    const polys = L.generate(13 * 600, 4242).filter((p: { kind: string }) => p.kind !== 'huge');
+    const flat = L.flatten(polys.map((p: { rings: unknown }) => p.rings));
+    const values = Float64Array.from(polys, (_: unknown, i: number) => ratios[i % ratios.length] ?? 0);
+    const fast = native.geomOffsetBatch(flat.coords, flat.ringOffsets, flat.polygonRings, values, { kind });
+    const slow = native.geomOffsetBatch(flat.coords, flat.ringOffsets, flat.polygonRings, values, { kind, fastPath: false });
+    expect(same(fast, slow)).toBe(-1);
+    for (const ratio of ratios) {
+      const curved = polys.filter((p: { kind: string }) => p.kind === 'curved');
+      const cf = L.flatten(curved.map((p: { rings: unknown }) => p.rings));
+      const f = native.geomOffsetBatch(cf.coords, cf.ringOffsets, cf.polygonRings, ratio, { kind });
+      const g = native.geomOffsetBatch(cf.coords, cf.ringOffsets, cf.polygonRings, ratio, { kind, fastPath: false });
+      expect(f.polygonRings.length - 1).toBe(curved.length);
+      expect(same(f, g)).toBe(-1);
+    }
+  });
+
+  // Found by scripts/fast-path-differential.js (1M polygons, seed 7): shrunk, this 4-point
+  // polygon becomes a triangle standing on a horizontal raw edge (both bottom vertices are
+  // crossings on that edge's scanline); the sweep's ring does not end at the top vertex there.
+  test('shrunk to a triangle on a horizontal edge between crossings', () => {
+    const ring = [
+      [266.849, 180.147],
+      [251.229, 179.486],
+      [389.679, 87.232],
+      [322.729, 180.007],
+    ];
+    const generated = [
+      [63.616656488738954, 100.17411463195458],
+      [198.10873961541802, 86.96769793750718],
+      [212.05523198004812, 19.49205865385011],
+      [190.69135908503085, 102.08052630769089],
+      [69.23167777713388, 102.65323092462495],
+    ];
+    const flat = L.flatten([[ring], [generated], [ring.slice().reverse()], [generated.slice().reverse()]]);
+    for (const ratio of [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]) {
+      const fast = native.geomOffsetBatch(flat.coords, flat.ringOffsets, null, ratio, { kind: 'shrink' });
+      const slow = native.geomOffsetBatch(flat.coords, flat.ringOffsets, null, ratio, { kind: 'shrink', fastPath: false });
+      expect(same(fast, slow)).toBe(-1);
+    }
+    const slow = L.unflatten(native.geomOffsetBatch(flat.coords, flat.ringOffsets, null, 0.2, { kind: 'shrink', fastPath: false }));
+    expect(slow[1]).toEqual([
+      [
+        [82, 100],
+        [191, 89],
+        [188, 100],
+      ],
+    ]);
+  });
+
   test.each([-9.7, -2.5, 0.9, 7.5])('generated polygons, delta %p', (delta) => {
     const polys = L.generate(6500, 77).filter((p: { kind: string }) => ['quad', 'rotatedQuad', 'curved', 'concave'].includes(p.kind));
     const flat = L.flatten(polys.map((p: { rings: unknown }) => p.rings));
