@@ -96,7 +96,9 @@ describe('async boolean operations', () => {
     for (const fill of FILLS) {
       const sample = pairs.slice(0, 40);
       const got = await Promise.all(sample.map(([s, c]) => ASYNC[op](s, c, { fillRule: fill })));
-      sample.forEach(([s, c], i) => expect(got[i]).toEqual(OPS[op](s, c, { fillRule: fill })));
+      sample.forEach(([s, c], i) => {
+        expect(got[i]).toEqual(OPS[op](s, c, { fillRule: fill }));
+      });
     }
   });
 
