@@ -459,7 +459,8 @@ static int FastConvexRing(const Path64& raw, Paths64* out) {
     const int64_t turn = ux * wy - uy * wx;
     if (turn < 0) {
       // Not convex. Count the vertices CleanRing would keep: the n left turns before b, b, and
-      // the non-zero turns after it (a reversal anywhere: leave it to CleanRing).
+      // the non-zero turns after it (a reversal anywhere: leave it to CleanRing). At most nd.
+      if (nd <= 16) return 0;
       int kept = n + 1;
       for (int k = i + 1; k < nd; ++k) {
         const P& pa = d[k - 1];
