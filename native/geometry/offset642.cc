@@ -21,6 +21,21 @@ constexpr double kTolerance = 1.0E-20;
 
 inline bool NearZero(double v) { return v > -kTolerance && v < kTolerance; }
 
+// Whether every edge of the closed ring pts[0, n) spans at least 3 units in x or in y (see Execute).
+bool CoarseEdges(const Point64* pts, size_t n) {
+  if (n < 3) return false;
+  for (size_t i = 0; i < n; ++i) {
+    const Point64& a = pts[i];
+    const Point64& b = pts[i + 1 == n ? 0 : i + 1];
+    const uint64_t dx = a.x > b.x ? static_cast<uint64_t>(a.x) - static_cast<uint64_t>(b.x)
+                                  : static_cast<uint64_t>(b.x) - static_cast<uint64_t>(a.x);
+    const uint64_t dy = a.y > b.y ? static_cast<uint64_t>(a.y) - static_cast<uint64_t>(b.y)
+                                  : static_cast<uint64_t>(b.y) - static_cast<uint64_t>(a.y);
+    if (dx < 3 && dy < 3) return false;
+  }
+  return true;
+}
+
 // Clipper's Area(Path): positive for counter-clockwise in y-up (clockwise on screen).
 double PathArea(const Point64* p, size_t n) {
   if (n < 3) return 0;
@@ -619,7 +634,15 @@ Status ClipperOffset642::Execute(double delta, const Offset642Options& options, 
   // or bottom vertex that the sweep changes (see ConvexResult), e.g. 1514,482 1503,471 1500,464
   // 1532,354 1532,355 grown by 0.19987849586012374 (any join). Grow's own check covers the common
   // grown cases; the rest goes to the sweep.
+  // Shrinking takes FastOffsetCleanup only when every edge of the input polygon spans at least
+  // 3 units in x or y. Polygons with shorter edges (a 1-2 unit step, a collinear needle) can give
+  // raw rings whose vertices touch other edges at the sweep's rounded positions in ways the fast
+  // path does not detect: e.g. 458183423,992994675 458183395,992994688 458183367,992994545
+  // 458183367,992994544 shrunk by 0.056257066162518514 (the sweep drops a vertex), and tiny or
+  // degenerate quads that vanish when shrunk (test/geometry/fast-path.test.ts). Text boxes are
+  // far coarser than that; the few tiny ones take the sweep.
   if (delta < 0 && options.fast_path && !options.js_compat && !options.preserve_collinear && dest_count_ == 1 &&
+      nodes_.size() == 1 && CoarseEdges(pts_.data() + nodes_[0].begin, nodes_[0].size) &&
       FastOffsetCleanup(dest_polys_[0], out)) {
     if (options.reverse_solution)
       for (Path64& p : *out) std::reverse(p.begin(), p.end());

@@ -162,4 +162,25 @@ describe('fast path == general sweep', () => {
       expect(same(fast, slow)).toBe(-1);
     }
   });
+  // Found by a 6M-polygon fast-vs-sweep stress run: tiny or degenerate quads with 1-2 unit edges,
+  // shrunk. The fast clean-up used to keep a vertex the sweep drops (touch at a rounded position)
+  // or emit a ring where the sweep gives nothing; such polygons now take the sweep (offset642.cc,
+  // CoarseEdges). Expected outputs are the general path's, which equals C++ Clipper 6.4.2.
+  test.each([
+    [-1.7579243026691951, 1.9783151446718086, [809775657, 702535119, 809775658, 702535111, 809775658, 702535113, 809775659, 702535115], []],
+    [
+      -0.056257066162518514,
+      0.25,
+      [458183423, 992994675, 458183395, 992994688, 458183367, 992994545, 458183367, 992994544],
+      [458183395, 992994688, 458183367, 992994545, 458183423, 992994675],
+    ],
+    [-0.72514585158051226, 1.614721089528381, [903942896, -516603165, 903942896, -516603166, 903942896, -516603167, 903942896, -516603168], []],
+  ])('tiny quad shrunk by %p (arc tolerance %p) equals the sweep', (delta, arcTolerance, pts, want) => {
+    const coords = Float64Array.from(pts);
+    const rings = Uint32Array.from([0, 4]);
+    const fast = native.geomOffsetBatch(coords, rings, null, delta, { arcTolerance });
+    const slow = native.geomOffsetBatch(coords, rings, null, delta, { arcTolerance, fastPath: false });
+    expect(Array.from(fast.coords)).toEqual(want);
+    expect(Array.from(slow.coords)).toEqual(want);
+  });
 });
