@@ -1,6 +1,6 @@
 /** Options of a named polygon cache, validated with zod before they reach native code. */
 import { z } from 'zod';
-import { parseConfig } from '../config/validate';
+import { parseOptions } from '../validation/options';
 
 const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
 
@@ -65,7 +65,10 @@ export const cacheOptionsSchema = z
 /** Options of {@link getCache}. See {@link cacheOptionsSchema} for each field. */
 export type CacheOptions = z.input<typeof cacheOptionsSchema>;
 
-/** Validates cache options; throws `OcrPerfkitRangeError` `ERR_INVALID_CONFIG` on bad input. */
+/**
+ * Validates cache options: a wrong type or unknown key throws `OcrPerfkitTypeError`
+ * `ERR_INVALID_ARGUMENT`, an unacceptable value `OcrPerfkitRangeError` `ERR_OUT_OF_RANGE`.
+ */
 export function parseCacheOptions(options: unknown, where = 'cache'): z.output<typeof cacheOptionsSchema> {
-  return parseConfig(cacheOptionsSchema, options ?? {}, where);
+  return parseOptions(cacheOptionsSchema, options ?? {}, where);
 }

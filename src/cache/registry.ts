@@ -16,7 +16,8 @@ function checkName(name: unknown): asserts name is string {
  *
  * Re-opening: options are fixed at creation; a field given again must equal the existing value,
  * else `OcrPerfkitRangeError` `ERR_CACHE_OPTIONS_CONFLICT`. Omitted fields are not compared, so
- * `getCache(name)` always opens an existing cache. Invalid options throw `ERR_INVALID_CONFIG`.
+ * `getCache(name)` always opens an existing cache. Invalid options throw `ERR_INVALID_ARGUMENT`
+ * (wrong types, unknown keys) or `ERR_OUT_OF_RANGE` (unacceptable values).
  *
  * A cache stays registered (with its entries) until {@link dropCache}, even when no handle is
  * left.

@@ -39,7 +39,7 @@ function offsetScratch(points: number, rings: number, value: number, call: Resol
  *
  * @throws OcrPerfkitTypeError `ERR_INVALID_ARGUMENT` for malformed paths; OcrPerfkitRangeError
  *   `ERR_INVALID_POLYGON` (NaN/Infinity, closed path with < 3 points), `ERR_COORDINATE_OVERFLOW`
- *   (|coordinate × scale| > 2^53), `ERR_OUT_OF_RANGE` (bad delta), `ERR_INVALID_CONFIG` (options).
+ *   (|coordinate × scale| > 2^53), `ERR_OUT_OF_RANGE` (bad delta or option value), `ERR_INVALID_ARGUMENT` (wrong option types or unknown keys).
  */
 export function offsetPaths(paths: Paths, delta: number, options?: OffsetOptions): Paths {
   const call = resolveOffsetCall(options);

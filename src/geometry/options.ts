@@ -1,11 +1,12 @@
 /**
- * Option objects of the geometry API, validated with zod (shape/type errors become
- * `OcrPerfkitRangeError` `ERR_INVALID_CONFIG`, like every other options object of the package).
+ * Option objects of the geometry API, validated with zod like every function's options object of
+ * the package (src/validation/options.ts): a wrong type or unknown key is `OcrPerfkitTypeError`
+ * `ERR_INVALID_ARGUMENT`, an unacceptable value `OcrPerfkitRangeError` `ERR_OUT_OF_RANGE`.
  */
 import { z } from 'zod';
 import { PolygonCache } from '../cache/polygon_cache';
-import { parseConfig } from '../config/validate';
 import { OcrPerfkitRangeError } from '../errors';
+import { parseOptions } from '../validation/options';
 import type { NativeBooleanSpec, NativeOffsetSpec } from './native';
 
 const finite = () => z.number().refine(Number.isFinite, { message: 'expected a finite number' });
@@ -121,13 +122,13 @@ export function resolveOffsetSpec(options: unknown, kind: Kind = 'delta', where 
     return spec;
   }
   const schema = kind === 'shrink' ? shrinkOptionsSchema : kind === 'unclip' ? unclipOptionsSchema : offsetOptionsSchema;
-  const o = parseConfig(schema, options ?? {}, where) as z.output<typeof shrinkOptionsSchema>;
+  const o = parseOptions(schema, options ?? {}, where) as z.output<typeof shrinkOptionsSchema>;
   const mode = o.mode ?? 'pyclipper';
   const joinType = o.joinType ?? 'round';
   if (mode === 'pyclipper' && joinType === 'bevel') {
     throw new OcrPerfkitRangeError(
-      `invalid config: ${where}.joinType: got "bevel", expected round | miter | square in mode 'pyclipper' (Clipper 6.4.2 has no bevel join; use mode 'clipper2')`,
-      'ERR_INVALID_CONFIG',
+      `${where}.joinType: got "bevel", expected round | miter | square in mode 'pyclipper' (Clipper 6.4.2 has no bevel join; use mode 'clipper2')`,
+      'ERR_OUT_OF_RANGE',
     );
   }
   const precision = o.precision ?? (mode === 'pyclipper' ? 0 : 2);
@@ -217,7 +218,7 @@ export function resolveOffsetCall(options: unknown, kind: Kind = 'delta', where 
 
 /** Validates boolean options. */
 export function resolveBooleanSpec(op: NativeBooleanSpec['op'], options: unknown): NativeBooleanSpec {
-  const o = parseConfig(booleanOptionsSchema, options ?? {}, 'options');
+  const o = parseOptions(booleanOptionsSchema, options ?? {}, 'options');
   return {
     op,
     fillRule: o.fillRule ?? 'nonZero',

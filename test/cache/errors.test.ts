@@ -29,11 +29,17 @@ describe('bad input gives typed errors with codes', () => {
     [{ shards: 3 }],
     [{ shards: 2048 }],
     [{ maxBytes: 100, maxEntrySize: 200 }],
-    [{ maxBytes: '1MB' }],
-    [{ unknownOption: 1 }],
-  ])('invalid options %j -> ERR_INVALID_CONFIG', (opts) => {
-    expect(codeOf(() => getCache(uniqueName('bad'), opts as never))).toBe('ERR_INVALID_CONFIG');
+    [{ eviction: 'fifo' }],
+  ])('unacceptable option values %j -> ERR_OUT_OF_RANGE', (opts) => {
+    expect(codeOf(() => getCache(uniqueName('bad'), opts as never))).toBe('ERR_OUT_OF_RANGE');
   });
+
+  test.each([[{ maxBytes: '1MB' }], [{ unknownOption: 1 }], [{ shards: true }]])(
+    'wrong option types or unknown keys %j -> ERR_INVALID_ARGUMENT',
+    (opts) => {
+      expect(codeOf(() => getCache(uniqueName('bad'), opts as never))).toBe('ERR_INVALID_ARGUMENT');
+    },
+  );
 
   test('bad names', () => {
     expect(codeOf(() => getCache(''))).toBe('ERR_INVALID_ARGUMENT');

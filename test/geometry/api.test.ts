@@ -184,10 +184,22 @@ describe('typed errors name the polygon', () => {
     expect(errorOf(() => offsetPaths([square], Number.NaN)).code).toBe('ERR_OUT_OF_RANGE');
   });
 
-  test('bad options are ERR_INVALID_CONFIG', () => {
-    expect(errorOf(() => offsetPaths([square], 1, { joinType: 'bevel' })).code).toBe('ERR_INVALID_CONFIG');
-    expect(errorOf(() => offsetPaths([square], 1, { mode: 'x' as 'clipper2' })).code).toBe('ERR_INVALID_CONFIG');
-    expect(errorOf(() => shrinkPolygon(square, { ratio: 2 })).code).toBe('ERR_INVALID_CONFIG');
+  test('bad option values are RangeError ERR_OUT_OF_RANGE, wrong types TypeError ERR_INVALID_ARGUMENT', () => {
+    for (const call of [
+      () => offsetPaths([square], 1, { joinType: 'bevel' }),
+      () => offsetPaths([square], 1, { mode: 'x' as 'clipper2' }),
+      () => shrinkPolygon(square, { ratio: 2 }),
+    ]) {
+      expect(errorOf(call)).toMatchObject({ name: 'OcrPerfkitRangeError', code: 'ERR_OUT_OF_RANGE' });
+    }
+    for (const call of [
+      () => shrinkPolygon(square, { ratio: 'a' as unknown as number }),
+      () => unclipPolygon(square, { foo: 1 } as never),
+      () => unclipPolygon(square, 'options' as never),
+    ]) {
+      expect(errorOf(call)).toMatchObject({ name: 'OcrPerfkitTypeError', code: 'ERR_INVALID_ARGUMENT' });
+    }
+    expect(errorOf(() => offsetPaths([square], 1, { joinType: 'bevel' })).message).toContain('options.joinType');
   });
 
   test('a huge delta that would emit too many arc vertices is refused, not a hang', () => {

@@ -92,7 +92,11 @@ describe('geometry with a polygon cache', () => {
 
   it('rejects a cache option that is not a PolygonCache', () => {
     expect(() => offsetPaths([[[0, 0], [1, 0], [1, 1]]], 1, { cache: {} as never })).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_CONFIG', message: expect.stringContaining('options.cache') }),
+      expect.objectContaining({
+        name: 'OcrPerfkitTypeError',
+        code: 'ERR_INVALID_ARGUMENT',
+        message: expect.stringContaining('options.cache'),
+      }),
     );
   });
 });

@@ -397,7 +397,7 @@ describe('single-polygon API keeps its errors', () => {
           ? () => shrinkPolygon(sq, options as never)
           : () => unclipPolygon(sq, options as never);
     expect(errorOf(call)).toEqual(want);
-    expect(want.code).toBe('ERR_INVALID_CONFIG');
+    expect(['ERR_INVALID_ARGUMENT', 'ERR_OUT_OF_RANGE']).toContain(want.code);
   });
 
   test('null options mean the defaults (as before: zod sees {})', () => {
