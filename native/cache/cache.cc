@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "cache/bytes_equal.h"
 #include "cache/hash.h"
 #include "cache/memory.h"
 
@@ -221,24 +222,6 @@ bool Cache::OverBudget() const {
   return options_.max_entries != 0 &&
          total_entries_.load(std::memory_order_relaxed) > static_cast<int64_t>(options_.max_entries);
 }
-
-namespace {
-// Exact byte equality for short keys without a library call (keys are usually 40-200 bytes).
-inline bool BytesEqual(const unsigned char* a, const unsigned char* b, size_t n) {
-  if (n > 256) return std::memcmp(a, b, n) == 0;
-  uint64_t diff = 0;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t x;
-    uint64_t y;
-    std::memcpy(&x, a + i, 8);
-    std::memcpy(&y, b + i, 8);
-    diff |= x ^ y;
-  }
-  for (; i < n; ++i) diff |= static_cast<uint64_t>(a[i] ^ b[i]);
-  return diff == 0;
-}
-}  // namespace
 
 Cache::Node* Cache::FindLocked(Shard& s, const KeyView& key, uint64_t hash, Node*** link_out) const {
   (void)link_out;

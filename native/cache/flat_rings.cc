@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "cache/bytes_equal.h"
+
 namespace opk::cache {
 
 namespace {
@@ -17,20 +19,6 @@ __attribute__((optimize("no-tree-loop-distribute-patterns"))) inline void CopyDo
   }
 }
 
-// Exact byte equality of short strings (the tag memo: one per polygon) without a library call.
-inline bool SameChars(const char* a, const char* b, size_t n) {
-  uint64_t diff = 0;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t x;
-    uint64_t y;
-    std::memcpy(&x, a + i, 8);
-    std::memcpy(&y, b + i, 8);
-    diff |= x ^ y;
-  }
-  for (; i < n; ++i) diff |= static_cast<uint64_t>(static_cast<unsigned char>(a[i] ^ b[i]));
-  return diff == 0;
-}
 
 }  // namespace
 
@@ -47,7 +35,7 @@ KeyView PolygonKeyBuilder::Build(const double* coords, const uint32_t* ring_offs
   *out++ = static_cast<double>(n_rings);
   for (size_t r = ring_begin; r < ring_end; ++r) *out++ = static_cast<double>(ring_offsets[r + 1] - ring_offsets[r]);
   if (last > first) CopyDoubles(out, coords + first, last - first);
-  if (!has_tag_ || tag.size() != last_tag_.size() || !SameChars(tag.data(), last_tag_.data(), tag.size())) {
+  if (!has_tag_ || tag.size() != last_tag_.size() || !BytesEqual(tag.data(), last_tag_.data(), tag.size())) {
     last_tag_.assign(tag.data(), tag.size());
     last_tag_hash_ = KeyView::TagHash(tag);
     has_tag_ = true;

@@ -183,38 +183,22 @@ Status MakeExact(const DbParams& p, DbScratch* s, const DbOutput& out) {
   MapBackground bg;
   bg.value[kThreshMap] = rs.fused ? rs.bias : 0.0f;  // see Rescale
   MapBands bands(out, p.width, p.height, bg, &s->staging);
-  auto& active = s->active;
-  active.clear();
-  size_t next = 0;
-  for (int64_t y0 = 0; y0 < p.height; y0 += bands.band_rows()) {
-    const int64_t y1 = std::min(p.height, y0 + bands.band_rows());
-    size_t keep = 0;
-    for (const uint32_t i : active) {
-      if (s->row_hi[i] >= y0) active[keep++] = i;
-    }
-    active.resize(keep);
-    while (next < s->order.size() && s->row_lo[s->order[next]] < y1) active.push_back(s->order[next++]);
-    if (active.empty()) {
-      bands.Skip(y0, y1);
-      continue;
-    }
-    bands.Begin(y0, y1);
-    for (const uint32_t i : active) {
-      const Plan& f = s->plans[i];
-      const double* xy = s->pts.data() + 2 * s->polys[i].begin;
-      const size_t n = s->polys[i].size;
-      const int64_t r0 = std::max<int64_t>(0, y0 - f.y0);
-      const int64_t r1 = std::min<int64_t>(f.h, y1 - f.y0);
-      if (r1 <= r0) continue;
-      if (f.drawn) {
-        PaintDrawn(f, xy, n, r0, r1, rs, s, bands);
-      } else {
-        PaintIgnored(f, xy, n, r0, r1, s, bands);
-      }
-    }
-    bands.End();
-  }
-  bands.Finish();
+  PaintBandwise(bands, p.height, s->row_lo, s->row_hi, s->order, &s->active,
+                [&](int64_t y0, int64_t y1, const std::vector<uint32_t>& active) {
+                  for (const uint32_t i : active) {
+                    const Plan& f = s->plans[i];
+                    const double* xy = s->pts.data() + 2 * s->polys[i].begin;
+                    const size_t n = s->polys[i].size;
+                    const int64_t r0 = std::max<int64_t>(0, y0 - f.y0);
+                    const int64_t r1 = std::min<int64_t>(f.h, y1 - f.y0);
+                    if (r1 <= r0) continue;
+                    if (f.drawn) {
+                      PaintDrawn(f, xy, n, r0, r1, rs, s, bands);
+                    } else {
+                      PaintIgnored(f, xy, n, r0, r1, s, bands);
+                    }
+                  }
+                });
   if (!rs.fused) ApplyRescale(rs, out.thresh_map, static_cast<size_t>(p.width * p.height));
   return Status::Ok();
 }

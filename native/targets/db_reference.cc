@@ -181,52 +181,36 @@ Status MakeReference(const DbParams& p, DbScratch* s, const DbOutput& out) {
   MapBackground bg;
   bg.value[kThreshMap] = rs.fused ? rs.bias : 0.0f;  // the canvas (rescaled in place when fused: s(0) = bias)
   MapBands bands(out, p.width, p.height, bg, &s->staging);
-  auto& active = s->active;
-  active.clear();
-  size_t next = 0;
-  for (int64_t y0 = 0; y0 < p.height; y0 += bands.band_rows()) {
-    const int64_t y1 = std::min(p.height, y0 + bands.band_rows());
-    size_t keep = 0;
-    for (const uint32_t i : active) {
-      if (s->row_hi[i] >= y0) active[keep++] = i;
-    }
-    active.resize(keep);
-    while (next < s->order.size() && s->row_lo[s->order[next]] < y1) active.push_back(s->order[next++]);
-    if (active.empty()) {
-      bands.Skip(y0, y1);
-      continue;
-    }
-    bands.Begin(y0, y1);
-    auto rows_of = [&](int m) {
-      RowWindow rw;
-      rw.rows = bands.Row(m, y0);
-      rw.stride = 4 * p.width;
-      rw.y_lo = y0;
-      rw.y_hi = y1;
-      return rw;
-    };
-    const RowWindow shrink_map = rows_of(kShrinkMap);
-    const RowWindow shrink_mask = rows_of(kShrinkMask);
-    const RowWindow thresh_mask = rows_of(kThreshMask);
-    for (const uint32_t i : active) {
-      const RefPlan& plan = s->ref_plans[i];
-      const PreparedPolygon& pp = s->polys[i];
-      const IPoint* pts = s->ref_pts.data();
-      if (pp.ignore) {
-        FillPolyCvRows(shrink_mask, w, h, pts + plan.fill_begin, plan.fill_size, 0.0f, &s->fill);
-        continue;
-      }
-      FillPolyCvRows(shrink_map, w, h, pts + plan.fill_begin, plan.fill_size, 1.0f, &s->fill);
-      if (plan.p_size > 0) FillPolyCvRows(thresh_mask, w, h, pts + plan.p_begin, plan.p_size, 1.0f, &s->fill);
-      if (plan.border) {
-        const int64_t r0 = std::max<int64_t>(0, y0 - plan.vy0);
-        const int64_t r1 = std::min<int64_t>(plan.bh, y1 - plan.vy0);
-        if (r1 > r0) PaintBorder(p, plan, s->pts.data() + 2 * pp.begin, pp.size, r0, r1, rs, s, bands);
-      }
-    }
-    bands.End();
-  }
-  bands.Finish();
+  PaintBandwise(bands, p.height, s->row_lo, s->row_hi, s->order, &s->active,
+                [&](int64_t y0, int64_t y1, const std::vector<uint32_t>& active) {
+                  auto rows_of = [&](int m) {
+                    RowWindow rw;
+                    rw.rows = bands.Row(m, y0);
+                    rw.stride = 4 * p.width;
+                    rw.y_lo = y0;
+                    rw.y_hi = y1;
+                    return rw;
+                  };
+                  const RowWindow shrink_map = rows_of(kShrinkMap);
+                  const RowWindow shrink_mask = rows_of(kShrinkMask);
+                  const RowWindow thresh_mask = rows_of(kThreshMask);
+                  for (const uint32_t i : active) {
+                    const RefPlan& plan = s->ref_plans[i];
+                    const PreparedPolygon& pp = s->polys[i];
+                    const IPoint* pts = s->ref_pts.data();
+                    if (pp.ignore) {
+                      FillPolyCvRows(shrink_mask, w, h, pts + plan.fill_begin, plan.fill_size, 0.0f, &s->fill);
+                      continue;
+                    }
+                    FillPolyCvRows(shrink_map, w, h, pts + plan.fill_begin, plan.fill_size, 1.0f, &s->fill);
+                    if (plan.p_size > 0) FillPolyCvRows(thresh_mask, w, h, pts + plan.p_begin, plan.p_size, 1.0f, &s->fill);
+                    if (plan.border) {
+                      const int64_t r0 = std::max<int64_t>(0, y0 - plan.vy0);
+                      const int64_t r1 = std::min<int64_t>(plan.bh, y1 - plan.vy0);
+                      if (r1 > r0) PaintBorder(p, plan, s->pts.data() + 2 * pp.begin, pp.size, r0, r1, rs, s, bands);
+                    }
+                  }
+                });
   if (!rs.fused) ApplyRescale(rs, out.thresh_map, static_cast<size_t>(p.width * p.height));
   return Status::Ok();
 }

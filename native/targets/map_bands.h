@@ -8,6 +8,7 @@
 // background values.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -53,5 +54,33 @@ class MapBands {
 
 // order = indices i with lo[i] <= hi[i], sorted by lo (ties by index).
 void OrderByFirstRow(const std::vector<int64_t>& lo, const std::vector<int64_t>& hi, std::vector<uint32_t>* order);
+
+// Assembles an image band by band: polygon i covers rows lo[i]..hi[i]; `order` is from
+// OrderByFirstRow. For each band that some polygon meets, Begin(y0, y1), then
+// paint(y0, y1, active) with the indices of the polygons meeting it (in `order`), then End();
+// bands nobody meets are Skip()ped. Finish()es the output at the end. `active` is scratch.
+template <typename Paint>
+void PaintBandwise(MapBands& bands, int64_t height, const std::vector<int64_t>& lo, const std::vector<int64_t>& hi,
+                   const std::vector<uint32_t>& order, std::vector<uint32_t>* active, Paint&& paint) {
+  active->clear();
+  size_t next = 0;
+  for (int64_t y0 = 0; y0 < height; y0 += bands.band_rows()) {
+    const int64_t y1 = std::min(height, y0 + bands.band_rows());
+    size_t keep = 0;
+    for (const uint32_t i : *active) {
+      if (hi[i] >= y0) (*active)[keep++] = i;
+    }
+    active->resize(keep);
+    while (next < order.size() && lo[order[next]] < y1) active->push_back(order[next++]);
+    if (active->empty()) {
+      bands.Skip(y0, y1);
+      continue;
+    }
+    bands.Begin(y0, y1);
+    paint(y0, y1, static_cast<const std::vector<uint32_t>&>(*active));
+    bands.End();
+  }
+  bands.Finish();
+}
 
 }  // namespace opk::targets
