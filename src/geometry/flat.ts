@@ -6,8 +6,8 @@ function fail(message: string): never {
   throw new OcrPerfkitTypeError(message, 'ERR_INVALID_ARGUMENT');
 }
 
-/** Flattens paths (each a list of `[x, y]`), checking every element's type. */
-export function pathsToFlat(paths: unknown, name = 'paths'): FlatRings {
+/** Checks that `paths` is an array of arrays and returns their total number of points. */
+function countPoints(paths: unknown, name: string): number {
   if (!Array.isArray(paths)) fail(`${name} must be an array of paths ([[x, y], ...]), got ${typeof paths}`);
   let n = 0;
   for (let i = 0; i < paths.length; i++) {
@@ -15,9 +15,23 @@ export function pathsToFlat(paths: unknown, name = 'paths'): FlatRings {
     if (!Array.isArray(p)) fail(`${name}[${i}] must be an array of [x, y] points`);
     n += p.length;
   }
-  const coords = new Float64Array(2 * n);
-  const ringOffsets = new Uint32Array(paths.length + 1);
-  let k = 0;
+  return n;
+}
+
+/**
+ * Writes the points of `paths` (checked by {@link countPoints}) into `out` from index `at`, x and
+ * y interleaved, checking each point, and the number of points written after ring i into
+ * `ends[endsAt + i + 1]`.
+ */
+function writePoints(
+  paths: unknown[],
+  name: string,
+  out: Float64Array,
+  at: number,
+  ends: Float64Array | Uint32Array,
+  endsAt: number,
+): void {
+  let k = at;
   for (let i = 0; i < paths.length; i++) {
     const p = paths[i] as unknown[];
     for (let j = 0; j < p.length; j++) {
@@ -25,11 +39,20 @@ export function pathsToFlat(paths: unknown, name = 'paths'): FlatRings {
       if (!Array.isArray(pt) || pt.length < 2 || typeof pt[0] !== 'number' || typeof pt[1] !== 'number') {
         fail(`${name}[${i}][${j}] must be an [x, y] pair of numbers`);
       }
-      coords[k++] = pt[0];
-      coords[k++] = pt[1];
+      out[k++] = pt[0];
+      out[k++] = pt[1];
     }
-    ringOffsets[i + 1] = k / 2;
+    ends[endsAt + i + 1] = (k - at) / 2;
   }
+}
+
+/** Flattens paths (each a list of `[x, y]`), checking every element's type. */
+export function pathsToFlat(paths: unknown, name = 'paths'): FlatRings {
+  const n = countPoints(paths, name);
+  const list = paths as unknown[];
+  const coords = new Float64Array(2 * n);
+  const ringOffsets = new Uint32Array(list.length + 1);
+  writePoints(list, name, coords, 0, ringOffsets, 0);
   return { coords, ringOffsets };
 }
 
@@ -51,14 +74,9 @@ export const scratch = {
  * allocation. Returns the number of points.
  */
 export function pathsToScratch(paths: unknown, name = 'paths'): number {
-  if (!Array.isArray(paths)) fail(`${name} must be an array of paths ([[x, y], ...]), got ${typeof paths}`);
-  let n = 0;
-  for (let i = 0; i < paths.length; i++) {
-    const p = paths[i];
-    if (!Array.isArray(p)) fail(`${name}[${i}] must be an array of [x, y] points`);
-    n += p.length;
-  }
-  const need = IO_HEADER + 2 * n + paths.length + 1;
+  const n = countPoints(paths, name);
+  const list = paths as unknown[];
+  const need = IO_HEADER + 2 * n + list.length + 1;
   if (scratch.io.length < 2 * need) {
     scratch.io = new Float64Array(Math.max(4 * need, 4096));
     scratch.packed = null;
@@ -66,19 +84,7 @@ export function pathsToScratch(paths: unknown, name = 'paths'): number {
   const io = scratch.io;
   const offsets = IO_HEADER + 2 * n;
   io[offsets] = 0;
-  let k = IO_HEADER;
-  for (let i = 0; i < paths.length; i++) {
-    const p = paths[i] as unknown[];
-    for (let j = 0; j < p.length; j++) {
-      const pt = p[j];
-      if (!Array.isArray(pt) || pt.length < 2 || typeof pt[0] !== 'number' || typeof pt[1] !== 'number') {
-        fail(`${name}[${i}][${j}] must be an [x, y] pair of numbers`);
-      }
-      io[k++] = pt[0];
-      io[k++] = pt[1];
-    }
-    io[offsets + i + 1] = (k - IO_HEADER) / 2;
-  }
+  writePoints(list, name, io, IO_HEADER, io, offsets);
   return n;
 }
 

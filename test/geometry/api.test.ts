@@ -1,5 +1,4 @@
 /** Public geometry API: shapes, defaults, async, measures and typed errors. */
-import { isOcrPerfkitError } from '../../src/errors';
 import {
   area,
   isConvex,
@@ -16,17 +15,7 @@ import {
   unclipPolygon,
   type Path,
 } from '../../src/geometry';
-
-function errorOf(fn: () => unknown): { name: string; code: string; message: string } {
-  try {
-    fn();
-  } catch (err) {
-    expect(isOcrPerfkitError(err)).toBe(true);
-    const e = err as Error & { code: string };
-    return { name: e.name, code: e.code, message: e.message };
-  }
-  throw new Error('expected a throw');
-}
+import { errorOf } from './error_of';
 
 const square: Path = [
   [0, 0],

@@ -12,10 +12,10 @@
  */
 
 import { dropCache, getCache } from '../../src/cache';
-import { isOcrPerfkitError } from '../../src/errors';
 import { offsetBatch, offsetPaths, polygonPaths, shrinkBatch, shrinkPolygon, unclipBatch, unclipPolygon } from '../../src/geometry';
 import { geometryNative } from '../../src/geometry/native';
 import { resolveOffsetSpec } from '../../src/geometry/options';
+import { errorOf } from './error_of';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const L = require('./difflib.js');
@@ -358,16 +358,6 @@ describe('single-polygon API == batch API', () => {
 });
 
 describe('single-polygon API keeps its errors', () => {
-  function errorOf(fn: () => unknown): { name: string; code: string; message: string } {
-    try {
-      fn();
-    } catch (err) {
-      expect(isOcrPerfkitError(err)).toBe(true);
-      const e = err as Error & { code: string };
-      return { name: e.name, code: e.code, message: e.message };
-    }
-    throw new Error('expected a throw');
-  }
   const sq: Ring = [
     [0, 0],
     [10, 0],
