@@ -319,33 +319,45 @@ struct Graveyard {
     first = nullptr;
   }
 };
+
+// Frees a node that a lookup removed (expired) under the lock; null is a no-op.
+template <typename N>
+void FreeExpired(N* n) {
+  if (n == nullptr) return;
+  Graveyard dead;
+  dead.Add(n);
+  dead.Release<N>();
+}
 }  // namespace
+
+Cache::Node* Cache::HitLocked(Shard& s, const KeyView& key, uint64_t hash, double now, Node** expired) {
+  Node* n = FindLocked(s, key, hash, nullptr);
+  if (n != nullptr && n->expires_at <= now) {
+    RemoveLocked(s, n);
+    s.expirations += 1;
+    *expired = n;
+    n = nullptr;
+  }
+  if (n == nullptr) {
+    s.misses += 1;
+    return nullptr;
+  }
+  MarkUsedLocked(s, n);
+  s.hits += 1;
+  return n;
+}
 
 ValuePtr Cache::Get(const KeyView& key) {
   const uint64_t h = key.hash & options_.hash_mask;
   Shard& s = ShardFor(h);
   const double now = options_.ttl_ms > 0 ? NowMs() : 0;
-  Graveyard dead;
+  Node* expired = nullptr;
   ValuePtr out;
   {
     ShardLock<Shard> lock(s);
-    Node* n = FindLocked(s, key, h, nullptr);
-    if (n == nullptr) {
-      s.misses += 1;
-      return nullptr;
-    }
-    if (n->expires_at <= now) {
-      RemoveLocked(s, n);
-      s.expirations += 1;
-      s.misses += 1;
-      dead.Add(n);
-    } else {
-      MarkUsedLocked(s, n);
-      s.hits += 1;
-      out = n->self;
-    }
+    if (Node* n = HitLocked(s, key, h, now, &expired)) out = n->self;
   }
-  dead.Release<Node>();
+  FreeExpired(expired);
   return out;
 }
 
@@ -353,28 +365,16 @@ bool Cache::Visit(const KeyView& key, void (*fn)(const CachedValue& value, void*
   const uint64_t h = key.hash & options_.hash_mask;
   Shard& s = ShardFor(h);
   const double now = options_.ttl_ms > 0 ? NowMs() : 0;
-  Graveyard dead;
+  Node* expired = nullptr;
   bool hit = false;
   {
     ShardLock<Shard> lock(s);
-    Node* n = FindLocked(s, key, h, nullptr);
-    if (n == nullptr) {
-      s.misses += 1;
-      return false;
-    }
-    if (n->expires_at <= now) {
-      RemoveLocked(s, n);
-      s.expirations += 1;
-      s.misses += 1;
-      dead.Add(n);
-    } else {
-      MarkUsedLocked(s, n);
-      s.hits += 1;
+    if (Node* n = HitLocked(s, key, h, now, &expired)) {
       fn(*n->self, ctx);
       hit = true;
     }
   }
-  dead.Release<Node>();
+  FreeExpired(expired);
   return hit;
 }
 

@@ -202,6 +202,10 @@ class Cache {
   Node* VictimLocked(Shard& s, Node* keep);
   // A hit on `n`: LRU moves it to the front of its shard's list, CLOCK marks it.
   void MarkUsedLocked(Shard& s, Node* n);
+  // Under the shard lock, for Get/Visit: the live entry for `key` (a hit: marked used and
+  // counted), or null (a miss, counted). An expired entry it finds is unlinked and handed back
+  // in *expired, to be freed after the lock is released.
+  Node* HitLocked(Shard& s, const KeyView& key, uint64_t hash, double now, Node** expired);
   Node* FindLocked(Shard& s, const KeyView& key, uint64_t hash, Node*** link_out) const;
   // Put with the value built by `fill(value, ctx)` in the entry's allocation.
   PutResult PutImpl(const KeyView& key, const ArrayShape* shapes, size_t count, bool is_list,

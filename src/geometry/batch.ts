@@ -36,32 +36,21 @@ function checkValues(v: unknown, name: string): Values {
 
 type Spec = NativeOffsetSpec & { cacheHandle?: unknown };
 
-function run(input: FlatRings & { polygonRings?: Uint32Array }, values: Values, spec: Spec): FlatPolygons {
-  return geometryNative().geomOffsetBatch(
-    input.coords,
-    input.ringOffsets,
-    input.polygonRings ?? null,
-    values,
-    packOffsetSpec(spec),
-    spec.cacheHandle,
-  );
+type BatchInput = FlatRings & { polygonRings?: Uint32Array };
+
+/** The native batch entries' arguments (sync and async take the same). */
+function nativeArgs(input: BatchInput, values: Values, spec: Spec) {
+  return [input.coords, input.ringOffsets, input.polygonRings ?? null, values, packOffsetSpec(spec), spec.cacheHandle] as const;
 }
 
-async function runAsync(
-  input: FlatRings & { polygonRings?: Uint32Array },
-  values: Values,
-  spec: Spec,
-): Promise<FlatPolygons> {
+function run(input: BatchInput, values: Values, spec: Spec): FlatPolygons {
+  return geometryNative().geomOffsetBatch(...nativeArgs(input, values, spec));
+}
+
+async function runAsync(input: BatchInput, values: Values, spec: Spec): Promise<FlatPolygons> {
   const site = new Error('offset batch called from');
   try {
-    return await geometryNative().geomOffsetBatchAsync(
-      input.coords,
-      input.ringOffsets,
-      input.polygonRings ?? null,
-      values,
-      packOffsetSpec(spec),
-      spec.cacheHandle,
-    );
+    return await geometryNative().geomOffsetBatchAsync(...nativeArgs(input, values, spec));
   } catch (err) {
     // Keep the caller's stack: the native rejection happens after the worker finished.
     if (err instanceof Error && site.stack) err.stack = `${err.stack}\n    --- async call site ---\n${site.stack}`;

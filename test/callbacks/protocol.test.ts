@@ -1,19 +1,5 @@
-import { type Callback, CallbackRunner, callbackName, type RunState } from '../../src/callbacks/protocol';
-import type { MetricsLogger } from '../../src/loggers/types';
-
-const nullLogger: MetricsLogger = { name: 'null', logMetrics() {}, async close() {} };
-function run(): RunState {
-  return {
-    source: 'trainer',
-    stage: 'train',
-    epoch: 0,
-    globalStep: 0,
-    maxEpochs: 1,
-    shouldStop: false,
-    logger: nullLogger,
-    startedAt: 0,
-  };
-}
+import { type Callback, CallbackRunner, callbackName } from '../../src/callbacks/protocol';
+import { fakeRun as run } from './helpers';
 
 describe('CallbackRunner', () => {
   test('calls hooks in list order and returns undefined for sync hooks', () => {

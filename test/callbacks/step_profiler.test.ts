@@ -4,19 +4,7 @@ import * as path from 'node:path';
 import { StepProfilerCallback } from '../../src/callbacks/step_profiler';
 import type { BatchEndContext, RunState } from '../../src/callbacks/protocol';
 import { MemoryLogger } from '../../src/loggers';
-
-function run(logger = new MemoryLogger()): RunState {
-  return {
-    source: 'trainer',
-    stage: 'train',
-    epoch: 0,
-    globalStep: 0,
-    maxEpochs: 1,
-    shouldStop: false,
-    logger,
-    startedAt: performance.now(),
-  };
-}
+import { fakeRun as run } from './helpers';
 
 function batch(stage: 'train' | 'validate', i: number, wait: number, step: number): BatchEndContext {
   return {
