@@ -6,12 +6,11 @@
 #include <cstdio>
 #include <string>
 
-#include "cache/flat_rings.h"
+#include "geometry/batch_internal.h"
 #include "geometry/clipper2_offset.h"
 #include "geometry/offset642.h"
 
 namespace opk::geom {
-namespace {
 
 Status PolygonError(StatusCode code, size_t polygon, const std::string& what) {
   return Status(code, "polygon " + std::to_string(polygon) + ": " + what);
@@ -22,10 +21,9 @@ struct Workspace {
   Clipper2Offsetter offset2;
   Path64 ring;
   Paths64 result;
-  cache::PolygonKeyBuilder keys;
-  std::vector<uint32_t> local_offsets;
 };
 
+namespace {
 // One per thread: keeps every buffer between calls.
 Workspace& TlsWorkspace() {
   thread_local Workspace ws;
@@ -128,6 +126,67 @@ std::string OffsetCacheTag(const OffsetSpec& spec) {
   return buf;
 }
 
+OffsetContext::OffsetContext(const OffsetSpec& s) : spec(s), ws(&TlsWorkspace()) {
+  o642.miter_limit = spec.miter_limit;
+  o642.arc_tolerance = spec.arc_tolerance;
+  o642.js_compat = spec.js_compat;
+  o642.fast_path = spec.fast_path;
+  o642.preserve_collinear = spec.preserve_collinear;
+  o642.reverse_solution = spec.reverse_solution;
+  o2.miter_limit = spec.miter_limit;
+  o2.arc_tolerance = spec.arc_tolerance * spec.scale;
+  o2.preserve_collinear = spec.preserve_collinear;
+  o2.reverse_solution = spec.reverse_solution;
+}
+
+Status OffsetOne(OffsetContext& ctx, const BatchView& in, size_t p, double v, BatchOut* out) {
+  const OffsetSpec& spec = ctx.spec;
+  Workspace& ws = *ctx.ws;
+  const size_t r0 = in.polygon_rings ? in.polygon_rings[p] : p;
+  const size_t r1 = in.polygon_rings ? in.polygon_rings[p + 1] : p + 1;
+  double delta = v;
+  if (spec.kind != DeltaKind::kDelta) {
+    if (v < 0) return PolygonError(StatusCode::kOutOfRange, p, "ratio must be >= 0");
+    const double* xy = in.coords + 2 * static_cast<size_t>(in.ring_offsets[r0]);
+    const size_t n = in.ring_offsets[r0 + 1] - in.ring_offsets[r0];
+    const double area = RingAreaGeos(xy, n);
+    const double length = RingPerimeter(xy, n);
+    if (spec.kind == DeltaKind::kShrinkRatio) delta = length > 0 ? -(area * (1 - v * v) / length) : 0.0;
+    else delta = length > 0 ? area * v / length : 0.0;
+  }
+  const double scaled_delta = delta * spec.scale;
+  if (!(std::fabs(scaled_delta) <= kMaxScaledCoordinate))
+    return PolygonError(StatusCode::kOutOfRange, p, "delta times scale leaves the exact integer range (2^53)");
+
+  if (spec.mode == OffsetMode::kPyclipper) {
+    ws.offset642.Clear();
+    for (size_t r = r0; r < r1; ++r) {
+      const uint32_t b = in.ring_offsets[r];
+      Status st = ws.offset642.AddPathTruncated(in.coords + 2 * static_cast<size_t>(b), in.ring_offsets[r + 1] - b,
+                                                spec.scale, spec.join, spec.end);
+      if (!st.ok()) return PolygonError(st.code(), p, st.message());
+    }
+    Status st = ws.offset642.Execute(scaled_delta, ctx.o642, &ws.result);
+    if (!st.ok()) return PolygonError(st.code(), p, st.message());
+  } else {
+    ws.result.clear();
+    ws.offset2.Clear();
+    for (size_t r = r0; r < r1; ++r) {
+      ws.ring.clear();
+      for (uint32_t i = in.ring_offsets[r]; i < in.ring_offsets[r + 1]; ++i) {
+        ws.ring.push_back(Point64{static_cast<int64_t>(std::nearbyint(in.coords[2 * i] * spec.scale)),
+                                  static_cast<int64_t>(std::nearbyint(in.coords[2 * i + 1] * spec.scale))});
+      }
+      ws.offset2.AddPath(ws.ring.data(), ws.ring.size(), spec.join, spec.end);
+    }
+    Status st = ws.offset2.Execute(scaled_delta, ctx.o2, &ws.result);
+    if (!st.ok()) return PolygonError(st.code(), p, st.message());
+  }
+  AppendPaths(ws.result, spec.scale, out);
+  out->polygon_rings.push_back(static_cast<uint32_t>(out->ring_offsets.size() - 1));
+  return Status::Ok();
+}
+
 Status OffsetBatch(const BatchView& in, const double* values, size_t value_count, const OffsetSpec& spec,
                    BatchOut* out, cache::Cache* cache) {
   out->Clear();
@@ -137,87 +196,16 @@ Status OffsetBatch(const BatchView& in, const double* values, size_t value_count
                                                std::to_string(value_count));
   // Closed polygons need 3 points; closed lines ('joined') and open paths may be shorter.
   OPK_RETURN_IF_ERROR(ValidateBatch(in, spec.scale, spec.end == EndType::kPolygon ? 3 : 1));
+  if (cache != nullptr) return OffsetBatchCached(in, values, value_count, spec, out, cache);
   // thread_local lookups go through __tls_get_addr in the shared addon: take them once per call.
-  Workspace& ws = TlsWorkspace();
-  const std::string tag = cache != nullptr ? OffsetCacheTag(spec) : std::string();
-  Offset642Options o642;
-  o642.miter_limit = spec.miter_limit;
-  o642.arc_tolerance = spec.arc_tolerance;
-  o642.js_compat = spec.js_compat;
-  o642.fast_path = spec.fast_path;
-  o642.preserve_collinear = spec.preserve_collinear;
-  o642.reverse_solution = spec.reverse_solution;
-  Clipper2OffsetOptions o2;
-  o2.miter_limit = spec.miter_limit;
-  o2.arc_tolerance = spec.arc_tolerance * spec.scale;
-  o2.preserve_collinear = spec.preserve_collinear;
-  o2.reverse_solution = spec.reverse_solution;
+  OffsetContext ctx(spec);
   out->coords.reserve(in.coord_count * 2);
   out->ring_offsets.reserve(n_poly + 1);
   out->polygon_rings.reserve(n_poly + 1);
   for (size_t p = 0; p < n_poly; ++p) {
     const double v = values[value_count == 1 ? 0 : p];
     if (!std::isfinite(v)) return PolygonError(StatusCode::kOutOfRange, p, "delta/ratio must be finite");
-    const size_t r0 = in.polygon_rings ? in.polygon_rings[p] : p;
-    const size_t r1 = in.polygon_rings ? in.polygon_rings[p + 1] : p + 1;
-    cache::KeyView key;
-    const size_t coords_before = out->coords.size();
-    const size_t rings_before = out->ring_offsets.size();
-    if (cache != nullptr) {
-      key = ws.keys.Build(in.coords, in.ring_offsets, r0, r1, &v, 1, tag);
-      if (cache::AppendCachedRings(cache, key, &out->coords, &out->ring_offsets)) {
-        out->polygon_rings.push_back(static_cast<uint32_t>(out->ring_offsets.size() - 1));
-        continue;
-      }
-    }
-    double delta = v;
-    if (spec.kind != DeltaKind::kDelta) {
-      if (v < 0) return PolygonError(StatusCode::kOutOfRange, p, "ratio must be >= 0");
-      const double* xy = in.coords + 2 * static_cast<size_t>(in.ring_offsets[r0]);
-      const size_t n = in.ring_offsets[r0 + 1] - in.ring_offsets[r0];
-      const double area = RingAreaGeos(xy, n);
-      const double length = RingPerimeter(xy, n);
-      if (spec.kind == DeltaKind::kShrinkRatio) delta = length > 0 ? -(area * (1 - v * v) / length) : 0.0;
-      else delta = length > 0 ? area * v / length : 0.0;
-    }
-    const double scaled_delta = delta * spec.scale;
-    if (!(std::fabs(scaled_delta) <= kMaxScaledCoordinate))
-      return PolygonError(StatusCode::kOutOfRange, p, "delta times scale leaves the exact integer range (2^53)");
-
-    if (spec.mode == OffsetMode::kPyclipper) {
-      ws.offset642.Clear();
-      for (size_t r = r0; r < r1; ++r) {
-        const uint32_t b = in.ring_offsets[r];
-        Status st = ws.offset642.AddPathTruncated(in.coords + 2 * static_cast<size_t>(b), in.ring_offsets[r + 1] - b,
-                                                  spec.scale, spec.join, spec.end);
-        if (!st.ok()) return PolygonError(st.code(), p, st.message());
-      }
-      Status st = ws.offset642.Execute(scaled_delta, o642, &ws.result);
-      if (!st.ok()) return PolygonError(st.code(), p, st.message());
-    } else {
-      ws.result.clear();
-      ws.offset2.Clear();
-      for (size_t r = r0; r < r1; ++r) {
-        ws.ring.clear();
-        for (uint32_t i = in.ring_offsets[r]; i < in.ring_offsets[r + 1]; ++i) {
-          ws.ring.push_back(Point64{static_cast<int64_t>(std::nearbyint(in.coords[2 * i] * spec.scale)),
-                                    static_cast<int64_t>(std::nearbyint(in.coords[2 * i + 1] * spec.scale))});
-        }
-        ws.offset2.AddPath(ws.ring.data(), ws.ring.size(), spec.join, spec.end);
-      }
-      Status st = ws.offset2.Execute(scaled_delta, o2, &ws.result);
-      if (!st.ok()) return PolygonError(st.code(), p, st.message());
-    }
-    AppendPaths(ws.result, spec.scale, out);
-    out->polygon_rings.push_back(static_cast<uint32_t>(out->ring_offsets.size() - 1));
-    if (cache != nullptr) {
-      // Store this polygon's rings with offsets relative to its own first point.
-      const uint32_t base = static_cast<uint32_t>(coords_before / 2);
-      ws.local_offsets.assign(1, 0);
-      for (size_t r = rings_before; r < out->ring_offsets.size(); ++r) ws.local_offsets.push_back(out->ring_offsets[r] - base);
-      cache::PutFlatRings(cache, key, out->coords.data() + coords_before, out->coords.size() - coords_before,
-                          ws.local_offsets.data(), ws.local_offsets.size());  // too large: simply not stored
-    }
+    OPK_RETURN_IF_ERROR(OffsetOne(ctx, in, p, v, out));
   }
   return Status::Ok();
 }
