@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,28 @@ class PolygonKeyBuilder {
   std::vector<double> buf_;
   std::string last_tag_;  // tag hash memo: batches reuse one tag for every polygon
   uint64_t last_tag_hash_ = 0;
+  bool has_tag_ = false;
+};
+
+// Keys of many polygons at once (the PolygonKeyBuilder layout), for Cache::VisitMany: Add each
+// polygon, then Finish, then keys()[i] is polygon i's key (valid until the next Reset).
+class PolygonKeyBatch {
+ public:
+  void Reset(std::string_view tag);
+  void Add(const double* coords, const uint32_t* ring_offsets, size_t ring_begin, size_t ring_end,
+           const double* params, size_t param_count);
+  void Finish();
+  const KeyView* keys() const { return keys_.data(); }
+  size_t size() const { return keys_.size(); }
+
+ private:
+  // The keys' doubles, back to back: grown without zero-filling (every element is written).
+  std::unique_ptr<double[]> arena_;
+  size_t arena_size_ = 0, arena_cap_ = 0;
+  std::vector<size_t> ends_;  // arena_ end of each key
+  std::vector<KeyView> keys_;
+  std::string tag_;
+  uint64_t tag_hash_ = 0;
   bool has_tag_ = false;
 };
 

@@ -1,43 +1,179 @@
-// The batch offset with a polygon cache: look each polygon up, offset and store the misses.
+// The batch offset with a polygon cache. Polygons go in chunks: the chunk's keys are built and
+// looked up together (Cache::VisitMany: one lock per shard group, memory fetches overlapped), the
+// hits are staged, then the chunk's output is assembled in polygon order, offsetting and storing
+// the misses.
+#include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "cache/flat_rings.h"
 #include "geometry/batch_internal.h"
 
 namespace opk::geom {
+namespace {
+
+constexpr size_t kChunk = 1024;
+
+// The cache tag of an offset spec, compact (every lookup compares it in full): a
+// format mark, the enums and flags (16 bytes), then miter limit, arc tolerance and scale as raw
+// doubles (40 bytes in all).
+// Exact: two specs share a tag only when every output-changing option is bit-identical.
+std::string CompactTag(const OffsetSpec& spec) {
+  unsigned char b[16] = {'o', 'f', 's', '1'};
+  b[4] = static_cast<unsigned char>(spec.mode);
+  b[5] = static_cast<unsigned char>(spec.join);
+  b[6] = static_cast<unsigned char>(spec.end);
+  b[7] = static_cast<unsigned char>(spec.kind);
+  b[8] = static_cast<unsigned char>((spec.preserve_collinear ? 1 : 0) | (spec.reverse_solution ? 2 : 0) |
+                                    (spec.js_compat ? 4 : 0));
+  // b[9..15] stay 0
+  const double d[3] = {spec.miter_limit, spec.arc_tolerance, spec.scale};
+  std::string tag(reinterpret_cast<const char*>(b), 16);
+  tag.append(reinterpret_cast<const char*>(d), sizeof d);
+  return tag;
+}
+
+// Copies n values with plain moves (small n: cheaper than a library call).
+template <typename T>
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) inline void CopySmall(T* dst, const T* src, size_t n) {
+  for (size_t i = 0; i < n; ++i) dst[i] = src[i];
+}
+
+// A growable array whose new elements are left uninitialised (each is written once).
+template <typename T>
+struct RawBuf {
+  std::unique_ptr<T[]> data;
+  size_t size = 0, cap = 0;
+  T* Grow(size_t k) {
+    if (size + k > cap) {
+      const size_t c = std::max(size + k, 2 * cap + 256);
+      std::unique_ptr<T[]> b(new T[c]);
+      if (size > 0) std::memcpy(b.get(), data.get(), size * sizeof(T));
+      data = std::move(b);
+      cap = c;
+    }
+    T* at = data.get() + size;
+    size += k;
+    return at;
+  }
+};
+
+// The cached rings of the chunk's hits, copied out under the shard locks.
+struct Staging {
+  RawBuf<double> coords;
+  RawBuf<uint32_t> offsets;  // per hit: its ring ends, relative to its first point
+  struct Span {
+    uint32_t coord_begin, coord_count, offset_begin, offset_count;
+  };
+  std::vector<Span> spans;  // per chunk polygon (valid for hits)
+};
+
+bool StageHit(size_t index, const cache::CachedValue& value, void* ctx) {
+  auto& st = *static_cast<Staging*>(ctx);
+  cache::FlatRingsView view;
+  if (!cache::ViewFlatRings(value, &view) || view.ring_offset_count == 0) return false;
+  if (view.coord_count > UINT32_MAX / 2 || st.coords.size > UINT32_MAX - view.coord_count) return false;
+  Staging::Span& sp = st.spans[index];
+  sp.coord_begin = static_cast<uint32_t>(st.coords.size);
+  sp.coord_count = static_cast<uint32_t>(view.coord_count);
+  sp.offset_begin = static_cast<uint32_t>(st.offsets.size);
+  sp.offset_count = static_cast<uint32_t>(view.ring_offset_count - 1);
+  CopySmall(st.coords.Grow(view.coord_count), view.coords, view.coord_count);
+  CopySmall(st.offsets.Grow(sp.offset_count), view.ring_offsets + 1, sp.offset_count);
+  return true;
+}
+
+struct CachedWork {
+  cache::PolygonKeyBatch keys;
+  Staging staging;
+  std::vector<unsigned char> hit;
+  std::vector<uint32_t> local_offsets;
+};
+
+// Appends the staged hits j in [j0, j1) to `out`, in order: one resize per array for the run.
+void AppendHits(const Staging& st, size_t j0, size_t j1, BatchOut* out) {
+  size_t nc = 0, nr = 0;
+  for (size_t j = j0; j < j1; ++j) {
+    nc += st.spans[j].coord_count;
+    nr += st.spans[j].offset_count;
+  }
+  size_t c_at = out->coords.size(), r_at = out->ring_offsets.size();
+  out->coords.resize(c_at + nc);
+  out->ring_offsets.resize(r_at + nr);
+  double* coords = out->coords.data();
+  uint32_t* rings = out->ring_offsets.data();
+  for (size_t j = j0; j < j1; ++j) {
+    const Staging::Span& sp = st.spans[j];
+    const uint32_t base = static_cast<uint32_t>(c_at / 2);
+    CopySmall(coords + c_at, st.coords.data.get() + sp.coord_begin, sp.coord_count);
+    const uint32_t* rel = st.offsets.data.get() + sp.offset_begin;
+    for (uint32_t r = 0; r < sp.offset_count; ++r) rings[r_at + r] = base + rel[r];
+    c_at += sp.coord_count;
+    r_at += sp.offset_count;
+    out->polygon_rings.push_back(static_cast<uint32_t>(r_at - 1));
+  }
+}
+
+}  // namespace
 
 Status OffsetBatchCached(const BatchView& in, const double* values, size_t value_count, const OffsetSpec& spec,
                          BatchOut* out, cache::Cache* cache) {
-  thread_local cache::PolygonKeyBuilder keys;
-  thread_local std::vector<uint32_t> local_offsets;
-  cache::PolygonKeyBuilder& kb = keys;
-  std::vector<uint32_t>& locals = local_offsets;
+  thread_local CachedWork tls_work;
+  CachedWork& w = tls_work;
   const size_t n_poly = in.polygon_count();
-  const std::string tag = OffsetCacheTag(spec);
+  const std::string tag = CompactTag(spec);
   OffsetContext ctx(spec);
   out->coords.reserve(in.coord_count * 2);
   out->ring_offsets.reserve(n_poly + 1);
   out->polygon_rings.reserve(n_poly + 1);
-  for (size_t p = 0; p < n_poly; ++p) {
-    const double v = values[value_count == 1 ? 0 : p];
-    if (!std::isfinite(v)) return PolygonError(StatusCode::kOutOfRange, p, "delta/ratio must be finite");
-    const size_t r0 = in.polygon_rings ? in.polygon_rings[p] : p;
-    const size_t r1 = in.polygon_rings ? in.polygon_rings[p + 1] : p + 1;
-    const cache::KeyView key = kb.Build(in.coords, in.ring_offsets, r0, r1, &v, 1, tag);
-    if (cache::AppendCachedRings(cache, key, &out->coords, &out->ring_offsets)) {
-      out->polygon_rings.push_back(static_cast<uint32_t>(out->ring_offsets.size() - 1));
-      continue;
+  for (size_t p0 = 0; p0 < n_poly;) {
+    // Keys of the chunk; a non-finite value ends it (its error comes after the polygons before it).
+    size_t p1 = std::min(n_poly, p0 + kChunk);
+    size_t bad = n_poly;
+    w.keys.Reset(tag);
+    for (size_t p = p0; p < p1; ++p) {
+      const double* v = &values[value_count == 1 ? 0 : p];
+      if (!std::isfinite(*v)) {
+        bad = p;
+        p1 = p;
+        break;
+      }
+      const size_t r0 = in.polygon_rings ? in.polygon_rings[p] : p;
+      const size_t r1 = in.polygon_rings ? in.polygon_rings[p + 1] : p + 1;
+      w.keys.Add(in.coords, in.ring_offsets, r0, r1, v, 1);
     }
-    const size_t coords_before = out->coords.size();
-    const size_t rings_before = out->ring_offsets.size();
-    OPK_RETURN_IF_ERROR(OffsetOne(ctx, in, p, v, out));
-    // Store this polygon's rings with offsets relative to its own first point.
-    const uint32_t base = static_cast<uint32_t>(coords_before / 2);
-    locals.assign(1, 0);
-    for (size_t r = rings_before; r < out->ring_offsets.size(); ++r) locals.push_back(out->ring_offsets[r] - base);
-    cache::PutFlatRings(cache, key, out->coords.data() + coords_before, out->coords.size() - coords_before,
-                        locals.data(), locals.size());  // too large: simply not stored
+    w.keys.Finish();
+    const size_t m = p1 - p0;
+    w.staging.coords.size = 0;
+    w.staging.offsets.size = 0;
+    w.staging.spans.resize(m);
+    w.hit.resize(m);
+    if (m > 0) cache->VisitMany(w.keys.keys(), m, w.hit.data(), &StageHit, &w.staging);
+    for (size_t j = 0; j < m;) {
+      if (w.hit[j]) {
+        size_t run_end = j + 1;
+        while (run_end < m && w.hit[run_end]) ++run_end;
+        AppendHits(w.staging, j, run_end, out);
+        j = run_end;
+        continue;
+      }
+      const size_t p = p0 + j;
+      const size_t coords_before = out->coords.size();
+      const size_t rings_before = out->ring_offsets.size();
+      OPK_RETURN_IF_ERROR(OffsetOne(ctx, in, p, values[value_count == 1 ? 0 : p], out));
+      // Store this polygon's rings with offsets relative to its own first point.
+      const uint32_t base = static_cast<uint32_t>(coords_before / 2);
+      w.local_offsets.assign(1, 0);
+      for (size_t r = rings_before; r < out->ring_offsets.size(); ++r) w.local_offsets.push_back(out->ring_offsets[r] - base);
+      cache::PutFlatRings(cache, w.keys.keys()[j], out->coords.data() + coords_before, out->coords.size() - coords_before,
+                          w.local_offsets.data(), w.local_offsets.size());  // too large: simply not stored
+      ++j;
+    }
+    if (bad < n_poly) return PolygonError(StatusCode::kOutOfRange, bad, "delta/ratio must be finite");
+    p0 = p1;
   }
   return Status::Ok();
 }

@@ -1,0 +1,180 @@
+// Internals of Cache shared by its .cc files (cache.cc: single-key operations; cache_batch.cc:
+// batched lookups). Not part of the cache API.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <limits>
+#include <thread>
+
+#include "cache/cache.h"
+
+namespace opk::cache {
+
+inline constexpr double kNever = std::numeric_limits<double>::infinity();
+
+// The shard lock: a test-and-test-and-set spin lock (one atomic exchange to take, a plain store
+// to release: about half of what an uncontended std::mutex costs). Critical sections are a
+// lookup or a few list/table updates; a waiter spins briefly, then yields its core (the holder
+// may have been preempted: the machine may run more threads than cores).
+class SpinLock {
+ public:
+  bool try_lock() {
+    return state_.load(std::memory_order_relaxed) == 0 && state_.exchange(1, std::memory_order_acquire) == 0;
+  }
+  void lock() {
+    for (unsigned spins = 0; !try_lock(); ++spins) {
+      if (spins < 64) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+      } else {
+        std::this_thread::yield();
+      }
+    }
+  }
+  void unlock() { state_.store(0, std::memory_order_release); }
+
+ private:
+  std::atomic<uint32_t> state_{0};
+};
+
+// One entry. It lives in the prefix of its own value's allocation (CachedValue::
+// AllocateWithPrefix): [control block + CachedValue][Node][key][tag][descriptors][payload], so a
+// lookup touches one contiguous block. `self` is the cache's reference to that value: removing
+// the entry moves it out and drops it, which frees the block unless a reader still holds the
+// value (then the node bytes go with the value later).
+struct Cache::Node {
+  Node* prev = nullptr;   // recency list: towards the front (most recently placed)
+  Node* next = nullptr;   // recency list: towards the back (eviction candidates)
+  Node* chain = nullptr;  // link in a Graveyard (nodes removed under a lock, freed after it)
+  uint64_t hash = 0;
+  double expires_at = kNever;
+  uint64_t charge = 0;  // the whole allocation
+  ValuePtr self;
+  uint32_t key_size = 0;
+  uint32_t tag_size = 0;
+  // Second chance: set by a hit, cleared when eviction finds the entry at the back of the list
+  // (it is then moved to the front instead of evicted). A hit writes only this flag: it does not
+  // relink the node, which would touch (and dirty) its two list neighbours' memory.
+  bool referenced = false;
+
+  unsigned char* bytes() { return reinterpret_cast<unsigned char*>(this + 1); }
+  const unsigned char* bytes() const { return reinterpret_cast<const unsigned char*>(this + 1); }
+};
+
+// One open-addressing slot: the entry's hash next to its node, so a probe compares hashes
+// without touching nodes (linear probing, backward-shift deletion, load factor <= 3/4).
+struct CacheSlot {
+  uint64_t hash;
+  void* node;  // Cache::Node*, null = empty
+};
+
+// One lock shard: its own lock, hash table, recency list (circular around `head`) and counters.
+struct alignas(64) Cache::Shard {
+  SpinLock mu;
+  size_t mask = 0;  // slot_count - 1 (slot_count is 0 or a power of two)
+  CacheSlot* slots = nullptr;
+  size_t count = 0;
+  Node head;  // sentinel: head.next = most recently placed, head.prev = next eviction candidate
+  uint64_t table_charge = 0;
+  int64_t bytes = 0;
+  uint64_t hits = 0, misses = 0, sets = 0, evictions = 0, expirations = 0, deletes = 0, rejected = 0;
+  uint64_t contended = 0;  // lock acquisitions that had to wait for another thread
+
+  Shard() { head.prev = head.next = &head; }
+  void SetTable(CacheSlot* table, size_t new_mask) {
+    slots = table;
+    mask = new_mask;
+  }
+
+  void PushFront(Node* n) {
+    n->next = head.next;
+    n->prev = &head;
+    head.next->prev = n;
+    head.next = n;
+  }
+  static void UnlinkLru(Node* n) {
+    n->prev->next = n->next;
+    n->next->prev = n->prev;
+    n->prev = n->next = nullptr;
+  }
+  size_t slot_count() const { return slots == nullptr ? 0 : mask + 1; }
+  // Inserts into a table known to have a free slot and no entry for this key.
+  static void InsertSlot(CacheSlot* table, size_t mask, uint64_t hash, Node* n) {
+    size_t i = hash & mask;
+    while (table[i].node != nullptr) i = (i + 1) & mask;
+    table[i].hash = hash;
+    table[i].node = n;
+  }
+  // Removes `n` from the table (backward-shift deletion keeps every probe sequence unbroken).
+  void EraseSlot(Node* n) {
+    size_t i = n->hash & mask;
+    while (slots[i].node != n) i = (i + 1) & mask;
+    for (size_t j = (i + 1) & mask;; j = (j + 1) & mask) {
+      if (slots[j].node == nullptr) break;
+      const size_t home = slots[j].hash & mask;
+      // slots[j] may move back to i unless its home lies cyclically in (i, j].
+      if (((j - home) & mask) >= ((j - i) & mask)) {
+        slots[i] = slots[j];
+        i = j;
+      }
+    }
+    slots[i].node = nullptr;
+    slots[i].hash = 0;
+  }
+};
+
+
+// Locks a shard, counting acquisitions that found it held by another thread (try_lock first:
+// no extra cost when uncontended).
+template <typename S>
+class ShardLock {
+ public:
+  explicit ShardLock(S& s) : s_(s) {
+    if (!s_.mu.try_lock()) {
+      s_.mu.lock();
+      s_.contended += 1;
+    }
+  }
+  ~ShardLock() { s_.mu.unlock(); }
+  ShardLock(const ShardLock&) = delete;
+  ShardLock& operator=(const ShardLock&) = delete;
+
+ private:
+  S& s_;
+};
+
+
+// Nodes removed under a lock are destroyed after it is released (value frees can be large).
+struct Graveyard {
+  void* first = nullptr;
+  template <typename N>
+  void Add(N* n) {
+    n->chain = static_cast<N*>(first);
+    first = n;
+  }
+  template <typename N>
+  void Release() {
+    N* n = static_cast<N*>(first);
+    while (n != nullptr) {
+      N* next = n->chain;
+      ValuePtr doomed = std::move(n->self);  // the node lives inside this value's allocation:
+      n->~N();                                 // end the node first,
+      doomed.reset();                          // then release the memory (unless a reader holds it)
+      n = next;
+    }
+    first = nullptr;
+  }
+};
+
+// Frees a node that a lookup removed (expired) under the lock; null is a no-op.
+template <typename N>
+inline void FreeExpired(N* n) {
+  if (n == nullptr) return;
+  Graveyard dead;
+  dead.Add(n);
+  dead.Release<N>();
+}
+
+}  // namespace opk::cache

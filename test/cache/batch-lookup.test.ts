@@ -1,0 +1,124 @@
+// The batch offset's cached path looks its polygons up together (Cache::VisitMany: keys grouped
+// by shard, one lock per group). Outputs must equal the uncached ones in every arrangement of
+// hits, misses, duplicates, expired entries and colliding hashes, and the counters must add up.
+import { dropCache, getCache } from '../../src/cache';
+import { advanceCacheClock, openCacheForTesting, setCacheClock } from '../../src/cache/testing';
+import { offsetBatch, shrinkBatch, unclipBatch } from '../../src/geometry';
+import { uniqueName } from './helpers';
+
+/** n rotated-ish quads; polygon i depends on `seed + i` only. */
+function quads(n: number, seed = 0): { coords: Float64Array; ringOffsets: Uint32Array } {
+  const coords = new Float64Array(n * 8);
+  const ringOffsets = new Uint32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const k = seed + i;
+    const x = (k % 97) * 31.5;
+    const y = Math.floor(k / 97) * 19.25;
+    const w = 18 + (k % 13) * 4;
+    const h = 8 + (k % 5) * 2;
+    coords.set([x, y, x + w, y + (k % 3), x + w - (k % 2), y + h, x, y + h - (k % 4)], i * 8);
+    ringOffsets[i + 1] = (i + 1) * 4;
+  }
+  return { coords, ringOffsets };
+}
+
+/** The polygons at `indices` of `src`, in that order (repeats allowed). */
+function pick(src: { coords: Float64Array }, indices: number[]) {
+  const coords = new Float64Array(indices.length * 8);
+  indices.forEach((j, i) => coords.set(src.coords.subarray(j * 8, j * 8 + 8), i * 8));
+  return { coords, ringOffsets: Uint32Array.from({ length: indices.length + 1 }, (_, i) => i * 4) };
+}
+
+function same(a: { coords: Float64Array; ringOffsets: Uint32Array; polygonRings: Uint32Array }, b: typeof a): void {
+  expect(Array.from(a.polygonRings)).toEqual(Array.from(b.polygonRings));
+  expect(Array.from(a.ringOffsets)).toEqual(Array.from(b.ringOffsets));
+  expect(Array.from(a.coords)).toEqual(Array.from(b.coords));
+}
+
+describe('batched cache lookups inside the batch offset', () => {
+  test('large mixed batch (more than one lookup chunk): equal to the uncached output, counters add up', () => {
+    const name = uniqueName('batch-mixed');
+    const cache = getCache(name, { maxBytes: 64 << 20, shards: 8 });
+    try {
+      const all = quads(6000);
+      const even = pick(all, Array.from({ length: 3000 }, (_, i) => 2 * i));
+      shrinkBatch(even, { cache });
+      expect(cache.stats()).toMatchObject({ hits: 0, misses: 3000, entries: 3000 });
+      const cached = shrinkBatch(all, { cache });
+      same(cached, shrinkBatch(all));
+      expect(cache.stats()).toMatchObject({ hits: 3000, misses: 6000, entries: 6000 });
+      // Everything cached now: a second pass is all hits and still identical.
+      same(shrinkBatch(all, { cache }), shrinkBatch(all));
+      expect(cache.stats().hits).toBe(9000);
+    } finally {
+      dropCache(name);
+    }
+  });
+
+  test('duplicates within one batch, cached and not: every copy gets the right rings', () => {
+    const name = uniqueName('batch-dup');
+    const cache = getCache(name, { maxBytes: 64 << 20, eviction: 'clock' });
+    try {
+      const base = quads(40);
+      unclipBatch(pick(base, [0, 1, 2, 3]), { cache });
+      const order = [5, 0, 5, 1, 5, 39, 0, 0, 7, 39, 2, 3, 3, 5];
+      const input = pick(base, order);
+      same(unclipBatch(input, { cache }), unclipBatch(input));
+      // Repeats of an uncached polygon are all looked up before any is stored: misses.
+      const s = cache.stats();
+      expect(s.hits + s.misses).toBe(4 + order.length);
+      expect(s).toMatchObject({ hits: 7, misses: 4 + 7, entries: 7 }); // 0..3 hit; 5, 39, 7 are stored
+      same(unclipBatch(input, { cache }), unclipBatch(input));
+      expect(cache.stats().hits).toBe(s.hits + order.length);
+    } finally {
+      dropCache(name);
+    }
+  });
+
+  test('every key colliding (hash mask 0): still the right rings for each polygon', () => {
+    const name = uniqueName('batch-collide');
+    const cache = openCacheForTesting(name, { maxBytes: 64 << 20, shards: 4 }, { hashBits: 0 });
+    try {
+      const input = quads(300, 11);
+      shrinkBatch(pick(input, Array.from({ length: 150 }, (_, i) => i * 2 + 1)), { cache });
+      same(shrinkBatch(input, { cache }), shrinkBatch(input));
+      expect(cache.stats()).toMatchObject({ hits: 150, misses: 300 });
+    } finally {
+      dropCache(name);
+    }
+  });
+
+  test('expired entries are misses, recomputed and stored again', () => {
+    const name = uniqueName('batch-ttl');
+    const cache = getCache(name, { maxBytes: 64 << 20, ttl: 1000 });
+    try {
+      setCacheClock(cache, 0);
+      const input = quads(500, 3);
+      const plain = offsetBatch({ ...input, deltas: 2.5 });
+      offsetBatch({ ...input, deltas: 2.5 }, { cache });
+      advanceCacheClock(cache, 999);
+      same(offsetBatch({ ...input, deltas: 2.5 }, { cache }), plain);
+      expect(cache.stats()).toMatchObject({ hits: 500, misses: 500, expirations: 0 });
+      advanceCacheClock(cache, 1);
+      same(offsetBatch({ ...input, deltas: 2.5 }, { cache }), plain);
+      expect(cache.stats()).toMatchObject({ hits: 500, misses: 1000, expirations: 500, entries: 500 });
+    } finally {
+      dropCache(name);
+    }
+  });
+
+  test('a non-finite per-polygon ratio fails naming that polygon, after a partial chunk', () => {
+    const name = uniqueName('batch-bad');
+    const cache = getCache(name, { maxBytes: 64 << 20 });
+    try {
+      const input = quads(3000, 9);
+      const ratios = new Float64Array(3000).fill(0.4);
+      ratios[2500] = Number.NaN;
+      expect(() => shrinkBatch({ ...input, ratios }, { cache })).toThrow(/polygon 2500/);
+      ratios[2500] = -1;
+      expect(() => shrinkBatch({ ...input, ratios }, { cache })).toThrow(/polygon 2500/);
+    } finally {
+      dropCache(name);
+    }
+  });
+});
