@@ -44,10 +44,13 @@ KeyView PolygonKeyBuilder::Build(const double* coords, const uint32_t* ring_offs
   return KeyView::Make(buf_.data(), total * sizeof(double), tag, last_tag_hash_);
 }
 
-void PolygonKeyBatch::Reset(std::string_view tag) {
+void PolygonKeyBatch::Reset(std::string_view tag, size_t doubles) {
   arena_size_ = 0;
-  ends_.clear();
   keys_.clear();
+  if (doubles > arena_cap_) {
+    arena_.reset(new double[doubles]);
+    arena_cap_ = doubles;
+  }
   if (!has_tag_ || tag.size() != tag_.size() || !BytesEqual(tag.data(), tag_.data(), tag.size())) {
     tag_.assign(tag.data(), tag.size());
     tag_hash_ = KeyView::TagHash(tag_);
@@ -55,37 +58,24 @@ void PolygonKeyBatch::Reset(std::string_view tag) {
   }
 }
 
-void PolygonKeyBatch::Add(const double* coords, const uint32_t* ring_offsets, size_t ring_begin, size_t ring_end,
+bool PolygonKeyBatch::Add(const double* coords, const uint32_t* ring_offsets, size_t ring_begin, size_t ring_end,
                           const double* params, size_t param_count) {
   const size_t n_rings = ring_end - ring_begin;
   const size_t first = n_rings > 0 ? static_cast<size_t>(ring_offsets[ring_begin]) * 2 : 0;
   const size_t last = n_rings > 0 ? static_cast<size_t>(ring_offsets[ring_end]) * 2 : 0;
   const size_t at = arena_size_;
-  const size_t need = at + param_count + 1 + n_rings + (last - first);
-  if (need > arena_cap_) {
-    const size_t cap = std::max<size_t>(need, 2 * arena_cap_ + 256);
-    std::unique_ptr<double[]> grown(new double[cap]);
-    if (at > 0) std::memcpy(grown.get(), arena_.get(), at * sizeof(double));
-    arena_ = std::move(grown);
-    arena_cap_ = cap;
-  }
-  arena_size_ = need;
-  double* out = arena_.get() + at;
+  const size_t size = param_count + 1 + n_rings + (last - first);
+  if (size > arena_cap_ - at) return false;
+  double* key = arena_.get() + at;
+  double* out = key;
   CopyDoubles(out, params, param_count);
   out += param_count;
   *out++ = static_cast<double>(n_rings);
   for (size_t r = ring_begin; r < ring_end; ++r) *out++ = static_cast<double>(ring_offsets[r + 1] - ring_offsets[r]);
   if (last > first) CopyDoubles(out, coords + first, last - first);
-  ends_.push_back(arena_size_);
-}
-
-void PolygonKeyBatch::Finish() {
-  keys_.resize(ends_.size());
-  size_t begin = 0;
-  for (size_t i = 0; i < ends_.size(); ++i) {
-    keys_[i] = KeyView::Make(arena_.get() + begin, (ends_[i] - begin) * sizeof(double), tag_, tag_hash_);
-    begin = ends_[i];
-  }
+  arena_size_ = at + size;
+  keys_.push_back(KeyView::Make(key, size * sizeof(double), tag_, tag_hash_));
+  return true;
 }
 
 PutResult PutFlatRings(Cache* cache, const KeyView& key, const double* coords, size_t coord_count,
@@ -122,16 +112,6 @@ bool AppendCachedRings(Cache* cache, const KeyView& key, std::vector<double>* co
   return t.ok;
 }
 
-bool ViewFlatRings(const CachedValue& value, FlatRingsView* out) {
-  if (!value.is_list() || value.count() != 2) return false;
-  const ArrayRef c = value.array(0);
-  const ArrayRef r = value.array(1);
-  if (c.type != ElementType::kFloat64 || r.type != ElementType::kUint32) return false;
-  out->coords = static_cast<const double*>(c.data);
-  out->coord_count = c.length;
-  out->ring_offsets = static_cast<const uint32_t*>(r.data);
-  out->ring_offset_count = r.length;
-  return true;
-}
+
 
 }  // namespace opk::cache

@@ -52,14 +52,15 @@ class PolygonKeyBuilder {
   bool has_tag_ = false;
 };
 
-// Keys of many polygons at once (the PolygonKeyBuilder layout), for Cache::VisitMany: Add each
-// polygon, then Finish, then keys()[i] is polygon i's key (valid until the next Reset).
+// Keys of many polygons at once (the PolygonKeyBuilder layout), for Cache::VisitMany: Reset with
+// room for the keys' doubles (per polygon: params + 1 + rings + 2 * points), Add each polygon; keys()[i] is polygon i's key,
+// hashed as it is added (valid until the next Reset).
 class PolygonKeyBatch {
  public:
-  void Reset(std::string_view tag);
-  void Add(const double* coords, const uint32_t* ring_offsets, size_t ring_begin, size_t ring_end,
+  void Reset(std::string_view tag, size_t doubles);
+  // Adds past the room given to Reset are refused (returns false, nothing added).
+  bool Add(const double* coords, const uint32_t* ring_offsets, size_t ring_begin, size_t ring_end,
            const double* params, size_t param_count);
-  void Finish();
   const KeyView* keys() const { return keys_.data(); }
   size_t size() const { return keys_.size(); }
 
@@ -67,7 +68,6 @@ class PolygonKeyBatch {
   // The keys' doubles, back to back: grown without zero-filling (every element is written).
   std::unique_ptr<double[]> arena_;
   size_t arena_size_ = 0, arena_cap_ = 0;
-  std::vector<size_t> ends_;  // arena_ end of each key
   std::vector<KeyView> keys_;
   std::string tag_;
   uint64_t tag_hash_ = 0;
@@ -87,7 +87,17 @@ bool AppendCachedRings(Cache* cache, const KeyView& key, std::vector<double>* co
                        std::vector<uint32_t>* ring_offsets);
 
 // Reads a value stored by PutFlatRings; false when `value` has another shape (e.g. a JS caller
-// stored something else under the same key and tag).
-bool ViewFlatRings(const CachedValue& value, FlatRingsView* out);
+// stored something else under the same key and tag). Inline: batch loops call it per hit.
+inline bool ViewFlatRings(const CachedValue& value, FlatRingsView* out) {
+  if (!value.is_list() || value.count() != 2) return false;
+  const ArrayRef c = value.array(0);
+  const ArrayRef r = value.array(1);
+  if (c.type != ElementType::kFloat64 || r.type != ElementType::kUint32) return false;
+  out->coords = static_cast<const double*>(c.data);
+  out->coord_count = c.length;
+  out->ring_offsets = static_cast<const uint32_t*>(r.data);
+  out->ring_offset_count = r.length;
+  return true;
+}
 
 }  // namespace opk::cache

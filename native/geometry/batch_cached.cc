@@ -133,7 +133,13 @@ Status OffsetBatchCached(const BatchView& in, const double* values, size_t value
     // Keys of the chunk; a non-finite value ends it (its error comes after the polygons before it).
     size_t p1 = std::min(n_poly, p0 + kChunk);
     size_t bad = n_poly;
-    w.keys.Reset(tag);
+    {
+      const size_t r_begin = in.polygon_rings ? in.polygon_rings[p0] : p0;
+      const size_t r_end = in.polygon_rings ? in.polygon_rings[p1] : p1;
+      const size_t points = in.ring_offsets[r_end] - in.ring_offsets[r_begin];
+      // Each key: the ratio/delta, the ring count, each ring's size, the coordinates.
+      w.keys.Reset(tag, 2 * (p1 - p0) + (r_end - r_begin) + 2 * points);
+    }
     for (size_t p = p0; p < p1; ++p) {
       const double* v = &values[value_count == 1 ? 0 : p];
       if (!std::isfinite(*v)) {
@@ -143,9 +149,9 @@ Status OffsetBatchCached(const BatchView& in, const double* values, size_t value
       }
       const size_t r0 = in.polygon_rings ? in.polygon_rings[p] : p;
       const size_t r1 = in.polygon_rings ? in.polygon_rings[p + 1] : p + 1;
-      w.keys.Add(in.coords, in.ring_offsets, r0, r1, v, 1);
+      if (!w.keys.Add(in.coords, in.ring_offsets, r0, r1, v, 1))
+        return Status(StatusCode::kInternal, "cache key room miscounted");
     }
-    w.keys.Finish();
     const size_t m = p1 - p0;
     w.staging.coords.size = 0;
     w.staging.offsets.size = 0;
