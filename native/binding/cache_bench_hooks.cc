@@ -1,10 +1,11 @@
-// Benchmark hook of the cache area: what geometry's batch offset will do per polygon once it
-// consults the cache natively (see native/cache/flat_rings.h), measured without geometry.
+// Benchmark hooks of the cache area: the cache inside geometry's batch offset, and native threads
+// sharing one cache, measured without JS.
 #include "binding/cache_bench_hooks.h"
 
 #include <time.h>
 
 #include <chrono>
+#include <cmath>
 #include <string>
 #include <thread>
 #include <vector>
@@ -12,53 +13,8 @@
 #include "binding/args.h"
 #include "binding/cache_handle.h"
 #include "binding/errors.h"
-#include "cache/flat_rings.h"
-
-namespace opk::binding {
-
-// cacheBenchBatchLookup(handle, coords: Float64Array, ringOffsets: Uint32Array, tag: string,
-//                       fill: boolean) -> {hits, misses, outDoubles}
-// For each ring (a one-ring polygon): key = PolygonKeyBuilder(ring, param 1.5) + tag; a hit appends the cached rings to an output
-// vector (as OffsetBatch appends to BatchOut); a miss stores the ring itself as the "result"
-// when `fill`. Synchronous on purpose (benchmark only: callers keep batches small).
-Napi::Value CacheBenchBatchLookup(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 5) ThrowType(env, "expected (handle, coords, ringOffsets, tag, fill)");
-  std::shared_ptr<opk::cache::Cache> cache = CacheHandle::CacheFromValue(info[0]);
-  ArrayView<double> coords = RequireFloat64Array(info[1], "coords");
-  ArrayView<uint32_t> rings = RequireUint32Array(info[2], "ringOffsets");
-  const std::string tag = RequireString(info[3], "tag");
-  const bool fill = RequireBoolean(info[4], "fill");
-  std::vector<double> out_coords;
-  std::vector<uint32_t> out_offsets{0};
-  out_coords.reserve(coords.length);
-  double hits = 0;
-  double misses = 0;
-  opk::cache::PolygonKeyBuilder builder;
-  const double param = 1.5;  // stands for the per-polygon delta / ratio
-  for (size_t r = 0; r + 1 < rings.length; ++r) {
-    const size_t begin = static_cast<size_t>(rings.data[r]) * 2;
-    const size_t end = static_cast<size_t>(rings.data[r + 1]) * 2;
-    if (begin > end || end > coords.length) ThrowRange(env, "ringOffsets out of range", "ERR_BUFFER_SIZE");
-    const opk::cache::KeyView key = builder.Build(coords.data, rings.data, r, r + 1, &param, 1, tag);
-    if (opk::cache::AppendCachedRings(cache.get(), key, &out_coords, &out_offsets)) {
-      hits += 1;
-      continue;
-    }
-    misses += 1;
-    if (fill) {
-      const uint32_t ring[2] = {0, static_cast<uint32_t>((end - begin) / 2)};
-      opk::cache::PutFlatRings(cache.get(), key, coords.data + begin, end - begin, ring, 2);
-    }
-  }
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("hits", hits);
-  o.Set("misses", misses);
-  o.Set("outDoubles", static_cast<double>(out_coords.size()));
-  return o;
-}
-
-}  // namespace opk::binding
+#include "cache/cache.h"
+#include "geometry/batch.h"
 
 namespace opk::binding {
 
@@ -69,6 +25,62 @@ double ThreadCpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 }  // namespace
+
+// cacheBenchOffsetBatch(handle, coords: Float64Array, ringOffsets: Uint32Array, ratio: number,
+//                       reps: number, missEvery: number) -> {cpuNs: number[], hits, misses}
+// The cached DB shrink inside the native batch offset (geom::OffsetBatch with the cache), timed
+// natively (thread CPU time per rep), without the JS call and the result's conversion. Before each
+// rep every missEvery-th polygon (0: none) is moved by a fresh tiny amount (its key changes, its
+// result does not), so those are real misses: offset + store. Synchronous on purpose (benchmark
+// only: callers keep batches small).
+Napi::Value CacheBenchOffsetBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 6) ThrowType(env, "expected (handle, coords, ringOffsets, ratio, reps, missEvery)");
+  std::shared_ptr<opk::cache::Cache> cache = CacheHandle::CacheFromValue(info[0]);
+  ArrayView<double> coords_in = RequireFloat64Array(info[1], "coords");
+  ArrayView<uint32_t> rings = RequireUint32Array(info[2], "ringOffsets");
+  const double ratio = RequireNumber(info[3], "ratio");
+  const int64_t reps = RequireInteger(info[4], "reps", 1, 100000);
+  const int64_t miss_every = RequireInteger(info[5], "missEvery", 0, int64_t{1} << 32);
+  std::vector<double> coords(coords_in.data, coords_in.data + coords_in.length);
+  opk::geom::BatchView view;
+  view.coords = coords.data();
+  view.coord_count = coords.size();
+  view.ring_offsets = rings.data;
+  view.ring_offset_count = rings.length;
+  opk::geom::OffsetSpec spec;
+  spec.kind = opk::geom::DeltaKind::kShrinkRatio;
+  opk::geom::BatchOut out;
+  const opk::cache::CacheStats before = cache->Stats();
+  Napi::Array times = Napi::Array::New(env, static_cast<size_t>(reps));
+  static double salt = 0;  // distinct perturbations across calls
+  const size_t n_poly = view.polygon_count();
+  for (int64_t r = 0; r < reps; ++r) {
+    if (miss_every > 0) {
+      salt += 1.0;
+      for (size_t p = 0; p < n_poly; p += static_cast<size_t>(miss_every)) {
+        // Below the integer grid (pyclipper truncates): the key changes, the rings do not.
+        const size_t at = 2 * static_cast<size_t>(rings.data[p]);
+        coords[at] = std::floor(coords[at]) + std::ldexp(std::fmod(salt, 65536.0) + 0.5, -20);  // JS callers use whole steps
+      }
+    }
+    const double c0 = ThreadCpuSeconds();
+    opk::Status st = opk::geom::OffsetBatch(view, &ratio, 1, spec, &out, cache.get());
+    const double c1 = ThreadCpuSeconds();
+    if (!st.ok()) Throw(env, st);
+    times.Set(static_cast<uint32_t>(r), (c1 - c0) * 1e9);
+  }
+  const opk::cache::CacheStats after = cache->Stats();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("cpuNs", times);
+  o.Set("hits", static_cast<double>(after.hits - before.hits));
+  o.Set("misses", static_cast<double>(after.misses - before.misses));
+  return o;
+}
+
+}  // namespace opk::binding
+
+namespace opk::binding {
 
 // cacheBenchThreads(handle, threads, opsPerThread, hot, tag) -> {wallNs, cpuNs, hits}
 // Runs `threads` native threads doing Get (on a miss: Put) over keys 0..hot-1 (8 float64 each)

@@ -5,7 +5,7 @@
 
 namespace opk::binding {
 
-Napi::Value CacheBenchBatchLookup(const Napi::CallbackInfo& info);
+Napi::Value CacheBenchOffsetBatch(const Napi::CallbackInfo& info);
 Napi::Value CacheBenchThreads(const Napi::CallbackInfo& info);
 
 }  // namespace opk::binding

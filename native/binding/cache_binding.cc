@@ -39,7 +39,7 @@ void InitCache(Napi::Env env, Napi::Object exports) {
   exports.Set("cacheDrop", Napi::Function::New<Guarded<DropCacheJs>>(env, "cacheDrop"));
   exports.Set("cacheList", Napi::Function::New<Guarded<ListCachesJs>>(env, "cacheList"));
   exports.Set("cacheMallocBytes", Napi::Function::New<Guarded<MallocBytesJs>>(env, "cacheMallocBytes"));
-  exports.Set("cacheBenchBatchLookup", Napi::Function::New<Guarded<CacheBenchBatchLookup>>(env, "cacheBenchBatchLookup"));
+  exports.Set("cacheBenchOffsetBatch", Napi::Function::New<Guarded<CacheBenchOffsetBatch>>(env, "cacheBenchOffsetBatch"));
   exports.Set("cacheBenchThreads", Napi::Function::New<Guarded<CacheBenchThreads>>(env, "cacheBenchThreads"));
 }
 

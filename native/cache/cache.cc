@@ -88,8 +88,7 @@ bool Cache::OverBudget() const {
          total_entries_.load(std::memory_order_relaxed) > static_cast<int64_t>(options_.max_entries);
 }
 
-Cache::Node* Cache::FindLocked(Shard& s, const KeyView& key, uint64_t hash, Node*** link_out) const {
-  (void)link_out;
+Cache::Node* Cache::FindLocked(Shard& s, const KeyView& key, uint64_t hash, bool prefetch) const {
   if (s.slots == nullptr) return nullptr;
   const size_t mask = s.mask;
   const CacheSlot* slots = s.slots;
@@ -102,14 +101,16 @@ Cache::Node* Cache::FindLocked(Shard& s, const KeyView& key, uint64_t hash, Node
     // One dependent miss instead of several: fetch the entry's lines (value object in front of
     // the node; key, tag, descriptors and a small payload behind it) at once. Prefetches past
     // the allocation are harmless.
-    const char* line = reinterpret_cast<const char*>(n);
-    __builtin_prefetch(line - 64);
-    __builtin_prefetch(line);
-    __builtin_prefetch(line + 64);
-    __builtin_prefetch(line + 128);
-    __builtin_prefetch(line + 192);
-    __builtin_prefetch(line + 256);
-    __builtin_prefetch(line + 320);
+    if (prefetch) {
+      const char* line = reinterpret_cast<const char*>(n);
+      __builtin_prefetch(line - 64);
+      __builtin_prefetch(line);
+      __builtin_prefetch(line + 64);
+      __builtin_prefetch(line + 128);
+      __builtin_prefetch(line + 192);
+      __builtin_prefetch(line + 256);
+      __builtin_prefetch(line + 320);
+    }
     if (n->key_size != key.size || n->tag_size != tag_size) continue;
     const unsigned char* b = n->bytes();
     if (!BytesEqual(b, static_cast<const unsigned char*>(key.data), key.size)) continue;
@@ -163,7 +164,7 @@ void Cache::RemoveLocked(Shard& s, Node* n) {
 }
 
 Cache::Node* Cache::HitLocked(Shard& s, const KeyView& key, uint64_t hash, double now, Node** expired) {
-  Node* n = FindLocked(s, key, hash, nullptr);
+  Node* n = FindLocked(s, key, hash);
   if (n != nullptr && n->expires_at <= now) {
     RemoveLocked(s, n);
     s.expirations += 1;
@@ -215,7 +216,7 @@ ValuePtr Cache::Peek(const KeyView& key) {
   Shard& s = ShardFor(h);
   const double now = options_.ttl_ms > 0 ? NowMs() : 0;
   ShardLock<Shard> lock(s);
-  Node* n = FindLocked(s, key, h, nullptr);
+  Node* n = FindLocked(s, key, h);
   if (n == nullptr || n->expires_at <= now) return nullptr;
   return n->self;
 }
@@ -225,7 +226,7 @@ bool Cache::Has(const KeyView& key) {
   Shard& s = ShardFor(h);
   const double now = options_.ttl_ms > 0 ? NowMs() : 0;
   ShardLock<Shard> lock(s);
-  Node* n = FindLocked(s, key, h, nullptr);
+  Node* n = FindLocked(s, key, h);
   return n != nullptr && n->expires_at > now;
 }
 
@@ -301,7 +302,7 @@ PutResult Cache::PutImpl(const KeyView& key, const ArrayShape* shapes, size_t co
     {
       ShardLock<Shard> lock(s);
       s.rejected += 1;
-      if (Node* old = FindLocked(s, key, h, nullptr)) {
+      if (Node* old = FindLocked(s, key, h)) {
         RemoveLocked(s, old);
         dead.Add(old);
       }
@@ -322,7 +323,7 @@ PutResult Cache::PutImpl(const KeyView& key, const ArrayShape* shapes, size_t co
   bool replaced = false;
   {
     ShardLock<Shard> lock(s);
-    if (Node* old = FindLocked(s, key, h, nullptr)) {
+    if (Node* old = FindLocked(s, key, h)) {
       RemoveLocked(s, old);
       dead.Add(old);
       replaced = true;
@@ -408,7 +409,7 @@ bool Cache::Delete(const KeyView& key) {
   Graveyard dead;
   {
     ShardLock<Shard> lock(s);
-    Node* n = FindLocked(s, key, h, nullptr);
+    Node* n = FindLocked(s, key, h);
     if (n == nullptr) return false;
     RemoveLocked(s, n);
     s.deletes += 1;

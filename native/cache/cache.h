@@ -23,24 +23,24 @@
 //   }
 // (Put(key, ValuePtr) does the same from an existing CachedValue.)
 //
-// For polygon batches, native/cache/flat_rings.h has the pieces: PolygonKeyBuilder (key = per-
-// polygon params + ring structure + coordinates) and Put/ViewFlatRings (value = [Float64 coords,
-// Uint32 ring offsets], which JS reads as such). A binding gets the shared_ptr<Cache> behind a JS
+// For polygon batches, native/cache/flat_rings.h has the pieces: PolygonKeyBatch (keys = per-
+// polygon params + ring structure + coordinates, for VisitMany) and Put/ViewFlatRings (value =
+// [Float64 coords, Uint32 ring offsets], which JS reads as such). A binding gets the shared_ptr<Cache> behind a JS
 // `cache` option with opk::binding::CacheHandle::CacheFromValue (native/binding/cache_handle.h),
 // on the JS thread, and hands it to its AsyncWorker.
 //
 // Threading: every method is thread-safe and may be called from any thread (worker threads,
 // AsyncWorker pool threads, a geometry thread pool) without the JS engine. A call locks one
-// shard lock (Clear/Stats/PurgeExpired lock each shard in turn); only Visit runs caller code
-// under a lock.
+// shard lock (Clear/Stats/PurgeExpired lock each shard in turn; VisitMany one shard at a time);
+// only Visit and VisitMany run caller code under a lock.
 // KeyView::Make hashes once: reuse the same KeyView for the Get and the Put of one item.
 // Values are immutable once published; the ValuePtr a reader holds stays valid after eviction.
 // Cost: a Get of a 100-byte key ≈ hash (~10 ns) + one uncontended spin-lock acquisition (one
 // atomic exchange) + an open-addressing probe that compares stored hashes, then the full key;
 // a hit relinks the entry to the front of its shard's list (LRU) or only writes its
-// second-chance mark (CLOCK). With CLOCK a per-polygon batch lookup (key build + lookup +
-// append) measured ~65 ns for 2000 cached quads and ~77 ns for 20000 (this 2-core VM); exact
-// LRU adds the relinking (see bench/RESULTS.md, "cached polygons inside a native batch").
+// second-chance mark (CLOCK). On a large cache the entry's memory dominates: VisitMany overlaps
+// those fetches across a batch of keys (see bench/RESULTS.md, "cached DB shrink inside the batch
+// offset").
 //
 // Semantics: keys compare by exact bytes (so +0.0 and -0.0, or coordinates one ulp apart, are
 // different keys) and exact tag; the 64-bit hash only finds candidates, so a hash collision can
@@ -215,7 +215,9 @@ class Cache {
   // counted), or null (a miss, counted). An expired entry it finds is unlinked and handed back
   // in *expired, to be freed after the lock is released.
   Node* HitLocked(Shard& s, const KeyView& key, uint64_t hash, double now, Node** expired);
-  Node* FindLocked(Shard& s, const KeyView& key, uint64_t hash, Node*** link_out) const;
+  // `prefetch`: fetch the entry's lines at once when its hash matches (off when the caller has
+  // already fetched them).
+  Node* FindLocked(Shard& s, const KeyView& key, uint64_t hash, bool prefetch = true) const;
   // VisitMany's work for the keys of one shard (indices idx[0, k) into keys/hashes/hit; fn gets
   // index_base + index), under its lock. Entries removed go to *graveyard (a Graveyard).
   size_t VisitGroupLocked(Shard& s, const KeyView* keys, const uint64_t* hashes, const uint16_t* idx, size_t k,

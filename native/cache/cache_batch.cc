@@ -45,13 +45,14 @@ size_t Cache::VisitGroupLocked(Shard& s, const KeyView* keys, const uint64_t* ha
         PrefetchRead(line + 64);
         PrefetchRead(line + 128);
         PrefetchRead(line + 192);
+        PrefetchRead(line + 256);
         break;
       }
     }
     if (t >= 2 * kAhead) {
       const size_t j = t - 2 * kAhead;
       const size_t i = idx[j];
-      Node* n = FindLocked(s, keys[i], hashes[i], nullptr);
+      Node* n = FindLocked(s, keys[i], hashes[i], /*prefetch=*/false);
       found[j] = n;
       if (n != nullptr && lru) {
         PrefetchWrite(n->prev);

@@ -23,27 +23,6 @@ __attribute__((optimize("no-tree-loop-distribute-patterns"))) inline void CopyDo
 
 }  // namespace
 
-KeyView PolygonKeyBuilder::Build(const double* coords, const uint32_t* ring_offsets, size_t ring_begin,
-                                 size_t ring_end, const double* params, size_t param_count, std::string_view tag) {
-  const size_t n_rings = ring_end - ring_begin;
-  const size_t first = n_rings > 0 ? static_cast<size_t>(ring_offsets[ring_begin]) * 2 : 0;
-  const size_t last = n_rings > 0 ? static_cast<size_t>(ring_offsets[ring_end]) * 2 : 0;
-  const size_t total = param_count + 1 + n_rings + (last - first);
-  if (buf_.size() < total) buf_.resize(total < 64 ? 64 : total + total / 2);  // grows only
-  double* out = buf_.data();
-  CopyDoubles(out, params, param_count);
-  out += param_count;
-  *out++ = static_cast<double>(n_rings);
-  for (size_t r = ring_begin; r < ring_end; ++r) *out++ = static_cast<double>(ring_offsets[r + 1] - ring_offsets[r]);
-  if (last > first) CopyDoubles(out, coords + first, last - first);
-  if (!has_tag_ || tag.size() != last_tag_.size() || !BytesEqual(tag.data(), last_tag_.data(), tag.size())) {
-    last_tag_.assign(tag.data(), tag.size());
-    last_tag_hash_ = KeyView::TagHash(tag);
-    has_tag_ = true;
-  }
-  return KeyView::Make(buf_.data(), total * sizeof(double), tag, last_tag_hash_);
-}
-
 void PolygonKeyBatch::Reset(std::string_view tag, size_t doubles) {
   arena_size_ = 0;
   keys_.clear();
@@ -84,34 +63,5 @@ PutResult PutFlatRings(Cache* cache, const KeyView& key, const double* coords, s
                                {ElementType::kUint32, ring_offsets, ring_offset_count}};
   return cache->PutArrays(key, arrays, 2, /*is_list=*/true);
 }
-
-namespace {
-struct AppendTarget {
-  std::vector<double>* coords;
-  std::vector<uint32_t>* ring_offsets;
-  bool ok;
-};
-void AppendVisitor(const CachedValue& value, void* ctx) {
-  auto* t = static_cast<AppendTarget*>(ctx);
-  FlatRingsView view;
-  if (!ViewFlatRings(value, &view)) return;
-  std::vector<double>& coords = *t->coords;
-  std::vector<uint32_t>& offsets = *t->ring_offsets;
-  const size_t at = coords.size();
-  const uint32_t base = static_cast<uint32_t>(at / 2);
-  coords.insert(coords.end(), view.coords, view.coords + view.coord_count);
-  for (size_t i = 1; i < view.ring_offset_count; ++i) offsets.push_back(base + view.ring_offsets[i]);
-  t->ok = true;
-}
-}  // namespace
-
-bool AppendCachedRings(Cache* cache, const KeyView& key, std::vector<double>* coords,
-                       std::vector<uint32_t>* ring_offsets) {
-  AppendTarget t{coords, ring_offsets, false};
-  cache->Visit(key, &AppendVisitor, &t);
-  return t.ok;
-}
-
-
 
 }  // namespace opk::cache

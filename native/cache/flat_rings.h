@@ -1,18 +1,10 @@
 // Helpers for caching polygon results in the flat layout that crosses the N-API boundary
 // (coords = x0, y0, x1, y1, ...; ring_offsets = n_rings + 1 point indices, starting at 0).
 //
-// Intended for geometry's batch offset and targets' makeDbTargets: per polygon, build a key from
-// the polygon's own coordinates and a tag naming the operation + parameters, then
-//
-//   opk::cache::KeyView key = opk::cache::KeyView::Make(poly_xy, n_doubles * 8, tag);
-//   if (auto hit = cache->Get(key)) {
-//     opk::cache::FlatRingsView r;
-//     if (opk::cache::ViewFlatRings(*hit, &r)) { append r.coords / r.ring_offsets to the output; continue; }
-//   }
-//   ... compute rings for this polygon ...
-//   opk::cache::PutFlatRings(cache.get(), key, coords, n_coords, ring_offsets, n_offsets);
-//
-// A value stored this way reads from JS as [Float64Array coords, Uint32Array ringOffsets].
+// Used by geometry's cached batch offset (native/geometry/batch_cached.cc): build the keys of a
+// chunk of polygons (PolygonKeyBatch), look them up together (Cache::VisitMany, reading hits with
+// ViewFlatRings), compute the misses and store each with PutFlatRings. A value stored this way
+// reads from JS as [Float64Array coords, Uint32Array ringOffsets].
 #pragma once
 
 #include <cstddef>
@@ -33,28 +25,13 @@ struct FlatRingsView {
   size_t ring_offset_count = 0;  // n_rings + 1 (0 for an empty result)
 };
 
-// Key bytes of one polygon of a flat batch, built in a reusable buffer (one builder per thread):
+// Keys of many polygons of a flat batch, for Cache::VisitMany. Each key's bytes are
 //   [params..., ring count, point count of each ring..., x0, y0, x1, y1, ...]
 // so that per-polygon parameters (a delta or ratio that varies per polygon) and the ring
-// structure are part of the exact key, next to the coordinates. The tag names the operation and
-// the batch-wide parameters, e.g. "geom.offset:pyclipper;join=round;end=polygon;miter=2;arc=0.25;scale=1".
-class PolygonKeyBuilder {
- public:
-  // rings [ring_begin, ring_end) of `ring_offsets` (point indices into `coords`, as in BatchView).
-  // The returned KeyView points into this builder: valid until the next Build.
-  KeyView Build(const double* coords, const uint32_t* ring_offsets, size_t ring_begin, size_t ring_end,
-                const double* params, size_t param_count, std::string_view tag);
-
- private:
-  std::vector<double> buf_;
-  std::string last_tag_;  // tag hash memo: batches reuse one tag for every polygon
-  uint64_t last_tag_hash_ = 0;
-  bool has_tag_ = false;
-};
-
-// Keys of many polygons at once (the PolygonKeyBuilder layout), for Cache::VisitMany: Reset with
-// room for the keys' doubles (per polygon: params + 1 + rings + 2 * points), Add each polygon; keys()[i] is polygon i's key,
-// hashed as it is added (valid until the next Reset).
+// structure are part of the exact key, next to the coordinates; the tag names the operation and
+// the batch-wide parameters. Reset with room for the keys' doubles (per polygon: params + 1 +
+// rings + 2 * points), then Add each polygon; keys()[i] is polygon i's key, hashed as it is added
+// (valid until the next Reset).
 class PolygonKeyBatch {
  public:
   void Reset(std::string_view tag, size_t doubles);
@@ -78,13 +55,6 @@ class PolygonKeyBatch {
 // Returns what Cache::Put returned, or kNoMemory / kInvalid when the value could not be built.
 PutResult PutFlatRings(Cache* cache, const KeyView& key, const double* coords, size_t coord_count,
                        const uint32_t* ring_offsets, size_t ring_offset_count);
-
-// Appends the rings cached under `key` to `coords` / `ring_offsets` (BatchOut style: offsets are
-// point indices into `coords`, and `ring_offsets` already holds its leading 0), using
-// Cache::Visit (no refcount traffic). Returns false on a miss or when the entry has another
-// shape (nothing appended).
-bool AppendCachedRings(Cache* cache, const KeyView& key, std::vector<double>* coords,
-                       std::vector<uint32_t>* ring_offsets);
 
 // Reads a value stored by PutFlatRings; false when `value` has another shape (e.g. a JS caller
 // stored something else under the same key and tag). Inline: batch loops call it per hit.

@@ -120,14 +120,19 @@ export interface CacheNative {
   cacheDrop(name: string): boolean;
   cacheList(): string[];
   cacheMallocBytes(): number;
-  /** Benchmark hook: per-ring native lookups as geometry's batch offset would do them. */
-  cacheBenchBatchLookup(
+  /**
+   * Benchmark hook: the cached DB shrink inside the native batch offset, `reps` times, every
+   * `missEvery`-th polygon moved below the integer grid before each rep (a real miss); thread CPU
+   * ns per rep.
+   */
+  cacheBenchOffsetBatch(
     handle: NativeCacheHandle,
     coords: Float64Array,
     ringOffsets: Uint32Array,
-    tag: string,
-    fill: boolean,
-  ): { hits: number; misses: number; outDoubles: number };
+    ratio: number,
+    reps: number,
+    missEvery: number,
+  ): { cpuNs: number[]; hits: number; misses: number };
   /** Benchmark hook: native threads doing get/set on the shared cache, without JS. */
   cacheBenchThreads(
     handle: NativeCacheHandle,

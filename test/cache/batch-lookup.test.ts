@@ -25,7 +25,9 @@ function quads(n: number, seed = 0): { coords: Float64Array; ringOffsets: Uint32
 /** The polygons at `indices` of `src`, in that order (repeats allowed). */
 function pick(src: { coords: Float64Array }, indices: number[]) {
   const coords = new Float64Array(indices.length * 8);
-  indices.forEach((j, i) => coords.set(src.coords.subarray(j * 8, j * 8 + 8), i * 8));
+  indices.forEach((j, i) => {
+    coords.set(src.coords.subarray(j * 8, j * 8 + 8), i * 8);
+  });
   return { coords, ringOffsets: Uint32Array.from({ length: indices.length + 1 }, (_, i) => i * 4) };
 }
 

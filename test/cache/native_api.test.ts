@@ -4,27 +4,23 @@ import { advanceCacheClock, openCacheForTesting, setCacheClock } from '../../src
 import { typeName, uniqueName } from './helpers';
 
 describe('native-side use of the cache', () => {
-  test('per-ring native lookups (flat rings) are visible from JS and vice versa', () => {
-    const name = uniqueName('flat');
+  test('the batch-offset bench hook times the cached shrink natively, with real misses', () => {
+    const name = uniqueName('hook');
     const cache = getCache(name);
     try {
-      // Two squares and a triangle, flat layout.
-      const coords = new Float64Array([0, 0, 1, 0, 1, 1, 0, 1, 5, 5, 6, 5, 6, 6, 5, 6, 9, 9, 10, 9, 9, 10]);
-      const rings = new Uint32Array([0, 4, 8, 11]);
+      // Three quads; every 2nd polygon (0 and 2) is moved below the integer grid before each rep.
+      const coords = new Float64Array([0, 0, 40, 0, 40, 12, 0, 12, 50, 0, 90, 0, 90, 12, 50, 12, 0, 20, 30, 20, 30, 30, 0, 30]);
+      const rings = new Uint32Array([0, 4, 8, 12]);
       const n = cacheNative();
-      const first = n.cacheBenchBatchLookup(cache.nativeHandle, coords, rings, 'offset:d=0', true);
-      expect(first).toEqual({ hits: 0, misses: 3, outDoubles: 0 });
-      const second = n.cacheBenchBatchLookup(cache.nativeHandle, coords, rings, 'offset:d=0', false);
-      expect(second).toEqual({ hits: 3, misses: 0, outDoubles: 22 });
-      // Key layout of PolygonKeyBuilder: [param 1.5, ring count 1, ring point count 4, coords...].
-      const keyOf = (c: Float64Array) => Float64Array.from([1.5, 1, c.length / 2, ...c]);
-      const got = cache.get(keyOf(coords.subarray(8, 16)), 'offset:d=0') as [Float64Array, Uint32Array];
-      expect(got.map(typeName)).toEqual(['Float64Array', 'Uint32Array']);
-      expect(Array.from(got[0])).toEqual([5, 5, 6, 5, 6, 6, 5, 6]);
-      expect(Array.from(got[1])).toEqual([0, 4]);
-      // A JS value of another shape under the same key is treated as a miss natively.
-      cache.set(keyOf(coords.subarray(16, 22)), 'offset:d=0', new Float32Array([1]));
-      expect(n.cacheBenchBatchLookup(cache.nativeHandle, coords, rings, 'offset:d=0', false).hits).toBe(2);
+      const r = n.cacheBenchOffsetBatch(cache.nativeHandle, coords, rings, 0.4, 3, 2);
+      expect(r.cpuNs.length).toBe(3);
+      for (const t of r.cpuNs) expect(t).toBeGreaterThanOrEqual(0);
+      // Each rep moves 0 and 2 first: rep 1 misses all 3; reps 2 and 3 hit polygon 1 only.
+      expect([r.hits, r.misses]).toEqual([2, 7]);
+      expect(cache.stats().entries).toBe(7);
+      // Unmoved (missEvery 0): 0 and 2 as given were never stored; then everything hits.
+      expect(n.cacheBenchOffsetBatch(cache.nativeHandle, coords, rings, 0.4, 2, 0)).toMatchObject({ hits: 4, misses: 2 });
+      expect(cache.stats().entries).toBe(9);
     } finally {
       dropCache(name);
     }
@@ -35,7 +31,7 @@ describe('native-side use of the cache', () => {
     for (const bad of [{}, null, 5, new Float64Array(1)]) {
       let code = '';
       try {
-        n.cacheBenchBatchLookup(bad as never, new Float64Array(0), new Uint32Array([0]), 't', false);
+        n.cacheBenchOffsetBatch(bad as never, new Float64Array(0), new Uint32Array([0]), 0.4, 1, 0);
       } catch (err) {
         code = (err as { code: string }).code;
       }
