@@ -7,6 +7,10 @@
 #include <cstring>
 #include <limits>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include "geometry/pyclipper_offset.h"
 #include "targets/db_common.h"
 #include "targets/edge_kernels.h"
@@ -99,6 +103,44 @@ Status Plan(const DbParams& p, PreparedPolygon* pp, const double* xy, DbScratch*
   return Status::Ok();
 }
 
+// canvas[c] = fmax((1 - dmin[c]) * scale + bias, canvas[c]) in float32, no FMA: the larger of
+// the two where the new value is greater, else the canvas (so a NaN value keeps the canvas).
+void CanvasMergeScalar(const float* dmin, float* canvas, int64_t n, float scale, float bias) {
+  for (int64_t c = 0; c < n; ++c) {
+    const float v = 1.0f - dmin[c];
+    const float scaled = v * scale;
+    const float vs = scaled + bias;
+    canvas[c] = vs > canvas[c] ? vs : canvas[c];
+  }
+}
+
+#if defined(__x86_64__)
+// The same operations 8 wide; max_ps(a, b) is exactly `a > b ? a : b` (b on NaN or equality).
+__attribute__((target("avx"))) void CanvasMergeAvx(const float* dmin, float* canvas, int64_t n, float scale,
+                                                   float bias) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  const __m256 vs = _mm256_set1_ps(scale);
+  const __m256 vb = _mm256_set1_ps(bias);
+  int64_t c = 0;
+  for (; c + 8 <= n; c += 8) {
+    const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(one, _mm256_loadu_ps(dmin + c)), vs), vb);
+    _mm256_storeu_ps(canvas + c, _mm256_max_ps(v, _mm256_loadu_ps(canvas + c)));
+  }
+  CanvasMergeScalar(dmin + c, canvas + c, n - c, scale, bias);
+}
+#endif
+
+void CanvasMerge(const float* dmin, float* canvas, int64_t n, float scale, float bias) {
+#if defined(__x86_64__)
+  static const bool has_avx = __builtin_cpu_supports("avx");
+  if (has_avx) {
+    CanvasMergeAvx(dmin, canvas, n, scale, bias);
+    return;
+  }
+#endif
+  CanvasMergeScalar(dmin, canvas, n, scale, bias);
+}
+
 // Window rows r0..r1-1 of a polygon's threshold-map window: the per-edge distance (rows of the
 // local buffer) and the fmax into the canvas.
 void PaintBorder(const DbParams& p, const RefPlan& plan, const double* xy, size_t n, int64_t r0, int64_t r1,
@@ -142,19 +184,9 @@ void PaintBorder(const DbParams& p, const RefPlan& plan, const double* xy, size_
   for (int64_t r = r0; r < r1; ++r) {
     float* crow = bands.Row(kThreshMap, plan.vy0 + r) + plan.vx0;
     const float* brow = buf + (r - r0) * bw;
-    if (rs.fused) {
-      for (int64_t c = 0; c < bw; ++c) {
-        const float v = 1.0f - brow[c];
-        const float scaled = v * rs.scale;
-        const float vs = scaled + rs.bias;
-        crow[c] = vs > crow[c] ? vs : crow[c];
-      }
-    } else {
-      for (int64_t c = 0; c < bw; ++c) {
-        const float v = 1.0f - brow[c];
-        crow[c] = v > crow[c] ? v : crow[c];  // np.fmax: a NaN v (NaN distance) keeps the canvas
-      }
-    }
+    // Not fused: scale 1 and bias 0 leave v = 1 - dmin unchanged (v * 1 = v, and v + 0 = v as v
+    // is never -0), i.e. the plain np.fmax(1 - dmin, canvas).
+    CanvasMerge(brow, crow, bw, rs.fused ? rs.scale : 1.0f, rs.fused ? rs.bias : 0.0f);
   }
   (void)p;
 }
