@@ -166,13 +166,12 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
       if (neg_bits == 0xF) {
         // Every lane takes the c < 0 branch: f = float32(clip(sqrt(min(d1, d2)) / D)), the same
         // operations the paths below would run for these lanes.
-        __m256d va = _mm256_div_pd(_mm256_sqrt_pd(alt), vD);
-        va = _mm256_min_pd(one, _mm256_max_pd(zero, va));
+        // D is positive and finite (a drawn polygon has area >= 1) and min(d1, d2) >= 0, so the
+        // quotient is >= 0 and never NaN: the clip needs no lower bound and f no NaN handling
+        // (min_ps(f, acc) keeps a NaN acc).
+        const __m256d va = _mm256_min_pd(one, _mm256_div_pd(_mm256_sqrt_pd(alt), vD));
         const __m128 f = _mm256_cvtpd_ps(va);
-        const __m128 acc = _mm_loadu_ps(row + c);
-        __m128 m = _mm_min_ps(f, acc);
-        m = _mm_blendv_ps(m, f, _mm_cmpunord_ps(f, f));
-        _mm_storeu_ps(row + c, m);
+        _mm_storeu_ps(row + c, _mm_min_ps(f, _mm_loadu_ps(row + c)));
         continue;
       }
       // Filter for the c >= 0 lanes: the line distance |cross| / sqrt(L) estimates what the
@@ -208,12 +207,15 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
       }
       if (fast_bits == 0xF) {
         if (neg_bits != 0) {
-          __m256d va = _mm256_div_pd(_mm256_sqrt_pd(alt), vD);
-          va = _mm256_min_pd(one, _mm256_max_pd(zero, va));
+          const __m256d va = _mm256_min_pd(one, _mm256_div_pd(_mm256_sqrt_pd(alt), vD));  // as above
           const __m128i bits = _mm_and_si128(_mm_set1_epi32(neg_bits), _mm_setr_epi32(1, 2, 4, 8));
           const __m128 negf = _mm_castsi128_ps(_mm_cmpgt_epi32(bits, _mm_setzero_si128()));
           f = _mm_blendv_ps(f, _mm256_cvtpd_ps(va), negf);
         }
+        // Every lane of f is a finite estimate, a non-NaN endpoint value or acc itself: no NaN
+        // can come from f here, and min_ps(f, acc) keeps a NaN acc.
+        _mm_storeu_ps(row + c, _mm_min_ps(f, acc));
+        continue;
       } else {
         __m256d operand;
         if (neg_bits == 0xF) {
