@@ -1,6 +1,7 @@
 // DB shrink (r = 0.4) and unclip (1.5) per polygon: ours (pyclipper mode, single call and batch)
 // against clipper-lib (Clipper 6.4.2 in JS, what pyclipper computes), clipper2-wasm and clipper2-ts,
-// on SROIE boxes (axis-aligned quads) and on generated curved 14-16-point text polygons.
+// on SROIE boxes (axis-aligned quads), on generated rotated text boxes (ICDAR-style: any angle,
+// aspect 2-15, long side 20-200 px, float corners) and on generated curved 14-16-point text polygons.
 // Every peer gets the float polygon and does the whole job: D = A(1-r^2)/L (or A·r/L), integer
 // conversion, offset, result paths.
 const path = require('node:path');
@@ -26,6 +27,38 @@ function loadCurved(limit) {
     .map((p) => p.rings[0]);
 }
 
+// Rotated text boxes: long side 20-200 px, aspect 2-15 (short side at least 6 px), any angle,
+// float corners (a detector's minAreaRect output), seeded.
+function loadRotated(limit) {
+  let a = 0x9e3779b9;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [];
+  for (let i = 0; i < limit; i++) {
+    const w = 20 + 180 * rand();
+    const h = Math.max(6, w / (2 + 13 * rand()));
+    const ang = (rand() - 0.5) * Math.PI;
+    const cx = 150 + 1200 * rand();
+    const cy = 150 + 1200 * rand();
+    const c = Math.cos(ang);
+    const s = Math.sin(ang);
+    out.push(
+      [
+        [-w / 2, -h / 2],
+        [w / 2, -h / 2],
+        [w / 2, h / 2],
+        [-w / 2, h / 2],
+      ].map(([x, y]) => [cx + x * c - y * s, cy + x * s + y * c]),
+    );
+  }
+  return out;
+}
+
 function distance(poly, kind, r) {
   const A = L.ringArea(poly);
   const P = L.ringPerimeter(poly);
@@ -39,6 +72,7 @@ module.exports = async function geometryBench(h) {
   const n = h.quick ? 200 : 2000;
   const sets = [
     ['SROIE quads', loadSroie(n)],
+    ['rotated text boxes', loadRotated(n)],
     ['curved 14-16-pt polygons', loadCurved(n)],
   ];
 

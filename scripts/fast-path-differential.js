@@ -4,7 +4,7 @@
  * jest-sized version):
  *
  *   node scripts/fast-path-differential.js [--n 1000000] [--seed 1] [--addon path/to/ocr_perfkit.node]
- *                                          [--cpp-every 0]
+ *                                          [--cpp-every 0] [--kinds rotatedQuad,quad] [--boxes 0]
  *
  * Polygons from test/geometry/difflib.js (every kind, curved text polygons included; 'huge' only
  * for shrinking, as growing them emits millions of arc vertices), in chunks of 20000. For each
@@ -12,7 +12,10 @@
  * and plain deltas with round, miter and square joins. The output with the fast path (the
  * default) must equal the output with `fastPath: false`, ring for ring and vertex for vertex.
  * With --cpp-every k, every k-th chunk's DB results are also compared with C++ Clipper 6.4.2
- * (Debian libpolyclipping, when installed). Run `npx tsc -p tsconfig.build.json` first.
+ * (Debian libpolyclipping, when installed). With --kinds, only polygons of those kinds are kept
+ * (the generator still cycles through every kind, so --n counts generated polygons: 'rotatedQuad'
+ * alone keeps 1 in 13). --boxes k adds k rotated text boxes (difflib generateRotatedBoxes: exact
+ * rectangles at any angle, a third near an axis) to each chunk. Run `npx tsc -p tsconfig.build.json` first.
  * Prints a JSON summary; exits 1 on any difference.
  */
 const path = require('node:path');
@@ -26,6 +29,8 @@ function arg(name, def) {
 const N = Number(arg('n', 1000000));
 const SEED = Number(arg('seed', 1));
 const CPP_EVERY = Number(arg('cpp-every', 0));
+const BOXES = Number(arg('boxes', 0));
+const KINDS = arg('kinds', '') ? new Set(arg('kinds', '').split(',')) : null;
 const addonPath = arg('addon', process.env.OCR_PERFKIT_ADDON);
 if (addonPath) process.env.OCR_PERFKIT_ADDON = path.resolve(addonPath);
 const { geometryNative } = require('../dist/geometry/native');
@@ -48,13 +53,25 @@ function differing(a, b) {
 
 function main() {
   const t0 = Date.now();
-  const summary = { n: N, seed: SEED, comparisons: 0, identical: 0, byCase: {}, byKind: {}, cpp: null };
+  const summary = {
+    n: N,
+    seed: SEED,
+    kinds: KINDS ? [...KINDS] : 'all',
+    boxesPerChunk: BOXES,
+    comparisons: 0,
+    identical: 0,
+    byCase: {},
+    byKind: {},
+    cpp: null,
+  };
   const firstDiffs = [];
   const cppOk = CPP_EVERY > 0 && Boolean(L.cppOracle());
   if (cppOk) summary.cpp = { cases: 0, identical: 0 };
   let chunkNo = 0;
   for (let start = 0; start < N; start += CHUNK, chunkNo++) {
-    const all = L.generate(Math.min(CHUNK, N - start), SEED * 1000003 + start);
+    const all = L.generate(Math.min(CHUNK, N - start), SEED * 1000003 + start)
+      .filter((p) => !KINDS || KINDS.has(p.kind))
+      .concat(BOXES > 0 ? L.generateRotatedBoxes(BOXES, SEED * 7919 + start) : []);
     const grow = all.filter((p) => p.kind !== 'huge');
     const runs = [
       ['shrink', all, SHRINK, { kind: 'shrink' }],

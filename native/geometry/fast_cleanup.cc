@@ -36,7 +36,12 @@ struct Seg {
 inline i128 Cross(const Point64& o, const Point64& a, const Point64& b) {
   return static_cast<i128>(a.x - o.x) * (b.y - o.y) - static_cast<i128>(a.y - o.y) * (b.x - o.x);
 }
-inline int Sign(i128 v) { return (v > 0) - (v < 0); }
+// Cross for |coordinates| < kMaxCoord = 2^30 (every ring the scan sees): each difference is below
+// 2^31 in magnitude, each product below 2^62, their difference below 2^63, so exact in int64.
+inline int64_t Cross64(const Point64& o, const Point64& a, const Point64& b) {
+  return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+}
+inline int Sign(int64_t v) { return (v > 0) - (v < 0); }
 
 inline int64_t TopX(const Seg& e, int64_t y) {
   return y == e.top.y ? e.top.x : e.bot.x + RoundHalfAway(e.dx * static_cast<double>(y - e.bot.y));
@@ -89,14 +94,52 @@ inline bool NearTouch(const Point64& q, const Seg& s) {
 }
 
 // NearTouch, skipped cheaply when the exact cross product puts q 2+ units (horizontally) away.
-inline bool MaybeNear(const Point64& q, i128 cross, const Seg& s) {
+inline bool MaybeNear(const Point64& q, int64_t cross, const Seg& s) {
   if (q.y < s.ymin || q.y > s.ymax || q.x < s.xmin - 2 || q.x > s.xmax + 2) return false;
   if (!s.horizontal) {
-    const i128 dy = s.ymax - s.ymin;
-    const i128 ac = cross < 0 ? -cross : cross;
+    const int64_t dy = s.ymax - s.ymin;
+    const int64_t ac = cross < 0 ? -cross : cross;  // < 2^63: exact
     if (ac >= 2 * dy) return false;
   }
   return NearTouch(q, s);
+}
+
+// The crossing of si and sj (non-horizontal; its exact height y* strictly inside the beam
+// (ys[k - 1], ys[k])) when the rounded x's do not show it cleanly in that beam (equal at its
+// bottom, or not strictly inverted at its top). Clipper's sweep keeps the two edges in the active
+// edge list in the order they had when the later one arrived (inserted at a local minimum by its
+// x there, or taking over its predecessor's place at an intermediate vertex: the same comparison
+// of the rounded x's at that scanline, required strict here), and swaps them in the first beam
+// whose top shows their rounded x's strictly inverted against that order (BuildIntersectList).
+// No earlier beam can: below y* the exact order is the arrival order and rounding is monotone
+// (checked anyway). That beam must still have both edges (its top at or below both tops: an edge
+// ending lower is replaced there by its successor, a different pair). The point is then
+// IntersectPoint with Edge1 = the left edge and the beam's bottom as Curr.Y, raised to the beam
+// top if above it, as in the strict case. False when any of this is in doubt.
+bool LateCrossingPoint(const Seg& si, const Seg& sj, const int64_t* ys, int k, Point64* out) {
+  const int64_t y_in = std::min(si.bot.y, sj.bot.y);  // where the later edge arrives
+  const int64_t y_end = std::max(si.top.y, sj.top.y);  // both edges present down to this scanline
+  const int64_t xi = TopX(si, y_in), xj = TopX(sj, y_in);
+  if (xi == xj) return false;
+  const bool i_left = xi < xj;
+  const Seg& e1 = i_left ? si : sj;
+  const Seg& e2 = i_left ? sj : si;
+  // ys ascending; y_in is a vertex's y, at index kin >= k.
+  int kin = k;
+  while (ys[kin] != y_in) ++kin;  // y_in >= ys[k] > y*
+  for (int t = kin - 1; t >= 0 && ys[t] >= y_end; --t) {
+    const int64_t top_y = ys[t];
+    const int64_t x1 = TopX(e1, top_y), x2 = TopX(e2, top_y);
+    if (x1 > x2) {
+      // Processed in the beam (ys[t], ys[t + 1]); that beam must not lie below y*.
+      if (t + 1 > k) return false;
+      Point64 ip = ClipperIntersect(e1, e2, ys[t + 1]);
+      if (ip.y < top_y) ip = Point64{TopX(e1, top_y), top_y};
+      *out = ip;
+      return true;
+    }
+  }
+  return false;
 }
 
 // Clipper's integer crossing point of segments pi, pj (exact parameters given), as its sweep
@@ -125,12 +168,12 @@ bool CrossingPoint(const Seg& si, const Seg& sj, i128 den, i128 num_i, int64_t d
   // inversion of TopX between the beam's bottom and top, as Clipper's bubble sort sees it.
   const int64_t xi_b = TopX(si, bot_y), xj_b = TopX(sj, bot_y);
   const int64_t xi_t = TopX(si, top_y), xj_t = TopX(sj, top_y);
-  if (xi_b == xj_b) return false;
+  if (xi_b == xj_b) return LateCrossingPoint(si, sj, ys, k, out);
   const bool i_left = xi_b < xj_b;
   const Seg& e1 = i_left ? si : sj;
   const Seg& e2 = i_left ? sj : si;
   const int64_t x1_t = i_left ? xi_t : xj_t, x2_t = i_left ? xj_t : xi_t;
-  if (!(x1_t > x2_t)) return false;
+  if (!(x1_t > x2_t)) return LateCrossingPoint(si, sj, ys, k, out);
   Point64 ip = ClipperIntersect(e1, e2, bot_y);
   if (ip.y < top_y) ip = Point64{TopX(e1, top_y), top_y};
   *out = ip;
@@ -143,18 +186,34 @@ struct Crossing {
   Point64 pt;
 };
 
+// Rings of more than kSmall vertices after the clean-up never reach the crossing scan.
+constexpr int kSmall = 16;
+
+// The crossing scan's state.
+struct Scan {
+  Point64 v[kSmall];
+  Seg seg[kSmall];
+  int64_t ys[kSmall];
+  int start_of[kSmall], end_of[kSmall];
+  signed char in_loop[kSmall];
+  Crossing cr[kSmall];
+  Point64 res[2 * kSmall];
+};
+
+// Per-thread buffers: CleanRing's (too large for the stack) and the scan's (Point64 and Seg
+// value-initialise, which would cost a clear per call on the stack). FastOffsetCleanup looks
+// them up once per call (TlsWork) and passes references on.
 struct Work {
   Point64 v[kMaxRing];
   Point64 tmp[kMaxRing];
   int nxt[kMaxRing], prv[kMaxRing];
-  Seg seg[kMaxRing];
-  int64_t ys[kMaxRing];
-  int start_of[kMaxRing], end_of[kMaxRing];
-  signed char in_loop[kMaxRing];
-  int nseg = 0;
-  Crossing cr[kMaxRing];
-  Point64 res[2 * kMaxRing];
+  Scan scan;
 };
+
+__attribute__((noinline)) Work& TlsWork() {
+  thread_local Work w;
+  return w;
+}
 
 // Clipper's AddPath clean-up of a closed ring (duplicates, then collinear vertices), on a small
 // circular list. Returns the vertex count left (0 when degenerate) and writes them to v.
@@ -206,6 +265,141 @@ int CleanRing(const Path64& raw, Work& w) {
   return m;
 }
 
+// One pair of the crossing scan (segments i and j of the ring, overlapping in y): -1 when the
+// fast path must give up (a near-touch, a touching or collinear contact, a crossing whose point
+// is in doubt, more crossings than room), 0 when they neither touch nor cross, 1 when they cross
+// properly (*c_out filled: lower index first, its parameters and Clipper's crossing point).
+int PairCheck(const Seg* seg, int m, int i, int j, const int64_t* ys, int ny, Crossing* c_out) {
+  const Seg& si = seg[i];
+  const Seg& sj = seg[j];
+  if (si.xmax + 2 < sj.xmin || sj.xmax + 2 < si.xmin) return 0;
+  const int64_t c1 = Cross64(si.a, si.b, sj.a), c2 = Cross64(si.a, si.b, sj.b);
+  const int64_t c3 = Cross64(sj.a, sj.b, si.a), c4 = Cross64(sj.a, sj.b, si.b);
+  if (j == (i + 1 == m ? 0 : i + 1)) {  // adjacent: si.b == sj.a; a thin spike may touch
+    if (MaybeNear(sj.b, c2, si) || MaybeNear(si.a, c3, sj)) return -1;
+    return 0;
+  }
+  if (i == (j + 1 == m ? 0 : j + 1)) {  // adjacent: sj.b == si.a
+    if (MaybeNear(sj.a, c1, si) || MaybeNear(si.b, c4, sj)) return -1;
+    return 0;
+  }
+  // Near-touches: Clipper's sweep sees edges at rounded x positions (TopX), so a vertex within
+  // one unit of another segment may touch it there although the exact geometry does not.
+  // |cross| / |dy| is the vertex's horizontal distance from the segment's line.
+  if (MaybeNear(sj.a, c1, si) || MaybeNear(sj.b, c2, si) || MaybeNear(si.a, c3, sj) || MaybeNear(si.b, c4, sj)) return -1;
+  if (si.xmax < sj.xmin || sj.xmax < si.xmin) return 0;
+  // Proper crossings only; any exact touching or collinear contact -> general path.
+  const int o1 = Sign(c1), o2 = Sign(c2), o3 = Sign(c3), o4 = Sign(c4);
+  if (o1 == 0 || o2 == 0 || o3 == 0 || o4 == 0) return -1;
+  if (o1 == o2 || o3 == o4) return 0;
+  // Orient the pair along the path: segment with the smaller index first.
+  const bool swap = j < i;
+  const Seg& pi = swap ? sj : si;
+  const Seg& pj = swap ? si : sj;
+  const int ii = swap ? j : i, jj = swap ? i : j;
+  // (More crossings than segments always fail below: each segment starts one loop at most.)
+  if (c_out == nullptr) return -1;
+  const int64_t dix = pi.b.x - pi.a.x, diy = pi.b.y - pi.a.y;
+  const int64_t djx = pj.b.x - pj.a.x, djy = pj.b.y - pj.a.y;
+  const i128 den = static_cast<i128>(dix) * djy - static_cast<i128>(diy) * djx;
+  const i128 num_i = static_cast<i128>(pj.a.x - pi.a.x) * djy - static_cast<i128>(pj.a.y - pi.a.y) * djx;
+  const i128 num_j = static_cast<i128>(pj.a.x - pi.a.x) * diy - static_cast<i128>(pj.a.y - pi.a.y) * dix;
+  Crossing& c = *c_out;
+  c.s = ii;
+  c.e = jj;
+  c.ts = static_cast<double>(num_i) / static_cast<double>(den);
+  c.te = static_cast<double>(num_j) / static_cast<double>(den);
+  if (!CrossingPoint(pi, pj, den, num_i, diy, ys, ny, &c.pt)) return -1;
+  return 1;
+}
+
+// The crossing scan for the raw ring of a shrunk convex triangle or quadrilateral, n = m / 3
+// corners: A_k, p_k, B_k (the corner p_k between its two offset points), so segment 3k + 2 is the
+// offset edge E_k = B_k -> A_k+1 and 3k, 3k + 1 are the spike A_k -> p_k -> B_k. Clipper's clean-up
+// then keeps the crossings of E_k-1 and E_k. Instead of the full pair scan (PairCheck on every
+// pair overlapping in y and within 2 in x), the pairs that can touch are checked exactly as there
+// (adjacent segments, the E_k-1 x E_k crossings) and the others are certified apart: some offset
+// edge's line has one segment on one side and the other at least 2.5 units further (Euclidean
+// distance > 2 means no vertex within the scan's near-touch reach of the other segment, which
+// covers Clipper's rounded positions, and no crossing). A pair that cannot be certified gets
+// PairCheck too. (Unlike PairCheck, a certified pair is never rejected for an end point lying
+// exactly on the other segment's extended line: far apart, the sweep cannot see that.)
+// Returns 1 with the n crossings in cr (*nc = n), 0 when the ring is not of this kind or shows
+// something else (the caller runs the full scan), -1 when the full scan would give up as well.
+int ShrunkConvexScan(const Point64* v, int m, const Seg* seg, const int64_t* ys, int ny, Crossing* cr, int* nc) {
+  if (m != 9 && m != 12) return 0;
+  const int n = m / 3;
+  // A shrunk convex corner turns the same way at A_k, p_k and B_k (its spike is a loop wound
+  // against the ring); anything else takes the full scan. (A filter only: what follows checks.)
+  const bool right = Cross64(v[m - 1], v[0], v[1]) < 0;
+  for (int i = 1; i < m; ++i)
+    if ((Cross64(v[i - 1], v[i], v[i + 1 == m ? 0 : i + 1]) < 0) != right) return 0;
+  // Scaled signed distances: dist[l][i] = |E_l| * (signed distance of v[i] from E_l's line), exact
+  // (int64 cross product of coordinates below 2^30) up to the conversion to double.
+  double dist[4][12];
+  double margin[4];
+  for (int l = 0; l < n; ++l) {
+    const Point64& a = v[3 * l + 2];
+    const Point64& b = v[3 * l + 3 == m ? 0 : 3 * l + 3];
+    const double dx = static_cast<double>(b.x - a.x), dy = static_cast<double>(b.y - a.y);
+    margin[l] = 2.5 * std::sqrt(dx * dx + dy * dy) * (1 + 1e-9);
+    for (int i = 0; i < m; ++i) dist[l][i] = static_cast<double>(Cross64(a, b, v[i]));
+  }
+  // Segments i and j lie on opposite sides of some offset edge's line with a gap of 2.5 or more.
+  auto apart = [&](int i, int j) {
+    const int i1 = i + 1 == m ? 0 : i + 1, j1 = j + 1 == m ? 0 : j + 1;
+    for (int l = 0; l < n; ++l) {
+      const double* d = dist[l];
+      const double lo_i = std::min(d[i], d[i1]), hi_i = std::max(d[i], d[i1]);
+      const double lo_j = std::min(d[j], d[j1]), hi_j = std::max(d[j], d[j1]);
+      if (hi_i + margin[l] <= lo_j || hi_j + margin[l] <= lo_i) return true;
+    }
+    return false;
+  };
+  int found = 0;
+  for (int i = 0; i < m; ++i) {
+    const Seg& si = seg[i];
+    for (int j = i + 1; j < m; ++j) {
+      const Seg& sj = seg[j];
+      // The pairs the full scan considers: overlapping in y, within 2 in x.
+      if (sj.ymax < si.ymin || si.ymax < sj.ymin) continue;
+      if (si.xmax + 2 < sj.xmin || sj.xmax + 2 < si.xmin) continue;
+      const bool adjacent = j == i + 1 || (i == 0 && j == m - 1);
+      const bool crossing = i % 3 == 2 && (j == i + 3 || (i == 2 && j == m - 1));
+      if (!adjacent && !crossing && apart(i, j)) continue;
+      Crossing c;
+      const int r = PairCheck(seg, m, i, j, ys, ny, &c);
+      if (r < 0) return -1;
+      if (r == 0) continue;
+      if (!crossing) return 0;  // a crossing elsewhere: not this shape
+      cr[found++] = c;
+    }
+  }
+  if (found != n) return 0;
+  *nc = n;
+  return 1;
+}
+
+// Whether CleanRing would return `raw` itself, in order from its first vertex: 3 to kSmall points,
+// none equal to the next (cyclically), no zero turn, |coordinates| < kMaxCoord (then CleanRing's
+// walk removes nothing and starts at index 0). On true, v holds the points.
+bool PlainSmallRing(const Path64& raw, Point64* v) {
+  const int n = static_cast<int>(raw.size());
+  if (n < 3 || n > kSmall) return false;
+  for (int i = 0; i < n; ++i) {
+    const Point64 p = raw[static_cast<size_t>(i)];
+    if (std::llabs(p.x) >= kMaxCoord || std::llabs(p.y) >= kMaxCoord) return false;
+    v[i] = p;
+  }
+  for (int i = 0; i < n; ++i) {
+    const Point64& a = v[i == 0 ? n - 1 : i - 1];
+    const Point64& b = v[i];
+    const Point64& c = v[i + 1 == n ? 0 : i + 1];
+    if (b == c || Cross64(a, b, c) == 0) return false;
+  }
+  return true;
+}
+
 double ShoelaceD(const Point64* q, int n) {
   double a = 0;
   for (int i = 0, j = n - 1; i < n; j = i++)
@@ -224,7 +418,7 @@ bool IsThickConvex(const Point64* v, int m) {
     const Point64& a = v[i == 0 ? m - 1 : i - 1];
     const Point64& b = v[i];
     const Point64& c = v[i + 1 == m ? 0 : i + 1];
-    if (Cross(a, b, c) <= 0) return false;
+    if (Cross64(a, b, c) <= 0) return false;  // |coordinates| < kMaxCoord (CleanRing)
     per += static_cast<double>(std::llabs(c.x - b.x) + std::llabs(c.y - b.y));  // >= the length
   }
   int changes = 0, last = 0;
@@ -245,8 +439,7 @@ bool IsThickConvex(const Point64* v, int m) {
 // topmost vertex last (positive orientation). False when the order cannot be predicted.
 // `convex`: res is a ring IsThickConvex accepted (strictly convex, y-monotone), whose checks below
 // are then already known to pass.
-bool EmitRotated(const Point64* res, int nr, Work& w, Paths64* out, bool crossed, bool convex = false) {
-  const int m = w.nseg;
+bool EmitRotated(const Point64* res, int nr, const Seg* segs, int m, Paths64* out, bool crossed, bool convex = false) {
   // The result must survive Clipper's FixupOutPolygon untouched: no duplicates, no collinear
   // triples (else its starting vertex could move).
   if (nr < 3) OPK_FAIL;
@@ -324,7 +517,7 @@ bool EmitRotated(const Point64* res, int nr, Work& w, Paths64* out, bool crossed
     if (other < 0) OPK_FAIL;
     bool on_horizontal = convex;  // a convex ring's top edge is one of its own segments
     for (int i = 0; i < m && !on_horizontal; ++i) {
-      const Seg& s = w.seg[i];
+      const Seg& s = segs[i];
       on_horizontal = s.horizontal && s.a.y == res[top].y && s.xmin <= std::min(res[top].x, res[other].x) &&
                       s.xmax >= std::max(res[top].x, res[other].x);
     }
@@ -526,28 +719,33 @@ bool FastOffsetCleanup(const Path64& raw, Paths64* out) {
   const int convex = FastConvexRing(raw, out);
   if (convex > 0) return true;
   if (convex < 0) OPK_FAIL;
-  thread_local Work w;
-  const int m = CleanRing(raw, w);
-  if (m < 3) OPK_FAIL;
-  const Point64* v = w.v;
-
-  // A strictly convex, y-monotone, not-thin ring (a grown convex polygon) cannot cross or touch
-  // itself, even at Clipper's rounded positions: it is its own clean-up result.
-  if (IsThickConvex(v, m)) {
-    w.nseg = 0;
-    return EmitRotated(v, m, w, out, false, true);
+  // One thread_local lookup per call (each is a __tls_get_addr call in the shared addon).
+  Work& w = TlsWork();
+  Scan& sc = w.scan;
+  int m;
+  if (PlainSmallRing(raw, sc.v)) {
+    // CleanRing would return the ring itself (see PlainSmallRing): skip its linked list.
+    m = static_cast<int>(raw.size());
+    if (IsThickConvex(sc.v, m)) return EmitRotated(sc.v, m, nullptr, 0, out, false, true);
+  } else {
+    m = CleanRing(raw, w);
+    if (m < 3) OPK_FAIL;
+    // A strictly convex, y-monotone, not-thin ring (a grown convex polygon) cannot cross or touch
+    // itself, even at Clipper's rounded positions: it is its own clean-up result.
+    if (IsThickConvex(w.v, m)) return EmitRotated(w.v, m, nullptr, 0, out, false, true);
+    // Otherwise only quadrilateral results are taken (see EmitRotated): a raw ring of more than
+    // four corner spikes cannot give one, so leave at once rather than search its crossings.
+    if (m > kSmall) OPK_FAIL;
+    std::copy(w.v, w.v + m, sc.v);
   }
-  // Otherwise only quadrilateral results are taken (see EmitRotated): a raw ring of more than four
-  // corner spikes cannot give one, so leave at once rather than search its crossings.
-  if (m > 16) OPK_FAIL;
+  const Point64* v = sc.v;
 
   // Segments and scanlines.
-  w.nseg = m;
   bool flat = true;
   for (int i = 0; i < m; ++i) {
     const Point64& a = v[i];
     const Point64& b = v[i + 1 == m ? 0 : i + 1];
-    Seg& s = w.seg[i];
+    Seg& s = sc.seg[i];
     s.a = a;
     s.b = b;
     if (a.y >= b.y) {
@@ -564,76 +762,58 @@ bool FastOffsetCleanup(const Path64& raw, Paths64* out) {
     s.ymax = std::max(a.y, b.y);
     s.xmin = std::min(a.x, b.x);
     s.xmax = std::max(a.x, b.x);
-    w.ys[i] = a.y;
+    sc.ys[i] = a.y;
     if (a.y != v[0].y) flat = false;
-    w.start_of[i] = w.end_of[i] = -1;
-    w.in_loop[i] = 0;
+    sc.start_of[i] = sc.end_of[i] = -1;
+    sc.in_loop[i] = 0;
   }
   if (flat) OPK_FAIL;
 
+  // Scanlines: the distinct ys, ascending (insertion sort: m <= 16).
+  int64_t* ys = sc.ys;
+  for (int i = 1; i < m; ++i) {
+    const int64_t y = ys[i];
+    int k = i;
+    for (; k > 0 && ys[k - 1] > y; --k) ys[k] = ys[k - 1];
+    ys[k] = y;
+  }
+  int ny = 1;
+  for (int i = 1; i < m; ++i)
+    if (ys[i] != ys[ny - 1]) ys[ny++] = ys[i];
 
-  std::sort(w.ys, w.ys + m);
-  const int ny = static_cast<int>(std::unique(w.ys, w.ys + m) - w.ys);
-
-  // Candidate pairs of segments: sweep by ymin so only segments overlapping in y meet.
-  int order[kMaxRing];
-  for (int i = 0; i < m; ++i) order[i] = i;
-  std::sort(order, order + m, [&](int x, int y) { return w.seg[x].ymin < w.seg[y].ymin; });
-  int active[kMaxRing];
-  int na = 0;
+  const Seg* const seg = sc.seg;
   int nc = 0;
-  for (int oi = 0; oi < m; ++oi) {
+  // A shrunk convex triangle or quadrilateral: its scan certified cheaply (see ShrunkConvexScan).
+  const int quick = ShrunkConvexScan(v, m, seg, ys, ny, sc.cr, &nc);
+  if (quick < 0) OPK_FAIL;
+  // Otherwise every pair of segments overlapping in y: sweep by ymin. (A stable insertion sort:
+  // the order std::sort gives for m <= 16, so crossings are found in the same order as before.)
+  int order[kSmall];
+  int active[kSmall];
+  int na = 0;
+  for (int i = 0; i < m && quick == 0; ++i) {
+    const int64_t y = seg[i].ymin;
+    int k = i;
+    for (; k > 0 && seg[order[k - 1]].ymin > y; --k) order[k] = order[k - 1];
+    order[k] = i;
+  }
+  for (int oi = 0; oi < m && quick == 0; ++oi) {
     const int i = order[oi];
-    const Seg& si = w.seg[i];
+    const Seg& si = seg[i];
     int keep = 0;
     for (int a = 0; a < na; ++a)
-      if (w.seg[active[a]].ymax >= si.ymin) active[keep++] = active[a];
+      if (seg[active[a]].ymax >= si.ymin) active[keep++] = active[a];
     na = keep;
     for (int a = 0; a < na; ++a) {
       const int j = active[a];
-      const Seg& sj = w.seg[j];
-      if (si.xmax + 2 < sj.xmin || sj.xmax + 2 < si.xmin) continue;
-      const i128 c1 = Cross(si.a, si.b, sj.a), c2 = Cross(si.a, si.b, sj.b);
-      const i128 c3 = Cross(sj.a, sj.b, si.a), c4 = Cross(sj.a, sj.b, si.b);
-      if (j == (i + 1 == m ? 0 : i + 1)) {  // adjacent: si.b == sj.a; a thin spike may touch
-        if (MaybeNear(sj.b, c2, si) || MaybeNear(si.a, c3, sj)) OPK_FAIL;
-        continue;
-      }
-      if (i == (j + 1 == m ? 0 : j + 1)) {  // adjacent: sj.b == si.a
-        if (MaybeNear(sj.a, c1, si) || MaybeNear(si.b, c4, sj)) OPK_FAIL;
-        continue;
-      }
-      // Near-touches: Clipper's sweep sees edges at rounded x positions (TopX), so a vertex within
-      // one unit of another segment may touch it there although the exact geometry does not.
-      // |cross| / |dy| is the vertex's horizontal distance from the segment's line.
-      if (MaybeNear(sj.a, c1, si) || MaybeNear(sj.b, c2, si) || MaybeNear(si.a, c3, sj) || MaybeNear(si.b, c4, sj)) OPK_FAIL;
-      if (si.xmax < sj.xmin || sj.xmax < si.xmin) continue;
-      // Proper crossings only; any exact touching or collinear contact -> general path.
-      const int o1 = Sign(c1), o2 = Sign(c2), o3 = Sign(c3), o4 = Sign(c4);
-      if (o1 == 0 || o2 == 0 || o3 == 0 || o4 == 0) OPK_FAIL;
-      if (o1 == o2 || o3 == o4) continue;
-      // Orient the pair along the path: segment with the smaller index first.
-      const bool swap = j < i;
-      const Seg& pi = swap ? sj : si;
-      const Seg& pj = swap ? si : sj;
-      const int ii = swap ? j : i, jj = swap ? i : j;
-      if (nc >= kMaxRing) OPK_FAIL;
-      const int64_t dix = pi.b.x - pi.a.x, diy = pi.b.y - pi.a.y;
-      const int64_t djx = pj.b.x - pj.a.x, djy = pj.b.y - pj.a.y;
-      const i128 den = static_cast<i128>(dix) * djy - static_cast<i128>(diy) * djx;
-      const i128 num_i = static_cast<i128>(pj.a.x - pi.a.x) * djy - static_cast<i128>(pj.a.y - pi.a.y) * djx;
-      const i128 num_j = static_cast<i128>(pj.a.x - pi.a.x) * diy - static_cast<i128>(pj.a.y - pi.a.y) * dix;
-      Crossing& c = w.cr[nc++];
-      c.s = ii;
-      c.e = jj;
-      c.ts = static_cast<double>(num_i) / static_cast<double>(den);
-      c.te = static_cast<double>(num_j) / static_cast<double>(den);
-      if (!CrossingPoint(pi, pj, den, num_i, diy, w.ys, ny, &c.pt)) OPK_FAIL;
+      const int r = PairCheck(seg, m, i, j, ys, ny, nc < kSmall ? &sc.cr[nc] : nullptr);
+      if (r < 0) OPK_FAIL;
+      nc += r;
     }
     active[na++] = i;
   }
 
-  Point64* res = w.res;
+  Point64* res = sc.res;
   int nr = 0;
   if (nc == 0) {
     if (!(ShoelaceD(v, m) > 0)) OPK_FAIL;
@@ -642,12 +822,12 @@ bool FastOffsetCleanup(const Path64& raw, Paths64* out) {
     const double ring_area = ShoelaceD(v, m);
     // Each crossing closes one loop; keep the negatively wound side as the loop.
     for (int c = 0; c < nc; ++c) {
-      Crossing& cr = w.cr[c];
+      Crossing& cr = sc.cr[c];
       // Loop A: vertices s+1..e with the crossing point; loop B: e+1..s (wrapping).
       double xa = 0, ya = 0;
       {
         // signed area of crossing point + vertices s+1..e (double, exact crossing approximated)
-        const Seg& si = w.seg[cr.s];
+        const Seg& si = sc.seg[cr.s];
         xa = static_cast<double>(si.a.x) + cr.ts * static_cast<double>(si.b.x - si.a.x);
         ya = static_cast<double>(si.a.y) + cr.ts * static_cast<double>(si.b.y - si.a.y);
       }
@@ -681,55 +861,68 @@ bool FastOffsetCleanup(const Path64& raw, Paths64* out) {
       } else {
         OPK_FAIL;
       }
-      if (w.start_of[cr.s] >= 0 || w.end_of[cr.e] >= 0) OPK_FAIL;
-      w.start_of[cr.s] = c;
-      w.end_of[cr.e] = c;
+      if (sc.start_of[cr.s] >= 0 || sc.end_of[cr.e] >= 0) OPK_FAIL;
+      sc.start_of[cr.s] = c;
+      sc.end_of[cr.e] = c;
       for (int k = cr.s + 1 == m ? 0 : cr.s + 1;; k = k + 1 == m ? 0 : k + 1) {
-        if (w.in_loop[k]) OPK_FAIL;
-        w.in_loop[k] = 1;
+        if (sc.in_loop[k]) OPK_FAIL;
+        sc.in_loop[k] = 1;
         if (k == cr.e) break;
       }
     }
     // Segments strictly inside a loop must not cross anything (no nesting); a segment carrying
     // both a loop end and a loop start must meet the end first.
     for (int c = 0; c < nc; ++c) {
-      const Crossing& cr = w.cr[c];
+      const Crossing& cr = sc.cr[c];
       for (int k = cr.s + 1 == m ? 0 : cr.s + 1; k != cr.e; k = k + 1 == m ? 0 : k + 1)
-        if (w.start_of[k] >= 0 || w.end_of[k] >= 0) OPK_FAIL;
-      if (w.end_of[cr.s] >= 0 && !(w.cr[w.end_of[cr.s]].te < cr.ts)) OPK_FAIL;
+        if (sc.start_of[k] >= 0 || sc.end_of[k] >= 0) OPK_FAIL;
+      if (sc.end_of[cr.s] >= 0 && !(sc.cr[sc.end_of[cr.s]].te < cr.ts)) OPK_FAIL;
     }
     // Walk: start at crossing 0's point, resume on its end segment.
     int c = 0;
     int guard = 0;
     for (;;) {
-      res[nr++] = w.cr[c].pt;
-      int sgi = w.cr[c].e;
+      res[nr++] = sc.cr[c].pt;
+      int sgi = sc.cr[c].e;
       // travel along segment sgi (after the crossing), then following vertices
       for (;;) {
-        if (w.start_of[sgi] >= 0) {
-          c = w.start_of[sgi];
+        if (sc.start_of[sgi] >= 0) {
+          c = sc.start_of[sgi];
           break;
         }
         const int vtx = sgi + 1 == m ? 0 : sgi + 1;
-        if (w.in_loop[vtx]) OPK_FAIL;
+        if (sc.in_loop[vtx]) OPK_FAIL;
         res[nr++] = v[vtx];
         sgi = vtx;
         if (++guard > 4 * m) OPK_FAIL;
       }
       if (c == 0) break;
-      if (++guard > 4 * m || nr >= 2 * kMaxRing - 2) OPK_FAIL;
+      if (++guard > 4 * m || nr >= 2 * kSmall - 2) OPK_FAIL;
     }
     // Every kept vertex must have been visited exactly once.
     int kept = 0;
-    for (int k = 0; k < m; ++k) kept += !w.in_loop[k];
+    for (int k = 0; k < m; ++k) kept += !sc.in_loop[k];
     if (nr != kept + nc) OPK_FAIL;
-    if (!(ShoelaceD(res, nr) > 0)) OPK_FAIL;
+    const double res_area = ShoelaceD(res, nr);
+    if (!(res_area > 0)) OPK_FAIL;
+    // ShrunkConvexScan lists the crossings in another order than the scan below, so the walk may
+    // start elsewhere; the area's sign must then not depend on the summation order: above any
+    // rounding error of the sum (nr terms below 2 xmax ymax each).
+    if (quick > 0) {
+      int64_t xm = 0, ym = 0;
+      for (int i = 0; i < nr; ++i) {
+        xm = std::max<int64_t>(xm, std::llabs(res[i].x));
+        ym = std::max<int64_t>(ym, std::llabs(res[i].y));
+      }
+      const double bound = static_cast<double>(nr) * 8.0 * static_cast<double>(xm) * static_cast<double>(ym) * (1.0 / 9007199254740992.0);
+      if (!(res_area > bound + 1)) OPK_FAIL;
+    }
   }
 
   // With crossings, only results made of crossing points alone are taken (shrunk convex polygons):
   // where a kept input vertex is the top, the record may start elsewhere.
   if (nc > 0 && nr != nc) OPK_FAIL;
-  return EmitRotated(res, nr, w, out, nc > 0);
+  return EmitRotated(res, nr, seg, m, out, nc > 0);
 }
 
 }  // namespace opk::geom

@@ -6,9 +6,13 @@
 // IntersectPoint arithmetic and scanbeam clamps, or TopX on horizontal edges), and orders the
 // result as Clipper's BuildResult does (positive orientation, topmost vertex last). Whenever a
 // configuration is not one it can reproduce with certainty (touching or collinear segments,
-// nested loops, a crossing on or next to a scanline, ties in the ordering, vertices that Clipper's
-// clean-up would remove) it returns false and the caller runs the general sweep. The tests check
-// it against the general path on millions of polygons (test/geometry/fast-path.test.ts).
+// nested loops, a crossing whose scanbeam cannot be told, ties in the ordering, vertices that
+// Clipper's clean-up would remove) it returns false and the caller runs the general sweep. A
+// crossing whose rounded positions do not show it in its own scanbeam is placed in the beam where
+// the sweep meets it (LateCrossingPoint); the raw ring of a shrunk convex triangle or quadrilateral
+// has its far-apart segment pairs certified by a separating line instead of pair tests
+// (ShrunkConvexScan). The tests check it against the general path on millions of polygons
+// (test/geometry/fast-path.test.ts, scripts/fast-path-differential.js).
 #pragma once
 
 #include "geometry/types.h"

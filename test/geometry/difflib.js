@@ -205,6 +205,38 @@ function generate(count, seed = 1) {
   return out;
 }
 
+/**
+ * `count` rotated text boxes (kind 'rotatedBox'): exact rectangles (float corners, as a detector's
+ * minAreaRect gives them) with long side 8..300, aspect 1..15 (short side >= 3), turned by any angle;
+ * a third of them by less than 6 degrees either way from an axis (where the sweep's scanlines
+ * pass close to the shrunk corners). Either orientation. Deterministic for a seed.
+ */
+function generateRotatedBoxes(count, seed = 1) {
+  const rand = mulberry32(seed);
+  const R = (a, b) => a + (b - a) * rand();
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const w = R(8, 300);
+    const h = Math.max(3, w / R(1, 15));
+    const ang = rand() < 1 / 3 ? R(-0.1, 0.1) + (Math.PI / 2) * Math.floor(R(0, 4)) : R(-Math.PI, Math.PI);
+    const cx = R(50, 1500);
+    const cy = R(50, 1500);
+    const q = rotate(
+      [
+        [cx - w / 2, cy - h / 2],
+        [cx + w / 2, cy - h / 2],
+        [cx + w / 2, cy + h / 2],
+        [cx - w / 2, cy + h / 2],
+      ],
+      cx,
+      cy,
+      ang,
+    );
+    out.push({ kind: 'rotatedBox', rings: [rand() < 0.5 ? q : q.reverse()] });
+  }
+  return out;
+}
+
 /** Every polygon of the shared SROIE and NAF annotation sets (rings of [x, y]). */
 function loadDatasets(root = path.resolve(__dirname, '../../../shared/data')) {
   const out = [];
@@ -331,6 +363,7 @@ function sameRings(a, b) {
 module.exports = {
   KINDS,
   generate,
+  generateRotatedBoxes,
   loadDatasets,
   flatten,
   unflatten,

@@ -153,6 +153,66 @@ describe('fast path == general sweep', () => {
     ]);
   });
 
+  // Rotated text boxes (exact rectangles at any angle, a third within 6 degrees of an axis): their
+  // shrunk corners often lie within a unit of a scanline, where the sweep swaps the two offset
+  // edges one beam later than the exact crossing (fast_cleanup.cc LateCrossingPoint), or never
+  // while both are present (the fast path then declines). DB ratios and plain deltas, all joins.
+  test('rotated text boxes: shrunk, crossings seen a beam late', () => {
+    const polys = L.generateRotatedBoxes(4000, 2024);
+    const flat = L.flatten(polys.map((p: { rings: unknown }) => p.rings));
+    for (const ratio of [0.1, 0.3, 0.4, 0.5, 0.7, 0.9]) {
+      const fast = native.geomOffsetBatch(flat.coords, flat.ringOffsets, null, ratio, { kind: 'shrink' });
+      const slow = native.geomOffsetBatch(flat.coords, flat.ringOffsets, null, ratio, { kind: 'shrink', fastPath: false });
+      expect(same(fast, slow)).toBe(-1);
+    }
+    for (const joinType of ['round', 'miter', 'square'] as const) {
+      for (const delta of [-1.5, -3.3, -7.9]) {
+        const fast = native.geomOffsetBatch(flat.coords, flat.ringOffsets, null, delta, { joinType });
+        const slow = native.geomOffsetBatch(flat.coords, flat.ringOffsets, null, delta, { joinType, fastPath: false });
+        expect(same(fast, slow)).toBe(-1);
+      }
+    }
+    if (L.cppOracle()) {
+      // and C++ Clipper 6.4.2 itself (DB shrink, r = 0.4)
+      const want = L.cppOffsetMany(
+        polys.map((p: { rings: number[][][] }) => {
+          const r = p.rings[0] as number[][];
+          return { rings: L.trunc(p.rings), delta: -((L.ringArea(r) * (1 - 0.16)) / L.ringPerimeter(r)) };
+        }),
+      );
+      const ours = L.unflatten(native.geomOffsetBatch(flat.coords, flat.ringOffsets, null, 0.4, { kind: 'shrink' }));
+      let different = 0;
+      for (let i = 0; i < polys.length; i++) if (!L.sameRings(ours[i], want[i])) different++;
+      expect(different).toBe(0);
+    }
+  });
+
+  // A 45-degree box shrunk by 5.6: the crossing at the left corner lies 0.23 below the scanline
+  // y = 1183, where both offset edges round to x = 261, so the sweep swaps them in the next beam
+  // up (LateCrossingPoint); the expected rings are the sweep's (= C++ Clipper 6.4.2).
+  test('a crossing the sweep meets one beam above its own', () => {
+    const ring = [
+      [264, 1173],
+      [373, 1284],
+      [362, 1294],
+      [253, 1183],
+    ];
+    const flat = L.flatten([[ring], [ring.slice().reverse()]]);
+    for (let delta = -5; delta >= -6; delta -= 0.1) {
+      const fast = native.geomOffsetBatch(flat.coords, flat.ringOffsets, null, delta, {});
+      const slow = native.geomOffsetBatch(flat.coords, flat.ringOffsets, null, delta, { fastPath: false });
+      expect(same(fast, slow)).toBe(-1);
+    }
+    const out = L.unflatten(native.geomOffsetBatch(flat.coords, flat.ringOffsets, null, -5.6, {}));
+    const want = [
+      [365, 1284],
+      [362, 1286],
+      [261, 1183],
+      [264, 1181],
+    ];
+    expect(out).toEqual([[want], [want]]);
+  });
+
   test.each([-9.7, -2.5, 0.9, 7.5])('generated polygons, delta %p', (delta) => {
     const polys = L.generate(6500, 77).filter((p: { kind: string }) => ['quad', 'rotatedQuad', 'curved', 'concave'].includes(p.kind));
     const flat = L.flatten(polys.map((p: { rings: unknown }) => p.rings));
