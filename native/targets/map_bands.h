@@ -5,7 +5,8 @@
 // the band is complete (resetting the staged rows to the background in the same pass). The
 // output is never read: no read-for-ownership of its lines, half the memory traffic of filling
 // the maps first and merging into them. Bands no polygon touches are streamed straight from the
-// background values.
+// background values. Write-outs (End, Skip) take turns process-wide (see map_bands.cc): the
+// memory bus, not the core, limits them.
 #pragma once
 
 #include <algorithm>
