@@ -301,9 +301,11 @@ int PairCheck(const Seg* seg, int m, int i, int j, const int64_t* ys, int ny, Cr
   if (c_out == nullptr) return -1;
   const int64_t dix = pi.b.x - pi.a.x, diy = pi.b.y - pi.a.y;
   const int64_t djx = pj.b.x - pj.a.x, djy = pj.b.y - pj.a.y;
-  const i128 den = static_cast<i128>(dix) * djy - static_cast<i128>(diy) * djx;
-  const i128 num_i = static_cast<i128>(pj.a.x - pi.a.x) * djy - static_cast<i128>(pj.a.y - pi.a.y) * djx;
-  const i128 num_j = static_cast<i128>(pj.a.x - pi.a.x) * diy - static_cast<i128>(pj.a.y - pi.a.y) * dix;
+  // Differences of coordinates below 2^30: every product below 2^62, each of these three below
+  // 2^63, so exact in int64 (and converted to double exactly as from a wider type).
+  const int64_t den = dix * djy - diy * djx;
+  const int64_t num_i = (pj.a.x - pi.a.x) * djy - (pj.a.y - pi.a.y) * djx;
+  const int64_t num_j = (pj.a.x - pi.a.x) * diy - (pj.a.y - pi.a.y) * dix;
   Crossing& c = *c_out;
   c.s = ii;
   c.e = jj;
