@@ -66,7 +66,7 @@ void StreamFill(float* dst, size_t n, float v) {
 // speed; pool threads on similar images also tend to fall into step (compute together, then
 // write together). Taking turns lets one thread's write-out run while the other computes: a
 // thread that finds the bus busy waits (it would have been slowed down as much). Measured on the
-// 2-core VM (8-image batches of SROIE pages, exact mode): pool speed-up 1.63-1.67 -> 1.72-1.76;
+// 2-core VM (8-image batches of SROIE pages, exact mode): pool speed-up 1.55-1.67 -> 1.64-1.76;
 // no change for one thread. Waits are short (a band is ~0.5 MB, ~25 us), so the lock spins,
 // yielding now and then in case the holder was descheduled.
 class WriteOutLock {
