@@ -22,7 +22,10 @@ class DbScratch {
  public:
   std::vector<double> pts;  // interleaved clamped (and possibly reversed) vertices
   std::vector<PreparedPolygon> polys;
-  std::vector<float> local;  // per-polygon distance window
+  std::vector<float> local;  // exact mode: per-polygon distance window
+  // Reference mode: rows of a polygon's threshold-map window. Holds 1.0f everywhere between uses:
+  // the edge kernels only min-merge into it and PaintBorder's canvas merge resets what it reads.
+  std::vector<float> ref_dist;
   std::vector<IPoint> ipts;
   FillScratch fill;
   geom::Path64 path;

@@ -105,9 +105,11 @@ Status Plan(const DbParams& p, PreparedPolygon* pp, const double* xy, DbScratch*
 
 // canvas[c] = fmax((1 - dmin[c]) * scale + bias, canvas[c]) in float32, no FMA: the larger of
 // the two where the new value is greater, else the canvas (so a NaN value keeps the canvas).
-void CanvasMergeScalar(const float* dmin, float* canvas, int64_t n, float scale, float bias) {
+// dmin is reset to 1.0f as it is read (see DbScratch::ref_dist).
+void CanvasMergeScalar(float* dmin, float* canvas, int64_t n, float scale, float bias) {
   for (int64_t c = 0; c < n; ++c) {
     const float v = 1.0f - dmin[c];
+    dmin[c] = 1.0f;
     const float scaled = v * scale;
     const float vs = scaled + bias;
     canvas[c] = vs > canvas[c] ? vs : canvas[c];
@@ -116,7 +118,7 @@ void CanvasMergeScalar(const float* dmin, float* canvas, int64_t n, float scale,
 
 #if defined(__x86_64__)
 // The same operations 8 wide; max_ps(a, b) is exactly `a > b ? a : b` (b on NaN or equality).
-__attribute__((target("avx"))) void CanvasMergeAvx(const float* dmin, float* canvas, int64_t n, float scale,
+__attribute__((target("avx"))) void CanvasMergeAvx(float* dmin, float* canvas, int64_t n, float scale,
                                                    float bias) {
   const __m256 one = _mm256_set1_ps(1.0f);
   const __m256 vs = _mm256_set1_ps(scale);
@@ -124,13 +126,14 @@ __attribute__((target("avx"))) void CanvasMergeAvx(const float* dmin, float* can
   int64_t c = 0;
   for (; c + 8 <= n; c += 8) {
     const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(one, _mm256_loadu_ps(dmin + c)), vs), vb);
+    _mm256_storeu_ps(dmin + c, one);
     _mm256_storeu_ps(canvas + c, _mm256_max_ps(v, _mm256_loadu_ps(canvas + c)));
   }
   CanvasMergeScalar(dmin + c, canvas + c, n - c, scale, bias);
 }
 #endif
 
-void CanvasMerge(const float* dmin, float* canvas, int64_t n, float scale, float bias) {
+void CanvasMerge(float* dmin, float* canvas, int64_t n, float scale, float bias) {
 #if defined(__x86_64__)
   static const bool has_avx = __builtin_cpu_supports("avx");
   if (has_avx) {
@@ -148,8 +151,9 @@ void PaintBorder(const DbParams& p, const RefPlan& plan, const double* xy, size_
   const int64_t bw = plan.bw;
   const int64_t bh = plan.bh;
   const double D = plan.D;
-  s->local.assign(static_cast<size_t>(bw * (r1 - r0)), 1.0f);
-  float* buf = s->local.data();
+  const auto need = static_cast<size_t>(bw * (r1 - r0));
+  if (s->ref_dist.size() < need) s->ref_dist.resize(need, 1.0f);  // 1.0f everywhere (see DbScratch)
+  float* buf = s->ref_dist.data();
   // Local frame: pixel (X, Y) has local grid value (X - xmin, Y - ymin); the float vertices
   // are shifted by the integer box origin in float64, as the reference does.
   const double fxmin = static_cast<double>(plan.xmin);
@@ -183,7 +187,7 @@ void PaintBorder(const DbParams& p, const RefPlan& plan, const double* xy, size_
   // fmax(s(v), s(c)) = s(fmax(v, c)) bit for bit, and s(NaN) is NaN.
   for (int64_t r = r0; r < r1; ++r) {
     float* crow = bands.Row(kThreshMap, plan.vy0 + r) + plan.vx0;
-    const float* brow = buf + (r - r0) * bw;
+    float* brow = buf + (r - r0) * bw;
     // Not fused: scale 1 and bias 0 leave v = 1 - dmin unchanged (v * 1 = v, and v + 0 = v as v
     // is never -0), i.e. the plain np.fmax(1 - dmin, canvas).
     CanvasMerge(brow, crow, bw, rs.fused ? rs.scale : 1.0f, rs.fused ? rs.bias : 0.0f);

@@ -24,6 +24,7 @@ void TrimDbScratch(DbScratch* s, size_t max_bytes) {
     }
   };
   trim(s->local);
+  trim(s->ref_dist);
   trim(s->pts);
   trim(s->inside);
   trim(s->fill.edges);
