@@ -178,7 +178,11 @@ void FillPolyCvRows(const RowWindow& img, int w, int h, const IPoint* pts, size_
       xs.push_back(e.x + (y - e.y0) * e.dx);
     }
     active.resize(keep);
-    std::sort(xs.begin(), xs.end());
+    if (xs.size() == 2) {  // the common case: skip the sort call
+      if (xs[1] < xs[0]) std::swap(xs[0], xs[1]);
+    } else {
+      std::sort(xs.begin(), xs.end());
+    }
     float* row = img.rows + (y - img.y_lo) * img.stride;
     for (size_t k = 0; k + 1 < xs.size(); k += 2) {
       int64_t xl = (xs[k] + kOne - 1) >> kShift;  // ceil
