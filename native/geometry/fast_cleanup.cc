@@ -142,6 +142,12 @@ bool LateCrossingPoint(const Seg& si, const Seg& sj, const int64_t* ys, int k, P
   return false;
 }
 
+// MaybeNear(q, Cross(s.a, s.b, q), s), the cross product taken only past the range test.
+inline bool NearLazy(const Point64& q, const Seg& s) {
+  if (q.y < s.ymin || q.y > s.ymax || q.x < s.xmin - 2 || q.x > s.xmax + 2) return false;
+  return MaybeNear(q, Cross64(s.a, s.b, q), s);
+}
+
 // Clipper's integer crossing point of segments pi, pj (exact parameters given), as its sweep
 // would compute it. False when it cannot be determined with certainty.
 bool CrossingPoint(const Seg& si, const Seg& sj, i128 den, i128 num_i, int64_t diy, const int64_t* ys, int ny,
@@ -358,17 +364,24 @@ int ShrunkConvexScan(const Point64* v, int m, const Seg* seg, const int64_t* ys,
     }
     return false;
   };
+  // Adjacent segments (always within the scan's reach: they share a vertex): PairCheck's test,
+  // the far end of each against the other, with each cross product taken only when needed.
+  for (int i = 0; i < m; ++i) {
+    const Seg& si = seg[i];
+    const Seg& sj = seg[i + 1 == m ? 0 : i + 1];  // si.b == sj.a
+    if (NearLazy(sj.b, si) || NearLazy(si.a, sj)) return -1;
+  }
   int found = 0;
   for (int i = 0; i < m; ++i) {
     const Seg& si = seg[i];
-    for (int j = i + 1; j < m; ++j) {
+    for (int j = i + 2; j < m; ++j) {
+      if (i == 0 && j == m - 1) continue;  // adjacent (done above)
       const Seg& sj = seg[j];
       // The pairs the full scan considers: overlapping in y, within 2 in x.
       if (sj.ymax < si.ymin || si.ymax < sj.ymin) continue;
       if (si.xmax + 2 < sj.xmin || sj.xmax + 2 < si.xmin) continue;
-      const bool adjacent = j == i + 1 || (i == 0 && j == m - 1);
       const bool crossing = i % 3 == 2 && (j == i + 3 || (i == 2 && j == m - 1));
-      if (!adjacent && !crossing && apart(i, j)) continue;
+      if (!crossing && apart(i, j)) continue;
       Crossing c;
       const int r = PairCheck(seg, m, i, j, ys, ny, &c);
       if (r < 0) return -1;
