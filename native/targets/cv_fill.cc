@@ -57,12 +57,14 @@ bool ClipToImage(int64_t w, int64_t h, IPoint* p1, IPoint* p2) {
   return (c1 | c2) == 0;
 }
 
-inline void Put(const RowWindow& img, int64_t w, int64_t x, int64_t y, float value) {
+template <typename T>
+inline void Put(const RowWindowT<T>& img, int64_t w, int64_t x, int64_t y, T value) {
   if (x >= 0 && x < w && y >= img.y_lo && y < img.y_hi) img.rows[(y - img.y_lo) * img.stride + x] = value;
 }
 
 // DrawLineCv writing only the window's rows (the same walk, so the same pixels in those rows).
-void DrawLineRows(const RowWindow& img, int w, int h, IPoint a, IPoint b, float value) {
+template <typename T>
+void DrawLineRows(const RowWindowT<T>& img, int w, int h, IPoint a, IPoint b, T value) {
   // Clipping moves end points along the line toward the image and the walk stays between the
   // (clipped) end points' rows, so a line whose rows all miss the window paints nothing there.
   if (std::max(a.y, b.y) < img.y_lo || std::min(a.y, b.y) >= img.y_hi) return;
@@ -126,8 +128,10 @@ void FillPolyCv(float* img, int w, int h, const IPoint* pts, size_t n, float val
   FillPolyCvRows(all, w, h, pts, n, value, scratch);
 }
 
-void FillPolyCvRows(const RowWindow& img, int w, int h, const IPoint* pts, size_t n, float value,
-                    FillScratch* scratch) {
+namespace {
+
+template <typename T>
+void FillRows(const RowWindowT<T>& img, int w, int h, const IPoint* pts, size_t n, T value, FillScratch* scratch) {
   if (n == 0 || w <= 0 || h <= 0 || img.y_hi <= img.y_lo) return;
   auto& edges = scratch->edges;
   edges.clear();
@@ -183,7 +187,7 @@ void FillPolyCvRows(const RowWindow& img, int w, int h, const IPoint* pts, size_
     } else {
       std::sort(xs.begin(), xs.end());
     }
-    float* row = img.rows + (y - img.y_lo) * img.stride;
+    T* row = img.rows + (y - img.y_lo) * img.stride;
     for (size_t k = 0; k + 1 < xs.size(); k += 2) {
       int64_t xl = (xs[k] + kOne - 1) >> kShift;  // ceil
       int64_t xr = xs[k + 1] >> kShift;           // floor
@@ -193,6 +197,18 @@ void FillPolyCvRows(const RowWindow& img, int w, int h, const IPoint* pts, size_
       for (int64_t x = xl; x <= xr; ++x) row[x] = value;
     }
   }
+}
+
+}  // namespace
+
+void FillPolyCvRows(const RowWindow& img, int w, int h, const IPoint* pts, size_t n, float value,
+                    FillScratch* scratch) {
+  FillRows(img, w, h, pts, n, value, scratch);
+}
+
+void FillPolyCvRows(const ByteRowWindow& img, int w, int h, const IPoint* pts, size_t n, uint8_t value,
+                    FillScratch* scratch) {
+  FillRows(img, w, h, pts, n, value, scratch);
 }
 
 }  // namespace opk::targets

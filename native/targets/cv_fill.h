@@ -38,16 +38,23 @@ struct FillScratch {
 // must lie within +-2^30 (callers guarantee this; the glue rejects larger images).
 void FillPolyCv(float* img, int w, int h, const IPoint* pts, size_t n, float value, FillScratch* scratch);
 
-// Rows y_lo..y_hi-1 (0 <= y_lo <= y_hi <= h) of a w x h image, row y at rows + (y - y_lo) * stride.
-struct RowWindow {
-  float* rows = nullptr;
+// Rows y_lo..y_hi-1 (0 <= y_lo <= y_hi <= h) of a w x h image, row y at rows + (y - y_lo) * stride
+// (stride in elements).
+template <typename T>
+struct RowWindowT {
+  T* rows = nullptr;
   int64_t stride = 0;
   int64_t y_lo = 0, y_hi = 0;
 };
+using RowWindow = RowWindowT<float>;
+using ByteRowWindow = RowWindowT<uint8_t>;
 
 // FillPolyCv restricted to the window's rows: exactly the pixels FillPolyCv paints in those
-// rows, and nothing else (a polygon can be painted band by band).
+// rows, and nothing else (a polygon can be painted band by band). The byte form paints the same
+// pixels into a uint8 image.
 void FillPolyCvRows(const RowWindow& img, int w, int h, const IPoint* pts, size_t n, float value,
+                    FillScratch* scratch);
+void FillPolyCvRows(const ByteRowWindow& img, int w, int h, const IPoint* pts, size_t n, uint8_t value,
                     FillScratch* scratch);
 
 // Draws one 8-connected OpenCV line (LINE_8) from a to b, clipped to the image.

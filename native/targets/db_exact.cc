@@ -125,9 +125,9 @@ void PaintIgnored(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t
   for (int64_t r = r0; r < r1; ++r) {
     InsideRow(f, xy, n, f.y0 + r, s, in);
     const float* d2 = s->local.data() + (r - r0) * f.w;
-    float* m = bands.Row(kShrinkMask, f.y0 + r) + f.x0;
+    uint8_t* m = bands.ByteRow(kShrinkMask, f.y0 + r) + f.x0;
     for (int64_t c = 0; c < f.w; ++c) {
-      if (in[c] || d2[c] <= 0.25f) m[c] = 0.0f;
+      if (in[c] || d2[c] <= 0.25f) m[c] = 0;
     }
   }
 }
@@ -144,8 +144,8 @@ void PaintDrawn(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r
   for (int64_t r = r0; r < r1; ++r) {
     const int64_t y = f.y0 + r;
     InsideRow(f, xy, n, y, s, in);
-    ExactRowMerge(s->local.data() + (r - r0) * f.w, in, f.w, D2, invD, bands.Row(kShrinkMap, y) + f.x0,
-                  bands.Row(kThreshMap, y) + f.x0, bands.Row(kThreshMask, y) + f.x0, rs.fused ? rs.scale : 1.0f,
+    ExactRowMerge(s->local.data() + (r - r0) * f.w, in, f.w, D2, invD, bands.ByteRow(kShrinkMap, y) + f.x0,
+                  bands.ThreshRow(y) + f.x0, bands.ByteRow(kThreshMask, y) + f.x0, rs.fused ? rs.scale : 1.0f,
                   rs.fused ? rs.bias : 0.0f);
   }
 }

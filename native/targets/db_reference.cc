@@ -186,7 +186,7 @@ void PaintBorder(const DbParams& p, const RefPlan& plan, const double* xy, size_
   // bias is monotone non-decreasing for scale >= 0 (each rounding step is), so
   // fmax(s(v), s(c)) = s(fmax(v, c)) bit for bit, and s(NaN) is NaN.
   for (int64_t r = r0; r < r1; ++r) {
-    float* crow = bands.Row(kThreshMap, plan.vy0 + r) + plan.vx0;
+    float* crow = bands.ThreshRow(plan.vy0 + r) + plan.vx0;
     float* brow = buf + (r - r0) * bw;
     // Not fused: scale 1 and bias 0 leave v = 1 - dmin unchanged (v * 1 = v, and v + 0 = v as v
     // is never -0), i.e. the plain np.fmax(1 - dmin, canvas).
@@ -219,27 +219,27 @@ Status MakeReference(const DbParams& p, DbScratch* s, const DbOutput& out) {
   MapBands bands(out, p.width, p.height, bg, &s->staging);
   PaintBandwise(bands, p.height, s->row_lo, s->row_hi, s->order, &s->active,
                 [&](int64_t y0, int64_t y1, const std::vector<uint32_t>& active) {
-                  auto rows_of = [&](int m) {
-                    RowWindow rw;
-                    rw.rows = bands.Row(m, y0);
-                    rw.stride = 4 * p.width;
+                  auto rows_of = [&](int m) {  // the binary maps are staged as bytes
+                    ByteRowWindow rw;
+                    rw.rows = bands.ByteRow(m, y0);
+                    rw.stride = bands.byte_stride();
                     rw.y_lo = y0;
                     rw.y_hi = y1;
                     return rw;
                   };
-                  const RowWindow shrink_map = rows_of(kShrinkMap);
-                  const RowWindow shrink_mask = rows_of(kShrinkMask);
-                  const RowWindow thresh_mask = rows_of(kThreshMask);
+                  const ByteRowWindow shrink_map = rows_of(kShrinkMap);
+                  const ByteRowWindow shrink_mask = rows_of(kShrinkMask);
+                  const ByteRowWindow thresh_mask = rows_of(kThreshMask);
                   for (const uint32_t i : active) {
                     const RefPlan& plan = s->ref_plans[i];
                     const PreparedPolygon& pp = s->polys[i];
                     const IPoint* pts = s->ref_pts.data();
                     if (pp.ignore) {
-                      FillPolyCvRows(shrink_mask, w, h, pts + plan.fill_begin, plan.fill_size, 0.0f, &s->fill);
+                      FillPolyCvRows(shrink_mask, w, h, pts + plan.fill_begin, plan.fill_size, uint8_t{0}, &s->fill);
                       continue;
                     }
-                    FillPolyCvRows(shrink_map, w, h, pts + plan.fill_begin, plan.fill_size, 1.0f, &s->fill);
-                    if (plan.p_size > 0) FillPolyCvRows(thresh_mask, w, h, pts + plan.p_begin, plan.p_size, 1.0f, &s->fill);
+                    FillPolyCvRows(shrink_map, w, h, pts + plan.fill_begin, plan.fill_size, uint8_t{1}, &s->fill);
+                    if (plan.p_size > 0) FillPolyCvRows(thresh_mask, w, h, pts + plan.p_begin, plan.p_size, uint8_t{1}, &s->fill);
                     if (plan.border) {
                       const int64_t r0 = std::max<int64_t>(0, y0 - plan.vy0);
                       const int64_t r1 = std::min<int64_t>(plan.bh, y1 - plan.vy0);

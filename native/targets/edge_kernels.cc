@@ -360,9 +360,22 @@ void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWin
 
 #if defined(OPK_TARGETS_X86)
 namespace {
+// Lane masks (0 / -1 per float lane) as 8 bytes of 0 / 1.
+__attribute__((target("avx2"))) inline __m128i MaskBytes(__m256 mask) {
+  const __m256i m = _mm256_castps_si256(mask);
+  const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(m), _mm256_extracti128_si256(m, 1));
+  return _mm_and_si128(_mm_packs_epi16(w, w), _mm_set1_epi8(1));
+}
+
+// bytes[0..8) |= the mask's bytes.
+__attribute__((target("avx2"))) inline void OrMaskBytes(uint8_t* bytes, __m256 mask) {
+  __m128i* p = reinterpret_cast<__m128i*>(bytes);
+  _mm_storel_epi64(p, _mm_or_si128(_mm_loadl_epi64(p), MaskBytes(mask)));
+}
+
 __attribute__((target("avx2"))) void ExactRowAvx2(const float* d2, const uint8_t* inside, int64_t n, float D2,
-                                                  float invD, float* smap, float* tmap, float* tmask, float scale,
-                                                  float bias) {
+                                                  float invD, uint8_t* smap, float* tmap, uint8_t* tmask,
+                                                  float scale, float bias) {
   const __m256 vscale = _mm256_set1_ps(scale);
   const __m256 vbias = _mm256_set1_ps(bias);
   const __m256 vD2 = _mm256_set1_ps(D2);
@@ -381,9 +394,7 @@ __attribute__((target("avx2"))) void ExactRowAvx2(const float* d2, const uint8_t
     const __m256 in = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_cvtepu8_epi32(in8), zero));
     const __m256 far = _mm256_cmp_ps(q, vD2, _CMP_GE_OQ);
     const __m256 sm = _mm256_and_ps(in, far);
-    if (_mm256_movemask_ps(sm) != 0) {
-      _mm256_storeu_ps(smap + i, _mm256_max_ps(_mm256_loadu_ps(smap + i), _mm256_and_ps(sm, one)));
-    }
+    if (_mm256_movemask_ps(sm) != 0) OrMaskBytes(smap + i, sm);
     const __m256 near = _mm256_cmp_ps(q, vD2, _CMP_LT_OQ);
     if (_mm256_movemask_ps(near) != 0) {  // ridge only where some pixel is closer than D
       const __m256 r = _mm256_min_ps(_mm256_mul_ps(_mm256_sqrt_ps(q), vinv), one);
@@ -391,16 +402,14 @@ __attribute__((target("avx2"))) void ExactRowAvx2(const float* d2, const uint8_t
       _mm256_storeu_ps(tmap + i, _mm256_max_ps(_mm256_loadu_ps(tmap + i), v));
     }
     const __m256 m = _mm256_or_ps(in, _mm256_cmp_ps(q, vD2, _CMP_LE_OQ));
-    if (_mm256_movemask_ps(m) != 0) {
-      _mm256_storeu_ps(tmask + i, _mm256_max_ps(_mm256_loadu_ps(tmask + i), _mm256_and_ps(m, one)));
-    }
+    if (_mm256_movemask_ps(m) != 0) OrMaskBytes(tmask + i, m);
   }
 }
 }  // namespace
 #endif
 
-void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, float invD, float* smap, float* tmap,
-                   float* tmask, float scale, float bias, bool allow_simd) {
+void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, float invD, uint8_t* smap,
+                   float* tmap, uint8_t* tmask, float scale, float bias, bool allow_simd) {
 #if defined(OPK_TARGETS_X86)
   static const bool has_avx2 = __builtin_cpu_supports("avx2");
   if (allow_simd && has_avx2) {
@@ -411,13 +420,13 @@ void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, 
   for (int64_t i = 0; i < n; ++i) {
     const float q = d2[i];
     const bool in = inside[i] != 0;
-    if (in && q >= D2) smap[i] = 1.0f;
+    if (in && q >= D2) smap[i] = 1;
     const float r = std::sqrt(q) * invD;
     const float v = 1.0f - (r < 1.0f ? r : 1.0f);
     const float scaled = v * scale;
     const float vs = scaled + bias;
     if (vs > tmap[i]) tmap[i] = vs;
-    if (in || q <= D2) tmask[i] = 1.0f;
+    if (in || q <= D2) tmask[i] = 1;
   }
 }
 

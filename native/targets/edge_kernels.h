@@ -36,8 +36,9 @@ void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWin
 //   shrink map = 1 where inside && d2 >= D^2; thresh map = max(., 1 - min(sqrt(d2) / D, 1));
 //   thresh mask = 1 where inside || d2 <= D^2. AVX2 when available (same results). The thresh
 // map merges the rescaled value v * scale + bias (float32, no FMA; scale >= 0 keeps it monotone).
-void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, float invD, float* smap, float* tmap,
-                   float* tmask, float scale = 1.0f, float bias = 0.0f, bool allow_simd = true);
+// The two binary maps are bytes (0 / 1), see MapBands.
+void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, float invD, uint8_t* smap,
+                   float* tmap, uint8_t* tmask, float scale = 1.0f, float bias = 0.0f, bool allow_simd = true);
 
 }  // namespace opk::targets
 

@@ -15,8 +15,9 @@ namespace opk::targets {
 
 namespace {
 
-// Staged rows of all four maps per band: about a core's L2 (measured: 128 KiB bands cost the
-// reference mode ~5% more in repeated per-band polygon set-up, 1-2 MiB gained nothing more).
+// Staged rows of all four maps per band: about a core's L2 (measured with float staging: 128 KiB
+// bands cost the reference mode ~5% more in repeated per-band polygon set-up, 1-2 MiB gained
+// nothing more; with byte staging 224 KiB and 1 MiB were no better than 512 KiB).
 constexpr int64_t kBandBytes = int64_t{512} << 10;
 
 // Streams src to dst (streaming stores where dst is 16-byte aligned; the caller fences) and
@@ -46,6 +47,37 @@ void StreamCopyReset(float* dst, float* src, size_t n, float v) {
   std::memcpy(dst, src, n * sizeof(float));
   std::fill(src, src + n, v);
 #endif
+}
+
+// Writes bytes src[0..n) (0 or 1) to dst as 0.0f / 1.0f with streaming stores where dst is
+// 16-byte aligned (the caller fences), resetting src to v in the same pass.
+void StreamExpandReset(float* dst, uint8_t* src, size_t n, uint8_t v) {
+  size_t k = 0;
+#ifdef OPK_MAP_BANDS_X86
+  while (k < n && (reinterpret_cast<uintptr_t>(dst + k) & 15) != 0) {
+    dst[k] = src[k] != 0 ? 1.0f : 0.0f;
+    src[k] = v;
+    ++k;
+  }
+  const __m128i vv = _mm_set1_epi8(static_cast<char>(v));
+  const __m128i zero = _mm_setzero_si128();
+  const __m128 one = _mm_set1_ps(1.0f);
+  for (; k + 16 <= n; k += 16) {
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + k));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(src + k), vv);
+    const __m128i lo = _mm_unpacklo_epi8(b, zero);
+    const __m128i hi = _mm_unpackhi_epi8(b, zero);
+    const __m128i q[4] = {_mm_unpacklo_epi16(lo, zero), _mm_unpackhi_epi16(lo, zero), _mm_unpacklo_epi16(hi, zero),
+                          _mm_unpackhi_epi16(hi, zero)};
+    for (int j = 0; j < 4; ++j) {
+      _mm_stream_ps(dst + k + 4 * j, _mm_and_ps(_mm_castsi128_ps(_mm_cmpgt_epi32(q[j], zero)), one));
+    }
+  }
+#endif
+  for (; k < n; ++k) {
+    dst[k] = src[k] != 0 ? 1.0f : 0.0f;
+    src[k] = v;
+  }
 }
 
 void StreamFill(float* dst, size_t n, float v) {
@@ -97,10 +129,12 @@ class WriteOutLock {
 MapBands::MapBands(const DbOutput& out, int64_t width, int64_t height, const MapBackground& bg,
                    std::vector<float>* staging)
     : maps_{out.shrink_map, out.shrink_mask, out.thresh_map, out.thresh_mask}, width_(width), height_(height), bg_(bg) {
-  band_rows_ = std::max<int64_t>(1, std::min<int64_t>(height, kBandBytes / (16 * width)));
-  const size_t floats = static_cast<size_t>(band_rows_ * 4 * width);
+  for (int m : {kShrinkMap, kShrinkMask, kThreshMask}) bg_byte_[m] = bg.value[m] != 0.0f ? 1 : 0;
+  row_bytes_ = (7 * width + 63) / 64 * 64;
+  band_rows_ = std::max<int64_t>(1, std::min<int64_t>(height, kBandBytes / row_bytes_));
+  const auto floats = static_cast<size_t>(band_rows_ * row_bytes_ / 4);
   if (staging->size() < floats) staging->resize(floats);
-  buf_ = staging->data();
+  buf_ = reinterpret_cast<uint8_t*>(staging->data());
 }
 
 void MapBands::Begin(int64_t y0, int64_t y1) {
@@ -108,9 +142,10 @@ void MapBands::Begin(int64_t y0, int64_t y1) {
   y1_ = y1;
   // Rows below clean_rows_ still hold the background (End restores it).
   for (int64_t k = clean_rows_; k < y1 - y0; ++k) {
-    for (int m = 0; m < 4; ++m) {
-      float* row = buf_ + (k * 4 + m) * width_;
-      std::fill(row, row + width_, bg_.value[m]);
+    float* t = reinterpret_cast<float*>(buf_ + k * row_bytes_);
+    std::fill(t, t + width_, bg_.value[kThreshMap]);
+    for (int m : {kShrinkMap, kShrinkMask, kThreshMask}) {
+      std::memset(buf_ + k * row_bytes_ + ByteOffset(m), bg_byte_[m], static_cast<size_t>(width_));
     }
   }
   clean_rows_ = std::max(clean_rows_, y1 - y0);
@@ -118,9 +153,11 @@ void MapBands::Begin(int64_t y0, int64_t y1) {
 
 void MapBands::End() {
   const WriteOutLock turn;
+  const auto w = static_cast<size_t>(width_);
   for (int64_t y = y0_; y < y1_; ++y) {
-    for (int m = 0; m < 4; ++m) {
-      StreamCopyReset(maps_[m] + y * width_, Row(m, y), static_cast<size_t>(width_), bg_.value[m]);
+    StreamCopyReset(maps_[kThreshMap] + y * width_, ThreshRow(y), w, bg_.value[kThreshMap]);
+    for (int m : {kShrinkMap, kShrinkMask, kThreshMask}) {
+      StreamExpandReset(maps_[m] + y * width_, ByteRow(m, y), w, bg_byte_[m]);
     }
   }
   streamed_ = true;

@@ -6,7 +6,10 @@
 // output is never read: no read-for-ownership of its lines, half the memory traffic of filling
 // the maps first and merging into them. Bands no polygon touches are streamed straight from the
 // background values. Write-outs (End, Skip) take turns process-wide (see map_bands.cc): the
-// memory bus, not the core, limits them.
+// memory bus, not the core, limits them. The three binary maps are staged as bytes (7 bytes per
+// pixel instead of 16): the write-out reads less staged data (measured: an image's write-out
+// from 51 rows of float staging took 0.37-0.42 ms, from byte staging 0.33 ms at any band height,
+// the bus floor being ~0.29 ms) and a band holds 117 rows at width 640 instead of 51.
 #pragma once
 
 #include <algorithm>
@@ -20,7 +23,8 @@ namespace opk::targets {
 
 enum MapIndex : int { kShrinkMap = 0, kShrinkMask = 1, kThreshMap = 2, kThreshMask = 3 };
 
-// The background value of each map.
+// The background value of each map. The shrink map, shrink mask and threshold mask only ever
+// hold 0 or 1 (staged as bytes, see MapBands); the threshold map any float.
 struct MapBackground {
   float value[4] = {0.0f, 1.0f, 0.0f, 0.0f};
 };
@@ -30,7 +34,8 @@ class MapBands {
   MapBands(const DbOutput& out, int64_t width, int64_t height, const MapBackground& bg, std::vector<float>* staging);
   // Rows per band (>= 1; about 512 KiB of staged rows).
   int64_t band_rows() const { return band_rows_; }
-  // Starts band rows y0..y1-1 (backgrounded); Row() then addresses them until End().
+  // Starts band rows y0..y1-1 (backgrounded); ThreshRow() / ByteRow() then address them until
+  // End().
   void Begin(int64_t y0, int64_t y1);
   // Writes the band to the output (and restores the staged rows' background).
   void End();
@@ -38,16 +43,26 @@ class MapBands {
   void Skip(int64_t y0, int64_t y1);
   // Orders the streaming stores before the maps are handed back; call once at the end.
   void Finish();
-  // Row y of map m in the current band, columns 0..width-1.
-  float* Row(int m, int64_t y) const { return buf_ + ((y - y0_) * 4 + m) * width_; }
+  // Row y of the threshold map in the current band, columns 0..width-1.
+  float* ThreshRow(int64_t y) const { return reinterpret_cast<float*>(buf_ + (y - y0_) * row_bytes_); }
+  // Row y of binary map m (kShrinkMap, kShrinkMask or kThreshMask) in the current band, columns
+  // 0..width-1, as bytes 0 / 1 (written out as 0.0f / 1.0f). Rows of one map are byte_stride()
+  // bytes apart.
+  uint8_t* ByteRow(int m, int64_t y) const { return buf_ + (y - y0_) * row_bytes_ + ByteOffset(m); }
+  int64_t byte_stride() const { return row_bytes_; }
 
  private:
+  // Staged row layout: the threshold map's floats, then the three binary maps' bytes.
+  int64_t ByteOffset(int m) const { return width_ * (4 + (m == kShrinkMap ? 0 : m == kShrinkMask ? 1 : 2)); }
+
   float* maps_[4];
   int64_t width_;
   int64_t height_;
   MapBackground bg_;
+  uint8_t bg_byte_[4] = {0, 1, 0, 0};
   int64_t band_rows_ = 1;
-  float* buf_ = nullptr;
+  int64_t row_bytes_ = 0;  // bytes per staged row (all four maps), a multiple of 64
+  uint8_t* buf_ = nullptr;
   int64_t y0_ = 0, y1_ = 0;
   int64_t clean_rows_ = 0;  // leading staged rows that hold the background
   bool streamed_ = false;
