@@ -6,6 +6,10 @@
 #include <cstdio>
 #include <string>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "geometry/batch_internal.h"
 #include "geometry/clipper2_offset.h"
 #include "geometry/offset642.h"
@@ -76,7 +80,68 @@ double RingPerimeter(const double* xy, size_t n) {
   return len + std::sqrt(dx * dx + dy * dy);
 }
 
+Status ValidateBatchSlow(const BatchView& in, double scale, size_t min_points);
+
+namespace {
+
+// Whether every value of c[0, n) times `scale` is finite and within 2^53 (NaN fails the
+// comparison): branch-free, so the compiler vectorizes it.
+bool CoordinatesInRange(const double* c, size_t n, double scale) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  // Two at a time: cmpnle is true for NaN and for values past the limit.
+  const __m128d sign = _mm_set1_pd(-0.0), limit = _mm_set1_pd(kMaxScaledCoordinate), s = _mm_set1_pd(scale);
+  __m128d bad2 = _mm_setzero_pd();
+  for (; i + 2 <= n; i += 2) {
+    const __m128d v = _mm_andnot_pd(sign, _mm_mul_pd(_mm_loadu_pd(c + i), s));
+    bad2 = _mm_or_pd(bad2, _mm_cmpnle_pd(v, limit));
+  }
+  if (_mm_movemask_pd(bad2) != 0) return false;
+#endif
+  unsigned bad = 0;
+  for (; i < n; ++i) bad |= static_cast<unsigned>(!(std::fabs(c[i] * scale) <= kMaxScaledCoordinate));
+  return bad == 0;
+}
+
+// The layout checks of ValidateBatch alone (no coordinate reads); false on any problem.
+bool LayoutOk(const BatchView& in, size_t min_points) {
+  if (in.coord_count % 2 != 0 || in.ring_offset_count == 0) return false;
+  const size_t points = in.coord_count / 2;
+  const size_t rings = in.ring_offset_count - 1;
+  if (in.polygon_rings) {
+    if (in.polygon_ring_count == 0) return false;
+    for (size_t p = 0; p + 1 < in.polygon_ring_count; ++p)
+      if (in.polygon_rings[p] > in.polygon_rings[p + 1] || in.polygon_rings[p + 1] > rings) return false;
+  }
+  const size_t n_poly = in.polygon_count();
+  if (n_poly == 0) return true;
+  const size_t r0 = in.polygon_rings ? in.polygon_rings[0] : 0;
+  const size_t r1 = in.polygon_rings ? in.polygon_rings[n_poly] : n_poly;
+  for (size_t r = r0; r < r1; ++r) {
+    const uint32_t a = in.ring_offsets[r], b = in.ring_offsets[r + 1];
+    if (a > b || b > points || b - a < min_points) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Status ValidateBatch(const BatchView& in, double scale, size_t min_points) {
+  // The common case first: layout sound and every coordinate of the polygons' rings in range.
+  // Anything else takes the detailed pass below, which finds the first problem in polygon order.
+  if (LayoutOk(in, min_points)) {
+    const size_t n_poly = in.polygon_count();
+    if (n_poly == 0) return Status::Ok();
+    const size_t r0 = in.polygon_rings ? in.polygon_rings[0] : 0;
+    const size_t r1 = in.polygon_rings ? in.polygon_rings[n_poly] : n_poly;
+    const size_t first = 2 * static_cast<size_t>(in.ring_offsets[r0]);
+    const size_t last = 2 * static_cast<size_t>(in.ring_offsets[r1]);
+    if (first <= last && CoordinatesInRange(in.coords + first, last - first, scale)) return Status::Ok();
+  }
+  return ValidateBatchSlow(in, scale, min_points);
+}
+
+Status ValidateBatchSlow(const BatchView& in, double scale, size_t min_points) {
   if (in.coord_count % 2 != 0)
     return Status(StatusCode::kBufferSize, "coords has odd length " + std::to_string(in.coord_count) +
                                                "; expected x, y pairs");
