@@ -164,6 +164,26 @@ describe('typed errors name the polygon', () => {
     expect(e.message).toMatch(msg);
   });
 
+  test('with several problems, the first polygon in order is named (coordinate and layout checks)', () => {
+    const ring = (x: number) => [x, 0, x + 10, 0, x + 10, 10, x, 10];
+    // polygon 1: NaN; polygon 2: two points; polygon 3: 1e17 -> polygon 1.
+    const c = [...ring(0), ...ring(20).map((v, i) => (i === 3 ? Number.NaN : v)), 1, 1, 2, 2, ...ring(40).map((v, i) => (i === 0 ? 1e17 : v))];
+    const r = new Uint32Array([0, 4, 8, 10, 14]);
+    expect(errorOf(() => offsetBatch({ coords: new Float64Array(c), ringOffsets: r, deltas: 1 })).message).toMatch(/^polygon 1: coordinate is NaN/);
+    // Without the NaN: polygon 2's point count comes before polygon 3's coordinate.
+    c[11] = 0;
+    expect(errorOf(() => offsetBatch({ coords: new Float64Array(c), ringOffsets: r, deltas: 1 })).message).toMatch(/^polygon 2: has 2 points/);
+    // Points outside every ring are not checked.
+    const tail = new Float64Array([...ring(0), Number.NaN, 5]);
+    expect(offsetBatch({ coords: tail, ringOffsets: new Uint32Array([0, 4]), deltas: 1 }).polygonRings.length).toBe(2);
+    // A coordinate exactly at 2^53 passes; the next double up does not.
+    const edge = new Float64Array(ring(0));
+    edge[4] = 2 ** 53;
+    expect(() => offsetBatch({ coords: edge, ringOffsets: new Uint32Array([0, 4]), deltas: 0 })).not.toThrow();
+    edge[4] = 2 ** 53 + 2;
+    expect(errorOf(() => offsetBatch({ coords: edge, ringOffsets: new Uint32Array([0, 4]), deltas: 0 })).code).toBe('ERR_COORDINATE_OVERFLOW');
+  });
+
   test('wrong types are TypeErrors', () => {
     expect(errorOf(() => offsetBatch({ coords: [0, 1] as unknown as Float64Array, ringOffsets: new Uint32Array([0]), deltas: 1 })).code).toBe(
       'ERR_INVALID_ARGUMENT',
