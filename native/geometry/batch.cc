@@ -36,7 +36,7 @@ Workspace& TlsWorkspace() {
 
 // Appends result paths as flat rings (coordinates divided by `scale`).
 void AppendPaths(const Paths64& paths, double scale, BatchOut* out) {
-  std::vector<double>& coords = out->coords;
+  auto& coords = out->coords;
   for (const Path64& path : paths) {
     const size_t at = coords.size();
     coords.resize(at + 2 * path.size());

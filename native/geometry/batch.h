@@ -5,6 +5,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <string>
@@ -54,10 +58,32 @@ struct BatchView {
   }
 };
 
+// The default allocator, except that resize() leaves new elements default-initialised (for
+// doubles and ints: uninitialised) instead of zero-filling them: result buffers are grown and
+// then written element by element.
+template <typename T>
+struct UninitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = UninitAllocator<U>;
+  };
+  UninitAllocator() = default;
+  template <typename U>
+  UninitAllocator(const UninitAllocator<U>&) noexcept {}  // NOLINT(google-explicit-constructor)
+  template <typename U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible<U>::value) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
 struct BatchOut {
-  std::vector<double> coords;
-  std::vector<uint32_t> ring_offsets;   // starts with 0
-  std::vector<uint32_t> polygon_rings;  // starts with 0
+  std::vector<double, UninitAllocator<double>> coords;
+  std::vector<uint32_t, UninitAllocator<uint32_t>> ring_offsets;   // starts with 0
+  std::vector<uint32_t, UninitAllocator<uint32_t>> polygon_rings;  // starts with 0
   void Clear() {
     coords.clear();
     ring_offsets.assign(1, 0);
