@@ -62,7 +62,7 @@ size_t Cache::VisitGroupLocked(Shard& s, const KeyView* keys, const uint64_t* ha
       }
     }
   }
-  // 4. In key order: expiry, recency, counters, the visitor.
+  // Then, in key order: expiry, recency, counters, the visitor.
   size_t hits = 0;
   for (size_t j = 0; j < k; ++j) {
     const size_t i = idx[j];
