@@ -10,11 +10,11 @@ interface WorkerResult {
   wrong: number;
 }
 
-function runWorker(workerData: Record<string, unknown>): Promise<WorkerResult> {
+function runWorker<R = WorkerResult>(workerData: Record<string, unknown>, script = 'cache_worker.js'): Promise<R> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(path.join(__dirname, 'fixtures', 'cache_worker.js'), { workerData });
-    let result: WorkerResult | undefined;
-    w.once('message', (m: WorkerResult) => {
+    const w = new Worker(path.join(__dirname, 'fixtures', script), { workerData });
+    let result: R | undefined;
+    w.once('message', (m: R) => {
       result = m;
     });
     w.once('error', reject);
@@ -63,6 +63,35 @@ describe('worker threads share one named cache', () => {
         expect(got[1][0]).toBe(k);
       }
       expect(seen).toBeGreaterThan(0);
+    } finally {
+      dropCache(name);
+    }
+  });
+
+  test.each([2, 4])('%i workers running cached batch offsets on shared polygons get the uncached results', async (n) => {
+    const name = uniqueName(`batch-workers${n}`);
+    // Small budget, few shards: batched lookups, stores and evictions of all workers interleave.
+    const cache = getCache(name, { maxBytes: 192 * 1024, shards: 4 });
+    try {
+      const rounds = 30;
+      const perRound = 1500;
+      const results = await Promise.all(
+        Array.from({ length: n }, (_, id) =>
+          runWorker<{ id: number; wrong: number; polygons: number }>(
+            { addonPath: addonPath(), name, id, rounds, perRound, keySpace: 2500 },
+            'batch_worker.js',
+          ),
+        ),
+      );
+      for (const r of results) {
+        expect(r.wrong).toBe(0);
+        expect(r.polygons).toBe(rounds * perRound);
+      }
+      const s = cache.stats();
+      expect(s.hits + s.misses).toBe(n * rounds * perRound);
+      expect(s.hits).toBeGreaterThan(0);
+      expect(s.evictions).toBeGreaterThan(0);
+      expect(s.bytes).toBeLessThanOrEqual(192 * 1024);
     } finally {
       dropCache(name);
     }
