@@ -102,7 +102,9 @@ Status ValidateBatch(const BatchView& in, double scale, size_t min_points);
 // Offsets polygon i by values[i] (or values[0] when value_count == 1). With a `cache`, each
 // polygon's result is looked up first (key = its value, ring structure and exact coordinates;
 // tag = every option that changes the output, see OffsetCacheTag) and stored after computing,
-// so a hit costs a hash, a lookup and a copy instead of an offset. Thread-safe: the cache is.
+// so a hit costs a hash, a lookup and a copy instead of an offset. The polygons of a chunk (1024)
+// are looked up together before any of the chunk's misses is stored, so repeats of an uncached
+// polygon within a chunk all count as misses (outputs are the same). Thread-safe: the cache is.
 Status OffsetBatch(const BatchView& in, const double* values, size_t value_count, const OffsetSpec& spec,
                    BatchOut* out, cache::Cache* cache = nullptr);
 
