@@ -289,7 +289,7 @@ PutResult Cache::PutImpl(const KeyView& key, const ArrayShape* shapes, size_t co
   }
   const uint64_t h = key.hash & options_.hash_mask;
   Shard& s = ShardFor(h);
-  const size_t node_bytes = Node::PrefixBytes(key.size, key.tag.size());
+  const size_t node_bytes = (sizeof(Node) + key.size + key.tag.size() + 15) & ~static_cast<size_t>(15);
   unsigned char* prefix = nullptr;
   Status st;
   std::shared_ptr<CachedValue> value = CachedValue::AllocateWithPrefix(shapes, count, is_list, node_bytes, &prefix, &st);
@@ -315,8 +315,6 @@ PutResult Cache::PutImpl(const KeyView& key, const ArrayShape* shapes, size_t co
   n->charge = charge;
   n->key_size = static_cast<uint32_t>(key.size);
   n->tag_size = static_cast<uint32_t>(key.tag.size());
-  n->value_is_list = value->is_list();
-  n->value_count = static_cast<uint32_t>(value->count());
   if (key.size != 0) std::memcpy(n->bytes(), key.data, key.size);
   if (!key.tag.empty()) std::memcpy(n->bytes() + key.size, key.tag.data(), key.tag.size());
   n->expires_at = options_.ttl_ms > 0 ? NowMs() + options_.ttl_ms : kNever;

@@ -162,15 +162,14 @@ class Cache {
   // per-polygon loops that copy the result out right away). fn must be short and must not call
   // into this cache (it would deadlock). Returns true on a hit (fn was called).
   bool Visit(const KeyView& key, void (*fn)(const CachedValue& value, void* ctx), void* ctx);
-  // Batch form of Visit for keys[0, n): for each live entry calls fn(i, view of its value, ctx)
-  // under its shard's lock (the same rules as Visit's fn; the view reads the value's arrays
-  // without its CachedValue object, one memory line fewer per hit); hit[i] is set to what fn returned (true: the
+  // Batch form of Visit for keys[0, n): for each live entry calls fn(i, value, ctx) under its
+  // shard's lock (the same rules as Visit's fn); hit[i] is set to what fn returned (true: the
   // value was used), 0 for a miss. The keys are grouped by shard and each group is looked up under
   // one lock acquisition with its memory fetches overlapped (table slots, entries and, for LRU,
   // the list neighbours a hit relinks), so a lookup costs a fraction of a Visit on a large cache.
   // Recency, counters and expiry are those of n Visit calls made shard by shard, in key order
   // within a shard. Returns the number of entries found.
-  using VisitManyFn = bool (*)(size_t index, const ValueView& value, void* ctx);
+  using VisitManyFn = bool (*)(size_t index, const CachedValue& value, void* ctx);
   size_t VisitMany(const KeyView* keys, size_t n, unsigned char* hit, VisitManyFn fn, void* ctx);
   // Like Get without changing recency or the hit/miss counters.
   ValuePtr Peek(const KeyView& key);

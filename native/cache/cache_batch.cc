@@ -39,15 +39,13 @@ size_t Cache::VisitGroupLocked(Shard& s, const KeyView* keys, const uint64_t* ha
       const uint64_t h = hashes[idx[t - kAhead]];
       for (size_t i = h & mask; slots[i].node != nullptr; i = (i + 1) & mask) {
         if (slots[i].hash != h) continue;
-        // The node, key, tag, descriptors and a small payload (not the CachedValue object in
-        // front of the node: hits are read through the node's ValueView).
         const char* line = static_cast<const char*>(slots[i].node);
+        PrefetchRead(line - 64);
         PrefetchRead(line);
         PrefetchRead(line + 64);
         PrefetchRead(line + 128);
         PrefetchRead(line + 192);
         PrefetchRead(line + 256);
-        PrefetchRead(line + 320);
         break;
       }
     }
@@ -83,7 +81,7 @@ size_t Cache::VisitGroupLocked(Shard& s, const KeyView* keys, const uint64_t* ha
     MarkUsedLocked(s, n);
     s.hits += 1;
     ++hits;
-    hit[i] = fn(index_base + i, n->value_view(), ctx) ? 1 : 0;
+    hit[i] = fn(index_base + i, *n->self, ctx) ? 1 : 0;
   }
   return hits;
 }

@@ -58,20 +58,6 @@ struct Cache::Node {
   // (it is then moved to the front instead of evicted). A hit writes only this flag: it does not
   // relink the node, which would touch (and dirty) its two list neighbours' memory.
   bool referenced = false;
-  // The value's shape, copied here so that a batched lookup reads the value through its
-  // descriptor block (at ValueBlockOffset) without touching the CachedValue object.
-  bool value_is_list = false;
-  uint32_t value_count = 0;
-
-  // Bytes from the node to the value's descriptor block: node, key and tag, 16-aligned (the
-  // value's allocation prefix).
-  static size_t PrefixBytes(size_t key_size, size_t tag_size) {
-    return (sizeof(Node) + key_size + tag_size + 15) & ~static_cast<size_t>(15);
-  }
-  ValueView value_view() const {
-    return ValueView{reinterpret_cast<const unsigned char*>(this) + PrefixBytes(key_size, tag_size), value_count,
-                     value_is_list};
-  }
 
   unsigned char* bytes() { return reinterpret_cast<unsigned char*>(this + 1); }
   const unsigned char* bytes() const { return reinterpret_cast<const unsigned char*>(this + 1); }

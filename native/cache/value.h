@@ -78,9 +78,11 @@ class CachedValue {
 
   size_t count() const { return count_; }
   bool is_list() const { return is_list_; }
-  ArrayRef array(size_t i) const { return ArrayOfBlock(block_, i); }
-  // The array descriptors and payload start here (see ValueView).
-  const unsigned char* block() const { return block_; }
+  ArrayRef array(size_t i) const {
+    Desc d;
+    std::memcpy(&d, block_ + i * sizeof(Desc), sizeof d);
+    return ArrayRef{d.type, block_ + d.offset, static_cast<size_t>(d.length)};
+  }
   void* mutable_data(size_t i);
   // Sum of the arrays' byte lengths.
   size_t payload_bytes() const { return payload_bytes_; }
@@ -95,12 +97,6 @@ class CachedValue {
     uint64_t length;  // elements
     ElementType type;
   };
-  // Array i of a descriptor block.
-  static ArrayRef ArrayOfBlock(const unsigned char* block, size_t i) {
-    Desc d;
-    std::memcpy(&d, block + i * sizeof(Desc), sizeof d);
-    return ArrayRef{d.type, block + d.offset, static_cast<size_t>(d.length)};
-  }
 
  private:
   struct Tag {};
@@ -116,15 +112,6 @@ class CachedValue {
   size_t payload_bytes_ = 0;
   size_t charge_ = 0;
   bool is_list_ = false;
-};
-
-// A value's arrays read from its descriptor block alone, without the CachedValue object (whose
-// memory a batched cache lookup then need not fetch; see Cache::VisitMany).
-struct ValueView {
-  const unsigned char* block = nullptr;
-  size_t count = 0;
-  bool is_list = false;
-  ArrayRef array(size_t i) const { return CachedValue::ArrayOfBlock(block, i); }
 };
 
 }  // namespace opk::cache

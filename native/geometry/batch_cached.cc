@@ -71,7 +71,7 @@ struct Staging {
   std::vector<Span> spans;  // per chunk polygon (valid for hits)
 };
 
-bool StageHit(size_t index, const cache::ValueView& value, void* ctx) {
+bool StageHit(size_t index, const cache::CachedValue& value, void* ctx) {
   auto& st = *static_cast<Staging*>(ctx);
   cache::FlatRingsView view;
   if (!cache::ViewFlatRings(value, &view) || view.ring_offset_count == 0) return false;
