@@ -25,9 +25,9 @@
 //
 // For polygon batches, native/cache/flat_rings.h has the pieces: PolygonKeyBatch (keys = per-
 // polygon params + ring structure + coordinates, for VisitMany) and Put/ViewFlatRings (value =
-// [Float64 coords, Uint32 ring offsets], which JS reads as such). A binding gets the shared_ptr<Cache> behind a JS
-// `cache` option with opk::binding::CacheHandle::CacheFromValue (native/binding/cache_handle.h),
-// on the JS thread, and hands it to its AsyncWorker.
+// [Float64 coords, Uint32 ring offsets], which JS reads as such). A binding gets the
+// shared_ptr<Cache> behind a JS `cache` option with opk::binding::CacheHandle::CacheFromValue
+// (native/binding/cache_handle.h), on the JS thread, and hands it to its AsyncWorker.
 //
 // Threading: every method is thread-safe and may be called from any thread (worker threads,
 // AsyncWorker pool threads, a geometry thread pool) without the JS engine. A call locks one

@@ -46,6 +46,7 @@ size_t Cache::VisitGroupLocked(Shard& s, const KeyView* keys, const uint64_t* ha
         PrefetchRead(line + 128);
         PrefetchRead(line + 192);
         PrefetchRead(line + 256);
+        PrefetchRead(line + 320);
         break;
       }
     }

@@ -1,6 +1,5 @@
 #include "cache/flat_rings.h"
 
-#include <algorithm>
 #include <cstring>
 
 #include "cache/bytes_equal.h"
@@ -26,10 +25,7 @@ __attribute__((optimize("no-tree-loop-distribute-patterns"))) inline void CopyDo
 void PolygonKeyBatch::Reset(std::string_view tag, size_t doubles) {
   arena_size_ = 0;
   keys_.clear();
-  if (doubles > arena_cap_) {
-    arena_.reset(new double[doubles]);
-    arena_cap_ = doubles;
-  }
+  if (doubles > arena_.size()) arena_.resize(doubles);
   if (!has_tag_ || tag.size() != tag_.size() || !BytesEqual(tag.data(), tag_.data(), tag.size())) {
     tag_.assign(tag.data(), tag.size());
     tag_hash_ = KeyView::TagHash(tag_);
@@ -44,8 +40,8 @@ bool PolygonKeyBatch::Add(const double* coords, const uint32_t* ring_offsets, si
   const size_t last = n_rings > 0 ? static_cast<size_t>(ring_offsets[ring_end]) * 2 : 0;
   const size_t at = arena_size_;
   const size_t size = param_count + 1 + n_rings + (last - first);
-  if (size > arena_cap_ - at) return false;
-  double* key = arena_.get() + at;
+  if (size > arena_.size() - at) return false;
+  double* key = arena_.data() + at;
   double* out = key;
   CopyDoubles(out, params, param_count);
   out += param_count;

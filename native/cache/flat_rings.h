@@ -9,12 +9,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "cache/cache.h"
+#include "common/uninit_vector.h"
 
 namespace opk::cache {
 
@@ -42,9 +42,10 @@ class PolygonKeyBatch {
   size_t size() const { return keys_.size(); }
 
  private:
-  // The keys' doubles, back to back: grown without zero-filling (every element is written).
-  std::unique_ptr<double[]> arena_;
-  size_t arena_size_ = 0, arena_cap_ = 0;
+  // The keys' doubles, back to back (arena_size_ of them used). Sized by Reset only, so the keys
+  // already handed out stay valid; grown without zero-filling (every element used is written).
+  UninitVector<double> arena_;
+  size_t arena_size_ = 0;
   std::vector<KeyView> keys_;
   std::string tag_;
   uint64_t tag_hash_ = 0;

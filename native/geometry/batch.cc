@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <string>
 
 #if defined(__SSE2__)
@@ -80,9 +79,9 @@ double RingPerimeter(const double* xy, size_t n) {
   return len + std::sqrt(dx * dx + dy * dy);
 }
 
-Status ValidateBatchSlow(const BatchView& in, double scale, size_t min_points);
-
 namespace {
+
+Status ValidateBatchSlow(const BatchView& in, double scale, size_t min_points);
 
 // Whether every value of c[0, n) times `scale` is finite and within 2^53 (NaN fails the
 // comparison): branch-free, so the compiler vectorizes it.
@@ -103,8 +102,9 @@ bool CoordinatesInRange(const double* c, size_t n, double scale) {
   return bad == 0;
 }
 
-// The layout checks of ValidateBatch alone (no coordinate reads); false on any problem.
-bool LayoutOk(const BatchView& in, size_t min_points) {
+// The layout checks of ValidateBatch alone (no coordinate reads); false on any problem. On
+// success, [*first, *last) are the coordinate indices the polygons' rings cover.
+bool LayoutOk(const BatchView& in, size_t min_points, size_t* first, size_t* last) {
   if (in.coord_count % 2 != 0 || in.ring_offset_count == 0) return false;
   const size_t points = in.coord_count / 2;
   const size_t rings = in.ring_offset_count - 1;
@@ -114,13 +114,15 @@ bool LayoutOk(const BatchView& in, size_t min_points) {
       if (in.polygon_rings[p] > in.polygon_rings[p + 1] || in.polygon_rings[p + 1] > rings) return false;
   }
   const size_t n_poly = in.polygon_count();
-  if (n_poly == 0) return true;
-  const size_t r0 = in.polygon_rings ? in.polygon_rings[0] : 0;
-  const size_t r1 = in.polygon_rings ? in.polygon_rings[n_poly] : n_poly;
+  const size_t r0 = n_poly == 0 ? 0 : in.polygon_rings ? in.polygon_rings[0] : 0;
+  const size_t r1 = n_poly == 0 ? 0 : in.polygon_rings ? in.polygon_rings[n_poly] : n_poly;
   for (size_t r = r0; r < r1; ++r) {
     const uint32_t a = in.ring_offsets[r], b = in.ring_offsets[r + 1];
     if (a > b || b > points || b - a < min_points) return false;
   }
+  // Ring r ends where ring r + 1 starts, so the rings [r0, r1) cover one contiguous range.
+  *first = r1 > r0 ? 2 * static_cast<size_t>(in.ring_offsets[r0]) : 0;
+  *last = r1 > r0 ? 2 * static_cast<size_t>(in.ring_offsets[r1]) : 0;
   return true;
 }
 
@@ -129,18 +131,13 @@ bool LayoutOk(const BatchView& in, size_t min_points) {
 Status ValidateBatch(const BatchView& in, double scale, size_t min_points) {
   // The common case first: layout sound and every coordinate of the polygons' rings in range.
   // Anything else takes the detailed pass below, which finds the first problem in polygon order.
-  if (LayoutOk(in, min_points)) {
-    const size_t n_poly = in.polygon_count();
-    if (n_poly == 0) return Status::Ok();
-    const size_t r0 = in.polygon_rings ? in.polygon_rings[0] : 0;
-    const size_t r1 = in.polygon_rings ? in.polygon_rings[n_poly] : n_poly;
-    const size_t first = 2 * static_cast<size_t>(in.ring_offsets[r0]);
-    const size_t last = 2 * static_cast<size_t>(in.ring_offsets[r1]);
-    if (first <= last && CoordinatesInRange(in.coords + first, last - first, scale)) return Status::Ok();
-  }
+  size_t first = 0, last = 0;
+  if (LayoutOk(in, min_points, &first, &last) && CoordinatesInRange(in.coords + first, last - first, scale))
+    return Status::Ok();
   return ValidateBatchSlow(in, scale, min_points);
 }
 
+namespace {
 Status ValidateBatchSlow(const BatchView& in, double scale, size_t min_points) {
   if (in.coord_count % 2 != 0)
     return Status(StatusCode::kBufferSize, "coords has odd length " + std::to_string(in.coord_count) +
@@ -180,15 +177,21 @@ Status ValidateBatchSlow(const BatchView& in, double scale, size_t min_points) {
   }
   return Status::Ok();
 }
+}  // namespace
 
 std::string OffsetCacheTag(const OffsetSpec& spec) {
-  char buf[224];
-  std::snprintf(buf, sizeof buf,
-                "geom.offset:v1;mode=%d;join=%d;end=%d;miter=%.17g;arc=%.17g;scale=%.17g;pc=%d;rs=%d;kind=%d;js=%d",
-                static_cast<int>(spec.mode), static_cast<int>(spec.join), static_cast<int>(spec.end), spec.miter_limit,
-                spec.arc_tolerance, spec.scale, spec.preserve_collinear ? 1 : 0, spec.reverse_solution ? 1 : 0,
-                static_cast<int>(spec.kind), spec.js_compat ? 1 : 0);
-  return buf;
+  // 16 bytes of format mark, enums and flags, then the three doubles' exact bits.
+  unsigned char b[16] = {'o', 'f', 's', '1'};
+  b[4] = static_cast<unsigned char>(spec.mode);
+  b[5] = static_cast<unsigned char>(spec.join);
+  b[6] = static_cast<unsigned char>(spec.end);
+  b[7] = static_cast<unsigned char>(spec.kind);
+  b[8] = static_cast<unsigned char>((spec.preserve_collinear ? 1 : 0) | (spec.reverse_solution ? 2 : 0) |
+                                    (spec.js_compat ? 4 : 0));
+  const double d[3] = {spec.miter_limit, spec.arc_tolerance, spec.scale};
+  std::string tag(reinterpret_cast<const char*>(b), sizeof b);
+  tag.append(reinterpret_cast<const char*>(d), sizeof d);
+  return tag;
 }
 
 OffsetContext::OffsetContext(const OffsetSpec& s) : spec(s), ws(&TlsWorkspace()) {

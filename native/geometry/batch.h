@@ -5,15 +5,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
-#include <new>
-#include <type_traits>
-#include <utility>
 #include <vector>
 
 #include <string>
 
 #include "common/status.h"
+#include "common/uninit_vector.h"
 #include "geometry/types.h"
 
 namespace opk::cache {
@@ -58,32 +55,11 @@ struct BatchView {
   }
 };
 
-// The default allocator, except that resize() leaves new elements default-initialised (for
-// doubles and ints: uninitialised) instead of zero-filling them: result buffers are grown and
-// then written element by element.
-template <typename T>
-struct UninitAllocator : std::allocator<T> {
-  template <typename U>
-  struct rebind {
-    using other = UninitAllocator<U>;
-  };
-  UninitAllocator() = default;
-  template <typename U>
-  UninitAllocator(const UninitAllocator<U>&) noexcept {}  // NOLINT(google-explicit-constructor)
-  template <typename U>
-  void construct(U* p) noexcept(std::is_nothrow_default_constructible<U>::value) {
-    ::new (static_cast<void*>(p)) U;
-  }
-  template <typename U, typename... Args>
-  void construct(U* p, Args&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
-  }
-};
-
 struct BatchOut {
-  std::vector<double, UninitAllocator<double>> coords;
-  std::vector<uint32_t, UninitAllocator<uint32_t>> ring_offsets;   // starts with 0
-  std::vector<uint32_t, UninitAllocator<uint32_t>> polygon_rings;  // starts with 0
+  // Grown, then written element by element: no zero-fill.
+  UninitVector<double> coords;
+  UninitVector<uint32_t> ring_offsets;   // starts with 0
+  UninitVector<uint32_t> polygon_rings;  // starts with 0
   void Clear() {
     coords.clear();
     ring_offsets.assign(1, 0);
@@ -108,8 +84,10 @@ Status ValidateBatch(const BatchView& in, double scale, size_t min_points);
 Status OffsetBatch(const BatchView& in, const double* values, size_t value_count, const OffsetSpec& spec,
                    BatchOut* out, cache::Cache* cache = nullptr);
 
-// The cache tag of an offset spec: mode, join, end, miter limit, arc tolerance, scale, collinear
-// and orientation flags, delta kind. (fast_path is left out: its output is identical.)
+// The cache tag of an offset spec, compact (every lookup compares it in full; 40 bytes): mode,
+// join, end, delta kind, collinear/orientation/jsCompat flags, then miter limit, arc tolerance and
+// scale as raw doubles, so two specs share a tag only when every output-changing option is
+// bit-identical. (fast_path is left out: its output is identical.)
 std::string OffsetCacheTag(const OffsetSpec& spec);
 
 // GEOS-compatible measures of a closed ring given as flat xy pairs (no repeated closing point):

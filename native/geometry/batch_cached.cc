@@ -4,8 +4,6 @@
 // the misses.
 #include <algorithm>
 #include <cmath>
-#include <cstring>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,54 +15,24 @@ namespace {
 
 constexpr size_t kChunk = 1024;
 
-// The cache tag of an offset spec, compact (every lookup compares it in full): a
-// format mark, the enums and flags (16 bytes), then miter limit, arc tolerance and scale as raw
-// doubles (40 bytes in all).
-// Exact: two specs share a tag only when every output-changing option is bit-identical.
-std::string CompactTag(const OffsetSpec& spec) {
-  unsigned char b[16] = {'o', 'f', 's', '1'};
-  b[4] = static_cast<unsigned char>(spec.mode);
-  b[5] = static_cast<unsigned char>(spec.join);
-  b[6] = static_cast<unsigned char>(spec.end);
-  b[7] = static_cast<unsigned char>(spec.kind);
-  b[8] = static_cast<unsigned char>((spec.preserve_collinear ? 1 : 0) | (spec.reverse_solution ? 2 : 0) |
-                                    (spec.js_compat ? 4 : 0));
-  // b[9..15] stay 0
-  const double d[3] = {spec.miter_limit, spec.arc_tolerance, spec.scale};
-  std::string tag(reinterpret_cast<const char*>(b), 16);
-  tag.append(reinterpret_cast<const char*>(d), sizeof d);
-  return tag;
-}
-
 // Copies n values with plain moves (small n: cheaper than a library call).
 template <typename T>
 __attribute__((optimize("no-tree-loop-distribute-patterns"))) inline void CopySmall(T* dst, const T* src, size_t n) {
   for (size_t i = 0; i < n; ++i) dst[i] = src[i];
 }
 
-// A growable array whose new elements are left uninitialised (each is written once).
+// Appends n values to `v` (grown without zero-filling) and returns where they start.
 template <typename T>
-struct RawBuf {
-  std::unique_ptr<T[]> data;
-  size_t size = 0, cap = 0;
-  T* Grow(size_t k) {
-    if (size + k > cap) {
-      const size_t c = std::max(size + k, 2 * cap + 256);
-      std::unique_ptr<T[]> b(new T[c]);
-      if (size > 0) std::memcpy(b.get(), data.get(), size * sizeof(T));
-      data = std::move(b);
-      cap = c;
-    }
-    T* at = data.get() + size;
-    size += k;
-    return at;
-  }
-};
+T* GrowBy(UninitVector<T>& v, size_t n) {
+  const size_t at = v.size();
+  v.resize(at + n);
+  return v.data() + at;
+}
 
 // The cached rings of the chunk's hits, copied out under the shard locks.
 struct Staging {
-  RawBuf<double> coords;
-  RawBuf<uint32_t> offsets;  // per hit: its ring ends, relative to its first point
+  UninitVector<double> coords;
+  UninitVector<uint32_t> offsets;  // per hit: its ring ends, relative to its first point
   struct Span {
     uint32_t coord_begin, coord_count, offset_begin, offset_count;
   };
@@ -75,14 +43,14 @@ bool StageHit(size_t index, const cache::CachedValue& value, void* ctx) {
   auto& st = *static_cast<Staging*>(ctx);
   cache::FlatRingsView view;
   if (!cache::ViewFlatRings(value, &view) || view.ring_offset_count == 0) return false;
-  if (view.coord_count > UINT32_MAX / 2 || st.coords.size > UINT32_MAX - view.coord_count) return false;
+  if (view.coord_count > UINT32_MAX / 2 || st.coords.size() > UINT32_MAX - view.coord_count) return false;
   Staging::Span& sp = st.spans[index];
-  sp.coord_begin = static_cast<uint32_t>(st.coords.size);
+  sp.coord_begin = static_cast<uint32_t>(st.coords.size());
   sp.coord_count = static_cast<uint32_t>(view.coord_count);
-  sp.offset_begin = static_cast<uint32_t>(st.offsets.size);
+  sp.offset_begin = static_cast<uint32_t>(st.offsets.size());
   sp.offset_count = static_cast<uint32_t>(view.ring_offset_count - 1);
-  CopySmall(st.coords.Grow(view.coord_count), view.coords, view.coord_count);
-  CopySmall(st.offsets.Grow(sp.offset_count), view.ring_offsets + 1, sp.offset_count);
+  CopySmall(GrowBy(st.coords, view.coord_count), view.coords, view.coord_count);
+  CopySmall(GrowBy(st.offsets, sp.offset_count), view.ring_offsets + 1, sp.offset_count);
   return true;
 }
 
@@ -108,8 +76,8 @@ void AppendHits(const Staging& st, size_t j0, size_t j1, BatchOut* out) {
   for (size_t j = j0; j < j1; ++j) {
     const Staging::Span& sp = st.spans[j];
     const uint32_t base = static_cast<uint32_t>(c_at / 2);
-    CopySmall(coords + c_at, st.coords.data.get() + sp.coord_begin, sp.coord_count);
-    const uint32_t* rel = st.offsets.data.get() + sp.offset_begin;
+    CopySmall(coords + c_at, st.coords.data() + sp.coord_begin, sp.coord_count);
+    const uint32_t* rel = st.offsets.data() + sp.offset_begin;
     for (uint32_t r = 0; r < sp.offset_count; ++r) rings[r_at + r] = base + rel[r];
     c_at += sp.coord_count;
     r_at += sp.offset_count;
@@ -124,7 +92,7 @@ Status OffsetBatchCached(const BatchView& in, const double* values, size_t value
   thread_local CachedWork tls_work;
   CachedWork& w = tls_work;
   const size_t n_poly = in.polygon_count();
-  const std::string tag = CompactTag(spec);
+  const std::string tag = OffsetCacheTag(spec);
   OffsetContext ctx(spec);
   out->coords.reserve(in.coord_count * 2);
   out->ring_offsets.reserve(n_poly + 1);
@@ -153,8 +121,8 @@ Status OffsetBatchCached(const BatchView& in, const double* values, size_t value
         return Status(StatusCode::kInternal, "cache key room miscounted");
     }
     const size_t m = p1 - p0;
-    w.staging.coords.size = 0;
-    w.staging.offsets.size = 0;
+    w.staging.coords.clear();
+    w.staging.offsets.clear();
     w.staging.spans.resize(m);
     w.hit.resize(m);
     if (m > 0) cache->VisitMany(w.keys.keys(), m, w.hit.data(), &StageHit, &w.staging);
