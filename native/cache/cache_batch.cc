@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "cache/bytes_equal.h"
 #include "cache/cache.h"
 #include "cache/cache_internal.h"
 
@@ -36,10 +37,14 @@ size_t Cache::VisitGroupLocked(Shard& s, const KeyView* keys, const uint64_t* ha
   for (size_t t = 0; t < k + 2 * kAhead; ++t) {
     if (t < k) PrefetchRead(&slots[hashes[idx[t]] & mask]);
     if (t >= kAhead && t - kAhead < k) {
-      const uint64_t h = hashes[idx[t - kAhead]];
+      // The first entry with the key's hash (null: the key is not in the table).
+      const size_t j = t - kAhead;
+      const uint64_t h = hashes[idx[j]];
+      Node* candidate = nullptr;
       for (size_t i = h & mask; slots[i].node != nullptr; i = (i + 1) & mask) {
         if (slots[i].hash != h) continue;
-        const char* line = static_cast<const char*>(slots[i].node);
+        candidate = static_cast<Node*>(slots[i].node);
+        const char* line = reinterpret_cast<const char*>(candidate);
         PrefetchRead(line - 64);
         PrefetchRead(line);
         PrefetchRead(line + 64);
@@ -49,12 +54,23 @@ size_t Cache::VisitGroupLocked(Shard& s, const KeyView* keys, const uint64_t* ha
         PrefetchRead(line + 320);
         break;
       }
+      found[j] = candidate;
     }
     if (t >= 2 * kAhead) {
       const size_t j = t - 2 * kAhead;
-      const size_t i = idx[j];
-      Node* n = FindLocked(s, keys[i], hashes[i], /*prefetch=*/false);
-      found[j] = n;
+      Node* n = found[j];
+      if (n != nullptr) {
+        // Usually the candidate is the entry; on a hash collision, probe on in full.
+        const KeyView& key = keys[idx[j]];
+        const size_t tag_size = key.tag.size();
+        const unsigned char* b = n->bytes();
+        if (n->key_size != key.size || n->tag_size != tag_size ||
+            !BytesEqual(b, static_cast<const unsigned char*>(key.data), key.size) ||
+            !BytesEqual(b + key.size, reinterpret_cast<const unsigned char*>(key.tag.data()), tag_size)) {
+          n = FindLocked(s, key, hashes[idx[j]], /*prefetch=*/false);
+          found[j] = n;
+        }
+      }
       if (n != nullptr && lru) {
         PrefetchWrite(n->prev);
         PrefetchWrite(n->next);

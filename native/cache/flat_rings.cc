@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "cache/bytes_equal.h"
+#include "cache/hash.h"
 
 namespace opk::cache {
 
@@ -42,14 +43,32 @@ bool PolygonKeyBatch::Add(const double* coords, const uint32_t* ring_offsets, si
   const size_t size = param_count + 1 + n_rings + (last - first);
   if (size > arena_.size() - at) return false;
   double* key = arena_.data() + at;
-  double* out = key;
-  CopyDoubles(out, params, param_count);
-  out += param_count;
-  *out++ = static_cast<double>(n_rings);
-  for (size_t r = ring_begin; r < ring_end; ++r) *out++ = static_cast<double>(ring_offsets[r + 1] - ring_offsets[r]);
-  if (last > first) CopyDoubles(out, coords + first, last - first);
+  KeyView k;
+  k.data = key;
+  k.size = size * sizeof(double);
+  k.tag = tag_;
+  if (n_rings == 1 && param_count == 1 && last - first == 8) {
+    // The common case (one quad, one ratio or delta): straight-line code, and the hash of a
+    // compile-time length (the same function, unrolled).
+    // The key's words are gathered once (so the hash reads registers, not the stores just made).
+    uint64_t w[11];
+    std::memcpy(&w[0], params, 8);
+    const double header[2] = {1.0, 4.0};
+    std::memcpy(&w[1], header, 16);
+    std::memcpy(&w[3], coords + first, 64);
+    k.hash = Hash64(w, sizeof w, tag_hash_);
+    std::memcpy(key, w, sizeof w);
+  } else {
+    double* out = key;
+    CopyDoubles(out, params, param_count);
+    out += param_count;
+    *out++ = static_cast<double>(n_rings);
+    for (size_t r = ring_begin; r < ring_end; ++r) *out++ = static_cast<double>(ring_offsets[r + 1] - ring_offsets[r]);
+    if (last > first) CopyDoubles(out, coords + first, last - first);
+    k.hash = Hash64(key, k.size, tag_hash_);
+  }
   arena_size_ = at + size;
-  keys_.push_back(KeyView::Make(key, size * sizeof(double), tag_, tag_hash_));
+  keys_.push_back(k);
   return true;
 }
 

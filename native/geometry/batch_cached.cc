@@ -4,6 +4,7 @@
 // the misses.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,15 @@ __attribute__((optimize("no-tree-loop-distribute-patterns"))) inline void CopySm
   for (size_t i = 0; i < n; ++i) dst[i] = src[i];
 }
 
+// Copies a ring's coordinates: a quad's 8 doubles as straight-line moves, others by CopySmall.
+inline void CopyCoords(double* dst, const double* src, size_t n) {
+  if (n == 8) {
+    std::memcpy(dst, src, 8 * sizeof(double));
+  } else {
+    CopySmall(dst, src, n);
+  }
+}
+
 // Appends n values to `v` (grown without zero-filling) and returns where they start.
 template <typename T>
 T* GrowBy(UninitVector<T>& v, size_t n) {
@@ -29,12 +39,19 @@ T* GrowBy(UninitVector<T>& v, size_t n) {
   return v.data() + at;
 }
 
-// The cached rings of the chunk's hits, copied out under the shard locks.
+// The cached rings of the chunk's hits, copied out under the shard locks. A hit of one ring of
+// up to kSlot doubles (nearly all: DB boxes) goes to its polygon's fixed slot; others (several
+// rings, long rings, an empty result) are appended to the overflow arrays.
 struct Staging {
+  static constexpr size_t kSlot = 16;
+  UninitVector<double> slots;  // kChunk * kSlot
   UninitVector<double> coords;
-  UninitVector<uint32_t> offsets;  // per hit: its ring ends, relative to its first point
+  UninitVector<uint32_t> offsets;  // per overflow hit: its ring ends, relative to its first point
   struct Span {
-    uint32_t coord_begin, coord_count, offset_begin, offset_count;
+    uint32_t coord_count;  // doubles
+    uint32_t ring_count;   // 1 for a slot hit
+    uint32_t coord_begin, offset_begin;  // in the overflow arrays (overflow hits only)
+    bool in_slot;
   };
   std::vector<Span> spans;  // per chunk polygon (valid for hits)
 };
@@ -45,12 +62,18 @@ bool StageHit(size_t index, const cache::CachedValue& value, void* ctx) {
   if (!cache::ViewFlatRings(value, &view) || view.ring_offset_count == 0) return false;
   if (view.coord_count > UINT32_MAX / 2 || st.coords.size() > UINT32_MAX - view.coord_count) return false;
   Staging::Span& sp = st.spans[index];
-  sp.coord_begin = static_cast<uint32_t>(st.coords.size());
   sp.coord_count = static_cast<uint32_t>(view.coord_count);
+  sp.ring_count = static_cast<uint32_t>(view.ring_offset_count - 1);
+  if (sp.ring_count == 1 && view.coord_count <= Staging::kSlot && view.ring_offsets[1] * size_t{2} == view.coord_count) {
+    sp.in_slot = true;
+    CopyCoords(st.slots.data() + index * Staging::kSlot, view.coords, view.coord_count);
+    return true;
+  }
+  sp.in_slot = false;
+  sp.coord_begin = static_cast<uint32_t>(st.coords.size());
   sp.offset_begin = static_cast<uint32_t>(st.offsets.size());
-  sp.offset_count = static_cast<uint32_t>(view.ring_offset_count - 1);
   CopySmall(GrowBy(st.coords, view.coord_count), view.coords, view.coord_count);
-  CopySmall(GrowBy(st.offsets, sp.offset_count), view.ring_offsets + 1, sp.offset_count);
+  CopySmall(GrowBy(st.offsets, sp.ring_count), view.ring_offsets + 1, sp.ring_count);
   return true;
 }
 
@@ -66,22 +89,30 @@ void AppendHits(const Staging& st, size_t j0, size_t j1, BatchOut* out) {
   size_t nc = 0, nr = 0;
   for (size_t j = j0; j < j1; ++j) {
     nc += st.spans[j].coord_count;
-    nr += st.spans[j].offset_count;
+    nr += st.spans[j].ring_count;
   }
-  size_t c_at = out->coords.size(), r_at = out->ring_offsets.size();
+  size_t c_at = out->coords.size(), r_at = out->ring_offsets.size(), p_at = out->polygon_rings.size();
   out->coords.resize(c_at + nc);
   out->ring_offsets.resize(r_at + nr);
+  out->polygon_rings.resize(p_at + (j1 - j0));
   double* coords = out->coords.data();
   uint32_t* rings = out->ring_offsets.data();
+  uint32_t* polys = out->polygon_rings.data();
   for (size_t j = j0; j < j1; ++j) {
     const Staging::Span& sp = st.spans[j];
-    const uint32_t base = static_cast<uint32_t>(c_at / 2);
-    CopySmall(coords + c_at, st.coords.data() + sp.coord_begin, sp.coord_count);
-    const uint32_t* rel = st.offsets.data() + sp.offset_begin;
-    for (uint32_t r = 0; r < sp.offset_count; ++r) rings[r_at + r] = base + rel[r];
-    c_at += sp.coord_count;
-    r_at += sp.offset_count;
-    out->polygon_rings.push_back(static_cast<uint32_t>(r_at - 1));
+    if (sp.in_slot) {
+      CopyCoords(coords + c_at, st.slots.data() + j * Staging::kSlot, sp.coord_count);
+      c_at += sp.coord_count;
+      rings[r_at++] = static_cast<uint32_t>(c_at / 2);
+    } else {
+      const uint32_t base = static_cast<uint32_t>(c_at / 2);
+      CopySmall(coords + c_at, st.coords.data() + sp.coord_begin, sp.coord_count);
+      const uint32_t* rel = st.offsets.data() + sp.offset_begin;
+      for (uint32_t r = 0; r < sp.ring_count; ++r) rings[r_at + r] = base + rel[r];
+      c_at += sp.coord_count;
+      r_at += sp.ring_count;
+    }
+    polys[p_at++] = static_cast<uint32_t>(r_at - 1);
   }
 }
 
@@ -124,6 +155,7 @@ Status OffsetBatchCached(const BatchView& in, const double* values, size_t value
     w.staging.coords.clear();
     w.staging.offsets.clear();
     w.staging.spans.resize(m);
+    if (w.staging.slots.size() < m * Staging::kSlot) w.staging.slots.resize(kChunk * Staging::kSlot);
     w.hit.resize(m);
     if (m > 0) cache->VisitMany(w.keys.keys(), m, w.hit.data(), &StageHit, &w.staging);
     for (size_t j = 0; j < m;) {

@@ -77,6 +77,59 @@ describe('batched cache lookups inside the batch offset', () => {
     }
   });
 
+  test('hits of every result shape (one short ring, long rings, split results, empty ones, holes) come back in order', () => {
+    const name = uniqueName('batch-shapes');
+    const cache = getCache(name, { maxBytes: 64 << 20 });
+    try {
+      // Polygons as [rings of flat xy]: a quad (shrinks to one 4-point ring), a thin quad (shrinks
+      // to nothing), a dumbbell (shrinks to two rings), a 16-point curve (one long ring), a square
+      // with a hole (two input rings).
+      const curve: number[] = [];
+      for (let i = 0; i < 8; i++) curve.push(10 + i * 12, 100 + Math.round(6 * Math.sin(i)));
+      for (let i = 7; i >= 0; i--) curve.push(10 + i * 12, 130 + Math.round(6 * Math.sin(i)));
+      const shapes: number[][][] = [
+        [[0, 0, 60, 0, 60, 20, 0, 20]],
+        [[0, 40, 60, 40, 60, 41, 0, 41]],
+        [[0, 60, 40, 60, 40, 75, 80, 75, 80, 60, 120, 60, 120, 100, 80, 100, 80, 85, 40, 85, 40, 100, 0, 100]],
+        [curve],
+        [
+          [200, 0, 300, 0, 300, 100, 200, 100],
+          [230, 30, 230, 70, 270, 70, 270, 30],
+        ],
+      ];
+      const order = [0, 2, 3, 1, 4, 4, 0, 3, 2, 1, 0];
+      const build = (idx: number[]) => {
+        const coords: number[] = [];
+        const ringOffsets = [0];
+        const polygonRings = [0];
+        for (const j of idx) {
+          for (const ring of shapes[j]) {
+            coords.push(...ring);
+            ringOffsets.push(coords.length / 2);
+          }
+          polygonRings.push(ringOffsets.length - 1);
+        }
+        return {
+          coords: Float64Array.from(coords),
+          ringOffsets: Uint32Array.from(ringOffsets),
+          polygonRings: Uint32Array.from(polygonRings),
+          deltas: -6,
+        };
+      };
+      const input = build(order);
+      const plain = offsetBatch(input);
+      // The shapes really are as described.
+      const ringsOf = (i: number) => plain.polygonRings[i + 1] - plain.polygonRings[i];
+      expect([0, 1, 2, 3, 4].map(ringsOf)).toEqual([1, 2, 1, 0, 2]);
+      expect(plain.ringOffsets[plain.polygonRings[3]] - plain.ringOffsets[plain.polygonRings[2]]).toBeGreaterThan(8);
+      offsetBatch(build([0, 1, 2, 3, 4]), { cache }); // every shape cached
+      same(offsetBatch(input, { cache }), plain);
+      expect(cache.stats()).toMatchObject({ hits: order.length, misses: 5 });
+    } finally {
+      dropCache(name);
+    }
+  });
+
   test('every key colliding (hash mask 0): still the right rings for each polygon', () => {
     const name = uniqueName('batch-collide');
     const cache = openCacheForTesting(name, { maxBytes: 64 << 20, shards: 4 }, { hashBits: 0 });
