@@ -158,8 +158,9 @@ void Cache::RemoveLocked(Shard& s, Node* n) {
   s.EraseSlot(n);
   Shard::UnlinkLru(n);
   s.count -= 1;
-  s.bytes -= static_cast<int64_t>(n->charge);
-  total_bytes_.fetch_sub(static_cast<int64_t>(n->charge), std::memory_order_relaxed);
+  const auto charge = static_cast<int64_t>(n->self->charge());
+  s.bytes -= charge;
+  total_bytes_.fetch_sub(charge, std::memory_order_relaxed);
   total_entries_.fetch_sub(1, std::memory_order_relaxed);
 }
 
@@ -178,6 +179,20 @@ Cache::Node* Cache::HitLocked(Shard& s, const KeyView& key, uint64_t hash, doubl
   MarkUsedLocked(s, n);
   s.hits += 1;
   return n;
+}
+
+void Cache::PrefetchForPut(const KeyView& key) {
+  Shard& s = ShardFor(key.hash & options_.hash_mask);
+  if (!s.mu.try_lock()) return;  // a hint: never wait for it
+  const Node* back = s.head.prev;
+  if (back != &s.head) {
+    const char* line = reinterpret_cast<const char*>(back);
+    __builtin_prefetch(line - 64, 1);
+    __builtin_prefetch(line, 1);
+    __builtin_prefetch(back->prev, 1);
+  }
+  if (s.slots != nullptr) __builtin_prefetch(&s.slots[key.hash & options_.hash_mask & s.mask], 1);
+  s.mu.unlock();
 }
 
 ValuePtr Cache::Get(const KeyView& key) {
@@ -289,7 +304,7 @@ PutResult Cache::PutImpl(const KeyView& key, const ArrayShape* shapes, size_t co
   }
   const uint64_t h = key.hash & options_.hash_mask;
   Shard& s = ShardFor(h);
-  const size_t node_bytes = (sizeof(Node) + key.size + key.tag.size() + 15) & ~static_cast<size_t>(15);
+  const size_t node_bytes = Node::PrefixBytes(key.size, key.tag.size());
   unsigned char* prefix = nullptr;
   Status st;
   std::shared_ptr<CachedValue> value = CachedValue::AllocateWithPrefix(shapes, count, is_list, node_bytes, &prefix, &st);
@@ -312,9 +327,10 @@ PutResult Cache::PutImpl(const KeyView& key, const ArrayShape* shapes, size_t co
   }
   Node* n = new (prefix) Node();
   n->hash = h;
-  n->charge = charge;
   n->key_size = static_cast<uint32_t>(key.size);
   n->tag_size = static_cast<uint32_t>(key.tag.size());
+  n->is_list = value->is_list();
+  n->value_count = static_cast<uint32_t>(value->count());
   if (key.size != 0) std::memcpy(n->bytes(), key.data, key.size);
   if (!key.tag.empty()) std::memcpy(n->bytes() + key.size, key.tag.data(), key.tag.size());
   n->expires_at = options_.ttl_ms > 0 ? NowMs() + options_.ttl_ms : kNever;
@@ -333,7 +349,7 @@ PutResult Cache::PutImpl(const KeyView& key, const ArrayShape* shapes, size_t co
       // a free slot (probes get longer).
       const size_t old_count = s.slot_count();
       const size_t want = old_count == 0 ? kMinSlots : old_count * 2;
-      auto* fresh = static_cast<CacheSlot*>(RawAlloc(want * sizeof(CacheSlot)));
+      auto* fresh = static_cast<CacheSlot*>(HeapAlloc(want * sizeof(CacheSlot)));
       if (fresh != nullptr) {
         std::memset(static_cast<void*>(fresh), 0, want * sizeof(CacheSlot));
         for (size_t i = 0; i < old_count; ++i) {

@@ -169,7 +169,7 @@ class Cache {
   // the list neighbours a hit relinks), so a lookup costs a fraction of a Visit on a large cache.
   // Recency, counters and expiry are those of n Visit calls made shard by shard, in key order
   // within a shard. Returns the number of entries found.
-  using VisitManyFn = bool (*)(size_t index, const CachedValue& value, void* ctx);
+  using VisitManyFn = bool (*)(size_t index, const ValueRef& value, void* ctx);
   size_t VisitMany(const KeyView* keys, size_t n, unsigned char* hit, VisitManyFn fn, void* ctx);
   // Like Get without changing recency or the hit/miss counters.
   ValuePtr Peek(const KeyView& key);
@@ -182,6 +182,10 @@ class Cache {
   PutResult Put(const KeyView& key, const ValuePtr& value);
   // Same, from arrays (no intermediate CachedValue): the JS set path and PutFlatRings use it.
   PutResult PutArrays(const KeyView& key, const ArraySpan* arrays, size_t count, bool is_list);
+  // A hint before a Put of `key` that will come a while later (e.g. after computing the value):
+  // starts fetching the memory that Put's eviction is likely to touch (the back of the key's
+  // shard list). Takes the shard lock only if it is free; changes nothing.
+  void PrefetchForPut(const KeyView& key);
   // Removes the entry; true if there was one.
   bool Delete(const KeyView& key);
   // Removes every entry and frees the hash tables. Counters are kept.

@@ -45,7 +45,6 @@ size_t Cache::VisitGroupLocked(Shard& s, const KeyView* keys, const uint64_t* ha
         if (slots[i].hash != h) continue;
         candidate = static_cast<Node*>(slots[i].node);
         const char* line = reinterpret_cast<const char*>(candidate);
-        PrefetchRead(line - 64);
         PrefetchRead(line);
         PrefetchRead(line + 64);
         PrefetchRead(line + 128);
@@ -98,7 +97,7 @@ size_t Cache::VisitGroupLocked(Shard& s, const KeyView* keys, const uint64_t* ha
     MarkUsedLocked(s, n);
     s.hits += 1;
     ++hits;
-    hit[i] = fn(index_base + i, *n->self, ctx) ? 1 : 0;
+    hit[i] = fn(index_base + i, n->value_ref(), ctx) ? 1 : 0;
   }
   return hits;
 }

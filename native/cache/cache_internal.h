@@ -45,22 +45,35 @@ class SpinLock {
 // the entry moves it out and drops it, which frees the block unless a reader still holds the
 // value (then the node bytes go with the value later).
 struct Cache::Node {
-  Node* prev = nullptr;   // recency list: towards the front (most recently placed)
-  Node* next = nullptr;   // recency list: towards the back (eviction candidates)
-  Node* chain = nullptr;  // link in a Graveyard (nodes removed under a lock, freed after it)
+  // Recency list links. `prev` points towards the front (most recently placed), `next` towards
+  // the back (eviction candidates); both are null once the entry is removed, and `prev` then
+  // links it in a Graveyard (removed under a lock, freed after it).
+  Node* prev = nullptr;
+  Node* next = nullptr;
   uint64_t hash = 0;
   double expires_at = kNever;
-  uint64_t charge = 0;  // the whole allocation
-  ValuePtr self;
+  ValuePtr self;  // the charge (the whole allocation) is self->charge()
   uint32_t key_size = 0;
   uint32_t tag_size = 0;
   // Second chance: set by a hit, cleared when eviction finds the entry at the back of the list
   // (it is then moved to the front instead of evicted). A hit writes only this flag: it does not
   // relink the node, which would touch (and dirty) its two list neighbours' memory.
   bool referenced = false;
+  // The value's shape (as in *self), so that a batched lookup reads the arrays through the
+  // descriptor block that follows the node, key and tag without fetching the CachedValue.
+  bool is_list = false;
+  uint32_t value_count = 0;
 
   unsigned char* bytes() { return reinterpret_cast<unsigned char*>(this + 1); }
   const unsigned char* bytes() const { return reinterpret_cast<const unsigned char*>(this + 1); }
+  // Bytes of the node, key and tag in front of the value's descriptors (the allocation prefix).
+  static size_t PrefixBytes(size_t key_size, size_t tag_size) {
+    return (sizeof(Node) + key_size + tag_size + 15) & ~static_cast<size_t>(15);
+  }
+  ValueRef value_ref() const {
+    return ValueRef{reinterpret_cast<const unsigned char*>(this) + PrefixBytes(key_size, tag_size), value_count,
+                    is_list};
+  }
 };
 
 // One open-addressing slot: the entry's hash next to its node, so a probe compares hashes
@@ -151,14 +164,14 @@ struct Graveyard {
   void* first = nullptr;
   template <typename N>
   void Add(N* n) {
-    n->chain = static_cast<N*>(first);
+    n->prev = static_cast<N*>(first);
     first = n;
   }
   template <typename N>
   void Release() {
     N* n = static_cast<N*>(first);
     while (n != nullptr) {
-      N* next = n->chain;
+      N* next = n->prev;
       ValuePtr doomed = std::move(n->self);  // the node lives inside this value's allocation:
       n->~N();                                 // end the node first,
       doomed.reset();                          // then release the memory (unless a reader holds it)

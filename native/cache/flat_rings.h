@@ -59,8 +59,8 @@ PutResult PutFlatRings(Cache* cache, const KeyView& key, const double* coords, s
 
 // Reads a value stored by PutFlatRings; false when `value` has another shape (e.g. a JS caller
 // stored something else under the same key and tag). Inline: batch loops call it per hit.
-inline bool ViewFlatRings(const CachedValue& value, FlatRingsView* out) {
-  if (!value.is_list() || value.count() != 2) return false;
+inline bool ViewFlatRings(const ValueRef& value, FlatRingsView* out) {
+  if (!value.is_list || value.count != 2) return false;
   const ArrayRef c = value.array(0);
   const ArrayRef r = value.array(1);
   if (c.type != ElementType::kFloat64 || r.type != ElementType::kUint32) return false;
@@ -70,5 +70,7 @@ inline bool ViewFlatRings(const CachedValue& value, FlatRingsView* out) {
   out->ring_offset_count = r.length;
   return true;
 }
+
+inline bool ViewFlatRings(const CachedValue& value, FlatRingsView* out) { return ViewFlatRings(value.ref(), out); }
 
 }  // namespace opk::cache

@@ -2,17 +2,31 @@
 
 #include <cstdlib>
 
+#include "cache/slab.h"
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
 
 namespace opk::cache {
 
-void* RawAlloc(size_t size) { return std::malloc(size == 0 ? 1 : size); }
+void* RawAlloc(size_t size) {
+  if (void* p = SlabAlloc(size)) return p;
+  return std::malloc(size == 0 ? 1 : size);
+}
 
-void RawFree(void* p) { std::free(p); }
+void* HeapAlloc(size_t size) { return std::malloc(size == 0 ? 1 : size); }
+
+void RawFree(void* p) {
+  if (SlabOwns(p)) {
+    SlabFree(p);
+  } else {
+    std::free(p);
+  }
+}
 
 size_t AllocationCharge(const void* p, size_t requested) {
+  if (SlabOwns(p)) return SlabBlockSize(requested);
 #if defined(__GLIBC__) && !defined(OPK_SANITIZE)
   // glibc keeps one size_t header per chunk in front of the usable area.
   return p == nullptr ? 0 : malloc_usable_size(const_cast<void*>(p)) + sizeof(size_t);
@@ -27,9 +41,9 @@ size_t AllocationCharge(const void* p, size_t requested) {
 uint64_t ProcessMallocBytes() {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
   struct mallinfo2 mi = mallinfo2();
-  return static_cast<uint64_t>(mi.uordblks) + static_cast<uint64_t>(mi.hblkhd);
+  return static_cast<uint64_t>(mi.uordblks) + static_cast<uint64_t>(mi.hblkhd) + SlabCommittedBytes();
 #else
-  return 0;
+  return SlabCommittedBytes();
 #endif
 }
 

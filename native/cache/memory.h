@@ -7,8 +7,12 @@
 
 namespace opk::cache {
 
-// Allocates `size` bytes with malloc; returns null on failure (never throws).
+// Allocates `size` bytes (the slab for small blocks, see slab.h; malloc otherwise); returns null
+// on failure (never throws). Blocks are at least 16-byte aligned (64 from the slab).
 void* RawAlloc(size_t size);
+// Allocates with malloc only (for blocks that are few and grow, like hash tables: the slab's 2 MiB
+// regions per size class would cost more than they save there). Freed by RawFree too.
+void* HeapAlloc(size_t size);
 void RawFree(void* p);
 
 // Bytes the allocator actually holds for a live block returned by RawAlloc/malloc of `size`
@@ -16,8 +20,8 @@ void RawFree(void* p);
 // 16-byte-granular estimate elsewhere.
 size_t AllocationCharge(const void* p, size_t requested);
 
-// Test/diagnostic hook: bytes currently allocated through malloc in the whole process
-// (glibc mallinfo2 in-use + mmapped); 0 where unavailable.
+// Test/diagnostic hook: native heap bytes of the whole process: malloc's (glibc mallinfo2 in-use
+// + mmapped; 0 where unavailable) plus the slab's committed regions.
 uint64_t ProcessMallocBytes();
 
 }  // namespace opk::cache

@@ -54,6 +54,15 @@ struct ArraySpan {
 class CachedValue;
 using ValuePtr = std::shared_ptr<const CachedValue>;
 
+// A value's arrays read in place, without its CachedValue object (the cache's batched lookups
+// build one from the entry, so a hit does not fetch the object's memory).
+struct ValueRef {
+  const unsigned char* block;  // [Desc x count][payload], see CachedValue
+  size_t count;
+  bool is_list;
+  inline ArrayRef array(size_t i) const;
+};
+
 class CachedValue {
  public:
   // Allocates a value with the given array shapes and uninitialised payload, to be filled
@@ -78,11 +87,8 @@ class CachedValue {
 
   size_t count() const { return count_; }
   bool is_list() const { return is_list_; }
-  ArrayRef array(size_t i) const {
-    Desc d;
-    std::memcpy(&d, block_ + i * sizeof(Desc), sizeof d);
-    return ArrayRef{d.type, block_ + d.offset, static_cast<size_t>(d.length)};
-  }
+  ArrayRef array(size_t i) const { return ref().array(i); }
+  ValueRef ref() const { return ValueRef{block_, count_, is_list_}; }
   void* mutable_data(size_t i);
   // Sum of the arrays' byte lengths.
   size_t payload_bytes() const { return payload_bytes_; }
@@ -113,5 +119,11 @@ class CachedValue {
   size_t charge_ = 0;
   bool is_list_ = false;
 };
+
+inline ArrayRef ValueRef::array(size_t i) const {
+  CachedValue::Desc d;
+  std::memcpy(&d, block + i * sizeof d, sizeof d);
+  return ArrayRef{d.type, block + d.offset, static_cast<size_t>(d.length)};
+}
 
 }  // namespace opk::cache

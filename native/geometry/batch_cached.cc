@@ -56,7 +56,7 @@ struct Staging {
   std::vector<Span> spans;  // per chunk polygon (valid for hits)
 };
 
-bool StageHit(size_t index, const cache::CachedValue& value, void* ctx) {
+bool StageHit(size_t index, const cache::ValueRef& value, void* ctx) {
   auto& st = *static_cast<Staging*>(ctx);
   cache::FlatRingsView view;
   if (!cache::ViewFlatRings(value, &view) || view.ring_offset_count == 0) return false;
@@ -167,6 +167,7 @@ Status OffsetBatchCached(const BatchView& in, const double* values, size_t value
         continue;
       }
       const size_t p = p0 + j;
+      cache->PrefetchForPut(w.keys.keys()[j]);  // its store evicts: fetch that memory meanwhile
       const size_t coords_before = out->coords.size();
       const size_t rings_before = out->ring_offsets.size();
       OPK_RETURN_IF_ERROR(OffsetOne(ctx, in, p, values[value_count == 1 ? 0 : p], out));

@@ -1,0 +1,37 @@
+// A process-wide allocator for the cache's small blocks (entries, small hash tables): size
+// classes of 64-byte multiples up to kSlabMaxBlock, carved from 2 MiB regions of one reserved
+// address range, each region advised for transparent huge pages. Why not malloc: a cache lookup
+// touches a few lines of one entry, spread over many MiB; on 4 KiB pages most lookups also miss
+// the TLB, and malloc's 16-byte alignment makes an entry straddle one line more than its size
+// needs. Blocks here start on a cache line and their regions are huge pages where the kernel
+// allows (THP "madvise" or "always").
+//
+// A region whose blocks are all free is given back to the kernel (one empty region per class is
+// kept for reuse). Thread-safe (one spin lock per size class; a block may be freed on any thread).
+// Where the range cannot be reserved (address-space limits) or in sanitizer builds, SlabAlloc
+// returns null and callers use malloc.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace opk::cache {
+
+inline constexpr size_t kSlabLine = 64;
+inline constexpr size_t kSlabMaxBlock = 4096;
+
+// A block of at least `size` bytes (1..kSlabMaxBlock), 64-byte aligned; null when `size` is out
+// of range, the slab is unavailable or out of room (the caller falls back to malloc).
+void* SlabAlloc(size_t size);
+// Whether `p` was returned by SlabAlloc (an address-range test).
+bool SlabOwns(const void* p);
+// Frees a block from SlabAlloc.
+void SlabFree(void* p);
+// The bytes a SlabAlloc of `size` holds (its size class).
+inline size_t SlabBlockSize(size_t size) { return (size + kSlabLine - 1) & ~(kSlabLine - 1); }
+
+// Bytes of regions currently committed (handed out by the kernel to the slab), for the memory
+// accounting checks.
+uint64_t SlabCommittedBytes();
+
+}  // namespace opk::cache
