@@ -141,17 +141,6 @@ Cache::Node* Cache::VictimLocked(Shard& s, Node* keep) {
   return s.head.prev != &s.head && s.head.prev != keep ? s.head.prev : nullptr;
 }
 
-void Cache::MarkUsedLocked(Shard& s, Node* n) {
-  if (options_.eviction == EvictionPolicy::kLru) {
-    if (s.head.next != n) {
-      Shard::UnlinkLru(n);
-      s.PushFront(n);
-    }
-  } else if (!n->referenced) {
-    n->referenced = true;
-  }
-}
-
 // Unlinks `n` from the shard's table and recency list and updates the byte/entry counters. The
 // caller frees it (after releasing the lock) via the returned chain of nodes.
 void Cache::RemoveLocked(Shard& s, Node* n) {

@@ -14,6 +14,16 @@ constexpr size_t kMaxShards = 1024;
 
 inline void PrefetchRead(const void* p) { __builtin_prefetch(p, 0, 3); }
 inline void PrefetchWrite(const void* p) { __builtin_prefetch(p, 1, 3); }
+
+// Whether the entry's bytes `b` (key, then tag; sizes already equal) hold `key`. The key of a
+// one-ring quad with one parameter (88 bytes) and the offset tag (40 bytes) are the sizes of the
+// batch offset's lookups: compared by unrolled code (the same comparison).
+inline bool KeyAndTagEqual(const unsigned char* b, const KeyView& key) {
+  const auto* k = static_cast<const unsigned char*>(key.data);
+  const auto* t = reinterpret_cast<const unsigned char*>(key.tag.data());
+  if (key.size == 88 && key.tag.size() == 40) return BytesEqual(b, k, 88) && BytesEqual(b + 88, t, 40);
+  return BytesEqual(b, k, key.size) && BytesEqual(b + key.size, t, key.tag.size());
+}
 }  // namespace
 
 size_t Cache::VisitGroupLocked(Shard& s, const KeyView* keys, const uint64_t* hashes, const uint16_t* idx, size_t k,
@@ -61,11 +71,7 @@ size_t Cache::VisitGroupLocked(Shard& s, const KeyView* keys, const uint64_t* ha
       if (n != nullptr) {
         // Usually the candidate is the entry; on a hash collision, probe on in full.
         const KeyView& key = keys[idx[j]];
-        const size_t tag_size = key.tag.size();
-        const unsigned char* b = n->bytes();
-        if (n->key_size != key.size || n->tag_size != tag_size ||
-            !BytesEqual(b, static_cast<const unsigned char*>(key.data), key.size) ||
-            !BytesEqual(b + key.size, reinterpret_cast<const unsigned char*>(key.tag.data()), tag_size)) {
+        if (n->key_size != key.size || n->tag_size != key.tag.size() || !KeyAndTagEqual(n->bytes(), key)) {
           n = FindLocked(s, key, hashes[idx[j]], /*prefetch=*/false);
           found[j] = n;
         }

@@ -139,6 +139,18 @@ struct alignas(64) Cache::Shard {
 };
 
 
+// A hit's recency update (inline: the batched lookup calls it per hit).
+inline void Cache::MarkUsedLocked(Shard& s, Node* n) {
+  if (options_.eviction == EvictionPolicy::kLru) {
+    if (s.head.next != n) {
+      Shard::UnlinkLru(n);
+      s.PushFront(n);
+    }
+  } else if (!n->referenced) {
+    n->referenced = true;
+  }
+}
+
 // Locks a shard, counting acquisitions that found it held by another thread (try_lock first:
 // no extra cost when uncontended).
 template <typename S>

@@ -30,6 +30,7 @@ void PolygonKeyBatch::Reset(std::string_view tag, size_t doubles) {
   if (!has_tag_ || tag.size() != tag_.size() || !BytesEqual(tag.data(), tag_.data(), tag.size())) {
     tag_.assign(tag.data(), tag.size());
     tag_hash_ = KeyView::TagHash(tag_);
+    quad_hash_ = HashShortPrepare(11 * sizeof(double), tag_hash_);
     has_tag_ = true;
   }
 }
@@ -56,7 +57,7 @@ bool PolygonKeyBatch::Add(const double* coords, const uint32_t* ring_offsets, si
     const double header[2] = {1.0, 4.0};
     std::memcpy(&w[1], header, 16);
     std::memcpy(&w[3], coords + first, 64);
-    k.hash = Hash64(w, sizeof w, tag_hash_);
+    k.hash = HashShortFixed<sizeof w>(reinterpret_cast<const unsigned char*>(w), quad_hash_);  // = Hash64
     std::memcpy(key, w, sizeof w);
   } else {
     double* out = key;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cache/cache.h"
+#include "cache/hash.h"
 #include "common/uninit_vector.h"
 
 namespace opk::cache {
@@ -49,6 +50,7 @@ class PolygonKeyBatch {
   std::vector<KeyView> keys_;
   std::string tag_;
   uint64_t tag_hash_ = 0;
+  HashShortSeeded quad_hash_;  // for the 88-byte keys of one-ring quads
   bool has_tag_ = false;
 };
 

@@ -48,6 +48,32 @@ inline uint64_t HashShort(const unsigned char* p, size_t len, uint64_t seed) {
   return Fold(acc ^ kK3, acc + kK0 + static_cast<uint64_t>(len));
 }
 
+// HashShort for many keys of one length and seed (a batch of polygon keys): the per-key work
+// that depends only on them is done once by HashShortPrepare. Same values as HashShort.
+struct HashShortSeeded {
+  uint64_t acc0 = 0;
+  uint64_t ka_seed[8] = {};
+};
+inline HashShortSeeded HashShortPrepare(size_t len, uint64_t seed) {
+  using namespace hash_detail;  // NOLINT(build/namespaces)
+  HashShortSeeded h;
+  h.acc0 = Fold(seed ^ kK0, static_cast<uint64_t>(len) ^ kK1);
+  for (size_t i = 0; i < 8; ++i) h.ka_seed[i] = (kK2 * (2 * i + 1)) ^ seed;
+  return h;
+}
+template <size_t kLen>
+inline uint64_t HashShortFixed(const unsigned char* p, const HashShortSeeded& pre) {
+  using namespace hash_detail;  // NOLINT(build/namespaces)
+  static_assert(kLen >= 16 && kLen <= 128, "HashShort covers 16..128 bytes");
+  constexpr size_t kBlocks = (kLen + 15) / 16;
+  uint64_t acc = pre.acc0;
+  for (size_t i = 0; i < kBlocks; ++i) {
+    const size_t at = 16 * i + 16 <= kLen ? 16 * i : kLen - 16;
+    acc += Fold(Load64(p + at) ^ pre.ka_seed[i], Load64(p + at + 8) ^ (kK3 * (2 * i + 3)));
+  }
+  return Fold(acc ^ kK3, acc + kK0 + static_cast<uint64_t>(kLen));
+}
+
 // Hashes `len` bytes at `data`. Any alignment; `data` may be null when `len` is 0.
 // Multiply-fold mixing over 16-byte blocks: a few ns for a typical 64-256 byte polygon key.
 // Inline: it runs once per lookup on the hot path.
