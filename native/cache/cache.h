@@ -31,8 +31,9 @@
 //
 // Threading: every method is thread-safe and may be called from any thread (worker threads,
 // AsyncWorker pool threads, a geometry thread pool) without the JS engine. A call locks one
-// shard lock (Clear/Stats/PurgeExpired lock each shard in turn; VisitMany one shard at a time);
-// only Visit and VisitMany run caller code under a lock.
+// shard lock (Clear/Stats/PurgeExpired lock each shard in turn), except VisitMany, which holds
+// the locks of up to a few shards at once, always taken in ascending shard order (so no two
+// callers can deadlock); only Visit and VisitMany run caller code under a lock.
 // KeyView::Make hashes once: reuse the same KeyView for the Get and the Put of one item.
 // Values are immutable once published; the ValuePtr a reader holds stays valid after eviction.
 // Cost: a Get of a 100-byte key ≈ hash (~10 ns) + one uncontended spin-lock acquisition (one
@@ -164,9 +165,11 @@ class Cache {
   bool Visit(const KeyView& key, void (*fn)(const CachedValue& value, void* ctx), void* ctx);
   // Batch form of Visit for keys[0, n): for each live entry calls fn(i, value, ctx) under its
   // shard's lock (the same rules as Visit's fn); hit[i] is set to what fn returned (true: the
-  // value was used), 0 for a miss. The keys are grouped by shard and each group is looked up under
-  // one lock acquisition with its memory fetches overlapped (table slots, entries and, for LRU,
-  // the list neighbours a hit relinks), so a lookup costs a fraction of a Visit on a large cache.
+  // value was used), 0 for a miss. The keys are grouped by shard and looked up in one software
+  // pipeline that runs across the groups (each shard locked once, from its group's first key to
+  // its last), with the memory fetches of successive keys overlapped (table slots, entries and,
+  // for LRU, the list neighbours a hit relinks), so a lookup costs a fraction of a Visit on a
+  // large cache.
   // Recency, counters and expiry are those of n Visit calls made shard by shard, in key order
   // within a shard. Returns the number of entries found.
   using VisitManyFn = bool (*)(size_t index, const ValueRef& value, void* ctx);
@@ -222,11 +225,6 @@ class Cache {
   // `prefetch`: fetch the entry's lines at once when its hash matches (off when the caller has
   // already fetched them).
   Node* FindLocked(Shard& s, const KeyView& key, uint64_t hash, bool prefetch = true) const;
-  // VisitMany's work for the keys of one shard (indices idx[0, k) into keys/hashes/hit; fn gets
-  // index_base + index), under its lock. Entries removed go to *graveyard (a Graveyard).
-  size_t VisitGroupLocked(Shard& s, const KeyView* keys, const uint64_t* hashes, const uint16_t* idx, size_t k,
-                          double now, unsigned char* hit, size_t index_base, VisitManyFn fn, void* ctx,
-                          void* graveyard, Node** found_scratch);
   // Put with the value built by `fill(value, ctx)` in the entry's allocation.
   PutResult PutImpl(const KeyView& key, const ArrayShape* shapes, size_t count, bool is_list,
                     void (*fill)(CachedValue& value, void* ctx), void* ctx);

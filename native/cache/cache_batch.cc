@@ -26,92 +26,11 @@ inline bool KeyAndTagEqual(const unsigned char* b, const KeyView& key) {
 }
 }  // namespace
 
-size_t Cache::VisitGroupLocked(Shard& s, const KeyView* keys, const uint64_t* hashes, const uint16_t* idx, size_t k,
-                               double now, unsigned char* hit, size_t index_base, VisitManyFn fn, void* ctx,
-                               void* graveyard, Node** found_scratch) {
-  Graveyard& dead = *static_cast<Graveyard*>(graveyard);
-  if (s.slots == nullptr) {
-    for (size_t j = 0; j < k; ++j) hit[idx[j]] = 0;
-    s.misses += k;
-    return 0;
-  }
-  const size_t mask = s.mask;
-  const CacheSlot* slots = s.slots;
-  const bool lru = options_.eviction == EvictionPolicy::kLru;
-  // A software pipeline over the group's keys, kAhead keys apart per stage: fetch key t's home
-  // slot; find key t - kAhead's first slot with a matching hash (almost always its entry) and
-  // fetch that entry's first lines; look key t - 2 kAhead up in full (key bytes and tag
-  // compared) and, for exact LRU, fetch the list neighbours a hit will relink, for writing.
-  constexpr size_t kAhead = 8;
-  Node** found = found_scratch;
-  for (size_t t = 0; t < k + 2 * kAhead; ++t) {
-    if (t < k) PrefetchRead(&slots[hashes[idx[t]] & mask]);
-    if (t >= kAhead && t - kAhead < k) {
-      // The first entry with the key's hash (null: the key is not in the table).
-      const size_t j = t - kAhead;
-      const uint64_t h = hashes[idx[j]];
-      Node* candidate = nullptr;
-      for (size_t i = h & mask; slots[i].node != nullptr; i = (i + 1) & mask) {
-        if (slots[i].hash != h) continue;
-        candidate = static_cast<Node*>(slots[i].node);
-        const char* line = reinterpret_cast<const char*>(candidate);
-        PrefetchRead(line);
-        PrefetchRead(line + 64);
-        PrefetchRead(line + 128);
-        PrefetchRead(line + 192);
-        PrefetchRead(line + 256);
-        PrefetchRead(line + 320);
-        break;
-      }
-      found[j] = candidate;
-    }
-    if (t >= 2 * kAhead) {
-      const size_t j = t - 2 * kAhead;
-      Node* n = found[j];
-      if (n != nullptr) {
-        // Usually the candidate is the entry; on a hash collision, probe on in full.
-        const KeyView& key = keys[idx[j]];
-        if (n->key_size != key.size || n->tag_size != key.tag.size() || !KeyAndTagEqual(n->bytes(), key)) {
-          n = FindLocked(s, key, hashes[idx[j]], /*prefetch=*/false);
-          found[j] = n;
-        }
-      }
-      if (n != nullptr && lru) {
-        PrefetchWrite(n->prev);
-        PrefetchWrite(n->next);
-      }
-    }
-  }
-  // Then, in key order: expiry, recency, counters, the visitor.
-  size_t hits = 0;
-  for (size_t j = 0; j < k; ++j) {
-    const size_t i = idx[j];
-    Node* n = found[j];
-    // A duplicate key in the batch may meet an entry an earlier copy found expired (and removed).
-    if (n != nullptr && n->next == nullptr) n = nullptr;
-    if (n != nullptr && n->expires_at <= now) {
-      RemoveLocked(s, n);
-      s.expirations += 1;
-      dead.Add(n);
-      n = nullptr;
-    }
-    if (n == nullptr) {
-      s.misses += 1;
-      hit[i] = 0;
-      continue;
-    }
-    MarkUsedLocked(s, n);
-    s.hits += 1;
-    ++hits;
-    hit[i] = fn(index_base + i, n->value_ref(), ctx) ? 1 : 0;
-  }
-  return hits;
-}
-
 size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, VisitManyFn fn, void* ctx) {
   const size_t shard_count = options_.shards;
   const double now = options_.ttl_ms > 0 ? NowMs() : 0;
-  // Per-thread scratch (~40 KiB: too much for some worker threads' stacks).
+  const bool lru = options_.eviction == EvictionPolicy::kLru;
+  // Per-thread scratch (~50 KiB: too much for some worker threads' stacks).
   struct Scratch {
     uint64_t hashes[kChunk];
     uint16_t shard_of[kChunk];
@@ -126,10 +45,13 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
   uint16_t* shard_of = sc.shard_of;
   uint16_t* order = sc.order;
   uint32_t* begin = sc.begin;
+  Node** found = sc.found;
   size_t hits = 0;
+  Graveyard dead;
   for (size_t base = 0; base < n; base += kChunk) {
     const size_t m = std::min(kChunk, n - base);
     const KeyView* chunk = keys + base;
+    unsigned char* chunk_hit = hit + base;
     // Counting sort of the chunk's keys by shard (stable: key order within a shard).
     std::fill(begin, begin + shard_count + 1, 0u);
     for (size_t i = 0; i < m; ++i) {
@@ -142,19 +64,95 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
     for (size_t sh = 0; sh < shard_count; ++sh) begin[sh + 1] += begin[sh];
     std::memcpy(sc.fill, begin, shard_count * sizeof(uint32_t));
     for (size_t i = 0; i < m; ++i) order[sc.fill[shard_of[i]]++] = static_cast<uint16_t>(i);
-    for (size_t sh = 0; sh < shard_count; ++sh) {
-      const size_t k = begin[sh + 1] - begin[sh];
-      if (k == 0) continue;
-      Shard& s = shards_[sh];
-      Graveyard dead;
-      {
-        ShardLock<Shard> lock(s);
-        hits += VisitGroupLocked(s, chunk, hashes, order + begin[sh], k, now, hit + base, base, fn, ctx,
-                                 &dead, sc.found);
+
+    // One software pipeline over the chunk's keys in shard order, each stage kAhead keys behind
+    // the one before: (1) take the key's shard lock when the pipeline enters a new shard, fetch
+    // the key's home slot; (2) find the first slot with the key's hash and fetch that entry's
+    // lines; (3) compare the candidate's key and tag (probing on in full after a hash collision)
+    // and, for exact LRU, fetch the list neighbours a hit relinks; (4) expiry, recency, counters,
+    // the visitor, and the shard's unlock after its last key. Locks are taken in ascending shard
+    // order and a shard stays locked from its first key's stage 1 to its last key's stage 4 (one
+    // to three shards at a time): the pipeline never drains between shards.
+    constexpr size_t kAhead = 8;
+    constexpr size_t kDepth = 3 * kAhead;
+    auto shard_at = [&](size_t j) -> Shard& { return shards_[shard_of[order[j]]]; };
+    for (size_t t = 0; t < m + kDepth; ++t) {
+      if (t < m) {
+        Shard& s = shard_at(t);
+        if (t == 0 || shard_of[order[t - 1]] != shard_of[order[t]]) {
+          if (!s.mu.try_lock()) {
+            s.mu.lock();
+            s.contended += 1;
+          }
+        }
+        if (s.slots != nullptr) PrefetchRead(&s.slots[hashes[order[t]] & s.mask]);
       }
-      dead.Release<Node>();
+      if (t >= kAhead && t - kAhead < m) {
+        // The first entry with the key's hash (null: the key is not in the table).
+        const size_t j = t - kAhead;
+        const Shard& s = shard_at(j);
+        const uint64_t h = hashes[order[j]];
+        Node* candidate = nullptr;
+        if (s.slots != nullptr) {
+          const CacheSlot* slots = s.slots;
+          for (size_t i = h & s.mask; slots[i].node != nullptr; i = (i + 1) & s.mask) {
+            if (slots[i].hash != h) continue;
+            candidate = static_cast<Node*>(slots[i].node);
+            const char* line = reinterpret_cast<const char*>(candidate);
+            PrefetchRead(line);
+            PrefetchRead(line + 64);
+            PrefetchRead(line + 128);
+            PrefetchRead(line + 192);
+            PrefetchRead(line + 256);
+            PrefetchRead(line + 320);
+            break;
+          }
+        }
+        found[j] = candidate;
+      }
+      if (t >= 2 * kAhead && t - 2 * kAhead < m) {
+        const size_t j = t - 2 * kAhead;
+        Node* nd = found[j];
+        if (nd != nullptr) {
+          // Usually the candidate is the entry; on a hash collision, probe on in full.
+          const KeyView& key = chunk[order[j]];
+          if (nd->key_size != key.size || nd->tag_size != key.tag.size() || !KeyAndTagEqual(nd->bytes(), key)) {
+            nd = FindLocked(shard_at(j), key, hashes[order[j]], /*prefetch=*/false);
+            found[j] = nd;
+          }
+        }
+        if (nd != nullptr && lru) {
+          PrefetchWrite(nd->prev);
+          PrefetchWrite(nd->next);
+        }
+      }
+      if (t >= kDepth) {
+        const size_t j = t - kDepth;
+        Shard& s = shard_at(j);
+        const size_t i = order[j];
+        Node* nd = found[j];
+        // A duplicate key in the chunk may meet an entry an earlier copy found expired (removed).
+        if (nd != nullptr && nd->next == nullptr) nd = nullptr;
+        if (nd != nullptr && nd->expires_at <= now) {
+          RemoveLocked(s, nd);
+          s.expirations += 1;
+          dead.Add(nd);
+          nd = nullptr;
+        }
+        if (nd == nullptr) {
+          s.misses += 1;
+          chunk_hit[i] = 0;
+        } else {
+          MarkUsedLocked(s, nd);
+          s.hits += 1;
+          ++hits;
+          chunk_hit[i] = fn(base + i, nd->value_ref(), ctx) ? 1 : 0;
+        }
+        if (j + 1 == m || shard_of[order[j + 1]] != shard_of[i]) s.mu.unlock();
+      }
     }
   }
+  dead.Release<Node>();  // entries found expired, freed with no lock held
   return hits;
 }
 
