@@ -5,6 +5,11 @@
 #include <cmath>
 #include <string>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "geometry/arc_steps.h"
 #include "geometry/fast_cleanup.h"
 #include "geometry/rounding.h"
 
@@ -13,7 +18,6 @@ namespace {
 
 constexpr double kPi = 3.141592653589793238;
 constexpr double kTwoPi = kPi * 2;
-constexpr double kHalfPi = 1.5707963267948966;  // pi/2 rounded to double (M_PI_2)
 constexpr double kJsPi = 3.14159265358979;
 constexpr double kJsTwoPi = 6.28318530717959;
 constexpr double kDefArcTolerance = 0.25;
@@ -218,8 +222,7 @@ void ClipperOffset642::DoRound(size_t j, size_t k) {
   const PointD& nk = normals_[k];
   const PointD& nj = normals_[j];
   const Point64& p = src_[j];
-  double a = std::atan2(sin_a_, nk.x * nj.x + nk.y * nj.y);
-  int steps = std::max(static_cast<int>(RoundHalfAway(steps_per_rad_ * std::fabs(a))), 1);
+  const int steps = RoundJoinSteps(sin_a_, nk.x * nj.x + nk.y * nj.y, steps_per_rad_);
   double x = nk.x, y = nk.y;
   for (int i = 0; i < steps; ++i) {
     Push(static_cast<double>(p.x) + x * delta_, static_cast<double>(p.y) + y * delta_);
@@ -261,6 +264,15 @@ bool WidthAtLeast2(const Point64* v, size_t n, size_t from, int64_t y, bool down
   const double x1 = x_at(v[i], v[i + 1 == n ? 0 : i + 1]);
   const double x2 = x_at(v[j], v[j == 0 ? n - 1 : j - 1]);
   return std::fabs(x1 - x2) >= 2.001;
+}
+
+// Whether the convex ring v[0, n) has a horizontal edge at least 3 long at vertex i (to either
+// neighbour).
+inline bool FlatEdgeAtLeast3(const Point64* v, size_t n, size_t i) {
+  const Point64& p = v[i];
+  const Point64& a = v[i == 0 ? n - 1 : i - 1];
+  const Point64& b = v[i + 1 == n ? 0 : i + 1];
+  return (a.y == p.y && (a.x - p.x >= 3 || p.x - a.x >= 3)) || (b.y == p.y && (b.x - p.x >= 3 || p.x - b.x >= 3));
 }
 
 // The clean-up result of a raw offset ring that winds once around a strictly convex shape, or false.
@@ -360,12 +372,32 @@ bool ConvexResult(const Point64* raw, size_t n, double xmax, double ymax, Point6
   // drops the vertex). The width of a convex ring is a concave function of y, so if it is >= 2 one
   // unit below the top and one unit above the bottom, it is >= 2 on every scanline in between,
   // where the two sides' rounded positions (each within 0.5 of the exact one) then stay apart.
-  if (bottom_y - top_y < 2 || !WidthAtLeast2(kept, nv, top, top_y + 1, true) ||
-      !WidthAtLeast2(kept, nv, bottom, bottom_y - 1, false))
+  if (bottom_y - top_y < 2) return false;
+  // Horizontal top and bottom edges at least 3 long (grown axis-aligned boxes) already bound the
+  // width from below on every scanline between them (concavity), so both walks would pass.
+  if (!(FlatEdgeAtLeast3(kept, nv, top) && FlatEdgeAtLeast3(kept, nv, bottom)) &&
+      (!WidthAtLeast2(kept, nv, top, top_y + 1, true) || !WidthAtLeast2(kept, nv, bottom, bottom_y - 1, false)))
     return false;
   *count = nv;
   *top_out = top;
   return true;
+}
+
+// Point64{RoundHalfAway(x), RoundHalfAway(y)} for |x|, |y| < 2^30 (Grow's bound for round joins):
+// both rounded at once, truncated through int32 (exact at these magnitudes, as the int64
+// conversion is).
+inline Point64 RoundSmallPair(double x, double y) {
+#if defined(__SSE2__)
+  const __m128d v = _mm_set_pd(y, x);
+  const __m128d half = _mm_or_pd(_mm_and_pd(v, _mm_set1_pd(-0.0)), _mm_set1_pd(0.5));  // copysign(0.5, v)
+  const __m128i t = _mm_cvttpd_epi32(_mm_add_pd(v, half));
+  const __m128i r = _mm_unpacklo_epi32(t, _mm_srai_epi32(t, 31));  // sign-extended to int64
+  Point64 p;
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&p), r);
+  return p;
+#else
+  return Point64{RoundHalfAway(x), RoundHalfAway(y)};
+#endif
 }
 
 // The raw offset ring of one closed polygon grown by delta > 0 with join J, from its unit edge
@@ -375,7 +407,12 @@ bool ConvexResult(const Point64* raw, size_t n, double xmax, double ymax, Point6
 template <JoinType J>
 __attribute__((noinline)) Point64* EmitRaw(const Point64* src, const PointD* nrm, size_t len, double delta, double sin_step, double cos_step,
                  double spr, double miter_lim, Point64* dst) {
-  auto push = [&dst](double x, double y) { *dst++ = Point64{RoundHalfAway(x), RoundHalfAway(y)}; };
+  // Round joins stay within Grow's 2^30 bound; square and miter corners reach further (see Grow):
+  // those round the general way.
+  auto push = [&dst](double x, double y) {
+    if constexpr (J == JoinType::kRound) *dst++ = RoundSmallPair(x, y);
+    else *dst++ = Point64{RoundHalfAway(x), RoundHalfAway(y)};
+  };
   size_t k = len - 1;
   for (size_t j = 0; j < len; ++j) {
     const PointD nk = nrm[k], nj = nrm[j];
@@ -397,11 +434,7 @@ __attribute__((noinline)) Point64* EmitRaw(const Point64* src, const PointD* nrm
       *dst++ = src[j];
       push(px + nj.x * delta, py + nj.y * delta);
     } else if constexpr (J == JoinType::kRound) {
-      const double cos_a = nk.x * nj.x + nk.y * nj.y;
-      // atan2(y > 0, ±0) is pi/2 rounded (C Annex F; glibc returns exactly that): skips the call at
-      // the right-angle corners of axis-aligned boxes.
-      const double a = cos_a == 0 && sin_a > 0 ? kHalfPi : std::atan2(sin_a, cos_a);
-      const int steps = std::max(static_cast<int>(RoundHalfAway(spr * std::fabs(a))), 1);
+      const int steps = RoundJoinSteps(sin_a, nk.x * nj.x + nk.y * nj.y, spr);
       double x = nk.x, y = nk.y;
       for (int i = 0; i < steps; ++i) {
         push(px + x * delta, py + y * delta);
@@ -441,8 +474,15 @@ ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset64
   const JoinType join = node.join;
   const Point64* src = pts_.data() + node.begin;
   const size_t len = node.size;
-  // Raw vertices lie within delta (times 1 + 1e-9 for the rotation's drift) of an input vertex.
-  const double reach = delta * (1 + 1e-9) + 2;
+  // How far a raw vertex lies from its input vertex: round joins within delta (times 1 + 1e-9
+  // for the rotation's drift); square corners within delta * sqrt(1 + tan(a / 4)^2) <= delta *
+  // sqrt(2); miters within delta * |nk + nj| / (1 + nk.nj) = delta * sqrt(2 / (1 + nk.nj)), at
+  // most delta * sqrt(2 / miter_lim).
+  miter_lim_ = o.miter_limit > 2 ? 2 / (o.miter_limit * o.miter_limit) : 0.5;
+  const double spread = join == JoinType::kRound    ? 1.0
+                        : join == JoinType::kMiter ? std::max(1.5, std::sqrt(2 / miter_lim_))
+                                                   : 1.5;
+  const double reach = delta * spread * (1 + 1e-9) + 2;
   const double lim = kGrowMaxCoord - reach;
   if (!(lim > 0)) return GrowResult::kSkip;
   double xmax = 0, ymax = 0;
@@ -456,7 +496,6 @@ ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset64
   arc_y_ = o.arc_tolerance <= 0.0 ? kDefArcTolerance
                                   : (o.arc_tolerance > std::fabs(delta) * kDefArcTolerance ? std::fabs(delta) * kDefArcTolerance : o.arc_tolerance);
   arc_js_ = false;
-  miter_lim_ = o.miter_limit > 2 ? 2 / (o.miter_limit * o.miter_limit) : 0.5;
   if (join == JoinType::kRound) PrepareArcs();
   // A round join emits steps + 1 <= steps_per_rad * pi + 2 vertices (|angle| <= pi); a square
   // join 2, a miter 1 or 2; a reflex vertex 3; a straight one 1.
