@@ -7,7 +7,8 @@
  *     regions (native test hook `cacheMallocBytes`; the slab commits memory a region at a time, so
  *     runs under ~100k entries measure that granularity more than the accounting),
  *   - RSS: process.memoryUsage().rss (includes page granularity and V8 noise).
- * Passes (exit 0) when stats().bytes is within --tolerance (default 5%) of the malloc growth.
+ * Passes (exit 0) when stats().bytes is within --tolerance (default 5%) of the malloc growth
+ * and clear() gives the memory back (at most max(4 MiB, 2% of the growth) still held).
  *
  *   node --expose-gc scripts/cache-memory.js [--entries 1000000] [--key 8] [--value 24]
  *        [--tag offset:d=1.5;join=round] [--tolerance 0.05]
@@ -109,6 +110,13 @@ function main() {
   }
   if (Math.abs(errMalloc) > tolerance) {
     console.error(`cache-memory: FAIL: accounting off by more than ${tolerance * 100}%`);
+    return 1;
+  }
+  // clear() frees every entry: the native heap must come back to where it was (the slab gives
+  // emptied regions back to the kernel; malloc keeps at most its usual slack).
+  const leftAfterClear = m2 - m0;
+  if (leftAfterClear > Math.max(4 * 1048576, 0.02 * mallocGrowth)) {
+    console.error(`cache-memory: FAIL: ${mib(leftAfterClear)} of native heap still held after clear()`);
     return 1;
   }
   console.log('cache-memory: OK');

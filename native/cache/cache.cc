@@ -296,7 +296,8 @@ PutResult Cache::PutImpl(const KeyView& key, const ArrayShape* shapes, size_t co
   const size_t node_bytes = Node::PrefixBytes(key.size, key.tag.size());
   unsigned char* prefix = nullptr;
   Status st;
-  std::shared_ptr<CachedValue> value = CachedValue::AllocateWithPrefix(shapes, count, is_list, node_bytes, &prefix, &st);
+  std::shared_ptr<CachedValue> value = CachedValue::AllocateWithPrefix(shapes, count, is_list, node_bytes, &prefix, &st,
+                                                                       static_cast<unsigned>(&s - shards_));
   if (!value) return st.code() == StatusCode::kOutOfMemory ? PutResult::kNoMemory : PutResult::kInvalid;
   fill(*value, ctx);
   const uint64_t charge = value->charge();

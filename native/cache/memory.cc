@@ -10,8 +10,8 @@
 
 namespace opk::cache {
 
-void* RawAlloc(size_t size) {
-  if (void* p = SlabAlloc(size)) return p;
+void* RawAlloc(size_t size, unsigned arena) {
+  if (void* p = SlabAlloc(size, arena)) return p;
   return std::malloc(size == 0 ? 1 : size);
 }
 

@@ -9,7 +9,7 @@ namespace opk::cache {
 
 // Allocates `size` bytes (the slab for small blocks, see slab.h; malloc otherwise); returns null
 // on failure (never throws). Blocks are at least 16-byte aligned (64 from the slab).
-void* RawAlloc(size_t size);
+void* RawAlloc(size_t size, unsigned arena = 0);  // arena: see SlabAlloc
 // Allocates with malloc only (for blocks that are few and grow, like hash tables: the slab's 2 MiB
 // regions per size class would cost more than they save there). Freed by RawFree too.
 void* HeapAlloc(size_t size);

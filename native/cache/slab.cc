@@ -1,5 +1,6 @@
 #include "cache/slab.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -19,21 +20,35 @@ namespace {
 constexpr size_t kRegion = size_t{2} << 20;
 constexpr size_t kClasses = kSlabMaxBlock / kSlabLine;
 
-// One reserved region's state. A region belongs to one size class while committed.
+constexpr size_t kRun = size_t{32} << 10;
+
+// One reserved region's state. A region belongs to one size class while committed. Its space is
+// handed out in runs (up to kRun bytes, to one arena at a time) from `bump`; freed blocks go to
+// its free list and are reused before fresh space.
 struct Region {
   void* free_list = nullptr;  // freed blocks, linked through their first word
-  uint32_t bump = 0;          // bytes carved from the region's start so far
+  uint32_t bump = 0;          // bytes handed out as runs so far
   uint32_t live = 0;          // blocks handed out and not freed
   uint32_t block = 0;         // block size of its class
-  Region* prev = nullptr;     // links in its class's list of regions with room
+  uint32_t runs = 0;          // arenas' runs in this region that still have room
+  Region* prev = nullptr;     // links in its class's list of regions with freed blocks
   Region* next = nullptr;
   bool listed = false;
 };
 
+// An arena's current run: consecutive blocks handed out in order, so that the entries one arena
+// (a cache shard) stores together sit together in memory.
+struct Run {
+  char* next = nullptr;
+  char* end = nullptr;
+  Region* region = nullptr;
+};
+
 struct SizeClass {
   SpinLock mu;
-  Region* with_room = nullptr;  // regions that can hand out a block (doubly linked)
-  size_t listed = 0;
+  Region* with_free = nullptr;  // regions with freed blocks (doubly linked)
+  Region* carving = nullptr;    // the region runs are cut from (never released while it is)
+  Run runs[kSlabArenas];
 };
 
 class Slab {
@@ -70,26 +85,26 @@ class Slab {
     return c >= base_ && c < base_ + regions_ * kRegion;
   }
 
-  void* Alloc(size_t size) {
+  void* Alloc(size_t size, unsigned arena) {
     const size_t block = SlabBlockSize(size);
     SizeClass& c = classes_[block / kSlabLine - 1];
     std::lock_guard<SpinLock> lock(c.mu);
-    Region* r = c.with_room;
-    if (r == nullptr) {
-      r = NewRegion(block);
-      if (r == nullptr) return nullptr;
-      Link(c, r);
-    }
-    void* p;
-    if (r->free_list != nullptr) {
-      p = r->free_list;
+    // A freed block first: memory stays bounded by what is live plus what was freed.
+    if (Region* r = c.with_free) {
+      void* p = r->free_list;
       std::memcpy(&r->free_list, p, sizeof(void*));
-    } else {
-      p = RegionStart(r) + r->bump;
-      r->bump += static_cast<uint32_t>(block);
+      r->live += 1;
+      if (r->free_list == nullptr) Unlink(c, r);
+      return p;
     }
-    r->live += 1;
-    if (r->free_list == nullptr && r->bump + block > kRegion) Unlink(c, r);
+    Run& run = c.runs[arena % kSlabArenas];
+    if (run.next == nullptr || run.next + block > run.end) {
+      if (run.region != nullptr) RetireRun(c, run);
+      if (!CutRun(c, block, &run)) return nullptr;
+    }
+    void* p = run.next;
+    run.next += block;
+    run.region->live += 1;
     return p;
   }
 
@@ -101,11 +116,7 @@ class Slab {
     r->free_list = p;
     r->live -= 1;
     if (!r->listed) Link(c, r);
-    // An empty region goes back to the kernel unless it is the class's only one with room.
-    if (r->live == 0 && c.listed > 1) {
-      Unlink(c, r);
-      ReleaseRegion(r);
-    }
+    MaybeRelease(c, r);
   }
 
   uint64_t committed() const { return committed_.load(std::memory_order_relaxed); }
@@ -115,19 +126,55 @@ class Slab {
 
   static void Link(SizeClass& c, Region* r) {
     r->prev = nullptr;
-    r->next = c.with_room;
-    if (c.with_room != nullptr) c.with_room->prev = r;
-    c.with_room = r;
+    r->next = c.with_free;
+    if (c.with_free != nullptr) c.with_free->prev = r;
+    c.with_free = r;
     r->listed = true;
-    c.listed += 1;
   }
   static void Unlink(SizeClass& c, Region* r) {
     if (r->prev != nullptr) r->prev->next = r->next;
-    else c.with_room = r->next;
+    else c.with_free = r->next;
     if (r->next != nullptr) r->next->prev = r->prev;
     r->prev = r->next = nullptr;
     r->listed = false;
-    c.listed -= 1;
+  }
+
+  // Gives a region back to the kernel once nothing in it is live, no run can hand out more of
+  // it and runs are no longer cut from it.
+  void MaybeRelease(SizeClass& c, Region* r) {
+    if (r->live != 0 || r->runs != 0 || r == c.carving) return;
+    if (r->listed) Unlink(c, r);
+    ReleaseRegion(r);
+  }
+
+  void RetireRun(SizeClass& c, Run& run) {
+    Region* r = run.region;
+    run = Run();
+    r->runs -= 1;
+    MaybeRelease(c, r);
+  }
+
+  // A new run of whole blocks for an arena, cut from the class's carving region (a fresh region
+  // when that one is used up); false when the reserved range is used up.
+  bool CutRun(SizeClass& c, size_t block, Run* run) {
+    Region* r = c.carving;
+    if (r == nullptr || r->bump + block > kRegion) {
+      if (r != nullptr) {
+        c.carving = nullptr;
+        MaybeRelease(c, r);
+      }
+      r = NewRegion(block);
+      if (r == nullptr) return false;
+      c.carving = r;
+    }
+    const size_t room = kRegion - r->bump;
+    const size_t len = (std::min(room, std::max(kRun, block)) / block) * block;
+    run->next = RegionStart(r) + r->bump;
+    run->end = run->next + len;
+    run->region = r;
+    r->bump += static_cast<uint32_t>(len);
+    r->runs += 1;
+    return true;
   }
 
   // A committed, empty region for blocks of `block` bytes; null when the range is used up.
@@ -148,7 +195,7 @@ class Slab {
     char* start = base_ + index * kRegion;
     if (mprotect(start, kRegion, PROT_READ | PROT_WRITE) != 0) {
       std::lock_guard<SpinLock> lock(regions_mu_);
-      released_.push_back(index);
+      released_.push_back(static_cast<uint32_t>(index));
       return nullptr;
     }
 #if defined(MADV_HUGEPAGE)
@@ -157,9 +204,7 @@ class Slab {
 #endif
     committed_.fetch_add(kRegion, std::memory_order_relaxed);
     Region* r = &meta_[index];
-    r->free_list = nullptr;
-    r->bump = 0;
-    r->live = 0;
+    *r = Region();
     r->block = static_cast<uint32_t>(block);
     return r;
   }
@@ -172,8 +217,7 @@ class Slab {
     mprotect(start, kRegion, PROT_NONE);
 #endif
     committed_.fetch_sub(kRegion, std::memory_order_relaxed);
-    r->free_list = nullptr;
-    r->bump = 0;
+    *r = Region();
     std::lock_guard<SpinLock> lock(regions_mu_);
     released_.push_back(static_cast<uint32_t>(index));
   }
@@ -202,10 +246,10 @@ Slab* TheSlab() {
 
 }  // namespace
 
-void* SlabAlloc(size_t size) {
+void* SlabAlloc(size_t size, unsigned arena) {
   if (size == 0 || size > kSlabMaxBlock) return nullptr;
   Slab* slab = TheSlab();
-  return slab == nullptr ? nullptr : slab->Alloc(size);
+  return slab == nullptr ? nullptr : slab->Alloc(size, arena);
 }
 
 bool SlabOwns(const void* p) {

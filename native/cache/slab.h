@@ -6,8 +6,8 @@
 // needs. Blocks here start on a cache line and their regions are huge pages where the kernel
 // allows (THP "madvise" or "always").
 //
-// A region whose blocks are all free is given back to the kernel (one empty region per class is
-// kept for reuse). Thread-safe (one spin lock per size class; a block may be freed on any thread).
+// A region whose blocks are all free is given back to the kernel (except the one each class is
+// cutting runs from). Thread-safe (one spin lock per size class; a block may be freed on any thread).
 // Where the range cannot be reserved (address-space limits) or in sanitizer builds, SlabAlloc
 // returns null and callers use malloc.
 #pragma once
@@ -19,10 +19,15 @@ namespace opk::cache {
 
 inline constexpr size_t kSlabLine = 64;
 inline constexpr size_t kSlabMaxBlock = 4096;
+inline constexpr unsigned kSlabArenas = 64;
 
 // A block of at least `size` bytes (1..kSlabMaxBlock), 64-byte aligned; null when `size` is out
-// of range, the slab is unavailable or out of room (the caller falls back to malloc).
-void* SlabAlloc(size_t size);
+// of range, the slab is unavailable or out of room (the caller falls back to malloc). Blocks
+// freed earlier are reused first; fresh blocks come from a run of consecutive memory per `arena`
+// (taken modulo kSlabArenas): the cache passes its shard, so entries that one shard stores in
+// sequence sit in sequence, and a batch lookup (which walks a batch shard by shard) reads memory
+// in order rather than jumping between shards' entries.
+void* SlabAlloc(size_t size, unsigned arena = 0);
 // Whether `p` was returned by SlabAlloc (an address-range test).
 bool SlabOwns(const void* p);
 // Frees a block from SlabAlloc.

@@ -20,6 +20,7 @@ size_t AlignUp(size_t n) { return (n + kAlign - 1) & ~(kAlign - 1); }
 // and a cache hit touches one contiguous block.
 struct AllocPlan {
   size_t extra = 0;              // bytes wanted after the control block + object
+  unsigned arena = 0;            // passed to RawAlloc
   size_t charge = 0;             // out: what the allocation costs
   unsigned char* tail = nullptr; // out: where the extra bytes start
 };
@@ -34,7 +35,7 @@ struct ChargingAllocator {
   ChargingAllocator(const ChargingAllocator<U>& o) : plan(o.plan) {}  // NOLINT(runtime/explicit)
   T* allocate(size_t n) {
     const size_t base = (n * sizeof(T) + 15) & ~static_cast<size_t>(15);
-    void* p = RawAlloc(base + plan->extra);
+    void* p = RawAlloc(base + plan->extra, plan->arena);
     if (p == nullptr) throw std::bad_alloc();
     plan->charge += AllocationCharge(p, base + plan->extra);
     plan->tail = static_cast<unsigned char*>(p) + base;
@@ -77,7 +78,7 @@ std::shared_ptr<CachedValue> CachedValue::Allocate(const ArrayShape* shapes, siz
 
 std::shared_ptr<CachedValue> CachedValue::AllocateWithPrefix(const ArrayShape* shapes, size_t count, bool is_list,
                                                              size_t prefix_bytes, unsigned char** prefix,
-                                                             Status* status) {
+                                                             Status* status, unsigned arena) {
   *status = Status::Ok();
   if ((prefix_bytes & 15) != 0 || prefix_bytes > (std::numeric_limits<uint32_t>::max)()) {
     *status = InvalidArgument("prefix must be a multiple of 16 bytes below 4 GiB");
@@ -111,6 +112,7 @@ std::shared_ptr<CachedValue> CachedValue::AllocateWithPrefix(const ArrayShape* s
   }
   AllocPlan plan;
   plan.extra = prefix_bytes + total;
+  plan.arena = arena;
   std::shared_ptr<CachedValue> v;
   try {
     v = std::allocate_shared<CachedValue>(ChargingAllocator<CachedValue>(&plan), Tag{});
