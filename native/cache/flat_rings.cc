@@ -40,35 +40,23 @@ bool PolygonKeyBatch::Add(const double* coords, const uint32_t* ring_offsets, si
   const size_t n_rings = ring_end - ring_begin;
   const size_t first = n_rings > 0 ? static_cast<size_t>(ring_offsets[ring_begin]) * 2 : 0;
   const size_t last = n_rings > 0 ? static_cast<size_t>(ring_offsets[ring_end]) * 2 : 0;
+  if (n_rings == 1 && param_count == 1 && last - first == 8) return AddQuad(coords + first, params);
   const size_t at = arena_size_;
   const size_t size = param_count + 1 + n_rings + (last - first);
   if (size > arena_.size() - at) return false;
   double* key = arena_.data() + at;
+  double* out = key;
+  CopyDoubles(out, params, param_count);
+  out += param_count;
+  *out++ = static_cast<double>(n_rings);
+  for (size_t r = ring_begin; r < ring_end; ++r) *out++ = static_cast<double>(ring_offsets[r + 1] - ring_offsets[r]);
+  if (last > first) CopyDoubles(out, coords + first, last - first);
+  arena_size_ = at + size;
   KeyView k;
   k.data = key;
   k.size = size * sizeof(double);
   k.tag = tag_;
-  if (n_rings == 1 && param_count == 1 && last - first == 8) {
-    // The common case (one quad, one ratio or delta): straight-line code, and the hash of a
-    // compile-time length (the same function, unrolled).
-    // The key's words are gathered once (so the hash reads registers, not the stores just made).
-    uint64_t w[11];
-    std::memcpy(&w[0], params, 8);
-    const double header[2] = {1.0, 4.0};
-    std::memcpy(&w[1], header, 16);
-    std::memcpy(&w[3], coords + first, 64);
-    k.hash = HashShortFixed<sizeof w>(reinterpret_cast<const unsigned char*>(w), quad_hash_);  // = Hash64
-    std::memcpy(key, w, sizeof w);
-  } else {
-    double* out = key;
-    CopyDoubles(out, params, param_count);
-    out += param_count;
-    *out++ = static_cast<double>(n_rings);
-    for (size_t r = ring_begin; r < ring_end; ++r) *out++ = static_cast<double>(ring_offsets[r + 1] - ring_offsets[r]);
-    if (last > first) CopyDoubles(out, coords + first, last - first);
-    k.hash = Hash64(key, k.size, tag_hash_);
-  }
-  arena_size_ = at + size;
+  k.hash = Hash64(key, k.size, tag_hash_);
   keys_.push_back(k);
   return true;
 }

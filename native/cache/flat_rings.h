@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,36 @@ class PolygonKeyBatch {
   // Adds past the room given to Reset are refused (returns false, nothing added).
   bool Add(const double* coords, const uint32_t* ring_offsets, size_t ring_begin, size_t ring_end,
            const double* params, size_t param_count);
+  // Add for one ring of 4 points (xy: its 8 coordinates) and one parameter: the same key and
+  // hash, inline (the batch offset's per-polygon loop for DB boxes).
+  bool AddQuad(const double* xy, const double* param) {
+    constexpr size_t kDoubles = 11;
+    if (kDoubles > arena_.size() - arena_size_) return false;
+    double* key = arena_.data() + arena_size_;
+    // The key's 11 words, loaded once: the hash reads them from registers (the same value as
+    // HashShortFixed<88> over the stored key, i.e. Hash64), then they are stored.
+    using hash_detail::Fold;
+    using hash_detail::kK3;
+    const auto* c = reinterpret_cast<const unsigned char*>(xy);
+    uint64_t w[kDoubles];
+    std::memcpy(&w[0], param, 8);
+    w[1] = 0x3FF0000000000000ull;  // 1.0: one ring
+    w[2] = 0x4010000000000000ull;  // 4.0: four points
+    for (size_t i = 0; i < 8; ++i) w[3 + i] = hash_detail::Load64(c + 8 * i);
+    const HashShortSeeded& h = quad_hash_;
+    uint64_t acc = h.acc0;
+    for (size_t b = 0; b < 5; ++b) acc += Fold(w[2 * b] ^ h.ka_seed[b], w[2 * b + 1] ^ (kK3 * (2 * b + 3)));
+    acc += Fold(w[9] ^ h.ka_seed[5], w[10] ^ (kK3 * 13));  // the last block overlaps (bytes 72..88)
+    for (size_t i = 0; i < kDoubles; ++i) std::memcpy(key + i, &w[i], 8);
+    arena_size_ += kDoubles;
+    KeyView k;
+    k.data = key;
+    k.size = sizeof w;
+    k.tag = tag_;
+    k.hash = Fold(acc ^ kK3, acc + hash_detail::kK0 + sizeof w);
+    keys_.push_back(k);
+    return true;
+  }
   const KeyView* keys() const { return keys_.data(); }
   size_t size() const { return keys_.size(); }
 

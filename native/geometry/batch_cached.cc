@@ -139,17 +139,32 @@ Status OffsetBatchCached(const BatchView& in, const double* values, size_t value
       // Each key: the ratio/delta, the ring count, each ring's size, the coordinates.
       w.keys.Reset(tag, 2 * (p1 - p0) + (r_end - r_begin) + 2 * points);
     }
-    for (size_t p = p0; p < p1; ++p) {
-      const double* v = &values[value_count == 1 ? 0 : p];
-      if (!std::isfinite(*v)) {
-        bad = p;
-        p1 = p;
-        break;
+    if (in.polygon_rings == nullptr && value_count == 1) {
+      // One ring per polygon and one value for all (the DB case): quads take the inline path.
+      if (!std::isfinite(values[0])) {
+        bad = p0;
+        p1 = p0;
       }
-      const size_t r0 = in.polygon_rings ? in.polygon_rings[p] : p;
-      const size_t r1 = in.polygon_rings ? in.polygon_rings[p + 1] : p + 1;
-      if (!w.keys.Add(in.coords, in.ring_offsets, r0, r1, v, 1))
-        return Status(StatusCode::kInternal, "cache key room miscounted");
+      for (size_t p = p0; p < p1; ++p) {
+        const uint32_t first = in.ring_offsets[p];
+        const bool ok = in.ring_offsets[p + 1] - first == 4
+                            ? w.keys.AddQuad(in.coords + 2 * static_cast<size_t>(first), values)
+                            : w.keys.Add(in.coords, in.ring_offsets, p, p + 1, values, 1);
+        if (!ok) return Status(StatusCode::kInternal, "cache key room miscounted");
+      }
+    } else {
+      for (size_t p = p0; p < p1; ++p) {
+        const double* v = &values[value_count == 1 ? 0 : p];
+        if (!std::isfinite(*v)) {
+          bad = p;
+          p1 = p;
+          break;
+        }
+        const size_t r0 = in.polygon_rings ? in.polygon_rings[p] : p;
+        const size_t r1 = in.polygon_rings ? in.polygon_rings[p + 1] : p + 1;
+        if (!w.keys.Add(in.coords, in.ring_offsets, r0, r1, v, 1))
+          return Status(StatusCode::kInternal, "cache key room miscounted");
+      }
     }
     const size_t m = p1 - p0;
     w.staging.coords.clear();
