@@ -62,12 +62,11 @@ class PolygonKeyBatch {
     acc += Fold(w[9] ^ h.ka_seed[5], w[10] ^ (kK3 * 13));  // the last block overlaps (bytes 72..88)
     for (size_t i = 0; i < kDoubles; ++i) std::memcpy(key + i, &w[i], 8);
     arena_size_ += kDoubles;
-    KeyView k;
-    k.data = key;
+    KeyView& k = keys_.emplace_back();  // written in place (a copied KeyView would be re-read from
+    k.data = key;                       // the stack before its stores complete)
     k.size = sizeof w;
     k.tag = tag_;
     k.hash = Fold(acc ^ kK3, acc + hash_detail::kK0 + sizeof w);
-    keys_.push_back(k);
     return true;
   }
   const KeyView* keys() const { return keys_.data(); }
