@@ -179,6 +179,7 @@ void Cache::PrefetchForPut(const KeyView& key) {
     __builtin_prefetch(line - 64, 1);
     __builtin_prefetch(line, 1);
     __builtin_prefetch(back->prev, 1);
+    if (s.slots != nullptr) __builtin_prefetch(&s.slots[back->hash & s.mask], 1);  // its slot (erased)
   }
   if (s.slots != nullptr) __builtin_prefetch(&s.slots[key.hash & options_.hash_mask & s.mask], 1);
   s.mu.unlock();
