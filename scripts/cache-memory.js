@@ -3,8 +3,8 @@
  * Memory accounting check of the polygon cache: inserts N entries (default 1,000,000) into a
  * fresh cache through the JS API and compares the growth of `stats().bytes` with the measured
  * growth of native memory:
- *   - native heap: glibc mallinfo2 in-use + mmapped bytes, plus the cache slab's committed 2 MiB
- *     regions (native test hook `cacheMallocBytes`; the slab commits memory a region at a time, so
+ *   - native heap: glibc mallinfo2 in-use + mmapped bytes, plus the cache block heap's committed 2 MiB
+ *     regions (native test hook `cacheMallocBytes`; the block heap commits memory a region at a time, so
  *     runs under ~100k entries measure that granularity more than the accounting),
  *   - RSS: process.memoryUsage().rss (includes page granularity and V8 noise).
  * Passes (exit 0) when stats().bytes is within --tolerance (default 5%) of the malloc growth
@@ -112,7 +112,7 @@ function main() {
     console.error(`cache-memory: FAIL: accounting off by more than ${tolerance * 100}%`);
     return 1;
   }
-  // clear() frees every entry: the native heap must come back to where it was (the slab gives
+  // clear() frees every entry: the native heap must come back to where it was (the block heap gives
   // emptied regions back to the kernel; malloc keeps at most its usual slack).
   const leftAfterClear = m2 - m0;
   if (leftAfterClear > Math.max(4 * 1048576, 0.02 * mallocGrowth)) {

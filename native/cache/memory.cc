@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "cache/slab.h"
+#include "cache/block_heap.h"
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -11,22 +11,22 @@
 namespace opk::cache {
 
 void* RawAlloc(size_t size, unsigned arena) {
-  if (void* p = SlabAlloc(size, arena)) return p;
+  if (void* p = BlockHeapAlloc(size, arena)) return p;
   return std::malloc(size == 0 ? 1 : size);
 }
 
 void* HeapAlloc(size_t size) { return std::malloc(size == 0 ? 1 : size); }
 
 void RawFree(void* p) {
-  if (SlabOwns(p)) {
-    SlabFree(p);
+  if (BlockHeapOwns(p)) {
+    BlockHeapFree(p);
   } else {
     std::free(p);
   }
 }
 
 size_t AllocationCharge(const void* p, size_t requested) {
-  if (SlabOwns(p)) return SlabBlockSize(requested);
+  if (BlockHeapOwns(p)) return BlockHeapBlockSize(requested);
 #if defined(__GLIBC__) && !defined(OPK_SANITIZE)
   // glibc keeps one size_t header per chunk in front of the usable area.
   return p == nullptr ? 0 : malloc_usable_size(const_cast<void*>(p)) + sizeof(size_t);
@@ -41,9 +41,9 @@ size_t AllocationCharge(const void* p, size_t requested) {
 uint64_t ProcessMallocBytes() {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
   struct mallinfo2 mi = mallinfo2();
-  return static_cast<uint64_t>(mi.uordblks) + static_cast<uint64_t>(mi.hblkhd) + SlabCommittedBytes();
+  return static_cast<uint64_t>(mi.uordblks) + static_cast<uint64_t>(mi.hblkhd) + BlockHeapCommittedBytes();
 #else
-  return SlabCommittedBytes();
+  return BlockHeapCommittedBytes();
 #endif
 }
 

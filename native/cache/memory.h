@@ -7,10 +7,10 @@
 
 namespace opk::cache {
 
-// Allocates `size` bytes (the slab for small blocks, see slab.h; malloc otherwise); returns null
-// on failure (never throws). Blocks are at least 16-byte aligned (64 from the slab).
-void* RawAlloc(size_t size, unsigned arena = 0);  // arena: see SlabAlloc
-// Allocates with malloc only (for blocks that are few and grow, like hash tables: the slab's 2 MiB
+// Allocates `size` bytes (the block heap for small blocks, see block_heap.h; malloc otherwise); returns null
+// on failure (never throws). Blocks are at least 16-byte aligned (64 from the block heap).
+void* RawAlloc(size_t size, unsigned arena = 0);  // arena: see BlockHeapAlloc
+// Allocates with malloc only (for blocks that are few and grow, like hash tables: the block heap's 2 MiB
 // regions per size class would cost more than they save there). Freed by RawFree too.
 void* HeapAlloc(size_t size);
 void RawFree(void* p);
@@ -21,7 +21,7 @@ void RawFree(void* p);
 size_t AllocationCharge(const void* p, size_t requested);
 
 // Test/diagnostic hook: native heap bytes of the whole process: malloc's (glibc mallinfo2 in-use
-// + mmapped; 0 where unavailable) plus the slab's committed regions.
+// + mmapped; 0 where unavailable) plus the block heap's committed regions.
 uint64_t ProcessMallocBytes();
 
 }  // namespace opk::cache

@@ -75,7 +75,7 @@ class CachedValue {
   // Like Allocate, with `prefix_bytes` (a multiple of 16) reserved in the same allocation in front
   // of the descriptors; *prefix receives their address. The prefix lives and dies with the value
   // (the cache keeps each entry's node, key and tag there: one allocation per entry). `arena`
-  // groups allocations in memory (see SlabAlloc; the cache passes the entry's shard).
+  // groups allocations in memory (see BlockHeapAlloc; the cache passes the entry's shard).
   static std::shared_ptr<CachedValue> AllocateWithPrefix(const ArrayShape* shapes, size_t count, bool is_list,
                                                          size_t prefix_bytes, unsigned char** prefix,
                                                          Status* status, unsigned arena = 0);

@@ -16,7 +16,7 @@ function runScript(script: string, args: string[]): { status: number | null; out
 
 // Short runs of the measurement scripts (the full 1M-entry / 10M-op runs are reported by hand).
 describe('cache measurement scripts', () => {
-  // 200k entries: the slab commits memory in 2 MiB regions, so a much smaller run would measure
+  // 200k entries: the block heap commits memory in 2 MiB regions, so a much smaller run would measure
   // the region granularity rather than the accounting.
   test('cache-memory: stats().bytes within 5% of native heap growth (200k entries)', () => {
     const r = runScript('cache-memory.js', ['--entries', '200000']);

@@ -1,4 +1,4 @@
-#include "cache/slab.h"
+#include "cache/block_heap.h"
 
 #include <algorithm>
 #include <atomic>
@@ -18,7 +18,7 @@ namespace opk::cache {
 namespace {
 
 constexpr size_t kRegion = size_t{2} << 20;
-constexpr size_t kClasses = kSlabMaxBlock / kSlabLine;
+constexpr size_t kClasses = kBlockHeapMaxBlock / kBlockHeapLine;
 
 constexpr size_t kRun = size_t{32} << 10;
 
@@ -48,15 +48,15 @@ struct SizeClass {
   SpinLock mu;
   Region* with_free = nullptr;  // regions with freed blocks (doubly linked)
   Region* carving = nullptr;    // the region runs are cut from (never released while it is)
-  Run runs[kSlabArenas];
+  Run runs[kBlockHeapArenas];
 };
 
-class Slab {
+class BlockHeap {
  public:
   // Null where the address range cannot be reserved (or on platforms without mmap).
-  static Slab* Create() {
+  static BlockHeap* Create() {
 #if defined(__linux__) && !defined(OPK_SANITIZE)
-    const char* env = std::getenv("OCR_PERFKIT_CACHE_SLAB");
+    const char* env = std::getenv("OCR_PERFKIT_CACHE_HUGE_PAGES");
     if (env != nullptr && std::strcmp(env, "0") == 0) return nullptr;
     for (size_t gib : {64, 16, 4, 1}) {
       const size_t bytes = gib << 30;
@@ -69,12 +69,12 @@ class Slab {
         munmap(raw, bytes + kRegion);
         continue;
       }
-      auto* slab = new Slab();
+      auto* heap = new BlockHeap();
       const uintptr_t aligned = (reinterpret_cast<uintptr_t>(raw) + kRegion - 1) & ~(kRegion - 1);
-      slab->base_ = reinterpret_cast<char*>(aligned);
-      slab->regions_ = regions;
-      slab->meta_ = static_cast<Region*>(meta);  // zero pages: every Region starts empty
-      return slab;
+      heap->base_ = reinterpret_cast<char*>(aligned);
+      heap->regions_ = regions;
+      heap->meta_ = static_cast<Region*>(meta);  // zero pages: every Region starts empty
+      return heap;
     }
 #endif
     return nullptr;
@@ -86,8 +86,8 @@ class Slab {
   }
 
   void* Alloc(size_t size, unsigned arena) {
-    const size_t block = SlabBlockSize(size);
-    SizeClass& c = classes_[block / kSlabLine - 1];
+    const size_t block = BlockHeapBlockSize(size);
+    SizeClass& c = classes_[block / kBlockHeapLine - 1];
     std::lock_guard<SpinLock> lock(c.mu);
     // A freed block first: memory stays bounded by what is live plus what was freed.
     if (Region* r = c.with_free) {
@@ -97,7 +97,7 @@ class Slab {
       if (r->free_list == nullptr) Unlink(c, r);
       return p;
     }
-    Run& run = c.runs[arena % kSlabArenas];
+    Run& run = c.runs[arena % kBlockHeapArenas];
     if (run.next == nullptr || run.next + block > run.end) {
       if (run.region != nullptr) RetireRun(c, run);
       if (!CutRun(c, block, &run)) return nullptr;
@@ -110,7 +110,7 @@ class Slab {
 
   void Free(void* p) {
     Region* r = &meta_[(static_cast<char*>(p) - base_) / kRegion];
-    SizeClass& c = classes_[r->block / kSlabLine - 1];
+    SizeClass& c = classes_[r->block / kBlockHeapLine - 1];
     std::lock_guard<SpinLock> lock(c.mu);
     std::memcpy(p, &r->free_list, sizeof(void*));
     r->free_list = p;
@@ -232,36 +232,36 @@ class Slab {
   std::atomic<uint64_t> committed_{0};
 };
 
-std::atomic<Slab*> g_slab{nullptr};
+std::atomic<BlockHeap*> g_heap{nullptr};
 
 // Created on first use and never destroyed: blocks may still be freed while the process exits.
-Slab* TheSlab() {
-  static Slab* const slab = [] {
-    Slab* s = Slab::Create();
-    g_slab.store(s, std::memory_order_release);
+BlockHeap* TheBlockHeap() {
+  static BlockHeap* const heap = [] {
+    BlockHeap* s = BlockHeap::Create();
+    g_heap.store(s, std::memory_order_release);
     return s;
   }();
-  return slab;
+  return heap;
 }
 
 }  // namespace
 
-void* SlabAlloc(size_t size, unsigned arena) {
-  if (size == 0 || size > kSlabMaxBlock) return nullptr;
-  Slab* slab = TheSlab();
-  return slab == nullptr ? nullptr : slab->Alloc(size, arena);
+void* BlockHeapAlloc(size_t size, unsigned arena) {
+  if (size == 0 || size > kBlockHeapMaxBlock) return nullptr;
+  BlockHeap* heap = TheBlockHeap();
+  return heap == nullptr ? nullptr : heap->Alloc(size, arena);
 }
 
-bool SlabOwns(const void* p) {
-  const Slab* slab = g_slab.load(std::memory_order_acquire);
-  return slab != nullptr && p != nullptr && slab->Owns(p);
+bool BlockHeapOwns(const void* p) {
+  const BlockHeap* heap = g_heap.load(std::memory_order_acquire);
+  return heap != nullptr && p != nullptr && heap->Owns(p);
 }
 
-void SlabFree(void* p) { g_slab.load(std::memory_order_acquire)->Free(p); }
+void BlockHeapFree(void* p) { g_heap.load(std::memory_order_acquire)->Free(p); }
 
-uint64_t SlabCommittedBytes() {
-  const Slab* slab = g_slab.load(std::memory_order_acquire);
-  return slab == nullptr ? 0 : slab->committed();
+uint64_t BlockHeapCommittedBytes() {
+  const BlockHeap* heap = g_heap.load(std::memory_order_acquire);
+  return heap == nullptr ? 0 : heap->committed();
 }
 
 }  // namespace opk::cache
