@@ -5,9 +5,9 @@ import { addonPath } from './helpers';
 
 const root = path.resolve(__dirname, '..', '..');
 
-function runScript(script: string, args: string[]): { status: number | null; out: string } {
+function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; out: string } {
   const r = spawnSync(process.execPath, ['--expose-gc', path.join(root, 'scripts', script), ...args], {
-    env: { ...process.env, OCR_PERFKIT_ADDON: addonPath() },
+    env: { ...process.env, OCR_PERFKIT_ADDON: addonPath(), ...env },
     encoding: 'utf8',
     timeout: 60000,
   });
@@ -20,6 +20,13 @@ describe('cache measurement scripts', () => {
   // the region granularity rather than the accounting.
   test('cache-memory: stats().bytes within 5% of native heap growth (200k entries)', () => {
     const r = runScript('cache-memory.js', ['--entries', '200000']);
+    const sanitized = getNative().buildInfo().sanitizers;
+    expect(r.out).toContain(sanitized ? 'not applicable to a sanitizer build' : 'cache-memory: OK');
+    expect(r.status).toBe(0);
+  });
+
+  test('cache-memory with entries on malloc (OCR_PERFKIT_CACHE_HUGE_PAGES=0): the same accounting', () => {
+    const r = runScript('cache-memory.js', ['--entries', '200000'], { OCR_PERFKIT_CACHE_HUGE_PAGES: '0' });
     const sanitized = getNative().buildInfo().sanitizers;
     expect(r.out).toContain(sanitized ? 'not applicable to a sanitizer build' : 'cache-memory: OK');
     expect(r.status).toBe(0);
