@@ -22,7 +22,19 @@ class DbScratch {
  public:
   std::vector<double> pts;  // interleaved clamped (and possibly reversed) vertices
   std::vector<PreparedPolygon> polys;
-  std::vector<float> local;  // exact mode: per-polygon distance window
+  std::vector<float> local;  // exact mode: per-polygon distance window (rows of it)
+  std::vector<int32_t> hull_lo, hull_hi;  // exact mode: set columns of each row of `local`
+  std::vector<float> edge_row;            // exact mode: EdgeWindow::scratch
+  std::vector<int64_t> spans;             // exact mode: inside spans of one row (begin, end pairs)
+  // Exact mode: the current polygon's non-horizontal edges for the inside test (see db_exact.cc).
+  struct CrossEdge {
+    int64_t r0 = 0, r1 = 0;  // image rows y with r0 <= y < r1 cross the edge
+    double ax = 0, ay = 0, dx = 0, dy = 0;
+  };
+  std::vector<CrossEdge> cross_edges;
+  std::vector<uint8_t> row_cnt;   // exact mode: crossings per row (RowSpansBatch)
+  std::vector<double> band_xs;    // exact mode: two crossings per row (RowSpansBatch)
+  std::vector<int64_t> row_span;  // exact mode: one inside span per row (RowSpansBatch)
   // Reference mode: rows of a polygon's threshold-map window. Holds 1.0f everywhere between uses:
   // the edge kernels only min-merge into it and PaintBorder's canvas merge resets what it reads.
   std::vector<float> ref_dist;

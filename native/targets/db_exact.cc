@@ -43,10 +43,18 @@ Plan FieldWindow(const DbParams& p, const double* xy, size_t n, double reach) {
 bool Empty(const Plan& f) { return f.w <= 0 || f.h <= 0; }
 
 // Rows r0..r1-1 (window rows) of the field: squared distance to the ring's edges for the window's
-// pixels, FLT_MAX where farther than `reach` from every edge, into s->local (stride f.w, row r0
-// first). The values do not depend on which rows are computed together.
+// pixels into s->local (stride f.w, row r0 first). Only columns s->hull_lo[k]..s->hull_hi[k] of
+// row r0 + k are set (the union of the edges' bands in that row, see RowHull); every other pixel
+// of the window is farther than `reach` from every edge and stands for FLT_MAX. The values do not
+// depend on which rows are computed together.
 void FieldRows(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r1, DbScratch* s) {
-  s->local.assign(static_cast<size_t>(f.w * (r1 - r0)), FLT_MAX);
+  const auto rows = static_cast<size_t>(r1 - r0);
+  if (s->local.size() < static_cast<size_t>(f.w) * rows) s->local.resize(static_cast<size_t>(f.w) * rows);
+  s->hull_lo.assign(rows, static_cast<int32_t>(f.w));
+  s->hull_hi.assign(rows, -1);
+  RowHull hull;
+  hull.lo = s->hull_lo.data();
+  hull.hi = s->hull_hi.data();
   const double reach = f.reach;
   EdgeWindow win;
   win.origin_x = static_cast<double>(f.x0);
@@ -54,64 +62,190 @@ void FieldRows(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r1
   win.stride = f.w;
   win.reach = reach;
   win.row_base = r0;
+  if (s->edge_row.size() < static_cast<size_t>(f.w)) s->edge_row.resize(static_cast<size_t>(f.w));
+  win.scratch = s->edge_row.data();
   for (size_t i = 0; i < n; ++i) {
-    const size_t j = (i + 1) % n;
+    const size_t j = i + 1 == n ? 0 : i + 1;
     const double ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * j], by = xy[2 * j + 1];
     win.col0 = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(std::min(ax, bx) - reach)) - f.x0);
     win.col1 = std::min<int64_t>(f.w - 1, static_cast<int64_t>(std::floor(std::max(ax, bx) + reach)) - f.x0);
     win.row0 = std::max<int64_t>(r0, static_cast<int64_t>(std::ceil(std::min(ay, by) - reach)) - f.y0);
     win.row1 = std::min<int64_t>(r1 - 1, static_cast<int64_t>(std::floor(std::max(ay, by) + reach)) - f.y0);
-    ExactEdgeMinMerge(ax, ay, bx, by, win, s->local.data());
+    ExactEdgeMinMerge(ax, ay, bx, by, win, s->local.data(), &hull);
   }
 }
 
-// Even-odd crossings of the ring with the horizontal line through pixel centres of row y,
-// sorted; a pixel centre X is inside when xs[2k] <= X < xs[2k+1] for some k.
-void RowCrossings(const double* xy, size_t n, double y, std::vector<double>* xs) {
-  xs->clear();
+// The columns [*a, *b) of a window row of width w that ExactRowMerge runs over when the row's set
+// columns are lo..hi: the merge's 8-pixel vectors (at multiples of 8 from the row's start, the
+// last one at w - 8) that meet lo..hi. A vector with no set column changes the maps only where the
+// pixel is inside (FLT_MAX: shrink map and threshold mask 1, no ridge), and the merge over [a, b)
+// is the window-wide merge's vectors that meet lo..hi, so the bits are those of the whole row.
+void MergeRange(int64_t w, int64_t lo, int64_t hi, int64_t* a, int64_t* b) {
+  if (w < 8) {  // the scalar merge: every pixel on its own
+    *a = 0;
+    *b = w;
+    return;
+  }
+  *a = lo / 8 * 8;
+  *b = (hi + 8) / 8 * 8;
+  if (*b > w) {
+    *b = w;
+    *a = std::min(*a, w - 8);
+  }
+}
+
+// ceil(x) as an integer, for |x| < 2^62 (no libm call: the core is built without SSE4.1).
+inline int64_t CeilInt(double x) {
+  const auto t = static_cast<int64_t>(x);  // toward zero
+  return static_cast<double>(t) < x ? t + 1 : t;
+}
+
+// The ring's edges for the even-odd test of pixel centres, once per polygon: edge (a, b) is crossed
+// by the horizontal line y when (ay <= y < by) or (by <= y < ay), i.e. for integer y when
+// ceil(min(ay, by)) <= y < ceil(max(ay, by)); horizontal edges never are.
+void PrepareCrossings(const double* xy, size_t n, DbScratch* s) {
+  s->cross_edges.clear();
   for (size_t i = 0; i < n; ++i) {
-    const size_t j = (i + 1) % n;
+    const size_t j = i + 1 == n ? 0 : i + 1;
     const double ay = xy[2 * i + 1], by = xy[2 * j + 1];
-    if ((ay <= y && y < by) || (by <= y && y < ay)) {
-      const double ax = xy[2 * i], bx = xy[2 * j];
-      xs->push_back(ax + (y - ay) * (bx - ax) / (by - ay));
+    if (ay == by) continue;
+    DbScratch::CrossEdge e;
+    e.r0 = CeilInt(std::min(ay, by));
+    e.r1 = CeilInt(std::max(ay, by));
+    if (e.r1 <= e.r0) continue;
+    e.ax = xy[2 * i];
+    e.ay = ay;
+    e.dx = xy[2 * j] - xy[2 * i];
+    e.dy = by - ay;
+    s->cross_edges.push_back(e);
+  }
+  s->row_xs.resize(s->cross_edges.size());
+}
+
+// Inside spans (even-odd, pixel centres) of image row y as window column pairs [begin, end) into
+// s->spans (non-empty, within 0..f.w, in order): the sorted crossings xs of the ring with the
+// line through the row's pixel centres (ax + (y - ay) (bx - ax) / (by - ay) per crossed edge); a
+// pixel centre X is inside when xs[2k] <= X < xs[2k+1] for some k. PrepareCrossings first.
+void InsideSpans(const Plan& f, int64_t y, DbScratch* s) {
+  double* xs = s->row_xs.data();
+  size_t count = 0;
+  const double yd = static_cast<double>(y);
+  for (const auto& e : s->cross_edges) {
+    if (y >= e.r0 && y < e.r1) xs[count++] = e.ax + (yd - e.ay) * e.dx / e.dy;
+  }
+  if (count == 2) {
+    if (xs[1] < xs[0]) std::swap(xs[0], xs[1]);
+  } else if (count > 2) {
+    std::sort(xs, xs + count);
+  }
+  s->spans.clear();
+  for (size_t k = 0; k + 1 < count; k += 2) {
+    // centres X with xs[k] <= X < xs[k+1]
+    const int64_t a = std::max<int64_t>(f.x0, CeilInt(xs[k]));
+    const int64_t b = std::min<int64_t>(f.x0 + f.w, CeilInt(xs[k + 1]));
+    if (b > a) {
+      s->spans.push_back(a - f.x0);
+      s->spans.push_back(b - f.x0);
     }
   }
-  std::sort(xs->begin(), xs->end());
 }
 
-// Inside flags (even-odd, pixel centres) of image row y of the window into row[0 .. f.w).
-void InsideRow(const Plan& f, const double* xy, size_t n, int64_t y, DbScratch* s, uint8_t* row) {
-  std::fill(row, row + f.w, uint8_t{0});
-  RowCrossings(xy, n, static_cast<double>(y), &s->row_xs);
-  const auto& xs = s->row_xs;
-  for (size_t k = 0; k + 1 < xs.size(); k += 2) {
-    // centres X with xs[k] <= X < xs[k+1]
-    const int64_t a = std::max<int64_t>(f.x0, static_cast<int64_t>(std::ceil(xs[k])));
-    const int64_t b = std::min<int64_t>(f.x0 + f.w, static_cast<int64_t>(std::ceil(xs[k + 1])));
-    if (b > a) std::fill(row + (a - f.x0), row + (b - f.x0), uint8_t{1});
+// InsideSpans for image rows y0..y0+rows-1 at once, when no row crosses more than two edges (the
+// common case): the crossings of each edge over its rows first (independent divisions, so they
+// overlap), then each row's span. s->row_span[2k], [2k+1]: row y0 + k's span (begin >= end: none).
+// Returns false, with nothing usable, when some row crosses more edges (use InsideSpans).
+bool RowSpansBatch(const Plan& f, int64_t y0, int64_t rows, DbScratch* s) {
+  const auto nrows = static_cast<size_t>(rows);
+  s->row_cnt.assign(nrows, 0);
+  if (s->band_xs.size() < 2 * nrows) s->band_xs.resize(2 * nrows);
+  uint8_t* cnt = s->row_cnt.data();
+  double* xs = s->band_xs.data();
+  for (const auto& e : s->cross_edges) {
+    const int64_t ya = std::max(e.r0, y0), yb = std::min(e.r1, y0 + rows);
+    for (int64_t y = ya; y < yb; ++y) {
+      const auto k = static_cast<size_t>(y - y0);
+      if (cnt[k] == 2) return false;
+      xs[2 * k + cnt[k]++] = e.ax + (static_cast<double>(y) - e.ay) * e.dx / e.dy;
+    }
   }
+  s->row_span.resize(2 * nrows);
+  for (size_t k = 0; k < nrows; ++k) {
+    int64_t a = 0, b = 0;
+    if (cnt[k] == 2) {
+      double x0 = xs[2 * k], x1 = xs[2 * k + 1];
+      if (x1 < x0) std::swap(x0, x1);
+      // as InsideSpans: centres X with x0 <= X < x1, within the window
+      a = std::max<int64_t>(f.x0, CeilInt(x0)) - f.x0;
+      b = std::min<int64_t>(f.x0 + f.w, CeilInt(x1)) - f.x0;
+    }
+    s->row_span[2 * k] = a;
+    s->row_span[2 * k + 1] = b;
+  }
+  return true;
+}
+
+// Sets the row's unset columns in [a, lo) and (hi, b) to FLT_MAX (empty row: all of [a, b)).
+void PadRow(float* d2, int64_t lo, int64_t hi, int64_t a, int64_t b) {
+  if (lo > hi) {
+    std::fill(d2 + a, d2 + b, FLT_MAX);
+    return;
+  }
+  if (a < lo) std::fill(d2 + a, d2 + lo, FLT_MAX);
+  if (hi + 1 < b) std::fill(d2 + hi + 1, d2 + b, FLT_MAX);
+}
+
+// Squared distance (float64) from (px, py) to the nearest edge of the ring.
+double MinDistance2(const double* xy, size_t n, double px, double py) {
+  double best = HUGE_VAL;
+  for (size_t i = 0; i < n; ++i) {
+    const size_t j = i + 1 == n ? 0 : i + 1;
+    const double ax = xy[2 * i], ay = xy[2 * i + 1];
+    const double ex = xy[2 * j] - ax, ey = xy[2 * j + 1] - ay;
+    const double len2 = ex * ex + ey * ey;
+    double t = len2 > 0 ? ((px - ax) * ex + (py - ay) * ey) / len2 : 0.0;
+    t = std::min(1.0, std::max(0.0, t));
+    const double dx = px - (ax + t * ex), dy = py - (ay + t * ey);
+    best = std::min(best, dx * dx + dy * dy);
+  }
+  return best;
 }
 
 // True when some pixel centre of the window is inside the ring and at least D from its edges
 // (the eroded polygon is not empty). The middle row alone is tried first (the kernel is usually
 // there); otherwise the whole window's field is computed once and scanned.
 bool HasKernel(const Plan& f, const double* xy, size_t n, float D2, DbScratch* s) {
-  s->inside.resize(static_cast<size_t>(f.w));
-  uint8_t* in = s->inside.data();
-  const auto row_has = [&](int64_t r, const float* dr) {
-    InsideRow(f, xy, n, f.y0 + r, s, in);
-    for (int64_t c = 0; c < f.w; ++c) {
-      if (in[c] && dr[c] >= D2) return true;
+  // Row r (field row k of s->local): inside pixels outside the row's set columns are FLT_MAX.
+  const auto row_has = [&](int64_t r, int64_t k) {
+    InsideSpans(f, f.y0 + r, s);
+    const int64_t lo = s->hull_lo[static_cast<size_t>(k)], hi = s->hull_hi[static_cast<size_t>(k)];
+    const float* dr = s->local.data() + k * f.w;
+    for (size_t q = 0; q < s->spans.size(); q += 2) {
+      const int64_t sa = s->spans[q], sb = s->spans[q + 1];
+      if (sa < lo || sb - 1 > hi) return true;
+      for (int64_t c = sa; c < sb; ++c) {
+        if (dr[c] >= D2) return true;
+      }
     }
     return false;
   };
+  PrepareCrossings(xy, n, s);
   const int64_t mid = f.h / 2;
+  // Shortcut: the middle pixel of an inside span of the middle row that is clearly farther than D
+  // from every edge (float64 distance, margin far above the float32 field's error) is a kernel
+  // pixel: its field value is FLT_MAX or a float32 distance >= D^2.
+  InsideSpans(f, f.y0 + mid, s);
+  const double margin = 0.05 + static_cast<double>(f.w + f.h) * 0x1p-12;
+  const double far2 = (f.reach + margin) * (f.reach + margin);
+  for (size_t q = 0; q < s->spans.size(); q += 2) {
+    const double px = static_cast<double>(f.x0 + s->spans[q] + (s->spans[q + 1] - s->spans[q] - 1) / 2);
+    const double py = static_cast<double>(f.y0 + mid);
+    if (MinDistance2(xy, n, px, py) >= far2) return true;
+  }
   FieldRows(f, xy, n, mid, mid + 1, s);
-  if (row_has(mid, s->local.data())) return true;
+  if (row_has(mid, 0)) return true;
   FieldRows(f, xy, n, 0, f.h, s);
   for (int64_t r = 0; r < f.h; ++r) {
-    if (r != mid && row_has(r, s->local.data() + r * f.w)) return true;
+    if (r != mid && row_has(r, r)) return true;
   }
   return false;
 }
@@ -120,22 +254,27 @@ bool HasKernel(const Plan& f, const double* xy, size_t n, float D2, DbScratch* s
 void PaintIgnored(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r1, DbScratch* s,
                   const MapBands& bands) {
   FieldRows(f, xy, n, r0, r1, s);
-  s->inside.resize(static_cast<size_t>(f.w));
-  uint8_t* in = s->inside.data();
+  PrepareCrossings(xy, n, s);
   for (int64_t r = r0; r < r1; ++r) {
-    InsideRow(f, xy, n, f.y0 + r, s, in);
+    const auto k = static_cast<size_t>(r - r0);
     const float* d2 = s->local.data() + (r - r0) * f.w;
     uint8_t* m = bands.ByteRow(kShrinkMask, f.y0 + r) + f.x0;
-    for (int64_t c = 0; c < f.w; ++c) {
-      if (in[c] || d2[c] <= 0.25f) m[c] = 0;
+    for (int64_t c = s->hull_lo[k]; c <= s->hull_hi[k]; ++c) {
+      if (d2[c] <= 0.25f) m[c] = 0;
     }
+    InsideSpans(f, f.y0 + r, s);
+    for (size_t q = 0; q < s->spans.size(); q += 2) std::fill(m + s->spans[q], m + s->spans[q + 1], uint8_t{0});
   }
 }
 
-// Window rows r0..r1-1 of a drawn polygon: all four maps from the same field.
+// Window rows r0..r1-1 of a drawn polygon: all four maps from the same field. Per row, the merge
+// runs over the vectors that meet the set columns (MergeRange); inside pixels elsewhere only set
+// the shrink map and the threshold mask.
 void PaintDrawn(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r1, const Rescale& rs, DbScratch* s,
                 const MapBands& bands) {
   FieldRows(f, xy, n, r0, r1, s);
+  PrepareCrossings(xy, n, s);
+  const bool batched = RowSpansBatch(f, f.y0 + r0, r1 - r0, s);
   const double D = f.reach;
   const float D2 = static_cast<float>(D * D);
   const float invD = static_cast<float>(1.0 / D);
@@ -143,10 +282,52 @@ void PaintDrawn(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r
   uint8_t* in = s->inside.data();
   for (int64_t r = r0; r < r1; ++r) {
     const int64_t y = f.y0 + r;
-    InsideRow(f, xy, n, y, s, in);
-    ExactRowMerge(s->local.data() + (r - r0) * f.w, in, f.w, D2, invD, bands.ByteRow(kShrinkMap, y) + f.x0,
-                  bands.ThreshRow(y) + f.x0, bands.ByteRow(kThreshMask, y) + f.x0, rs.fused ? rs.scale : 1.0f,
-                  rs.fused ? rs.bias : 0.0f);
+    const auto k = static_cast<size_t>(r - r0);
+    float* d2 = s->local.data() + (r - r0) * f.w;
+    const int64_t lo = s->hull_lo[k], hi = s->hull_hi[k];
+    int64_t a = 0, b = 0;
+    if (lo <= hi) {
+      MergeRange(f.w, lo, hi, &a, &b);
+      PadRow(d2, lo, hi, a, b);
+    }
+    const int64_t* spans;
+    size_t nspans;  // begin, end pairs (begin >= end: empty)
+    if (batched) {
+      spans = s->row_span.data() + 2 * k;
+      nspans = 2;
+    } else {
+      InsideSpans(f, y, s);
+      spans = s->spans.data();
+      nspans = s->spans.size();
+    }
+    uint8_t* smap = bands.ByteRow(kShrinkMap, y) + f.x0;
+    uint8_t* tmask = bands.ByteRow(kThreshMask, y) + f.x0;
+    bool any_in = false;  // some inside pixel in [a, b)
+    for (size_t q = 0; q < nspans; q += 2) {
+      const int64_t sa = spans[q], sb = spans[q + 1];
+      if (sb <= sa) continue;
+      // the part in [a, b) goes through the merge, the rest is inside and FLT_MAX
+      const int64_t ia = std::max(sa, a), ib = std::min(sb, b);
+      if (ia < ib) {
+        if (!any_in) std::fill(in + a, in + b, uint8_t{0});
+        any_in = true;
+        std::fill(in + ia, in + ib, uint8_t{1});
+      }
+      const int64_t left_end = std::min(sb, a);
+      if (sa < left_end) {
+        std::fill(smap + sa, smap + left_end, uint8_t{1});
+        std::fill(tmask + sa, tmask + left_end, uint8_t{1});
+      }
+      const int64_t right_begin = std::max(sa, b);
+      if (right_begin < sb) {
+        std::fill(smap + right_begin, smap + sb, uint8_t{1});
+        std::fill(tmask + right_begin, tmask + sb, uint8_t{1});
+      }
+    }
+    if (b > a) {
+      ExactRowMerge(d2 + a, any_in ? in + a : nullptr, b - a, D2, invD, smap + a, bands.ThreshRow(y) + f.x0 + a, tmask + a,
+                    rs.fused ? rs.scale : 1.0f, rs.fused ? rs.bias : 0.0f);
+    }
   }
 }
 

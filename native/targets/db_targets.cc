@@ -24,6 +24,9 @@ void TrimDbScratch(DbScratch* s, size_t max_bytes) {
     }
   };
   trim(s->local);
+  trim(s->edge_row);
+  trim(s->hull_lo);
+  trim(s->hull_hi);
   trim(s->ref_dist);
   trim(s->pts);
   trim(s->inside);

@@ -1,5 +1,6 @@
 #include "targets/edge_kernels.h"
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstring>
@@ -295,67 +296,193 @@ inline void ExactRowScalar(const ExactEdgeSetup& e, float py, float* row, int64_
   }
 }
 
+// Row k's hull grows to cover [c0, c1]: returns true when the row was empty (the caller stores its
+// values instead of merging; min(d2, FLT_MAX) = d2), otherwise sets the newly covered columns to
+// FLT_MAX.
+inline bool ExtendHull(const RowHull* hull, int64_t k, float* row, int64_t c0, int64_t c1) {
+  if (hull == nullptr) return false;
+  int32_t& lo = hull->lo[k];
+  int32_t& hi = hull->hi[k];
+  if (lo > hi) {
+    lo = static_cast<int32_t>(c0);
+    hi = static_cast<int32_t>(c1);
+    return true;
+  }
+  if (c0 < lo) {
+    std::fill(row + c0, row + lo, FLT_MAX);
+    lo = static_cast<int32_t>(c0);
+  }
+  if (c1 > hi) {
+    std::fill(row + hi + 1, row + c1 + 1, FLT_MAX);
+    hi = static_cast<int32_t>(c1);
+  }
+  return false;
+}
+
+inline void ExactRowScalarStore(const ExactEdgeSetup& e, float py, float* row, int64_t c0, int64_t c1) {
+  for (int64_t c = c0; c <= c1; ++c) {
+    const float d2 = ExactPixel(e, static_cast<float>(static_cast<int32_t>(c)) - e.ax, py);
+    row[c] = d2 < FLT_MAX ? d2 : FLT_MAX;  // min(d2, FLT_MAX) as the merge would give (NaN too)
+  }
+}
+
 void ExactEdgeScalar(double x1, double y1, double x2, double y2, const ExactEdgeSetup& e, const EdgeWindow& win,
-                     float* buf) {
+                     float* buf, const RowHull* hull) {
   const RowRanger ranger(win, x1, y1, x2, y2, 1);
   for (int64_t r = win.row0; r <= win.row1; ++r) {
     int64_t c0, c1;
     if (!ranger.Range(r, &c0, &c1)) continue;
-    ExactRowScalar(e, static_cast<float>(static_cast<int32_t>(r)) - e.ay, buf + (r - win.row_base) * win.stride, c0, c1);
+    float* row = buf + (r - win.row_base) * win.stride;
+    const float py = static_cast<float>(static_cast<int32_t>(r)) - e.ay;
+    if (ExtendHull(hull, r - win.row_base, row, c0, c1)) {
+      ExactRowScalarStore(e, py, row, c0, c1);
+    } else {
+      ExactRowScalar(e, py, row, c0, c1);
+    }
   }
 }
 
 #ifdef OPK_TARGETS_X86
+// Squared distance of 8 pixels (window columns col, one row) to the edge.
+__attribute__((target("avx2"))) inline __m256 ExactD2Avx2(__m256 col, __m256 vax, __m256 vex, __m256 vey, __m256 pyey,
+                                                         __m256 vinv, __m256 py) {
+  // px = c + lane - ax: the same float values as the scalar loop (c + lane < 2^24 is exact)
+  const __m256 px = _mm256_sub_ps(col, vax);
+  __m256 t = _mm256_mul_ps(_mm256_add_ps(_mm256_mul_ps(px, vex), pyey), vinv);
+  t = _mm256_min_ps(_mm256_max_ps(t, _mm256_setzero_ps()), _mm256_set1_ps(1.0f));
+  const __m256 qx = _mm256_sub_ps(px, _mm256_mul_ps(t, vex));
+  const __m256 qy = _mm256_sub_ps(py, _mm256_mul_ps(t, vey));
+  return _mm256_add_ps(_mm256_mul_ps(qx, qx), _mm256_mul_ps(qy, qy));
+}
+
+// Stores (fresh row) or min-merges 8 squared distances at row + c.
+__attribute__((target("avx2"))) inline void PutD2(float* row, int64_t c, __m256 d2, bool fresh) {
+  const __m256 other = fresh ? _mm256_set1_ps(FLT_MAX) : _mm256_loadu_ps(row + c);
+  _mm256_storeu_ps(row + c, _mm256_min_ps(d2, other));
+}
+
+// For an edge with a finite `inv`, ExactPixel and ExactD2Avx2 give the same bits (t is never NaN:
+// |dot| <= |p| |e| and inv <= 1 / |e|^2 keep |t| finite; a -0 t from the scalar clamp only adds or
+// subtracts a zero), so a row's last partial vector may be computed as an overlapping vector
+// (stores and min-merges are idempotent) instead of scalar pixels.
+//
+// Axis-parallel edges (finite inv): with ey == 0, py * ey is a zero, so t = clamp((px ex) inv)
+// (a zero sum only changes the sign of a zero t, which the clamp maps to +0) depends on px only,
+// qx = px - t ex too, and qy = py - t * 0 = py: d2 = qx^2 + py^2 with qx^2 the same for every row.
+// With ex == 0 (ey != 0), px * 0 is a zero, so t = clamp((py ey) inv) depends on py only,
+// qx = px - t * 0 = px, and d2 = px^2 + qy^2. Either way d2 = pre[c] + rowc in float32, with the
+// per-column term pre[c] computed once per edge (into win.scratch) and rowc once per row: the same
+// two products and the same final sum as the general formula, so the same bits.
 __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double x2, double y2,
-                                                   const ExactEdgeSetup& e, const EdgeWindow& win, float* buf) {
+                                                   const ExactEdgeSetup& e, const EdgeWindow& win, float* buf,
+                                                   const RowHull* hull) {
   const __m256 vex = _mm256_set1_ps(e.ex);
   const __m256 vey = _mm256_set1_ps(e.ey);
   const __m256 vinv = _mm256_set1_ps(e.inv);
   const __m256 vax = _mm256_set1_ps(e.ax);
-  const __m256 zero = _mm256_setzero_ps();
-  const __m256 one = _mm256_set1_ps(1.0f);
   const __m256 lane = _mm256_set_ps(7, 6, 5, 4, 3, 2, 1, 0);
   const __m256 eight = _mm256_set1_ps(8.0f);
+  const bool finite_inv = std::isfinite(e.inv);
+  // 1: horizontal (pre = qx^2, rowc = py^2); 2: vertical (pre = px^2, rowc = qy^2); 0: general.
+  const int axis = (win.scratch == nullptr || !finite_inv) ? 0 : e.ey == 0.0f ? 1 : e.ex == 0.0f ? 2 : 0;
+  float* pre = win.scratch;
+  int64_t k0 = 0, k1 = -1;  // columns of pre that hold the per-column term
   const RowRanger ranger(win, x1, y1, x2, y2, 8);
+  // Row ranges are computed ahead in chunks (each needs a division; computed together they
+  // overlap instead of delaying every row's loop).
+  constexpr int64_t kChunk = 32;
+  int64_t rc0[kChunk], rc1[kChunk];
+  bool rok[kChunk];
   for (int64_t r = win.row0; r <= win.row1; ++r) {
-    int64_t c0, c1;
-    if (!ranger.Range(r, &c0, &c1)) continue;
+    const int64_t slot = (r - win.row0) % kChunk;
+    if (slot == 0) {
+      const int64_t end = std::min<int64_t>(win.row1, r + kChunk - 1);
+      for (int64_t q = r; q <= end; ++q) rok[q - r] = ranger.Range(q, &rc0[q - r], &rc1[q - r]);
+    }
+    if (!rok[slot]) continue;
+    const int64_t c0 = rc0[slot], c1 = rc1[slot];
     const int64_t nvec = (c1 - c0 + 1) / 8 * 8;
     const float pys = static_cast<float>(static_cast<int32_t>(r)) - e.ay;
+    float* row = buf + (r - win.row_base) * win.stride;
+    const bool fresh = ExtendHull(hull, r - win.row_base, row, c0, c1);
+    // Columns past the whole vectors: an overlapping last vector where allowed (see above).
+    const bool overlap_tail = finite_inv && nvec >= 8 && c0 + nvec <= c1;
+    if (axis != 0) {
+      if (c0 < k0 || c1 > k1) {
+        // pre[c]: ExactPixel(e, px, 0) = qx^2 + 0 (horizontal), px * px (vertical); 8 at a time
+        // (the same bits, as above), the columns past the whole vectors one by one.
+        const __m256 zero = _mm256_setzero_ps();
+        __m256 col = _mm256_add_ps(_mm256_set1_ps(static_cast<float>(c0)), lane);
+        for (int64_t c = c0; c < c0 + nvec; c += 8, col = _mm256_add_ps(col, eight)) {
+          const __m256 px = _mm256_sub_ps(col, vax);
+          _mm256_storeu_ps(pre + c, axis == 1 ? ExactD2Avx2(col, vax, vex, vey, zero, vinv, zero)
+                                              : _mm256_mul_ps(px, px));
+        }
+        for (int64_t c = c0 + nvec; c <= c1; ++c) {
+          const float px = static_cast<float>(static_cast<int32_t>(c)) - e.ax;
+          pre[c] = axis == 1 ? ExactPixel(e, px, 0.0f) : px * px;
+        }
+        k0 = c0;
+        k1 = c1;
+      }
+      // rowc: py^2, or ExactPixel(e, 0, py) = 0 + qy^2
+      const float rowc = axis == 1 ? pys * pys : ExactPixel(e, 0.0f, pys);
+      const __m256 vrc = _mm256_set1_ps(rowc);
+      for (int64_t c = c0; c < c0 + nvec; c += 8) {
+        PutD2(row, c, _mm256_add_ps(_mm256_loadu_ps(pre + c), vrc), fresh);
+      }
+      if (overlap_tail) {
+        PutD2(row, c1 - 7, _mm256_add_ps(_mm256_loadu_ps(pre + c1 - 7), vrc), fresh);
+      } else {
+        for (int64_t c = c0 + nvec; c <= c1; ++c) {
+          const float d2 = pre[c] + rowc;
+          row[c] = (fresh || d2 < row[c]) ? (d2 < FLT_MAX ? d2 : FLT_MAX) : row[c];
+        }
+      }
+      continue;
+    }
     const __m256 py = _mm256_set1_ps(pys);
     const __m256 pyey = _mm256_mul_ps(py, vey);
-    float* row = buf + (r - win.row_base) * win.stride;
     // Column numbers c + lane as floats, stepped by 8: integers below 2^24 are exact in float,
     // so this equals float(c) + lane of every iteration.
     __m256 cl = _mm256_add_ps(_mm256_set1_ps(static_cast<float>(c0)), lane);
-    for (int64_t c = c0; c < c0 + nvec; c += 8, cl = _mm256_add_ps(cl, eight)) {
-      // px = c + lane - ax: the same float values as the scalar loop (c + lane < 2^24 is exact)
-      const __m256 px = _mm256_sub_ps(cl, vax);
-      __m256 t = _mm256_mul_ps(_mm256_add_ps(_mm256_mul_ps(px, vex), pyey), vinv);
-      t = _mm256_min_ps(_mm256_max_ps(t, zero), one);
-      const __m256 qx = _mm256_sub_ps(px, _mm256_mul_ps(t, vex));
-      const __m256 qy = _mm256_sub_ps(py, _mm256_mul_ps(t, vey));
-      const __m256 d2 = _mm256_add_ps(_mm256_mul_ps(qx, qx), _mm256_mul_ps(qy, qy));
-      _mm256_storeu_ps(row + c, _mm256_min_ps(d2, _mm256_loadu_ps(row + c)));
+    if (fresh) {
+      for (int64_t c = c0; c < c0 + nvec; c += 8, cl = _mm256_add_ps(cl, eight)) {
+        PutD2(row, c, ExactD2Avx2(cl, vax, vex, vey, pyey, vinv, py), true);
+      }
+    } else {
+      for (int64_t c = c0; c < c0 + nvec; c += 8, cl = _mm256_add_ps(cl, eight)) {
+        PutD2(row, c, ExactD2Avx2(cl, vax, vex, vey, pyey, vinv, py), false);
+      }
     }
-    if (c0 + nvec <= c1) ExactRowScalar(e, pys, row, c0 + nvec, c1);
+    if (overlap_tail) {
+      const __m256 last = _mm256_add_ps(_mm256_set1_ps(static_cast<float>(c1 - 7)), lane);
+      PutD2(row, c1 - 7, ExactD2Avx2(last, vax, vex, vey, pyey, vinv, py), fresh);
+    } else if (c0 + nvec <= c1) {
+      if (fresh) {
+        ExactRowScalarStore(e, pys, row, c0 + nvec, c1);
+      } else {
+        ExactRowScalar(e, pys, row, c0 + nvec, c1);
+      }
+    }
   }
 }
 #endif
 
 }  // namespace
 
-void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWindow& win, float* buf) {
+void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWindow& win, float* buf,
+                       const RowHull* hull) {
   if (win.col1 < win.col0 || win.row1 < win.row0) return;
   const ExactEdgeSetup e = SetupExact(x1, y1, x2, y2, win);
 #ifdef OPK_TARGETS_X86
   static const bool has_avx2 = __builtin_cpu_supports("avx2");
   if (has_avx2) {
-    ExactEdgeAvx2(x1, y1, x2, y2, e, win, buf);
+    ExactEdgeAvx2(x1, y1, x2, y2, e, win, buf, hull);
     return;
   }
 #endif
-  ExactEdgeScalar(x1, y1, x2, y2, e, win, buf);
+  ExactEdgeScalar(x1, y1, x2, y2, e, win, buf, hull);
 }
 
 #if defined(OPK_TARGETS_X86)
@@ -373,6 +500,8 @@ __attribute__((target("avx2"))) inline void OrMaskBytes(uint8_t* bytes, __m256 m
   _mm_storel_epi64(p, _mm_or_si128(_mm_loadl_epi64(p), MaskBytes(mask)));
 }
 
+// kInside false: no pixel of the row is inside (inside is not read; shrink map untouched).
+template <bool kInside>
 __attribute__((target("avx2"))) void ExactRowAvx2(const float* d2, const uint8_t* inside, int64_t n, float D2,
                                                   float invD, uint8_t* smap, float* tmap, uint8_t* tmask,
                                                   float scale, float bias) {
@@ -390,18 +519,22 @@ __attribute__((target("avx2"))) void ExactRowAvx2(const float* d2, const uint8_t
   // before it instead of leaving a scalar tail.
   for (int64_t i = 0; i < n; i = (i + 8 < n && i + 16 > n) ? n - 8 : i + 8) {
     const __m256 q = _mm256_loadu_ps(d2 + i);
-    const __m128i in8 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(inside + i));
-    const __m256 in = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_cvtepu8_epi32(in8), zero));
-    const __m256 far = _mm256_cmp_ps(q, vD2, _CMP_GE_OQ);
-    const __m256 sm = _mm256_and_ps(in, far);
-    if (_mm256_movemask_ps(sm) != 0) OrMaskBytes(smap + i, sm);
+    __m256 in = _mm256_setzero_ps();
+    if (kInside) {
+      const __m128i in8 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(inside + i));
+      in = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_cvtepu8_epi32(in8), zero));
+      const __m256 far = _mm256_cmp_ps(q, vD2, _CMP_GE_OQ);
+      const __m256 sm = _mm256_and_ps(in, far);
+      if (_mm256_movemask_ps(sm) != 0) OrMaskBytes(smap + i, sm);
+    }
     const __m256 near = _mm256_cmp_ps(q, vD2, _CMP_LT_OQ);
     if (_mm256_movemask_ps(near) != 0) {  // ridge only where some pixel is closer than D
       const __m256 r = _mm256_min_ps(_mm256_mul_ps(_mm256_sqrt_ps(q), vinv), one);
       const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(one, r), vscale), vbias);
       _mm256_storeu_ps(tmap + i, _mm256_max_ps(_mm256_loadu_ps(tmap + i), v));
     }
-    const __m256 m = _mm256_or_ps(in, _mm256_cmp_ps(q, vD2, _CMP_LE_OQ));
+    const __m256 le = _mm256_cmp_ps(q, vD2, _CMP_LE_OQ);
+    const __m256 m = kInside ? _mm256_or_ps(in, le) : le;
     if (_mm256_movemask_ps(m) != 0) OrMaskBytes(tmask + i, m);
   }
 }
@@ -413,13 +546,17 @@ void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, 
 #if defined(OPK_TARGETS_X86)
   static const bool has_avx2 = __builtin_cpu_supports("avx2");
   if (allow_simd && has_avx2) {
-    ExactRowAvx2(d2, inside, n, D2, invD, smap, tmap, tmask, scale, bias);
+    if (inside != nullptr) {
+      ExactRowAvx2<true>(d2, inside, n, D2, invD, smap, tmap, tmask, scale, bias);
+    } else {
+      ExactRowAvx2<false>(d2, inside, n, D2, invD, smap, tmap, tmask, scale, bias);
+    }
     return;
   }
 #endif
   for (int64_t i = 0; i < n; ++i) {
     const float q = d2[i];
-    const bool in = inside[i] != 0;
+    const bool in = inside != nullptr && inside[i] != 0;
     if (in && q >= D2) smap[i] = 1;
     const float r = std::sqrt(q) * invD;
     const float v = 1.0f - (r < 1.0f ? r : 1.0f);

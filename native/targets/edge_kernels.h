@@ -21,6 +21,9 @@ struct EdgeWindow {
   // When > 0: only pixels within this distance of the edge's line matter (others would merge a
   // no-op), so each row is narrowed to the band |distance to line| <= reach. 0 = whole rows.
   double reach = 0;
+  // Exact kernel only: when set, `stride` floats of scratch for the axis-parallel edges' per-column
+  // terms (see ExactEdgeMinMerge). Null: no such fast path.
+  float* scratch = nullptr;
 };
 
 // Reference (MhLiao/DB MakeBorderMap.distance) value for edge (x1,y1)-(x2,y2):
@@ -29,14 +32,27 @@ struct EdgeWindow {
 // order (no FMA), vectorised with AVX when the CPU has it; results are identical either way.
 void RefEdgeMinMerge(double x1, double y1, double x2, double y2, double D, const EdgeWindow& win, float* buf);
 
-// Exact squared point-to-segment distance, merged as buf = min(buf, d^2) (float32).
-void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWindow& win, float* buf);
+// Which columns of each buffer row hold field values: row k (buffer row k, i.e. window row
+// row_base + k) holds values in lo[k]..hi[k] (empty when lo[k] > hi[k]); the other columns are
+// unset (they stand for "farther than reach from every edge merged so far").
+struct RowHull {
+  int32_t* lo = nullptr;
+  int32_t* hi = nullptr;
+};
+
+// Exact squared point-to-segment distance, merged as buf = min(buf, d^2) (float32). With a
+// RowHull, a row's unset columns are not read: the first edge to reach a row stores its values,
+// and a later edge that reaches past the row's hull first sets the new columns to FLT_MAX (the
+// same values as a buffer pre-filled with FLT_MAX, over the hull only).
+void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWindow& win, float* buf,
+                       const RowHull* hull = nullptr);
 
 // One row of exact mode's map update from a squared-distance row d2 and an inside flag row:
 //   shrink map = 1 where inside && d2 >= D^2; thresh map = max(., 1 - min(sqrt(d2) / D, 1));
 //   thresh mask = 1 where inside || d2 <= D^2. AVX2 when available (same results). The thresh
 // map merges the rescaled value v * scale + bias (float32, no FMA; scale >= 0 keeps it monotone).
-// The two binary maps are bytes (0 / 1), see MapBands.
+// The two binary maps are bytes (0 / 1), see MapBands. inside: one flag byte per pixel, or null
+// when no pixel of the row is inside.
 void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, float invD, uint8_t* smap,
                    float* tmap, uint8_t* tmask, float scale = 1.0f, float bias = 0.0f, bool allow_simd = true);
 
