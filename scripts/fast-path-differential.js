@@ -4,7 +4,7 @@
  * jest-sized version):
  *
  *   node scripts/fast-path-differential.js [--n 1000000] [--seed 1] [--addon path/to/ocr_perfkit.node]
- *                                          [--cpp-every 0] [--kinds rotatedQuad,quad] [--boxes 0]
+ *                                          [--cpp-every 0] [--kinds rotatedQuad,quad] [--boxes 0] [--rects 0]
  *
  * Polygons from test/geometry/difflib.js (every kind, curved text polygons included; 'huge' only
  * for shrinking, as growing them emits millions of arc vertices), in chunks of 20000. For each
@@ -15,7 +15,9 @@
  * (Debian libpolyclipping, when installed). With --kinds, only polygons of those kinds are kept
  * (the generator still cycles through every kind, so --n counts generated polygons: 'rotatedQuad'
  * alone keeps 1 in 13). --boxes k adds k rotated text boxes (difflib generateRotatedBoxes: exact
- * rectangles at any angle, a third near an axis) to each chunk. Run `npx tsc -p tsconfig.build.json` first.
+ * rectangles at any angle, a third near an axis) to each chunk; --rects k adds k axis-aligned boxes
+ * (difflib generateAxisRects: integer corners, tiny to 3000 px, some far out, some squares at any
+ * angle; the rectangle shortcut of offset642.cc's Grow). Run `npx tsc -p tsconfig.build.json` first.
  * Prints a JSON summary; exits 1 on any difference.
  */
 const path = require('node:path');
@@ -30,6 +32,7 @@ const N = Number(arg('n', 1000000));
 const SEED = Number(arg('seed', 1));
 const CPP_EVERY = Number(arg('cpp-every', 0));
 const BOXES = Number(arg('boxes', 0));
+const RECTS = Number(arg('rects', 0));
 const KINDS = arg('kinds', '') ? new Set(arg('kinds', '').split(',')) : null;
 const addonPath = arg('addon', process.env.OCR_PERFKIT_ADDON);
 if (addonPath) process.env.OCR_PERFKIT_ADDON = path.resolve(addonPath);
@@ -58,6 +61,7 @@ function main() {
     seed: SEED,
     kinds: KINDS ? [...KINDS] : 'all',
     boxesPerChunk: BOXES,
+    rectsPerChunk: RECTS,
     comparisons: 0,
     identical: 0,
     byCase: {},
@@ -71,7 +75,8 @@ function main() {
   for (let start = 0; start < N; start += CHUNK, chunkNo++) {
     const all = L.generate(Math.min(CHUNK, N - start), SEED * 1000003 + start)
       .filter((p) => !KINDS || KINDS.has(p.kind))
-      .concat(BOXES > 0 ? L.generateRotatedBoxes(BOXES, SEED * 7919 + start) : []);
+      .concat(BOXES > 0 ? L.generateRotatedBoxes(BOXES, SEED * 7919 + start) : [])
+      .concat(RECTS > 0 ? L.generateAxisRects(RECTS, SEED * 104729 + start) : []);
     const grow = all.filter((p) => p.kind !== 'huge');
     const runs = [
       ['shrink', all, SHRINK, { kind: 'shrink' }],

@@ -461,6 +461,222 @@ __attribute__((noinline)) Point64* EmitRaw(const Point64* src, const PointD* nrm
   return dst;
 }
 
+// `out` = the kept vertices kb[0, nv) with kb[top] last.
+void EmitKept(const Point64* kb, size_t nv, size_t top, Paths64* out) {
+  const size_t from = top + 1 == nv ? 0 : top + 1;
+  out->resize(1);  // keeps (*out)[0]'s buffer between calls
+  Path64& path = (*out)[0];
+  path.resize(nv);
+  Point64* d = path.data();
+  d = std::copy(kb + from, kb + nv, d);
+  std::copy(kb, kb + from, d);
+}
+
+__extension__ typedef __int128 Int128;
+
+// ConvexResult of EmitRaw<kRound>'s ring for a quadrilateral whose four edge normals are exact
+// quarter turns of each other (as doubles: an axis-aligned rectangle whose two side lengths give
+// UnitNormal the same normal length, or a square), from one corner's arc instead of the whole
+// raw ring. The same `kept`, `count`, `top_out` as ConvexResult on that ring (`kept` has room for
+// `cap` vertices), or false when the quadrilateral is not such a case, ConvexResult would not
+// accept the ring, or any step below is in doubt: the caller then runs EmitRaw and ConvexResult.
+//
+// The raw ring. Let R be the quarter turn with nrm[j] = R(nrm[j - 1]) for every j (cyclically),
+// R(x, y) = (-y, x) or (y, -x): corner j's incoming and outgoing normals are R^j of corner 0's.
+// - Corner j's sinA and cosA are the same two rounded products as corner 0's, one negated (a
+//   negation is exact), summed in the other order (sums commute): the same doubles, so the same
+//   branch of EmitRaw and the same step count.
+// - The arc recurrence x' = x cos - sin y, y' = x sin + y cos started from R(v) gives R of the
+//   sequence started from v, step by step: e.g. for R(x, y) = (-y, x), x' = -y cos - sin x =
+//   -(y cos + x sin) = -y'_v and y' = -y sin + x cos = x'_v, each rounded product being the
+//   negation of (or equal to) one of the v sequence's and round-to-nearest being symmetric. So
+//   corner j's unit vectors times delta are R^j of corner 0's (zero signs aside, which no later
+//   sum or rounding sees).
+// - A vertex is RoundHalfAway(p + d) per coordinate for an integer p and the double d above, with
+//   |p + d| < 2^30 (Grow's bound). fl(p + d) and the +-0.5 of the rounding are each within 2^-24
+//   of exact, so whenever d lies more than 2^-20 from a half-integer the result is the integer
+//   nearest to p + d, which is p + RoundHalfAway(d); and RoundHalfAway(-d) = -RoundHalfAway(d).
+//   So corner j's raw vertices are P_j + R^j(a_i) for corner 0's rounded offsets a_i (an offset
+//   within 2^-20 of a tie: false).
+// ConvexResult's walk over that ring. Corner j's last vertex and corner j + 1's first are the
+// same normal times delta, rounded, added to P_j and P_(j+1): the ring runs along the side
+// P_(j+1) - P_j between them (never zero). That side turned back by R^j must point the same way
+// for every j (checked). Then:
+// - repeats (equal consecutive points) are those within the arc, the same in every corner;
+// - the turn and dot products at each arc vertex are R^j-invariant (integer products of rotated
+//   vectors; a side enters only through its direction): every corner keeps and drops the same arc
+//   vertices b_0 .. b_(q-1), and a right turn or reversal in one corner is one in all;
+// - with no right turn, each corner's edge directions staying within the quarter between the
+//   sides entering and leaving it (checked) means the ring turns by exactly one full turn: it
+//   winds once (ConvexResult's two flips).
+// The kept vertices are listed in ConvexResult's order (corner 0's first arc vertex = raw[0] on).
+// Twice the area and the L1 perimeter are exact integers here, from the corners' shared sums: the
+// same thickness test as ConvexResult's, whose margin covers any summation (this one has no
+// rounding at all but the final conversion). Top, bottom and width checks as ConvexResult's.
+bool RoundRectResult(const Point64* src, const PointD* nrm, double delta, double sin_step, double cos_step, double spr,
+                     double xmax, double ymax, Point64* kept, size_t cap, size_t* count, size_t* top_out) {
+  // R, from the first pair; the other three pairs must agree exactly.
+  const bool left = nrm[1].x == -nrm[0].y && nrm[1].y == nrm[0].x;  // R(x, y) = (-y, x)
+  for (int j = 0; j < 4; ++j) {
+    const PointD& a = nrm[j == 0 ? 3 : j - 1];
+    const PointD& b = nrm[j];
+    if (left ? !(b.x == -a.y && b.y == a.x) : !(b.x == a.y && b.y == -a.x)) return false;
+  }
+  // ConvexResult accepts left turns only, and a ring whose normals turn right turns right.
+  if (!left) return false;
+  // Corner 0 (k = 3, j = 0), as EmitRaw.
+  const PointD nk = nrm[3], nj = nrm[0];
+  double sin_a = nk.x * nj.y - nj.x * nk.y;
+  if (std::fabs(sin_a * delta) < 1.0) {
+    if (nk.x * nj.x + nj.y * nk.y > 0) return false;  // nearly straight
+  } else if (sin_a > 1.0) {
+    sin_a = 1.0;
+  } else if (sin_a < -1.0) {
+    sin_a = -1.0;
+  }
+  if (sin_a * delta < 0) return false;  // a reflex corner
+  const int steps = RoundJoinSteps(sin_a, nk.x * nj.x + nk.y * nj.y, spr);
+  constexpr int kMaxArc = 64;
+  if (steps + 1 > kMaxArc || static_cast<size_t>(4 * (steps + 1)) > cap) return false;
+  // The arc's rounded offsets, consecutive repeats dropped: ax, ay [0, k).
+  int64_t ax[kMaxArc], ay[kMaxArc];
+  int k = 0;
+#if defined(__SSE2__)
+  __m128d gap = _mm_set1_pd(1.0);  // the smallest distance of any offset from a half-integer
+  auto put = [&](double x, double y) {
+    const __m128d d = _mm_set_pd(y, x);
+    const __m128d sign = _mm_and_pd(d, _mm_set1_pd(-0.0));
+    const __m128d t = _mm_cvtepi32_pd(_mm_cvttpd_epi32(d));  // toward zero (|d| < 2^30)
+    const __m128d f = _mm_andnot_pd(_mm_set1_pd(-0.0), _mm_sub_pd(d, t));  // |d - t|, exact
+    gap = _mm_min_pd(gap, _mm_andnot_pd(_mm_set1_pd(-0.0), _mm_sub_pd(f, _mm_set1_pd(0.5))));
+    const __m128i r = _mm_cvttpd_epi32(_mm_add_pd(d, _mm_or_pd(sign, _mm_set1_pd(0.5))));
+    const int64_t rx = _mm_cvtsi128_si32(r), ry = _mm_cvtsi128_si32(_mm_shuffle_epi32(r, 1));
+    const bool fresh = k == 0 || ax[k - 1] != rx || ay[k - 1] != ry;
+    ax[k] = rx;
+    ay[k] = ry;
+    k += fresh;
+  };
+#else
+  double gap1 = 1.0;
+  auto put = [&](double x, double y) {
+    int64_t r[2];
+    const double d2[2] = {x, y};
+    for (int c = 0; c < 2; ++c) {
+      const double d = d2[c];
+      const int64_t t = static_cast<int64_t>(d);
+      const double f = std::fabs(d - static_cast<double>(t));
+      gap1 = std::min(gap1, std::fabs(f - 0.5));
+      r[c] = RoundHalfAway(d);
+    }
+    const bool fresh = k == 0 || ax[k - 1] != r[0] || ay[k - 1] != r[1];
+    ax[k] = r[0];
+    ay[k] = r[1];
+    k += fresh;
+  };
+#endif
+  {
+    double x = nk.x, y = nk.y;
+    for (int i = 0; i < steps; ++i) {
+      put(x * delta, y * delta);
+      const double x2 = x;
+      x = x * cos_step - sin_step * y;
+      y = x2 * sin_step + y * cos_step;
+    }
+    put(nj.x * delta, nj.y * delta);
+  }
+#if defined(__SSE2__)
+  const double tie = std::min(_mm_cvtsd_f64(gap), _mm_cvtsd_f64(_mm_unpackhi_pd(gap, gap)));
+#else
+  const double tie = gap1;
+#endif
+  if (!(tie > 0x1p-20) || k < 2) return false;
+  // Side j turned back by R^j (left quarter turns): side 0 for every j.
+  const int64_t sx = src[1].x - src[0].x, sy = src[1].y - src[0].y;
+  {
+    const int64_t x1 = src[2].x - src[1].x, y1 = src[2].y - src[1].y;  // R^-1: (y, -x)
+    const int64_t x2 = src[3].x - src[2].x, y2 = src[3].y - src[2].y;  // R^-2: (-x, -y)
+    const int64_t x3 = src[0].x - src[3].x, y3 = src[0].y - src[3].y;  // R^-3: (-y, x)
+    auto same_way = [sx, sy](int64_t cx, int64_t cy) { return sx * cy - sy * cx == 0 && sx * cx + sy * cy > 0; };
+    if (!same_way(y1, -x1) || !same_way(-x2, -y2) || !same_way(-y3, x3)) return false;
+  }
+  const int64_t inx = sy, iny = -sx;  // the side entering corner 0, in its frame: R^-1(side 0)
+  // Turns at the arc's distinct vertices (u entering, w leaving), and the arc's edge directions
+  // within [entering side, leaving side]. Sides below 2^31, arc steps far smaller: exact in int64.
+  int64_t bx[kMaxArc], by[kMaxArc];  // the kept arc vertices
+  int q = 0;
+  for (int i = 0; i < k; ++i) {
+    const int64_t ux = i == 0 ? inx : ax[i] - ax[i - 1], uy = i == 0 ? iny : ay[i] - ay[i - 1];
+    const int64_t wx = i + 1 == k ? sx : ax[i + 1] - ax[i], wy = i + 1 == k ? sy : ay[i + 1] - ay[i];
+    const int64_t t = ux * wy - uy * wx;
+    if (t < 0 || (t == 0 && ux * wx + uy * wy <= 0)) return false;
+    if (i + 1 < k && (inx * wy - iny * wx < 0 || wx * sy - wy * sx < 0)) return false;
+    bx[q] = ax[i];
+    by[q] = ay[i];
+    q += t > 0;
+  }
+  if (q < 1) return false;
+  const size_t nv = static_cast<size_t>(4 * q);
+  // The kept vertices, corner j = P_j + R^j(b_i); with them the top (smallest y; of two, the
+  // larger x), how many share its y, and the first vertex with the largest y.
+  {
+    Point64* d = kept;
+    for (int i = 0; i < q; ++i) *d++ = Point64{src[0].x + bx[i], src[0].y + by[i]};
+    for (int i = 0; i < q; ++i) *d++ = Point64{src[1].x - by[i], src[1].y + bx[i]};
+    for (int i = 0; i < q; ++i) *d++ = Point64{src[2].x - bx[i], src[2].y - by[i]};
+    for (int i = 0; i < q; ++i) *d++ = Point64{src[3].x + by[i], src[3].y - bx[i]};
+  }
+  // (|x|, |y| < 2^30: y 2^32 - x orders by y, then by larger x, without overflow. No three kept
+  // vertices share a y: every kept vertex turns strictly, dropped ones lie on straight runs, so
+  // the kept ring is strictly convex, and ConvexResult's tie guard always passes.)
+  size_t top = 0, bottom = 0;
+  int64_t top_key = kept[0].y * 4294967296LL - kept[0].x, bottom_y = kept[0].y;
+  for (size_t i = 1; i < nv; ++i) {
+    const int64_t key = kept[i].y * 4294967296LL - kept[i].x;
+    top = key < top_key ? i : top;
+    top_key = key < top_key ? key : top_key;
+    bottom = kept[i].y > bottom_y ? i : bottom;
+    bottom_y = kept[i].y > bottom_y ? kept[i].y : bottom_y;
+  }
+  const int64_t top_y = kept[top].y;
+  // Twice the signed area: each corner's arc contributes cross(P_j, R^j(b_last - b_0)) + S with S
+  // = the sum of cross(b_i, b_(i+1)) (rotation-invariant), plus the four side edges' terms.
+  // Exact (|coordinates| < 2^30, so the total is below 2^63 in magnitude).
+  Int128 area2x = 0;
+  int64_t per = 0;
+  {
+    Int128 s = 0;
+    int64_t arc_l1 = 0;
+    for (int i = 0; i + 1 < q; ++i) {
+      s += static_cast<Int128>(bx[i]) * by[i + 1] - static_cast<Int128>(by[i]) * bx[i + 1];
+      arc_l1 += std::llabs(bx[i + 1] - bx[i]) + std::llabs(by[i + 1] - by[i]);
+    }
+    area2x = 4 * s;
+    per = 4 * arc_l1;
+    const size_t ql = static_cast<size_t>(q);
+    for (size_t j = 0; j < 4; ++j) {
+      const Point64 first = kept[j * ql], last = kept[j * ql + ql - 1];
+      const Point64 next = kept[((j + 1) & 3) * ql];
+      // cross(P_j, R^j(b_last - b_0)) = cross(P_j, last - first)
+      area2x += static_cast<Int128>(src[j].x) * (last.y - first.y) - static_cast<Int128>(src[j].y) * (last.x - first.x);
+      area2x += static_cast<Int128>(last.x) * next.y - static_cast<Int128>(last.y) * next.x;
+      per += std::llabs(next.x - last.x) + std::llabs(next.y - last.y);
+    }
+  }
+  // Orientation as ConvexResult's sum (x_i y_(i+1) - x_(i+1) y_i).
+  const double area = static_cast<double>(static_cast<int64_t>(area2x)) / 2;
+  const double nn = static_cast<double>(nv);
+  const double margin = (nn * (nn + 2) * 4.0 * xmax * ymax + 4.0) * (1.0 / 4503599627370496.0) + std::fabs(area) * 1e-12;
+  const double lo = area - margin;
+  if (!(lo > 0 && 2 * lo >= 4 * static_cast<double>(per) * (1 + 1e-12))) return false;
+  if (bottom_y - top_y < 2) return false;
+  if (!(FlatEdgeAtLeast3(kept, nv, top) && FlatEdgeAtLeast3(kept, nv, bottom)) &&
+      (!WidthAtLeast2(kept, nv, top, top_y + 1, true) || !WidthAtLeast2(kept, nv, bottom, bottom_y - 1, false)))
+    return false;
+  *count = nv;
+  *top_out = top;
+  return true;
+}
+
 }  // namespace
 
 // The common unclip case in one pass: one closed polygon, delta > 0 (any join). Same normals,
@@ -508,6 +724,18 @@ ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset64
   for (size_t j = 0; j + 1 < len; ++j) nrm[j] = UnitNormal(src[j], src[j + 1]);
   nrm[len - 1] = UnitNormal(src[len - 1], src[0]);
 
+  size_t nv = 0, top = 0;
+  if (join == JoinType::kRound && len == 4) {
+    // Rectangles (SROIE-style boxes): the result from one corner's arc (see RoundRectResult).
+    if (kept_buf_.size() < cap) kept_buf_.resize(cap);
+    if (RoundRectResult(src, nrm, delta, sin_, cos_, steps_per_rad_, xmax + reach, ymax + reach, kept_buf_.data(),
+                        cap, &nv, &top)) {
+      raw_n_ = 0;  // (raw() is empty after this shortcut)
+      raw_in_buf_ = true;
+      EmitKept(kept_buf_.data(), nv, top, out);
+      return GrowResult::kDone;
+    }
+  }
   Point64* const begin = raw_buf_.data();
   Point64* dst;
   switch (join) {
@@ -518,15 +746,8 @@ ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset64
   raw_n_ = static_cast<size_t>(dst - raw_buf_.data());
   raw_in_buf_ = true;
   if (kept_buf_.size() < raw_n_) kept_buf_.resize(raw_n_);
-  size_t nv = 0, top = 0;
   if (ConvexResult(raw_buf_.data(), raw_n_, xmax + reach, ymax + reach, kept_buf_.data(), &nv, &top)) {
-    // The kept vertices, topmost last.
-    const Point64* kb = kept_buf_.data();
-    const size_t from = top + 1 == nv ? 0 : top + 1;
-    out->resize(1);  // keeps (*out)[0]'s buffer between calls
-    Path64& path = (*out)[0];
-    path.assign(kb + from, kb + nv);
-    path.insert(path.end(), kb, kb + from);
+    EmitKept(kept_buf_.data(), nv, top, out);  // the kept vertices, topmost last
     return GrowResult::kDone;
   }
   // Not a case ConvexResult can certify: hand the raw ring to the general clean-up.

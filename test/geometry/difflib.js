@@ -237,6 +237,52 @@ function generateRotatedBoxes(count, seed = 1) {
   return out;
 }
 
+/**
+ * `count` axis-aligned boxes (kind 'axisRect'), as document annotations give them (SROIE, NAF):
+ * integer corners mostly, sides 1..3000 x 1..400 (a tenth of them 1..8: tiny), at positions up to
+ * +-1000 px, a tenth at +-2^28 (where float sums of coordinate products round coarsely); one in
+ * eight is instead a square on integer side vectors (a, b), (-b, a) at any angle (its four edge
+ * normals are also exact quarter turns of each other), one in eight has float corners. Either
+ * orientation, any starting corner. Deterministic for a seed.
+ */
+function generateAxisRects(count, seed = 1) {
+  const rand = mulberry32(seed);
+  const I = (a, b) => a + Math.floor((b - a + 1) * rand());
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const far = rand() < 0.1;
+    const x0 = far ? I(-(2 ** 28), 2 ** 28) : I(-1000, 1000);
+    const y0 = far ? I(-(2 ** 28), 2 ** 28) : I(-1000, 1000);
+    const pick = rand();
+    let q;
+    if (pick < 1 / 8) {
+      const a = I(-150, 150);
+      const b = I(-150, 150) || 1;
+      q = [
+        [x0, y0],
+        [x0 + a, y0 + b],
+        [x0 + a - b, y0 + b + a],
+        [x0 - b, y0 + a],
+      ];
+    } else {
+      const tiny = rand() < 0.1;
+      const w = tiny ? I(1, 8) : I(1, 3000);
+      const h = tiny ? I(1, 8) : I(1, 400);
+      const f = pick < 1 / 4 ? () => rand() : () => 0;
+      q = [
+        [x0 + f(), y0 + f()],
+        [x0 + w + f(), y0 + f()],
+        [x0 + w + f(), y0 + h + f()],
+        [x0 + f(), y0 + h + f()],
+      ];
+    }
+    if (rand() < 0.5) q.reverse();
+    const k = I(0, 3);
+    out.push({ kind: 'axisRect', rings: [q.slice(k).concat(q.slice(0, k))] });
+  }
+  return out;
+}
+
 /** Every polygon of the shared SROIE and NAF annotation sets (rings of [x, y]). */
 function loadDatasets(root = path.resolve(__dirname, '../../../shared/data')) {
   const out = [];
@@ -367,6 +413,7 @@ module.exports = {
   loadDatasets,
   flatten,
   unflatten,
+  generateAxisRects,
   clipperLibOffset,
   trunc,
   ringArea,

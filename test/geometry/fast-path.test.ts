@@ -95,6 +95,26 @@ describe('fast path == general sweep', () => {
     }
   });
 
+  // Grown axis-aligned boxes take the rectangle shortcut of Grow (offset642.cc RoundRectResult:
+  // the raw ring's four corner arcs are one arc turned by quarter turns, so the result is built
+  // from one corner's). Integer and float corners, tiny to 3000 px, near the origin and 2^28 out,
+  // squares at any angle, either orientation, any starting corner; DB unclip ratios and plain
+  // round-join deltas, including near-half-integer ones (arc offsets close to a rounding tie).
+  test('grown axis-aligned boxes (rectangle shortcut)', () => {
+    const polys = L.generateAxisRects(20000, 77);
+    const flat = L.flatten(polys.map((p: { rings: unknown }) => p.rings));
+    for (const ratio of [0.3, 1, 1.5, 2.5]) {
+      const fast = native.geomOffsetBatch(flat.coords, flat.ringOffsets, flat.polygonRings, ratio, { kind: 'unclip' });
+      const slow = native.geomOffsetBatch(flat.coords, flat.ringOffsets, flat.polygonRings, ratio, { kind: 'unclip', fastPath: false });
+      expect(same(fast, slow)).toBe(-1);
+    }
+    for (const delta of [0.7, 1.5, 4.5, 12.4999999, 37.5, 250.5]) {
+      const fast = native.geomOffsetBatch(flat.coords, flat.ringOffsets, flat.polygonRings, delta, { joinType: 'round' });
+      const slow = native.geomOffsetBatch(flat.coords, flat.ringOffsets, flat.polygonRings, delta, { joinType: 'round', fastPath: false });
+      expect(same(fast, slow)).toBe(-1);
+    }
+  });
+
   // Curved 14–16-point text polygons (and every other generated kind but 'huge') at many DB
   // ratios, one ratio per polygon. Their raw offset rings (40–60 vertices with spikes) are
   // rejected by the fast path's one-pass give-up test and take the sweep; the output must be the
