@@ -16,12 +16,12 @@ inline void PrefetchRead(const void* p) { __builtin_prefetch(p, 0, 3); }
 inline void PrefetchWrite(const void* p) { __builtin_prefetch(p, 1, 3); }
 
 // Whether the entry's bytes `b` (key, then tag; sizes already equal) hold `key`. The key of a
-// one-ring quad with one parameter (88 bytes) and the offset tag (40 bytes) are the sizes of the
-// batch offset's lookups: compared by unrolled code (the same comparison).
+// one-ring quad with one parameter (80 bytes) and the offset tag of default options (8 bytes)
+// are the sizes of the batch offset's lookups: compared by unrolled code (the same comparison).
 inline bool KeyAndTagEqual(const unsigned char* b, const KeyView& key) {
   const auto* k = static_cast<const unsigned char*>(key.data);
   const auto* t = reinterpret_cast<const unsigned char*>(key.tag.data());
-  if (key.size == 88 && key.tag.size() == 40) return BytesEqual(b, k, 88) && BytesEqual(b + 88, t, 40);
+  if (key.size == 80 && key.tag.size() == 8) return BytesEqual(b, k, 80) && BytesEqual(b + 80, t, 8);
   return BytesEqual(b, k, key.size) && BytesEqual(b + key.size, t, key.tag.size());
 }
 }  // namespace

@@ -68,7 +68,7 @@ struct Cache::Node {
   const unsigned char* bytes() const { return reinterpret_cast<const unsigned char*>(this + 1); }
   // Bytes of the node, key and tag in front of the value's descriptors (the allocation prefix).
   static size_t PrefixBytes(size_t key_size, size_t tag_size) {
-    return (sizeof(Node) + key_size + tag_size + 15) & ~static_cast<size_t>(15);
+    return (sizeof(Node) + key_size + tag_size + 7) & ~static_cast<size_t>(7);
   }
   ValueRef value_ref() const {
     return ValueRef{reinterpret_cast<const unsigned char*>(this) + PrefixBytes(key_size, tag_size), value_count,

@@ -30,7 +30,7 @@ void PolygonKeyBatch::Reset(std::string_view tag, size_t doubles) {
   if (!has_tag_ || tag.size() != tag_.size() || !BytesEqual(tag.data(), tag_.data(), tag.size())) {
     tag_.assign(tag.data(), tag.size());
     tag_hash_ = KeyView::TagHash(tag_);
-    quad_hash_ = HashShortPrepare(11 * sizeof(double), tag_hash_);
+    quad_hash_ = HashShortPrepare(10 * sizeof(double), tag_hash_);
     has_tag_ = true;
   }
 }
@@ -42,14 +42,25 @@ bool PolygonKeyBatch::Add(const double* coords, const uint32_t* ring_offsets, si
   const size_t last = n_rings > 0 ? static_cast<size_t>(ring_offsets[ring_end]) * 2 : 0;
   if (n_rings == 1 && param_count == 1 && last - first == 8) return AddQuad(coords + first, params);
   const size_t at = arena_size_;
-  const size_t size = param_count + 1 + n_rings + (last - first);
+  const size_t size = param_count + StructureWords(n_rings) + (last - first);
   if (size > arena_.size() - at) return false;
   double* key = arena_.data() + at;
   double* out = key;
   CopyDoubles(out, params, param_count);
   out += param_count;
-  *out++ = static_cast<double>(n_rings);
-  for (size_t r = ring_begin; r < ring_end; ++r) *out++ = static_cast<double>(ring_offsets[r + 1] - ring_offsets[r]);
+  // The ring structure: n_rings and the rings' point counts, 32 bits each, two to a word.
+  const auto ring_size = [&](size_t r) -> uint64_t { return ring_offsets[ring_begin + r + 1] - ring_offsets[ring_begin + r]; };
+  for (size_t wi = 0; wi < StructureWords(n_rings); ++wi) {
+    // Word 0: n_rings (high half), ring 0 (low half); word k > 0: rings 2k - 1 (low), 2k (high).
+    uint64_t word;
+    if (wi == 0) {
+      word = (static_cast<uint64_t>(n_rings) << 32) | (n_rings > 0 ? ring_size(0) : 0);
+    } else {
+      const size_t lo = 2 * wi - 1;
+      word = ring_size(lo) | (lo + 1 < n_rings ? ring_size(lo + 1) << 32 : 0);
+    }
+    std::memcpy(out++, &word, sizeof word);
+  }
   if (last > first) CopyDoubles(out, coords + first, last - first);
   arena_size_ = at + size;
   KeyView k;

@@ -27,13 +27,15 @@ struct FlatRingsView {
   size_t ring_offset_count = 0;  // n_rings + 1 (0 for an empty result)
 };
 
-// Keys of many polygons of a flat batch, for Cache::VisitMany. Each key's bytes are
-//   [params..., ring count, point count of each ring..., x0, y0, x1, y1, ...]
-// so that per-polygon parameters (a delta or ratio that varies per polygon) and the ring
-// structure are part of the exact key, next to the coordinates; the tag names the operation and
-// the batch-wide parameters. Reset with room for the keys' doubles (per polygon: params + 1 +
-// rings + 2 * points), then Add each polygon; keys()[i] is polygon i's key, hashed as it is added
-// (valid until the next Reset).
+// Keys of many polygons of a flat batch, for Cache::VisitMany. Each key's 8-byte words are
+//   [params..., structure..., x0, y0, x1, y1, ...]
+// where the structure packs the ring count and each ring's point count as 32-bit halves, two to
+// a word (word 0: ring count high, ring 0 low; then rings 1 and 2, 3 and 4, ...), so that
+// per-polygon parameters (a delta or ratio that varies per polygon) and the ring structure are
+// part of the exact key, next to the coordinates; the tag names the operation and the batch-wide
+// parameters. A quad with one parameter is 80 bytes. Reset with room for the keys' doubles (at
+// most params + 1 + rings + 2 * points per polygon), then Add each polygon; keys()[i] is polygon
+// i's key, hashed as it is added (valid until the next Reset).
 class PolygonKeyBatch {
  public:
   void Reset(std::string_view tag, size_t doubles);
@@ -43,23 +45,21 @@ class PolygonKeyBatch {
   // Add for one ring of 4 points (xy: its 8 coordinates) and one parameter: the same key and
   // hash, inline (the batch offset's per-polygon loop for DB boxes).
   bool AddQuad(const double* xy, const double* param) {
-    constexpr size_t kDoubles = 11;
+    constexpr size_t kDoubles = 10;
     if (kDoubles > arena_.size() - arena_size_) return false;
     double* key = arena_.data() + arena_size_;
-    // The key's 11 words, loaded once: the hash reads them from registers (the same value as
-    // HashShortFixed<88> over the stored key, i.e. Hash64), then they are stored.
+    // The key's 10 words, loaded once: the hash reads them from registers (the same value as
+    // HashShortFixed<80> over the stored key, i.e. Hash64), then they are stored.
     using hash_detail::Fold;
     using hash_detail::kK3;
     const auto* c = reinterpret_cast<const unsigned char*>(xy);
     uint64_t w[kDoubles];
     std::memcpy(&w[0], param, 8);
-    w[1] = 0x3FF0000000000000ull;  // 1.0: one ring
-    w[2] = 0x4010000000000000ull;  // 4.0: four points
-    for (size_t i = 0; i < 8; ++i) w[3 + i] = hash_detail::Load64(c + 8 * i);
+    w[1] = (uint64_t{1} << 32) | 4;  // one ring of four points
+    for (size_t i = 0; i < 8; ++i) w[2 + i] = hash_detail::Load64(c + 8 * i);
     const HashShortSeeded& h = quad_hash_;
     uint64_t acc = h.acc0;
     for (size_t b = 0; b < 5; ++b) acc += Fold(w[2 * b] ^ h.ka_seed[b], w[2 * b + 1] ^ (kK3 * (2 * b + 3)));
-    acc += Fold(w[9] ^ h.ka_seed[5], w[10] ^ (kK3 * 13));  // the last block overlaps (bytes 72..88)
     for (size_t i = 0; i < kDoubles; ++i) std::memcpy(key + i, &w[i], 8);
     arena_size_ += kDoubles;
     KeyView& k = keys_.emplace_back();  // written in place (a copied KeyView would be re-read from
@@ -69,6 +69,8 @@ class PolygonKeyBatch {
     k.hash = Fold(acc ^ kK3, acc + hash_detail::kK0 + sizeof w);
     return true;
   }
+  // Words of a key's ring structure for n rings (n and the point counts, 32 bits each).
+  static size_t StructureWords(size_t n_rings) { return 1 + n_rings / 2; }
   const KeyView* keys() const { return keys_.data(); }
   size_t size() const { return keys_.size(); }
 
@@ -80,7 +82,7 @@ class PolygonKeyBatch {
   std::vector<KeyView> keys_;
   std::string tag_;
   uint64_t tag_hash_ = 0;
-  HashShortSeeded quad_hash_;  // for the 88-byte keys of one-ring quads
+  HashShortSeeded quad_hash_;  // for the 80-byte keys of one-ring quads
   bool has_tag_ = false;
 };
 

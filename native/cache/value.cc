@@ -80,8 +80,8 @@ std::shared_ptr<CachedValue> CachedValue::AllocateWithPrefix(const ArrayShape* s
                                                              size_t prefix_bytes, unsigned char** prefix,
                                                              Status* status, unsigned arena) {
   *status = Status::Ok();
-  if ((prefix_bytes & 15) != 0 || prefix_bytes > (std::numeric_limits<uint32_t>::max)()) {
-    *status = InvalidArgument("prefix must be a multiple of 16 bytes below 4 GiB");
+  if ((prefix_bytes & 7) != 0 || prefix_bytes > (std::numeric_limits<uint32_t>::max)()) {
+    *status = InvalidArgument("prefix must be a multiple of 8 bytes below 4 GiB");
     return nullptr;
   }
   if (!is_list && count != 1) {
@@ -109,6 +109,10 @@ std::shared_ptr<CachedValue> CachedValue::AllocateWithPrefix(const ArrayShape* s
     const size_t bytes = shapes[i].length * es;
     payload += bytes;
     total += AlignUp(bytes);
+    if (total > (std::numeric_limits<uint32_t>::max)()) {  // descriptors hold 32-bit offsets
+      *status = OutOfRange("value too large to cache: its arrays must total under 4 GiB");
+      return nullptr;
+    }
   }
   AllocPlan plan;
   plan.extra = prefix_bytes + total;

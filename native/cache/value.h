@@ -72,7 +72,7 @@ class CachedValue {
   // (bad arguments, out of memory).
   static std::shared_ptr<CachedValue> Allocate(const ArrayShape* shapes, size_t count, bool is_list,
                                                Status* status);
-  // Like Allocate, with `prefix_bytes` (a multiple of 16) reserved in the same allocation in front
+  // Like Allocate, with `prefix_bytes` (a multiple of 8) reserved in the same allocation in front
   // of the descriptors; *prefix receives their address. The prefix lives and dies with the value
   // (the cache keeps each entry's node, key and tag there: one allocation per entry). `arena`
   // groups allocations in memory (see BlockHeapAlloc; the cache passes the entry's shard).
@@ -100,8 +100,8 @@ class CachedValue {
   bool Equals(const CachedValue& other) const;
 
   struct Desc {
-    uint64_t offset;  // byte offset of the array in block_
     uint64_t length;  // elements
+    uint32_t offset;  // byte offset of the array in block_ (a value's block is below 4 GiB)
     ElementType type;
   };
 

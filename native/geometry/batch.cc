@@ -180,17 +180,23 @@ Status ValidateBatchSlow(const BatchView& in, double scale, size_t min_points) {
 }  // namespace
 
 std::string OffsetCacheTag(const OffsetSpec& spec) {
-  // 16 bytes of format mark, enums and flags, then the three doubles' exact bits.
-  unsigned char b[16] = {'o', 'f', 's', '1'};
-  b[4] = static_cast<unsigned char>(spec.mode);
-  b[5] = static_cast<unsigned char>(spec.join);
-  b[6] = static_cast<unsigned char>(spec.end);
-  b[7] = static_cast<unsigned char>(spec.kind);
-  b[8] = static_cast<unsigned char>((spec.preserve_collinear ? 1 : 0) | (spec.reverse_solution ? 2 : 0) |
+  // Enums and flags; then, unless miter limit, arc tolerance and scale are all at their defaults,
+  // those three doubles' exact bits. The two forms differ in length, so they never collide.
+  const OffsetSpec defaults;
+  const bool default_doubles = spec.miter_limit == defaults.miter_limit &&
+                               spec.arc_tolerance == defaults.arc_tolerance && spec.scale == defaults.scale;
+  unsigned char b[8] = {'o', default_doubles ? static_cast<unsigned char>('2') : static_cast<unsigned char>('3')};
+  b[2] = static_cast<unsigned char>(spec.mode);
+  b[3] = static_cast<unsigned char>(spec.join);
+  b[4] = static_cast<unsigned char>(spec.end);
+  b[5] = static_cast<unsigned char>(spec.kind);
+  b[6] = static_cast<unsigned char>((spec.preserve_collinear ? 1 : 0) | (spec.reverse_solution ? 2 : 0) |
                                     (spec.js_compat ? 4 : 0));
-  const double d[3] = {spec.miter_limit, spec.arc_tolerance, spec.scale};
   std::string tag(reinterpret_cast<const char*>(b), sizeof b);
-  tag.append(reinterpret_cast<const char*>(d), sizeof d);
+  if (!default_doubles) {
+    const double d[3] = {spec.miter_limit, spec.arc_tolerance, spec.scale};
+    tag.append(reinterpret_cast<const char*>(d), sizeof d);
+  }
   return tag;
 }
 

@@ -84,9 +84,10 @@ Status ValidateBatch(const BatchView& in, double scale, size_t min_points);
 Status OffsetBatch(const BatchView& in, const double* values, size_t value_count, const OffsetSpec& spec,
                    BatchOut* out, cache::Cache* cache = nullptr);
 
-// The cache tag of an offset spec, compact (every lookup compares it in full; 40 bytes): mode,
-// join, end, delta kind, collinear/orientation/jsCompat flags, then miter limit, arc tolerance and
-// scale as raw doubles, so two specs share a tag only when every output-changing option is
+// The cache tag of an offset spec, compact (every lookup compares it in full): 8 bytes of format
+// mark, mode, join, end, delta kind and the collinear/orientation/jsCompat flags, followed, unless
+// miter limit, arc tolerance and scale all equal OffsetSpec's defaults, by those three doubles'
+// exact bits (32 bytes), so two specs share a tag only when every output-changing option is
 // bit-identical. (fast_path is left out: its output is identical.)
 std::string OffsetCacheTag(const OffsetSpec& spec);
 

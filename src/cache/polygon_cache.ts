@@ -76,7 +76,8 @@ export class PolygonCache {
 
   /**
    * Stores a copy of `value`. Returns `false` (and stores nothing, removing any older entry for
-   * the key) when the entry is larger than `maxEntrySize`.
+   * the key) when the entry is larger than `maxEntrySize`. A value whose arrays total 4 GiB or
+   * more throws `OcrPerfkitRangeError` `ERR_OUT_OF_RANGE`.
    */
   set(key: CacheKey, tag: string, value: CacheValue): boolean {
     return this.fast.set(key instanceof Float64Array ? key : toNativeKey(key), tag, value);
