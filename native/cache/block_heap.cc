@@ -30,7 +30,6 @@ struct Region {
   uint32_t bump = 0;          // bytes handed out as runs so far
   uint32_t live = 0;          // blocks handed out and not freed
   uint32_t block = 0;         // block size of its class
-  uint32_t runs = 0;          // arenas' runs in this region that still have room
   Region* prev = nullptr;     // links in its class's list of regions with freed blocks
   Region* next = nullptr;
   bool listed = false;
@@ -47,7 +46,7 @@ struct Run {
 struct SizeClass {
   SpinLock mu;
   Region* with_free = nullptr;  // regions with freed blocks (doubly linked)
-  Region* carving = nullptr;    // the region runs are cut from (never released while it is)
+  Region* carving = nullptr;    // the region runs are cut from
   Run runs[kBlockHeapArenas];
 };
 
@@ -99,7 +98,6 @@ class BlockHeap {
     }
     Run& run = c.runs[arena % kBlockHeapArenas];
     if (run.next == nullptr || run.next + block > run.end) {
-      if (run.region != nullptr) RetireRun(c, run);
       if (!CutRun(c, block, &run)) return nullptr;
     }
     void* p = run.next;
@@ -112,11 +110,14 @@ class BlockHeap {
     Region* r = &meta_[(static_cast<char*>(p) - base_) / kRegion];
     SizeClass& c = classes_[r->block / kBlockHeapLine - 1];
     std::lock_guard<SpinLock> lock(c.mu);
+    r->live -= 1;
+    if (r->live == 0) {
+      Recycle(c, r);
+      return;
+    }
     std::memcpy(p, &r->free_list, sizeof(void*));
     r->free_list = p;
-    r->live -= 1;
     if (!r->listed) Link(c, r);
-    MaybeRelease(c, r);
   }
 
   uint64_t committed() const { return committed_.load(std::memory_order_relaxed); }
@@ -139,19 +140,27 @@ class BlockHeap {
     r->listed = false;
   }
 
-  // Gives a region back to the kernel once nothing in it is live, no run can hand out more of
-  // it and runs are no longer cut from it.
-  void MaybeRelease(SizeClass& c, Region* r) {
-    if (r->live != 0 || r->runs != 0 || r == c.carving) return;
+  // A region with no live block leaves its class: runs into it are dropped, and it becomes the
+  // process's spare (kept committed: the next new region of any class reuses it without a system
+  // call or fresh page faults) or, when there is one already, goes back to the kernel. So an
+  // emptied cache holds at most one region.
+  void Recycle(SizeClass& c, Region* r) {
+    for (Run& run : c.runs) {
+      if (run.region == r) run = Run();
+    }
+    if (c.carving == r) c.carving = nullptr;
     if (r->listed) Unlink(c, r);
+    *r = Region();
+    const auto index = static_cast<uint32_t>(r - meta_);
+    {
+      std::lock_guard<SpinLock> lock(regions_mu_);
+      if (!has_spare_) {
+        spare_ = index;
+        has_spare_ = true;
+        return;
+      }
+    }
     ReleaseRegion(r);
-  }
-
-  void RetireRun(SizeClass& c, Run& run) {
-    Region* r = run.region;
-    run = Run();
-    r->runs -= 1;
-    MaybeRelease(c, r);
   }
 
   // A new run of whole blocks for an arena, cut from the class's carving region (a fresh region
@@ -159,10 +168,7 @@ class BlockHeap {
   bool CutRun(SizeClass& c, size_t block, Run* run) {
     Region* r = c.carving;
     if (r == nullptr || r->bump + block > kRegion) {
-      if (r != nullptr) {
-        c.carving = nullptr;
-        MaybeRelease(c, r);
-      }
+      c.carving = nullptr;  // a used-up region stays until its last live block is freed
       r = NewRegion(block);
       if (r == nullptr) return false;
       c.carving = r;
@@ -173,7 +179,6 @@ class BlockHeap {
     run->end = run->next + len;
     run->region = r;
     r->bump += static_cast<uint32_t>(len);
-    r->runs += 1;
     return true;
   }
 
@@ -182,6 +187,13 @@ class BlockHeap {
     size_t index;
     {
       std::lock_guard<SpinLock> lock(regions_mu_);
+      if (has_spare_) {
+        has_spare_ = false;
+        Region* r = &meta_[spare_];
+        *r = Region();
+        r->block = static_cast<uint32_t>(block);
+        return r;  // still committed
+      }
       if (!released_.empty()) {
         index = released_.back();
         released_.pop_back();
@@ -228,6 +240,8 @@ class BlockHeap {
   SizeClass classes_[kClasses];
   SpinLock regions_mu_;
   size_t next_fresh_ = 0;
+  uint32_t spare_ = 0;  // an emptied region kept committed (valid when has_spare_)
+  bool has_spare_ = false;
   std::vector<uint32_t> released_;
   std::atomic<uint64_t> committed_{0};
 };

@@ -6,8 +6,8 @@
 // needs. Blocks here start on a cache line and their regions are huge pages where the kernel
 // allows (THP "madvise" or "always").
 //
-// A region whose blocks are all free is given back to the kernel (except the one each class is
-// cutting runs from). Thread-safe (one spin lock per size class; a block may be freed on any thread).
+// A region whose blocks are all free is given back to the kernel, except one kept committed as a
+// spare for the next region any class needs (so an emptied cache holds at most 2 MiB here). Thread-safe (one spin lock per size class; a block may be freed on any thread).
 // Where the range cannot be reserved (address-space limits), in sanitizer builds (ASan must see
 // every block) or with OCR_PERFKIT_CACHE_HUGE_PAGES=0 in the environment, BlockHeapAlloc returns
 // null and callers use malloc. The range is 64 GiB of address space (less where that cannot be
