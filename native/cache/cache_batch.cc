@@ -5,6 +5,7 @@
 #include "cache/bytes_equal.h"
 #include "cache/cache.h"
 #include "cache/cache_internal.h"
+#include "common/thread_local_ref.h"
 
 namespace opk::cache {
 
@@ -39,8 +40,7 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
     uint32_t fill[kMaxShards];
     Node* found[kChunk];
   };
-  thread_local Scratch tls_scratch;
-  Scratch& sc = tls_scratch;
+  Scratch& sc = ThreadLocalRef<Scratch>();
   uint64_t* hashes = sc.hashes;
   uint16_t* shard_of = sc.shard_of;
   uint16_t* order = sc.order;

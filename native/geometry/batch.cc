@@ -9,6 +9,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "common/thread_local_ref.h"
 #include "geometry/batch_internal.h"
 #include "geometry/clipper2_offset.h"
 #include "geometry/offset642.h"
@@ -28,10 +29,7 @@ struct Workspace {
 
 namespace {
 // One per thread: keeps every buffer between calls.
-Workspace& TlsWorkspace() {
-  thread_local Workspace ws;
-  return ws;
-}
+Workspace& TlsWorkspace() { return ThreadLocalRef<Workspace>(); }
 
 // Appends result paths as flat rings (coordinates divided by `scale`).
 void AppendPaths(const Paths64& paths, double scale, BatchOut* out) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cache/flat_rings.h"
+#include "common/thread_local_ref.h"
 #include "geometry/batch_internal.h"
 
 namespace opk::geom {
@@ -120,8 +121,7 @@ void AppendHits(const Staging& st, size_t j0, size_t j1, BatchOut* out) {
 
 Status OffsetBatchCached(const BatchView& in, const double* values, size_t value_count, const OffsetSpec& spec,
                          BatchOut* out, cache::Cache* cache) {
-  thread_local CachedWork tls_work;
-  CachedWork& w = tls_work;
+  CachedWork& w = ThreadLocalRef<CachedWork>();
   const size_t n_poly = in.polygon_count();
   const std::string tag = OffsetCacheTag(spec);
   OffsetContext ctx(spec);
