@@ -17,22 +17,33 @@ namespace opk::cache {
 
 namespace {
 
-constexpr size_t kRegion = size_t{2} << 20;
+constexpr size_t kRegion = size_t{2} << 20;  // committed and advised for huge pages as a unit
+constexpr size_t kSpan = size_t{64} << 10;   // what one size class takes at a time
+constexpr size_t kSpansPerRegion = kRegion / kSpan;
 constexpr size_t kClasses = kBlockHeapMaxBlock / kBlockHeapLine;
+constexpr size_t kRun = size_t{4} << 10;  // consecutive blocks handed to one arena at a time
+static_assert(kSpansPerRegion == 32, "a region's spans are tracked in a 32-bit mask");
 
-constexpr size_t kRun = size_t{32} << 10;
-
-// One reserved region's state. A region belongs to one size class while committed. Its space is
-// handed out in runs (up to kRun bytes, to one arena at a time) from `bump`; freed blocks go to
-// its free list and are reused before fresh space.
-struct Region {
+// One span's state while a size class holds it. Its space is handed out in runs (up to kRun
+// bytes, to one arena at a time) from `bump`; freed blocks go to its free list and are reused
+// before fresh space. A span whose last block is freed goes back to the regions' pool.
+struct Span {
   void* free_list = nullptr;  // freed blocks, linked through their first word
   uint32_t bump = 0;          // bytes handed out as runs so far
   uint32_t live = 0;          // blocks handed out and not freed
-  uint32_t block = 0;         // block size of its class
-  Region* prev = nullptr;     // links in its class's list of regions with freed blocks
-  Region* next = nullptr;
+  uint32_t block = 0;         // block size of its class (0: the span is not in use)
+  Span* prev = nullptr;       // links in its class's list of spans with freed blocks
+  Span* next = nullptr;
   bool listed = false;
+};
+
+// One reserved region: committed while any of its spans is in use (or as the spare).
+struct Region {
+  uint32_t used = 0;  // bit i: span i is held by a size class
+  bool committed = false;
+  bool partial = false;  // in the list of committed regions with a free span
+  Region* prev = nullptr;
+  Region* next = nullptr;
 };
 
 // An arena's current run: consecutive blocks handed out in order, so that the entries one arena
@@ -40,13 +51,13 @@ struct Region {
 struct Run {
   char* next = nullptr;
   char* end = nullptr;
-  Region* region = nullptr;
+  Span* span = nullptr;
 };
 
 struct SizeClass {
   SpinLock mu;
-  Region* with_free = nullptr;  // regions with freed blocks (doubly linked)
-  Region* carving = nullptr;    // the region runs are cut from
+  Span* with_free = nullptr;  // spans with freed blocks (doubly linked)
+  Span* carving = nullptr;    // the span runs are cut from
   Run runs[kBlockHeapArenas];
 };
 
@@ -62,8 +73,8 @@ class BlockHeap {
       void* raw = mmap(nullptr, bytes + kRegion, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
       if (raw == MAP_FAILED) continue;
       const size_t regions = bytes / kRegion;
-      void* meta = mmap(nullptr, regions * sizeof(Region), PROT_READ | PROT_WRITE,
-                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      const size_t meta_bytes = regions * (sizeof(Region) + kSpansPerRegion * sizeof(Span));
+      void* meta = mmap(nullptr, meta_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
       if (meta == MAP_FAILED) {
         munmap(raw, bytes + kRegion);
         continue;
@@ -72,7 +83,9 @@ class BlockHeap {
       const uintptr_t aligned = (reinterpret_cast<uintptr_t>(raw) + kRegion - 1) & ~(kRegion - 1);
       heap->base_ = reinterpret_cast<char*>(aligned);
       heap->regions_ = regions;
-      heap->meta_ = static_cast<Region*>(meta);  // zero pages: every Region starts empty
+      // Zero pages: every Region and Span starts empty.
+      heap->region_meta_ = static_cast<Region*>(meta);
+      heap->span_meta_ = reinterpret_cast<Span*>(static_cast<char*>(meta) + regions * sizeof(Region));
       return heap;
     }
 #endif
@@ -89,11 +102,11 @@ class BlockHeap {
     SizeClass& c = classes_[block / kBlockHeapLine - 1];
     std::lock_guard<SpinLock> lock(c.mu);
     // A freed block first: memory stays bounded by what is live plus what was freed.
-    if (Region* r = c.with_free) {
-      void* p = r->free_list;
-      std::memcpy(&r->free_list, p, sizeof(void*));
-      r->live += 1;
-      if (r->free_list == nullptr) Unlink(c, r);
+    if (Span* sp = c.with_free) {
+      void* p = sp->free_list;
+      std::memcpy(&sp->free_list, p, sizeof(void*));
+      sp->live += 1;
+      if (sp->free_list == nullptr) Unlink(c, sp);
       return p;
     }
     Run& run = c.runs[arena % kBlockHeapArenas];
@@ -102,111 +115,130 @@ class BlockHeap {
     }
     void* p = run.next;
     run.next += block;
-    run.region->live += 1;
+    run.span->live += 1;
     return p;
   }
 
   void Free(void* p) {
-    Region* r = &meta_[(static_cast<char*>(p) - base_) / kRegion];
-    SizeClass& c = classes_[r->block / kBlockHeapLine - 1];
+    Span* sp = &span_meta_[(static_cast<char*>(p) - base_) / kSpan];
+    SizeClass& c = classes_[sp->block / kBlockHeapLine - 1];
     std::lock_guard<SpinLock> lock(c.mu);
-    r->live -= 1;
-    if (r->live == 0) {
-      Recycle(c, r);
+    sp->live -= 1;
+    if (sp->live == 0) {
+      Retire(c, sp);
       return;
     }
-    std::memcpy(p, &r->free_list, sizeof(void*));
-    r->free_list = p;
-    if (!r->listed) Link(c, r);
+    std::memcpy(p, &sp->free_list, sizeof(void*));
+    sp->free_list = p;
+    if (!sp->listed) Link(c, sp);
   }
 
   uint64_t committed() const { return committed_.load(std::memory_order_relaxed); }
 
  private:
-  char* RegionStart(const Region* r) const { return base_ + static_cast<size_t>(r - meta_) * kRegion; }
+  size_t SpanIndex(const Span* sp) const { return static_cast<size_t>(sp - span_meta_); }
+  char* SpanStart(const Span* sp) const { return base_ + SpanIndex(sp) * kSpan; }
 
-  static void Link(SizeClass& c, Region* r) {
-    r->prev = nullptr;
-    r->next = c.with_free;
-    if (c.with_free != nullptr) c.with_free->prev = r;
-    c.with_free = r;
-    r->listed = true;
+  static void Link(SizeClass& c, Span* sp) {
+    sp->prev = nullptr;
+    sp->next = c.with_free;
+    if (c.with_free != nullptr) c.with_free->prev = sp;
+    c.with_free = sp;
+    sp->listed = true;
   }
-  static void Unlink(SizeClass& c, Region* r) {
-    if (r->prev != nullptr) r->prev->next = r->next;
-    else c.with_free = r->next;
-    if (r->next != nullptr) r->next->prev = r->prev;
-    r->prev = r->next = nullptr;
-    r->listed = false;
+  static void Unlink(SizeClass& c, Span* sp) {
+    if (sp->prev != nullptr) sp->prev->next = sp->next;
+    else c.with_free = sp->next;
+    if (sp->next != nullptr) sp->next->prev = sp->prev;
+    sp->prev = sp->next = nullptr;
+    sp->listed = false;
   }
 
-  // A region with no live block leaves its class: runs into it are dropped, and it becomes the
-  // process's spare (kept committed: the next new region of any class reuses it without a system
-  // call or fresh page faults) or, when there is one already, goes back to the kernel. So an
-  // emptied cache holds at most one region.
-  void Recycle(SizeClass& c, Region* r) {
+  // A span with no live block leaves its class (runs into it are dropped) and returns to its
+  // region, which goes back to the kernel once none of its spans is in use (unless it becomes the
+  // process's one spare: kept committed, so the next region needed costs no system call or fresh
+  // page faults). So an emptied heap holds at most one region.
+  void Retire(SizeClass& c, Span* sp) {
     for (Run& run : c.runs) {
-      if (run.region == r) run = Run();
+      if (run.span == sp) run = Run();
     }
-    if (c.carving == r) c.carving = nullptr;
-    if (r->listed) Unlink(c, r);
-    *r = Region();
-    const auto index = static_cast<uint32_t>(r - meta_);
-    {
-      std::lock_guard<SpinLock> lock(regions_mu_);
+    if (c.carving == sp) c.carving = nullptr;
+    if (sp->listed) Unlink(c, sp);
+    const size_t index = SpanIndex(sp);
+    *sp = Span();
+    std::lock_guard<SpinLock> lock(regions_mu_);
+    Region& r = region_meta_[index / kSpansPerRegion];
+    const bool was_full = r.used == ~uint32_t{0};
+    r.used &= ~(uint32_t{1} << (index % kSpansPerRegion));
+    if (r.used == 0) {
+      if (r.partial) UnlinkRegion(&r);
       if (!has_spare_) {
-        spare_ = index;
+        spare_ = static_cast<uint32_t>(&r - region_meta_);
         has_spare_ = true;
-        return;
+      } else {
+        ReleaseRegion(&r);
       }
+    } else if (was_full) {
+      LinkRegion(&r);
     }
-    ReleaseRegion(r);
   }
 
-  // A new run of whole blocks for an arena, cut from the class's carving region (a fresh region
-  // when that one is used up); false when the reserved range is used up.
+  // A new run of whole blocks for an arena, cut from the class's carving span (a fresh span when
+  // that one is used up); false when the reserved range is used up.
   bool CutRun(SizeClass& c, size_t block, Run* run) {
-    Region* r = c.carving;
-    if (r == nullptr || r->bump + block > kRegion) {
-      c.carving = nullptr;  // a used-up region stays until its last live block is freed
-      r = NewRegion(block);
-      if (r == nullptr) return false;
-      c.carving = r;
+    Span* sp = c.carving;
+    if (sp == nullptr || sp->bump + block > kSpan) {
+      c.carving = nullptr;  // a used-up span stays until its last live block is freed
+      sp = NewSpan(block);
+      if (sp == nullptr) return false;
+      c.carving = sp;
     }
-    const size_t room = kRegion - r->bump;
+    const size_t room = kSpan - sp->bump;
     const size_t len = (std::min(room, std::max(kRun, block)) / block) * block;
-    run->next = RegionStart(r) + r->bump;
+    run->next = SpanStart(sp) + sp->bump;
     run->end = run->next + len;
-    run->region = r;
-    r->bump += static_cast<uint32_t>(len);
+    run->span = sp;
+    sp->bump += static_cast<uint32_t>(len);
     return true;
   }
 
-  // A committed, empty region for blocks of `block` bytes; null when the range is used up.
-  Region* NewRegion(size_t block) {
+  // An empty span for blocks of `block` bytes, from a committed region with a free span, the
+  // spare, or a newly committed region; null when the reserved range is used up.
+  Span* NewSpan(size_t block) {
+    std::lock_guard<SpinLock> lock(regions_mu_);
+    Region* r = partial_;
+    if (r == nullptr) {
+      r = NewRegion();
+      if (r == nullptr) return nullptr;
+      LinkRegion(r);
+    }
+    const unsigned bit = static_cast<unsigned>(__builtin_ctz(~r->used));
+    r->used |= uint32_t{1} << bit;
+    if (r->used == ~uint32_t{0}) UnlinkRegion(r);
+    Span* sp = &span_meta_[static_cast<size_t>(r - region_meta_) * kSpansPerRegion + bit];
+    *sp = Span();
+    sp->block = static_cast<uint32_t>(block);
+    return sp;
+  }
+
+  // Under regions_mu_: a committed region with no span in use.
+  Region* NewRegion() {
     size_t index;
-    {
-      std::lock_guard<SpinLock> lock(regions_mu_);
-      if (has_spare_) {
-        has_spare_ = false;
-        Region* r = &meta_[spare_];
-        *r = Region();
-        r->block = static_cast<uint32_t>(block);
-        return r;  // still committed
-      }
-      if (!released_.empty()) {
-        index = released_.back();
-        released_.pop_back();
-      } else if (next_fresh_ < regions_) {
-        index = next_fresh_++;
-      } else {
-        return nullptr;
-      }
+    if (has_spare_) {
+      has_spare_ = false;
+      return &region_meta_[spare_];
+    }
+    if (!released_.empty()) {
+      index = released_.back();
+      released_.pop_back();
+    } else if (next_fresh_ < regions_) {
+      index = next_fresh_++;
+    } else {
+      return nullptr;
     }
 #if defined(__linux__)
     char* start = base_ + index * kRegion;
     if (mprotect(start, kRegion, PROT_READ | PROT_WRITE) != 0) {
-      std::lock_guard<SpinLock> lock(regions_mu_);
       released_.push_back(static_cast<uint32_t>(index));
       return nullptr;
     }
@@ -215,14 +247,15 @@ class BlockHeap {
 #endif
 #endif
     committed_.fetch_add(kRegion, std::memory_order_relaxed);
-    Region* r = &meta_[index];
+    Region* r = &region_meta_[index];
     *r = Region();
-    r->block = static_cast<uint32_t>(block);
+    r->committed = true;
     return r;
   }
 
+  // Under regions_mu_.
   void ReleaseRegion(Region* r) {
-    const size_t index = static_cast<size_t>(r - meta_);
+    const size_t index = static_cast<size_t>(r - region_meta_);
 #if defined(__linux__)
     char* start = base_ + index * kRegion;
     madvise(start, kRegion, MADV_DONTNEED);
@@ -230,15 +263,31 @@ class BlockHeap {
 #endif
     committed_.fetch_sub(kRegion, std::memory_order_relaxed);
     *r = Region();
-    std::lock_guard<SpinLock> lock(regions_mu_);
     released_.push_back(static_cast<uint32_t>(index));
+  }
+
+  void LinkRegion(Region* r) {
+    r->prev = nullptr;
+    r->next = partial_;
+    if (partial_ != nullptr) partial_->prev = r;
+    partial_ = r;
+    r->partial = true;
+  }
+  void UnlinkRegion(Region* r) {
+    if (r->prev != nullptr) r->prev->next = r->next;
+    else partial_ = r->next;
+    if (r->next != nullptr) r->next->prev = r->prev;
+    r->prev = r->next = nullptr;
+    r->partial = false;
   }
 
   char* base_ = nullptr;
   size_t regions_ = 0;
-  Region* meta_ = nullptr;
+  Region* region_meta_ = nullptr;
+  Span* span_meta_ = nullptr;
   SizeClass classes_[kClasses];
-  SpinLock regions_mu_;
+  SpinLock regions_mu_;  // guards the regions: partial_, the spare, released_, next_fresh_
+  Region* partial_ = nullptr;  // committed regions with a free span
   size_t next_fresh_ = 0;
   uint32_t spare_ = 0;  // an emptied region kept committed (valid when has_spare_)
   bool has_spare_ = false;
