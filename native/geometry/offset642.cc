@@ -468,11 +468,29 @@ void EmitKept(const Point64* kb, size_t nv, size_t top, Paths64* out) {
   Path64& path = (*out)[0];
   path.resize(nv);
   Point64* d = path.data();
-  d = std::copy(kb + from, kb + nv, d);
-  std::copy(kb, kb + from, d);
+  // (Plain loops: a few dozen vertices, where memmove calls cost more than the copy.)
+  for (size_t i = from; i < nv; ++i) *d++ = kb[i];
+  for (size_t i = 0; i < from; ++i) *d++ = kb[i];
 }
 
 __extension__ typedef __int128 Int128;
+
+// The topmost vertex of v[0, n) (smallest y; of two, the larger x) and the first with the
+// largest y; |x|, |y| < 2^30, so y 2^32 - x orders by y, then by larger x, without overflow.
+// (Out of line: in the caller's loop the indices spill to memory.)
+__attribute__((noinline)) void ExtremeVertices(const Point64* v, size_t n, size_t* top_out, size_t* bottom_out) {
+  size_t top = 0, bottom = 0;
+  int64_t top_key = v[0].y * 4294967296LL - v[0].x, bottom_y = v[0].y;
+  for (size_t i = 1; i < n; ++i) {
+    const int64_t y = v[i].y, key = y * 4294967296LL - v[i].x;
+    top = key < top_key ? i : top;
+    top_key = key < top_key ? key : top_key;
+    bottom = y > bottom_y ? i : bottom;
+    bottom_y = y > bottom_y ? y : bottom_y;
+  }
+  *top_out = top;
+  *bottom_out = bottom;
+}
 
 // ConvexResult of EmitRaw<kRound>'s ring for a quadrilateral whose four edge normals are exact
 // quarter turns of each other (as doubles: an axis-aligned rectangle whose two side lengths give
@@ -629,15 +647,8 @@ bool RoundRectResult(const Point64* src, const PointD* nrm, double delta, double
   // vertices share a y: every kept vertex turns strictly, dropped ones lie on straight runs, so
   // the kept ring is strictly convex, and ConvexResult's tie guard always passes.)
   size_t top = 0, bottom = 0;
-  int64_t top_key = kept[0].y * 4294967296LL - kept[0].x, bottom_y = kept[0].y;
-  for (size_t i = 1; i < nv; ++i) {
-    const int64_t key = kept[i].y * 4294967296LL - kept[i].x;
-    top = key < top_key ? i : top;
-    top_key = key < top_key ? key : top_key;
-    bottom = kept[i].y > bottom_y ? i : bottom;
-    bottom_y = kept[i].y > bottom_y ? kept[i].y : bottom_y;
-  }
-  const int64_t top_y = kept[top].y;
+  ExtremeVertices(kept, nv, &top, &bottom);
+  const int64_t top_y = kept[top].y, bottom_y = kept[bottom].y;
   // Twice the signed area: each corner's arc contributes cross(P_j, R^j(b_last - b_0)) + S with S
   // = the sum of cross(b_i, b_(i+1)) (rotation-invariant), plus the four side edges' terms.
   // Exact (|coordinates| < 2^30, so the total is below 2^63 in magnitude).
@@ -715,7 +726,10 @@ ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset64
   if (join == JoinType::kRound) PrepareArcs();
   // A round join emits steps + 1 <= steps_per_rad * pi + 2 vertices (|angle| <= pi); a square
   // join 2, a miter 1 or 2; a reflex vertex 3; a straight one 1.
-  const double per_vertex = join == JoinType::kRound ? std::max(3.0, std::floor(steps_per_rad_ * kPi) + 2) : 3.0;
+  // (floor by truncation where it is exact and cheap: std::floor is a libm call without SSE4.1.)
+  const double arc_max = steps_per_rad_ * kPi;
+  const double arc_floor = arc_max >= 0 && arc_max < 1e15 ? static_cast<double>(static_cast<int64_t>(arc_max)) : std::floor(arc_max);
+  const double per_vertex = join == JoinType::kRound ? std::max(3.0, arc_floor + 2) : 3.0;
   if (!(per_vertex * static_cast<double>(len) <= kGrowMaxRaw)) return GrowResult::kSkip;
   const size_t cap = static_cast<size_t>(per_vertex) * len;
   if (raw_buf_.size() < cap) raw_buf_.resize(cap);
