@@ -1,5 +1,6 @@
 #include "cache/value.h"
 
+#include <cstddef>
 #include <cstring>
 #include <limits>
 #include <new>
@@ -49,6 +50,9 @@ struct ChargingAllocator {
 };
 
 }  // namespace
+
+// log2 of an element size (1, 2, 4 or 8).
+inline unsigned ElementShift(size_t element_size) { return static_cast<unsigned>(__builtin_ctzll(element_size)); }
 
 size_t ElementSize(ElementType t) {
   switch (t) {
@@ -102,7 +106,7 @@ std::shared_ptr<CachedValue> CachedValue::AllocateWithPrefix(const ArrayShape* s
       return nullptr;
     }
     const size_t es = ElementSize(shapes[i].type);
-    if (shapes[i].length > (std::numeric_limits<size_t>::max)() / 4 / es) {
+    if (shapes[i].length > ((std::numeric_limits<size_t>::max)() / 4) >> ElementShift(es)) {
       *status = OutOfRange("array too large to cache");
       return nullptr;
     }
@@ -130,11 +134,15 @@ std::shared_ptr<CachedValue> CachedValue::AllocateWithPrefix(const ArrayShape* s
   v->block_ = plan.tail + prefix_bytes;
   size_t offset = header;
   for (size_t i = 0; i < count; ++i) {
-    Desc d{};
-    d.offset = offset;
-    d.length = shapes[i].length;
-    d.type = shapes[i].type;
-    std::memcpy(v->block_ + i * sizeof(Desc), &d, sizeof d);
+    // Field by field into the block (a Desc assembled on the stack and copied as a whole was
+    // re-read before its byte-sized stores completed: a store-forwarding stall per Put).
+    unsigned char* d = v->block_ + i * sizeof(Desc);
+    const uint64_t length = shapes[i].length;
+    const auto desc_offset = static_cast<uint32_t>(offset);
+    std::memcpy(d + offsetof(Desc, length), &length, sizeof length);
+    std::memcpy(d + offsetof(Desc, offset), &desc_offset, sizeof desc_offset);
+    std::memset(d + offsetof(Desc, type), 0, sizeof(Desc) - offsetof(Desc, type));
+    d[offsetof(Desc, type)] = static_cast<unsigned char>(shapes[i].type);
     offset += AlignUp(shapes[i].length * ElementSize(shapes[i].type));
   }
   v->count_ = count;
