@@ -258,7 +258,7 @@ constexpr size_t kInlineShapes = 8;
 
 PutResult Cache::Put(const KeyView& key, const ValuePtr& value) {
   if (!value) return PutResult::kInvalid;
-  ArrayShape small[kInlineShapes] = {};
+  ArrayShape small[kInlineShapes];  // the first `count` are written below
   std::vector<ArrayShape> big;
   ArrayShape* shapes = small;
   if (value->count() > kInlineShapes) {
@@ -274,7 +274,7 @@ PutResult Cache::Put(const KeyView& key, const ValuePtr& value) {
 }
 
 PutResult Cache::PutArrays(const KeyView& key, const ArraySpan* arrays, size_t count, bool is_list) {
-  ArrayShape small[kInlineShapes] = {};
+  ArrayShape small[kInlineShapes];  // the first `count` are written below
   std::vector<ArrayShape> big;
   ArrayShape* shapes = small;
   if (count > kInlineShapes) {
