@@ -275,6 +275,29 @@ inline bool FlatEdgeAtLeast3(const Point64* v, size_t n, size_t i) {
   return (a.y == p.y && (a.x - p.x >= 3 || p.x - a.x >= 3)) || (b.y == p.y && (b.x - p.x >= 3 || p.x - b.x >= 3));
 }
 
+// The tests shared by ConvexResult and RoundRectResult once a convex ring kept[0, nv) is known:
+// Clipper's clean-up keeps it whole when it is thick (IsThickConvex: area > 0 && 2 area >= 4 per,
+// L1 perimeter `per`), with `area` taken within the rounding margin of either summation order
+// (each within nv (nv + 2) 2^-53 2 xmax ymax of the exact value). Thick on average is not enough:
+// next to a sharp top or bottom vertex the ring can be thinner than the sweep's rounding (e.g. a
+// spike 1532,354 between edges from 1500,464 and to 1532,355: at y = 355 the first edge's rounded
+// x is 1532, the spike collapses and Clipper drops the vertex). The width of a convex ring is a
+// concave function of y, so if it is >= 2 one unit below the top and one unit above the bottom,
+// it is >= 2 on every scanline in between, where the two sides' rounded positions (each within
+// 0.5 of the exact one) then stay apart. Horizontal top and bottom edges at least 3 long (grown
+// axis-aligned boxes) already bound the width from below on every scanline between them
+// (concavity), so both walks would pass.
+inline bool ThickAndWide(const Point64* kept, size_t nv, double area, double xmax, double ymax, int64_t per,
+                         size_t top, size_t bottom, int64_t top_y, int64_t bottom_y) {
+  const double nn = static_cast<double>(nv);
+  const double margin = (nn * (nn + 2) * 4.0 * xmax * ymax + 4.0) * (1.0 / 4503599627370496.0) + std::fabs(area) * 1e-12;
+  const double lo = area - margin;
+  if (!(lo > 0 && 2 * lo >= 4 * static_cast<double>(per) * (1 + 1e-12))) return false;
+  if (bottom_y - top_y < 2) return false;
+  return (FlatEdgeAtLeast3(kept, nv, top) && FlatEdgeAtLeast3(kept, nv, bottom)) ||
+         (WidthAtLeast2(kept, nv, top, top_y + 1, true) && WidthAtLeast2(kept, nv, bottom, bottom_y - 1, false));
+}
+
 // The clean-up result of a raw offset ring that winds once around a strictly convex shape, or false.
 //
 // What Clipper 6.4.2's clean-up does with such a ring (see fast_cleanup.h, whose CleanRing +
@@ -361,23 +384,7 @@ bool ConvexResult(const Point64* raw, size_t n, double xmax, double ymax, Point6
            static_cast<double>(kept[0].x) * static_cast<double>(kept[nv - 1].y);
   // Clipper's clean-up sums the area (IsThickConvex: area > 0 && 2 area >= 4 per) in its own order;
   // each of the two sums is within nv (nv + 2) 2^-53 2 xmax ymax of the exact value.
-  const double area = area2 / 2;
-  const double nn = static_cast<double>(nv);
-  const double margin = (nn * (nn + 2) * 4.0 * xmax * ymax + 4.0) * (1.0 / 4503599627370496.0) + std::fabs(area) * 1e-12;
-  const double lo = area - margin;
-  if (!(lo > 0 && 2 * lo >= 4 * static_cast<double>(per) * (1 + 1e-12))) return false;
-  // Thick on average is not enough: next to a sharp top or bottom vertex the ring can be thinner
-  // than the sweep's rounding (e.g. a spike 1532,354 between edges from 1500,464 and to
-  // 1532,355: at y = 355 the first edge's rounded x is 1532, the spike collapses and Clipper
-  // drops the vertex). The width of a convex ring is a concave function of y, so if it is >= 2 one
-  // unit below the top and one unit above the bottom, it is >= 2 on every scanline in between,
-  // where the two sides' rounded positions (each within 0.5 of the exact one) then stay apart.
-  if (bottom_y - top_y < 2) return false;
-  // Horizontal top and bottom edges at least 3 long (grown axis-aligned boxes) already bound the
-  // width from below on every scanline between them (concavity), so both walks would pass.
-  if (!(FlatEdgeAtLeast3(kept, nv, top) && FlatEdgeAtLeast3(kept, nv, bottom)) &&
-      (!WidthAtLeast2(kept, nv, top, top_y + 1, true) || !WidthAtLeast2(kept, nv, bottom, bottom_y - 1, false)))
-    return false;
+  if (!ThickAndWide(kept, nv, area2 / 2, xmax, ymax, per, top, bottom, top_y, bottom_y)) return false;
   *count = nv;
   *top_out = top;
   return true;
@@ -675,14 +682,7 @@ bool RoundRectResult(const Point64* src, const PointD* nrm, double delta, double
   }
   // Orientation as ConvexResult's sum (x_i y_(i+1) - x_(i+1) y_i).
   const double area = static_cast<double>(static_cast<int64_t>(area2x)) / 2;
-  const double nn = static_cast<double>(nv);
-  const double margin = (nn * (nn + 2) * 4.0 * xmax * ymax + 4.0) * (1.0 / 4503599627370496.0) + std::fabs(area) * 1e-12;
-  const double lo = area - margin;
-  if (!(lo > 0 && 2 * lo >= 4 * static_cast<double>(per) * (1 + 1e-12))) return false;
-  if (bottom_y - top_y < 2) return false;
-  if (!(FlatEdgeAtLeast3(kept, nv, top) && FlatEdgeAtLeast3(kept, nv, bottom)) &&
-      (!WidthAtLeast2(kept, nv, top, top_y + 1, true) || !WidthAtLeast2(kept, nv, bottom, bottom_y - 1, false)))
-    return false;
+  if (!ThickAndWide(kept, nv, area, xmax, ymax, per, top, bottom, top_y, bottom_y)) return false;
   *count = nv;
   *top_out = top;
   return true;
