@@ -92,7 +92,6 @@ Cache::Node* Cache::FindLocked(Shard& s, const KeyView& key, uint64_t hash, bool
   if (s.slots == nullptr) return nullptr;
   const size_t mask = s.mask;
   const CacheSlot* slots = s.slots;
-  const size_t tag_size = key.tag.size();
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
     const CacheSlot& slot = slots[i];
     if (slot.node == nullptr) return nullptr;
@@ -111,11 +110,7 @@ Cache::Node* Cache::FindLocked(Shard& s, const KeyView& key, uint64_t hash, bool
       __builtin_prefetch(line + 256);
       __builtin_prefetch(line + 320);
     }
-    if (n->key_size != key.size || n->tag_size != tag_size) continue;
-    const unsigned char* b = n->bytes();
-    if (!BytesEqual(b, static_cast<const unsigned char*>(key.data), key.size)) continue;
-    if (!BytesEqual(b + key.size, reinterpret_cast<const unsigned char*>(key.tag.data()), tag_size)) continue;
-    return n;
+    if (n->Holds(key)) return n;
   }
 }
 

@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "cache/bytes_equal.h"
 #include "cache/cache.h"
 #include "cache/cache_internal.h"
 #include "common/thread_local_ref.h"
@@ -15,16 +14,6 @@ constexpr size_t kMaxShards = 1024;
 
 inline void PrefetchRead(const void* p) { __builtin_prefetch(p, 0, 3); }
 inline void PrefetchWrite(const void* p) { __builtin_prefetch(p, 1, 3); }
-
-// Whether the entry's bytes `b` (key, then tag; sizes already equal) hold `key`. The key of a
-// one-ring quad with one parameter (80 bytes) and the offset tag of default options (8 bytes)
-// are the sizes of the batch offset's lookups: compared by unrolled code (the same comparison).
-inline bool KeyAndTagEqual(const unsigned char* b, const KeyView& key) {
-  const auto* k = static_cast<const unsigned char*>(key.data);
-  const auto* t = reinterpret_cast<const unsigned char*>(key.tag.data());
-  if (key.size == 80 && key.tag.size() == 8) return BytesEqual(b, k, 80) && BytesEqual(b + 80, t, 8);
-  return BytesEqual(b, k, key.size) && BytesEqual(b + key.size, t, key.tag.size());
-}
 }  // namespace
 
 size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, VisitManyFn fn, void* ctx) {
@@ -117,7 +106,7 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
         if (nd != nullptr) {
           // Usually the candidate is the entry; on a hash collision, probe on in full.
           const KeyView& key = chunk[order[j]];
-          if (nd->key_size != key.size || nd->tag_size != key.tag.size() || !KeyAndTagEqual(nd->bytes(), key)) {
+          if (!nd->Holds(key)) {
             nd = FindLocked(shard_at(j), key, hashes[order[j]], /*prefetch=*/false);
             found[j] = nd;
           }

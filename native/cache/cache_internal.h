@@ -7,6 +7,7 @@
 #include <limits>
 #include <thread>
 
+#include "cache/bytes_equal.h"
 #include "cache/cache.h"
 
 namespace opk::cache {
@@ -66,6 +67,12 @@ struct Cache::Node {
 
   unsigned char* bytes() { return reinterpret_cast<unsigned char*>(this + 1); }
   const unsigned char* bytes() const { return reinterpret_cast<const unsigned char*>(this + 1); }
+  // Whether this entry's key bytes and tag are exactly `key`'s.
+  bool Holds(const KeyView& key) const {
+    return key_size == key.size && tag_size == key.tag.size() &&
+           BytesEqual(bytes(), static_cast<const unsigned char*>(key.data), key.size) &&
+           BytesEqual(bytes() + key.size, reinterpret_cast<const unsigned char*>(key.tag.data()), tag_size);
+  }
   // Bytes of the node, key and tag in front of the value's descriptors (the allocation prefix).
   static size_t PrefixBytes(size_t key_size, size_t tag_size) {
     return (sizeof(Node) + key_size + tag_size + 7) & ~static_cast<size_t>(7);

@@ -48,25 +48,20 @@ class PolygonKeyBatch {
     constexpr size_t kDoubles = 10;
     if (kDoubles > arena_.size() - arena_size_) return false;
     double* key = arena_.data() + arena_size_;
-    // The key's 10 words, loaded once: the hash reads them from registers (the same value as
-    // HashShortFixed<80> over the stored key, i.e. Hash64), then they are stored.
-    using hash_detail::Fold;
-    using hash_detail::kK3;
-    const auto* c = reinterpret_cast<const unsigned char*>(xy);
+    // The key's 10 words, loaded once: the hash reads them from registers (HashShortWords: the
+    // same value as Hash64 over the stored key), then they are stored.
     uint64_t w[kDoubles];
     std::memcpy(&w[0], param, 8);
     w[1] = (uint64_t{1} << 32) | 4;  // one ring of four points
-    for (size_t i = 0; i < 8; ++i) w[2 + i] = hash_detail::Load64(c + 8 * i);
-    const HashShortSeeded& h = quad_hash_;
-    uint64_t acc = h.acc0;
-    for (size_t b = 0; b < 5; ++b) acc += Fold(w[2 * b] ^ h.ka_seed[b], w[2 * b + 1] ^ (kK3 * (2 * b + 3)));
+    for (size_t i = 0; i < 8; ++i) w[2 + i] = hash_detail::Load64(reinterpret_cast<const unsigned char*>(xy + i));
+    const uint64_t hash = HashShortWords<kDoubles>(w, quad_hash_);
     for (size_t i = 0; i < kDoubles; ++i) std::memcpy(key + i, &w[i], 8);
     arena_size_ += kDoubles;
     KeyView& k = keys_.emplace_back();  // written in place (a copied KeyView would be re-read from
     k.data = key;                       // the stack before its stores complete)
     k.size = sizeof w;
     k.tag = tag_;
-    k.hash = Fold(acc ^ kK3, acc + hash_detail::kK0 + sizeof w);
+    k.hash = hash;
     return true;
   }
   // Words of a key's ring structure for n rings (n and the point counts, 32 bits each).

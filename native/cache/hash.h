@@ -61,17 +61,16 @@ inline HashShortSeeded HashShortPrepare(size_t len, uint64_t seed) {
   for (size_t i = 0; i < 8; ++i) h.ka_seed[i] = (kK2 * (2 * i + 1)) ^ seed;
   return h;
 }
-template <size_t kLen>
-inline uint64_t HashShortFixed(const unsigned char* p, const HashShortSeeded& pre) {
+// HashShort of the bytes of kWords 8-byte words w[0, kWords) (little-endian: a word is what
+// Load64 reads there), for a key whose words are at hand in registers; kWords even, so every
+// 16-byte block is two whole words.
+template <size_t kWords>
+inline uint64_t HashShortWords(const uint64_t* w, const HashShortSeeded& pre) {
   using namespace hash_detail;  // NOLINT(build/namespaces)
-  static_assert(kLen >= 16 && kLen <= 128, "HashShort covers 16..128 bytes");
-  constexpr size_t kBlocks = (kLen + 15) / 16;
+  static_assert(kWords >= 2 && kWords <= 16 && kWords % 2 == 0, "whole 16-byte blocks of 16..128 bytes");
   uint64_t acc = pre.acc0;
-  for (size_t i = 0; i < kBlocks; ++i) {
-    const size_t at = 16 * i + 16 <= kLen ? 16 * i : kLen - 16;
-    acc += Fold(Load64(p + at) ^ pre.ka_seed[i], Load64(p + at + 8) ^ (kK3 * (2 * i + 3)));
-  }
-  return Fold(acc ^ kK3, acc + kK0 + static_cast<uint64_t>(kLen));
+  for (size_t b = 0; b < kWords / 2; ++b) acc += Fold(w[2 * b] ^ pre.ka_seed[b], w[2 * b + 1] ^ (kK3 * (2 * b + 3)));
+  return Fold(acc ^ kK3, acc + kK0 + static_cast<uint64_t>(8 * kWords));
 }
 
 // Hashes `len` bytes at `data`. Any alignment; `data` may be null when `len` is 0.

@@ -49,10 +49,10 @@ struct ChargingAllocator {
   bool operator!=(const ChargingAllocator<U>&) const { return false; }
 };
 
-}  // namespace
-
 // log2 of an element size (1, 2, 4 or 8).
-inline unsigned ElementShift(size_t element_size) { return static_cast<unsigned>(__builtin_ctzll(element_size)); }
+unsigned ElementShift(size_t element_size) { return static_cast<unsigned>(__builtin_ctzll(element_size)); }
+
+}  // namespace
 
 size_t ElementSize(ElementType t) {
   switch (t) {
