@@ -20,7 +20,7 @@
  *   3. NVML showed non-zero GPU utilization and non-zero process memory while they ran;
  *   4. stopping the tracer finalizes CUPTI (a second tracer can start and stop afterwards).
  * It prints every measured value and PASS/FAIL per check; the exit code is 0 only if all pass.
- * Record the output in the issue note (notes/issue-6.md) when run on a GPU machine.
+ * What it measured on an H100 is in docs/monitor.md.
  */
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -118,9 +118,44 @@ async function main() {
     sources: sampler.sources(),
     summary: await sampler.summary(t0),
   };
+  const expected = (t1 - t0) / 10;
+  check('sampler keeps its 10 ms pace on real NVML', window.length >= 0.8 * expected, `${window.length} samples in ${(t1 - t0).toFixed(0)} ms (expected ~${expected.toFixed(0)})`);
   check('NVML utilization > 0 while kernels ran', results.nvmlWindow.maxUtilizationGpu > 0, `max ${results.nvmlWindow.maxUtilizationGpu}% over ${window.length} samples`);
   check('NVML process memory > 0 while kernels ran', results.nvmlWindow.maxProcessMemoryBytes > 0, `max ${results.nvmlWindow.maxProcessMemoryBytes} bytes`);
   await sampler.close();
+
+  // Device selection on the real driver: by UUID, by a UUID prefix, and through CUDA_VISIBLE_DEVICES.
+  const all = results.nvml.devices; // every device NVML sees
+  const uuid = results.nvmlWindow.sources.devices[0]?.uuid;
+  if (uuid) {
+    const pick = async (opts) => {
+      const s = new ResourceSampler({ intervalMs: 50, ...opts });
+      await s.start();
+      const d = s.sources().devices.map((x) => x.uuid);
+      await s.close();
+      return d;
+    };
+    const byUuid = await pick({ devices: [uuid], cudaVisibleDevices: null });
+    check('device selected by UUID', byUuid.length === 1 && byUuid[0] === uuid, `${uuid} -> ${byUuid.join(',')}`);
+    let n = 8;
+    while (n < uuid.length && all.filter((d) => d.uuid.startsWith(uuid.slice(0, n))).length > 1) n++;
+    const prefix = uuid.slice(0, n);
+    const byPrefix = await pick({ devices: [prefix], cudaVisibleDevices: null });
+    check('device selected by UUID prefix', byPrefix.length === 1 && byPrefix[0] === uuid, `${prefix} -> ${byPrefix.join(',')}`);
+    const viaEnv = await pick({ cudaVisibleDevices: uuid });
+    check('CUDA_VISIBLE_DEVICES=<uuid> honoured', viaEnv.length === 1 && viaEnv[0] === uuid, `-> ${viaEnv.join(',')}`);
+    const hidden = await pick({ cudaVisibleDevices: '-1' });
+    check('CUDA_VISIBLE_DEVICES=-1 hides every GPU', hidden.length === 0, `${hidden.length} devices`);
+    let code = 'none';
+    try {
+      await pick({ devices: [all.length + 7], cudaVisibleDevices: null });
+    } catch (e) {
+      code = e.code;
+    }
+    check('unknown device -> ERR_UNKNOWN_DEVICE', code === 'ERR_UNKNOWN_DEVICE', code);
+  } else {
+    check('NVML reported a device UUID', false, JSON.stringify(all));
+  }
 
   // After cuptiFinalize a new tracer can attach again.
   const again = new CuptiTracer();

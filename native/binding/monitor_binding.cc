@@ -35,7 +35,7 @@ Napi::Value MetricNames(const Napi::CallbackInfo& info) {
   return o;
 }
 
-// samplerCreate({intervalMs, capacity, host, gpu, nvmlLibrary, devices, cudaVisibleDevices, procRoot})
+// samplerCreate({intervalMs, pcieIntervalMs, capacity, host, gpu, nvmlLibrary, devices, cudaVisibleDevices, procRoot})
 Napi::Value SamplerCreate(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   MonitorEnv* menv = EnvOf(info);
@@ -43,6 +43,7 @@ Napi::Value SamplerCreate(const Napi::CallbackInfo& info) {
   gpu::SamplerConfig c;
   c.interval_ms = OptionalFiniteNumber(o, "intervalMs", 100);
   if (c.interval_ms <= 0) ThrowRange(env, "intervalMs must be > 0, got " + std::to_string(c.interval_ms));
+  c.pcie_interval_ms = OptionalFiniteNumber(o, "pcieIntervalMs", 1000);
   c.capacity = static_cast<size_t>(OptionalInteger(o, "capacity", 6000, 1, 10000000));
   c.host = OptionalBoolean(o, "host", true);
   c.gpu = OptionalBoolean(o, "gpu", true);

@@ -1,5 +1,8 @@
 #include "gpu/nvml_source.h"
 
+#include <pthread.h>
+
+#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -40,6 +43,7 @@ NvmlSource::NvmlSource(std::vector<std::string> candidates, std::optional<std::v
 NvmlSource::~NvmlSource() { Close(); }
 
 void NvmlSource::Fail(const std::string& why) {
+  StopPcie();  // no NVML call may run on the PCIe thread once shutdown starts
   ++generation_;
   available_ = false;
   reason_ = why;
@@ -309,15 +313,9 @@ void NvmlSource::SampleDevice(size_t dev, double* o) {
     if (!Check(r, dev, kGClockMem, "nvmlDeviceGetClockInfo")) return;
     if (r == NVML_SUCCESS) o[kGpuClockMem] = v;
   }
-  if (a.pcie != nullptr && !d.unsupported[kGPcieTx]) {
-    r = a.pcie(d.handle, NVML_PCIE_UTIL_TX_BYTES, &v);
-    if (!Check(r, dev, kGPcieTx, "nvmlDeviceGetPcieThroughput")) return;
-    if (r == NVML_SUCCESS) o[kGpuPcieTx] = v * 1024.0;  // NVML reports KB/s
-  }
-  if (a.pcie != nullptr && !d.unsupported[kGPcieRx]) {
-    r = a.pcie(d.handle, NVML_PCIE_UTIL_RX_BYTES, &v);
-    if (!Check(r, dev, kGPcieRx, "nvmlDeviceGetPcieThroughput")) return;
-    if (r == NVML_SUCCESS) o[kGpuPcieRx] = v * 1024.0;
+  if (pcie_ != nullptr) {
+    o[kGpuPcieTx] = pcie_[dev].tx.load(std::memory_order_relaxed);
+    o[kGpuPcieRx] = pcie_[dev].rx.load(std::memory_order_relaxed);
   }
   if (a.clock_events != nullptr && !d.unsupported[kGEvents]) {
     unsigned long long reasons = 0;
@@ -335,7 +333,78 @@ void NvmlSource::SampleDevice(size_t dev, double* o) {
   }
 }
 
+void NvmlSource::StartPcie(double interval_ms) {
+  StopPcie();
+  if (!available_ || devs_.empty() || lib_.api().pcie == nullptr || !(interval_ms > 0)) return;
+  if (pcie_ == nullptr) pcie_ = std::make_unique<PcieSlot[]>(devs_.size());
+  ReadPcie();
+  {
+    std::lock_guard<std::mutex> lock(pcie_mu_);
+    pcie_stop_ = false;
+  }
+  try {
+    pcie_thread_ = std::thread([this, interval_ms] { PcieLoop(interval_ms); });
+  } catch (const std::exception&) {
+    // No thread: the first reading stays; Sample() goes on without PCIe updates.
+  }
+}
+
+void NvmlSource::StopPcie() {
+  {
+    std::lock_guard<std::mutex> lock(pcie_mu_);
+    pcie_stop_ = true;
+  }
+  pcie_cv_.notify_all();
+  if (pcie_thread_.joinable()) pcie_thread_.join();
+}
+
+void NvmlSource::PcieLoop(double interval_ms) {
+  pthread_setname_np(pthread_self(), "opk-nvml-pcie");
+  using Clock = std::chrono::steady_clock;
+  const auto interval =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(interval_ms));
+  auto next = Clock::now() + interval;
+  std::unique_lock<std::mutex> lock(pcie_mu_);
+  while (!pcie_cv_.wait_until(lock, next, [this] { return pcie_stop_; })) {
+    lock.unlock();
+    ReadPcie();
+    lock.lock();
+    next += interval;
+    const auto now = Clock::now();
+    if (next < now) next = now + interval;
+  }
+}
+
+void NvmlSource::ReadPcie() {
+  const NvmlApi& a = lib_.api();
+  for (size_t dev = 0; dev < devs_.size(); ++dev) {
+    PcieSlot& p = pcie_[dev];
+    if (p.dead) continue;
+    for (int dir = 0; dir < 2; ++dir) {
+      bool& off = dir == 0 ? p.tx_off : p.rx_off;
+      std::atomic<double>& out = dir == 0 ? p.tx : p.rx;
+      if (off) continue;
+      unsigned int v = 0;
+      const nvmlReturn_t r =
+          a.pcie(devs_[dev].handle, dir == 0 ? NVML_PCIE_UTIL_TX_BYTES : NVML_PCIE_UTIL_RX_BYTES, &v);
+      if (r == NVML_SUCCESS) {
+        out.store(v * 1024.0, std::memory_order_relaxed);  // NVML reports KB/s
+        continue;
+      }
+      out.store(kNaN, std::memory_order_relaxed);
+      if (r == NVML_ERROR_NOT_SUPPORTED || r == NVML_ERROR_NO_PERMISSION || r == NVML_ERROR_FUNCTION_NOT_FOUND) {
+        off = true;
+      } else if (r == NVML_ERROR_GPU_IS_LOST || r == NVML_ERROR_RESET_REQUIRED || IsFatalNvmlError(r)) {
+        p.dead = true;
+        p.rx.store(kNaN, std::memory_order_relaxed);
+        break;
+      }
+    }
+  }
+}
+
 void NvmlSource::Close() {
+  StopPcie();
   if (initialized_ && lib_.api().shutdown != nullptr) lib_.api().shutdown();
   initialized_ = false;
 }

@@ -26,6 +26,10 @@ Status Sampler::Validate(const SamplerConfig& c) {
   if (!(c.interval_ms >= 10 && c.interval_ms <= 3600000)) {
     return OutOfRange("intervalMs must be between 10 and 3600000, got " + std::to_string(c.interval_ms));
   }
+  if (!(c.pcie_interval_ms == 0 || (c.pcie_interval_ms >= 100 && c.pcie_interval_ms <= 3600000))) {
+    return OutOfRange("pcieIntervalMs must be 0 (off) or between 100 and 3600000, got " +
+                      std::to_string(c.pcie_interval_ms));
+  }
   if (c.capacity < 1 || c.capacity > 10000000) {
     return OutOfRange("capacity must be between 1 and 10000000, got " + std::to_string(c.capacity));
   }
@@ -74,6 +78,7 @@ Status Sampler::Start() {
     scratch_.assign(RowWidth(devices_), 0.0);
     opened_ = true;
   }
+  if (devices_ > 0) nvml_.StartPcie(config_.pcie_interval_ms);
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_requested_ = false;
@@ -82,6 +87,7 @@ Status Sampler::Start() {
   try {
     thread_ = std::thread([this] { Loop(); });
   } catch (const std::exception& e) {
+    nvml_.StopPcie();
     std::lock_guard<std::mutex> lock(mu_);
     running_ = false;
     return Status(StatusCode::kInternal, std::string("could not start the sampler thread: ") + e.what());
@@ -150,6 +156,7 @@ void Sampler::Stop() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  nvml_.StopPcie();
   std::lock_guard<std::mutex> lock(mu_);
   running_ = false;
 }

@@ -21,6 +21,7 @@ namespace opk::gpu {
 
 struct SamplerConfig {
   double interval_ms = 100;      // 10 .. 3'600'000
+  double pcie_interval_ms = 1000;  // 0 (PCIe off) or 100 .. 3'600'000: see NvmlSource::StartPcie
   size_t capacity = 6000;        // rows kept
   bool host = true;
   bool gpu = true;

@@ -37,6 +37,7 @@ export interface NativeSamplerState {
 
 export interface NativeSamplerOptions {
   intervalMs: number;
+  pcieIntervalMs: number;
   capacity: number;
   host: boolean;
   gpu: boolean;

@@ -7,6 +7,14 @@ export const ResourceSamplerOptionsSchema = z.strictObject({
    * well under 1% of a core at 100 ms and under 5% at 10 ms).
    */
   intervalMs: z.number().finite().min(10).max(3_600_000).default(100),
+  /**
+   * Time between PCIe throughput readings in milliseconds, or 0 to leave PCIe out. Default 1000.
+   * NVML measures PCIe throughput over a 20 ms window and blocks the caller for it (about 21 ms
+   * per direction per device on an H100), so it is read on a thread of its own at this slower
+   * pace; each sample carries the newest reading (a 20 ms snapshot, not an average over the
+   * interval). At least 100.
+   */
+  pcieIntervalMs: z.union([z.literal(0), z.number().finite().min(100).max(3_600_000)]).default(1000),
   /** Samples kept in the ring buffer (oldest dropped first). Default 6000 (10 min at 100 ms). */
   capacity: z.number().int().min(1).max(10_000_000).default(6000),
   /** Sample host metrics (CPU, RSS, system memory, disk bytes, context switches). Default true. */

@@ -118,6 +118,7 @@ export class ResourceSampler {
     const nvmlLibrary = o.nvmlLibrary ?? (process.env.OCR_PERFKIT_NVML_LIBRARY || undefined);
     this.#handle = this.#native.samplerCreate({
       intervalMs: o.intervalMs,
+      pcieIntervalMs: o.pcieIntervalMs,
       capacity: o.capacity,
       host: o.host,
       gpu: o.gpu,

@@ -10,6 +10,9 @@ describe('monitor options', () => {
     [{ intervalMs: 5 }, 'OcrPerfkitRangeError', 'ERR_OUT_OF_RANGE', /intervalMs/],
     [{ intervalMs: Number.NaN }, 'OcrPerfkitRangeError', 'ERR_OUT_OF_RANGE', /intervalMs/],
     [{ intervalMs: '100' }, 'OcrPerfkitTypeError', 'ERR_INVALID_ARGUMENT', /intervalMs/],
+    [{ pcieIntervalMs: 50 }, 'OcrPerfkitRangeError', 'ERR_OUT_OF_RANGE', /pcieIntervalMs/],
+    [{ pcieIntervalMs: -1 }, 'OcrPerfkitRangeError', 'ERR_OUT_OF_RANGE', /pcieIntervalMs/],
+    [{ pcieIntervalMs: Number.POSITIVE_INFINITY }, 'OcrPerfkitRangeError', 'ERR_OUT_OF_RANGE', /pcieIntervalMs/],
     [{ capacity: 0 }, 'OcrPerfkitRangeError', 'ERR_OUT_OF_RANGE', /capacity/],
     [{ capacity: 1.5 }, 'OcrPerfkitRangeError', 'ERR_OUT_OF_RANGE', /capacity/],
     [{ devices: [-1] }, 'OcrPerfkitRangeError', 'ERR_OUT_OF_RANGE', /devices\.0/],
@@ -38,7 +41,7 @@ describe('monitor options', () => {
 
   it('fills defaults', () => {
     const s = new ResourceSampler();
-    expect(s.options).toEqual({ intervalMs: 100, capacity: 6000, host: true, gpu: true });
+    expect(s.options).toEqual({ intervalMs: 100, pcieIntervalMs: 1000, capacity: 6000, host: true, gpu: true });
     return s.close();
   });
 
@@ -46,6 +49,9 @@ describe('monitor options', () => {
     const n = getNative<MonitorNative>();
     expect(() => n.samplerCreate({ intervalMs: 0 } as never)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
     expect(() => n.samplerCreate({ intervalMs: 1e9 } as never)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => n.samplerCreate({ pcieIntervalMs: 50 } as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_OUT_OF_RANGE', message: expect.stringMatching(/pcieIntervalMs must be 0 \(off\) or between 100/) }),
+    );
     expect(() => n.samplerCreate({ devices: [1.5] } as never)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
     expect(() => n.samplerCreate({ devices: 'x' } as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
     expect(() => n.samplerCreate(null as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));

@@ -1,5 +1,5 @@
 import { CLOCK_EVENT_REASONS, GPU_METRICS, ResourceSampler, clockEventReasonNames } from '../../src/monitor';
-import { type FakeDir, makeFakeDir, waitFor } from './fakes';
+import { type FakeDir, makeFakeDir, sleep, waitFor } from './fakes';
 
 let fake: FakeDir;
 let modern: string;
@@ -108,6 +108,43 @@ describe('ResourceSampler NVML source (fake libnvidia-ml)', () => {
     const sum = await s.summary();
     expect(sum.gpus[0]!.utilizationGpu).toEqual({ mean: 87, min: 87, max: 87, p95: 87, count: sum.samples });
     expect(sum.gpus[1]!.temperatureC.mean).toBe(61);
+    await s.close();
+  });
+
+  it('reads PCIe throughput on its own thread, so a blocking NVML call does not slow sampling', async () => {
+    // The real nvmlDeviceGetPcieThroughput blocks ~21 ms per call (its measuring window); the
+    // fake does the same here. Read inline, 2 devices x 2 directions would stretch every 10 ms
+    // sample to > 80 ms.
+    script([...SCRIPT, 'delay.pcie=25']);
+    const s = new ResourceSampler({ nvmlLibrary: modern, cudaVisibleDevices: null, intervalMs: 10, pcieIntervalMs: 100 });
+    await s.start(); // the first PCIe reading is taken before start() resolves
+    expect(s.latest()!.gpus[0]).toMatchObject({ pcieTxBytesPerSec: 1500 * 1024, pcieRxBytesPerSec: 3000 * 1024 });
+    const t0 = s.now();
+    const n0 = s.counts().taken;
+    await sleep(600);
+    const perSampleMs = (s.now() - t0) / (s.counts().taken - n0);
+    expect(perSampleMs).toBeLessThan(30);
+    // A new value shows up within a PCIe interval (plus one reading: 4 x 25 ms).
+    script([...SCRIPT, 'delay.pcie=25', 'pcie.tx.0=777']);
+    await waitFor(() => s.latest()!.gpus[0]!.pcieTxBytesPerSec === 777 * 1024, 3000);
+    expect(s.latest()!.gpus[0]!.utilizationGpu).toBe(87);
+    await s.close();
+  });
+
+  it('leaves PCIe out with pcieIntervalMs: 0 and stops reading a device whose PCIe calls fail', async () => {
+    const off = await started({ nvmlLibrary: modern, pcieIntervalMs: 0 });
+    expect(off.latest()!.gpus[0]).toMatchObject({ pcieTxBytesPerSec: null, pcieRxBytesPerSec: null, utilizationGpu: 87 });
+    await off.close();
+    const s = await started({ nvmlLibrary: modern, pcieIntervalMs: 100 });
+    expect(s.latest()!.gpus[1]!.pcieTxBytesPerSec).toBe(1001 * 1024);
+    // A library-level error on the PCIe thread blanks that device's PCIe for good; the
+    // sampling path keeps everything else (its own calls still succeed).
+    script([...SCRIPT, 'err.nvmlDeviceGetPcieThroughput=18']);
+    await waitFor(() => s.latest()!.gpus[0]!.pcieTxBytesPerSec === null, 3000);
+    script(SCRIPT);
+    await sleep(300);
+    expect(s.latest()!.gpus[0]).toMatchObject({ pcieTxBytesPerSec: null, pcieRxBytesPerSec: null, utilizationGpu: 87 });
+    expect(s.sources().nvml.available).toBe(true);
     await s.close();
   });
 
