@@ -18,7 +18,10 @@
  *      (every one > 0, the sum no larger than the launch wall time, the mean close to wall/N);
  *   2. the tracer saw the memset and the DtoH memcpy;
  *   3. NVML showed non-zero GPU utilization and non-zero process memory while they ran;
- *   4. stopping the tracer finalizes CUPTI (a second tracer can start and stop afterwards).
+ *   4. stopping the tracer finalizes CUPTI (a second tracer can start and stop afterwards), and
+ *      the launch cost of tiny kernels is back to its untraced baseline afterwards;
+ *   5. the sampler keeps a 10 ms pace, and devices can be chosen by UUID, prefix and
+ *      CUDA_VISIBLE_DEVICES.
  * It prints every measured value and PASS/FAIL per check; the exit code is 0 only if all pass.
  * What it measured on an H100 is in docs/monitor.md.
  */
@@ -164,6 +167,39 @@ async function main() {
   check('tracer restarts after cuptiFinalize', true, 'start/stop ok');
   await again.close();
   await tracer.close();
+
+  // Tracing cost and teardown: the launch cost of many tiny kernels before tracing, while
+  // traced, and after the tracer stopped (cuptiFinalize): it must come back to the baseline.
+  const tiny = arg('tiny', dryRun ? 10 : 5000); // the fake's kernels take 20 ms each
+  const launchTiny = async () =>
+    (
+      await monitorNative().debugCudaLaunch({
+        ...(libcuda ? { libcuda } : {}),
+        device,
+        kernels: tiny,
+        iterations: 1,
+        threads: 32,
+        blocks: 1,
+      })
+    ).wallMs;
+  await launchTiny(); // warm-up: context, module
+  const before = Math.min(await launchTiny(), await launchTiny());
+  const t3 = new CuptiTracer({ kernels: true, memcpy: false, memset: false });
+  await t3.start();
+  const traced = await launchTiny();
+  await t3.stop();
+  const tinyStats = t3.kernels().find((k) => k.name === 'opk_spin');
+  const dropped = t3.stats().droppedRecords;
+  await t3.close();
+  const after = Math.min(await launchTiny(), await launchTiny());
+  const us = (ms) => `${((ms * 1000) / tiny).toFixed(2)} us/launch`;
+  results.tracingCost = { tiny, beforeMs: before, tracedMs: traced, afterMs: after, captured: tinyStats?.count ?? 0, dropped };
+  check(`tracer captured all ${tiny} tiny kernels`, tinyStats?.count === tiny && dropped === 0, `count=${tinyStats?.count ?? 0} dropped=${dropped}`);
+  check(
+    'launch cost back to baseline after the tracer stops',
+    after <= before * 1.25 + 2,
+    `before ${us(before)}, traced ${us(traced)}, after ${us(after)}`,
+  );
 
   const ok = results.checks.every((c) => c.ok);
   if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
