@@ -76,11 +76,13 @@ export interface Verdict {
 export interface StepProfile {
   recordedTrainSteps: number;
   recordedValidationBatches: number;
-  /** Σ data wait ÷ Σ (data wait + step) over recorded training batches. */
+  /** Σ data wait ÷ Σ (data wait + step) over recorded training batches; NaN without any. */
   dataWaitShare: number;
   /** Validation wall time ÷ run wall time. */
   validationShare: number;
+  /** Median training step time (ms) over recorded steps; NaN without any. */
   stepP50Ms: number;
+  /** 99th-percentile training step time (ms) over recorded steps; NaN without any. */
   stepP99Ms: number;
   verdicts: Verdict[];
 }
@@ -214,16 +216,15 @@ export class StepProfilerCallback implements Callback {
       });
     }
     this.profile = profile;
-    run.logger.logMetrics(
-      {
-        [`${c.prefix}data_wait_share`]: profile.dataWaitShare,
-        [`${c.prefix}validation_share`]: profile.validationShare,
-        [`${c.prefix}step_p50_ms`]: profile.stepP50Ms,
-        [`${c.prefix}step_p99_ms`]: profile.stepP99Ms,
-        [`${c.prefix}recorded_steps`]: profile.recordedTrainSteps,
-      },
-      run.globalStep,
-    );
+    // A figure without data (NaN: no recorded steps) is left out rather than logged as NaN.
+    const figures: Record<string, number> = {
+      [`${c.prefix}data_wait_share`]: profile.dataWaitShare,
+      [`${c.prefix}validation_share`]: profile.validationShare,
+      [`${c.prefix}step_p50_ms`]: profile.stepP50Ms,
+      [`${c.prefix}step_p99_ms`]: profile.stepP99Ms,
+      [`${c.prefix}recorded_steps`]: profile.recordedTrainSteps,
+    };
+    run.logger.logMetrics(Object.fromEntries(Object.entries(figures).filter(([, v]) => Number.isFinite(v))), run.globalStep);
     if (c.verbose) for (const v of profile.verdicts) this.print(`[StepProfiler] ${v.message}`);
     if (c.traceFile) this.writeTrace(c.traceFile);
   }

@@ -85,9 +85,14 @@ describe('StepProfilerCallback', () => {
   });
 
   it('an empty run gives no verdicts and NaN figures, not a crash', () => {
+    const logger = new MemoryLogger();
     const cb = new StepProfilerCallback({ verbose: false });
-    drive(cb, run(), []);
+    drive(cb, run(logger), []);
     expect(cb.profile!.verdicts).toEqual([]);
     expect(cb.profile!.dataWaitShare).toBeNaN();
+    // Figures without data are left out of the logged metrics, not logged as NaN.
+    const m = logger.records.at(-1)!.metrics;
+    expect(Object.keys(m).sort()).toEqual(['profiler/recorded_steps', 'profiler/validation_share']);
+    expect(m['profiler/recorded_steps']).toBe(0);
   });
 });
