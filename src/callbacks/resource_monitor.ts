@@ -5,14 +5,16 @@
  *
  * | alert | fires when (over the epoch's samples) |
  * | --- | --- |
- * | `gpu-underutilized` | a GPU's mean utilisation < `gpuUtilizationBelow` % (input-bound or batches too small) |
+ * | `gpu-unused` | this process held no memory on a GPU all epoch: training is not on it (e.g. tfjs's `cpu` backend); raised once per run |
+ * | `gpu-underutilized` | a GPU this process uses has mean utilisation < `gpuUtilizationBelow` % (input-bound or batches too small) |
  * | `gpu-memory-high` | a GPU's peak memory ≥ `gpuMemoryAbove` of its total (OOM ahead) |
  * | `gpu-throttled` | a GPU spent ≥ `throttledShareAbove` of samples power/thermal throttled |
  * | `host-memory-high` | system memory in use ≥ `hostMemoryAbove` of the total (swap ahead) |
  * | `rss-growth` | process RSS grew ≥ `rssGrowthMbPerEpoch` MB over the epoch (a leak?) |
  *
- * Each alert is printed once per epoch, logged as `<prefix>alert/<kind>` = 1, and passed to
- * `onAlert`. Work happens at epoch boundaries only (the sampler's statistics are computed in
+ * Each alert is printed once per epoch (`gpu-unused` once per run), logged as
+ * `<prefix>alert/<kind>` = 1 in the epoch it is raised, and passed to `onAlert`. NVML's
+ * utilisation is the whole device's: other processes on the same GPU count too. Work happens at epoch boundaries only (the sampler's statistics are computed in
  * native code); per batch the callback does nothing.
  */
 import { z } from 'zod';
@@ -55,6 +57,8 @@ export interface ResourceSummarySource {
     gpus: Array<
       Record<'utilizationGpu' | 'memoryUsedBytes' | 'memoryTotalBytes' | 'powerWatts' | 'temperatureC' | 'throttled', Stats> & {
         slot: number;
+        /** This process's memory on the GPU (without it, `gpu-unused` is never raised). */
+        processMemoryBytes?: Stats;
       }
     >;
   };
@@ -62,7 +66,7 @@ export interface ResourceSummarySource {
 
 /** One alert. */
 export interface ResourceAlert {
-  kind: 'gpu-underutilized' | 'gpu-memory-high' | 'gpu-throttled' | 'host-memory-high' | 'rss-growth';
+  kind: 'gpu-unused' | 'gpu-underutilized' | 'gpu-memory-high' | 'gpu-throttled' | 'host-memory-high' | 'rss-growth';
   epoch: number;
   /** GPU slot for GPU alerts. */
   gpu?: number;
@@ -93,6 +97,8 @@ export class ResourceMonitorCallback implements Callback {
   private readonly onAlert: ((a: ResourceAlert) => void) | undefined;
   private readonly print: (line: string) => void;
   private epochStart = 0;
+  /** GPU slots already reported as unused by this process (`gpu-unused` is raised once). */
+  private readonly unusedReported = new Set<number>();
 
   constructor(options: ResourceMonitorOptions) {
     const { sampler, onAlert, print, ...rest } = options;
@@ -138,7 +144,20 @@ export class ResourceMonitorCallback implements Callback {
       m[`${p}power_watts_mean`] = num(g.powerWatts.mean);
       m[`${p}temperature_c_max`] = num(g.temperatureC.max);
       m[`${p}throttled_share`] = throttled;
-      if (c.gpuUtilizationBelow > 0 && util < c.gpuUtilizationBelow) {
+      const procMax = g.processMemoryBytes?.max;
+      if (typeof procMax === 'number') m[`${p}process_memory_mb_max`] = procMax / MB;
+      if (procMax === 0) {
+        // Nothing of this process is on the GPU: its utilisation says nothing about training.
+        if (!this.unusedReported.has(g.slot)) {
+          this.unusedReported.add(g.slot);
+          raise({
+            kind: 'gpu-unused',
+            gpu: g.slot,
+            value: util,
+            message: `this process holds no memory on GPU ${g.slot}: training runs elsewhere (tfjs's cpu backend? use @tensorflow/tfjs-node-gpu to train on the GPU)`,
+          });
+        }
+      } else if (c.gpuUtilizationBelow > 0 && util < c.gpuUtilizationBelow) {
         raise({ kind: 'gpu-underutilized', gpu: g.slot, value: util, message: `GPU ${g.slot} busy only ${util.toFixed(0)}% of the time (input-bound or batches too small)` });
       }
       if (memPeak >= c.gpuMemoryAbove) {

@@ -17,7 +17,7 @@ import { MemoryLogger } from '../loggers';
 import { ResourceSampler } from '../monitor';
 import { addonLocation, packageRoot } from '../native';
 import { greyToPng } from '../report/png';
-import { renderTrainingReport, type TrainingReportData } from '../report/training_report';
+import { type GpuSeries, renderTrainingReport, type TrainingReportData } from '../report/training_report';
 import { makeDbTargets } from '../targets';
 import { DataLoader } from '../trainer/data_loader';
 import { Trainer } from '../trainer/trainer';
@@ -227,6 +227,17 @@ export async function runTrainJob(args: {
       cpu: s.host.cpuPercent ?? Number.NaN,
       rss: (s.host.rssBytes ?? Number.NaN) / 2 ** 20,
     })),
+    gpus: sources.devices.map((d) => {
+      const at = (s: (typeof samples)[number]) => s.gpus.find((g) => g.slot === d.slot);
+      const mb = (v: number | null | undefined) => (v ?? Number.NaN) / 2 ** 20;
+      return {
+        name: `GPU ${d.slot} · ${d.name}`,
+        utilizationPercent: samples.map((s) => at(s)?.utilizationGpu ?? Number.NaN),
+        memoryUsedMb: samples.map((s) => mb(at(s)?.memoryUsedBytes)),
+        processMemoryMb: samples.map((s) => mb(at(s)?.processMemoryBytes)),
+        powerWatts: samples.map((s) => at(s)?.powerWatts ?? Number.NaN),
+      };
+    }),
     gpuNote: sources.nvml.available ? `${sources.devices.length} GPU(s) sampled through NVML` : `GPU: ${sources.nvml.reason}`,
     params: model.countParams(),
     targetsMsPerPage: quantile(targetsMs, 0.5),
@@ -260,6 +271,7 @@ interface ReportInputs {
   evaluation: PageEvaluation;
   cacheStats: { hits: number; misses: number; hitRate: number; bytes: number; entries: number };
   samples: Array<{ t: number; cpu: number; rss: number }>;
+  gpus: GpuSeries[];
   gpuNote: string;
   params: number;
   targetsMsPerPage: number;
@@ -332,6 +344,7 @@ function buildReportData(r: ReportInputs): TrainingReportData {
       tSec: r.samples.map((s) => s.t),
       cpuPercent: r.samples.map((s) => s.cpu),
       rssMb: r.samples.map((s) => s.rss),
+      gpus: r.gpus,
     },
     examples: ev.examples.map((x) => {
       const page = makeSyntheticReceipt({ width: r.job.width, height: r.job.height, seed: x.seed });

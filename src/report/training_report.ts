@@ -39,6 +39,18 @@ export interface ExamplePage {
   caption: string;
 }
 
+/** One GPU's samples, aligned with `resources.tSec` (NaN where NVML gave no value). */
+export interface GpuSeries {
+  /** Label, e.g. `GPU 0 · NVIDIA H100 80GB HBM3`. */
+  name: string;
+  utilizationPercent: number[];
+  /** Memory in use on the device, all processes (MB). */
+  memoryUsedMb: number[];
+  /** This process's memory on the device (MB). */
+  processMemoryMb: number[];
+  powerWatts: number[];
+}
+
 /** Everything the report shows. */
 export interface TrainingReportData {
   title: string;
@@ -51,7 +63,7 @@ export interface TrainingReportData {
   epochs: EpochSummary[];
   valBatchTimesMs: number[];
   trainStepTimesMs: number[];
-  resources?: { tSec: number[]; cpuPercent: number[]; rssMb: number[] };
+  resources?: { tSec: number[]; cpuPercent: number[]; rssMb: number[]; gpus?: GpuSeries[] };
   examples: ExamplePage[];
   artifacts: Array<[string, string]>;
   config: Array<[string, string]>;
@@ -183,6 +195,33 @@ export function renderTrainingReport(d: TrainingReportData): string {
         }),
       ),
     );
+    const along = (v: readonly number[]) => r.tSec.map((t, i) => [t, v[i] ?? Number.NaN] as [number, number]);
+    for (const g of r.gpus ?? []) {
+      charts.push(
+        card(
+          `${g.name}: utilisation and power (NVML)`,
+          lineChart(
+            [
+              { name: 'busy %', color: '#54A24B', points: along(g.utilizationPercent) },
+              { name: 'power W', color: '#E45756', points: along(g.powerWatts) },
+            ],
+            { xLabel: 'seconds', yLabel: '% · W' },
+          ),
+        ),
+      );
+      charts.push(
+        card(
+          `${g.name}: memory (NVML)`,
+          lineChart(
+            [
+              { name: 'device MB', color: '#72B7B2', points: along(g.memoryUsedMb) },
+              { name: 'this process MB', color: '#4C78A8', points: along(g.processMemoryMb) },
+            ],
+            { xLabel: 'seconds', yLabel: 'MB' },
+          ),
+        ),
+      );
+    }
   }
   const scale = d.examples.length > 0 ? Math.min(3, 300 / Math.max(...d.examples.map((e) => e.height))) : 1;
   const pages = d.examples.map((p) => pageFigure(p, scale)).join('');

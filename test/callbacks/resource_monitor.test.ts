@@ -6,7 +6,7 @@ import { ResourceSampler } from '../../src/monitor';
 const st = (mean: number, min = mean, max = mean) => ({ mean, min, max, p95: max, count: 10 });
 const MB = 2 ** 20;
 
-function fakeSampler(gpu: { util: number; memUsed: number; throttled: number }, host = { rssMin: 100, rssMax: 150, used: 0.5 }) {
+function fakeSampler(gpu: { util: number; memUsed: number; throttled: number; procMem?: number }, host = { rssMin: 100, rssMax: 150, used: 0.5 }) {
   const source: ResourceSummarySource = {
     now: () => 0,
     summarySync: () => ({
@@ -26,6 +26,7 @@ function fakeSampler(gpu: { util: number; memUsed: number; throttled: number }, 
           powerWatts: st(250),
           temperatureC: st(60, 55, 70),
           throttled: st(gpu.throttled),
+          ...(gpu.procMem === undefined ? {} : { processMemoryBytes: st(gpu.procMem) }),
         },
       ],
     }),
@@ -70,6 +71,27 @@ describe('ResourceMonitorCallback', () => {
     expect(m['resources/alert/gpu-underutilized/gpu0']).toBe(1);
     expect(m['resources/alert/rss-growth']).toBe(1);
     expect(cb.alerts[1]!.value).toBe(800);
+  });
+
+  it('says once that the GPU is unused when this process holds no memory on it, instead of under-utilised', () => {
+    const logger = new MemoryLogger();
+    const lines: string[] = [];
+    const cb = new ResourceMonitorCallback({ sampler: fakeSampler({ util: 0, memUsed: 0.01, throttled: 0, procMem: 0 }), print: (l) => lines.push(l) });
+    for (const epoch of [0, 1]) {
+      cb.onTrainEpochStart(run(logger), { stage: 'train', epoch });
+      cb.onTrainEpochEnd(run(logger), { ...end, epoch });
+    }
+    expect(cb.alerts.map((a) => [a.kind, a.epoch, a.gpu])).toEqual([['gpu-unused', 0, 0]]);
+    expect(logger.records[0]!.metrics['resources/alert/gpu-unused/gpu0']).toBe(1);
+    expect(logger.records[0]!.metrics['resources/gpu0/process_memory_mb_max']).toBe(0);
+    expect(logger.records[1]!.metrics['resources/alert/gpu-unused/gpu0']).toBeUndefined();
+    expect(lines.filter((l) => l.includes('ALERT'))).toEqual([
+      "[ResourceMonitor] ALERT gpu-unused: this process holds no memory on GPU 0: training runs elsewhere (tfjs's cpu backend? use @tensorflow/tfjs-node-gpu to train on the GPU)",
+    ]);
+    // A process that does use the GPU (memory held) gets the under-utilisation alert as before.
+    const busy = new ResourceMonitorCallback({ sampler: fakeSampler({ util: 5, memUsed: 0.5, throttled: 0, procMem: 512 * MB }), verbose: false });
+    busy.onTrainEpochEnd(run(new MemoryLogger()), end);
+    expect(busy.alerts.map((a) => a.kind)).toEqual(['gpu-underutilized']);
   });
 
   it('thresholds are options; bad ones and a missing sampler are coded errors', () => {

@@ -152,6 +152,24 @@ describe('training report', () => {
     expect(html).not.toContain('NaN');
   });
 
+  it('draws utilisation/power and memory charts for each sampled GPU, with gaps where NVML had no value', () => {
+    const gpu = {
+      name: 'GPU 0 · NVIDIA H100 80GB HBM3',
+      utilizationPercent: [0, 100, Number.NaN],
+      memoryUsedMb: [1, 533, 533],
+      processMemoryMb: [0, 532, 532],
+      powerWatts: [70, 281.5, 130],
+    };
+    const html = renderTrainingReport({ ...base, resources: { tSec: [0, 1, 2], cpuPercent: [10, 20, 30], rssMb: [100, 110, 120], gpus: [gpu] } });
+    expect(html).toContain('GPU 0 · NVIDIA H100 80GB HBM3: utilisation and power (NVML)');
+    expect(html).toContain('GPU 0 · NVIDIA H100 80GB HBM3: memory (NVML)');
+    expect(html).toContain('this process MB');
+    expect(html).not.toContain('NaN');
+    const without = renderTrainingReport({ ...base, resources: { tSec: [0, 1, 2], cpuPercent: [10, 20, 30], rssMb: [100, 110, 120] } });
+    expect(without).toContain('Process CPU');
+    expect(without).not.toContain('(NVML)');
+  });
+
   it('leaves out the resource charts when there are no samples and says when there are no pages', () => {
     const html = renderTrainingReport({ ...base, examples: [], resources: { tSec: [], cpuPercent: [], rssMb: [] } });
     expect(html).not.toContain('Process CPU');
