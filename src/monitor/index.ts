@@ -4,8 +4,9 @@
  * - {@link ResourceSampler} samples on a native thread (default every 100 ms, down to 10 ms)
  *   into a ring buffer: host CPU %, RSS, system memory, disk bytes and context switches from
  *   /proc and getrusage; per GPU through NVML (libnvidia-ml loaded with dlopen, newest
- *   versioned symbols first): utilization, memory, temperature, power, clocks, PCIe,
- *   clock-event (throttle) reasons and this process's memory. `latest()`, `samples(since)`,
+ *   versioned symbols first): utilization, memory, temperature, power, clocks, PCIe (read on a
+ *   thread of its own every `pcieIntervalMs`: NVML blocks 20 ms per PCIe call), clock-event
+ *   (throttle) reasons and this process's memory. `latest()`, `samples(since)`,
  *   `summary(since)` (mean/min/max/p95), and `sources()` (available/reason per source and
  *   device). A source whose library fails stops alone; the others continue.
  * - {@link CuptiTracer} records kernels, memcpys, memsets (and optionally runtime API calls)
@@ -16,7 +17,8 @@
  *   was found. CUDA_VISIBLE_DEVICES is honoured for device selection.
  * - Without a GPU the tests run against fakes (test/fixtures/fake_nvml.c, fake_cupti.c). On a
  *   GPU machine, `node scripts/gpu-check.js` launches N trivial kernels through the CUDA driver
- *   API in-process and checks that the tracer sees exactly N and NVML sees utilization.
+ *   API in-process and checks that the tracer sees exactly N and NVML sees utilization; what
+ *   it measured on an H100 is in docs/monitor.md.
  */
 export { ResourceSampler } from './sampler';
 export type {
