@@ -253,9 +253,10 @@ describe('fast path == general sweep', () => {
     [2 ** 30 - 300, -25.2],
     [2 ** 31, -4.4],
   ])('shrunk polygons of 5+ vertices, raw ring from the flat emitter (shift %p, delta %p)', (shift, delta) => {
-    const polys = L.generate(2600, 91)
-      .filter((p: { kind: string; rings: number[][][] }) => p.kind !== 'huge' && p.rings[0].length > 4)
-      .map((p: { rings: number[][][] }) => p.rings.map((r) => r.map(([x, y]) => [x + shift, y - shift])));
+    type Gen = { kind: string; rings: [number, number][][] };
+    const polys = (L.generate(2600, 91) as Gen[])
+      .filter((p) => p.kind !== 'huge' && (p.rings[0]?.length ?? 0) > 4)
+      .map((p) => p.rings.map((r) => r.map(([x, y]) => [x + shift, y - shift])));
     expect(polys.length).toBeGreaterThan(1000);
     const flat = L.flatten(polys);
     for (const spec of [
