@@ -156,6 +156,17 @@ module.exports = async function geometryBench(h) {
       );
       const batch = kind === 'shrink' ? geo.shrinkBatch : geo.unclipBatch;
       await h.case('ocr-perfkit batch (pyclipper mode)', () => batch({ ...input, ratios: r }), { items: polys.length });
+      // The same call writing into caller-provided arrays reused across calls (no new result
+      // buffer, no fresh pages to fault in): sized from one plain call's result.
+      const sized = batch({ ...input, ratios: r });
+      const out = {
+        coords: new Float64Array(sized.coords.length),
+        ringOffsets: new Uint32Array(sized.ringOffsets.length),
+        polygonRings: new Uint32Array(sized.polygonRings.length),
+      };
+      await h.case('ocr-perfkit batch into reused out buffers (pyclipper mode)', () => batch({ ...input, ratios: r }, undefined, out), {
+        items: polys.length,
+      });
       await h.case(
         'ocr-perfkit batch (clipper2 mode)',
         () => batch({ ...input, ratios: r }, { mode: 'clipper2', precision: 0 }),

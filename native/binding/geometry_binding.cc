@@ -129,7 +129,9 @@ std::shared_ptr<cache::Cache> ReadCacheArg(const Napi::CallbackInfo& info, size_
 }
 
 // offsetBatch args: (coords: Float64Array, ringOffsets: Uint32Array, polygonRings: Uint32Array|null,
-//                    values: Float64Array | number, spec: object, cache?: CacheHandle)
+//                    values: Float64Array | number, spec: object, cache?: CacheHandle,
+//                    [sync only] outCoords?: Float64Array, outRingOffsets?: Uint32Array,
+//                    outPolygonRings?: Uint32Array)
 void ReadArgs(const Napi::CallbackInfo& info, OffsetArgs* a) {
   ArrayView<double> coords = F64Arg(info, 0, "coords");
   ArrayView<uint32_t> rings = U32Arg(info, 1, "ringOffsets");
@@ -167,13 +169,66 @@ void TrimSyncOut() {
   if (out.coords.capacity() > (size_t{1} << 21)) out = BatchOut();
 }
 
+// One typed array of the caller's output (see CallerOutput): its data, length, ArrayBuffer and
+// byte offset in one napi_get_typedarray_info call.
+struct OutArray {
+  void* data = nullptr;
+  size_t length = 0;
+  napi_value buffer = nullptr;
+  size_t byte_offset = 0;
+};
+
+OutArray ReadOutArray(const Napi::CallbackInfo& info, size_t i, napi_typedarray_type want, const char* name) {
+  OutArray o;
+  napi_typedarray_type type;
+  if (i >= info.Length() ||
+      napi_get_typedarray_info(info.Env(), info[i], &type, &o.length, &o.data, &o.buffer, &o.byte_offset) != napi_ok ||
+      type != want)
+    ThrowType(info.Env(), std::string(name) + (want == napi_float64_array ? " must be a Float64Array" : " must be a Uint32Array"));
+  return o;
+}
+
+// offsetBatch with caller-provided storage (args 6, 7, 8: out.coords, out.ringOffsets,
+// out.polygonRings): the result is copied to the start of each and returned as views of those
+// entries (no new ArrayBuffer, so no fresh pages to fault in when the caller reuses them). An
+// array too small for the result: RangeError ERR_BUFFER_SIZE naming what it needs; nothing of
+// `out` is written then.
+Napi::Object CallerOutput(const Napi::CallbackInfo& info, const BatchOut& out) {
+  Napi::Env env = info.Env();
+  const OutArray c = ReadOutArray(info, 6, napi_float64_array, "out.coords");
+  const OutArray r = ReadOutArray(info, 7, napi_uint32_array, "out.ringOffsets");
+  const OutArray p = ReadOutArray(info, 8, napi_uint32_array, "out.polygonRings");
+  const size_t nc = out.coords.size(), nr = out.ring_offsets.size(), np = out.polygon_rings.size();
+  if (nc > c.length || nr > r.length || np > p.length)
+    ThrowRange(env,
+               "out buffers too small for this result: out.coords needs " + std::to_string(nc) + " (has " +
+                   std::to_string(c.length) + "), out.ringOffsets " + std::to_string(nr) + " (has " +
+                   std::to_string(r.length) + "), out.polygonRings " + std::to_string(np) + " (has " +
+                   std::to_string(p.length) + ")",
+               "ERR_BUFFER_SIZE");
+  std::copy(out.coords.begin(), out.coords.end(), static_cast<double*>(c.data));
+  std::copy(out.ring_offsets.begin(), out.ring_offsets.end(), static_cast<uint32_t*>(r.data));
+  std::copy(out.polygon_rings.begin(), out.polygon_rings.end(), static_cast<uint32_t*>(p.data));
+  napi_value views[3];
+  if (napi_create_typedarray(env, napi_float64_array, nc, c.buffer, c.byte_offset, &views[0]) != napi_ok ||
+      napi_create_typedarray(env, napi_uint32_array, nr, r.buffer, r.byte_offset, &views[1]) != napi_ok ||
+      napi_create_typedarray(env, napi_uint32_array, np, p.buffer, p.byte_offset, &views[2]) != napi_ok)
+    throw Napi::Error::New(env);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("coords", views[0]);
+  o.Set("ringOffsets", views[1]);
+  o.Set("polygonRings", views[2]);
+  return o;
+}
+
 Napi::Value OffsetBatchJs(const Napi::CallbackInfo& info) {
   OffsetArgs a;
   ReadArgs(info, &a);
   BatchOut& out = SyncOut();
   Status st = geom::OffsetBatch(a.view, a.values, a.value_count, a.spec, &out, a.cache.get());
   if (!st.ok()) Throw(info.Env(), st);
-  Napi::Object res = BatchToJs(info.Env(), out);
+  const bool caller_out = info.Length() > 6 && !info[6].IsUndefined() && !info[6].IsNull();
+  Napi::Object res = caller_out ? CallerOutput(info, out) : BatchToJs(info.Env(), out);
   TrimSyncOut();
   return res;
 }

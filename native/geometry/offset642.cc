@@ -407,7 +407,7 @@ inline Point64 RoundSmallPair(double x, double y) {
 #endif
 }
 
-// The raw offset ring of one closed polygon grown by delta > 0 with join J, from its unit edge
+// The raw offset ring of one closed polygon offset by delta (either sign) with join J, from its unit edge
 // normals: exactly the vertices DoOffset's OffsetPoint + DoRound / DoMiter / DoSquare emit (the
 // same arithmetic in the same order). Writes them from dst on; returns the end. (Kept out of line:
 // measured faster than inlined into Grow.)
@@ -695,7 +695,8 @@ bool RoundRectResult(const Point64* src, const PointD* nrm, double delta, double
 // arithmetic in the same order, so the same raw vertices), written to a flat buffer, then judged
 // by ConvexResult. kDone: `out` holds the result (before reverse_solution). kRaw: dest_polys_[0] holds the raw ring
 // (dest_count_ = 1) for the general clean-up. kSkip: not applicable (huge offsets or coordinates);
-// nothing done.
+// nothing done. With delta < 0 (a shrunk polygon, see Execute) only the raw ring is made: kRaw or
+// kSkip.
 ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset642Options& o, Paths64* out) {
   const Node& node = nodes_[0];
   const JoinType join = node.join;
@@ -709,7 +710,7 @@ ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset64
   const double spread = join == JoinType::kRound    ? 1.0
                         : join == JoinType::kMiter ? std::max(1.5, std::sqrt(2 / miter_lim_))
                                                    : 1.5;
-  const double reach = delta * spread * (1 + 1e-9) + 2;
+  const double reach = std::fabs(delta) * spread * (1 + 1e-9) + 2;
   const double lim = kGrowMaxCoord - reach;
   if (!(lim > 0)) return GrowResult::kSkip;
   double xmax = 0, ymax = 0;
@@ -739,7 +740,7 @@ ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset64
   nrm[len - 1] = UnitNormal(src[len - 1], src[0]);
 
   size_t nv = 0, top = 0;
-  if (join == JoinType::kRound && len == 4) {
+  if (delta > 0 && join == JoinType::kRound && len == 4) {
     // Rectangles (SROIE-style boxes): the result from one corner's arc (see RoundRectResult).
     if (kept_buf_.size() < cap) kept_buf_.resize(cap);
     if (RoundRectResult(src, nrm, delta, sin_, cos_, steps_per_rad_, xmax + reach, ymax + reach, kept_buf_.data(),
@@ -759,6 +760,14 @@ ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset64
   }
   raw_n_ = static_cast<size_t>(dst - raw_buf_.data());
   raw_in_buf_ = true;
+  if (delta < 0) {
+    // Shrinking: the raw ring only (ConvexResult and RoundRectResult are for grown rings).
+    raw_in_buf_ = false;
+    if (dest_polys_.empty()) dest_polys_.emplace_back();
+    dest_polys_[0].assign(raw_buf_.begin(), raw_buf_.begin() + static_cast<long>(raw_n_));
+    dest_count_ = 1;
+    return GrowResult::kRaw;
+  }
   if (kept_buf_.size() < raw_n_) kept_buf_.resize(raw_n_);
   if (ConvexResult(raw_buf_.data(), raw_n_, xmax + reach, ymax + reach, kept_buf_.data(), &nv, &top)) {
     EmitKept(kept_buf_.data(), nv, top, out);  // the kept vertices, topmost last
@@ -895,8 +904,12 @@ Status ClipperOffset642::Execute(double delta, const Offset642Options& options, 
   FixOrientations();
   raw_in_buf_ = false;
   GrowResult grown = GrowResult::kSkip;
-  if (options.fast_path && !options.js_compat && !options.preserve_collinear && delta > 0 && !NearZero(delta) &&
-      nodes_.size() == 1 && nodes_[0].end == EndType::kPolygon) {
+  // Grow also writes the raw ring of a shrunk polygon of more than four vertices (EmitRaw's flat
+  // loop instead of DoOffset's; the same vertices). Quadrilaterals keep DoOffset when shrinking:
+  // it computes the arc constants only on the first round join, which shrunk convex quads never
+  // reach (EmitRaw needs them up front).
+  if (options.fast_path && !options.js_compat && !options.preserve_collinear && !NearZero(delta) &&
+      nodes_.size() == 1 && nodes_[0].end == EndType::kPolygon && (delta > 0 || nodes_[0].size > 4)) {
     grown = Grow(delta, options, out);
     if (grown == GrowResult::kDone) {
       if (options.reverse_solution) std::reverse((*out)[0].begin(), (*out)[0].end());

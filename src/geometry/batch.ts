@@ -1,7 +1,8 @@
 /**
  * Batch offsetting over flat arrays: one native call for many polygons. The `*Async` variants run
  * the same work on a libuv worker thread (inputs are copied first, so the caller may reuse its
- * arrays at once) and never block the event loop.
+ * arrays at once) and never block the event loop. The synchronous ones accept caller-provided
+ * output storage ({@link BatchOutput}), reused from call to call.
  */
 import { OcrPerfkitRangeError, OcrPerfkitTypeError } from '../errors';
 import { checkFlat } from './flat';
@@ -23,7 +24,44 @@ export interface RatioBatchInput extends FlatRings {
   ratios?: number | Float64Array;
 }
 
+/**
+ * Caller-provided storage for a synchronous batch result (the last argument of
+ * {@link offsetBatch}, {@link shrinkBatch}, {@link unclipBatch}). The result is written to the start
+ * of each array and returned as views of those entries (`subarray`-like: same buffers), so no new
+ * result buffer is allocated; reusing the same arrays across calls also saves the page faults of
+ * fresh memory. The returned arrays alias these: they are overwritten by the next call that uses
+ * them. An array too small for the result throws `OcrPerfkitRangeError` `ERR_BUFFER_SIZE` (its
+ * message gives the sizes needed) and leaves them unchanged. Typical sizes: `polygonRings` n + 1,
+ * `ringOffsets` (rings out) + 1 (about n + 1 for DB shrink/unclip), `coords` 2 × (points out).
+ */
+export interface BatchOutput {
+  /** Room for the result's `x0, y0, x1, y1, ...`. */
+  coords: Float64Array;
+  /** Room for the result's ring offsets (output rings + 1 entries). */
+  ringOffsets: Uint32Array;
+  /** Room for the result's polygon → ring index (input polygons + 1 entries). */
+  polygonRings: Uint32Array;
+}
+
 type Values = number | Float64Array;
+
+function checkOut(out: unknown): BatchOutput | undefined {
+  if (out === undefined) return undefined;
+  const o = out as Partial<BatchOutput> | null;
+  if (
+    typeof o !== 'object' ||
+    o === null ||
+    !(o.coords instanceof Float64Array) ||
+    !(o.ringOffsets instanceof Uint32Array) ||
+    !(o.polygonRings instanceof Uint32Array)
+  ) {
+    throw new OcrPerfkitTypeError(
+      'out must be { coords: Float64Array, ringOffsets: Uint32Array, polygonRings: Uint32Array }',
+      'ERR_INVALID_ARGUMENT',
+    );
+  }
+  return o as BatchOutput;
+}
 
 function checkValues(v: unknown, name: string): Values {
   if (typeof v === 'number') {
@@ -43,8 +81,10 @@ function nativeArgs(input: BatchInput, values: Values, spec: Spec) {
   return [input.coords, input.ringOffsets, input.polygonRings ?? null, values, packOffsetSpec(spec), spec.cacheHandle] as const;
 }
 
-function run(input: BatchInput, values: Values, spec: Spec): FlatPolygons {
-  return geometryNative().geomOffsetBatch(...nativeArgs(input, values, spec));
+function run(input: BatchInput, values: Values, spec: Spec, out?: BatchOutput): FlatPolygons {
+  const native = geometryNative();
+  if (out === undefined) return native.geomOffsetBatch(...nativeArgs(input, values, spec));
+  return native.geomOffsetBatch(...nativeArgs(input, values, spec), out.coords, out.ringOffsets, out.polygonRings);
 }
 
 async function runAsync(input: BatchInput, values: Values, spec: Spec): Promise<FlatPolygons> {
@@ -75,11 +115,12 @@ function prepareRatio(input: RatioBatchInput, kind: 'shrink' | 'unclip', options
 
 /**
  * Offsets polygon i of `input` by `deltas[i]` (or the single delta). Output rings are flat the same
- * way; `polygonRings` says which belong to which input polygon.
+ * way; `polygonRings` says which belong to which input polygon. With `out`, the result is written
+ * there and returned as views of it (see {@link BatchOutput}).
  */
-export function offsetBatch(input: OffsetBatchInput, options?: OffsetOptions): FlatPolygons {
+export function offsetBatch(input: OffsetBatchInput, options?: OffsetOptions, out?: BatchOutput): FlatPolygons {
   const { values, spec } = prepareOffset(input, options);
-  return run(input, values, spec);
+  return run(input, values, spec, checkOut(out));
 }
 
 /** {@link offsetBatch} on a worker thread. */
@@ -88,10 +129,10 @@ export async function offsetBatchAsync(input: OffsetBatchInput, options?: Offset
   return runAsync(input, values, spec);
 }
 
-/** DB shrink of many polygons: polygon i by D = A·(1 − r²)/L with r = ratios[i]. */
-export function shrinkBatch(input: RatioBatchInput, options?: ShrinkOptions): FlatPolygons {
+/** DB shrink of many polygons: polygon i by D = A·(1 − r²)/L with r = ratios[i]; `out`: see {@link BatchOutput}. */
+export function shrinkBatch(input: RatioBatchInput, options?: ShrinkOptions, out?: BatchOutput): FlatPolygons {
   const { values, spec } = prepareRatio(input, 'shrink', options);
-  return run(input, values, spec);
+  return run(input, values, spec, checkOut(out));
 }
 
 /** {@link shrinkBatch} on a worker thread. */
@@ -100,10 +141,10 @@ export async function shrinkBatchAsync(input: RatioBatchInput, options?: ShrinkO
   return runAsync(input, values, spec);
 }
 
-/** DB unclip of many polygons: polygon i by D = A·ratio/L. */
-export function unclipBatch(input: RatioBatchInput, options?: UnclipOptions): FlatPolygons {
+/** DB unclip of many polygons: polygon i by D = A·ratio/L; `out`: see {@link BatchOutput}. */
+export function unclipBatch(input: RatioBatchInput, options?: UnclipOptions, out?: BatchOutput): FlatPolygons {
   const { values, spec } = prepareRatio(input, 'unclip', options);
-  return run(input, values, spec);
+  return run(input, values, spec, checkOut(out));
 }
 
 /** {@link unclipBatch} on a worker thread. */

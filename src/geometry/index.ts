@@ -23,6 +23,7 @@ export {
   unclipBatchAsync,
   type OffsetBatchInput,
   type RatioBatchInput,
+  type BatchOutput,
 } from './batch';
 export {
   union,

@@ -48,6 +48,10 @@ export interface GeometryNative {
     spec: Partial<NativeOffsetSpec> | Float64Array,
     /** A polygon cache's native handle (`PolygonCache.nativeHandle`). */
     cache?: unknown,
+    /** Caller-provided result storage (all three or none; see batch.ts BatchOutput). */
+    outCoords?: Float64Array,
+    outRingOffsets?: Uint32Array,
+    outPolygonRings?: Uint32Array,
   ): NativeFlat;
   geomOffsetBatchAsync(
     coords: Float64Array,

@@ -242,6 +242,37 @@ describe('fast path == general sweep', () => {
       expect(same(fast, slow)).toBe(-1);
     }
   });
+  // Shrunk polygons of more than four vertices get their raw ring from Grow's flat emitter
+  // (offset642.cc EmitRaw) instead of DoOffset: the same vertices. Every kind but quads (which keep
+  // DoOffset), every join, miter limits and arc tolerances, and coordinates moved out to 2^30 and
+  // beyond (where the emitter's bound sends the ring back to DoOffset).
+  test.each([
+    [0, -3.3],
+    [0, -17.9],
+    [2 ** 29, -6.1],
+    [2 ** 30 - 300, -25.2],
+    [2 ** 31, -4.4],
+  ])('shrunk polygons of 5+ vertices, raw ring from the flat emitter (shift %p, delta %p)', (shift, delta) => {
+    type Gen = { kind: string; rings: [number, number][][] };
+    const polys = (L.generate(2600, 91) as Gen[])
+      .filter((p) => p.kind !== 'huge' && (p.rings[0]?.length ?? 0) > 4)
+      .map((p) => p.rings.map((r) => r.map(([x, y]) => [x + shift, y - shift])));
+    expect(polys.length).toBeGreaterThan(1000);
+    const flat = L.flatten(polys);
+    for (const spec of [
+      { joinType: 'round' as const },
+      { joinType: 'round' as const, arcTolerance: 0.05 },
+      { joinType: 'round' as const, arcTolerance: 3 },
+      { joinType: 'miter' as const },
+      { joinType: 'miter' as const, miterLimit: 7 },
+      { joinType: 'square' as const },
+    ]) {
+      const fast = native.geomOffsetBatch(flat.coords, flat.ringOffsets, flat.polygonRings, delta, spec);
+      const slow = native.geomOffsetBatch(flat.coords, flat.ringOffsets, flat.polygonRings, delta, { ...spec, fastPath: false });
+      expect(same(fast, slow)).toBe(-1);
+    }
+  });
+
   // Found by a 6M-polygon fast-vs-sweep stress run: tiny or degenerate quads with 1-2 unit edges,
   // shrunk. The fast clean-up used to keep a vertex the sweep drops (touch at a rounded position)
   // or emit a ring where the sweep gives nothing; such polygons now take the sweep (offset642.cc,
