@@ -311,7 +311,7 @@ void PaintDrawn(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r
       if (ia < ib) {
         if (!any_in) std::fill(in + a, in + b, uint8_t{0});
         any_in = true;
-        std::fill(in + ia, in + ib, uint8_t{1});
+        std::fill(in + ia, in + ib, uint8_t{0xFF});
       }
       const int64_t left_end = std::min(sb, a);
       if (sa < left_end) {

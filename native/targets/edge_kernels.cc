@@ -522,43 +522,56 @@ __attribute__((target("avx2"))) inline void OrMaskBytes(uint8_t* bytes, __m256 m
   _mm_storel_epi64(p, _mm_or_si128(_mm_loadl_epi64(p), MaskBytes(mask)));
 }
 
+// One 8-pixel vector of ExactRowMerge at d2 + i (see ExactRowAvx2).
+struct RowMergeConsts {
+  __m256 scale, bias, D2, inv, one;
+};
+
+template <bool kInside>
+__attribute__((target("avx2"), always_inline)) inline void ExactMerge8(const float* d2, const uint8_t* inside,
+                                                                       int64_t i, const RowMergeConsts& k,
+                                                                       uint8_t* smap, float* tmap, uint8_t* tmask) {
+  const __m256 q = _mm256_loadu_ps(d2 + i);
+  __m256 in = _mm256_setzero_ps();
+  if (kInside) {
+    // flag bytes 0 / 0xFF sign-extend to the lane mask
+    const __m128i in8 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(inside + i));
+    in = _mm256_castsi256_ps(_mm256_cvtepi8_epi32(in8));
+    const __m256 far = _mm256_cmp_ps(q, k.D2, _CMP_GE_OQ);
+    const __m256 sm = _mm256_and_ps(in, far);
+    if (_mm256_movemask_ps(sm) != 0) OrMaskBytes(smap + i, sm);
+  }
+  const __m256 near = _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ);
+  if (_mm256_movemask_ps(near) != 0) {  // ridge only where some pixel is closer than D
+    const __m256 r = _mm256_min_ps(_mm256_mul_ps(_mm256_sqrt_ps(q), k.inv), k.one);
+    const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(k.one, r), k.scale), k.bias);
+    _mm256_storeu_ps(tmap + i, _mm256_max_ps(_mm256_loadu_ps(tmap + i), v));
+  }
+  const __m256 le = _mm256_cmp_ps(q, k.D2, _CMP_LE_OQ);
+  const __m256 m = kInside ? _mm256_or_ps(in, le) : le;
+  if (_mm256_movemask_ps(m) != 0) OrMaskBytes(tmask + i, m);
+}
+
 // kInside false: no pixel of the row is inside (inside is not read; shrink map untouched).
 template <bool kInside>
 __attribute__((target("avx2"))) void ExactRowAvx2(const float* d2, const uint8_t* inside, int64_t n, float D2,
                                                   float invD, uint8_t* smap, float* tmap, uint8_t* tmask,
                                                   float scale, float bias) {
-  const __m256 vscale = _mm256_set1_ps(scale);
-  const __m256 vbias = _mm256_set1_ps(bias);
-  const __m256 vD2 = _mm256_set1_ps(D2);
-  const __m256 vinv = _mm256_set1_ps(invD);
-  const __m256 one = _mm256_set1_ps(1.0f);
-  const __m256i zero = _mm256_setzero_si256();
   if (n < 8) {
     ExactRowMerge(d2, inside, n, D2, invD, smap, tmap, tmask, scale, bias, false);
     return;
   }
-  // Every update below is a max-merge (idempotent), so the last vector may overlap the one
-  // before it instead of leaving a scalar tail.
-  for (int64_t i = 0; i < n; i = (i + 8 < n && i + 16 > n) ? n - 8 : i + 8) {
-    const __m256 q = _mm256_loadu_ps(d2 + i);
-    __m256 in = _mm256_setzero_ps();
-    if (kInside) {
-      const __m128i in8 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(inside + i));
-      in = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_cvtepu8_epi32(in8), zero));
-      const __m256 far = _mm256_cmp_ps(q, vD2, _CMP_GE_OQ);
-      const __m256 sm = _mm256_and_ps(in, far);
-      if (_mm256_movemask_ps(sm) != 0) OrMaskBytes(smap + i, sm);
-    }
-    const __m256 near = _mm256_cmp_ps(q, vD2, _CMP_LT_OQ);
-    if (_mm256_movemask_ps(near) != 0) {  // ridge only where some pixel is closer than D
-      const __m256 r = _mm256_min_ps(_mm256_mul_ps(_mm256_sqrt_ps(q), vinv), one);
-      const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(one, r), vscale), vbias);
-      _mm256_storeu_ps(tmap + i, _mm256_max_ps(_mm256_loadu_ps(tmap + i), v));
-    }
-    const __m256 le = _mm256_cmp_ps(q, vD2, _CMP_LE_OQ);
-    const __m256 m = kInside ? _mm256_or_ps(in, le) : le;
-    if (_mm256_movemask_ps(m) != 0) OrMaskBytes(tmask + i, m);
-  }
+  RowMergeConsts k;
+  k.scale = _mm256_set1_ps(scale);
+  k.bias = _mm256_set1_ps(bias);
+  k.D2 = _mm256_set1_ps(D2);
+  k.inv = _mm256_set1_ps(invD);
+  k.one = _mm256_set1_ps(1.0f);
+  // Every update is a max-merge (idempotent), so the last vector may overlap the one before it
+  // instead of leaving a scalar tail.
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) ExactMerge8<kInside>(d2, inside, i, k, smap, tmap, tmask);
+  if (i < n) ExactMerge8<kInside>(d2, inside, n - 8, k, smap, tmap, tmask);
 }
 }  // namespace
 #endif
