@@ -43,7 +43,7 @@ inline float NanMin(float acc, float v) {
 }
 
 // Columns [*c0, *c1] of row r that can be within `reach` of the edge's line (x1,y1)-(x2,y2),
-// inside the window; then widened to whole vectors of `vec` pixels where the row has room
+// inside the window; then widened to whole vectors of `vec` (a power of two) pixels where the row has room
 // (merging the true value for extra pixels is always correct). Returns false if empty. The
 // per-edge part (the band's half width) is computed once; each row evaluates the same
 // expressions as a per-row computation would, so the ranges do not depend on the split.
@@ -68,10 +68,11 @@ class RowRanger {
     }
     if (b < a) return false;
     if (vec_ > 1) {
-      // Grow b, then a, toward a multiple of vec_ (as far as the row allows).
-      int64_t rem = (b - a + 1) % vec_;
+      // Grow b, then a, toward a multiple of vec_ (as far as the row allows). vec_ is a power of
+      // two and b - a + 1 > 0, so the remainder is a mask.
+      int64_t rem = (b - a + 1) & (vec_ - 1);
       if (rem != 0) b += std::min(vec_ - rem, w_.stride - 1 - b);
-      rem = (b - a + 1) % vec_;
+      rem = (b - a + 1) & (vec_ - 1);
       if (rem != 0) a -= std::min(vec_ - rem, a);
     }
     *c0 = a;
@@ -141,7 +142,7 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
   for (int64_t r = w.row0; r <= w.row1; ++r) {
     int64_t rc0, rc1;
     if (!ranger.Range(r, &rc0, &rc1)) continue;
-    const int64_t nvec = (rc1 - rc0 + 1) / 4 * 4;
+    const int64_t nvec = (rc1 - rc0 + 1) & ~int64_t{3};  // rc1 >= rc0
     const double gy = w.origin_y + static_cast<double>(r);
     const double b1 = gy - y1;
     const double b2 = gy - y2;
@@ -415,15 +416,16 @@ __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double 
   constexpr int64_t kChunk = 32;
   int64_t rc0[kChunk], rc1[kChunk];
   bool rok[kChunk];
+  int64_t slot = kChunk - 1;  // (r - row0) % kChunk
   for (int64_t r = win.row0; r <= win.row1; ++r) {
-    const int64_t slot = (r - win.row0) % kChunk;
+    if (++slot == kChunk) slot = 0;
     if (slot == 0) {
       const int64_t end = std::min<int64_t>(win.row1, r + kChunk - 1);
       for (int64_t q = r; q <= end; ++q) rok[q - r] = ranger.Range(q, &rc0[q - r], &rc1[q - r]);
     }
     if (!rok[slot]) continue;
     const int64_t c0 = rc0[slot], c1 = rc1[slot];
-    const int64_t nvec = (c1 - c0 + 1) / 8 * 8;
+    const int64_t nvec = (c1 - c0 + 1) & ~int64_t{7};  // c1 >= c0
     const float pys = static_cast<float>(static_cast<int32_t>(r)) - e.ay;
     float* row = buf + (r - win.row_base) * win.stride;
     const bool fresh = ExtendHull(hull, r - win.row_base, row, c0, c1);
