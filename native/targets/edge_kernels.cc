@@ -56,16 +56,25 @@ class RowRanger {
       half_ = w.reach * std::sqrt(ex_ * ex_ + ey_ * ey_) / std::fabs(ey_) + 1.0;
       narrow_ = half_ < static_cast<double>(w.col1 - w.col0 + 1);
     }
+    // Without narrowing every row has the same range: computed once.
+    if (!narrow_) whole_ok_ = Widen(w.col0, w.col1, &whole_c0_, &whole_c1_);
   }
 
   bool Range(int64_t r, int64_t* c0, int64_t* c1) const {
-    int64_t a = w_.col0, b = w_.col1;
-    if (narrow_) {
-      const double gy = w_.origin_y + static_cast<double>(r);
-      const double xc = x1_ + (gy - y1_) * ex_ / ey_ - w_.origin_x;
-      a = std::max<int64_t>(a, static_cast<int64_t>(std::floor(std::max(xc - half_, -1e15))));
-      b = std::min<int64_t>(b, static_cast<int64_t>(std::ceil(std::min(xc + half_, 1e15))));
+    if (!narrow_) {
+      *c0 = whole_c0_;
+      *c1 = whole_c1_;
+      return whole_ok_;
     }
+    const double gy = w_.origin_y + static_cast<double>(r);
+    const double xc = x1_ + (gy - y1_) * ex_ / ey_ - w_.origin_x;
+    const int64_t a = std::max<int64_t>(w_.col0, static_cast<int64_t>(std::floor(std::max(xc - half_, -1e15))));
+    const int64_t b = std::min<int64_t>(w_.col1, static_cast<int64_t>(std::ceil(std::min(xc + half_, 1e15))));
+    return Widen(a, b, c0, c1);
+  }
+
+ private:
+  bool Widen(int64_t a, int64_t b, int64_t* c0, int64_t* c1) const {
     if (b < a) return false;
     if (vec_ > 1) {
       // Grow b, then a, toward a multiple of vec_ (as far as the row allows). vec_ is a power of
@@ -80,12 +89,13 @@ class RowRanger {
     return true;
   }
 
- private:
   const EdgeWindow& w_;
   double x1_, y1_, ex_, ey_;
   int64_t vec_;
   bool narrow_ = false;
   double half_ = 0;
+  bool whole_ok_ = false;
+  int64_t whole_c0_ = 0, whole_c1_ = -1;
 };
 
 void RefEdgeScalar(double x1, double y1, double x2, double y2, double D, const EdgeWindow& w, float* buf,
