@@ -86,8 +86,8 @@ void MergeRange(int64_t w, int64_t lo, int64_t hi, int64_t* a, int64_t* b) {
     *b = w;
     return;
   }
-  *a = lo / 8 * 8;
-  *b = (hi + 8) / 8 * 8;
+  *a = lo & ~int64_t{7};  // lo, hi >= 0: multiples of 8 by masking
+  *b = (hi + 8) & ~int64_t{7};
   if (*b > w) {
     *b = w;
     *a = std::min(*a, w - 8);

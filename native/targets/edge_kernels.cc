@@ -521,11 +521,11 @@ void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWin
 
 #if defined(OPK_TARGETS_X86)
 namespace {
-// Lane masks (0 / -1 per float lane) as 8 bytes of 0 / 1.
+// Lane masks (0 / -1 per float lane) as 8 bytes of 0 / 0xFF.
 __attribute__((target("avx2"))) inline __m128i MaskBytes(__m256 mask) {
   const __m256i m = _mm256_castps_si256(mask);
   const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(m), _mm256_extracti128_si256(m, 1));
-  return _mm_and_si128(_mm_packs_epi16(w, w), _mm_set1_epi8(1));
+  return _mm_packs_epi16(w, w);  // 0 / 0xFF: the staged binary maps only tell zero from non-zero
 }
 
 // bytes[0..8) |= the mask's bytes.
