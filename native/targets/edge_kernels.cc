@@ -212,9 +212,9 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
       const __m128 acc = _mm_loadu_ps(row + c);
       __m128 f = fhi;
       if (fast_bits != 0xF) {
-        // Second tier for the lanes left: the same bound with a 10^4 times stricter geometric
-        // test (s^2 min > 1e-5 max) keeps the relative error below ~32 eps / sqrt(1e-5) = 1.1e-12,
-        // so the interval est * (1 +- 1e-11) (the same 9x margin as above) is safe there, and it
+        // Second tier for the lanes left: the bound above scales as 1 / sqrt(K) for the test
+        // s^2 min > K max, so with K = 1e-5 (10^4 times stricter) it is 100 times smaller than
+        // with 1e-9, and the interval est * (1 +- 1e-11) keeps the first tier's margin; it
         // straddles a float32 rounding boundary 100 times less often. Where both tiers accept a
         // lane they give the same float32 (the reference's), so f takes the second tier's value
         // on its lanes and the first tier's elsewhere.
