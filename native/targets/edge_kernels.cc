@@ -120,6 +120,15 @@ void RefEdgeScalar(double x1, double y1, double x2, double y2, double D, const E
 #ifdef OPK_TARGETS_X86
 __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, double y2, double D,
                                                const EdgeWindow& w, float* buf) {
+  // Grid x of the vector's lanes is stepped by 4 below, which needs an integer origin (always, for
+  // the maps: integers below 2^52 are exact in double, so the stepped value equals
+  // (origin + c) + lane of every iteration). Any other window takes the plain formula (the same
+  // values over whole rows).
+  if (!(std::floor(w.origin_x) == w.origin_x && std::fabs(w.origin_x) < 0x1p50 &&
+        static_cast<double>(w.stride) < 0x1p50)) {
+    RefEdgeScalar(x1, y1, x2, y2, D, w, buf, w.col0);
+    return;
+  }
   const double dxe = x1 - x2;
   const double dye = y1 - y2;
   const double L = dxe * dxe + dye * dye;
@@ -146,8 +155,6 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
   const __m256d lo_f2 = _mm256_set1_pd(1.0 - 1e-11);
   const __m256d hi_f2 = _mm256_set1_pd(1.0 + 1e-11);
   const __m256d four = _mm256_set1_pd(4.0);
-  const bool int_origin = std::floor(w.origin_x) == w.origin_x && std::fabs(w.origin_x) < 0x1p50 &&
-                          static_cast<double>(w.stride) < 0x1p50;
   const RowRanger ranger(w, x1, y1, x2, y2, 4);
   for (int64_t r = w.row0; r <= w.row1; ++r) {
     int64_t rc0, rc1;
@@ -161,13 +168,9 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
     const __m256d vb1 = _mm256_set1_pd(b1);
     const __m256d vb2 = _mm256_set1_pd(b2);
     float* row = buf + (r - w.row_base) * w.stride;
-    // Grid x of the vector's lanes, stepped by 4 when the origin is an integer (always, for the
-    // maps): integers below 2^52 are exact in double, so the stepped value equals
-    // (origin + c) + lane of every iteration.
-    __m256d gxs = _mm256_add_pd(_mm256_set1_pd(w.origin_x + static_cast<double>(rc0)), lane);
-    for (int64_t c = rc0; c < rc0 + nvec; c += 4, gxs = _mm256_add_pd(gxs, four)) {
-      const __m256d gx =
-          int_origin ? gxs : _mm256_add_pd(_mm256_set1_pd(w.origin_x + static_cast<double>(c)), lane);
+    // Grid x of the vector's lanes, stepped by 4 (see the top).
+    __m256d gx = _mm256_add_pd(_mm256_set1_pd(w.origin_x + static_cast<double>(rc0)), lane);
+    for (int64_t c = rc0; c < rc0 + nvec; c += 4, gx = _mm256_add_pd(gx, four)) {
       const __m256d a1 = _mm256_sub_pd(gx, vx1);
       const __m256d a2 = _mm256_sub_pd(gx, vx2);
       const __m256d d1 = _mm256_add_pd(_mm256_mul_pd(a1, a1), sq1);
