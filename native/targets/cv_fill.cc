@@ -185,28 +185,34 @@ void FillRows(const RowWindowT<T>& img, int w, int h, const IPoint* pts, size_t 
   y_end = std::min<int64_t>(y_end, img.y_hi);
   int64_t y = std::max<int64_t>(edges[0].y0, img.y_lo);
 
-  auto& active = scratch->active;
-  auto& xs = scratch->xs;
-  active.clear();
+  // Active edges and crossings in raw arrays sized once (at most one entry per edge).
+  const size_t ne = edges.size();
+  if (scratch->active.size() < ne) scratch->active.resize(ne);
+  if (scratch->xs.size() < ne) scratch->xs.resize(ne);
+  uint32_t* const active = scratch->active.data();
+  int64_t* const xs = scratch->xs.data();
+  const FillScratch::Edge* const ed = edges.data();
+  size_t na = 0;
   size_t next = 0;
+  T* const rows = img.rows;
+  const int64_t stride = img.stride, y_lo = img.y_lo;
   for (; y < y_end; ++y) {
-    while (next < edges.size() && edges[next].y0 <= y) active.push_back(static_cast<uint32_t>(next++));
-    xs.clear();
-    size_t keep = 0;
-    for (size_t k = 0; k < active.size(); ++k) {
-      const auto& e = edges[active[k]];
+    while (next < ne && ed[next].y0 <= y) active[na++] = static_cast<uint32_t>(next++);
+    size_t keep = 0, nx = 0;
+    for (size_t k = 0; k < na; ++k) {
+      const auto& e = ed[active[k]];
       if (e.y1 <= y) continue;  // finished (its last row was y1 - 1)
       active[keep++] = active[k];
-      xs.push_back(e.x + (y - e.y0) * e.dx);
+      xs[nx++] = e.x + (y - e.y0) * e.dx;
     }
-    active.resize(keep);
-    if (xs.size() == 2) {  // the common case: skip the sort call
+    na = keep;
+    if (nx == 2) {  // the common case: skip the sort call
       if (xs[1] < xs[0]) std::swap(xs[0], xs[1]);
     } else {
-      std::sort(xs.begin(), xs.end());
+      std::sort(xs, xs + nx);
     }
-    T* row = img.rows + (y - img.y_lo) * img.stride;
-    for (size_t k = 0; k + 1 < xs.size(); k += 2) {
+    T* row = rows + (y - y_lo) * stride;
+    for (size_t k = 0; k + 1 < nx; k += 2) {
       int64_t xl = (xs[k] + kOne - 1) >> kShift;  // ceil
       int64_t xr = xs[k + 1] >> kShift;           // floor
       if (xl >= w || xr < 0) continue;
