@@ -57,11 +57,6 @@ bool ClipToImage(int64_t w, int64_t h, IPoint* p1, IPoint* p2) {
   return (c1 | c2) == 0;
 }
 
-template <typename T>
-inline void Put(const RowWindowT<T>& img, int64_t w, int64_t x, int64_t y, T value) {
-  if (x >= 0 && x < w && y >= img.y_lo && y < img.y_hi) img.rows[(y - img.y_lo) * img.stride + x] = value;
-}
-
 // DrawLineCv writing only the window's rows (the same walk, so the same pixels in those rows).
 template <typename T>
 void DrawLineRows(const RowWindowT<T>& img, int w, int h, IPoint a, IPoint b, T value) {
@@ -93,18 +88,41 @@ void DrawLineRows(const RowWindowT<T>& img, int w, int h, IPoint a, IPoint b, T 
   // y moves monotonically by step_minor, so once it has left the window's rows for good the rest
   // of the walk paints nothing there.
   const int64_t y_stop = step_minor > 0 ? img.y_hi : img.y_lo - 1;
-  for (int64_t i = 0; i <= major; ++i) {
-    if (y == y_stop) break;
-    Put(img, w, x, y, value);
-    const bool diag = err < 0;
-    err += minus + (diag ? plus : 0);
-    if (steep) {
+  // The window is copied into locals: byte stores may alias it, and the compiler would otherwise
+  // reload it for every pixel.
+  T* const rows = img.rows;
+  const int64_t stride = img.stride;
+  const int64_t y_lo = img.y_lo, y_hi = img.y_hi;
+  if (steep) {
+    for (int64_t i = 0; i <= major; ++i) {
+      if (y == y_stop) break;
+      if (x >= 0 && x < w && y >= y_lo && y < y_hi) rows[(y - y_lo) * stride + x] = value;
+      const bool diag = err < 0;
+      err += minus + (diag ? plus : 0);
       y += step_minor;
       if (diag) x += 1;
-    } else {
-      x += 1;
-      if (diag) y += step_minor;
     }
+    return;
+  }
+  // x-major, one row's run at a time: from pixel i with error err, the steps at pixels i, i+1, ...
+  // keep y while the error before the step is >= 0 (it falls by m = -minus per such step), so the
+  // first pixel that moves y afterwards is i + j with j = err / m + 1 (j = 0 when err < 0; never
+  // with m = 0). Pixels i .. i+j share row y; then err becomes err - (j + 1) m + plus. These are
+  // the pixels and error terms of the pixel-by-pixel walk above.
+  const int64_t m = -minus;
+  for (int64_t i = 0; i <= major;) {
+    if (y == y_stop) break;
+    const int64_t j = m == 0 ? major - i : (err < 0 ? 0 : std::min(err / m + 1, major - i));
+    if (y >= y_lo && y < y_hi) {
+      const int64_t xa = std::max<int64_t>(x, 0), xb = std::min<int64_t>(x + j, w - 1);
+      T* row = rows + (y - y_lo) * stride;
+      for (int64_t c = xa; c <= xb; ++c) row[c] = value;
+    }
+    // the step at pixel i + j (a diagonal one unless the line ends there)
+    err += plus - (j + 1) * m;
+    x += j + 1;
+    y += step_minor;
+    i += j + 1;
   }
 }
 
@@ -167,28 +185,34 @@ void FillRows(const RowWindowT<T>& img, int w, int h, const IPoint* pts, size_t 
   y_end = std::min<int64_t>(y_end, img.y_hi);
   int64_t y = std::max<int64_t>(edges[0].y0, img.y_lo);
 
-  auto& active = scratch->active;
-  auto& xs = scratch->xs;
-  active.clear();
+  // Active edges and crossings in raw arrays sized once (at most one entry per edge).
+  const size_t ne = edges.size();
+  if (scratch->active.size() < ne) scratch->active.resize(ne);
+  if (scratch->xs.size() < ne) scratch->xs.resize(ne);
+  uint32_t* const active = scratch->active.data();
+  int64_t* const xs = scratch->xs.data();
+  const FillScratch::Edge* const ed = edges.data();
+  size_t na = 0;
   size_t next = 0;
+  T* const rows = img.rows;
+  const int64_t stride = img.stride, y_lo = img.y_lo;
   for (; y < y_end; ++y) {
-    while (next < edges.size() && edges[next].y0 <= y) active.push_back(static_cast<uint32_t>(next++));
-    xs.clear();
-    size_t keep = 0;
-    for (size_t k = 0; k < active.size(); ++k) {
-      const auto& e = edges[active[k]];
+    while (next < ne && ed[next].y0 <= y) active[na++] = static_cast<uint32_t>(next++);
+    size_t keep = 0, nx = 0;
+    for (size_t k = 0; k < na; ++k) {
+      const auto& e = ed[active[k]];
       if (e.y1 <= y) continue;  // finished (its last row was y1 - 1)
       active[keep++] = active[k];
-      xs.push_back(e.x + (y - e.y0) * e.dx);
+      xs[nx++] = e.x + (y - e.y0) * e.dx;
     }
-    active.resize(keep);
-    if (xs.size() == 2) {  // the common case: skip the sort call
+    na = keep;
+    if (nx == 2) {  // the common case: skip the sort call
       if (xs[1] < xs[0]) std::swap(xs[0], xs[1]);
     } else {
-      std::sort(xs.begin(), xs.end());
+      std::sort(xs, xs + nx);
     }
-    T* row = img.rows + (y - img.y_lo) * img.stride;
-    for (size_t k = 0; k + 1 < xs.size(); k += 2) {
+    T* row = rows + (y - y_lo) * stride;
+    for (size_t k = 0; k + 1 < nx; k += 2) {
       int64_t xl = (xs[k] + kOne - 1) >> kShift;  // ceil
       int64_t xr = xs[k + 1] >> kShift;           // floor
       if (xl >= w || xr < 0) continue;

@@ -86,8 +86,8 @@ void MergeRange(int64_t w, int64_t lo, int64_t hi, int64_t* a, int64_t* b) {
     *b = w;
     return;
   }
-  *a = lo / 8 * 8;
-  *b = (hi + 8) / 8 * 8;
+  *a = lo & ~int64_t{7};  // lo, hi >= 0: multiples of 8 by masking
+  *b = (hi + 8) & ~int64_t{7};
   if (*b > w) {
     *b = w;
     *a = std::min(*a, w - 8);
@@ -311,7 +311,7 @@ void PaintDrawn(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r
       if (ia < ib) {
         if (!any_in) std::fill(in + a, in + b, uint8_t{0});
         any_in = true;
-        std::fill(in + ia, in + ib, uint8_t{1});
+        std::fill(in + ia, in + ib, uint8_t{0xFF});
       }
       const int64_t left_end = std::min(sb, a);
       if (sa < left_end) {

@@ -129,6 +129,16 @@ __attribute__((target("avx"))) void CanvasMergeAvx(float* dmin, float* canvas, i
     _mm256_storeu_ps(dmin + c, one);
     _mm256_storeu_ps(canvas + c, _mm256_max_ps(v, _mm256_loadu_ps(canvas + c)));
   }
+  if (c < n && n >= 8) {
+    // The last pixels as one vector overlapping the previous one: the overlapped pixels' dmin
+    // was reset to 1.0f, and merging 1.0f again is a no-op (v = 0 rescales to bias; the canvas
+    // is >= bias, or >= 0 unfused, as it starts there and only grows).
+    c = n - 8;
+    const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(one, _mm256_loadu_ps(dmin + c)), vs), vb);
+    _mm256_storeu_ps(dmin + c, one);
+    _mm256_storeu_ps(canvas + c, _mm256_max_ps(v, _mm256_loadu_ps(canvas + c)));
+    return;
+  }
   CanvasMergeScalar(dmin + c, canvas + c, n - c, scale, bias);
 }
 #endif

@@ -43,7 +43,7 @@ inline float NanMin(float acc, float v) {
 }
 
 // Columns [*c0, *c1] of row r that can be within `reach` of the edge's line (x1,y1)-(x2,y2),
-// inside the window; then widened to whole vectors of `vec` pixels where the row has room
+// inside the window; then widened to whole vectors of `vec` (a power of two) pixels where the row has room
 // (merging the true value for extra pixels is always correct). Returns false if empty. The
 // per-edge part (the band's half width) is computed once; each row evaluates the same
 // expressions as a per-row computation would, so the ranges do not depend on the split.
@@ -56,22 +56,32 @@ class RowRanger {
       half_ = w.reach * std::sqrt(ex_ * ex_ + ey_ * ey_) / std::fabs(ey_) + 1.0;
       narrow_ = half_ < static_cast<double>(w.col1 - w.col0 + 1);
     }
+    // Without narrowing every row has the same range: computed once.
+    if (!narrow_) whole_ok_ = Widen(w.col0, w.col1, &whole_c0_, &whole_c1_);
   }
 
   bool Range(int64_t r, int64_t* c0, int64_t* c1) const {
-    int64_t a = w_.col0, b = w_.col1;
-    if (narrow_) {
-      const double gy = w_.origin_y + static_cast<double>(r);
-      const double xc = x1_ + (gy - y1_) * ex_ / ey_ - w_.origin_x;
-      a = std::max<int64_t>(a, static_cast<int64_t>(std::floor(std::max(xc - half_, -1e15))));
-      b = std::min<int64_t>(b, static_cast<int64_t>(std::ceil(std::min(xc + half_, 1e15))));
+    if (!narrow_) {
+      *c0 = whole_c0_;
+      *c1 = whole_c1_;
+      return whole_ok_;
     }
+    const double gy = w_.origin_y + static_cast<double>(r);
+    const double xc = x1_ + (gy - y1_) * ex_ / ey_ - w_.origin_x;
+    const int64_t a = std::max<int64_t>(w_.col0, static_cast<int64_t>(std::floor(std::max(xc - half_, -1e15))));
+    const int64_t b = std::min<int64_t>(w_.col1, static_cast<int64_t>(std::ceil(std::min(xc + half_, 1e15))));
+    return Widen(a, b, c0, c1);
+  }
+
+ private:
+  bool Widen(int64_t a, int64_t b, int64_t* c0, int64_t* c1) const {
     if (b < a) return false;
     if (vec_ > 1) {
-      // Grow b, then a, toward a multiple of vec_ (as far as the row allows).
-      int64_t rem = (b - a + 1) % vec_;
+      // Grow b, then a, toward a multiple of vec_ (as far as the row allows). vec_ is a power of
+      // two and b - a + 1 > 0, so the remainder is a mask.
+      int64_t rem = (b - a + 1) & (vec_ - 1);
       if (rem != 0) b += std::min(vec_ - rem, w_.stride - 1 - b);
-      rem = (b - a + 1) % vec_;
+      rem = (b - a + 1) & (vec_ - 1);
       if (rem != 0) a -= std::min(vec_ - rem, a);
     }
     *c0 = a;
@@ -79,12 +89,13 @@ class RowRanger {
     return true;
   }
 
- private:
   const EdgeWindow& w_;
   double x1_, y1_, ex_, ey_;
   int64_t vec_;
   bool narrow_ = false;
   double half_ = 0;
+  bool whole_ok_ = false;
+  int64_t whole_c0_ = 0, whole_c1_ = -1;
 };
 
 void RefEdgeScalar(double x1, double y1, double x2, double y2, double D, const EdgeWindow& w, float* buf,
@@ -109,6 +120,15 @@ void RefEdgeScalar(double x1, double y1, double x2, double y2, double D, const E
 #ifdef OPK_TARGETS_X86
 __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, double y2, double D,
                                                const EdgeWindow& w, float* buf) {
+  // Grid x of the vector's lanes is stepped by 4 below, which needs an integer origin (always, for
+  // the maps: integers below 2^52 are exact in double, so the stepped value equals
+  // (origin + c) + lane of every iteration). Any other window takes the plain formula (the same
+  // values over whole rows).
+  if (!(std::floor(w.origin_x) == w.origin_x && std::fabs(w.origin_x) < 0x1p50 &&
+        static_cast<double>(w.stride) < 0x1p50)) {
+    RefEdgeScalar(x1, y1, x2, y2, D, w, buf, w.col0);
+    return;
+  }
   const double dxe = x1 - x2;
   const double dye = y1 - y2;
   const double L = dxe * dxe + dye * dye;
@@ -130,14 +150,16 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
   const bool filter = L > 0 && std::isfinite(L);
   const __m256d vQ = _mm256_set1_pd(filter ? 1e-9 : HUGE_VAL);
   const __m256d vk = _mm256_set1_pd(filter ? 1.0 / (len * D) : 0.0);
+  // Second filter tier (see the loop): lanes with s^2 min > 1e-5 max, interval est * (1 +- 1e-11).
+  const __m256d vQ2 = _mm256_set1_pd(filter ? 1e-5 : HUGE_VAL);
+  const __m256d lo_f2 = _mm256_set1_pd(1.0 - 1e-11);
+  const __m256d hi_f2 = _mm256_set1_pd(1.0 + 1e-11);
   const __m256d four = _mm256_set1_pd(4.0);
-  const bool int_origin = std::floor(w.origin_x) == w.origin_x && std::fabs(w.origin_x) < 0x1p50 &&
-                          static_cast<double>(w.stride) < 0x1p50;
   const RowRanger ranger(w, x1, y1, x2, y2, 4);
   for (int64_t r = w.row0; r <= w.row1; ++r) {
     int64_t rc0, rc1;
     if (!ranger.Range(r, &rc0, &rc1)) continue;
-    const int64_t nvec = (rc1 - rc0 + 1) / 4 * 4;
+    const int64_t nvec = (rc1 - rc0 + 1) & ~int64_t{3};  // rc1 >= rc0
     const double gy = w.origin_y + static_cast<double>(r);
     const double b1 = gy - y1;
     const double b2 = gy - y2;
@@ -146,13 +168,9 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
     const __m256d vb1 = _mm256_set1_pd(b1);
     const __m256d vb2 = _mm256_set1_pd(b2);
     float* row = buf + (r - w.row_base) * w.stride;
-    // Grid x of the vector's lanes, stepped by 4 when the origin is an integer (always, for the
-    // maps): integers below 2^52 are exact in double, so the stepped value equals
-    // (origin + c) + lane of every iteration.
-    __m256d gxs = _mm256_add_pd(_mm256_set1_pd(w.origin_x + static_cast<double>(rc0)), lane);
-    for (int64_t c = rc0; c < rc0 + nvec; c += 4, gxs = _mm256_add_pd(gxs, four)) {
-      const __m256d gx =
-          int_origin ? gxs : _mm256_add_pd(_mm256_set1_pd(w.origin_x + static_cast<double>(c)), lane);
+    // Grid x of the vector's lanes, stepped by 4 (see the top).
+    __m256d gx = _mm256_add_pd(_mm256_set1_pd(w.origin_x + static_cast<double>(rc0)), lane);
+    for (int64_t c = rc0; c < rc0 + nvec; c += 4, gx = _mm256_add_pd(gx, four)) {
       const __m256d a1 = _mm256_sub_pd(gx, vx1);
       const __m256d a2 = _mm256_sub_pd(gx, vx2);
       const __m256d d1 = _mm256_add_pd(_mm256_mul_pd(a1, a1), sq1);
@@ -196,6 +214,24 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
       int fast_bits = neg_bits | (geom_bits & same_bits);
       const __m128 acc = _mm_loadu_ps(row + c);
       __m128 f = fhi;
+      if (fast_bits != 0xF) {
+        // Second tier for the lanes left: the bound above scales as 1 / sqrt(K) for the test
+        // s^2 min > K max, so with K = 1e-5 (10^4 times stricter) it is 100 times smaller than
+        // with 1e-9, and the interval est * (1 +- 1e-11) keeps the first tier's margin; it
+        // straddles a float32 rounding boundary 100 times less often. Where both tiers accept a
+        // lane they give the same float32 (the reference's), so f takes the second tier's value
+        // on its lanes and the first tier's elsewhere.
+        const __m256d rhs2 = _mm256_mul_pd(_mm256_mul_pd(_mm256_mul_pd(vQ2, p), p), _mm256_max_pd(d1, d2));
+        const __m256d geom2 = _mm256_cmp_pd(lhs, rhs2, _CMP_GT_OQ);
+        const __m128 flo2 = _mm256_cvtpd_ps(_mm256_min_pd(_mm256_mul_pd(est, lo_f2), one));
+        const __m128 fhi2 = _mm256_cvtpd_ps(_mm256_min_pd(_mm256_mul_pd(est, hi_f2), one));
+        const int ok2_bits = _mm_movemask_ps(_mm_cmpeq_ps(flo2, fhi2)) & _mm256_movemask_pd(geom2);
+        if (ok2_bits != 0) {
+          const __m128i b2 = _mm_and_si128(_mm_set1_epi32(ok2_bits), _mm_setr_epi32(1, 2, 4, 8));
+          f = _mm_blendv_ps(f, fhi2, _mm_castsi128_ps(_mm_cmpgt_epi32(b2, _mm_setzero_si128())));
+          fast_bits |= ok2_bits;
+        }
+      }
       if (fast_bits != 0xF) {
         // A filtered lane whose interval did not round to one float32 still has f >= flo; where
         // flo >= acc the merge keeps acc (a NaN acc fails the test), so f = acc is exact there.
@@ -393,15 +429,16 @@ __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double 
   constexpr int64_t kChunk = 32;
   int64_t rc0[kChunk], rc1[kChunk];
   bool rok[kChunk];
+  int64_t slot = kChunk - 1;  // (r - row0) % kChunk
   for (int64_t r = win.row0; r <= win.row1; ++r) {
-    const int64_t slot = (r - win.row0) % kChunk;
+    if (++slot == kChunk) slot = 0;
     if (slot == 0) {
       const int64_t end = std::min<int64_t>(win.row1, r + kChunk - 1);
       for (int64_t q = r; q <= end; ++q) rok[q - r] = ranger.Range(q, &rc0[q - r], &rc1[q - r]);
     }
     if (!rok[slot]) continue;
     const int64_t c0 = rc0[slot], c1 = rc1[slot];
-    const int64_t nvec = (c1 - c0 + 1) / 8 * 8;
+    const int64_t nvec = (c1 - c0 + 1) & ~int64_t{7};  // c1 >= c0
     const float pys = static_cast<float>(static_cast<int32_t>(r)) - e.ay;
     float* row = buf + (r - win.row_base) * win.stride;
     const bool fresh = ExtendHull(hull, r - win.row_base, row, c0, c1);
@@ -487,11 +524,11 @@ void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWin
 
 #if defined(OPK_TARGETS_X86)
 namespace {
-// Lane masks (0 / -1 per float lane) as 8 bytes of 0 / 1.
+// Lane masks (0 / -1 per float lane) as 8 bytes of 0 / 0xFF.
 __attribute__((target("avx2"))) inline __m128i MaskBytes(__m256 mask) {
   const __m256i m = _mm256_castps_si256(mask);
   const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(m), _mm256_extracti128_si256(m, 1));
-  return _mm_and_si128(_mm_packs_epi16(w, w), _mm_set1_epi8(1));
+  return _mm_packs_epi16(w, w);  // 0 / 0xFF: the staged binary maps only tell zero from non-zero
 }
 
 // bytes[0..8) |= the mask's bytes.
@@ -500,43 +537,56 @@ __attribute__((target("avx2"))) inline void OrMaskBytes(uint8_t* bytes, __m256 m
   _mm_storel_epi64(p, _mm_or_si128(_mm_loadl_epi64(p), MaskBytes(mask)));
 }
 
+// One 8-pixel vector of ExactRowMerge at d2 + i (see ExactRowAvx2).
+struct RowMergeConsts {
+  __m256 scale, bias, D2, inv, one;
+};
+
+template <bool kInside>
+__attribute__((target("avx2"), always_inline)) inline void ExactMerge8(const float* d2, const uint8_t* inside,
+                                                                       int64_t i, const RowMergeConsts& k,
+                                                                       uint8_t* smap, float* tmap, uint8_t* tmask) {
+  const __m256 q = _mm256_loadu_ps(d2 + i);
+  __m256 in = _mm256_setzero_ps();
+  if (kInside) {
+    // flag bytes 0 / 0xFF sign-extend to the lane mask
+    const __m128i in8 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(inside + i));
+    in = _mm256_castsi256_ps(_mm256_cvtepi8_epi32(in8));
+    const __m256 far = _mm256_cmp_ps(q, k.D2, _CMP_GE_OQ);
+    const __m256 sm = _mm256_and_ps(in, far);
+    if (_mm256_movemask_ps(sm) != 0) OrMaskBytes(smap + i, sm);
+  }
+  const __m256 near = _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ);
+  if (_mm256_movemask_ps(near) != 0) {  // ridge only where some pixel is closer than D
+    const __m256 r = _mm256_min_ps(_mm256_mul_ps(_mm256_sqrt_ps(q), k.inv), k.one);
+    const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(k.one, r), k.scale), k.bias);
+    _mm256_storeu_ps(tmap + i, _mm256_max_ps(_mm256_loadu_ps(tmap + i), v));
+  }
+  const __m256 le = _mm256_cmp_ps(q, k.D2, _CMP_LE_OQ);
+  const __m256 m = kInside ? _mm256_or_ps(in, le) : le;
+  if (_mm256_movemask_ps(m) != 0) OrMaskBytes(tmask + i, m);
+}
+
 // kInside false: no pixel of the row is inside (inside is not read; shrink map untouched).
 template <bool kInside>
 __attribute__((target("avx2"))) void ExactRowAvx2(const float* d2, const uint8_t* inside, int64_t n, float D2,
                                                   float invD, uint8_t* smap, float* tmap, uint8_t* tmask,
                                                   float scale, float bias) {
-  const __m256 vscale = _mm256_set1_ps(scale);
-  const __m256 vbias = _mm256_set1_ps(bias);
-  const __m256 vD2 = _mm256_set1_ps(D2);
-  const __m256 vinv = _mm256_set1_ps(invD);
-  const __m256 one = _mm256_set1_ps(1.0f);
-  const __m256i zero = _mm256_setzero_si256();
   if (n < 8) {
     ExactRowMerge(d2, inside, n, D2, invD, smap, tmap, tmask, scale, bias, false);
     return;
   }
-  // Every update below is a max-merge (idempotent), so the last vector may overlap the one
-  // before it instead of leaving a scalar tail.
-  for (int64_t i = 0; i < n; i = (i + 8 < n && i + 16 > n) ? n - 8 : i + 8) {
-    const __m256 q = _mm256_loadu_ps(d2 + i);
-    __m256 in = _mm256_setzero_ps();
-    if (kInside) {
-      const __m128i in8 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(inside + i));
-      in = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_cvtepu8_epi32(in8), zero));
-      const __m256 far = _mm256_cmp_ps(q, vD2, _CMP_GE_OQ);
-      const __m256 sm = _mm256_and_ps(in, far);
-      if (_mm256_movemask_ps(sm) != 0) OrMaskBytes(smap + i, sm);
-    }
-    const __m256 near = _mm256_cmp_ps(q, vD2, _CMP_LT_OQ);
-    if (_mm256_movemask_ps(near) != 0) {  // ridge only where some pixel is closer than D
-      const __m256 r = _mm256_min_ps(_mm256_mul_ps(_mm256_sqrt_ps(q), vinv), one);
-      const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(one, r), vscale), vbias);
-      _mm256_storeu_ps(tmap + i, _mm256_max_ps(_mm256_loadu_ps(tmap + i), v));
-    }
-    const __m256 le = _mm256_cmp_ps(q, vD2, _CMP_LE_OQ);
-    const __m256 m = kInside ? _mm256_or_ps(in, le) : le;
-    if (_mm256_movemask_ps(m) != 0) OrMaskBytes(tmask + i, m);
-  }
+  RowMergeConsts k;
+  k.scale = _mm256_set1_ps(scale);
+  k.bias = _mm256_set1_ps(bias);
+  k.D2 = _mm256_set1_ps(D2);
+  k.inv = _mm256_set1_ps(invD);
+  k.one = _mm256_set1_ps(1.0f);
+  // Every update is a max-merge (idempotent), so the last vector may overlap the one before it
+  // instead of leaving a scalar tail.
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) ExactMerge8<kInside>(d2, inside, i, k, smap, tmap, tmask);
+  if (i < n) ExactMerge8<kInside>(d2, inside, n - 8, k, smap, tmap, tmask);
 }
 }  // namespace
 #endif

@@ -51,8 +51,8 @@ void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWin
 //   shrink map = 1 where inside && d2 >= D^2; thresh map = max(., 1 - min(sqrt(d2) / D, 1));
 //   thresh mask = 1 where inside || d2 <= D^2. AVX2 when available (same results). The thresh
 // map merges the rescaled value v * scale + bias (float32, no FMA; scale >= 0 keeps it monotone).
-// The two binary maps are bytes (0 / 1), see MapBands. inside: one flag byte per pixel, or null
-// when no pixel of the row is inside.
+// The two binary maps are bytes (0 / 1), see MapBands. inside: one flag byte per pixel (0 or
+// 0xFF), or null when no pixel of the row is inside.
 void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, float invD, uint8_t* smap,
                    float* tmap, uint8_t* tmask, float scale = 1.0f, float bias = 0.0f, bool allow_simd = true);
 

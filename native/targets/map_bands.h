@@ -46,8 +46,8 @@ class MapBands {
   // Row y of the threshold map in the current band, columns 0..width-1.
   float* ThreshRow(int64_t y) const { return reinterpret_cast<float*>(buf_ + (y - y0_) * row_bytes_); }
   // Row y of binary map m (kShrinkMap, kShrinkMask or kThreshMask) in the current band, columns
-  // 0..width-1, as bytes 0 / 1 (written out as 0.0f / 1.0f). Rows of one map are byte_stride()
-  // bytes apart.
+  // 0..width-1, as bytes 0 / non-zero (written out as 0.0f / 1.0f; painters store 1, exact mode's
+  // row merge ORs in 0xFF). Rows of one map are byte_stride() bytes apart.
   uint8_t* ByteRow(int m, int64_t y) const { return buf_ + (y - y0_) * row_bytes_ + ByteOffset(m); }
   int64_t byte_stride() const { return row_bytes_; }
 
