@@ -104,12 +104,13 @@ Napi::Value CacheBenchThreads(const Napi::CallbackInfo& info) {
       double key[8] = {0, 1, 2, 3, 4, 5, 6, 7};
       double value[24] = {};
       uint32_t seed = static_cast<uint32_t>(t) * 7919u + 1u;
+      double my_hits = 0;  // counted locally: hits[] entries share a cache line (false sharing)
       for (int64_t i = 0; i < ops; ++i) {
         seed = seed * 1103515245u + 12345u;
         key[0] = static_cast<double>((seed >> 8) % static_cast<uint64_t>(hot));
         const opk::cache::KeyView k = opk::cache::KeyView::Make(key, sizeof key, tag);
         if (cache->Get(k)) {
-          hits[static_cast<size_t>(t)] += 1;
+          my_hits += 1;
         } else {
           value[0] = key[0];
           const opk::cache::ArraySpan span{opk::cache::ElementType::kFloat64, value, 24};
@@ -117,6 +118,7 @@ Napi::Value CacheBenchThreads(const Napi::CallbackInfo& info) {
         }
       }
       cpu[static_cast<size_t>(t)] = ThreadCpuSeconds() - c0;
+      hits[static_cast<size_t>(t)] = my_hits;
     });
   }
   for (auto& th : pool) th.join();
