@@ -134,7 +134,7 @@ async function threadScaling(h) {
     'native threads: CPU ns per get, 1 thread → 2 threads',
     `${(r1.cpuNs / nops).toFixed(1)} → ${(r2.cpuNs / (2 * nops)).toFixed(1)}`,
     'ns',
-    'flat would mean no slowdown from sharing; here, at ~19M gets/s per thread over 32 shards, the shard locks and LRU list heads move between the two cores on almost every get, so the 2-thread figure rises (99-384 ns in runs so far, depending on where the VM places its two vCPUs); the JS-level memo above, at ~3M ops/s per thread, keeps 0.9x per-thread efficiency',
+    'flat would mean no slowdown from sharing. At ~19M gets/s per thread on 1000 hot keys, shared cache lines (shard locks, recency lists, the hot values\' reference counts) move between the two cores on most gets, so the 2-thread figure rises: 80-100 ns in a quiet VM phase, up to 384 ns in others; clock eviction or 1024 shards take off only 10-20 ns (scratch runs). The JS-level memo above, at ~3M ops/s per thread, keeps ~0.9x per-thread efficiency',
   );
 }
 
