@@ -37,8 +37,12 @@ std::string DescribeVisible(const std::vector<VisibleEntry>& v) {
 }  // namespace
 
 NvmlSource::NvmlSource(std::vector<std::string> candidates, std::optional<std::vector<VisibleEntry>> visible,
-                       std::vector<DeviceSelector> selectors, unsigned int pid)
-    : candidates_(std::move(candidates)), visible_(std::move(visible)), selectors_(std::move(selectors)), pid_(pid) {}
+                       std::vector<DeviceSelector> selectors, unsigned int pid, bool nested_pid_namespace)
+    : candidates_(std::move(candidates)),
+      visible_(std::move(visible)),
+      selectors_(std::move(selectors)),
+      pid_(pid),
+      nested_pid_namespace_(nested_pid_namespace) {}
 
 NvmlSource::~NvmlSource() { Close(); }
 
@@ -203,6 +207,8 @@ double NvmlSource::ProcessMemory(size_t dev, bool* fatal) {
   const NvmlApi& a = lib_.api();
   Device& d = devs_[dev];
   double best = kNaN;
+  bool matched = false;   // some entry has our PID
+  unsigned int listed = 0;  // entries over both lists
   auto scan = [&](auto fn, auto& buf, const char* name) {
     if (fn == nullptr) return;
     for (int attempt = 0; attempt < 3; ++attempt) {
@@ -222,7 +228,9 @@ double NvmlSource::ProcessMemory(size_t dev, bool* fatal) {
         if (buf[i].pid != pid_) continue;
         if (buf[i].usedGpuMemory == kValueNotAvailable) return;
         mine += static_cast<double>(buf[i].usedGpuMemory);
+        matched = true;
       }
+      listed += n;
       best = std::isnan(best) ? mine : std::max(best, mine);
       return;
     }
@@ -232,6 +240,9 @@ double NvmlSource::ProcessMemory(size_t dev, bool* fatal) {
   if (*fatal) return kNaN;
   if (a.graphics_procs != nullptr) scan(a.graphics_procs, procs_, "nvmlDeviceGetGraphicsRunningProcesses");
   else scan(a.graphics_procs_v1, procs_v1_, "nvmlDeviceGetGraphicsRunningProcesses");
+  // In a container NVML lists host PIDs: processes listed but none with our PID may include
+  // this one under its host PID, so the value is unknown, not 0. No process listed is 0 anywhere.
+  if (nested_pid_namespace_ && !matched && listed > 0) return kNaN;
   return best;
 }
 

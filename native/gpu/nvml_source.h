@@ -38,8 +38,11 @@ struct GpuDeviceInfo {
 
 class NvmlSource {
  public:
+  // nested_pid_namespace: this process runs in a PID namespace other than the host's (a
+  // container), so the PIDs NVML reports (the host's) cannot be matched with `pid`; see
+  // ProcessMemory.
   NvmlSource(std::vector<std::string> candidates, std::optional<std::vector<VisibleEntry>> visible,
-             std::vector<DeviceSelector> selectors, unsigned int pid);
+             std::vector<DeviceSelector> selectors, unsigned int pid, bool nested_pid_namespace = false);
   ~NvmlSource();
   NvmlSource(const NvmlSource&) = delete;
   NvmlSource& operator=(const NvmlSource&) = delete;
@@ -111,6 +114,7 @@ class NvmlSource {
   std::optional<std::vector<VisibleEntry>> visible_;
   std::vector<DeviceSelector> selectors_;
   unsigned int pid_;
+  bool nested_pid_namespace_;
   NvmlLibrary lib_;
   bool initialized_ = false;
   bool available_ = false;

@@ -19,6 +19,15 @@ double ClockMs(clockid_t id) {
 }
 }  // namespace
 
+bool InNestedPidNamespace(const std::string& proc_root) {
+  // The host's (initial) PID namespace has the fixed inode 0xEFFFFFFC (PROC_PID_INIT_INO).
+  char buf[64] = {};
+  const std::string link = proc_root + "/self/ns/pid";
+  const ssize_t n = readlink(link.c_str(), buf, sizeof buf - 1);
+  if (n <= 0) return false;  // unknown: assume the host's (PIDs then match as before)
+  return std::string(buf, static_cast<size_t>(n)) != "pid:[4026531836]";
+}
+
 double MonotonicMs() { return ClockMs(CLOCK_MONOTONIC); }
 double WallMs() { return ClockMs(CLOCK_REALTIME); }
 
@@ -39,7 +48,8 @@ Status Sampler::Validate(const SamplerConfig& c) {
 Sampler::Sampler(SamplerConfig config)
     : config_(std::move(config)),
       host_(config_.proc_root),
-      nvml_(config_.nvml_candidates, config_.visible, config_.devices, static_cast<unsigned int>(getpid())),
+      nvml_(config_.nvml_candidates, config_.visible, config_.devices, static_cast<unsigned int>(getpid()),
+            InNestedPidNamespace(config_.proc_root)),
       ring_(1, 1) {}
 
 Sampler::~Sampler() { Close(); }

@@ -53,6 +53,8 @@ struct SamplerState {
 // Monotonic (CLOCK_MONOTONIC, same clock as process.hrtime) and wall-clock milliseconds.
 double MonotonicMs();
 double WallMs();
+// Whether <proc_root>/self/ns/pid names a PID namespace other than the host's (a container).
+bool InNestedPidNamespace(const std::string& proc_root);
 
 class Sampler {
  public:

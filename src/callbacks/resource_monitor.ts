@@ -5,7 +5,7 @@
  *
  * | alert | fires when (over the epoch's samples) |
  * | --- | --- |
- * | `gpu-unused` | this process held no memory on a GPU all epoch: training is not on it (e.g. tfjs's `cpu` backend); raised once per run |
+ * | `gpu-unused` | this process held no memory on a GPU all epoch: training is not on it (e.g. tfjs's `cpu` backend); raised once per run. In a container (own PID namespace) only when the GPU lists no process at all: there NVML's PIDs cannot be matched with ours |
  * | `gpu-underutilized` | a GPU this process uses has mean utilisation < `gpuUtilizationBelow` % (input-bound or batches too small) |
  * | `gpu-memory-high` | a GPU's peak memory ≥ `gpuMemoryAbove` of its total (OOM ahead) |
  * | `gpu-throttled` | a GPU spent ≥ `throttledShareAbove` of samples power/thermal throttled |

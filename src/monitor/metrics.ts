@@ -51,7 +51,8 @@ export const GPU_METRICS = [
   /**
    * Device memory used by this process (NVML running compute/graphics processes), bytes; 0 when
    * it has no context there. In a container with its own PID namespace NVML reports host PIDs,
-   * so this stays 0.
+   * which cannot be matched with ours: there the value is null (unknown) when the device lists
+   * processes but none with our PID, and 0 only when it lists none.
    */
   'processMemoryBytes',
 ] as const;

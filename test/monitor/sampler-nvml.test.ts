@@ -1,5 +1,11 @@
 import { CLOCK_EVENT_REASONS, GPU_METRICS, ResourceSampler, clockEventReasonNames } from '../../src/monitor';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { type FakeDir, makeFakeDir, sleep, waitFor } from './fakes';
+
+/** Whether these tests run in the host's PID namespace (not in a container). */
+const HOST_PID_NS = fs.readlinkSync('/proc/self/ns/pid') === 'pid:[4026531836]';
 
 let fake: FakeDir;
 let modern: string;
@@ -104,7 +110,8 @@ describe('ResourceSampler NVML source (fake libnvidia-ml)', () => {
     });
     expect(Object.keys(g[0]!).slice(2)).toEqual([...GPU_METRICS]);
     expect(clockEventReasonNames(g[0]!.clockEventReasons!)).toEqual(['gpuIdle', 'swPowerCap']);
-    expect(g[1]).toMatchObject({ utilizationGpu: 3, clockEventReasons: 1, throttled: 0, processMemoryBytes: 0 });
+    // Device 1 lists only another PID: 0 here; unknown (null) if the tests run in a container.
+    expect(g[1]).toMatchObject({ utilizationGpu: 3, clockEventReasons: 1, throttled: 0, processMemoryBytes: HOST_PID_NS ? 0 : null });
     const sum = await s.summary();
     expect(sum.gpus[0]!.utilizationGpu).toEqual({ mean: 87, min: 87, max: 87, p95: 87, count: sum.samples });
     expect(sum.gpus[1]!.temperatureC.mean).toBe(61);
@@ -150,6 +157,24 @@ describe('ResourceSampler NVML source (fake libnvidia-ml)', () => {
     expect(s.latest()!.gpus[0]).toMatchObject({ pcieTxBytesPerSec: null, pcieRxBytesPerSec: null, utilizationGpu: 87 });
     expect(s.sources().nvml.available).toBe(true);
     await s.close();
+  });
+
+  it("leaves this process's GPU memory unknown in a container unless its PID is listed or the list is empty", async () => {
+    // A proc root whose ns/pid is not the host's: NVML's PIDs are then the host's, not ours.
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'opk-pidns-'));
+    fs.mkdirSync(path.join(root, 'self', 'ns'), { recursive: true });
+    fs.symlinkSync('pid:[4026532999]', path.join(root, 'self', 'ns', 'pid'));
+    try {
+      const s = await started({ nvmlLibrary: modern, procRoot: root });
+      const g = s.latest()!.gpus;
+      expect(g[0]!.processMemoryBytes).toBe(734003200); // our PID is listed (e.g. --pid=host)
+      expect(g[1]!.processMemoryBytes).toBeNull(); // only PID 4242: could be us under a host PID
+      script([...SCRIPT, 'procs.1=']);
+      await waitFor(() => s.latest()!.gpus[1]!.processMemoryBytes === 0); // nobody on the device
+      await s.close();
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('falls back to the unversioned symbols and the v1 structs', async () => {
