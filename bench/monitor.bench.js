@@ -18,23 +18,10 @@ function compileFakeNvml() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// CPU nanoseconds of the sampler's threads, `opk-sampler` and `opk-nvml-pcie` (PCIe throughput
-// is read on its own thread), from /proc/self/task/*/schedstat.
-function samplerThreadNs() {
-  let ns = 0;
-  for (const tid of fs.readdirSync('/proc/self/task')) {
-    try {
-      const comm = fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
-      if (comm !== 'opk-sampler' && comm !== 'opk-nvml-pcie') continue;
-      ns += Number(fs.readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // thread exited meanwhile
-    }
-  }
-  return ns;
-}
+// The sampler's threads: `opk-sampler`, and `opk-nvml-pcie` (PCIe throughput is read on its own).
+const SAMPLER_THREADS = ['opk-sampler', 'opk-nvml-pcie'];
 
-// CPU nanoseconds per thread name over the whole process (to attribute CPU outside the sampler).
+// CPU nanoseconds per thread name over the whole process (/proc/self/task/*/schedstat).
 function cpuByThreadName() {
   const out = new Map();
   for (const tid of fs.readdirSync('/proc/self/task')) {
@@ -49,11 +36,14 @@ function cpuByThreadName() {
   return out;
 }
 
+// CPU nanoseconds of the sampler's threads in a cpuByThreadName() snapshot.
+const samplerNs = (byName) => SAMPLER_THREADS.reduce((sum, name) => sum + (byName.get(name) ?? 0), 0);
+
 // The threads (other than the sampler's) that used the most CPU between two snapshots.
 function otherThreads(before, after) {
   const rows = [];
   for (const [name, ns] of after) {
-    if (name === 'opk-sampler' || name === 'opk-nvml-pcie') continue;
+    if (SAMPLER_THREADS.includes(name)) continue;
     const d = (ns - (before.get(name) ?? 0)) / 1e6;
     if (d >= 0.5) rows.push([name, d]);
   }
@@ -105,11 +95,11 @@ module.exports = async function monitorBench(h) {
         throw new Error(`NVML under test not in use (${label}): ${JSON.stringify(s.sources().nvml)}`);
       }
       await sleep(50);
-      const thread0 = samplerThreadNs();
       const byName0 = cpuByThreadName();
       const on = await cpuOver(wallMs);
-      const others = otherThreads(byName0, cpuByThreadName());
-      const threadPct = ((samplerThreadNs() - thread0) / 1e6 / on.wallMs) * 100;
+      const byName1 = cpuByThreadName();
+      const others = otherThreads(byName0, byName1);
+      const threadPct = ((samplerNs(byName1) - samplerNs(byName0)) / 1e6 / on.wallMs) * 100;
       const taken = s.counts().taken;
       await s.close();
       h.metric(

@@ -125,4 +125,8 @@ bool IsFatalNvmlError(nvmlReturn_t r) {
          r == NVML_ERROR_RESET_REQUIRED || r == NVML_ERROR_LIB_RM_VERSION_MISMATCH || r == NVML_ERROR_UNKNOWN;
 }
 
+bool IsUnsupportedNvmlResult(nvmlReturn_t r) {
+  return r == NVML_ERROR_NOT_SUPPORTED || r == NVML_ERROR_NO_PERMISSION || r == NVML_ERROR_FUNCTION_NOT_FOUND;
+}
+
 }  // namespace opk::gpu

@@ -115,5 +115,8 @@ std::vector<std::string> NvmlCandidates(const std::string& override_path);
 
 // True for errors after which the library or device cannot be trusted any more.
 bool IsFatalNvmlError(nvmlReturn_t r);
+// True for results that say a query will never work on this device (not supported, no
+// permission, function missing): the caller stops asking.
+bool IsUnsupportedNvmlResult(nvmlReturn_t r);
 
 }  // namespace opk::gpu

@@ -2,11 +2,11 @@
 
 #include <pthread.h>
 
-#include <chrono>
 #include <cmath>
 #include <limits>
 
 #include "gpu/metrics.h"
+#include "gpu/pacer.h"
 
 namespace opk::gpu {
 
@@ -15,7 +15,7 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr unsigned long long kValueNotAvailable = ~0ull;
 
-enum Group { kGUtil, kGMem, kGTemp, kGPower, kGClockSm, kGClockMem, kGPcieTx, kGPcieRx, kGEvents, kGProcs };
+enum Group { kGUtil, kGMem, kGTemp, kGPower, kGClockSm, kGClockMem, kGEvents, kGProcs };  // (PCIe: PcieSlot)
 
 std::string DeviceString(nvmlReturn_t (*fn)(nvmlDevice_t, char*, unsigned int), nvmlDevice_t d) {
   if (fn == nullptr) return {};
@@ -188,9 +188,7 @@ bool NvmlSource::Check(nvmlReturn_t r, size_t dev, int group, const char* fn) {
     Fail("NVML stopped: " + where + " returned " + lib_.Describe(r));
     return false;
   }
-  if (r == NVML_ERROR_NOT_SUPPORTED || r == NVML_ERROR_NO_PERMISSION || r == NVML_ERROR_FUNCTION_NOT_FOUND) {
-    devs_[dev].unsupported[group] = true;
-  }
+  if (IsUnsupportedNvmlResult(r)) devs_[dev].unsupported[group] = true;
   return true;
 }
 
@@ -371,18 +369,14 @@ void NvmlSource::StopPcie() {
 
 void NvmlSource::PcieLoop(double interval_ms) {
   pthread_setname_np(pthread_self(), "opk-nvml-pcie");
-  using Clock = std::chrono::steady_clock;
-  const auto interval =
-      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(interval_ms));
-  auto next = Clock::now() + interval;
+  Pacer pace(interval_ms);
+  pace.Advance();  // the first reading was taken by StartPcie
   std::unique_lock<std::mutex> lock(pcie_mu_);
-  while (!pcie_cv_.wait_until(lock, next, [this] { return pcie_stop_; })) {
+  while (!pcie_cv_.wait_until(lock, pace.next, [this] { return pcie_stop_; })) {
     lock.unlock();
     ReadPcie();
     lock.lock();
-    next += interval;
-    const auto now = Clock::now();
-    if (next < now) next = now + interval;
+    pace.Advance();
   }
 }
 
@@ -403,9 +397,9 @@ void NvmlSource::ReadPcie() {
         continue;
       }
       out.store(kNaN, std::memory_order_relaxed);
-      if (r == NVML_ERROR_NOT_SUPPORTED || r == NVML_ERROR_NO_PERMISSION || r == NVML_ERROR_FUNCTION_NOT_FOUND) {
+      if (IsUnsupportedNvmlResult(r)) {
         off = true;
-      } else if (r == NVML_ERROR_GPU_IS_LOST || r == NVML_ERROR_RESET_REQUIRED || IsFatalNvmlError(r)) {
+      } else if (IsFatalNvmlError(r)) {  // lost device or library error
         p.dead = true;
         p.rx.store(kNaN, std::memory_order_relaxed);
         break;

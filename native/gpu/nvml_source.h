@@ -6,8 +6,8 @@
 #pragma once
 
 #include <atomic>
-#include <limits>
 #include <condition_variable>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>

@@ -4,10 +4,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cmath>
 
 #include "gpu/metrics.h"
+#include "gpu/pacer.h"
 
 namespace opk::gpu {
 
@@ -120,10 +120,7 @@ void Sampler::TakeSample(double* row) {
 void Sampler::Loop() {
   // Named so that `top -H` and the benchmark can attribute its CPU time.
   pthread_setname_np(pthread_self(), "opk-sampler");
-  using Clock = std::chrono::steady_clock;
-  const auto interval = std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double, std::milli>(config_.interval_ms));
-  auto next = Clock::now();
+  Pacer pace(config_.interval_ms);  // first sample at once
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_requested_) {
     lock.unlock();
@@ -150,10 +147,8 @@ void Sampler::Loop() {
       nvml_state_.available = false;
       nvml_state_.reason = nvml_.reason();
     }
-    next += interval;
-    const auto now = Clock::now();
-    if (next < now) next = now + interval;  // fell behind: skip, do not burst
-    cv_.wait_until(lock, next, [this] { return stop_requested_; });
+    pace.Advance();
+    cv_.wait_until(lock, pace.next, [this] { return stop_requested_; });
   }
 }
 

@@ -228,14 +228,14 @@ export async function runTrainJob(args: {
       rss: (s.host.rssBytes ?? Number.NaN) / 2 ** 20,
     })),
     gpus: sources.devices.map((d) => {
-      const at = (s: (typeof samples)[number]) => s.gpus.find((g) => g.slot === d.slot);
+      const rows = samples.map((s) => s.gpus.find((g) => g.slot === d.slot));
       const mb = (v: number | null | undefined) => (v ?? Number.NaN) / 2 ** 20;
       return {
         name: `GPU ${d.slot} · ${d.name}`,
-        utilizationPercent: samples.map((s) => at(s)?.utilizationGpu ?? Number.NaN),
-        memoryUsedMb: samples.map((s) => mb(at(s)?.memoryUsedBytes)),
-        processMemoryMb: samples.map((s) => mb(at(s)?.processMemoryBytes)),
-        powerWatts: samples.map((s) => at(s)?.powerWatts ?? Number.NaN),
+        utilizationPercent: rows.map((g) => g?.utilizationGpu ?? Number.NaN),
+        memoryUsedMb: rows.map((g) => mb(g?.memoryUsedBytes)),
+        processMemoryMb: rows.map((g) => mb(g?.processMemoryBytes)),
+        powerWatts: rows.map((g) => g?.powerWatts ?? Number.NaN),
       };
     }),
     gpuNote: sources.nvml.available ? `${sources.devices.length} GPU(s) sampled through NVML` : `GPU: ${sources.nvml.reason}`,
