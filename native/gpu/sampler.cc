@@ -89,10 +89,12 @@ Status Sampler::Start() {
     opened_ = true;
   }
   if (devices_ > 0) nvml_.StartPcie(config_.pcie_interval_ms);
+  size_t taken_before;
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_requested_ = false;
     running_ = true;
+    taken_before = taken_;
   }
   try {
     thread_ = std::thread([this] { Loop(); });
@@ -102,6 +104,10 @@ Status Sampler::Start() {
     running_ = false;
     return Status(StatusCode::kInternal, std::string("could not start the sampler thread: ") + e.what());
   }
+  // Return once the first sample is in, so that latest() after start() is never empty. Bounded:
+  // a driver call that hangs must not hang start() (the sample shows up when the call returns).
+  std::unique_lock<std::mutex> lock(mu_);
+  sampled_cv_.wait_for(lock, std::chrono::seconds(5), [&] { return taken_ != taken_before; });
   return Status::Ok();
 }
 
@@ -121,6 +127,7 @@ void Sampler::Loop() {
   // Named so that `top -H` and the benchmark can attribute its CPU time.
   pthread_setname_np(pthread_self(), "opk-sampler");
   Pacer pace(config_.interval_ms);  // first sample at once
+  bool first = true;
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_requested_) {
     lock.unlock();
@@ -139,6 +146,10 @@ void Sampler::Loop() {
     std::copy(scratch_.begin(), scratch_.end(), slot);
     ring_.Commit();
     ++taken_;
+    if (first) {
+      first = false;
+      sampled_cv_.notify_all();
+    }
     if (host_state_.available && !host_ok) {
       host_state_.available = false;
       host_state_.reason = host_.reason();

@@ -88,7 +88,8 @@ class Sampler {
   NvmlSource nvml_;
   std::mutex ctl_mu_;  // serialises Start/Stop/Close
   mutable std::mutex mu_;  // guards everything below
-  std::condition_variable cv_;
+  std::condition_variable cv_;        // wakes the loop to stop
+  std::condition_variable sampled_cv_;  // wakes Start() once the first sample is in
   bool stop_requested_ = false;
   bool running_ = false;
   bool opened_ = false;

@@ -136,7 +136,8 @@ export class ResourceSampler {
 
   /**
    * Opens the sources (first call only: loads NVML off the JS thread, resolves devices) and
-   * starts the thread; the first sample is taken at once. Rejects with `ERR_UNKNOWN_DEVICE`
+   * starts the thread. Resolves once the first sample is in, so {@link latest} is not null after
+   * it (unless a driver call hangs for more than 5 s: then it resolves without). Rejects with `ERR_UNKNOWN_DEVICE`
    * (RangeError) for a device that does not exist, `ERR_CLOSED` after {@link close}. A missing
    * NVML is not an error: see {@link sources}.
    */

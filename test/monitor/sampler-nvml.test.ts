@@ -118,6 +118,16 @@ describe('ResourceSampler NVML source (fake libnvidia-ml)', () => {
     await s.close();
   });
 
+  it('resolves start() only once the first sample is in, however slow the driver', async () => {
+    script([...SCRIPT, 'delay.util=150']); // one sample now takes >= 300 ms (2 devices)
+    const s = new ResourceSampler({ nvmlLibrary: modern, cudaVisibleDevices: null, intervalMs: 10, pcieIntervalMs: 0 });
+    const t0 = Date.now();
+    await s.start();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    expect(s.latest()!.gpus[1]!.utilizationGpu).toBe(3);
+    await s.close();
+  });
+
   it('reads PCIe throughput on its own thread, so a blocking NVML call does not slow sampling', async () => {
     // The real nvmlDeviceGetPcieThroughput blocks ~21 ms per call (its measuring window); the
     // fake does the same here. Read inline, 2 devices x 2 directions would stretch every 10 ms
