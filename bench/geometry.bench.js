@@ -196,3 +196,8 @@ module.exports = async function geometryBench(h) {
     }
   }
 };
+
+// The polygon sets, for bench/native/export-inputs.js (the native micro-benchmarks use the same ones).
+module.exports.loadSroie = loadSroie;
+module.exports.loadCurved = loadCurved;
+module.exports.loadRotated = loadRotated;

@@ -142,3 +142,6 @@ module.exports = async function targetsBench(h) {
     }
   }
 };
+
+// The pages, for bench/native/export-inputs.js (the native micro-benchmarks use the same ones).
+module.exports.pages = pages;
