@@ -302,6 +302,33 @@ void PaintDrawn(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r
     }
     uint8_t* smap = bands.ByteRow(kShrinkMap, y) + f.x0;
     uint8_t* tmask = bands.ByteRow(kThreshMask, y) + f.x0;
+    float* tmap = bands.ThreshRow(y) + f.x0;
+    const float scale = rs.fused ? rs.scale : 1.0f, bias = rs.fused ? rs.bias : 0.0f;
+    if (nspans <= 2) {
+      // At most one inside span: no flag row. Its pixels get the threshold mask here, and the
+      // shrink map outside [a, b) (FLT_MAX); the merge over [a, b) knows the span's columns.
+      int64_t sa = 0, sb = 0;
+      if (nspans == 2) {
+        sa = spans[0];
+        sb = spans[1];
+      }
+      if (sa < sb) {
+        std::fill(tmask + sa, tmask + sb, uint8_t{1});
+        const int64_t left_end = std::min(sb, a);
+        if (sa < left_end) std::fill(smap + sa, smap + left_end, uint8_t{1});
+        const int64_t right_begin = std::max(sa, b);
+        if (right_begin < sb) std::fill(smap + right_begin, smap + sb, uint8_t{1});
+      }
+      if (b > a) {
+        const int64_t ia = std::max(sa, a), ib = std::min(sb, b);
+        if (ia < ib) {
+          ExactRowMergeSpan(d2 + a, b - a, ia - a, ib - a, D2, invD, smap + a, tmap + a, tmask + a, scale, bias);
+        } else {
+          ExactRowMerge(d2 + a, nullptr, b - a, D2, invD, smap + a, tmap + a, tmask + a, scale, bias);
+        }
+      }
+      continue;
+    }
     bool any_in = false;  // some inside pixel in [a, b)
     for (size_t q = 0; q < nspans; q += 2) {
       const int64_t sa = spans[q], sb = spans[q + 1];

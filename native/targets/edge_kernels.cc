@@ -542,6 +542,24 @@ struct RowMergeConsts {
   __m256 scale, bias, D2, inv, one;
 };
 
+// ExactMerge8<true> with the inside lanes as a mask.
+__attribute__((target("avx2"), always_inline)) inline void ExactMerge8Masked(const float* d2, __m256 in, int64_t i,
+                                                                             const RowMergeConsts& k, uint8_t* smap,
+                                                                             float* tmap, uint8_t* tmask) {
+  const __m256 q = _mm256_loadu_ps(d2 + i);
+  const __m256 far = _mm256_cmp_ps(q, k.D2, _CMP_GE_OQ);
+  const __m256 sm = _mm256_and_ps(in, far);
+  if (_mm256_movemask_ps(sm) != 0) OrMaskBytes(smap + i, sm);
+  const __m256 near = _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ);
+  if (_mm256_movemask_ps(near) != 0) {  // ridge only where some pixel is closer than D
+    const __m256 r = _mm256_min_ps(_mm256_mul_ps(_mm256_sqrt_ps(q), k.inv), k.one);
+    const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(k.one, r), k.scale), k.bias);
+    _mm256_storeu_ps(tmap + i, _mm256_max_ps(_mm256_loadu_ps(tmap + i), v));
+  }
+  const __m256 m = _mm256_or_ps(in, _mm256_cmp_ps(q, k.D2, _CMP_LE_OQ));
+  if (_mm256_movemask_ps(m) != 0) OrMaskBytes(tmask + i, m);
+}
+
 template <bool kInside>
 __attribute__((target("avx2"), always_inline)) inline void ExactMerge8(const float* d2, const uint8_t* inside,
                                                                        int64_t i, const RowMergeConsts& k,
@@ -588,8 +606,86 @@ __attribute__((target("avx2"))) void ExactRowAvx2(const float* d2, const uint8_t
   for (; i + 8 <= n; i += 8) ExactMerge8<kInside>(d2, inside, i, k, smap, tmap, tmask);
   if (i < n) ExactMerge8<kInside>(d2, inside, n - 8, k, smap, tmap, tmask);
 }
+// ExactMerge8 for a vector wholly inside the span (tmask already set by the caller): shrink map
+// where q >= D^2, i.e. where the lane is not `near` (q is never NaN: the field holds min-merged
+// distances or FLT_MAX), the ridge where some lane is near.
+__attribute__((target("avx2"), always_inline)) inline void ExactMerge8In(const float* d2, int64_t i,
+                                                                         const RowMergeConsts& k, uint8_t* smap,
+                                                                         float* tmap) {
+  const __m256 q = _mm256_loadu_ps(d2 + i);
+  const __m256 near = _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ);
+  const int nm = _mm256_movemask_ps(near);
+  if (nm != 0) {
+    const __m256 r = _mm256_min_ps(_mm256_mul_ps(_mm256_sqrt_ps(q), k.inv), k.one);
+    const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(k.one, r), k.scale), k.bias);
+    _mm256_storeu_ps(tmap + i, _mm256_max_ps(_mm256_loadu_ps(tmap + i), v));
+  }
+  if (nm != 0xFF) OrMaskBytes(smap + i, _mm256_xor_ps(near, _mm256_castsi256_ps(_mm256_set1_epi32(-1))));
+}
+
+// ExactMerge8<true> for a vector that cuts the span [ia, ib): the inside lanes from the columns.
+__attribute__((target("avx2"), always_inline)) inline void ExactMerge8Cut(const float* d2, int64_t i, int64_t ia,
+                                                                          int64_t ib, const RowMergeConsts& k,
+                                                                          uint8_t* smap, float* tmap,
+                                                                          uint8_t* tmask) {
+  // lane columns i + 0..7 (window rows are at most 65536 wide)
+  const __m256i col = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int32_t>(i)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  const __m256i ge_a = _mm256_cmpgt_epi32(col, _mm256_set1_epi32(static_cast<int32_t>(ia - 1)));
+  const __m256i lt_b = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int32_t>(ib)), col);
+  ExactMerge8Masked(d2, _mm256_castsi256_ps(_mm256_and_si256(ge_a, lt_b)), i, k, smap, tmap, tmask);
+}
+
+// ExactRowMergeSpan with AVX2 (n >= 8).
+__attribute__((target("avx2"))) void ExactRowSpanAvx2(const float* d2, int64_t n, int64_t ia, int64_t ib, float D2,
+                                                      float invD, uint8_t* smap, float* tmap, uint8_t* tmask,
+                                                      float scale, float bias) {
+  RowMergeConsts k;
+  k.scale = _mm256_set1_ps(scale);
+  k.bias = _mm256_set1_ps(bias);
+  k.D2 = _mm256_set1_ps(D2);
+  k.inv = _mm256_set1_ps(invD);
+  k.one = _mm256_set1_ps(1.0f);
+  // Whole vectors j (at 8 j), j < nv: outside [0, L), cut [L, I0), inside [I0, I1), cut [I1, R),
+  // outside [R, nv); then the overlapping last vector (n - 8) when n is not a multiple of 8.
+  const int64_t nv = n / 8;
+  const int64_t L = std::min(nv, ia / 8);
+  const int64_t I0 = std::max(L, std::min(nv, (ia + 7) / 8));
+  const int64_t I1 = std::max(I0, std::min(nv, ib / 8));
+  const int64_t R = std::max(I1, std::min(nv, (ib + 7) / 8));
+  for (int64_t j = 0; j < L; ++j) ExactMerge8<false>(d2, nullptr, 8 * j, k, smap, tmap, tmask);
+  for (int64_t j = L; j < I0; ++j) ExactMerge8Cut(d2, 8 * j, ia, ib, k, smap, tmap, tmask);
+  for (int64_t j = I0; j < I1; ++j) ExactMerge8In(d2, 8 * j, k, smap, tmap);
+  for (int64_t j = I1; j < R; ++j) ExactMerge8Cut(d2, 8 * j, ia, ib, k, smap, tmap, tmask);
+  for (int64_t j = R; j < nv; ++j) ExactMerge8<false>(d2, nullptr, 8 * j, k, smap, tmap, tmask);
+  if (8 * nv < n) {
+    const int64_t i = n - 8;
+    ExactMerge8Cut(d2, i, ia, ib, k, smap, tmap, tmask);
+  }
+}
 }  // namespace
 #endif
+
+void ExactRowMergeSpan(const float* d2, int64_t n, int64_t ia, int64_t ib, float D2, float invD, uint8_t* smap,
+                       float* tmap, uint8_t* tmask, float scale, float bias, bool allow_simd) {
+#if defined(OPK_TARGETS_X86)
+  static const bool has_avx2 = __builtin_cpu_supports("avx2");
+  if (allow_simd && has_avx2 && n >= 8) {
+    ExactRowSpanAvx2(d2, n, ia, ib, D2, invD, smap, tmap, tmask, scale, bias);
+    return;
+  }
+#endif
+  for (int64_t i = 0; i < n; ++i) {
+    const float q = d2[i];
+    const bool in = i >= ia && i < ib;
+    if (in && q >= D2) smap[i] = 1;
+    const float r = std::sqrt(q) * invD;
+    const float v = 1.0f - (r < 1.0f ? r : 1.0f);
+    const float scaled = v * scale;
+    const float vs = scaled + bias;
+    if (vs > tmap[i]) tmap[i] = vs;
+    if (in || q <= D2) tmask[i] = 1;
+  }
+}
 
 void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, float invD, uint8_t* smap,
                    float* tmap, uint8_t* tmask, float scale, float bias, bool allow_simd) {
