@@ -150,36 +150,49 @@ void InsideSpans(const Plan& f, int64_t y, DbScratch* s) {
   }
 }
 
-// InsideSpans for image rows y0..y0+rows-1 at once, when no row crosses more than two edges (the
-// common case): the crossings of each edge over its rows first (independent divisions, so they
-// overlap), then each row's span. s->row_span[2k], [2k+1]: row y0 + k's span (begin >= end: none).
-// Returns false, with nothing usable, when some row crosses more edges (use InsideSpans).
+// InsideSpans for image rows y0..y0+rows-1 at once, when no row crosses more than four edges (the
+// common case; curved text crosses four on some rows): the crossings of each edge over its rows
+// first (independent divisions, so they overlap), then each row's spans. s->row_span[4k..4k+3]:
+// row y0 + k's two spans (begin >= end: none; the second is empty when the row crosses two edges).
+// Returns false, with nothing usable, when some row crosses more edges or an odd number (use
+// InsideSpans).
 bool RowSpansBatch(const Plan& f, int64_t y0, int64_t rows, DbScratch* s) {
   const auto nrows = static_cast<size_t>(rows);
   s->row_cnt.assign(nrows, 0);
-  if (s->band_xs.size() < 2 * nrows) s->band_xs.resize(2 * nrows);
+  if (s->band_xs.size() < 4 * nrows) s->band_xs.resize(4 * nrows);
   uint8_t* cnt = s->row_cnt.data();
   double* xs = s->band_xs.data();
   for (const auto& e : s->cross_edges) {
     const int64_t ya = std::max(e.r0, y0), yb = std::min(e.r1, y0 + rows);
     for (int64_t y = ya; y < yb; ++y) {
       const auto k = static_cast<size_t>(y - y0);
-      if (cnt[k] == 2) return false;
-      xs[2 * k + cnt[k]++] = e.ax + (static_cast<double>(y) - e.ay) * e.dx / e.dy;
+      if (cnt[k] == 4) return false;
+      xs[4 * k + cnt[k]++] = e.ax + (static_cast<double>(y) - e.ay) * e.dx / e.dy;
     }
   }
-  s->row_span.resize(2 * nrows);
+  s->row_span.resize(4 * nrows);
+  // as InsideSpans: centres X with x0 <= X < x1, within the window
+  const auto span = [&f](double x0, double x1, int64_t* a, int64_t* b) {
+    *a = std::max<int64_t>(f.x0, CeilInt(x0)) - f.x0;
+    *b = std::min<int64_t>(f.x0 + f.w, CeilInt(x1)) - f.x0;
+  };
   for (size_t k = 0; k < nrows; ++k) {
-    int64_t a = 0, b = 0;
+    int64_t* out = s->row_span.data() + 4 * k;
+    out[0] = out[1] = out[2] = out[3] = 0;
+    double* x = xs + 4 * k;
     if (cnt[k] == 2) {
-      double x0 = xs[2 * k], x1 = xs[2 * k + 1];
-      if (x1 < x0) std::swap(x0, x1);
-      // as InsideSpans: centres X with x0 <= X < x1, within the window
-      a = std::max<int64_t>(f.x0, CeilInt(x0)) - f.x0;
-      b = std::min<int64_t>(f.x0 + f.w, CeilInt(x1)) - f.x0;
+      if (x[1] < x[0]) std::swap(x[0], x[1]);
+      span(x[0], x[1], &out[0], &out[1]);
+    } else if (cnt[k] == 4) {
+      // sorted as std::sort would (equal crossings are interchangeable)
+      for (int i = 1; i < 4; ++i) {
+        for (int j = i; j > 0 && x[j] < x[j - 1]; --j) std::swap(x[j], x[j - 1]);
+      }
+      span(x[0], x[1], &out[0], &out[1]);
+      span(x[2], x[3], &out[2], &out[3]);
+    } else if (cnt[k] != 0) {
+      return false;
     }
-    s->row_span[2 * k] = a;
-    s->row_span[2 * k + 1] = b;
   }
   return true;
 }
@@ -293,8 +306,8 @@ void PaintDrawn(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r
     const int64_t* spans;
     size_t nspans;  // begin, end pairs (begin >= end: empty)
     if (batched) {
-      spans = s->row_span.data() + 2 * k;
-      nspans = 2;
+      spans = s->row_span.data() + 4 * k;
+      nspans = spans[2] < spans[3] ? 4 : 2;
     } else {
       InsideSpans(f, y, s);
       spans = s->spans.data();

@@ -57,11 +57,19 @@ class RowRanger {
       narrow_ = half_ < static_cast<double>(w.col1 - w.col0 + 1);
     }
     // Without narrowing every row has the same range: computed once.
-    if (!narrow_) whole_ok_ = Widen(w.col0, w.col1, &whole_c0_, &whole_c1_);
+    if (!narrow_) {
+      whole_ok_ = Widen(w.col0, w.col1, &whole_c0_, &whole_c1_);
+    } else if (ex_ == 0) {
+      // A vertical edge: (gy - y1) * 0 / ey is a zero for every row, and x1 plus a zero rounds to
+      // the same value whatever its sign (x1 != 0: x1; x1 = +-0: a zero, which the floor / ceil
+      // below do not tell apart), so every row's range is that of row 0.
+      narrow_ = false;
+      whole_ok_ = Range(0, &whole_c0_, &whole_c1_, true);
+    }
   }
 
-  bool Range(int64_t r, int64_t* c0, int64_t* c1) const {
-    if (!narrow_) {
+  bool Range(int64_t r, int64_t* c0, int64_t* c1, bool narrowed = false) const {
+    if (!narrow_ && !narrowed) {
       *c0 = whole_c0_;
       *c1 = whole_c1_;
       return whole_ok_;
@@ -582,7 +590,11 @@ __attribute__((target("avx2"), always_inline)) inline void ExactMerge8(const flo
   }
   const __m256 le = _mm256_cmp_ps(q, k.D2, _CMP_LE_OQ);
   const __m256 m = kInside ? _mm256_or_ps(in, le) : le;
-  if (_mm256_movemask_ps(m) != 0) OrMaskBytes(tmask + i, m);
+  if (kInside) {
+    if (_mm256_movemask_ps(m) != 0) OrMaskBytes(tmask + i, m);
+  } else {
+    OrMaskBytes(tmask + i, m);  // OR of zero bytes where no lane is set: no change
+  }
 }
 
 // kInside false: no pixel of the row is inside (inside is not read; shrink map untouched).
