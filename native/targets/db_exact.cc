@@ -64,14 +64,21 @@ void FieldRows(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r1
   win.row_base = r0;
   if (s->edge_row.size() < static_cast<size_t>(f.w)) s->edge_row.resize(static_cast<size_t>(f.w));
   win.scratch = s->edge_row.data();
-  for (size_t i = 0; i < n; ++i) {
-    const size_t j = i + 1 == n ? 0 : i + 1;
-    const double ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * j], by = xy[2 * j + 1];
-    win.col0 = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(std::min(ax, bx) - reach)) - f.x0);
-    win.col1 = std::min<int64_t>(f.w - 1, static_cast<int64_t>(std::floor(std::max(ax, bx) + reach)) - f.x0);
-    win.row0 = std::max<int64_t>(r0, static_cast<int64_t>(std::ceil(std::min(ay, by) - reach)) - f.y0);
-    win.row1 = std::min<int64_t>(r1 - 1, static_cast<int64_t>(std::floor(std::max(ay, by) + reach)) - f.y0);
-    ExactEdgeMinMerge(ax, ay, bx, by, win, s->local.data(), &hull);
+  // Mostly horizontal edges first, then the others: the values do not depend on the order (min
+  // merges of values that are never NaN; FLT_MAX where no edge reaches), but wide rows first
+  // leave the narrow rows of steep edges inside the hull they set, so fewer new columns are
+  // first set to FLT_MAX and then merged.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t i = 0; i < n; ++i) {
+      const size_t j = i + 1 == n ? 0 : i + 1;
+      const double ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * j], by = xy[2 * j + 1];
+      if ((std::fabs(bx - ax) >= std::fabs(by - ay)) != (pass == 0)) continue;
+      win.col0 = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(std::min(ax, bx) - reach)) - f.x0);
+      win.col1 = std::min<int64_t>(f.w - 1, static_cast<int64_t>(std::floor(std::max(ax, bx) + reach)) - f.x0);
+      win.row0 = std::max<int64_t>(r0, static_cast<int64_t>(std::ceil(std::min(ay, by) - reach)) - f.y0);
+      win.row1 = std::min<int64_t>(r1 - 1, static_cast<int64_t>(std::floor(std::max(ay, by) + reach)) - f.y0);
+      ExactEdgeMinMerge(ax, ay, bx, by, win, s->local.data(), &hull);
+    }
   }
 }
 
@@ -272,9 +279,8 @@ void PaintIgnored(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t
     const auto k = static_cast<size_t>(r - r0);
     const float* d2 = s->local.data() + (r - r0) * f.w;
     uint8_t* m = bands.ByteRow(kShrinkMask, f.y0 + r) + f.x0;
-    for (int64_t c = s->hull_lo[k]; c <= s->hull_hi[k]; ++c) {
-      if (d2[c] <= 0.25f) m[c] = 0;
-    }
+    const int64_t lo = s->hull_lo[k], hi = s->hull_hi[k];
+    for (int64_t c = lo; c <= hi; ++c) m[c] = d2[c] <= 0.25f ? uint8_t{0} : m[c];  // branch-free: vectorises
     InsideSpans(f, f.y0 + r, s);
     for (size_t q = 0; q < s->spans.size(); q += 2) std::fill(m + s->spans[q], m + s->spans[q + 1], uint8_t{0});
   }

@@ -340,15 +340,26 @@ inline void ExactRowScalar(const ExactEdgeSetup& e, float py, float* row, int64_
   }
 }
 
-// Row k's hull grows to cover [c0, c1]: returns true when the row was empty (the caller stores its
-// values instead of merging; min(d2, FLT_MAX) = d2), otherwise sets the newly covered columns to
-// FLT_MAX.
+// Row k's hull grows to cover [c0, c1]: returns true when no column of [c0, c1] was set (the row
+// was empty, or [c0, c1] lies beside the hull: the columns between are set to FLT_MAX); the
+// caller then stores its values instead of merging (min(d2, FLT_MAX) = d2). Otherwise sets the
+// newly covered columns to FLT_MAX.
 inline bool ExtendHull(const RowHull* hull, int64_t k, float* row, int64_t c0, int64_t c1) {
   if (hull == nullptr) return false;
   int32_t& lo = hull->lo[k];
   int32_t& hi = hull->hi[k];
   if (lo > hi) {
     lo = static_cast<int32_t>(c0);
+    hi = static_cast<int32_t>(c1);
+    return true;
+  }
+  if (c1 < lo) {
+    std::fill(row + c1 + 1, row + lo, FLT_MAX);
+    lo = static_cast<int32_t>(c0);
+    return true;
+  }
+  if (c0 > hi) {
+    std::fill(row + hi + 1, row + c0, FLT_MAX);
     hi = static_cast<int32_t>(c1);
     return true;
   }
