@@ -324,19 +324,24 @@ void PaintDrawn(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r
     float* tmap = bands.ThreshRow(y) + f.x0;
     const float scale = rs.fused ? rs.scale : 1.0f, bias = rs.fused ? rs.bias : 0.0f;
     if (nspans <= 2) {
-      // At most one inside span: no flag row. Its pixels get the threshold mask here, and the
-      // shrink map outside [a, b) (FLT_MAX); the merge over [a, b) knows the span's columns.
+      // At most one inside span: no flag row. Its pixels outside [a, b) (FLT_MAX) get the shrink
+      // map and the threshold mask here; the merge over [a, b) knows the span's columns.
       int64_t sa = 0, sb = 0;
       if (nspans == 2) {
         sa = spans[0];
         sb = spans[1];
       }
       if (sa < sb) {
-        std::fill(tmask + sa, tmask + sb, uint8_t{1});
         const int64_t left_end = std::min(sb, a);
-        if (sa < left_end) std::fill(smap + sa, smap + left_end, uint8_t{1});
+        if (sa < left_end) {
+          std::fill(smap + sa, smap + left_end, uint8_t{1});
+          std::fill(tmask + sa, tmask + left_end, uint8_t{1});
+        }
         const int64_t right_begin = std::max(sa, b);
-        if (right_begin < sb) std::fill(smap + right_begin, smap + sb, uint8_t{1});
+        if (right_begin < sb) {
+          std::fill(smap + right_begin, smap + sb, uint8_t{1});
+          std::fill(tmask + right_begin, tmask + sb, uint8_t{1});
+        }
       }
       if (b > a) {
         const int64_t ia = std::max(sa, a), ib = std::min(sb, b);

@@ -629,12 +629,13 @@ __attribute__((target("avx2"))) void ExactRowAvx2(const float* d2, const uint8_t
   for (; i + 8 <= n; i += 8) ExactMerge8<kInside>(d2, inside, i, k, smap, tmap, tmask);
   if (i < n) ExactMerge8<kInside>(d2, inside, n - 8, k, smap, tmap, tmask);
 }
-// ExactMerge8 for a vector wholly inside the span (tmask already set by the caller): shrink map
-// where q >= D^2, i.e. where the lane is not `near` (q is never NaN: the field holds min-merged
-// distances or FLT_MAX), the ridge where some lane is near.
+// ExactMerge8 for a vector wholly inside the span: threshold mask set (0xFF, no need to read it),
+// shrink map where q >= D^2, i.e. where the lane is not `near` (q is never NaN: the field holds
+// min-merged distances or FLT_MAX), the ridge where some lane is near.
 __attribute__((target("avx2"), always_inline)) inline void ExactMerge8In(const float* d2, int64_t i,
                                                                          const RowMergeConsts& k, uint8_t* smap,
-                                                                         float* tmap) {
+                                                                         float* tmap, uint8_t* tmask) {
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(tmask + i), _mm_set1_epi8(-1));
   const __m256 q = _mm256_loadu_ps(d2 + i);
   const __m256 near = _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ);
   const int nm = _mm256_movemask_ps(near);
@@ -677,7 +678,7 @@ __attribute__((target("avx2"))) void ExactRowSpanAvx2(const float* d2, int64_t n
   const int64_t R = std::max(I1, std::min(nv, (ib + 7) / 8));
   for (int64_t j = 0; j < L; ++j) ExactMerge8<false>(d2, nullptr, 8 * j, k, smap, tmap, tmask);
   for (int64_t j = L; j < I0; ++j) ExactMerge8Cut(d2, 8 * j, ia, ib, k, smap, tmap, tmask);
-  for (int64_t j = I0; j < I1; ++j) ExactMerge8In(d2, 8 * j, k, smap, tmap);
+  for (int64_t j = I0; j < I1; ++j) ExactMerge8In(d2, 8 * j, k, smap, tmap, tmask);
   for (int64_t j = I1; j < R; ++j) ExactMerge8Cut(d2, 8 * j, ia, ib, k, smap, tmap, tmask);
   for (int64_t j = R; j < nv; ++j) ExactMerge8<false>(d2, nullptr, 8 * j, k, smap, tmap, tmask);
   if (8 * nv < n) {

@@ -56,12 +56,11 @@ void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWin
 void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, float invD, uint8_t* smap,
                    float* tmap, uint8_t* tmask, float scale = 1.0f, float bias = 0.0f, bool allow_simd = true);
 
-// ExactRowMerge for a row whose inside pixels are one span [ia, ib) (0 <= ia < ib <= n), with
-// the threshold mask of the span's pixels already set by the caller: the same maps as
-// ExactRowMerge with inside flags 0xFF on the span (the same 8-pixel vectors, the last one at
-// n - 8), without reading flags. Vectors wholly in the span only test q >= D^2 for the shrink
-// map, vectors wholly outside it skip the shrink map, the (at most three) vectors that cut its
-// ends take lane masks from the column numbers.
+// ExactRowMerge for a row whose inside pixels are one span [ia, ib) (0 <= ia < ib <= n): the same
+// maps as ExactRowMerge with inside flags 0xFF on the span (the same 8-pixel vectors, the last one
+// at n - 8), without reading flags. Vectors wholly in the span store their threshold mask and only
+// test q >= D^2 for the shrink map, vectors wholly outside it skip the shrink map, the (at most
+// three) vectors that cut its ends take lane masks from the column numbers.
 void ExactRowMergeSpan(const float* d2, int64_t n, int64_t ia, int64_t ib, float D2, float invD, uint8_t* smap,
                        float* tmap, uint8_t* tmask, float scale = 1.0f, float bias = 0.0f, bool allow_simd = true);
 
