@@ -763,6 +763,73 @@ struct Rng {
 };
 }  // namespace
 
+size_t ExactMergeSelfCheck(uint64_t seed, size_t rows) {
+  Rng rng{seed * 0xD1B54A32D192ED03ull + 7};
+  std::vector<float> d2, tmap[2];
+  std::vector<uint8_t> in, smap[2], tmask[2];
+  size_t mismatches = 0;
+  for (size_t row = 0; row < rows; ++row) {
+    const auto n = static_cast<int64_t>(1 + rng.Next() % 300);
+    const double D = rng.Uniform(0.5, 40);
+    const float D2 = static_cast<float>(D * D);
+    const float invD = static_cast<float>(1.0 / D);
+    const float scale = rng.Next() % 4 == 0 ? 1.0f : 0.4f, bias = scale == 1.0f ? 0.0f : 0.3f;
+    d2.resize(static_cast<size_t>(n));
+    for (auto& q : d2) {
+      switch (rng.Next() % 6) {
+        case 0: q = FLT_MAX; break;
+        case 1: q = D2; break;
+        case 2: q = std::nextafter(D2, FLT_MAX); break;
+        case 3: q = std::nextafter(D2, 0.0f); break;
+        default: q = static_cast<float>(rng.Uniform(0, 2.0 * D2)); break;
+      }
+    }
+    auto ia = static_cast<int64_t>(rng.Next() % static_cast<uint64_t>(n));
+    auto ib = static_cast<int64_t>(rng.Next() % static_cast<uint64_t>(n + 1));
+    if (ib <= ia) {
+      std::swap(ia, ib);
+      ++ib;
+    }
+    ib = std::min(ib, n);
+    if (rng.Next() % 3 == 0) {  // a long span, as in the middle rows of a polygon
+      ia = static_cast<int64_t>(rng.Next() % 9) % n;
+      ib = std::max(ia + 1, n - static_cast<int64_t>(rng.Next() % 9));
+    }
+    in.assign(static_cast<size_t>(n), 0);
+    std::fill(in.begin() + ia, in.begin() + ib, uint8_t{0xFF});
+    for (int k = 0; k < 2; ++k) {
+      tmap[k].resize(static_cast<size_t>(n));
+      smap[k].resize(static_cast<size_t>(n));
+      tmask[k].resize(static_cast<size_t>(n));
+    }
+    Rng init = rng;
+    for (size_t c = 0; c < static_cast<size_t>(n); ++c) {
+      tmap[0][c] = bias + static_cast<float>(init.Uniform(0, 0.4));
+      smap[0][c] = static_cast<uint8_t>(init.Next() % 8 == 0 ? 1 : 0);
+      tmask[0][c] = static_cast<uint8_t>(init.Next() % 8 == 0 ? 0xFF : 0);
+    }
+    rng.Next();
+    // SIMD (and scalar) span form against the flag form of the same kind, from the same maps.
+    for (const bool simd : {true, false}) {
+      tmap[1] = tmap[0];
+      smap[1] = smap[0];
+      tmask[1] = tmask[0];
+      std::vector<float> tm0 = tmap[0];
+      std::vector<uint8_t> sm0 = smap[0], tk0 = tmask[0];
+      ExactRowMerge(d2.data(), in.data(), n, D2, invD, sm0.data(), tm0.data(), tk0.data(), scale, bias, simd);
+      ExactRowMergeSpan(d2.data(), n, ia, ib, D2, invD, smap[1].data(), tmap[1].data(), tmask[1].data(), scale, bias,
+                        simd);
+      for (size_t c = 0; c < static_cast<size_t>(n); ++c) {
+        uint32_t ua, ub;
+        std::memcpy(&ua, &tm0[c], 4);
+        std::memcpy(&ub, &tmap[1][c], 4);
+        mismatches += (ua != ub || (sm0[c] != 0) != (smap[1][c] != 0) || (tk0[c] != 0) != (tmask[1][c] != 0)) ? 1 : 0;
+      }
+    }
+  }
+  return mismatches;
+}
+
 size_t RefKernelSelfCheck(uint64_t seed, size_t edges) {
   Rng rng{seed * 0x9E3779B97F4A7C15ull + 1};
   std::vector<float> a, b;
@@ -809,7 +876,7 @@ size_t RefKernelSelfCheck(uint64_t seed, size_t edges) {
       mismatches += (ua != ub && !both_nan) ? 1 : 0;
     }
   }
-  return mismatches;
+  return mismatches + ExactMergeSelfCheck(seed, edges);
 }
 
 }  // namespace opk::targets

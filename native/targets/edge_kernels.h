@@ -69,7 +69,14 @@ void ExactRowMergeSpan(const float* d2, int64_t n, int64_t ia, int64_t ib, float
 namespace opk::targets {
 
 // Test hook: runs RefEdgeMinMerge (SIMD + filter) and the plain scalar formula on `edges`
-// pseudo-random edges and windows (seeded) and returns how many pixels differ in bits.
+// pseudo-random edges and windows (seeded) and returns how many pixels differ in bits, plus
+// ExactMergeSelfCheck(seed, edges).
 size_t RefKernelSelfCheck(uint64_t seed, size_t edges);
+
+// Test hook: ExactRowMergeSpan against ExactRowMerge with the span as inside flags, both with
+// AVX2 (when available) and both scalar, on `rows` pseudo-random rows (field values at, just
+// above and below D^2, FLT_MAX, random; spans short and long; maps pre-set at random): how many
+// pixels differ (threshold map in bits, binary maps as zero / non-zero).
+size_t ExactMergeSelfCheck(uint64_t seed, size_t rows);
 
 }  // namespace opk::targets
