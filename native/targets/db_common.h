@@ -33,8 +33,8 @@ class DbScratch {
   };
   std::vector<CrossEdge> cross_edges;
   std::vector<uint8_t> row_cnt;   // exact mode: crossings per row (RowSpansBatch)
-  std::vector<double> band_xs;    // exact mode: two crossings per row (RowSpansBatch)
-  std::vector<int64_t> row_span;  // exact mode: one inside span per row (RowSpansBatch)
+  std::vector<double> band_xs;    // exact mode: four crossings per row (RowSpansBatch)
+  std::vector<int64_t> row_span;  // exact mode: two inside spans per row (RowSpansBatch)
   // Reference mode: rows of a polygon's threshold-map window. Holds 1.0f everywhere between uses:
   // the edge kernels only min-merge into it and PaintBorder's canvas merge resets what it reads.
   std::vector<float> ref_dist;

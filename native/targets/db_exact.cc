@@ -64,14 +64,21 @@ void FieldRows(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r1
   win.row_base = r0;
   if (s->edge_row.size() < static_cast<size_t>(f.w)) s->edge_row.resize(static_cast<size_t>(f.w));
   win.scratch = s->edge_row.data();
-  for (size_t i = 0; i < n; ++i) {
-    const size_t j = i + 1 == n ? 0 : i + 1;
-    const double ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * j], by = xy[2 * j + 1];
-    win.col0 = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(std::min(ax, bx) - reach)) - f.x0);
-    win.col1 = std::min<int64_t>(f.w - 1, static_cast<int64_t>(std::floor(std::max(ax, bx) + reach)) - f.x0);
-    win.row0 = std::max<int64_t>(r0, static_cast<int64_t>(std::ceil(std::min(ay, by) - reach)) - f.y0);
-    win.row1 = std::min<int64_t>(r1 - 1, static_cast<int64_t>(std::floor(std::max(ay, by) + reach)) - f.y0);
-    ExactEdgeMinMerge(ax, ay, bx, by, win, s->local.data(), &hull);
+  // Mostly horizontal edges first, then the others: the values do not depend on the order (min
+  // merges of values that are never NaN; FLT_MAX where no edge reaches), but wide rows first
+  // leave the narrow rows of steep edges inside the hull they set, so fewer new columns are
+  // first set to FLT_MAX and then merged.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t i = 0; i < n; ++i) {
+      const size_t j = i + 1 == n ? 0 : i + 1;
+      const double ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * j], by = xy[2 * j + 1];
+      if ((std::fabs(bx - ax) >= std::fabs(by - ay)) != (pass == 0)) continue;
+      win.col0 = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(std::min(ax, bx) - reach)) - f.x0);
+      win.col1 = std::min<int64_t>(f.w - 1, static_cast<int64_t>(std::floor(std::max(ax, bx) + reach)) - f.x0);
+      win.row0 = std::max<int64_t>(r0, static_cast<int64_t>(std::ceil(std::min(ay, by) - reach)) - f.y0);
+      win.row1 = std::min<int64_t>(r1 - 1, static_cast<int64_t>(std::floor(std::max(ay, by) + reach)) - f.y0);
+      ExactEdgeMinMerge(ax, ay, bx, by, win, s->local.data(), &hull);
+    }
   }
 }
 
@@ -150,36 +157,49 @@ void InsideSpans(const Plan& f, int64_t y, DbScratch* s) {
   }
 }
 
-// InsideSpans for image rows y0..y0+rows-1 at once, when no row crosses more than two edges (the
-// common case): the crossings of each edge over its rows first (independent divisions, so they
-// overlap), then each row's span. s->row_span[2k], [2k+1]: row y0 + k's span (begin >= end: none).
-// Returns false, with nothing usable, when some row crosses more edges (use InsideSpans).
+// InsideSpans for image rows y0..y0+rows-1 at once, when no row crosses more than four edges (the
+// common case; curved text crosses four on some rows): the crossings of each edge over its rows
+// first (independent divisions, so they overlap), then each row's spans. s->row_span[4k..4k+3]:
+// row y0 + k's two spans (begin >= end: none; the second is empty when the row crosses two edges).
+// Returns false, with nothing usable, when some row crosses more edges or an odd number (use
+// InsideSpans).
 bool RowSpansBatch(const Plan& f, int64_t y0, int64_t rows, DbScratch* s) {
   const auto nrows = static_cast<size_t>(rows);
   s->row_cnt.assign(nrows, 0);
-  if (s->band_xs.size() < 2 * nrows) s->band_xs.resize(2 * nrows);
+  if (s->band_xs.size() < 4 * nrows) s->band_xs.resize(4 * nrows);
   uint8_t* cnt = s->row_cnt.data();
   double* xs = s->band_xs.data();
   for (const auto& e : s->cross_edges) {
     const int64_t ya = std::max(e.r0, y0), yb = std::min(e.r1, y0 + rows);
     for (int64_t y = ya; y < yb; ++y) {
       const auto k = static_cast<size_t>(y - y0);
-      if (cnt[k] == 2) return false;
-      xs[2 * k + cnt[k]++] = e.ax + (static_cast<double>(y) - e.ay) * e.dx / e.dy;
+      if (cnt[k] == 4) return false;
+      xs[4 * k + cnt[k]++] = e.ax + (static_cast<double>(y) - e.ay) * e.dx / e.dy;
     }
   }
-  s->row_span.resize(2 * nrows);
+  s->row_span.resize(4 * nrows);
+  // as InsideSpans: centres X with x0 <= X < x1, within the window
+  const auto span = [&f](double x0, double x1, int64_t* a, int64_t* b) {
+    *a = std::max<int64_t>(f.x0, CeilInt(x0)) - f.x0;
+    *b = std::min<int64_t>(f.x0 + f.w, CeilInt(x1)) - f.x0;
+  };
   for (size_t k = 0; k < nrows; ++k) {
-    int64_t a = 0, b = 0;
+    int64_t* out = s->row_span.data() + 4 * k;
+    out[0] = out[1] = out[2] = out[3] = 0;
+    double* x = xs + 4 * k;
     if (cnt[k] == 2) {
-      double x0 = xs[2 * k], x1 = xs[2 * k + 1];
-      if (x1 < x0) std::swap(x0, x1);
-      // as InsideSpans: centres X with x0 <= X < x1, within the window
-      a = std::max<int64_t>(f.x0, CeilInt(x0)) - f.x0;
-      b = std::min<int64_t>(f.x0 + f.w, CeilInt(x1)) - f.x0;
+      if (x[1] < x[0]) std::swap(x[0], x[1]);
+      span(x[0], x[1], &out[0], &out[1]);
+    } else if (cnt[k] == 4) {
+      // sorted as std::sort would (equal crossings are interchangeable)
+      for (int i = 1; i < 4; ++i) {
+        for (int j = i; j > 0 && x[j] < x[j - 1]; --j) std::swap(x[j], x[j - 1]);
+      }
+      span(x[0], x[1], &out[0], &out[1]);
+      span(x[2], x[3], &out[2], &out[3]);
+    } else if (cnt[k] != 0) {
+      return false;
     }
-    s->row_span[2 * k] = a;
-    s->row_span[2 * k + 1] = b;
   }
   return true;
 }
@@ -259,9 +279,8 @@ void PaintIgnored(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t
     const auto k = static_cast<size_t>(r - r0);
     const float* d2 = s->local.data() + (r - r0) * f.w;
     uint8_t* m = bands.ByteRow(kShrinkMask, f.y0 + r) + f.x0;
-    for (int64_t c = s->hull_lo[k]; c <= s->hull_hi[k]; ++c) {
-      if (d2[c] <= 0.25f) m[c] = 0;
-    }
+    const int64_t lo = s->hull_lo[k], hi = s->hull_hi[k];
+    for (int64_t c = lo; c <= hi; ++c) m[c] = d2[c] <= 0.25f ? uint8_t{0} : m[c];  // branch-free: vectorises
     InsideSpans(f, f.y0 + r, s);
     for (size_t q = 0; q < s->spans.size(); q += 2) std::fill(m + s->spans[q], m + s->spans[q + 1], uint8_t{0});
   }
@@ -293,8 +312,8 @@ void PaintDrawn(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r
     const int64_t* spans;
     size_t nspans;  // begin, end pairs (begin >= end: empty)
     if (batched) {
-      spans = s->row_span.data() + 2 * k;
-      nspans = 2;
+      spans = s->row_span.data() + 4 * k;
+      nspans = spans[2] < spans[3] ? 4 : 2;
     } else {
       InsideSpans(f, y, s);
       spans = s->spans.data();
@@ -302,6 +321,38 @@ void PaintDrawn(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r
     }
     uint8_t* smap = bands.ByteRow(kShrinkMap, y) + f.x0;
     uint8_t* tmask = bands.ByteRow(kThreshMask, y) + f.x0;
+    float* tmap = bands.ThreshRow(y) + f.x0;
+    const float scale = rs.fused ? rs.scale : 1.0f, bias = rs.fused ? rs.bias : 0.0f;
+    if (nspans <= 2) {
+      // At most one inside span: no flag row. Its pixels outside [a, b) (FLT_MAX) get the shrink
+      // map and the threshold mask here; the merge over [a, b) knows the span's columns.
+      int64_t sa = 0, sb = 0;
+      if (nspans == 2) {
+        sa = spans[0];
+        sb = spans[1];
+      }
+      if (sa < sb) {
+        const int64_t left_end = std::min(sb, a);
+        if (sa < left_end) {
+          std::fill(smap + sa, smap + left_end, uint8_t{1});
+          std::fill(tmask + sa, tmask + left_end, uint8_t{1});
+        }
+        const int64_t right_begin = std::max(sa, b);
+        if (right_begin < sb) {
+          std::fill(smap + right_begin, smap + sb, uint8_t{1});
+          std::fill(tmask + right_begin, tmask + sb, uint8_t{1});
+        }
+      }
+      if (b > a) {
+        const int64_t ia = std::max(sa, a), ib = std::min(sb, b);
+        if (ia < ib) {
+          ExactRowMergeSpan(d2 + a, b - a, ia - a, ib - a, D2, invD, smap + a, tmap + a, tmask + a, scale, bias);
+        } else {
+          ExactRowMerge(d2 + a, nullptr, b - a, D2, invD, smap + a, tmap + a, tmask + a, scale, bias);
+        }
+      }
+      continue;
+    }
     bool any_in = false;  // some inside pixel in [a, b)
     for (size_t q = 0; q < nspans; q += 2) {
       const int64_t sa = spans[q], sb = spans[q + 1];

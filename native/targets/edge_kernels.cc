@@ -57,11 +57,19 @@ class RowRanger {
       narrow_ = half_ < static_cast<double>(w.col1 - w.col0 + 1);
     }
     // Without narrowing every row has the same range: computed once.
-    if (!narrow_) whole_ok_ = Widen(w.col0, w.col1, &whole_c0_, &whole_c1_);
+    if (!narrow_) {
+      whole_ok_ = Widen(w.col0, w.col1, &whole_c0_, &whole_c1_);
+    } else if (ex_ == 0) {
+      // A vertical edge: (gy - y1) * 0 / ey is a zero for every row, and x1 plus a zero rounds to
+      // the same value whatever its sign (x1 != 0: x1; x1 = +-0: a zero, which the floor / ceil
+      // below do not tell apart), so every row's range is that of row 0.
+      narrow_ = false;
+      whole_ok_ = Range(0, &whole_c0_, &whole_c1_, true);
+    }
   }
 
-  bool Range(int64_t r, int64_t* c0, int64_t* c1) const {
-    if (!narrow_) {
+  bool Range(int64_t r, int64_t* c0, int64_t* c1, bool narrowed = false) const {
+    if (!narrow_ && !narrowed) {
       *c0 = whole_c0_;
       *c1 = whole_c1_;
       return whole_ok_;
@@ -332,15 +340,26 @@ inline void ExactRowScalar(const ExactEdgeSetup& e, float py, float* row, int64_
   }
 }
 
-// Row k's hull grows to cover [c0, c1]: returns true when the row was empty (the caller stores its
-// values instead of merging; min(d2, FLT_MAX) = d2), otherwise sets the newly covered columns to
-// FLT_MAX.
+// Row k's hull grows to cover [c0, c1]: returns true when no column of [c0, c1] was set (the row
+// was empty, or [c0, c1] lies beside the hull: the columns between are set to FLT_MAX); the
+// caller then stores its values instead of merging (min(d2, FLT_MAX) = d2). Otherwise sets the
+// newly covered columns to FLT_MAX.
 inline bool ExtendHull(const RowHull* hull, int64_t k, float* row, int64_t c0, int64_t c1) {
   if (hull == nullptr) return false;
   int32_t& lo = hull->lo[k];
   int32_t& hi = hull->hi[k];
   if (lo > hi) {
     lo = static_cast<int32_t>(c0);
+    hi = static_cast<int32_t>(c1);
+    return true;
+  }
+  if (c1 < lo) {
+    std::fill(row + c1 + 1, row + lo, FLT_MAX);
+    lo = static_cast<int32_t>(c0);
+    return true;
+  }
+  if (c0 > hi) {
+    std::fill(row + hi + 1, row + c0, FLT_MAX);
     hi = static_cast<int32_t>(c1);
     return true;
   }
@@ -542,6 +561,24 @@ struct RowMergeConsts {
   __m256 scale, bias, D2, inv, one;
 };
 
+// ExactMerge8<true> with the inside lanes as a mask.
+__attribute__((target("avx2"), always_inline)) inline void ExactMerge8Masked(const float* d2, __m256 in, int64_t i,
+                                                                             const RowMergeConsts& k, uint8_t* smap,
+                                                                             float* tmap, uint8_t* tmask) {
+  const __m256 q = _mm256_loadu_ps(d2 + i);
+  const __m256 far = _mm256_cmp_ps(q, k.D2, _CMP_GE_OQ);
+  const __m256 sm = _mm256_and_ps(in, far);
+  if (_mm256_movemask_ps(sm) != 0) OrMaskBytes(smap + i, sm);
+  const __m256 near = _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ);
+  if (_mm256_movemask_ps(near) != 0) {  // ridge only where some pixel is closer than D
+    const __m256 r = _mm256_min_ps(_mm256_mul_ps(_mm256_sqrt_ps(q), k.inv), k.one);
+    const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(k.one, r), k.scale), k.bias);
+    _mm256_storeu_ps(tmap + i, _mm256_max_ps(_mm256_loadu_ps(tmap + i), v));
+  }
+  const __m256 m = _mm256_or_ps(in, _mm256_cmp_ps(q, k.D2, _CMP_LE_OQ));
+  if (_mm256_movemask_ps(m) != 0) OrMaskBytes(tmask + i, m);
+}
+
 template <bool kInside>
 __attribute__((target("avx2"), always_inline)) inline void ExactMerge8(const float* d2, const uint8_t* inside,
                                                                        int64_t i, const RowMergeConsts& k,
@@ -564,7 +601,11 @@ __attribute__((target("avx2"), always_inline)) inline void ExactMerge8(const flo
   }
   const __m256 le = _mm256_cmp_ps(q, k.D2, _CMP_LE_OQ);
   const __m256 m = kInside ? _mm256_or_ps(in, le) : le;
-  if (_mm256_movemask_ps(m) != 0) OrMaskBytes(tmask + i, m);
+  if (kInside) {
+    if (_mm256_movemask_ps(m) != 0) OrMaskBytes(tmask + i, m);
+  } else {
+    OrMaskBytes(tmask + i, m);  // OR of zero bytes where no lane is set: no change
+  }
 }
 
 // kInside false: no pixel of the row is inside (inside is not read; shrink map untouched).
@@ -588,8 +629,87 @@ __attribute__((target("avx2"))) void ExactRowAvx2(const float* d2, const uint8_t
   for (; i + 8 <= n; i += 8) ExactMerge8<kInside>(d2, inside, i, k, smap, tmap, tmask);
   if (i < n) ExactMerge8<kInside>(d2, inside, n - 8, k, smap, tmap, tmask);
 }
+// ExactMerge8 for a vector wholly inside the span: threshold mask set (0xFF, no need to read it),
+// shrink map where q >= D^2, i.e. where the lane is not `near` (q is never NaN: the field holds
+// min-merged distances or FLT_MAX), the ridge where some lane is near.
+__attribute__((target("avx2"), always_inline)) inline void ExactMerge8In(const float* d2, int64_t i,
+                                                                         const RowMergeConsts& k, uint8_t* smap,
+                                                                         float* tmap, uint8_t* tmask) {
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(tmask + i), _mm_set1_epi8(-1));
+  const __m256 q = _mm256_loadu_ps(d2 + i);
+  const __m256 near = _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ);
+  const int nm = _mm256_movemask_ps(near);
+  if (nm != 0) {
+    const __m256 r = _mm256_min_ps(_mm256_mul_ps(_mm256_sqrt_ps(q), k.inv), k.one);
+    const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(k.one, r), k.scale), k.bias);
+    _mm256_storeu_ps(tmap + i, _mm256_max_ps(_mm256_loadu_ps(tmap + i), v));
+  }
+  if (nm != 0xFF) OrMaskBytes(smap + i, _mm256_xor_ps(near, _mm256_castsi256_ps(_mm256_set1_epi32(-1))));
+}
+
+// ExactMerge8<true> for a vector that cuts the span [ia, ib): the inside lanes from the columns.
+__attribute__((target("avx2"), always_inline)) inline void ExactMerge8Cut(const float* d2, int64_t i, int64_t ia,
+                                                                          int64_t ib, const RowMergeConsts& k,
+                                                                          uint8_t* smap, float* tmap,
+                                                                          uint8_t* tmask) {
+  // lane columns i + 0..7 (window rows are at most 65536 wide)
+  const __m256i col = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int32_t>(i)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  const __m256i ge_a = _mm256_cmpgt_epi32(col, _mm256_set1_epi32(static_cast<int32_t>(ia - 1)));
+  const __m256i lt_b = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int32_t>(ib)), col);
+  ExactMerge8Masked(d2, _mm256_castsi256_ps(_mm256_and_si256(ge_a, lt_b)), i, k, smap, tmap, tmask);
+}
+
+// ExactRowMergeSpan with AVX2 (n >= 8).
+__attribute__((target("avx2"))) void ExactRowSpanAvx2(const float* d2, int64_t n, int64_t ia, int64_t ib, float D2,
+                                                      float invD, uint8_t* smap, float* tmap, uint8_t* tmask,
+                                                      float scale, float bias) {
+  RowMergeConsts k;
+  k.scale = _mm256_set1_ps(scale);
+  k.bias = _mm256_set1_ps(bias);
+  k.D2 = _mm256_set1_ps(D2);
+  k.inv = _mm256_set1_ps(invD);
+  k.one = _mm256_set1_ps(1.0f);
+  // Whole vectors j (at 8 j), j < nv: outside [0, L), cut [L, I0), inside [I0, I1), cut [I1, R),
+  // outside [R, nv); then the overlapping last vector (n - 8) when n is not a multiple of 8.
+  const int64_t nv = n / 8;
+  const int64_t L = std::min(nv, ia / 8);
+  const int64_t I0 = std::max(L, std::min(nv, (ia + 7) / 8));
+  const int64_t I1 = std::max(I0, std::min(nv, ib / 8));
+  const int64_t R = std::max(I1, std::min(nv, (ib + 7) / 8));
+  for (int64_t j = 0; j < L; ++j) ExactMerge8<false>(d2, nullptr, 8 * j, k, smap, tmap, tmask);
+  for (int64_t j = L; j < I0; ++j) ExactMerge8Cut(d2, 8 * j, ia, ib, k, smap, tmap, tmask);
+  for (int64_t j = I0; j < I1; ++j) ExactMerge8In(d2, 8 * j, k, smap, tmap, tmask);
+  for (int64_t j = I1; j < R; ++j) ExactMerge8Cut(d2, 8 * j, ia, ib, k, smap, tmap, tmask);
+  for (int64_t j = R; j < nv; ++j) ExactMerge8<false>(d2, nullptr, 8 * j, k, smap, tmap, tmask);
+  if (8 * nv < n) {
+    const int64_t i = n - 8;
+    ExactMerge8Cut(d2, i, ia, ib, k, smap, tmap, tmask);
+  }
+}
 }  // namespace
 #endif
+
+void ExactRowMergeSpan(const float* d2, int64_t n, int64_t ia, int64_t ib, float D2, float invD, uint8_t* smap,
+                       float* tmap, uint8_t* tmask, float scale, float bias, bool allow_simd) {
+#if defined(OPK_TARGETS_X86)
+  static const bool has_avx2 = __builtin_cpu_supports("avx2");
+  if (allow_simd && has_avx2 && n >= 8) {
+    ExactRowSpanAvx2(d2, n, ia, ib, D2, invD, smap, tmap, tmask, scale, bias);
+    return;
+  }
+#endif
+  for (int64_t i = 0; i < n; ++i) {
+    const float q = d2[i];
+    const bool in = i >= ia && i < ib;
+    if (in && q >= D2) smap[i] = 1;
+    const float r = std::sqrt(q) * invD;
+    const float v = 1.0f - (r < 1.0f ? r : 1.0f);
+    const float scaled = v * scale;
+    const float vs = scaled + bias;
+    if (vs > tmap[i]) tmap[i] = vs;
+    if (in || q <= D2) tmask[i] = 1;
+  }
+}
 
 void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, float invD, uint8_t* smap,
                    float* tmap, uint8_t* tmask, float scale, float bias, bool allow_simd) {
@@ -643,6 +763,73 @@ struct Rng {
 };
 }  // namespace
 
+size_t ExactMergeSelfCheck(uint64_t seed, size_t rows) {
+  Rng rng{seed * 0xD1B54A32D192ED03ull + 7};
+  std::vector<float> d2, tmap[2];
+  std::vector<uint8_t> in, smap[2], tmask[2];
+  size_t mismatches = 0;
+  for (size_t row = 0; row < rows; ++row) {
+    const auto n = static_cast<int64_t>(1 + rng.Next() % 300);
+    const double D = rng.Uniform(0.5, 40);
+    const float D2 = static_cast<float>(D * D);
+    const float invD = static_cast<float>(1.0 / D);
+    const float scale = rng.Next() % 4 == 0 ? 1.0f : 0.4f, bias = scale == 1.0f ? 0.0f : 0.3f;
+    d2.resize(static_cast<size_t>(n));
+    for (auto& q : d2) {
+      switch (rng.Next() % 6) {
+        case 0: q = FLT_MAX; break;
+        case 1: q = D2; break;
+        case 2: q = std::nextafter(D2, FLT_MAX); break;
+        case 3: q = std::nextafter(D2, 0.0f); break;
+        default: q = static_cast<float>(rng.Uniform(0, 2.0 * D2)); break;
+      }
+    }
+    auto ia = static_cast<int64_t>(rng.Next() % static_cast<uint64_t>(n));
+    auto ib = static_cast<int64_t>(rng.Next() % static_cast<uint64_t>(n + 1));
+    if (ib <= ia) {
+      std::swap(ia, ib);
+      ++ib;
+    }
+    ib = std::min(ib, n);
+    if (rng.Next() % 3 == 0) {  // a long span, as in the middle rows of a polygon
+      ia = static_cast<int64_t>(rng.Next() % 9) % n;
+      ib = std::max(ia + 1, n - static_cast<int64_t>(rng.Next() % 9));
+    }
+    in.assign(static_cast<size_t>(n), 0);
+    std::fill(in.begin() + ia, in.begin() + ib, uint8_t{0xFF});
+    for (int k = 0; k < 2; ++k) {
+      tmap[k].resize(static_cast<size_t>(n));
+      smap[k].resize(static_cast<size_t>(n));
+      tmask[k].resize(static_cast<size_t>(n));
+    }
+    Rng init = rng;
+    for (size_t c = 0; c < static_cast<size_t>(n); ++c) {
+      tmap[0][c] = bias + static_cast<float>(init.Uniform(0, 0.4));
+      smap[0][c] = static_cast<uint8_t>(init.Next() % 8 == 0 ? 1 : 0);
+      tmask[0][c] = static_cast<uint8_t>(init.Next() % 8 == 0 ? 0xFF : 0);
+    }
+    rng.Next();
+    // SIMD (and scalar) span form against the flag form of the same kind, from the same maps.
+    for (const bool simd : {true, false}) {
+      tmap[1] = tmap[0];
+      smap[1] = smap[0];
+      tmask[1] = tmask[0];
+      std::vector<float> tm0 = tmap[0];
+      std::vector<uint8_t> sm0 = smap[0], tk0 = tmask[0];
+      ExactRowMerge(d2.data(), in.data(), n, D2, invD, sm0.data(), tm0.data(), tk0.data(), scale, bias, simd);
+      ExactRowMergeSpan(d2.data(), n, ia, ib, D2, invD, smap[1].data(), tmap[1].data(), tmask[1].data(), scale, bias,
+                        simd);
+      for (size_t c = 0; c < static_cast<size_t>(n); ++c) {
+        uint32_t ua, ub;
+        std::memcpy(&ua, &tm0[c], 4);
+        std::memcpy(&ub, &tmap[1][c], 4);
+        mismatches += (ua != ub || (sm0[c] != 0) != (smap[1][c] != 0) || (tk0[c] != 0) != (tmask[1][c] != 0)) ? 1 : 0;
+      }
+    }
+  }
+  return mismatches;
+}
+
 size_t RefKernelSelfCheck(uint64_t seed, size_t edges) {
   Rng rng{seed * 0x9E3779B97F4A7C15ull + 1};
   std::vector<float> a, b;
@@ -689,7 +876,7 @@ size_t RefKernelSelfCheck(uint64_t seed, size_t edges) {
       mismatches += (ua != ub && !both_nan) ? 1 : 0;
     }
   }
-  return mismatches;
+  return mismatches + ExactMergeSelfCheck(seed, edges);
 }
 
 }  // namespace opk::targets

@@ -56,12 +56,27 @@ void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWin
 void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, float invD, uint8_t* smap,
                    float* tmap, uint8_t* tmask, float scale = 1.0f, float bias = 0.0f, bool allow_simd = true);
 
+// ExactRowMerge for a row whose inside pixels are one span [ia, ib) (0 <= ia < ib <= n): the same
+// maps as ExactRowMerge with inside flags 0xFF on the span (the same 8-pixel vectors, the last one
+// at n - 8), without reading flags. Vectors wholly in the span store their threshold mask and only
+// test q >= D^2 for the shrink map, vectors wholly outside it skip the shrink map, the (at most
+// three) vectors that cut its ends take lane masks from the column numbers.
+void ExactRowMergeSpan(const float* d2, int64_t n, int64_t ia, int64_t ib, float D2, float invD, uint8_t* smap,
+                       float* tmap, uint8_t* tmask, float scale = 1.0f, float bias = 0.0f, bool allow_simd = true);
+
 }  // namespace opk::targets
 
 namespace opk::targets {
 
 // Test hook: runs RefEdgeMinMerge (SIMD + filter) and the plain scalar formula on `edges`
-// pseudo-random edges and windows (seeded) and returns how many pixels differ in bits.
+// pseudo-random edges and windows (seeded) and returns how many pixels differ in bits, plus
+// ExactMergeSelfCheck(seed, edges).
 size_t RefKernelSelfCheck(uint64_t seed, size_t edges);
+
+// Test hook: ExactRowMergeSpan against ExactRowMerge with the span as inside flags, both with
+// AVX2 (when available) and both scalar, on `rows` pseudo-random rows (field values at, just
+// above and below D^2, FLT_MAX, random; spans short and long; maps pre-set at random): how many
+// pixels differ (threshold map in bits, binary maps as zero / non-zero).
+size_t ExactMergeSelfCheck(uint64_t seed, size_t rows);
 
 }  // namespace opk::targets
