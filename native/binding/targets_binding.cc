@@ -221,7 +221,8 @@ Napi::Value MakeDbTargetsBatch(const Napi::CallbackInfo& info) {
   });
 }
 
-// Test hook: bitwise comparison of the SIMD+filtered reference kernel with the plain formula.
+// Test hook: bitwise comparison of the SIMD+filtered reference kernel with the plain formula, and of
+// the exact mode's span row merge with the flag-row merge (RefKernelSelfCheck).
 Napi::Value KernelSelfCheck(const Napi::CallbackInfo& info) {
   const auto seed = static_cast<uint64_t>(RequireInteger(info[0], "seed", 0, 1LL << 40));
   const auto edges = static_cast<size_t>(RequireInteger(info[1], "edges", 0, 1000000));

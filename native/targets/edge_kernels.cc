@@ -235,8 +235,8 @@ __attribute__((target("avx"))) void RefEdgeAvx(double x1, double y1, double x2, 
         const __m128 fhi2 = _mm256_cvtpd_ps(_mm256_min_pd(_mm256_mul_pd(est, hi_f2), one));
         const int ok2_bits = _mm_movemask_ps(_mm_cmpeq_ps(flo2, fhi2)) & _mm256_movemask_pd(geom2);
         if (ok2_bits != 0) {
-          const __m128i b2 = _mm_and_si128(_mm_set1_epi32(ok2_bits), _mm_setr_epi32(1, 2, 4, 8));
-          f = _mm_blendv_ps(f, fhi2, _mm_castsi128_ps(_mm_cmpgt_epi32(b2, _mm_setzero_si128())));
+          const __m128i lanes2 = _mm_and_si128(_mm_set1_epi32(ok2_bits), _mm_setr_epi32(1, 2, 4, 8));
+          f = _mm_blendv_ps(f, fhi2, _mm_castsi128_ps(_mm_cmpgt_epi32(lanes2, _mm_setzero_si128())));
           fast_bits |= ok2_bits;
         }
       }

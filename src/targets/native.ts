@@ -51,7 +51,7 @@ export interface TargetsNative {
   makeDbTargets(sample: NativeDbSample): void;
   makeDbTargetsBatch(samples: NativeDbSample[], threads?: number): Promise<void>;
   targetsPoolSize(): number;
-  /** Test hook: pixels where the fast reference kernel differs from the plain formula. */
+  /** Test hook: pixels where the fast reference kernel differs from the plain formula, plus those where the exact span row merge differs from the flag-row merge. */
   targetsKernelSelfCheck(seed: number, edges: number): number;
   boxesFromBitmap(request: NativeBoxesRequest): NativeBoxesResult;
   boxesFromBitmapAsync(request: NativeBoxesRequest): Promise<NativeBoxesResult>;
