@@ -561,6 +561,15 @@ struct RowMergeConsts {
   __m256 scale, bias, D2, inv, one;
 };
 
+// min(sqrt(q) / D, 1) on the `near` lanes (q < D^2), exactly 1 elsewhere: a pixel at or beyond
+// D^2 gets no ridge even where sqrt(q) * (1/D) rounds just below 1, whatever its neighbours in
+// the vector are, so the value does not depend on the grouping (the scalar merge does the same).
+__attribute__((target("avx2"), always_inline)) inline __m256 RidgeRatio(__m256 q, __m256 near,
+                                                                        const RowMergeConsts& k) {
+  const __m256 r = _mm256_min_ps(_mm256_mul_ps(_mm256_sqrt_ps(q), k.inv), k.one);
+  return _mm256_blendv_ps(k.one, r, near);
+}
+
 // ExactMerge8<true> with the inside lanes as a mask.
 __attribute__((target("avx2"), always_inline)) inline void ExactMerge8Masked(const float* d2, __m256 in, int64_t i,
                                                                              const RowMergeConsts& k, uint8_t* smap,
@@ -571,7 +580,7 @@ __attribute__((target("avx2"), always_inline)) inline void ExactMerge8Masked(con
   if (_mm256_movemask_ps(sm) != 0) OrMaskBytes(smap + i, sm);
   const __m256 near = _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ);
   if (_mm256_movemask_ps(near) != 0) {  // ridge only where some pixel is closer than D
-    const __m256 r = _mm256_min_ps(_mm256_mul_ps(_mm256_sqrt_ps(q), k.inv), k.one);
+    const __m256 r = RidgeRatio(q, near, k);
     const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(k.one, r), k.scale), k.bias);
     _mm256_storeu_ps(tmap + i, _mm256_max_ps(_mm256_loadu_ps(tmap + i), v));
   }
@@ -595,7 +604,7 @@ __attribute__((target("avx2"), always_inline)) inline void ExactMerge8(const flo
   }
   const __m256 near = _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ);
   if (_mm256_movemask_ps(near) != 0) {  // ridge only where some pixel is closer than D
-    const __m256 r = _mm256_min_ps(_mm256_mul_ps(_mm256_sqrt_ps(q), k.inv), k.one);
+    const __m256 r = RidgeRatio(q, near, k);
     const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(k.one, r), k.scale), k.bias);
     _mm256_storeu_ps(tmap + i, _mm256_max_ps(_mm256_loadu_ps(tmap + i), v));
   }
@@ -640,7 +649,7 @@ __attribute__((target("avx2"), always_inline)) inline void ExactMerge8In(const f
   const __m256 near = _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ);
   const int nm = _mm256_movemask_ps(near);
   if (nm != 0) {
-    const __m256 r = _mm256_min_ps(_mm256_mul_ps(_mm256_sqrt_ps(q), k.inv), k.one);
+    const __m256 r = RidgeRatio(q, near, k);
     const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(k.one, r), k.scale), k.bias);
     _mm256_storeu_ps(tmap + i, _mm256_max_ps(_mm256_loadu_ps(tmap + i), v));
   }
@@ -702,7 +711,7 @@ void ExactRowMergeSpan(const float* d2, int64_t n, int64_t ia, int64_t ib, float
     const float q = d2[i];
     const bool in = i >= ia && i < ib;
     if (in && q >= D2) smap[i] = 1;
-    const float r = std::sqrt(q) * invD;
+    const float r = q < D2 ? std::sqrt(q) * invD : 1.0f;  // as RidgeRatio
     const float v = 1.0f - (r < 1.0f ? r : 1.0f);
     const float scaled = v * scale;
     const float vs = scaled + bias;
@@ -728,7 +737,7 @@ void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, 
     const float q = d2[i];
     const bool in = inside != nullptr && inside[i] != 0;
     if (in && q >= D2) smap[i] = 1;
-    const float r = std::sqrt(q) * invD;
+    const float r = q < D2 ? std::sqrt(q) * invD : 1.0f;  // as RidgeRatio
     const float v = 1.0f - (r < 1.0f ? r : 1.0f);
     const float scaled = v * scale;
     const float vs = scaled + bias;
@@ -804,26 +813,34 @@ size_t ExactMergeSelfCheck(uint64_t seed, size_t rows) {
     }
     Rng init = rng;
     for (size_t c = 0; c < static_cast<size_t>(n); ++c) {
-      tmap[0][c] = bias + static_cast<float>(init.Uniform(0, 0.4));
+      // half at the background (the canvas's start value), where any ridge value shows
+      tmap[0][c] = init.Next() % 2 == 0 ? bias : bias + static_cast<float>(init.Uniform(0, 0.4));
       smap[0][c] = static_cast<uint8_t>(init.Next() % 8 == 0 ? 1 : 0);
       tmask[0][c] = static_cast<uint8_t>(init.Next() % 8 == 0 ? 0xFF : 0);
     }
     rng.Next();
-    // SIMD (and scalar) span form against the flag form of the same kind, from the same maps.
-    for (const bool simd : {true, false}) {
+    // The span form and the flag form, SIMD and scalar, from the same maps: all four agree with
+    // the scalar flag form (the reference), so results do not depend on the CPU's vector width.
+    std::vector<float> ref_t = tmap[0];
+    std::vector<uint8_t> ref_s = smap[0], ref_k = tmask[0];
+    ExactRowMerge(d2.data(), in.data(), n, D2, invD, ref_s.data(), ref_t.data(), ref_k.data(), scale, bias, false);
+    for (int form = 0; form < 3; ++form) {
       tmap[1] = tmap[0];
       smap[1] = smap[0];
       tmask[1] = tmask[0];
-      std::vector<float> tm0 = tmap[0];
-      std::vector<uint8_t> sm0 = smap[0], tk0 = tmask[0];
-      ExactRowMerge(d2.data(), in.data(), n, D2, invD, sm0.data(), tm0.data(), tk0.data(), scale, bias, simd);
-      ExactRowMergeSpan(d2.data(), n, ia, ib, D2, invD, smap[1].data(), tmap[1].data(), tmask[1].data(), scale, bias,
-                        simd);
+      if (form == 0) {
+        ExactRowMerge(d2.data(), in.data(), n, D2, invD, smap[1].data(), tmap[1].data(), tmask[1].data(), scale, bias,
+                      true);
+      } else {
+        ExactRowMergeSpan(d2.data(), n, ia, ib, D2, invD, smap[1].data(), tmap[1].data(), tmask[1].data(), scale,
+                          bias, form == 1);
+      }
       for (size_t c = 0; c < static_cast<size_t>(n); ++c) {
         uint32_t ua, ub;
-        std::memcpy(&ua, &tm0[c], 4);
+        std::memcpy(&ua, &ref_t[c], 4);
         std::memcpy(&ub, &tmap[1][c], 4);
-        mismatches += (ua != ub || (sm0[c] != 0) != (smap[1][c] != 0) || (tk0[c] != 0) != (tmask[1][c] != 0)) ? 1 : 0;
+        mismatches +=
+            (ua != ub || (ref_s[c] != 0) != (smap[1][c] != 0) || (ref_k[c] != 0) != (tmask[1][c] != 0)) ? 1 : 0;
       }
     }
   }
