@@ -82,6 +82,21 @@ void FieldRows(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r1
   }
 }
 
+// The inside span [sa, sb) of a row outside the merged columns [a, b): those pixels are FLT_MAX in
+// the field (farther than D from every edge), so shrink map and threshold mask are 1 there.
+void MarkInsideBeyond(int64_t sa, int64_t sb, int64_t a, int64_t b, uint8_t* smap, uint8_t* tmask) {
+  const int64_t left_end = std::min(sb, a);
+  if (sa < left_end) {
+    std::fill(smap + sa, smap + left_end, uint8_t{1});
+    std::fill(tmask + sa, tmask + left_end, uint8_t{1});
+  }
+  const int64_t right_begin = std::max(sa, b);
+  if (right_begin < sb) {
+    std::fill(smap + right_begin, smap + sb, uint8_t{1});
+    std::fill(tmask + right_begin, tmask + sb, uint8_t{1});
+  }
+}
+
 // The columns [*a, *b) of a window row of width w that ExactRowMerge runs over when the row's set
 // columns are lo..hi: the merge's 8-pixel vectors (at multiples of 8 from the row's start, the
 // last one at w - 8) that meet lo..hi. A vector with no set column changes the maps only where the
@@ -331,18 +346,7 @@ void PaintDrawn(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r
         sa = spans[0];
         sb = spans[1];
       }
-      if (sa < sb) {
-        const int64_t left_end = std::min(sb, a);
-        if (sa < left_end) {
-          std::fill(smap + sa, smap + left_end, uint8_t{1});
-          std::fill(tmask + sa, tmask + left_end, uint8_t{1});
-        }
-        const int64_t right_begin = std::max(sa, b);
-        if (right_begin < sb) {
-          std::fill(smap + right_begin, smap + sb, uint8_t{1});
-          std::fill(tmask + right_begin, tmask + sb, uint8_t{1});
-        }
-      }
+      if (sa < sb) MarkInsideBeyond(sa, sb, a, b, smap, tmask);
       if (b > a) {
         const int64_t ia = std::max(sa, a), ib = std::min(sb, b);
         if (ia < ib) {
@@ -364,16 +368,7 @@ void PaintDrawn(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r
         any_in = true;
         std::fill(in + ia, in + ib, uint8_t{0xFF});
       }
-      const int64_t left_end = std::min(sb, a);
-      if (sa < left_end) {
-        std::fill(smap + sa, smap + left_end, uint8_t{1});
-        std::fill(tmask + sa, tmask + left_end, uint8_t{1});
-      }
-      const int64_t right_begin = std::max(sa, b);
-      if (right_begin < sb) {
-        std::fill(smap + right_begin, smap + sb, uint8_t{1});
-        std::fill(tmask + right_begin, tmask + sb, uint8_t{1});
-      }
+      MarkInsideBeyond(sa, sb, a, b, smap, tmask);
     }
     if (b > a) {
       ExactRowMerge(d2 + a, any_in ? in + a : nullptr, b - a, D2, invD, smap + a, bands.ThreshRow(y) + f.x0 + a, tmask + a,

@@ -570,6 +570,14 @@ __attribute__((target("avx2"), always_inline)) inline __m256 RidgeRatio(__m256 q
   return _mm256_blendv_ps(k.one, r, near);
 }
 
+// tmap[0..8) = max(tmap, the scaled ridge) where some lane is `near` (q < D^2).
+__attribute__((target("avx2"), always_inline)) inline void MergeRidge(__m256 q, __m256 near, const RowMergeConsts& k,
+                                                                      float* tmap) {
+  if (_mm256_movemask_ps(near) == 0) return;  // ridge only where some pixel is closer than D
+  const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(k.one, RidgeRatio(q, near, k)), k.scale), k.bias);
+  _mm256_storeu_ps(tmap, _mm256_max_ps(_mm256_loadu_ps(tmap), v));
+}
+
 // ExactMerge8<true> with the inside lanes as a mask.
 __attribute__((target("avx2"), always_inline)) inline void ExactMerge8Masked(const float* d2, __m256 in, int64_t i,
                                                                              const RowMergeConsts& k, uint8_t* smap,
@@ -578,12 +586,7 @@ __attribute__((target("avx2"), always_inline)) inline void ExactMerge8Masked(con
   const __m256 far = _mm256_cmp_ps(q, k.D2, _CMP_GE_OQ);
   const __m256 sm = _mm256_and_ps(in, far);
   if (_mm256_movemask_ps(sm) != 0) OrMaskBytes(smap + i, sm);
-  const __m256 near = _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ);
-  if (_mm256_movemask_ps(near) != 0) {  // ridge only where some pixel is closer than D
-    const __m256 r = RidgeRatio(q, near, k);
-    const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(k.one, r), k.scale), k.bias);
-    _mm256_storeu_ps(tmap + i, _mm256_max_ps(_mm256_loadu_ps(tmap + i), v));
-  }
+  MergeRidge(q, _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ), k, tmap + i);
   const __m256 m = _mm256_or_ps(in, _mm256_cmp_ps(q, k.D2, _CMP_LE_OQ));
   if (_mm256_movemask_ps(m) != 0) OrMaskBytes(tmask + i, m);
 }
@@ -592,29 +595,15 @@ template <bool kInside>
 __attribute__((target("avx2"), always_inline)) inline void ExactMerge8(const float* d2, const uint8_t* inside,
                                                                        int64_t i, const RowMergeConsts& k,
                                                                        uint8_t* smap, float* tmap, uint8_t* tmask) {
-  const __m256 q = _mm256_loadu_ps(d2 + i);
-  __m256 in = _mm256_setzero_ps();
   if (kInside) {
     // flag bytes 0 / 0xFF sign-extend to the lane mask
     const __m128i in8 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(inside + i));
-    in = _mm256_castsi256_ps(_mm256_cvtepi8_epi32(in8));
-    const __m256 far = _mm256_cmp_ps(q, k.D2, _CMP_GE_OQ);
-    const __m256 sm = _mm256_and_ps(in, far);
-    if (_mm256_movemask_ps(sm) != 0) OrMaskBytes(smap + i, sm);
+    ExactMerge8Masked(d2, _mm256_castsi256_ps(_mm256_cvtepi8_epi32(in8)), i, k, smap, tmap, tmask);
+    return;
   }
-  const __m256 near = _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ);
-  if (_mm256_movemask_ps(near) != 0) {  // ridge only where some pixel is closer than D
-    const __m256 r = RidgeRatio(q, near, k);
-    const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(k.one, r), k.scale), k.bias);
-    _mm256_storeu_ps(tmap + i, _mm256_max_ps(_mm256_loadu_ps(tmap + i), v));
-  }
-  const __m256 le = _mm256_cmp_ps(q, k.D2, _CMP_LE_OQ);
-  const __m256 m = kInside ? _mm256_or_ps(in, le) : le;
-  if (kInside) {
-    if (_mm256_movemask_ps(m) != 0) OrMaskBytes(tmask + i, m);
-  } else {
-    OrMaskBytes(tmask + i, m);  // OR of zero bytes where no lane is set: no change
-  }
+  const __m256 q = _mm256_loadu_ps(d2 + i);
+  MergeRidge(q, _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ), k, tmap + i);
+  OrMaskBytes(tmask + i, _mm256_cmp_ps(q, k.D2, _CMP_LE_OQ));  // OR of zero bytes: no change
 }
 
 // kInside false: no pixel of the row is inside (inside is not read; shrink map untouched).
@@ -647,13 +636,8 @@ __attribute__((target("avx2"), always_inline)) inline void ExactMerge8In(const f
   _mm_storel_epi64(reinterpret_cast<__m128i*>(tmask + i), _mm_set1_epi8(-1));
   const __m256 q = _mm256_loadu_ps(d2 + i);
   const __m256 near = _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ);
-  const int nm = _mm256_movemask_ps(near);
-  if (nm != 0) {
-    const __m256 r = RidgeRatio(q, near, k);
-    const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(k.one, r), k.scale), k.bias);
-    _mm256_storeu_ps(tmap + i, _mm256_max_ps(_mm256_loadu_ps(tmap + i), v));
-  }
-  if (nm != 0xFF) OrMaskBytes(smap + i, _mm256_xor_ps(near, _mm256_castsi256_ps(_mm256_set1_epi32(-1))));
+  MergeRidge(q, near, k, tmap + i);
+  if (_mm256_movemask_ps(near) != 0xFF) OrMaskBytes(smap + i, _mm256_xor_ps(near, _mm256_castsi256_ps(_mm256_set1_epi32(-1))));
 }
 
 // ExactMerge8<true> for a vector that cuts the span [ia, ib): the inside lanes from the columns.
