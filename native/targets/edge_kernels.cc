@@ -682,6 +682,20 @@ __attribute__((target("avx2"))) void ExactRowSpanAvx2(const float* d2, int64_t n
 }  // namespace
 #endif
 
+namespace {
+// One pixel of the scalar row merges (the AVX2 merges give the same bits, see RidgeRatio).
+inline void MergePixel(float q, bool in, float D2, float invD, float scale, float bias, uint8_t* smap, float* tmap,
+                       uint8_t* tmask) {
+  if (in && q >= D2) *smap = 1;
+  const float r = q < D2 ? std::sqrt(q) * invD : 1.0f;  // as RidgeRatio
+  const float v = 1.0f - (r < 1.0f ? r : 1.0f);
+  const float scaled = v * scale;
+  const float vs = scaled + bias;
+  if (vs > *tmap) *tmap = vs;
+  if (in || q <= D2) *tmask = 1;
+}
+}  // namespace
+
 void ExactRowMergeSpan(const float* d2, int64_t n, int64_t ia, int64_t ib, float D2, float invD, uint8_t* smap,
                        float* tmap, uint8_t* tmask, float scale, float bias, bool allow_simd) {
 #if defined(OPK_TARGETS_X86)
@@ -694,13 +708,7 @@ void ExactRowMergeSpan(const float* d2, int64_t n, int64_t ia, int64_t ib, float
   for (int64_t i = 0; i < n; ++i) {
     const float q = d2[i];
     const bool in = i >= ia && i < ib;
-    if (in && q >= D2) smap[i] = 1;
-    const float r = q < D2 ? std::sqrt(q) * invD : 1.0f;  // as RidgeRatio
-    const float v = 1.0f - (r < 1.0f ? r : 1.0f);
-    const float scaled = v * scale;
-    const float vs = scaled + bias;
-    if (vs > tmap[i]) tmap[i] = vs;
-    if (in || q <= D2) tmask[i] = 1;
+    MergePixel(q, in, D2, invD, scale, bias, smap + i, tmap + i, tmask + i);
   }
 }
 
@@ -720,13 +728,7 @@ void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, 
   for (int64_t i = 0; i < n; ++i) {
     const float q = d2[i];
     const bool in = inside != nullptr && inside[i] != 0;
-    if (in && q >= D2) smap[i] = 1;
-    const float r = q < D2 ? std::sqrt(q) * invD : 1.0f;  // as RidgeRatio
-    const float v = 1.0f - (r < 1.0f ? r : 1.0f);
-    const float scaled = v * scale;
-    const float vs = scaled + bias;
-    if (vs > tmap[i]) tmap[i] = vs;
-    if (in || q <= D2) tmask[i] = 1;
+    MergePixel(q, in, D2, invD, scale, bias, smap + i, tmap + i, tmask + i);
   }
 }
 
