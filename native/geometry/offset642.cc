@@ -409,11 +409,13 @@ inline Point64 RoundSmallPair(double x, double y) {
 
 // The raw offset ring of one closed polygon offset by delta (either sign) with join J, from its unit edge
 // normals: exactly the vertices DoOffset's OffsetPoint + DoRound / DoMiter / DoSquare emit (the
-// same arithmetic in the same order). Writes them from dst on; returns the end. (Kept out of line:
-// measured faster than inlined into Grow.)
+// same arithmetic in the same order). Writes them from dst on; returns the end. *detour: whether
+// some vertex took the three-point join through the input vertex (OffsetPoint's sin_a * delta < 0
+// case). (Kept out of line: measured faster than inlined into Grow.)
 template <JoinType J>
 __attribute__((noinline)) Point64* EmitRaw(const Point64* src, const PointD* nrm, size_t len, double delta, double sin_step, double cos_step,
-                 double spr, double miter_lim, Point64* dst) {
+                 double spr, double miter_lim, Point64* dst, bool* detour) {
+  bool through = false;
   // Round joins stay within Grow's 2^30 bound; square and miter corners reach further (see Grow):
   // those round the general way.
   auto push = [&dst](double x, double y) {
@@ -440,6 +442,7 @@ __attribute__((noinline)) Point64* EmitRaw(const Point64* src, const PointD* nrm
       push(px + nk.x * delta, py + nk.y * delta);
       *dst++ = src[j];
       push(px + nj.x * delta, py + nj.y * delta);
+      through = true;
     } else if constexpr (J == JoinType::kRound) {
       const int steps = RoundJoinSteps(sin_a, nk.x * nj.x + nk.y * nj.y, spr);
       double x = nk.x, y = nk.y;
@@ -465,6 +468,7 @@ __attribute__((noinline)) Point64* EmitRaw(const Point64* src, const PointD* nrm
     }
     k = j;
   }
+  *detour = through;
   return dst;
 }
 
@@ -753,10 +757,11 @@ ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset64
   }
   Point64* const begin = raw_buf_.data();
   Point64* dst;
+  bool detour = false;
   switch (join) {
-    case JoinType::kRound: dst = EmitRaw<JoinType::kRound>(src, nrm, len, delta, sin_, cos_, steps_per_rad_, miter_lim_, begin); break;
-    case JoinType::kMiter: dst = EmitRaw<JoinType::kMiter>(src, nrm, len, delta, sin_, cos_, steps_per_rad_, miter_lim_, begin); break;
-    default: dst = EmitRaw<JoinType::kSquare>(src, nrm, len, delta, sin_, cos_, steps_per_rad_, miter_lim_, begin); break;
+    case JoinType::kRound: dst = EmitRaw<JoinType::kRound>(src, nrm, len, delta, sin_, cos_, steps_per_rad_, miter_lim_, begin, &detour); break;
+    case JoinType::kMiter: dst = EmitRaw<JoinType::kMiter>(src, nrm, len, delta, sin_, cos_, steps_per_rad_, miter_lim_, begin, &detour); break;
+    default: dst = EmitRaw<JoinType::kSquare>(src, nrm, len, delta, sin_, cos_, steps_per_rad_, miter_lim_, begin, &detour); break;
   }
   raw_n_ = static_cast<size_t>(dst - raw_buf_.data());
   raw_in_buf_ = true;
@@ -769,7 +774,11 @@ ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset64
     return GrowResult::kRaw;
   }
   if (kept_buf_.size() < raw_n_) kept_buf_.resize(raw_n_);
-  if (ConvexResult(raw_buf_.data(), raw_n_, xmax + reach, ymax + reach, kept_buf_.data(), &nv, &top)) {
+  // A three-point join (at a vertex where the polygon turns against the offset: a concave vertex
+  // when growing) takes the ring back through the input vertex, so it winds more than once and
+  // ConvexResult would walk it all to say no (each of its turns is to the left). Curved text
+  // polygons grow such rings. Skipping it changes nothing but time: the sweep gives the result.
+  if (!detour && ConvexResult(raw_buf_.data(), raw_n_, xmax + reach, ymax + reach, kept_buf_.data(), &nv, &top)) {
     EmitKept(kept_buf_.data(), nv, top, out);  // the kept vertices, topmost last
     return GrowResult::kDone;
   }
