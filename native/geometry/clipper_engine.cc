@@ -501,7 +501,9 @@ struct EngineState {
   std::vector<JoinRec> ghost_joins;
   std::vector<IntersectNode> intersects;
   // The active edges that end at the current scanbeam's top, in AEL order (see BuildIntersectList).
-  std::vector<Edge*> tops;
+  std::vector<Edge*> tops;  // room for every edge (sized in Reset); n_tops used
+  size_t n_tops = 0;
+  size_t n_edges = 0;       // edges added since Clear()
   Edge* active = nullptr;
   Edge* sorted = nullptr;
   ClipOp clip_op = ClipOp::kUnion;
@@ -643,6 +645,7 @@ struct EngineState {
     current_lm = 0;
     n_minima = minima.size();
     if (minima.empty()) return;
+    if (tops.size() < n_edges) tops.resize(n_edges);
     if (opt.js_compat) {
       // clipper-lib inserts each minimum before the existing ones of equal y.
       std::vector<LocalMin> sorted_lm;
@@ -1439,12 +1442,12 @@ struct EngineState {
     const bool small = small_coords;
     for (Edge* a = active; a; a = a->next_in_ael) {
 #ifdef OPK_ENGINE_CHECKS
-      if (a->curr.y != bot_y) std::abort();
+      if (a->curr.y != bot_y || IsHorizontal(*a)) std::abort();
 #endif
       int64_t x;
       if (a->top.y == top_y) {
         x = a->top.x;
-        tops.push_back(a);
+        tops[n_tops++] = a;
       } else {
         const double v = a->dx * static_cast<double>(top_y - a->bot.y);
         // RoundHalfAway(v) without its overflow test when |v| < 2^31 (see kSmallCoord).
@@ -1532,7 +1535,7 @@ struct EngineState {
   // Also leaves every active edge at (TopX(e, top_y), top_y) and `tops` listing the edges that
   // end at top_y, in AEL order.
   bool ProcessIntersections(int64_t top_y, int64_t bot_y) {
-    tops.clear();
+    n_tops = 0;
     if (!active) return true;
     if (BuildIntersectList(top_y, bot_y)) return true;
     size_t n = intersects.size();
@@ -1544,10 +1547,10 @@ struct EngineState {
     }
     sorted = nullptr;
     // The crossings reordered the AEL: list the ending edges again, in the new order.
-    tops.clear();
+    n_tops = 0;
     for (Edge* a = active; a; a = a->next_in_ael) {
       a->curr.y = top_y;
-      if (a->top.y == top_y) tops.push_back(a);
+      if (a->top.y == top_y) tops[n_tops++] = a;
     }
     return true;
   }
@@ -1590,7 +1593,7 @@ struct EngineState {
   // top_y (a non-horizontal edge starting at top_y), so the second walk is `tops` again.
   void ProcessEdgesAtTopOfScanbeam(int64_t top_y) {
     Edge** const t = tops.data();
-    const size_t nt = tops.size();
+    const size_t nt = n_tops;
     for (size_t i = 0; i < nt; ++i) {
       Edge* e = t[i];
       if (!InAEL(e)) continue;
@@ -1840,22 +1843,25 @@ struct EngineState {
     return close(op->prev->pt, op->next->pt) || close(op->pt, op->next->pt) || close(op->pt, op->prev->pt);
   }
 
+  // Writes the result paths over `out`'s (reusing their buffers), then trims `out` to them.
   void BuildResult(Paths64* out) {
-    out->reserve(poly_outs.size());
+    size_t n = 0;
     for (OutRec* rec : poly_outs) {
       if (!rec->pts) continue;
       OutPt* p = rec->pts->prev;
       int cnt = PointCount(p);
       if (cnt < 2) continue;
       if (opt.clipper2_intersections && cnt == 3 && IsVerySmallTriangle(p)) continue;
-      Path64 path;
-      path.reserve(static_cast<size_t>(cnt));
+      if (n == out->size()) out->emplace_back();
+      Path64& path = (*out)[n++];
+      path.resize(static_cast<size_t>(cnt));
+      Point64* dst = path.data();
       for (int i = 0; i < cnt; ++i) {
-        path.push_back(p->pt);
+        dst[i] = p->pt;
         p = p->prev;
       }
-      out->push_back(std::move(path));
     }
+    out->resize(n);
   }
 
   // ---- adding paths ----------------------------------------------------------------------
@@ -1875,9 +1881,11 @@ struct EngineState {
     if (high < 2) return false;
     const int n = high + 1;
     Edge* edges = edge_pool.Alloc(static_cast<size_t>(n));
+    n_edges += static_cast<size_t>(n);
     for (int i = 0; i < n; ++i) {
       // Field by field rather than `e = Edge{}` (which compiles to a slow `rep stos` per edge);
-      // bot, top, delta and dx are set below for every edge that survives the clean-up.
+      // bot, top, delta and dx are set below for every edge that survives the clean-up. The ring
+      // links: each edge's neighbours in the array, the ends joined after the loop.
       Edge& e = edges[i];
       e.curr = pg[i];
       e.role = role;
@@ -1886,14 +1894,16 @@ struct EngineState {
       e.wind_cnt = 0;
       e.wind_cnt2 = 0;
       e.out_idx = kUnassigned;
-      e.next = &edges[i == high ? 0 : i + 1];
-      e.prev = &edges[i == 0 ? high : i - 1];
+      e.next = edges + i + 1;
+      e.prev = edges + i - (i > 0);
       e.next_in_lml = nullptr;
       e.next_in_ael = nullptr;
       e.prev_in_ael = nullptr;
       e.next_in_sel = nullptr;
       e.prev_in_sel = nullptr;
     }
+    edges[high].next = edges;
+    edges[0].prev = edges + high;
     Edge* e_start = &edges[0];
     Edge* e = e_start;
     Edge* loop_stop = e_start;
@@ -1982,6 +1992,7 @@ void ClipperEngine::Clear() {
   s_->y_lo = INT64_MAX;
   s_->y_hi = INT64_MIN;
   s_->small_coords = true;
+  s_->n_edges = 0;
   s_->ResetRun();
 }
 
@@ -2002,7 +2013,6 @@ Status ClipperEngine::AddPath(const Point64* pts, size_t count, PathRole role, b
 }
 
 bool ClipperEngine::Execute(ClipOp op, FillRule subject_fill, FillRule clip_fill, Paths64* out) {
-  out->clear();
   detail::EngineState& s = *s_;
   s.ResetRun();
   s.clip_op = op;
@@ -2010,6 +2020,7 @@ bool ClipperEngine::Execute(ClipOp op, FillRule subject_fill, FillRule clip_fill
   s.clip_fill = clip_fill;
   bool ok = s.ExecuteInternal();
   if (ok) s.BuildResult(out);
+  else out->clear();
   s.ResetRun();
   return ok;
 }

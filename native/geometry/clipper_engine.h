@@ -65,7 +65,8 @@ class ClipperEngine {
     return AddPath(path.data(), path.size(), role, added);
   }
 
-  // Runs the sweep. `out` is cleared first. Returns false when the sweep fails (Clipper's
+  // Runs the sweep. `out` is replaced by the result (the buffers of the paths it held are reused;
+  // it is empty when the sweep fails). Returns false when the sweep fails (Clipper's
   // "intersection order" failure, which needs coordinates near the int64 limit).
   bool Execute(ClipOp op, FillRule subject_fill, FillRule clip_fill, Paths64* out);
 

@@ -944,12 +944,18 @@ Status ClipperOffset642::Execute(double delta, const Offset642Options& options, 
       for (Path64& p : *out) std::reverse(p.begin(), p.end());
     return Status::Ok();
   }
-  out->clear();
+  // (The engine writes its result over `out`'s paths, reusing their buffers.)
   ClipperEngineOptions eo;
   eo.js_compat = options.js_compat;
   eo.preserve_collinear = options.preserve_collinear;
   engine_.Clear();
-  for (size_t i = 0; i < dest_count_; ++i) OPK_RETURN_IF_ERROR(engine_.AddPath(dest_polys_[i], PathRole::kSubject));
+  for (size_t i = 0; i < dest_count_; ++i) {
+    Status st = engine_.AddPath(dest_polys_[i], PathRole::kSubject);
+    if (!st.ok()) {
+      out->clear();
+      return st;
+    }
+  }
   if (delta > 0) {
     engine_.SetOptions(eo);
     // Like ClipperOffset::Execute, a failed sweep (only possible near the int64 limits) gives [].
@@ -976,7 +982,10 @@ Status ClipperOffset642::Execute(double delta, const Offset642Options& options, 
     }
   }
   Point64 outer[4] = {{left - 10, bottom + 10}, {right + 10, bottom + 10}, {right + 10, top - 10}, {left - 10, top - 10}};
-  OPK_RETURN_IF_ERROR(engine_.AddPath(outer, 4, PathRole::kSubject));
+  if (Status st = engine_.AddPath(outer, 4, PathRole::kSubject); !st.ok()) {
+    out->clear();
+    return st;
+  }
   eo.reverse_solution = true;
   engine_.SetOptions(eo);
   if (!engine_.Execute(ClipOp::kUnion, FillRule::kNegative, FillRule::kNegative, out)) out->clear();
