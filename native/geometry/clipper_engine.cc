@@ -1427,7 +1427,8 @@ struct EngineState {
   }
 
   // Returns whether the active edges are still in x order at top_y (no crossing in this beam).
-  bool BuildIntersectList(int64_t top_y, int64_t bot_y) {
+  // (Inlined into the sweep loop: called once per scanbeam; the rare crossing case is out of line.)
+  __attribute__((always_inline)) bool BuildIntersectList(int64_t top_y, int64_t bot_y) {
     // First pass: each edge's position at the beam top, (TopX(e, top_y), top_y), and the list of
     // the edges that end there. Already in order (the usual case) means no crossing in this beam:
     // the bubble sort below would find no inversion and build nothing. (The SEL it would leave
@@ -1462,6 +1463,13 @@ struct EngineState {
       sorted = nullptr;
       return true;
     }
+    BuildCrossings(top_y, bot_y);
+    return false;
+  }
+
+  // BuildIntersectList's crossings: Clipper's bubble sort of the SEL by x at top_y, recording each
+  // swap as an intersection.
+  __attribute__((noinline)) void BuildCrossings(int64_t top_y, int64_t bot_y) {
     Edge* e = active;
     sorted = e;
     while (e) {
@@ -1495,7 +1503,6 @@ struct EngineState {
       else break;
     } while (modified);
     sorted = nullptr;
-    return false;
   }
 
   static bool EdgesAdjacent(const IntersectNode& n) {

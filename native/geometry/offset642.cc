@@ -969,12 +969,14 @@ Status ClipperOffset642::Execute(double delta, const Offset642Options& options, 
   bool any = false;
   int64_t left = 0, top = 0, right = 0, bottom = 0;
   for (size_t i = 0; i < dest_count_; ++i) {
-    for (const Point64& p : dest_polys_[i]) {
-      if (!any) {
-        left = right = p.x;
-        top = bottom = p.y;
-        any = true;
-      }
+    const Path64& path = dest_polys_[i];
+    if (path.empty()) continue;
+    if (!any) {
+      left = right = path[0].x;
+      top = bottom = path[0].y;
+      any = true;
+    }
+    for (const Point64& p : path) {
       left = std::min(left, p.x);
       right = std::max(right, p.x);
       top = std::min(top, p.y);
