@@ -82,38 +82,44 @@ struct IntersectNode {
   Point64 pt;
 };
 
-// Chunked pool: stable addresses, memory kept across Reset().
+// Chunked pool: stable addresses, memory kept across Reset(). The free room of the current chunk
+// is [cur_, end_): the common allocation is a compare and an add.
 template <typename T>
 class Pool {
  public:
   T* Alloc(size_t n) {
-    while (true) {
-      if (chunk_ < chunks_.size()) {
-        auto& c = chunks_[chunk_];
-        if (used_ + n <= c.size()) {
-          T* p = c.data() + used_;
-          used_ += n;
-          return p;
-        }
-        ++chunk_;
-        used_ = 0;
-        continue;
-      }
-      size_t size = std::max<size_t>(n, chunks_.empty() ? 64 : chunks_.back().size() * 2);
-      chunks_.emplace_back(size);
-      chunk_ = chunks_.size() - 1;
-      used_ = 0;
+    if (static_cast<size_t>(end_ - cur_) >= n) {
+      T* p = cur_;
+      cur_ += n;
+      return p;
     }
+    return AllocSlow(n);
   }
   void Reset() {
     chunk_ = 0;
-    used_ = 0;
+    cur_ = chunks_.empty() ? nullptr : chunks_[0].data();
+    end_ = chunks_.empty() ? nullptr : chunks_[0].data() + chunks_[0].size();
   }
 
  private:
+  // The next chunk with room for n (a new one, twice the last size, when none has).
+  __attribute__((noinline)) T* AllocSlow(size_t n) {
+    size_t next = cur_ == nullptr ? 0 : chunk_ + 1;
+    while (next < chunks_.size() && chunks_[next].size() < n) ++next;
+    if (next == chunks_.size()) {
+      const size_t size = std::max<size_t>(n, chunks_.empty() ? 64 : chunks_.back().size() * 2);
+      chunks_.emplace_back(size);
+    }
+    chunk_ = next;
+    std::vector<T>& c = chunks_[chunk_];
+    cur_ = c.data() + n;
+    end_ = c.data() + c.size();
+    return c.data();
+  }
   std::vector<std::vector<T>> chunks_;
-  size_t chunk_ = 0;
-  size_t used_ = 0;
+  size_t chunk_ = 0;   // the chunk of [cur_, end_) (when cur_ is not null)
+  T* cur_ = nullptr;
+  T* end_ = nullptr;
 };
 
 inline bool IsHorizontal(const Edge& e) { return e.delta.y == 0; }
@@ -1470,6 +1476,29 @@ struct EngineState {
   // BuildIntersectList's crossings: Clipper's bubble sort of the SEL by x at top_y, recording each
   // swap as an intersection.
   __attribute__((noinline)) void BuildCrossings(int64_t top_y, int64_t bot_y) {
+    // The usual case: one pair of AEL neighbours out of order at top_y, and every pair in order
+    // once those two are swapped. The bubble sort below then records exactly that pair (its first
+    // pass swaps it and finds no other inversion, its second pass none) and leaves nothing else
+    // that is read later (`sorted` null, stale SEL links, as when no edge crosses).
+    Edge* inverted = nullptr;
+    int inversions = 0;
+    for (Edge* a = active; a->next_in_ael; a = a->next_in_ael) {
+      if (a->curr.x > a->next_in_ael->curr.x) {
+        ++inversions;
+        inverted = a;
+      }
+    }
+    if (inversions == 1) {
+      Edge* const q = inverted->next_in_ael;
+      const Edge* const before = inverted->prev_in_ael;
+      const Edge* const after = q->next_in_ael;
+      if ((!before || before->curr.x <= q->curr.x) && (!after || inverted->curr.x <= after->curr.x)) {
+        inverted->curr.y = bot_y;  // the crossing is computed from the edges' bottom (see above)
+        intersects.push_back(IntersectNode{inverted, q, CrossingAt(*inverted, *q, top_y)});
+        sorted = nullptr;
+        return;
+      }
+    }
     Edge* e = active;
     sorted = e;
     while (e) {
@@ -1485,14 +1514,7 @@ struct EngineState {
       while (e->next_in_sel) {
         Edge* en = e->next_in_sel;
         if (e->curr.x > en->curr.x) {
-          Point64 pt;
-          if (opt.clipper2_intersections) {
-            IntersectPoint2(*e, *en, top_y, pt);
-          } else {
-            IntersectPoint(*e, *en, pt);
-            if (pt.y < top_y) pt = Point64{TopX(*e, top_y), top_y};
-          }
-          intersects.push_back(IntersectNode{e, en, pt});
+          intersects.push_back(IntersectNode{e, en, CrossingAt(*e, *en, top_y)});
           SwapPositionsInSEL(e, en);
           modified = true;
         } else {
@@ -1503,6 +1525,18 @@ struct EngineState {
       else break;
     } while (modified);
     sorted = nullptr;
+  }
+
+  // Where e (left of en at the beam's bottom, its curr.y) crosses en within the beam.
+  Point64 CrossingAt(const Edge& e, const Edge& en, int64_t top_y) const {
+    Point64 pt;
+    if (opt.clipper2_intersections) {
+      IntersectPoint2(e, en, top_y, pt);
+    } else {
+      IntersectPoint(e, en, pt);
+      if (pt.y < top_y) pt = Point64{TopX(e, top_y), top_y};
+    }
+    return pt;
   }
 
   static bool EdgesAdjacent(const IntersectNode& n) {
