@@ -19,7 +19,7 @@ constexpr double kHorizontal = -1.0E+40;
 // Paths whose |coordinates| are all at most this (just under 2^30) take int64 slope products and a
 // rounding without the overflow test: every point the sweep makes (an edge's x at a scanline, a
 // crossing) stays within the paths' bounding box, give or take a unit of rounding.
-constexpr uint64_t kSmallCoord = (uint64_t{1} << 30) - 1;
+constexpr uint64_t kSmallCoord = static_cast<uint64_t>(ClipperEngine::kSmallCoordinate);
 
 // |v| as an unsigned value (exact for INT64_MIN too).
 inline uint64_t Magnitude(int64_t v) {
@@ -2051,6 +2051,14 @@ Status ClipperEngine::AddPath(const Point64* pts, size_t count, PathRole role, b
   bool ok = s_->AddClosedPath(pts, count, role, small);
   if (added) *added = ok;
   return Status::Ok();
+}
+
+bool ClipperEngine::AddSmallPath(const Point64* pts, size_t count, PathRole role) {
+#ifdef OPK_ENGINE_CHECKS
+  for (size_t i = 0; i < count; ++i)
+    if ((detail::Magnitude(pts[i].x) | detail::Magnitude(pts[i].y)) > detail::kSmallCoord) std::abort();
+#endif
+  return s_->AddClosedPath(pts, count, role, true);
 }
 
 bool ClipperEngine::Execute(ClipOp op, FillRule subject_fill, FillRule clip_fill, Paths64* out) {

@@ -771,6 +771,7 @@ ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset64
     if (dest_polys_.empty()) dest_polys_.emplace_back();
     dest_polys_[0].assign(raw_buf_.begin(), raw_buf_.begin() + static_cast<long>(raw_n_));
     dest_count_ = 1;
+    raw_small_ = true;
     return GrowResult::kRaw;
   }
   if (kept_buf_.size() < raw_n_) kept_buf_.resize(raw_n_);
@@ -787,6 +788,7 @@ ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset64
   if (dest_polys_.empty()) dest_polys_.emplace_back();
   dest_polys_[0].assign(raw_buf_.begin(), raw_buf_.begin() + static_cast<long>(raw_n_));
   dest_count_ = 1;
+  raw_small_ = true;
   return GrowResult::kRaw;
 }
 
@@ -912,6 +914,7 @@ Status ClipperOffset642::Execute(double delta, const Offset642Options& options, 
   }
   FixOrientations();
   raw_in_buf_ = false;
+  raw_small_ = false;
   GrowResult grown = GrowResult::kSkip;
   // Grow also writes the raw ring of a shrunk polygon of more than four vertices (EmitRaw's flat
   // loop instead of DoOffset's; the same vertices). Quadrilaterals keep DoOffset when shrinking:
@@ -949,11 +952,16 @@ Status ClipperOffset642::Execute(double delta, const Offset642Options& options, 
   eo.js_compat = options.js_compat;
   eo.preserve_collinear = options.preserve_collinear;
   engine_.Clear();
-  for (size_t i = 0; i < dest_count_; ++i) {
-    Status st = engine_.AddPath(dest_polys_[i], PathRole::kSubject);
-    if (!st.ok()) {
-      out->clear();
-      return st;
+  if (raw_small_) {
+    // Grow's raw ring: within 2^30 by its bounds, so no range pass.
+    engine_.AddSmallPath(dest_polys_[0].data(), dest_polys_[0].size(), PathRole::kSubject);
+  } else {
+    for (size_t i = 0; i < dest_count_; ++i) {
+      Status st = engine_.AddPath(dest_polys_[i], PathRole::kSubject);
+      if (!st.ok()) {
+        out->clear();
+        return st;
+      }
     }
   }
   if (delta > 0) {
