@@ -16,6 +16,16 @@ namespace opk::geom {
 namespace detail {
 
 constexpr double kHorizontal = -1.0E+40;
+// Paths whose |coordinates| are all at most this (just under 2^30) take int64 slope products and a
+// rounding without the overflow test: every point the sweep makes (an edge's x at a scanline, a
+// crossing) stays within the paths' bounding box, give or take a unit of rounding.
+constexpr uint64_t kSmallCoord = static_cast<uint64_t>(ClipperEngine::kSmallCoordinate);
+
+// |v| as an unsigned value (exact for INT64_MIN too).
+inline uint64_t Magnitude(int64_t v) {
+  const uint64_t sign = static_cast<uint64_t>(v >> 63);
+  return (static_cast<uint64_t>(v) ^ sign) - sign;
+}
 constexpr int kUnassigned = -1;
 
 enum class Side : uint8_t { kLeft, kRight };
@@ -72,38 +82,44 @@ struct IntersectNode {
   Point64 pt;
 };
 
-// Chunked pool: stable addresses, memory kept across Reset().
+// Chunked pool: stable addresses, memory kept across Reset(). The free room of the current chunk
+// is [cur_, end_): the common allocation is a compare and an add.
 template <typename T>
 class Pool {
  public:
   T* Alloc(size_t n) {
-    while (true) {
-      if (chunk_ < chunks_.size()) {
-        auto& c = chunks_[chunk_];
-        if (used_ + n <= c.size()) {
-          T* p = c.data() + used_;
-          used_ += n;
-          return p;
-        }
-        ++chunk_;
-        used_ = 0;
-        continue;
-      }
-      size_t size = std::max<size_t>(n, chunks_.empty() ? 64 : chunks_.back().size() * 2);
-      chunks_.emplace_back(size);
-      chunk_ = chunks_.size() - 1;
-      used_ = 0;
+    if (static_cast<size_t>(end_ - cur_) >= n) {
+      T* p = cur_;
+      cur_ += n;
+      return p;
     }
+    return AllocSlow(n);
   }
   void Reset() {
     chunk_ = 0;
-    used_ = 0;
+    cur_ = chunks_.empty() ? nullptr : chunks_[0].data();
+    end_ = chunks_.empty() ? nullptr : chunks_[0].data() + chunks_[0].size();
   }
 
  private:
+  // The next chunk with room for n (a new one, twice the last size, when none has).
+  __attribute__((noinline)) T* AllocSlow(size_t n) {
+    size_t next = cur_ == nullptr ? 0 : chunk_ + 1;
+    while (next < chunks_.size() && chunks_[next].size() < n) ++next;
+    if (next == chunks_.size()) {
+      const size_t size = std::max<size_t>(n, chunks_.empty() ? 64 : chunks_.back().size() * 2);
+      chunks_.emplace_back(size);
+    }
+    chunk_ = next;
+    std::vector<T>& c = chunks_[chunk_];
+    cur_ = c.data() + n;
+    end_ = c.data() + c.size();
+    return c.data();
+  }
   std::vector<std::vector<T>> chunks_;
-  size_t chunk_ = 0;
-  size_t used_ = 0;
+  size_t chunk_ = 0;   // the chunk of [cur_, end_) (when cur_ is not null)
+  T* cur_ = nullptr;
+  T* end_ = nullptr;
 };
 
 inline bool IsHorizontal(const Edge& e) { return e.delta.y == 0; }
@@ -117,6 +133,11 @@ inline bool SlopesEqual(const Edge& a, const Edge& b) {
 }
 inline bool SlopesEqual(const Point64& p1, const Point64& p2, const Point64& p3) {
   return MulEqual(p1.y - p2.y, p2.x - p3.x, p1.x - p2.x, p2.y - p3.y);
+}
+// SlopesEqual(p1, p2, p3) for points with |coordinates| <= kSmallCoord: every difference is
+// below 2^31 in magnitude, each product below 2^62, so int64 is exact.
+inline bool SlopesEqualSmall(const Point64& p1, const Point64& p2, const Point64& p3) {
+  return (p1.y - p2.y) * (p2.x - p3.x) == (p1.x - p2.x) * (p2.y - p3.y);
 }
 inline bool SlopesEqual(const Point64& p1, const Point64& p2, const Point64& p3, const Point64& p4) {
   return MulEqual(p1.y - p2.y, p3.x - p4.x, p1.x - p2.x, p3.y - p4.y);
@@ -462,15 +483,33 @@ struct EngineState {
   std::vector<LocalMin> minima;
   size_t current_lm = 0;
   std::vector<int64_t> scanbeam;  // max-heap (insertions at or above the current scanline only)
-  std::vector<int64_t> beams;     // all other scanbeams, descending (see InsertScanbeam)
+  // All other scanbeams (see InsertScanbeam), taken in descending order: from the bitmap
+  // `beam_bits` over [beam_lo, beam_lo + 64 * words) when the paths' y span is small, else from
+  // the sorted vector `beams`. The next one is kept in `next_beam` (none: !has_next_beam).
+  std::vector<int64_t> beams;
   std::vector<uint64_t> beam_bits;
-  size_t beam_pos = 0;
-  int64_t beam_y = 0;             // the last scanbeam popped
+  bool beam_bitmap = false;
+  int64_t beam_lo = 0;
+  size_t bit_word = 0;     // bitmap: the word of `bit_cur`
+  uint64_t bit_cur = 0;    // bitmap: the bits of word `bit_word` not taken yet
+  size_t beam_pos = 0;     // vector: the index of next_beam + 1
+  bool has_next_beam = false;
+  int64_t next_beam = 0;
+  int64_t beam_y = 0;      // the last scanbeam popped
   bool beams_ready = false;
+  // The smallest and largest y of the edges added since Clear() (none: y_lo > y_hi).
+  int64_t y_lo = INT64_MAX, y_hi = INT64_MIN;
+  size_t n_minima = 0;     // minima.size() during a run
+  // Every path added since Clear() has |coordinates| <= kSmallCoord.
+  bool small_coords = true;
   std::vector<OutRec*> poly_outs;
   std::vector<JoinRec> joins;
   std::vector<JoinRec> ghost_joins;
   std::vector<IntersectNode> intersects;
+  // The active edges that end at the current scanbeam's top, in AEL order (see BuildIntersectList).
+  std::vector<Edge*> tops;  // room for every edge (sized in Reset); n_tops used
+  size_t n_tops = 0;
+  size_t n_edges = 0;       // edges added since Clear()
   Edge* active = nullptr;
   Edge* sorted = nullptr;
   ClipOp clip_op = ClipOp::kUnion;
@@ -487,6 +526,7 @@ struct EngineState {
     scanbeam.clear();
     beams.clear();
     beam_pos = 0;
+    has_next_beam = false;
     beams_ready = false;
     active = nullptr;
     sorted = nullptr;
@@ -503,84 +543,115 @@ struct EngineState {
   void InsertScanbeam(int64_t y) {
     if (beams_ready && y < beam_y) {
 #ifdef OPK_ENGINE_CHECKS
-      if (!std::binary_search(beams.begin(), beams.end(), y, [](int64_t a, int64_t b) { return a > b; })) std::abort();
+      if (beam_bitmap) {
+        const uint64_t d = static_cast<uint64_t>(y) - static_cast<uint64_t>(beam_lo);
+        if (!(beam_bits[d >> 6] >> (d & 63) & 1)) std::abort();
+      } else if (!std::binary_search(beams.begin(), beams.end(), y, [](int64_t a, int64_t b) { return a > b; })) {
+        std::abort();
+      }
 #endif
       return;
     }
     scanbeam.push_back(y);
     std::push_heap(scanbeam.begin(), scanbeam.end());
   }
+  // Moves next_beam to the next sorted scanbeam.
+  void AdvanceBeam() {
+    if (beam_bitmap) {
+      while (bit_cur == 0) {
+        if (bit_word == 0) {
+          has_next_beam = false;
+          return;
+        }
+        bit_cur = beam_bits[--bit_word];
+      }
+      const int b = 63 - __builtin_clzll(bit_cur);
+      bit_cur ^= uint64_t{1} << b;
+      next_beam = beam_lo + static_cast<int64_t>(bit_word * 64 + static_cast<size_t>(b));
+    } else if (beam_pos < beams.size()) {
+      next_beam = beams[beam_pos++];
+    } else {
+      has_next_beam = false;
+    }
+  }
   bool PopScanbeam(int64_t& y) {
-    const bool have_sorted = beam_pos < beams.size();
     if (scanbeam.empty()) {
-      if (!have_sorted) return false;
-      y = beams[beam_pos++];
+      if (!has_next_beam) return false;
+      y = next_beam;
+      AdvanceBeam();
     } else {
       y = scanbeam.front();
-      if (have_sorted && beams[beam_pos] > y) y = beams[beam_pos];
+      if (has_next_beam && next_beam > y) y = next_beam;
       while (!scanbeam.empty() && scanbeam.front() == y) {
         std::pop_heap(scanbeam.begin(), scanbeam.end());
         scanbeam.pop_back();
       }
-      if (beam_pos < beams.size() && beams[beam_pos] == y) ++beam_pos;
+      if (has_next_beam && next_beam == y) AdvanceBeam();
     }
     beam_y = y;
     return true;
   }
-  // The sorted scanbeams of Reset(): local minima and every non-horizontal bound edge's top.
-  // Collected, then sorted as a bitmap over [min, max] when that span is small (the usual case:
-  // one polygon's height), else with std::sort.
+  // The sorted scanbeams of Reset(): local minima and every non-horizontal bound edge's top, all
+  // within [y_lo, y_hi]. Set as bits of a bitmap over that span when it is small (the usual case:
+  // one polygon's height), else collected and sorted with std::sort.
   void BuildBeams() {
-    beams.clear();
-    for (const LocalMin& lm : minima) {
-      beams.push_back(lm.y);
-      for (Edge* b : {lm.left, lm.right})
-        for (Edge* e = b; e; e = e->next_in_lml)
-          if (!IsHorizontal(*e)) beams.push_back(e->top.y);
-    }
-    int64_t lo = beams[0], hi = beams[0];
-    for (int64_t y : beams) {
-      lo = std::min(lo, y);
-      hi = std::max(hi, y);
-    }
     constexpr uint64_t kMaxSpan = 1 << 14;
-    if (static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo) < kMaxSpan) {
-      const size_t words = static_cast<size_t>((static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo)) >> 6) + 1;
+    beam_bitmap = static_cast<uint64_t>(y_hi) - static_cast<uint64_t>(y_lo) < kMaxSpan;
+    if (beam_bitmap) {
+      const int64_t lo = y_lo;
+      beam_lo = lo;
+      const size_t words = static_cast<size_t>((static_cast<uint64_t>(y_hi) - static_cast<uint64_t>(lo)) >> 6) + 1;
       beam_bits.assign(words, 0);
-      for (int64_t y : beams) {
+      uint64_t* bits = beam_bits.data();
+      auto set = [bits, lo](int64_t y) {
         const uint64_t d = static_cast<uint64_t>(y) - static_cast<uint64_t>(lo);
-        beam_bits[d >> 6] |= uint64_t{1} << (d & 63);
+        bits[d >> 6] |= uint64_t{1} << (d & 63);
+      };
+      for (const LocalMin& lm : minima) {
+        set(lm.y);
+        for (Edge* b : {lm.left, lm.right})
+          for (Edge* e = b; e; e = e->next_in_lml)
+            if (!IsHorizontal(*e)) set(e->top.y);
       }
-      beams.clear();
-      for (size_t w = words; w-- > 0;) {
-        for (uint64_t bits = beam_bits[w]; bits;) {
-          const int b = 63 - __builtin_clzll(bits);
-          bits &= ~(uint64_t{1} << b);
-          beams.push_back(lo + static_cast<int64_t>(w * 64 + static_cast<size_t>(b)));
-        }
-      }
+      bit_word = words;
+      bit_cur = 0;
     } else {
+      beams.clear();
+      for (const LocalMin& lm : minima) {
+        beams.push_back(lm.y);
+        for (Edge* b : {lm.left, lm.right})
+          for (Edge* e = b; e; e = e->next_in_lml)
+            if (!IsHorizontal(*e)) beams.push_back(e->top.y);
+      }
       std::sort(beams.begin(), beams.end(), [](int64_t a, int64_t b) { return a > b; });
       beams.erase(std::unique(beams.begin(), beams.end()), beams.end());
+      beam_pos = 0;
     }
 #ifdef OPK_ENGINE_CHECKS
-    for (size_t k = 1; k < beams.size(); ++k)
-      if (!(beams[k - 1] > beams[k])) std::abort();
+    for (const LocalMin& lm : minima) {
+      if (lm.y < y_lo || lm.y > y_hi) std::abort();
+      for (Edge* b : {lm.left, lm.right})
+        for (Edge* e = b; e; e = e->next_in_lml)
+          if (e->top.y < y_lo || e->top.y > y_hi) std::abort();
+    }
 #endif
-    beam_pos = 0;
+    has_next_beam = true;
+    AdvanceBeam();
     beams_ready = true;
   }
 
   bool PopLocalMinima(int64_t y, const LocalMin*& lm) {
-    if (current_lm == minima.size() || minima[current_lm].y != y) return false;
+    if (current_lm == n_minima || minima[current_lm].y != y) return false;
     lm = &minima[current_lm++];
     return true;
   }
-  bool LocalMinimaPending() const { return current_lm < minima.size(); }
+  bool LocalMinimaPending() const { return current_lm < n_minima; }
 
   void Reset() {
     current_lm = 0;
+    n_minima = minima.size();
     if (minima.empty()) return;
+    if (tops.size() < n_edges) tops.resize(n_edges);
     if (opt.js_compat) {
       // clipper-lib inserts each minimum before the existing ones of equal y.
       std::vector<LocalMin> sorted_lm;
@@ -784,6 +855,9 @@ struct EngineState {
     nxt->wind_delta = e->wind_delta;
     nxt->wind_cnt = e->wind_cnt;
     nxt->wind_cnt2 = e->wind_cnt2;
+    // The replaced edge leaves the AEL for good: unlinked, so that InAEL() is false for it.
+    e->prev_in_ael = nullptr;
+    e->next_in_ael = nullptr;
     e = nxt;
     e->curr = e->bot;
     e->prev_in_ael = p;
@@ -1358,26 +1432,77 @@ struct EngineState {
     }
   }
 
-  void BuildIntersectList(int64_t top_y) {
-    if (!active) return;
-    // First pass: the edges' x at the beam top. Already in order (the usual case) means no
-    // crossing in this beam: the bubble sort below would find no inversion and build nothing.
-    // (The SEL it would leave behind is never read: `sorted` is null again at its end, and each
-    // later use of the SEL rebuilds the links from scratch.)
+  // Returns whether the active edges are still in x order at top_y (no crossing in this beam).
+  // (Inlined into the sweep loop: called once per scanbeam; the rare crossing case is out of line.)
+  __attribute__((always_inline)) bool BuildIntersectList(int64_t top_y, int64_t bot_y) {
+    // First pass: each edge's position at the beam top, (TopX(e, top_y), top_y), and the list of
+    // the edges that end there. Already in order (the usual case) means no crossing in this beam:
+    // the bubble sort below would find no inversion and build nothing. (The SEL it would leave
+    // behind is never read: `sorted` is null again at its end, and each later use of the SEL
+    // rebuilds the links from scratch.) Setting curr.y here is what ProcessEdgesAtTopOfScanbeam's
+    // first walk did for every edge that stays (the others leave the AEL or are replaced); nothing
+    // between reads it when the edges are in order. Otherwise the crossings are computed first,
+    // from the edges' bottom y (every active edge is at bot_y when a beam starts), so curr.y goes
+    // back to bot_y below, and ProcessIntersections sets it again afterwards.
     bool in_order = true;
     int64_t last_x = INT64_MIN;
+    const bool small = small_coords;
     for (Edge* a = active; a; a = a->next_in_ael) {
-      a->curr.x = TopX(*a, top_y);
-      in_order &= a->curr.x >= last_x;
-      last_x = a->curr.x;
+#ifdef OPK_ENGINE_CHECKS
+      if (a->curr.y != bot_y || IsHorizontal(*a)) std::abort();
+#endif
+      int64_t x;
+      if (a->top.y == top_y) {
+        x = a->top.x;
+        tops[n_tops++] = a;
+      } else {
+        const double v = a->dx * static_cast<double>(top_y - a->bot.y);
+        // RoundHalfAway(v) without its overflow test when |v| < 2^31 (see kSmallCoord).
+        x = a->bot.x + (small ? static_cast<int64_t>(v + std::copysign(0.5, v)) : RoundHalfAway(v));
+      }
+      a->curr.x = x;
+      a->curr.y = top_y;
+      in_order &= x >= last_x;
+      last_x = x;
     }
     if (in_order) {
       sorted = nullptr;
-      return;
+      return true;
+    }
+    BuildCrossings(top_y, bot_y);
+    return false;
+  }
+
+  // BuildIntersectList's crossings: Clipper's bubble sort of the SEL by x at top_y, recording each
+  // swap as an intersection.
+  __attribute__((noinline)) void BuildCrossings(int64_t top_y, int64_t bot_y) {
+    // The usual case: one pair of AEL neighbours out of order at top_y, and every pair in order
+    // once those two are swapped. The bubble sort below then records exactly that pair (its first
+    // pass swaps it and finds no other inversion, its second pass none) and leaves nothing else
+    // that is read later (`sorted` null, stale SEL links, as when no edge crosses).
+    Edge* inverted = nullptr;
+    int inversions = 0;
+    for (Edge* a = active; a->next_in_ael; a = a->next_in_ael) {
+      if (a->curr.x > a->next_in_ael->curr.x) {
+        ++inversions;
+        inverted = a;
+      }
+    }
+    if (inversions == 1) {
+      Edge* const q = inverted->next_in_ael;
+      const Edge* const before = inverted->prev_in_ael;
+      const Edge* const after = q->next_in_ael;
+      if ((!before || before->curr.x <= q->curr.x) && (!after || inverted->curr.x <= after->curr.x)) {
+        inverted->curr.y = bot_y;  // the crossing is computed from the edges' bottom (see above)
+        intersects.push_back(IntersectNode{inverted, q, CrossingAt(*inverted, *q, top_y)});
+        sorted = nullptr;
+        return;
+      }
     }
     Edge* e = active;
     sorted = e;
     while (e) {
+      e->curr.y = bot_y;
       e->prev_in_sel = e->prev_in_ael;
       e->next_in_sel = e->next_in_ael;
       e = e->next_in_ael;
@@ -1389,14 +1514,7 @@ struct EngineState {
       while (e->next_in_sel) {
         Edge* en = e->next_in_sel;
         if (e->curr.x > en->curr.x) {
-          Point64 pt;
-          if (opt.clipper2_intersections) {
-            IntersectPoint2(*e, *en, top_y, pt);
-          } else {
-            IntersectPoint(*e, *en, pt);
-            if (pt.y < top_y) pt = Point64{TopX(*e, top_y), top_y};
-          }
-          intersects.push_back(IntersectNode{e, en, pt});
+          intersects.push_back(IntersectNode{e, en, CrossingAt(*e, *en, top_y)});
           SwapPositionsInSEL(e, en);
           modified = true;
         } else {
@@ -1407,6 +1525,18 @@ struct EngineState {
       else break;
     } while (modified);
     sorted = nullptr;
+  }
+
+  // Where e (left of en at the beam's bottom, its curr.y) crosses en within the beam.
+  Point64 CrossingAt(const Edge& e, const Edge& en, int64_t top_y) const {
+    Point64 pt;
+    if (opt.clipper2_intersections) {
+      IntersectPoint2(e, en, top_y, pt);
+    } else {
+      IntersectPoint(e, en, pt);
+      if (pt.y < top_y) pt = Point64{TopX(e, top_y), top_y};
+    }
+    return pt;
   }
 
   static bool EdgesAdjacent(const IntersectNode& n) {
@@ -1443,11 +1573,13 @@ struct EngineState {
     intersects.clear();
   }
 
-  bool ProcessIntersections(int64_t top_y) {
+  // Also leaves every active edge at (TopX(e, top_y), top_y) and `tops` listing the edges that
+  // end at top_y, in AEL order.
+  bool ProcessIntersections(int64_t top_y, int64_t bot_y) {
+    n_tops = 0;
     if (!active) return true;
-    BuildIntersectList(top_y);
+    if (BuildIntersectList(top_y, bot_y)) return true;
     size_t n = intersects.size();
-    if (n == 0) return true;
     if (n == 1 || FixupIntersectionOrder()) {
       ProcessIntersectList();
     } else {
@@ -1455,8 +1587,16 @@ struct EngineState {
       return false;
     }
     sorted = nullptr;
+    // The crossings reordered the AEL: list the ending edges again, in the new order.
+    n_tops = 0;
+    for (Edge* a = active; a; a = a->next_in_ael) {
+      a->curr.y = top_y;
+      if (a->top.y == top_y) tops[n_tops++] = a;
+    }
     return true;
   }
+
+  bool InAEL(const Edge* e) const { return e->prev_in_ael != nullptr || e == active; }
 
   void DoMaxima(Edge* e) {
     Edge* max_pair = GetMaximaPairEx(e);
@@ -1485,57 +1625,61 @@ struct EngineState {
     }
   }
 
+  // Clipper walks the whole AEL twice here; only the edges that end at top_y (`tops`, in AEL
+  // order, from ProcessIntersections) do anything, the others were already moved to top_y. Its
+  // first walk continues after a maxima pair's removal from the edge before the pair's first
+  // edge, i.e. with the edges that followed in AEL order: the next entries of `tops` that are
+  // still active (a pair's second edge is an entry that no longer is). The horizontals between
+  // the walks move only themselves within the AEL, and what they leave behind does not end at
+  // top_y (a non-horizontal edge starting at top_y), so the second walk is `tops` again.
   void ProcessEdgesAtTopOfScanbeam(int64_t top_y) {
-    Edge* e = active;
-    while (e) {
-      bool is_max = e->top.y == top_y && !e->next_in_lml;
+    Edge** const t = tops.data();
+    const size_t nt = n_tops;
+    for (size_t i = 0; i < nt; ++i) {
+      Edge* e = t[i];
+      if (!InAEL(e)) continue;
+#ifdef OPK_ENGINE_CHECKS
+      if (e->top.y != top_y || e->curr.y != top_y || e->curr.x != TopX(*e, top_y)) std::abort();
+#endif
+      bool is_max = !e->next_in_lml;
       if (is_max) {
         Edge* mp = GetMaximaPairEx(e);
         is_max = !mp || !IsHorizontal(*mp);
       }
       if (is_max) {
-        Edge* ep = e->prev_in_ael;
         DoMaxima(e);
-        e = ep ? ep->next_in_ael : active;
-      } else {
-        if (e->top.y == top_y && e->next_in_lml && IsHorizontal(*e->next_in_lml)) {
-          UpdateEdgeIntoAEL(e);
-          if (e->out_idx >= 0) AddOutPt(e, e->bot);
-          AddEdgeToSEL(e);
-        } else {
-          // BuildIntersectList (always run for this top_y just before, over the same active
-          // edges) has already set curr.x = TopX(*e, top_y), and nothing since moves it.
-#ifdef OPK_ENGINE_CHECKS
-          if (e->curr.x != TopX(*e, top_y)) std::abort();
-#endif
-          e->curr.y = top_y;
-        }
-        e = e->next_in_ael;
+      } else if (e->next_in_lml && IsHorizontal(*e->next_in_lml)) {
+        UpdateEdgeIntoAEL(e);
+        if (e->out_idx >= 0) AddOutPt(e, e->bot);
+        AddEdgeToSEL(e);
       }
     }
-    ProcessHorizontals();
-    e = active;
-    while (e) {
-      if (e->top.y == top_y && e->next_in_lml) {
-        OutPt* op = nullptr;
-        if (e->out_idx >= 0) op = AddOutPt(e, e->top);
-        UpdateEdgeIntoAEL(e);
-        Edge* ep = e->prev_in_ael;
-        Edge* en = e->next_in_ael;
-        // clipper-lib tests `curr.y == top.y` here (a porting slip; C++ 6.4.2 has `>`).
-        auto above = [this](const Edge* x) { return opt.js_compat ? x->curr.y == x->top.y : x->curr.y > x->top.y; };
-        if (ep && ep->curr.x == e->bot.x && ep->curr.y == e->bot.y && op && ep->out_idx >= 0 && above(ep) &&
-            SlopesEqual(e->curr, e->top, ep->curr, ep->top) && e->wind_delta != 0 && ep->wind_delta != 0) {
-          OutPt* op2 = AddOutPt(ep, e->bot);
-          AddJoin(op, op2, e->top);
-        } else if (en && en->curr.x == e->bot.x && en->curr.y == e->bot.y && op && en->out_idx >= 0 && above(en) &&
-                   SlopesEqual(e->curr, e->top, en->curr, en->top) &&
-                   e->wind_delta != 0 && en->wind_delta != 0) {
-          OutPt* op2 = AddOutPt(en, e->bot);
-          AddJoin(op, op2, e->top);
-        }
+    if (sorted) ProcessHorizontals();
+#ifdef OPK_ENGINE_CHECKS
+    for (Edge* a = active; a; a = a->next_in_ael) {
+      if (a->curr.y != top_y) std::abort();
+      if (a->top.y == top_y && a->next_in_lml && std::find(t, t + nt, a) == t + nt) std::abort();
+    }
+#endif
+    for (size_t i = 0; i < nt; ++i) {
+      Edge* e = t[i];
+      if (!e->next_in_lml || !InAEL(e)) continue;
+      OutPt* op = nullptr;
+      if (e->out_idx >= 0) op = AddOutPt(e, e->top);
+      UpdateEdgeIntoAEL(e);
+      Edge* ep = e->prev_in_ael;
+      Edge* en = e->next_in_ael;
+      // clipper-lib tests `curr.y == top.y` here (a porting slip; C++ 6.4.2 has `>`).
+      auto above = [this](const Edge* x) { return opt.js_compat ? x->curr.y == x->top.y : x->curr.y > x->top.y; };
+      if (ep && ep->curr.x == e->bot.x && ep->curr.y == e->bot.y && op && ep->out_idx >= 0 && above(ep) &&
+          SlopesEqual(e->curr, e->top, ep->curr, ep->top) && e->wind_delta != 0 && ep->wind_delta != 0) {
+        OutPt* op2 = AddOutPt(ep, e->bot);
+        AddJoin(op, op2, e->top);
+      } else if (en && en->curr.x == e->bot.x && en->curr.y == e->bot.y && op && en->out_idx >= 0 && above(en) &&
+                 SlopesEqual(e->curr, e->top, en->curr, en->top) && e->wind_delta != 0 && en->wind_delta != 0) {
+        OutPt* op2 = AddOutPt(en, e->bot);
+        AddJoin(op, op2, e->top);
       }
-      e = e->next_in_ael;
     }
   }
 
@@ -1693,7 +1837,8 @@ struct EngineState {
         return;
       }
       if (pp->pt == pp->next->pt || pp->pt == pp->prev->pt ||
-          (SlopesEqual(pp->prev->pt, pp->pt, pp->next->pt) &&
+          ((small_coords ? SlopesEqualSmall(pp->prev->pt, pp->pt, pp->next->pt)
+                         : SlopesEqual(pp->prev->pt, pp->pt, pp->next->pt)) &&
            (!preserve || !Pt2IsBetweenPt1AndPt3(pp->prev->pt, pp->pt, pp->next->pt)))) {
         last_ok = nullptr;
         pp->prev->next = pp->next;
@@ -1715,12 +1860,12 @@ struct EngineState {
     if (!PopScanbeam(bot_y)) return true;  // no paths: empty result (Clipper returns false here)
     InsertLocalMinimaIntoAEL(bot_y);
     while (PopScanbeam(top_y) || LocalMinimaPending()) {
-      ProcessHorizontals();
+      if (sorted) ProcessHorizontals();
       ghost_joins.clear();
-      if (!ProcessIntersections(top_y)) return false;
+      if (!ProcessIntersections(top_y, bot_y)) return false;
       ProcessEdgesAtTopOfScanbeam(top_y);
       bot_y = top_y;
-      InsertLocalMinimaIntoAEL(bot_y);
+      if (current_lm < n_minima && minima[current_lm].y == bot_y) InsertLocalMinimaIntoAEL(bot_y);
     }
     for (OutRec* rec : poly_outs) {
       if (!rec->pts) continue;
@@ -1739,22 +1884,25 @@ struct EngineState {
     return close(op->prev->pt, op->next->pt) || close(op->pt, op->next->pt) || close(op->pt, op->prev->pt);
   }
 
+  // Writes the result paths over `out`'s (reusing their buffers), then trims `out` to them.
   void BuildResult(Paths64* out) {
-    out->reserve(poly_outs.size());
+    size_t n = 0;
     for (OutRec* rec : poly_outs) {
       if (!rec->pts) continue;
       OutPt* p = rec->pts->prev;
       int cnt = PointCount(p);
       if (cnt < 2) continue;
       if (opt.clipper2_intersections && cnt == 3 && IsVerySmallTriangle(p)) continue;
-      Path64 path;
-      path.reserve(static_cast<size_t>(cnt));
+      if (n == out->size()) out->emplace_back();
+      Path64& path = (*out)[n++];
+      path.resize(static_cast<size_t>(cnt));
+      Point64* dst = path.data();
       for (int i = 0; i < cnt; ++i) {
-        path.push_back(p->pt);
+        dst[i] = p->pt;
         p = p->prev;
       }
-      out->push_back(std::move(path));
     }
+    out->resize(n);
   }
 
   // ---- adding paths ----------------------------------------------------------------------
@@ -1766,7 +1914,7 @@ struct EngineState {
     return r;
   }
 
-  bool AddClosedPath(const Point64* pg, size_t count, PathRole role) {
+  bool AddClosedPath(const Point64* pg, size_t count, PathRole role, bool small) {
     if (count == 0) return false;
     int high = static_cast<int>(count) - 1;
     while (high > 0 && pg[high] == pg[0]) --high;
@@ -1774,9 +1922,11 @@ struct EngineState {
     if (high < 2) return false;
     const int n = high + 1;
     Edge* edges = edge_pool.Alloc(static_cast<size_t>(n));
+    n_edges += static_cast<size_t>(n);
     for (int i = 0; i < n; ++i) {
       // Field by field rather than `e = Edge{}` (which compiles to a slow `rep stos` per edge);
-      // bot, top, delta and dx are set below for every edge that survives the clean-up.
+      // bot, top, delta and dx are set below for every edge that survives the clean-up. The ring
+      // links: each edge's neighbours in the array, the ends joined after the loop.
       Edge& e = edges[i];
       e.curr = pg[i];
       e.role = role;
@@ -1785,14 +1935,16 @@ struct EngineState {
       e.wind_cnt = 0;
       e.wind_cnt2 = 0;
       e.out_idx = kUnassigned;
-      e.next = &edges[i == high ? 0 : i + 1];
-      e.prev = &edges[i == 0 ? high : i - 1];
+      e.next = edges + i + 1;
+      e.prev = edges + i - (i > 0);
       e.next_in_lml = nullptr;
       e.next_in_ael = nullptr;
       e.prev_in_ael = nullptr;
       e.next_in_sel = nullptr;
       e.prev_in_sel = nullptr;
     }
+    edges[high].next = edges;
+    edges[0].prev = edges + high;
     Edge* e_start = &edges[0];
     Edge* e = e_start;
     Edge* loop_stop = e_start;
@@ -1805,7 +1957,8 @@ struct EngineState {
         continue;
       }
       if (e->prev == e->next) break;
-      if (SlopesEqual(e->prev->curr, e->curr, e->next->curr) &&
+      if ((small ? SlopesEqualSmall(e->prev->curr, e->curr, e->next->curr)
+                 : SlopesEqual(e->prev->curr, e->curr, e->next->curr)) &&
           (!opt.preserve_collinear || !Pt2IsBetweenPt1AndPt3(e->prev->curr, e->curr, e->next->curr))) {
         if (e == e_start) e_start = e->next;
         e = RemoveEdge(e);
@@ -1818,6 +1971,7 @@ struct EngineState {
     }
     if (e->prev == e->next) return false;
     bool is_flat = true;
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
     e = e_start;
     do {
       if (e->curr.y >= e->next->curr.y) {
@@ -1827,12 +1981,16 @@ struct EngineState {
         e->top = e->curr;
         e->bot = e->next->curr;
       }
+      lo = std::min(lo, e->top.y);
+      hi = std::max(hi, e->bot.y);
       SetDx(*e);
       e->role = role;
       e = e->next;
       if (is_flat && e->curr.y != e_start->curr.y) is_flat = false;
     } while (e != e_start);
     if (is_flat) return false;
+    y_lo = std::min(y_lo, lo);
+    y_hi = std::max(y_hi, hi);
 
     Edge* e_min = nullptr;
     if (e->prev->bot == e->prev->top) e = e->next;
@@ -1872,6 +2030,10 @@ void ClipperEngine::Clear() {
   s_->edge_pool.Reset();
   s_->minima.clear();
   s_->current_lm = 0;
+  s_->y_lo = INT64_MAX;
+  s_->y_hi = INT64_MIN;
+  s_->small_coords = true;
+  s_->n_edges = 0;
   s_->ResetRun();
 }
 
@@ -1879,19 +2041,27 @@ void ClipperEngine::SetOptions(const ClipperEngineOptions& options) { s_->opt = 
 
 Status ClipperEngine::AddPath(const Point64* pts, size_t count, PathRole role, bool* added) {
   if (added) *added = false;
-  for (size_t i = 0; i < count; ++i) {
-    const Point64& p = pts[i];
-    if (p.x > kClipperHiRange || p.y > kClipperHiRange || p.x < -kClipperHiRange || p.y < -kClipperHiRange) {
-      return Status(StatusCode::kCoordinateOverflow, "coordinate outside the range Clipper accepts (|v| > 2^62)");
-    }
-  }
-  bool ok = s_->AddClosedPath(pts, count, role);
+  // The OR of all |coordinates|: above a limit of the form 2^k - 1 exactly when one of them is.
+  uint64_t mag = 0;
+  for (size_t i = 0; i < count; ++i) mag |= detail::Magnitude(pts[i].x) | detail::Magnitude(pts[i].y);
+  if (mag > static_cast<uint64_t>(kClipperHiRange))
+    return Status(StatusCode::kCoordinateOverflow, "coordinate outside the range Clipper accepts (|v| > 2^62)");
+  const bool small = mag <= detail::kSmallCoord;
+  s_->small_coords &= small;
+  bool ok = s_->AddClosedPath(pts, count, role, small);
   if (added) *added = ok;
   return Status::Ok();
 }
 
+bool ClipperEngine::AddSmallPath(const Point64* pts, size_t count, PathRole role) {
+#ifdef OPK_ENGINE_CHECKS
+  for (size_t i = 0; i < count; ++i)
+    if ((detail::Magnitude(pts[i].x) | detail::Magnitude(pts[i].y)) > detail::kSmallCoord) std::abort();
+#endif
+  return s_->AddClosedPath(pts, count, role, true);
+}
+
 bool ClipperEngine::Execute(ClipOp op, FillRule subject_fill, FillRule clip_fill, Paths64* out) {
-  out->clear();
   detail::EngineState& s = *s_;
   s.ResetRun();
   s.clip_op = op;
@@ -1899,6 +2069,7 @@ bool ClipperEngine::Execute(ClipOp op, FillRule subject_fill, FillRule clip_fill
   s.clip_fill = clip_fill;
   bool ok = s.ExecuteInternal();
   if (ok) s.BuildResult(out);
+  else out->clear();
   s.ResetRun();
   return ok;
 }

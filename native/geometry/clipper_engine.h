@@ -65,7 +65,14 @@ class ClipperEngine {
     return AddPath(path.data(), path.size(), role, added);
   }
 
-  // Runs the sweep. `out` is cleared first. Returns false when the sweep fails (Clipper's
+  // Largest |coordinate| of the paths for which the sweep takes its int64 forms.
+  static constexpr int64_t kSmallCoordinate = (int64_t{1} << 30) - 1;
+  // AddPath for a closed path whose every |coordinate| the caller knows to be at most
+  // kSmallCoordinate (no range pass over it). Returns whether it was added (false: degenerate).
+  bool AddSmallPath(const Point64* pts, size_t count, PathRole role);
+
+  // Runs the sweep. `out` is replaced by the result (the buffers of the paths it held are reused;
+  // it is empty when the sweep fails). Returns false when the sweep fails (Clipper's
   // "intersection order" failure, which needs coordinates near the int64 limit).
   bool Execute(ClipOp op, FillRule subject_fill, FillRule clip_fill, Paths64* out);
 

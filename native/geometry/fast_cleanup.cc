@@ -668,6 +668,8 @@ static int FastConvexRing(const Path64& raw, Paths64* out) {
     if (turn < 0) {
       // Not convex. Count the vertices CleanRing would keep: the n left turns before b, b, and
       // the non-zero turns after it (a reversal anywhere: leave it to CleanRing). At most nd.
+      // (Stops once more than 16 are counted: the step-by-step path would give up on such a
+      // ring. A reversal further on would have returned 0; either way the output is the sweep's.)
       if (nd <= 16) return 0;
       int kept = n + 1;
       for (int k = i + 1; k < nd; ++k) {
@@ -676,8 +678,11 @@ static int FastConvexRing(const Path64& raw, Paths64* out) {
         const P& pc = d[k + 1 == nd ? 0 : k + 1];
         const int64_t qx = pb.x - pa.x, qy = pb.y - pa.y, rx = pc.x - pb.x, ry = pc.y - pb.y;
         const int64_t t = qx * ry - qy * rx;
-        if (t != 0) ++kept;
-        else if (qx * rx + qy * ry <= 0) return 0;
+        if (t != 0) {
+          if (++kept > 16) return -1;
+        } else if (qx * rx + qy * ry <= 0) {
+          return 0;
+        }
       }
       return kept > 16 ? -1 : 0;
     }

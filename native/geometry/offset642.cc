@@ -409,11 +409,13 @@ inline Point64 RoundSmallPair(double x, double y) {
 
 // The raw offset ring of one closed polygon offset by delta (either sign) with join J, from its unit edge
 // normals: exactly the vertices DoOffset's OffsetPoint + DoRound / DoMiter / DoSquare emit (the
-// same arithmetic in the same order). Writes them from dst on; returns the end. (Kept out of line:
-// measured faster than inlined into Grow.)
+// same arithmetic in the same order). Writes them from dst on; returns the end. *detour: whether
+// some vertex took the three-point join through the input vertex (OffsetPoint's sin_a * delta < 0
+// case). (Kept out of line: measured faster than inlined into Grow.)
 template <JoinType J>
 __attribute__((noinline)) Point64* EmitRaw(const Point64* src, const PointD* nrm, size_t len, double delta, double sin_step, double cos_step,
-                 double spr, double miter_lim, Point64* dst) {
+                 double spr, double miter_lim, Point64* dst, bool* detour) {
+  bool through = false;
   // Round joins stay within Grow's 2^30 bound; square and miter corners reach further (see Grow):
   // those round the general way.
   auto push = [&dst](double x, double y) {
@@ -440,6 +442,7 @@ __attribute__((noinline)) Point64* EmitRaw(const Point64* src, const PointD* nrm
       push(px + nk.x * delta, py + nk.y * delta);
       *dst++ = src[j];
       push(px + nj.x * delta, py + nj.y * delta);
+      through = true;
     } else if constexpr (J == JoinType::kRound) {
       const int steps = RoundJoinSteps(sin_a, nk.x * nj.x + nk.y * nj.y, spr);
       double x = nk.x, y = nk.y;
@@ -465,6 +468,7 @@ __attribute__((noinline)) Point64* EmitRaw(const Point64* src, const PointD* nrm
     }
     k = j;
   }
+  *detour = through;
   return dst;
 }
 
@@ -753,10 +757,11 @@ ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset64
   }
   Point64* const begin = raw_buf_.data();
   Point64* dst;
+  bool detour = false;
   switch (join) {
-    case JoinType::kRound: dst = EmitRaw<JoinType::kRound>(src, nrm, len, delta, sin_, cos_, steps_per_rad_, miter_lim_, begin); break;
-    case JoinType::kMiter: dst = EmitRaw<JoinType::kMiter>(src, nrm, len, delta, sin_, cos_, steps_per_rad_, miter_lim_, begin); break;
-    default: dst = EmitRaw<JoinType::kSquare>(src, nrm, len, delta, sin_, cos_, steps_per_rad_, miter_lim_, begin); break;
+    case JoinType::kRound: dst = EmitRaw<JoinType::kRound>(src, nrm, len, delta, sin_, cos_, steps_per_rad_, miter_lim_, begin, &detour); break;
+    case JoinType::kMiter: dst = EmitRaw<JoinType::kMiter>(src, nrm, len, delta, sin_, cos_, steps_per_rad_, miter_lim_, begin, &detour); break;
+    default: dst = EmitRaw<JoinType::kSquare>(src, nrm, len, delta, sin_, cos_, steps_per_rad_, miter_lim_, begin, &detour); break;
   }
   raw_n_ = static_cast<size_t>(dst - raw_buf_.data());
   raw_in_buf_ = true;
@@ -766,10 +771,15 @@ ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset64
     if (dest_polys_.empty()) dest_polys_.emplace_back();
     dest_polys_[0].assign(raw_buf_.begin(), raw_buf_.begin() + static_cast<long>(raw_n_));
     dest_count_ = 1;
+    raw_small_ = true;
     return GrowResult::kRaw;
   }
   if (kept_buf_.size() < raw_n_) kept_buf_.resize(raw_n_);
-  if (ConvexResult(raw_buf_.data(), raw_n_, xmax + reach, ymax + reach, kept_buf_.data(), &nv, &top)) {
+  // A three-point join (at a vertex where the polygon turns against the offset: a concave vertex
+  // when growing) takes the ring back through the input vertex, so it winds more than once and
+  // ConvexResult would walk it all to say no (each of its turns is to the left). Curved text
+  // polygons grow such rings. Skipping it changes nothing but time: the sweep gives the result.
+  if (!detour && ConvexResult(raw_buf_.data(), raw_n_, xmax + reach, ymax + reach, kept_buf_.data(), &nv, &top)) {
     EmitKept(kept_buf_.data(), nv, top, out);  // the kept vertices, topmost last
     return GrowResult::kDone;
   }
@@ -778,6 +788,7 @@ ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset64
   if (dest_polys_.empty()) dest_polys_.emplace_back();
   dest_polys_[0].assign(raw_buf_.begin(), raw_buf_.begin() + static_cast<long>(raw_n_));
   dest_count_ = 1;
+  raw_small_ = true;
   return GrowResult::kRaw;
 }
 
@@ -903,6 +914,7 @@ Status ClipperOffset642::Execute(double delta, const Offset642Options& options, 
   }
   FixOrientations();
   raw_in_buf_ = false;
+  raw_small_ = false;
   GrowResult grown = GrowResult::kSkip;
   // Grow also writes the raw ring of a shrunk polygon of more than four vertices (EmitRaw's flat
   // loop instead of DoOffset's; the same vertices). Quadrilaterals keep DoOffset when shrinking:
@@ -935,12 +947,23 @@ Status ClipperOffset642::Execute(double delta, const Offset642Options& options, 
       for (Path64& p : *out) std::reverse(p.begin(), p.end());
     return Status::Ok();
   }
-  out->clear();
+  // (The engine writes its result over `out`'s paths, reusing their buffers.)
   ClipperEngineOptions eo;
   eo.js_compat = options.js_compat;
   eo.preserve_collinear = options.preserve_collinear;
   engine_.Clear();
-  for (size_t i = 0; i < dest_count_; ++i) OPK_RETURN_IF_ERROR(engine_.AddPath(dest_polys_[i], PathRole::kSubject));
+  if (raw_small_) {
+    // Grow's raw ring: within 2^30 by its bounds, so no range pass.
+    engine_.AddSmallPath(dest_polys_[0].data(), dest_polys_[0].size(), PathRole::kSubject);
+  } else {
+    for (size_t i = 0; i < dest_count_; ++i) {
+      Status st = engine_.AddPath(dest_polys_[i], PathRole::kSubject);
+      if (!st.ok()) {
+        out->clear();
+        return st;
+      }
+    }
+  }
   if (delta > 0) {
     engine_.SetOptions(eo);
     // Like ClipperOffset::Execute, a failed sweep (only possible near the int64 limits) gives [].
@@ -954,12 +977,14 @@ Status ClipperOffset642::Execute(double delta, const Offset642Options& options, 
   bool any = false;
   int64_t left = 0, top = 0, right = 0, bottom = 0;
   for (size_t i = 0; i < dest_count_; ++i) {
-    for (const Point64& p : dest_polys_[i]) {
-      if (!any) {
-        left = right = p.x;
-        top = bottom = p.y;
-        any = true;
-      }
+    const Path64& path = dest_polys_[i];
+    if (path.empty()) continue;
+    if (!any) {
+      left = right = path[0].x;
+      top = bottom = path[0].y;
+      any = true;
+    }
+    for (const Point64& p : path) {
       left = std::min(left, p.x);
       right = std::max(right, p.x);
       top = std::min(top, p.y);
@@ -967,7 +992,10 @@ Status ClipperOffset642::Execute(double delta, const Offset642Options& options, 
     }
   }
   Point64 outer[4] = {{left - 10, bottom + 10}, {right + 10, bottom + 10}, {right + 10, top - 10}, {left - 10, top - 10}};
-  OPK_RETURN_IF_ERROR(engine_.AddPath(outer, 4, PathRole::kSubject));
+  if (Status st = engine_.AddPath(outer, 4, PathRole::kSubject); !st.ok()) {
+    out->clear();
+    return st;
+  }
   eo.reverse_solution = true;
   engine_.SetOptions(eo);
   if (!engine_.Execute(ClipOp::kUnion, FillRule::kNegative, FillRule::kNegative, out)) out->clear();

@@ -103,6 +103,8 @@ class ClipperOffset642 {
   std::vector<Point64> raw_buf_;
   std::vector<Point64> kept_buf_;  // Grow's result vertices before rotation
   size_t raw_n_ = 0;
+  // dest_polys_[0] is Grow's raw ring, every |coordinate| below 2^30 (kGrowMaxCoord).
+  bool raw_small_ = false;
   bool raw_in_buf_ = false;  // the last Execute's raw ring is raw_buf_[0, raw_n_), not dest_polys_
   ClipperEngine engine_;
 };
