@@ -49,6 +49,15 @@ function fmt(x, digits = 3) {
   return Number.isFinite(x) ? x.toPrecision(digits) : 'n/a';
 }
 
+// Nanoseconds as "378 ns" / "5.27 µs"; rates as "4.39M".
+function fmtNs(ns) {
+  if (!Number.isFinite(ns)) return 'n/a';
+  return ns >= 1000 ? `${fmt(ns / 1000)} µs` : `${fmt(ns)} ns`;
+}
+function fmtRate(x) {
+  return Number.isFinite(x) ? `${fmt(x / 1e6)}M` : 'n/a';
+}
+
 // Median rows (or the single rows of a quick run) by benchmark name.
 function rowsByName(json) {
   const out = new Map();
@@ -80,7 +89,7 @@ function report(json) {
     '',
     '## Batch offset, pyclipper mode (issue #3)',
     '',
-    '| polygons | op | ours ns/polygon | Clipper 6.4.2 ns/polygon | Clipper ÷ ours | outputs that differ |',
+    '| polygons | op | ours per polygon | Clipper 6.4.2 per polygon | Clipper ÷ ours | outputs that differ |',
     '|---|---|---:|---:|---:|---:|',
   ];
   for (const set of ['sroie', 'rotated', 'curved']) {
@@ -89,7 +98,7 @@ function report(json) {
       const peer = rows.get(`BM_Clipper642/${set}_${op}`);
       const a = nsPerItem(ours);
       const b = nsPerItem(peer);
-      lines.push(`| ${set} | ${op} | ${fmt(a)} | ${peer ? fmt(b) : 'not built'} | ${peer ? `${fmt(b / a)}×` : ''} | ${peer && !peer.error ? peer.mismatches : ''} |`);
+      lines.push(`| ${set} | ${op} | ${fmtNs(a)} | ${peer ? fmtNs(b) : 'not built'} | ${peer ? `${fmt(b / a)}×` : ''} | ${peer && !peer.error ? peer.mismatches : ''} |`);
     }
   }
   lines.push('', '## DB targets, 640x640, one thread (issue #4)', '', '| page | reference ms/image | exact ms/image |', '|---|---:|---:|');
@@ -105,13 +114,13 @@ function report(json) {
     '',
     '| case | polygons/s (wall) |',
     '|---|---:|',
-    `| no cache, 1 thread (CPU) | ${fmt(unc?.items_per_second)} |`,
-    `| cache, 1 thread | ${fmt(c1?.items_per_second)} |`,
-    `| cache, 2 threads sharing it | ${fmt(c2?.items_per_second)} (${fmt(c2?.items_per_second / c1?.items_per_second)}× one thread) |`,
+    `| no cache, 1 thread (CPU) | ${fmtRate(unc?.items_per_second)} |`,
+    `| cache, 1 thread | ${fmtRate(c1?.items_per_second)} |`,
+    `| cache, 2 threads sharing it | ${fmtRate(c2?.items_per_second)} (${fmt(c2?.items_per_second / c1?.items_per_second)}× one thread) |`,
     '',
     '## Host sample of the resource sampler (issue #6)',
     '',
-    `One host sample (statm, meminfo, io, CPU clock): ${fmt(nsPerItem(rows.get('BM_HostSample')) / 1000)} µs CPU.`,
+    `One host sample (statm, meminfo, io, CPU clock): ${fmtNs(nsPerItem(rows.get('BM_HostSample')))} CPU.`,
     '',
   );
   return lines.join('\n');
@@ -126,7 +135,9 @@ function main() {
   run(path.join(buildDir, 'opk_bench'), [...flags, `--benchmark_out=${out}`, '--benchmark_out_format=json', ...passOn], {
     env: { ...process.env, OPK_BENCH_INPUTS: path.join(buildDir, 'inputs') },
   });
-  const json = JSON.parse(fs.readFileSync(out, 'utf8'));
+  // Aggregates of a constant counter (the cv of `mismatches`: 0 / 0) come out as NaN, which is not JSON.
+  const text = fs.readFileSync(out, 'utf8').replace(/:\s*-?(nan|inf|infinity)\b/gi, ': null');
+  const json = JSON.parse(text);
   const failed = json.benchmarks.filter((b) => b.error_occurred);
   for (const b of failed) console.error(`bench-native: ${b.name}: ${b.error_message}`);
   if (failed.length > 0) process.exit(1);
