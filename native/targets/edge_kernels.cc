@@ -561,6 +561,17 @@ struct RowMergeConsts {
   __m256 scale, bias, D2, inv, one;
 };
 
+__attribute__((target("avx2"), always_inline)) inline RowMergeConsts MergeConsts(float D2, float invD, float scale,
+                                                                                 float bias) {
+  RowMergeConsts k;
+  k.scale = _mm256_set1_ps(scale);
+  k.bias = _mm256_set1_ps(bias);
+  k.D2 = _mm256_set1_ps(D2);
+  k.inv = _mm256_set1_ps(invD);
+  k.one = _mm256_set1_ps(1.0f);
+  return k;
+}
+
 // min(sqrt(q) / D, 1) on the `near` lanes (q < D^2), exactly 1 elsewhere: a pixel at or beyond
 // D^2 gets no ridge even where sqrt(q) * (1/D) rounds just below 1, whatever its neighbours in
 // the vector are, so the value does not depend on the grouping (the scalar merge does the same).
@@ -615,12 +626,7 @@ __attribute__((target("avx2"))) void ExactRowAvx2(const float* d2, const uint8_t
     ExactRowMerge(d2, inside, n, D2, invD, smap, tmap, tmask, scale, bias, false);
     return;
   }
-  RowMergeConsts k;
-  k.scale = _mm256_set1_ps(scale);
-  k.bias = _mm256_set1_ps(bias);
-  k.D2 = _mm256_set1_ps(D2);
-  k.inv = _mm256_set1_ps(invD);
-  k.one = _mm256_set1_ps(1.0f);
+  const RowMergeConsts k = MergeConsts(D2, invD, scale, bias);
   // Every update is a max-merge (idempotent), so the last vector may overlap the one before it
   // instead of leaving a scalar tail.
   int64_t i = 0;
@@ -656,12 +662,7 @@ __attribute__((target("avx2"), always_inline)) inline void ExactMerge8Cut(const 
 __attribute__((target("avx2"))) void ExactRowSpanAvx2(const float* d2, int64_t n, int64_t ia, int64_t ib, float D2,
                                                       float invD, uint8_t* smap, float* tmap, uint8_t* tmask,
                                                       float scale, float bias) {
-  RowMergeConsts k;
-  k.scale = _mm256_set1_ps(scale);
-  k.bias = _mm256_set1_ps(bias);
-  k.D2 = _mm256_set1_ps(D2);
-  k.inv = _mm256_set1_ps(invD);
-  k.one = _mm256_set1_ps(1.0f);
+  const RowMergeConsts k = MergeConsts(D2, invD, scale, bias);
   // Whole vectors j (at 8 j), j < nv: outside [0, L), cut [L, I0), inside [I0, I1), cut [I1, R),
   // outside [R, nv); then the overlapping last vector (n - 8) when n is not a multiple of 8.
   const int64_t nv = n / 8;
