@@ -7,7 +7,7 @@
  * | --- | --- |
  * | `samples_per_second`, `batches_per_second` | samples (batches) of the training stage ÷ its wall time |
  * | `batch_load_time_ms_{avg,p50,p95,p99}` | loader time per batch (`timing.loadMs`) |
- * | `batch_transform_time_ms_{avg,p50,p95,p99}` | transform time per batch (`timing.transformMs`) |
+ * | `batch_transform_time_ms_{avg,p50,p95,p99}` | transform time per batch (`timing.transformMs`): wall time from its start to its result, so with prefetch it overlaps steps, and an async transform's result also waits for the JS thread while a synchronous step holds it |
  * | `data_wait_ms_{avg,p95}` | time the step waited for data (`timing.dataWaitMs`) |
  * | `step_time_ms_avg` | step time (`timing.stepMs`) |
  * | `memory_dataset_mb` | `datasetBytes()` when given |
@@ -211,6 +211,10 @@ export class ThroughputMonitorCallback implements Callback {
       lines.push(
         `  Avg batch load: ${fmtMs(rep.batch_load_time_ms_avg)} (p95: ${fmtMs(rep.batch_load_time_ms_p95)})`,
         `  Avg batch transform: ${fmtMs(rep.batch_transform_time_ms_avg)} (p95: ${fmtMs(rep.batch_transform_time_ms_p95)})`,
+        // Load and transform are wall times that prefetch overlaps with steps (an async
+        // transform's result also waits for the JS thread a synchronous step holds); the wait is
+        // the part training actually stood still for.
+        `  Avg data wait: ${fmtMs(rep.data_wait_ms_avg)} (p95: ${fmtMs(rep.data_wait_ms_p95)})`,
       );
     }
     if (cfg.trackMemory) {

@@ -46,6 +46,7 @@ describe('ThroughputMonitorCallback', () => {
         '  Batches/sec: 5.0',
         '  Avg batch load: 5.5ms (p95: 9.6ms)',
         '  Avg batch transform: 11.0ms (p95: 19.1ms)',
+        '  Avg data wait: 1.5ms (p95: 3.0ms)',
         '  Memory (dataset): 1250 MB',
         '  Memory (cache): 340 MB',
         `  Memory (peak): ${peak} MB`,
@@ -70,6 +71,7 @@ describe('ThroughputMonitorCallback', () => {
       '  Batches/sec: 250.0',
       '  Avg batch load: n/a (p95: n/a)',
       '  Avg batch transform: n/a (p95: n/a)',
+      '  Avg data wait: 1.0ms (p95: 1.0ms)',
       '  Efficiency: 75.0% (of theoretical max)',
     ]);
     expect(run.logger.series('throughput/samples_per_second').map(([s]) => s)).toEqual([0, 0]);
