@@ -14,20 +14,11 @@
 
 namespace {
 
-opk::geom::BatchView View(const opk::bench::PolygonFile& f) {
-  opk::geom::BatchView in;
-  in.coords = f.xy.data();
-  in.coord_count = f.xy.size();
-  in.ring_offsets = f.offsets.data();
-  in.ring_offset_count = f.offsets.size();
-  return in;
-}
-
 void Shrink(const opk::bench::PolygonFile& f, opk::cache::Cache* cache, opk::geom::BatchOut* out) {
   opk::geom::OffsetSpec spec;
   spec.kind = opk::geom::DeltaKind::kShrinkRatio;
   const double ratio = 0.4;
-  const opk::Status st = opk::geom::OffsetBatch(View(f), &ratio, 1, spec, out, cache);
+  const opk::Status st = opk::geom::OffsetBatch(opk::bench::BatchViewOf(f), &ratio, 1, spec, out, cache);
   if (!st.ok()) throw std::runtime_error(st.message());
 }
 

@@ -32,11 +32,7 @@ constexpr double kShrinkRatio = 0.4;
 constexpr double kUnclipRatio = 1.5;
 
 void Ours(const PolygonFile& f, Op op, opk::geom::BatchOut* out) {
-  opk::geom::BatchView in;
-  in.coords = f.xy.data();
-  in.coord_count = f.xy.size();
-  in.ring_offsets = f.offsets.data();
-  in.ring_offset_count = f.offsets.size();
+  const opk::geom::BatchView in = opk::bench::BatchViewOf(f);
   opk::geom::OffsetSpec spec;  // pyclipper mode, round joins, closed polygons
   spec.kind = op == Op::kShrink ? opk::geom::DeltaKind::kShrinkRatio : opk::geom::DeltaKind::kUnclipRatio;
   const double ratio = op == Op::kShrink ? kShrinkRatio : kUnclipRatio;

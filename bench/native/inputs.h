@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "geometry/batch.h"
+
 namespace opk::bench {
 
 struct PolygonFile {
@@ -21,5 +23,15 @@ std::string InputFolder();
 // Reads `<InputFolder()>/<name>`; throws std::runtime_error naming the file when it is missing or
 // malformed (the benchmark then reports the error instead of running).
 const PolygonFile& LoadPolygons(const std::string& name);
+
+// The file's polygons as a batch-offset input (one ring per polygon).
+inline geom::BatchView BatchViewOf(const PolygonFile& f) {
+  geom::BatchView in;
+  in.coords = f.xy.data();
+  in.coord_count = f.xy.size();
+  in.ring_offsets = f.offsets.data();
+  in.ring_offset_count = f.offsets.size();
+  return in;
+}
 
 }  // namespace opk::bench
