@@ -1,5 +1,6 @@
 // N-API glue for the targets area: DB training targets (sync and batched on the thread pool)
 // and the post-processing helpers (targets_postprocess.cc).
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -39,6 +40,8 @@ struct DbJob {
   // tag = size, mode and parameters).
   std::shared_ptr<cache::Cache> cache;
   Status status;
+  // Wall time of RunJob on the thread that ran it (cache lookup included), in ms.
+  double compute_ms = 0;
 };
 
 float* OutputMap(const Napi::Object& o, const char* key, size_t npx, std::vector<Napi::ObjectReference>* keep) {
@@ -146,7 +149,7 @@ void ComputeJob(DbJob* job) {
 }
 
 // Any thread: consults the job's cache (if any), else computes and stores the result.
-void RunJob(DbJob* job) {
+void RunJobUntimed(DbJob* job) {
   if (!job->cache) {
     ComputeJob(job);
     return;
@@ -174,17 +177,26 @@ void RunJob(DbJob* job) {
   job->cache->PutArrays(key, arrays, 5, /*is_list=*/true);  // too large or no memory: just not stored
 }
 
-// makeDbTargets(sample): synchronous, one image.
+// RunJobUntimed with its wall time recorded in job->compute_ms (the image's own work, without the
+// wait for a pool thread).
+void RunJob(DbJob* job) {
+  const auto t0 = std::chrono::steady_clock::now();
+  RunJobUntimed(job);
+  job->compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// makeDbTargets(sample): synchronous, one image. Returns the image's compute time in ms.
 Napi::Value MakeDbTargetsSync(const Napi::CallbackInfo& info) {
   Napi::Object o = RequireObject(info, 0, "sample");
   DbJob job;
   ReadJob(o, &job, false);
   RunJob(&job);
   if (!job.status.ok()) Throw(info.Env(), job.status);
-  return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), job.compute_ms);
 }
 
-// makeDbTargetsBatch(samples, threads = 0): a promise resolved when every image is written.
+// makeDbTargetsBatch(samples, threads = 0): a promise resolved, when every image is written, with
+// a Float64Array of each image's compute time in ms.
 Napi::Value MakeDbTargetsBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsArray()) ThrowType(env, "samples must be an array");
@@ -218,6 +230,11 @@ Napi::Value MakeDbTargetsBatch(const Napi::CallbackInfo& info) {
       if (!st.ok()) return Status(st.code(), "sample " + std::to_string(i) + ": " + st.message(), st.code_override());
     }
     return Status::Ok();
+  }, [shared](Napi::Env env) -> Napi::Value {
+    const auto& js = *shared;
+    Napi::Float64Array ms = Napi::Float64Array::New(env, js.size());
+    for (size_t i = 0; i < js.size(); ++i) ms[i] = js[i]->compute_ms;
+    return ms;
   });
 }
 

@@ -68,8 +68,16 @@ export interface BatchTiming {
   dataWaitMs: number;
   /** Time the data source took to produce the raw batch (may overlap earlier steps). */
   loadMs: number;
-  /** Time the batch transform took (may overlap earlier steps, may run in a worker). */
+  /**
+   * The batch transform's own work (may overlap earlier steps, may run in a worker): a
+   * {@link WorkerPool}'s execution time, or what the transform reported, else its wall time.
+   */
   transformMs: number;
+  /**
+   * Wall time of the transform from its start to its result; for an async transform it also
+   * counts waiting (for worker or native threads, and for the JS thread while a step holds it).
+   */
+  transformWallMs: number;
   /** Time of the step itself (forward/backward/update dispatch, or eval), from the loop. */
   stepMs: number;
 }
@@ -206,7 +214,7 @@ export function reportedSamples(sum: number, numBatches: number, sizedBatches: n
 
 /** A fresh timing object with every field `NaN`. */
 export function emptyTiming(): BatchTiming {
-  return { dataWaitMs: Number.NaN, loadMs: Number.NaN, transformMs: Number.NaN, stepMs: Number.NaN };
+  return { dataWaitMs: Number.NaN, loadMs: Number.NaN, transformMs: Number.NaN, transformWallMs: Number.NaN, stepMs: Number.NaN };
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {

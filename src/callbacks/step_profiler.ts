@@ -97,6 +97,7 @@ interface Span {
   step: number;
   load: number;
   transform: number;
+  transformWall: number;
 }
 
 const finiteOr0 = (v: number) => (Number.isFinite(v) ? v : 0);
@@ -165,6 +166,7 @@ export class StepProfilerCallback implements Callback {
       step: finiteOr0(t.stepMs),
       load: t.loadMs,
       transform: t.transformMs,
+      transformWall: t.transformWallMs,
     });
   }
 
@@ -239,7 +241,7 @@ export class StepProfilerCallback implements Callback {
     ];
     for (const s of this.spans) {
       const tid = s.stage === 'train' ? 1 : 2;
-      const args = { epoch: s.epoch, batch: s.batch, loadMs: s.load, transformMs: s.transform };
+      const args = { epoch: s.epoch, batch: s.batch, loadMs: s.load, transformMs: s.transform, transformWallMs: s.transformWall };
       const stepStart = s.end - s.step;
       if (s.wait > 0) {
         events.push({ name: 'data wait', cat: 'data', ph: 'X', pid: 1, tid, ts: us(stepStart - s.wait), dur: Math.round(s.wait * 1000), args });

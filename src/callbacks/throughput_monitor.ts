@@ -7,7 +7,8 @@
  * | --- | --- |
  * | `samples_per_second`, `batches_per_second` | samples (batches) of the training stage ÷ its wall time |
  * | `batch_load_time_ms_{avg,p50,p95,p99}` | loader time per batch (`timing.loadMs`) |
- * | `batch_transform_time_ms_{avg,p50,p95,p99}` | transform time per batch (`timing.transformMs`): wall time from its start to its result, so with prefetch it overlaps steps, and an async transform's result also waits for the JS thread while a synchronous step holds it |
+ * | `batch_transform_time_ms_{avg,p50,p95,p99}` | the transform's own work per batch (`timing.transformMs`): a worker pool's execution time or what the transform reported through `TransformWork`, else its wall time; with prefetch it overlaps steps |
+ * | `batch_transform_wall_ms_{avg,p95}` | transform wall time per batch (`timing.transformWallMs`), start to result: also counts waiting for workers, native threads, and the JS thread while a synchronous step holds it |
  * | `data_wait_ms_{avg,p95}` | time the step waited for data (`timing.dataWaitMs`) |
  * | `step_time_ms_avg` | step time (`timing.stepMs`) |
  * | `memory_dataset_mb` | `datasetBytes()` when given |
@@ -70,6 +71,13 @@ function fmtMs(v: number | undefined): string {
 function fmtMb(v: number | undefined): string {
   return v !== undefined && Number.isFinite(v) ? `${v.toFixed(0)} MB` : 'n/a';
 }
+/** ", wall …" after the transform's own work when its wall time is noticeably longer. */
+function transformWallNote(rep: ThroughputReport): string {
+  const own = rep.batch_transform_time_ms_avg;
+  const wall = rep.batch_transform_wall_ms_avg;
+  if (own === undefined || wall === undefined || !Number.isFinite(own) || !Number.isFinite(wall)) return '';
+  return wall > own * 1.05 + 0.05 ? `, wall ${fmtMs(wall)} incl. waiting` : '';
+}
 
 /** Throughput monitor. */
 export class ThroughputMonitorCallback implements Callback {
@@ -81,6 +89,7 @@ export class ThroughputMonitorCallback implements Callback {
   lastReport: ThroughputReport | undefined;
   private readonly load = new SampleBuffer(256);
   private readonly transform = new SampleBuffer(256);
+  private readonly transformWall = new SampleBuffer(256);
   private readonly wait = new SampleBuffer(256);
   private readonly step = new SampleBuffer(256);
   private readonly cache: CacheStatsLike | undefined;
@@ -107,6 +116,7 @@ export class ThroughputMonitorCallback implements Callback {
   onTrainEpochStart(_run: RunState, _ctx: EpochContext): void {
     this.load.clear();
     this.transform.clear();
+    this.transformWall.clear();
     this.wait.clear();
     this.step.clear();
     this.batchesSinceSample = 0;
@@ -119,6 +129,7 @@ export class ThroughputMonitorCallback implements Callback {
       const t = ctx.timing;
       this.load.push(t.loadMs);
       this.transform.push(t.transformMs);
+      this.transformWall.push(t.transformWallMs);
       this.wait.push(t.dataWaitMs);
       this.step.push(t.stepMs);
     }
@@ -140,6 +151,7 @@ export class ThroughputMonitorCallback implements Callback {
     if (this.config.trackTiming) {
       const l = summarize(this.load.view());
       const t = summarize(this.transform.view());
+      const tw = summarize(this.transformWall.view());
       const w = summarize(this.wait.view());
       const s = summarize(this.step.view());
       if (l.count > 0) {
@@ -153,6 +165,10 @@ export class ThroughputMonitorCallback implements Callback {
         rep.batch_transform_time_ms_p50 = t.p50;
         rep.batch_transform_time_ms_p95 = t.p95;
         rep.batch_transform_time_ms_p99 = t.p99;
+      }
+      if (tw.count > 0) {
+        rep.batch_transform_wall_ms_avg = tw.mean;
+        rep.batch_transform_wall_ms_p95 = tw.p95;
       }
       if (w.count > 0) {
         rep.data_wait_ms_avg = w.mean;
@@ -210,10 +226,10 @@ export class ThroughputMonitorCallback implements Callback {
     if (cfg.trackTiming) {
       lines.push(
         `  Avg batch load: ${fmtMs(rep.batch_load_time_ms_avg)} (p95: ${fmtMs(rep.batch_load_time_ms_p95)})`,
-        `  Avg batch transform: ${fmtMs(rep.batch_transform_time_ms_avg)} (p95: ${fmtMs(rep.batch_transform_time_ms_p95)})`,
-        // Load and transform are wall times that prefetch overlaps with steps (an async
-        // transform's result also waits for the JS thread a synchronous step holds); the wait is
-        // the part training actually stood still for.
+        `  Avg batch transform: ${fmtMs(rep.batch_transform_time_ms_avg)} (p95: ${fmtMs(rep.batch_transform_time_ms_p95)})` +
+          transformWallNote(rep),
+        // Load and transform run ahead of the steps with prefetch; the wait is the part
+        // training actually stood still for.
         `  Avg data wait: ${fmtMs(rep.data_wait_ms_avg)} (p95: ${fmtMs(rep.data_wait_ms_p95)})`,
       );
     }

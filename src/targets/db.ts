@@ -105,6 +105,11 @@ export interface DbTargets {
    * below 1, it was smaller than `minTextSize`, or its shrunk polygon was empty.
    */
   ignoreTags: Uint8Array;
+  /**
+   * Milliseconds the native code worked on this image (wall time on the thread that computed it,
+   * polygon-cache lookup included; for a batch, without the wait for a free pool thread).
+   */
+  computeMs: number;
 }
 
 function buffer<T extends Float32Array | Uint8Array>(
@@ -156,6 +161,7 @@ function prepare(polygons: PolygonsInput, options: DbTargetsOptions): { sample: 
     threshMap: buffer(out.threshMap, npx, f32, 'threshMap'),
     threshMask: buffer(out.threshMask, npx, f32, 'threshMask'),
     ignoreTags: buffer(out.ignoreTags, count, (n) => new Uint8Array(n), 'ignoreTags'),
+    computeMs: 0,
   };
   const sample: NativeDbSample = {
     xy: flat.xy,
@@ -191,7 +197,7 @@ function prepare(polygons: PolygonsInput, options: DbTargetsOptions): { sample: 
  */
 export function makeDbTargets(polygons: PolygonsInput, options: DbTargetsOptions): DbTargets {
   const { sample, result } = prepare(polygons, options);
-  targetsNative().makeDbTargets(sample);
+  result.computeMs = targetsNative().makeDbTargets(sample);
   return result;
 }
 
@@ -229,11 +235,14 @@ export async function makeDbTargetsBatch(
     }
     return prepare(s.polygons, s.options);
   });
-  await targetsNative().makeDbTargetsBatch(
+  const computeMs = await targetsNative().makeDbTargetsBatch(
     prepared.map((p) => p.sample),
     threads ?? 0,
   );
-  return prepared.map((p) => p.result);
+  return prepared.map((p, i) => {
+    p.result.computeMs = computeMs[i]!;
+    return p.result;
+  });
 }
 
 /** {@link makeDbTargets} off the JS thread: a batch of one. */

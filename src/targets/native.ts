@@ -48,8 +48,10 @@ export interface NativeBoxesResult {
 }
 
 export interface TargetsNative {
-  makeDbTargets(sample: NativeDbSample): void;
-  makeDbTargetsBatch(samples: NativeDbSample[], threads?: number): Promise<void>;
+  /** Returns the image's compute time in ms. */
+  makeDbTargets(sample: NativeDbSample): number;
+  /** Resolves with each image's compute time in ms. */
+  makeDbTargetsBatch(samples: NativeDbSample[], threads?: number): Promise<Float64Array>;
   targetsPoolSize(): number;
   /** Test hook: pixels where the fast reference kernel differs from the plain formula, plus those where the exact span row merge differs from the flag-row merge. */
   targetsKernelSelfCheck(seed: number, edges: number): number;

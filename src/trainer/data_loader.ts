@@ -4,15 +4,19 @@
  * keeps up to `prefetch` batches in flight ahead of the consumer, and times each batch:
  *
  * - `loadMs`: time the source took to yield the raw item (`next()` call to result);
- * - `transformMs`: time from the start of the transform to its result (for a pool, including
- *   the wait for a free worker).
+ * - `transformWallMs`: time from the start of the transform to its result (for a pool,
+ *   including the wait for a free worker; for an async transform, including the wait for the
+ *   JS thread while a synchronous training step holds it);
+ * - `transformMs`: the transform's own work: the worker's execution time on a
+ *   {@link WorkerPool}, what an inline transform reports through its {@link TransformWork}
+ *   argument, else `transformWallMs`.
  *
- * Both may overlap the consumer's step when prefetch hides them; the {@link Trainer} measures
+ * They may overlap the consumer's step when prefetch hides them; the {@link Trainer} measures
  * the part that was not hidden as `dataWaitMs`.
  */
 import { z } from 'zod';
 import { parseConfig } from '../config/validate';
-import { OcrPerfkitTypeError } from '../errors';
+import { OcrPerfkitRangeError, OcrPerfkitTypeError } from '../errors';
 import { leadingDim } from './tf';
 
 /** A tfjs `tf.data.Dataset` as far as the loader uses it (`iterator()` then `next()`). */
@@ -38,8 +42,13 @@ export interface TimedBatch<B> {
   value: B;
   /** Source time in ms. */
   loadMs: number;
-  /** Transform time in ms (0 without a transform). */
+  /**
+   * The transform's own work in ms (0 without a transform): the worker's execution time for a
+   * pool, what the transform reported through {@link TransformWork}, else `transformWallMs`.
+   */
   transformMs: number;
+  /** Transform wall time in ms, from its start to its result (0 without a transform). */
+  transformWallMs: number;
   /** Samples in the batch, when known. */
   size: number | undefined;
 }
@@ -51,6 +60,59 @@ export interface TimedBatchSource<B> {
    * because the consumer stopped early (so tensors in them can be disposed).
    */
   timed(onDrop?: (batch: B) => void): AsyncIterableIterator<TimedBatch<B>>;
+}
+
+/**
+ * Second argument of a {@link DataLoader} transform, for reporting the time it actually worked
+ * on the batch. Without a report the batch's `transformMs` is the wall time from the start of
+ * the transform to its result, which for an async transform also counts waiting (for native or
+ * worker threads, and for the JS thread while a synchronous training step holds it).
+ *
+ * @example
+ * ```ts
+ * transform: async (raw, work) => {
+ *   const targets = await makeDbTargetsBatch(samplesOf(raw));
+ *   for (const t of targets) work.add(t.computeMs); // native time, summed over images
+ *   return work.time(() => pack(raw, targets));     // synchronous JS work
+ * }
+ * ```
+ */
+export interface TransformWork {
+  /** Runs `fn` (synchronous) now, counts its duration as work and returns its result. */
+  time<T>(fn: () => T): T;
+  /** Adds work measured elsewhere, in ms (finite, ≥ 0), e.g. native `computeMs`. */
+  add(ms: number): void;
+}
+
+class WorkMeter implements TransformWork {
+  ms = 0;
+  reported = false;
+
+  time<T>(fn: () => T): T {
+    const t0 = performance.now();
+    try {
+      return fn();
+    } finally {
+      this.ms += performance.now() - t0;
+      this.reported = true;
+    }
+  }
+
+  add(ms: number): void {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+      throw new OcrPerfkitRangeError(`TransformWork.add: ms must be a finite number >= 0, got ${String(ms)}`, 'ERR_OUT_OF_RANGE');
+    }
+    this.ms += ms;
+    this.reported = true;
+  }
+}
+
+/** A pool the loader can run transforms on ({@link WorkerPool}, or your own). */
+export interface TransformPool<R, B> {
+  /** Runs the transform on one raw item. */
+  run(input: R): Promise<B>;
+  /** Optional: the same, with the pool's own execution time (used as `transformMs`). */
+  runTimed?(input: R): Promise<{ value: B; execMs: number }>;
 }
 
 /** Serializable options of {@link DataLoader}. */
@@ -65,10 +127,16 @@ export const dataLoaderConfigSchema = z
 export interface DataLoaderOptions<R, B> extends Partial<z.input<typeof dataLoaderConfigSchema>> {
   /** Where raw items come from. A function is called once per epoch. */
   source: DataSource<R>;
-  /** Turns a raw item into a batch (may be async). Mutually exclusive with `pool`. */
-  transform?: (raw: R) => B | Promise<B>;
-  /** Runs the transform on worker threads instead (raw items are structured-cloned). */
-  pool?: { run(input: R): Promise<B> };
+  /**
+   * Turns a raw item into a batch (may be async). Mutually exclusive with `pool`. May report its
+   * own work time through `work` (see {@link TransformWork}).
+   */
+  transform?: (raw: R, work: TransformWork) => B | Promise<B>;
+  /**
+   * Runs the transform on worker threads instead (raw items are structured-cloned); with
+   * `runTimed` (as {@link WorkerPool} has), `transformMs` is the worker's execution time.
+   */
+  pool?: TransformPool<R, B>;
   /** Samples in a batch (default: first dimension of the first tensor found, else undefined). */
   sizeOf?: (batch: B) => number | undefined;
 }
@@ -100,12 +168,22 @@ function openIterator<T>(source: DataSource<T>): AsyncIterator<T> | Iterator<T> 
   );
 }
 
+function poolTransform<R, B>(pool: TransformPool<R, B>): (raw: R, work: TransformWork) => Promise<B> {
+  const runTimed = pool.runTimed?.bind(pool);
+  if (!runTimed) return (raw) => pool.run(raw);
+  return async (raw, work) => {
+    const r = await runTimed(raw);
+    if (Number.isFinite(r.execMs) && r.execMs >= 0) work.add(r.execMs);
+    return r.value;
+  };
+}
+
 /** Batches with prefetch, transforms and per-batch timings. Iterate it once per epoch. */
 export class DataLoader<R = unknown, B = R> implements AsyncIterable<B>, TimedBatchSource<B> {
   /** Prefetch depth in use. */
   readonly prefetch: number;
   private readonly source: DataSource<R>;
-  private readonly transform: ((raw: R) => B | Promise<B>) | undefined;
+  private readonly transform: ((raw: R, work: TransformWork) => B | Promise<B>) | undefined;
   private readonly sizeOf: (batch: B) => number | undefined;
 
   constructor(options: DataLoaderOptions<R, B>) {
@@ -115,7 +193,7 @@ export class DataLoader<R = unknown, B = R> implements AsyncIterable<B>, TimedBa
     if (transform && pool) throw new OcrPerfkitTypeError('DataLoader: give either transform or pool, not both');
     this.prefetch = cfg.prefetch;
     this.source = source;
-    this.transform = pool ? (raw: R) => pool.run(raw) : transform;
+    this.transform = pool ? poolTransform(pool) : transform;
     this.sizeOf = sizeOf ?? ((b: B) => leadingDim(b));
   }
 
@@ -148,14 +226,17 @@ export class DataLoader<R = unknown, B = R> implements AsyncIterable<B>, TimedBa
         if (x === DONE) return DONE;
         let value: B;
         let transformMs = 0;
+        let transformWallMs = 0;
         if (transform) {
+          const work = new WorkMeter();
           const t1 = performance.now();
-          value = await transform(x.raw);
-          transformMs = performance.now() - t1;
+          value = await transform(x.raw, work);
+          transformWallMs = performance.now() - t1;
+          transformMs = work.reported ? work.ms : transformWallMs;
         } else {
           value = x.raw as unknown as B;
         }
-        return { value, loadMs: x.loadMs, transformMs, size: this.sizeOf(value) };
+        return { value, loadMs: x.loadMs, transformMs, transformWallMs, size: this.sizeOf(value) };
       });
       p.catch(() => undefined); // rejections surface when awaited in order below
       return p;

@@ -21,6 +21,8 @@ export {
   type IteratorDataset,
   type TimedBatch,
   type TimedBatchSource,
+  type TransformPool,
+  type TransformWork,
 } from './data_loader';
-export { WorkerPool, workerPoolConfigSchema, type WorkerPoolOptions } from './worker_pool';
+export { WorkerPool, workerPoolConfigSchema, type TimedResult, type WorkerPoolOptions } from './worker_pool';
 export { loadTf, type TfLike, type TensorLike, type TfMemoryInfo } from './tf';

@@ -412,7 +412,13 @@ export class Trainer {
           size: tb.size,
           batch: tb.value,
           outputs: out,
-          timing: { dataWaitMs: got - waitFrom, loadMs: tb.loadMs, transformMs: tb.transformMs, stepMs: t1 - t0 },
+          timing: {
+            dataWaitMs: got - waitFrom,
+            loadMs: tb.loadMs,
+            transformMs: tb.transformMs,
+            transformWallMs: tb.transformWallMs,
+            stepMs: t1 - t0,
+          },
         });
         if (p) await p;
         if (train && run.globalStep % cfg.logEveryNSteps === 0) await this.logStep(run, outputs);

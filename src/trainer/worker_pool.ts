@@ -61,8 +61,10 @@ function transferables(v, depth) {
 }
 parentPort.on('message', async (msg) => {
   try {
+    const t0 = performance.now();
     const result = await fn(msg.input);
-    parentPort.postMessage({ id: msg.id, ok: true, result }, transferables(result, 0));
+    const execMs = performance.now() - t0;
+    parentPort.postMessage({ id: msg.id, ok: true, result, execMs }, transferables(result, 0));
   } catch (err) {
     parentPort.postMessage({ id: msg.id, ok: false, message: err && err.message ? err.message : String(err), stack: err && err.stack });
   }
@@ -73,8 +75,19 @@ interface Task {
   id: number;
   input: unknown;
   transfer: ArrayBuffer[];
-  resolve(v: unknown): void;
+  resolve(v: TimedResult<unknown>): void;
   reject(e: unknown): void;
+}
+
+/** A task's result with the time the worker spent on it. */
+export interface TimedResult<O> {
+  /** What the function returned (or resolved with). */
+  value: O;
+  /**
+   * Milliseconds from the call of the function in the worker to its result: the task's own
+   * work, without the wait for a free worker or for the caller's thread to take the result.
+   */
+  execMs: number;
 }
 
 interface Slot {
@@ -111,7 +124,7 @@ export class WorkerPool<I = unknown, O = unknown> {
     });
     const slot: Slot = { worker, task: undefined, ready: false };
     worker.unref();
-    worker.on('message', (msg: { ready?: boolean; id: number; ok: boolean; result?: unknown; message?: string; stack?: string }) => {
+    worker.on('message', (msg: { ready?: boolean; id: number; ok: boolean; result?: unknown; execMs?: number; message?: string; stack?: string }) => {
       if (msg.ready) {
         slot.ready = true;
         return;
@@ -120,7 +133,7 @@ export class WorkerPool<I = unknown, O = unknown> {
       if (!task || task.id !== msg.id) return;
       slot.task = undefined;
       worker.unref();
-      if (msg.ok) task.resolve(msg.result);
+      if (msg.ok) task.resolve({ value: msg.result, execMs: msg.execMs ?? Number.NaN });
       else {
         const err = new OcrPerfkitError(`worker task failed: ${msg.message}`, 'ERR_WORKER_TASK');
         if (msg.stack) err.stack = `${err.name}: ${err.message}\n--- in worker ---\n${msg.stack}`;
@@ -180,11 +193,20 @@ export class WorkerPool<I = unknown, O = unknown> {
    * Runs the function on `input` in a free worker (queued when all are busy).
    * @param transfer buffers to move to the worker instead of copying.
    */
-  run(input: I, transfer: ArrayBuffer[] = []): Promise<O> {
+  async run(input: I, transfer: ArrayBuffer[] = []): Promise<O> {
+    return (await this.runTimed(input, transfer)).value;
+  }
+
+  /**
+   * {@link run}, also giving the time the worker spent on the task ({@link TimedResult.execMs}).
+   * A {@link DataLoader} with this pool uses it for the batch's transform time.
+   * @param transfer buffers to move to the worker instead of copying.
+   */
+  runTimed(input: I, transfer: ArrayBuffer[] = []): Promise<TimedResult<O>> {
     if (this.fatal !== undefined) return Promise.reject(this.fatal);
     if (this.closed) return Promise.reject(new OcrPerfkitError('WorkerPool is closed', 'ERR_CLOSED'));
-    return new Promise<O>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, input, transfer, resolve: resolve as (v: unknown) => void, reject });
+    return new Promise<TimedResult<O>>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, input, transfer, resolve: resolve as (v: TimedResult<unknown>) => void, reject });
       this.pump();
     });
   }

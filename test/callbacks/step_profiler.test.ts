@@ -14,7 +14,7 @@ function batch(stage: 'train' | 'validate', i: number, wait: number, step: numbe
     size: 4,
     batch: undefined,
     outputs: undefined,
-    timing: { dataWaitMs: wait, loadMs: 1, transformMs: 2, stepMs: step },
+    timing: { dataWaitMs: wait, loadMs: 1, transformMs: 2, transformWallMs: 3, stepMs: step },
   };
 }
 

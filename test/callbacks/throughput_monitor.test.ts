@@ -18,7 +18,13 @@ describe('ThroughputMonitorCallback', () => {
     const run = fakeRun();
     cb.onTrainEpochStart(run, { stage: 'train', epoch: 0 });
     for (let i = 0; i < 10; i++) {
-      cb.onTrainBatchEnd(run, batchEnd('train', i, { loadMs: i + 1, transformMs: 2 * (i + 1), dataWaitMs: i < 5 ? 0 : 3, stepMs: 10 }));
+      cb.onTrainBatchEnd(run, batchEnd('train', i, {
+          loadMs: i + 1,
+          transformMs: 2 * (i + 1),
+          transformWallMs: 3 * (i + 1),
+          dataWaitMs: i < 5 ? 0 : 3,
+          stepMs: 10,
+        }));
     }
     cb.onTrainEpochEnd(run, { stage: 'train', epoch: 0, numBatches: 10, numSamples: 40, durationMs: 2000, metrics: {} });
     const r = cb.lastReport!;
@@ -30,6 +36,8 @@ describe('ThroughputMonitorCallback', () => {
     expect(r.batch_load_time_ms_p99).toBeCloseTo(9.91, 12);
     expect(r.batch_transform_time_ms_avg).toBe(11);
     expect(r.batch_transform_time_ms_p95).toBeCloseTo(19.1, 12);
+    expect(r.batch_transform_wall_ms_avg).toBe(16.5);
+    expect(r.batch_transform_wall_ms_p95).toBeCloseTo(28.65, 12);
     expect(r.data_wait_ms_avg).toBe(1.5);
     expect(r.step_time_ms_avg).toBe(10);
     // 100 ms of steps, 15 ms of waiting.
@@ -45,7 +53,7 @@ describe('ThroughputMonitorCallback', () => {
         '  Samples/sec: 20.0',
         '  Batches/sec: 5.0',
         '  Avg batch load: 5.5ms (p95: 9.6ms)',
-        '  Avg batch transform: 11.0ms (p95: 19.1ms)',
+        '  Avg batch transform: 11.0ms (p95: 19.1ms), wall 16.5ms incl. waiting',
         '  Avg data wait: 1.5ms (p95: 3.0ms)',
         '  Memory (dataset): 1250 MB',
         '  Memory (cache): 340 MB',

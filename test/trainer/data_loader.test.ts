@@ -48,6 +48,64 @@ describe('DataLoader', () => {
     for (const t of items) expect(t.loadMs).toBeGreaterThanOrEqual(0);
   });
 
+  test('a transform reports its own work through TransformWork; wall time is kept apart', async () => {
+    const loader = new DataLoader({
+      source: [1, 2],
+      transform: async (x: number, work) => {
+        await sleep(40); // waiting, not work
+        work.add(3);
+        work.add(4.5);
+        return work.time(() => x * 2);
+      },
+    });
+    const items = [];
+    for await (const t of loader.timed()) items.push(t);
+    expect(items.map((t) => t.value)).toEqual([2, 4]);
+    for (const t of items) {
+      // 7.5 ms reported plus the (sub-millisecond) timed multiplication.
+      expect(t.transformMs).toBeGreaterThanOrEqual(7.5);
+      expect(t.transformMs).toBeLessThan(20);
+      expect(t.transformWallMs).toBeGreaterThanOrEqual(35);
+    }
+    // Without a report, the work is the wall time.
+    const plain = [];
+    for await (const t of new DataLoader({ source: [5], transform: async (x: number) => x }).timed()) plain.push(t);
+    expect(plain[0]!.transformMs).toBe(plain[0]!.transformWallMs);
+    // No transform: both 0.
+    const none = [];
+    for await (const t of new DataLoader({ source: [5] }).timed()) none.push(t);
+    expect([none[0]!.transformMs, none[0]!.transformWallMs]).toEqual([0, 0]);
+  });
+
+  test('TransformWork.time counts a throwing function and rethrows; add rejects bad values', async () => {
+    const seen: unknown[] = [];
+    const loader = new DataLoader({
+      source: [0],
+      transform: (_x: number, work) => {
+        for (const bad of [Number.NaN, -1, Number.POSITIVE_INFINITY, '2' as unknown as number]) {
+          try {
+            work.add(bad);
+          } catch (e) {
+            seen.push((e as { code?: string }).code);
+          }
+        }
+        try {
+          work.time(() => {
+            throw new Error('boom');
+          });
+        } catch (e) {
+          seen.push((e as Error).message);
+        }
+        return 1;
+      },
+    });
+    const items = [];
+    for await (const t of loader.timed()) items.push(t);
+    expect(seen).toEqual(['ERR_OUT_OF_RANGE', 'ERR_OUT_OF_RANGE', 'ERR_OUT_OF_RANGE', 'ERR_OUT_OF_RANGE', 'boom']);
+    expect(Number.isFinite(items[0]!.transformMs)).toBe(true);
+    expect(items[0]!.transformMs).toBeLessThanOrEqual(items[0]!.transformWallMs);
+  });
+
   test('prefetch runs ahead of the consumer by at most `prefetch` items', async () => {
     let pulled = 0;
     const source = {
@@ -135,6 +193,32 @@ describe('WorkerPool', () => {
       expect(Array.from(outs[3]!.value.out)).toEqual([9, 16]);
       expect(Object.prototype.toString.call(outs[3]!.value.out)).toBe('[object Float32Array]');
       expect(outs[0]!.transformMs).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('runTimed gives the worker execution time; a DataLoader uses it as transformMs', async () => {
+    const pool = new WorkerPool<{ ms: number }, number>({ module, exportName: 'wait', size: 1 });
+    try {
+      // One worker, two tasks at once: the second waits ~60 ms for the worker, which its
+      // execution time does not count and its wall time does.
+      const [a, b] = await Promise.all([pool.runTimed({ ms: 60 }), pool.runTimed({ ms: 20 })]);
+      expect([a.value, b.value]).toEqual([60, 20]);
+      expect(a.execMs).toBeGreaterThanOrEqual(50);
+      expect(b.execMs).toBeGreaterThanOrEqual(15);
+      expect(b.execMs).toBeLessThan(a.execMs);
+      expect(await pool.run({ ms: 1 })).toBe(1);
+      // Once the first batch is in, the loader starts the next two together (prefetch 2):
+      // the third is queued behind the second in the single worker.
+      const loader = new DataLoader({ source: [{ ms: 1 }, { ms: 60 }, { ms: 20 }], pool, prefetch: 2 });
+      const items = [];
+      for await (const t of loader.timed()) items.push(t);
+      expect(items.map((t) => t.value)).toEqual([1, 60, 20]);
+      expect(items[2]!.transformMs).toBeGreaterThanOrEqual(15);
+      expect(items[2]!.transformMs).toBeLessThan(items[1]!.transformMs);
+      // Its wall time includes the wait for the worker.
+      expect(items[2]!.transformWallMs).toBeGreaterThan(items[2]!.transformMs + 30);
     } finally {
       await pool.close();
     }

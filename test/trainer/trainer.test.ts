@@ -90,8 +90,14 @@ describe('Trainer', () => {
   });
 
   test('timings and sizes reach the batch hooks', async () => {
-    const timings: Array<{ size: number | undefined; dataWaitMs: number; loadMs: number; transformMs: number; stepMs: number }> =
-      [];
+    const timings: Array<{
+      size: number | undefined;
+      dataWaitMs: number;
+      loadMs: number;
+      transformMs: number;
+      transformWallMs: number;
+      stepMs: number;
+    }> = [];
     const cb: Callback = {
       onTrainBatchEnd: (_r, ctx) => void timings.push({ size: ctx.size, ...ctx.timing }),
     };
@@ -103,6 +109,7 @@ describe('Trainer', () => {
       expect(t.dataWaitMs).toBeGreaterThanOrEqual(0);
       expect(t.loadMs).toBeGreaterThan(0);
       expect(t.transformMs).toBe(0);
+      expect(t.transformWallMs).toBe(0);
     }
   });
 
