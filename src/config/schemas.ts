@@ -53,7 +53,10 @@ export const dataConfigSchema = dataLoaderConfigSchema
   .extend({
     /** Samples per batch. */
     batchSize: z.number().int().min(1).default(8),
-    /** Worker threads for CPU-heavy transforms (0 = transform on the main thread). */
+    /**
+     * Worker threads for the transform (used by `ocr-perfkit train`: DB targets and batch
+     * packing, sharing the native polygon cache); 0 = transform on the main thread.
+     */
     workers: z.number().int().min(0).max(256).default(0),
   })
   .strict()

@@ -60,18 +60,37 @@ export function makeTargetsTransform(tf: Tf, width: number, height: number, cach
     // The transform's own work: native time per page plus the packing below (the wall time
     // from start to result also counts waiting for the JS thread the training step holds).
     for (const t of targets) work.add(t.computeMs);
-    return work.time(() => packBatch(tf, raw, targets, width, height));
+    return work.time(() =>
+      toTensors(
+        tf,
+        packBatch(
+          raw.pages.map((p) => p.image),
+          targets,
+          width,
+          height,
+        ),
+        width,
+        height,
+      ),
+    );
   };
 }
 
-/** Images and the four target maps of a batch, packed into the model's input and label tensors. */
-function packBatch(tf: Tf, raw: PageBatch, targets: DbTargets[], width: number, height: number): DbBatch {
-  const n = raw.pages.length;
+/** A batch's model input (`n × h × w × 1`) and labels (`n × h × w × 4`), packed for tensors. */
+export interface PackedBatch {
+  n: number;
+  xs: Float32Array;
+  ys: Float32Array;
+}
+
+/** Packs the images and the four target maps of a batch into the model's input and label arrays. */
+export function packBatch(images: Float32Array[], targets: DbTargets[], width: number, height: number): PackedBatch {
+  const n = images.length;
   const plane = width * height;
   const xs = new Float32Array(n * plane);
   const ys = new Float32Array(n * plane * 4);
-  raw.pages.forEach((p, b) => {
-    writeModelInput(p.image, xs, b * plane);
+  images.forEach((image, b) => {
+    writeModelInput(image, xs, b * plane);
     const t = targets[b]!;
     const base = b * plane * 4;
     for (let i = 0; i < plane; i++) {
@@ -82,10 +101,62 @@ function packBatch(tf: Tf, raw: PageBatch, targets: DbTargets[], width: number, 
       ys[o + 3] = t.threshMask[i]!;
     }
   });
-  return { xs: tf.tensor4d(xs, [n, height, width, 1]), ys: tf.tensor4d(ys, [n, height, width, 4]) };
+  return { n, xs, ys };
+}
+
+function toTensors(tf: Tf, p: PackedBatch, width: number, height: number): DbBatch {
+  return { xs: tf.tensor4d(p.xs, [p.n, height, width, 1]), ys: tf.tensor4d(p.ys, [p.n, height, width, 4]) };
+}
+
+/** What the main thread sends a targets worker for one batch (see `targets_worker.ts`). */
+export interface WorkerBatchInput {
+  width: number;
+  height: number;
+  /** Name and byte bound of the shared polygon cache the worker opens. */
+  cacheName: string;
+  cacheBytes: number;
+  pages: Array<{ image: Float32Array; words: SyntheticPage['words'] }>;
+}
+
+/** The pool a worker transform runs on: {@link WorkerPool} of `targets_worker.js`'s `transform`. */
+export interface TargetsWorkerPool {
+  runTimed(input: WorkerBatchInput, transfer: ArrayBuffer[]): Promise<{ value: PackedBatch; execMs: number }>;
+}
+
+/**
+ * The transform with the targets and the packing on worker threads (`data.workers > 0`): each
+ * worker opens the same named native polygon cache, so pages cached by one worker are hits in
+ * the others. The main thread only wraps the packed arrays in tensors.
+ */
+export function makeWorkerTargetsTransform(
+  tf: Tf,
+  width: number,
+  height: number,
+  cache: { name: string; maxBytes: number },
+  pool: TargetsWorkerPool,
+) {
+  return async (raw: PageBatch, work: TransformWork): Promise<DbBatch> => {
+    const input: WorkerBatchInput = {
+      width,
+      height,
+      cacheName: cache.name,
+      cacheBytes: cache.maxBytes,
+      pages: raw.pages.map((p) => ({ image: p.image, words: p.words })),
+    };
+    // The images move to the worker (the main thread does not need them again).
+    const r = await pool.runTimed(
+      input,
+      raw.pages.map((p) => p.image.buffer as ArrayBuffer),
+    );
+    work.add(r.execMs);
+    return work.time(() => toTensors(tf, r.value, width, height));
+  };
 }
 
 /** The demo's cache (a named cache any worker thread could open too). */
 export function demoCache(maxBytes: number): PolygonCache {
-  return getCache('ocr-perfkit-demo', { maxBytes });
+  return getCache(DEMO_CACHE_NAME, { maxBytes });
 }
+
+/** Name of the demo's shared polygon cache. */
+export const DEMO_CACHE_NAME = 'ocr-perfkit-demo';

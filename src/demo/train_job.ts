@@ -21,13 +21,27 @@ import { type GpuSeries, renderTrainingReport, type TrainingReportData } from '.
 import { makeDbTargets } from '../targets';
 import { DataLoader } from '../trainer/data_loader';
 import { Trainer } from '../trainer/trainer';
+import { WorkerPool } from '../trainer/worker_pool';
 import { dbLoss } from './db_loss';
 import { buildDbNet } from './dbnet';
 import { evaluatePages, type PageEvaluation } from './evaluate';
-import { type DbBatch, demoCache, makeTargetsTransform, type PageBatch, pageBatches } from './pages';
+import {
+  type DbBatch,
+  DEMO_CACHE_NAME,
+  demoCache,
+  makeTargetsTransform,
+  makeWorkerTargetsTransform,
+  type PackedBatch,
+  type PageBatch,
+  pageBatches,
+  type WorkerBatchInput,
+} from './pages';
 import { ReportCollector } from './report_collector';
 import { makeSyntheticReceipt } from './synthetic_receipts';
 import { loadTfjs } from './tfjs';
+
+/** Byte bound of the demo's polygon cache. */
+const DEMO_CACHE_BYTES = 256 * 1024 * 1024;
 
 /** Options of the main job (`job.*` keys on the command line). */
 export const trainJobSchema = z
@@ -136,7 +150,7 @@ export async function runTrainJob(args: {
   const sampler = new ResourceSampler({ intervalMs: job.samplerIntervalMs });
   const samplerStart = sampler.now();
   await sampler.start();
-  const cache = demoCache(256 * 1024 * 1024);
+  const cache = demoCache(DEMO_CACHE_BYTES);
   cache.clear();
   const collector = new ReportCollector();
   const memory = new MemoryLogger();
@@ -158,7 +172,20 @@ export async function runTrainJob(args: {
   const trainSeeds = Array.from({ length: job.trainPages }, (_, i) => job.seed * 100000 + i);
   const valSeeds = Array.from({ length: job.valPages }, (_, i) => job.seed * 100000 + 50000 + i);
   const batchSize = config.data.batchSize;
-  const transform = makeTargetsTransform(tf, job.width, job.height, cache);
+  // data.workers > 0: targets and packing on worker threads sharing the named cache; else the
+  // targets on the native pool and the packing on the main thread.
+  const workers = config.data.workers;
+  const pool =
+    workers > 0
+      ? new WorkerPool<WorkerBatchInput, PackedBatch>({
+          module: path.join(packageRoot, 'dist', 'demo', 'targets_worker.js'),
+          exportName: 'transform',
+          size: workers,
+        })
+      : undefined;
+  const transform = pool
+    ? makeWorkerTargetsTransform(tf, job.width, job.height, { name: DEMO_CACHE_NAME, maxBytes: DEMO_CACHE_BYTES }, pool)
+    : makeTargetsTransform(tf, job.width, job.height, cache);
   const loader = (seeds: number[]) =>
     new DataLoader<PageBatch, DbBatch>({
       source: pageBatches({ width: job.width, height: job.height, seeds, batchSize }),
@@ -188,6 +215,7 @@ export async function runTrainJob(args: {
     fitError = err;
   }
   await sampler.stop();
+  await pool?.close();
 
   const evaluation = await evaluatePages(tf, model, {
     width: job.width,
