@@ -36,7 +36,7 @@ import {
   pageBatches,
   type WorkerBatchInput,
 } from './pages';
-import { ReportCollector } from './report_collector';
+import { type CollectedEpoch, ReportCollector } from './report_collector';
 import { makeSyntheticReceipt } from './synthetic_receipts';
 import { loadTfjs } from './tfjs';
 
@@ -308,6 +308,19 @@ interface ReportInputs {
   fitError: unknown;
 }
 
+/**
+ * The data transform's own work per batch (DB targets + packing; not its wall time, which waits
+ * for the JS thread the step holds), first epoch against the later ones that hit the cache.
+ */
+function transformVerdict(epochs: CollectedEpoch[], stepP50: number): string | undefined {
+  const first = epochs[0]?.transformMs.filter(Number.isFinite) ?? [];
+  const later = epochs.slice(1).flatMap((e) => e.transformMs.filter(Number.isFinite));
+  if (first.length === 0) return undefined;
+  const ms = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)} ms`;
+  const after = later.length > 0 ? `, ${ms(quantile(later, 0.5))} in later epochs (polygon-cache hits)` : '';
+  return `Data transform (DB targets and packing, its own work): ${ms(quantile(first, 0.5))} per batch in epoch 1${after}, against a ${ms(stepP50)} train step (p50s).`;
+}
+
 function buildReportData(r: ReportInputs): TrainingReportData {
   const epochs = r.collector.epochs;
   const allWait = epochs.flatMap((e) => e.dataWaitMs);
@@ -327,6 +340,8 @@ function buildReportData(r: ReportInputs): TrainingReportData {
       `Polygon cache: ${(r.cacheStats.hitRate * 100).toFixed(0)}% of DB target lookups were hits (${r.cacheStats.entries} pages, ${(r.cacheStats.bytes / 2 ** 20).toFixed(1)} MiB) — epochs after the first reuse the native targets.`,
     );
   }
+  const transformLine = transformVerdict(epochs, quantile(allStep, 0.5));
+  if (transformLine) verdicts.push(transformLine);
   if (r.fitError) verdicts.push(`Training stopped with an error: ${(r.fitError as Error).message ?? String(r.fitError)}`);
   const trainLoss = r.memory.records
     .filter((rec) => Number.isFinite(rec.metrics['train/loss']))

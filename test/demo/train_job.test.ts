@@ -101,6 +101,7 @@ describe('ocr-perfkit train', () => {
       const tb = fs.readdirSync(path.join(outDir, 'tb'));
       expect(tb.some((f) => f.startsWith('events.out.tfevents.'))).toBe(true);
       expect(lines.some((l) => l.startsWith('report: '))).toBe(true);
+      expect(html).toMatch(/Data transform \(DB targets and packing, its own work\): [0-9.]+ ms per batch in epoch 1, [0-9.]+ ms in later epochs/);
       // Epoch 2 reuses epoch 1's targets from the shared cache.
       expect(html).toMatch(/Polygon cache: 50% of DB target lookups were hits/);
     } finally {
