@@ -167,6 +167,17 @@ module.exports = async function geometryBench(h) {
       await h.case('ocr-perfkit batch into reused out buffers (pyclipper mode)', () => batch({ ...input, ratios: r }, undefined, out), {
         items: polys.length,
       });
+      // The async form (wall time per polygon, input copy and thread hand-off included): on one
+      // pool thread, and split over every core (the threads' CPU time adds up to more).
+      const batchAsync = kind === 'shrink' ? geo.shrinkBatchAsync : geo.unclipBatchAsync;
+      await h.case('ocr-perfkit batch async, 1 thread (wall)', () => batchAsync({ ...input, ratios: r }, undefined, { threads: 1 }), {
+        items: polys.length,
+      });
+      await h.case(
+        `ocr-perfkit batch async, all ${require('../dist/targets').targetsThreadCount()} cores (wall)`,
+        () => batchAsync({ ...input, ratios: r }),
+        { items: polys.length },
+      );
       await h.case(
         'ocr-perfkit batch (clipper2 mode)',
         () => batch({ ...input, ratios: r }, { mode: 'clipper2', precision: 0 }),

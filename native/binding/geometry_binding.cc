@@ -14,6 +14,7 @@
 #include "binding/geometry_internal.h"
 #include "binding/promise_worker.h"
 #include "geometry/batch.h"
+#include "geometry/batch_parallel.h"
 
 namespace opk::binding {
 
@@ -267,18 +268,24 @@ struct OffsetJob {
     }
     return v;
   }
-  void Run() { status = geom::OffsetBatch(View(), values.data(), values.size(), spec, &out, cache.get()); }
+  // Chunks of the batch on the shared pool; the result and any error are OffsetBatch's.
+  void Run(size_t threads) {
+    status = geom::OffsetBatchParallel(View(), values.data(), values.size(), spec, &out, cache.get(), threads);
+  }
 };
 
+// offsetBatchAsync: ReadArgs' first six arguments, then threads (most threads, 0 = all cores).
 Napi::Value OffsetBatchAsyncJs(const Napi::CallbackInfo& info) {
   OffsetArgs a;
   ReadArgs(info, &a);  // bad arguments throw synchronously (the TS wrapper turns that into a rejection)
+  size_t threads = 0;
+  if (info.Length() > 6 && !info[6].IsUndefined()) threads = static_cast<size_t>(RequireInteger(info[6], "threads", 0, 1024));
   auto job = std::make_shared<OffsetJob>(a);
   // The pool thread touches only `job` (a copy of every input).
   return PromiseWorker::Run(
       info.Env(), "ocr-perfkit:offsetBatch",
-      [job]() {
-        job->Run();
+      [job, threads]() {
+        job->Run(threads);
         return job->status;
       },
       [job](Napi::Env env) -> Napi::Value { return BatchToJs(env, job->out); });

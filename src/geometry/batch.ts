@@ -1,9 +1,13 @@
 /**
  * Batch offsetting over flat arrays: one native call for many polygons. The `*Async` variants run
- * the same work on a libuv worker thread (inputs are copied first, so the caller may reuse its
- * arrays at once) and never block the event loop. The synchronous ones accept caller-provided
+ * the same work off the JS thread (inputs are copied first, so the caller may reuse its arrays at
+ * once) and never block the event loop; a batch of at least 512 polygons is split into chunks
+ * of consecutive polygons over the native thread pool (every core, or `threads`), with the
+ * same result, element for element, as one thread. The synchronous ones accept caller-provided
  * output storage ({@link BatchOutput}), reused from call to call.
  */
+import { z } from 'zod';
+import { parseOptions } from '../validation/options';
 import { OcrPerfkitRangeError, OcrPerfkitTypeError } from '../errors';
 import { checkFlat } from './flat';
 import { type NativeOffsetSpec, geometryNative } from './native';
@@ -87,10 +91,19 @@ function run(input: BatchInput, values: Values, spec: Spec, out?: BatchOutput): 
   return native.geomOffsetBatch(...nativeArgs(input, values, spec), out.coords, out.ringOffsets, out.polygonRings);
 }
 
-async function runAsync(input: BatchInput, values: Values, spec: Spec): Promise<FlatPolygons> {
+/** Options of the `*BatchAsync` calls (the third argument). */
+export interface AsyncBatchOptions {
+  /** Most threads to use, the calling pool thread included (0 or absent = every core). */
+  threads?: number;
+}
+
+const asyncBatchSchema = z.object({ threads: z.number().int().min(0).max(1024).optional() }).strict();
+
+async function runAsync(input: BatchInput, values: Values, spec: Spec, batch: AsyncBatchOptions | undefined): Promise<FlatPolygons> {
+  const { threads } = parseOptions(asyncBatchSchema, batch ?? {}, 'batchOptions');
   const site = new Error('offset batch called from');
   try {
-    return await geometryNative().geomOffsetBatchAsync(...nativeArgs(input, values, spec));
+    return await geometryNative().geomOffsetBatchAsync(...nativeArgs(input, values, spec), threads ?? 0);
   } catch (err) {
     // Keep the caller's stack: the native rejection happens after the worker finished.
     if (err instanceof Error && site.stack) err.stack = `${err.stack}\n    --- async call site ---\n${site.stack}`;
@@ -123,10 +136,10 @@ export function offsetBatch(input: OffsetBatchInput, options?: OffsetOptions, ou
   return run(input, values, spec, checkOut(out));
 }
 
-/** {@link offsetBatch} on a worker thread. */
-export async function offsetBatchAsync(input: OffsetBatchInput, options?: OffsetOptions): Promise<FlatPolygons> {
+/** {@link offsetBatch} off the JS thread; large batches on every core (see {@link AsyncBatchOptions}). */
+export async function offsetBatchAsync(input: OffsetBatchInput, options?: OffsetOptions, batch?: AsyncBatchOptions): Promise<FlatPolygons> {
   const { values, spec } = prepareOffset(input, options);
-  return runAsync(input, values, spec);
+  return runAsync(input, values, spec, batch);
 }
 
 /** DB shrink of many polygons: polygon i by D = A·(1 − r²)/L with r = ratios[i]; `out`: see {@link BatchOutput}. */
@@ -135,10 +148,10 @@ export function shrinkBatch(input: RatioBatchInput, options?: ShrinkOptions, out
   return run(input, values, spec, checkOut(out));
 }
 
-/** {@link shrinkBatch} on a worker thread. */
-export async function shrinkBatchAsync(input: RatioBatchInput, options?: ShrinkOptions): Promise<FlatPolygons> {
+/** {@link shrinkBatch} off the JS thread; large batches on every core (see {@link AsyncBatchOptions}). */
+export async function shrinkBatchAsync(input: RatioBatchInput, options?: ShrinkOptions, batch?: AsyncBatchOptions): Promise<FlatPolygons> {
   const { values, spec } = prepareRatio(input, 'shrink', options);
-  return runAsync(input, values, spec);
+  return runAsync(input, values, spec, batch);
 }
 
 /** DB unclip of many polygons: polygon i by D = A·ratio/L; `out`: see {@link BatchOutput}. */
@@ -147,8 +160,8 @@ export function unclipBatch(input: RatioBatchInput, options?: UnclipOptions, out
   return run(input, values, spec, checkOut(out));
 }
 
-/** {@link unclipBatch} on a worker thread. */
-export async function unclipBatchAsync(input: RatioBatchInput, options?: UnclipOptions): Promise<FlatPolygons> {
+/** {@link unclipBatch} off the JS thread; large batches on every core (see {@link AsyncBatchOptions}). */
+export async function unclipBatchAsync(input: RatioBatchInput, options?: UnclipOptions, batch?: AsyncBatchOptions): Promise<FlatPolygons> {
   const { values, spec } = prepareRatio(input, 'unclip', options);
-  return runAsync(input, values, spec);
+  return runAsync(input, values, spec, batch);
 }

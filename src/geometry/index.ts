@@ -23,6 +23,7 @@ export {
   unclipBatchAsync,
   type OffsetBatchInput,
   type RatioBatchInput,
+  type AsyncBatchOptions,
   type BatchOutput,
 } from './batch';
 export {

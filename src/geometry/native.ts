@@ -59,7 +59,9 @@ export interface GeometryNative {
     polygonRings: Uint32Array | null,
     values: Float64Array | number,
     spec: Partial<NativeOffsetSpec> | Float64Array,
-    cache?: unknown,
+    cache: unknown,
+    /** Most threads (0 = every core). */
+    threads: number,
   ): Promise<NativeFlat>;
   /**
    * One polygon through the reusable buffer `io` (layout in src/geometry/flat.ts and
