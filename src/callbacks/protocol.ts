@@ -78,6 +78,10 @@ export interface BatchTiming {
    * counts waiting (for worker or native threads, and for the JS thread while a step holds it).
    */
   transformWallMs: number;
+  /** `performance.now()` when the load of this batch started (`NaN` when not measured). */
+  loadStartMs: number;
+  /** `performance.now()` when its transform started (`NaN` when not measured). */
+  transformStartMs: number;
   /** Time of the step itself (forward/backward/update dispatch, or eval), from the loop. */
   stepMs: number;
 }
@@ -214,7 +218,7 @@ export function reportedSamples(sum: number, numBatches: number, sizedBatches: n
 
 /** A fresh timing object with every field `NaN`. */
 export function emptyTiming(): BatchTiming {
-  return { dataWaitMs: Number.NaN, loadMs: Number.NaN, transformMs: Number.NaN, transformWallMs: Number.NaN, stepMs: Number.NaN };
+  return { dataWaitMs: Number.NaN, loadMs: Number.NaN, transformMs: Number.NaN, transformWallMs: Number.NaN, loadStartMs: Number.NaN, transformStartMs: Number.NaN, stepMs: Number.NaN };
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {

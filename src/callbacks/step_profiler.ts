@@ -1,7 +1,8 @@
 /**
  * {@link StepProfilerCallback}: what the PyTorch profiler schedule + TensorBoard trace viewer give
  * a Lightning user, for tfjs loops. It records, per training and validation batch, spans for
- * "data wait" and "step" (and the loader's load/transform times as arguments), after `warmupSteps`
+ * "data wait" and "step", and on a "data loader" track the batch's "load" and "transform" (when
+ * a `DataLoader` under the `Trainer` measured them, so prefetch shows as overlap), after `warmupSteps`
  * and for at most `activeSteps` training steps; writes them as a Chrome trace (open in
  * `chrome://tracing` or https://ui.perfetto.dev); and at the end of training gives bottleneck
  * verdicts from the recorded time shares.
@@ -98,6 +99,8 @@ interface Span {
   load: number;
   transform: number;
   transformWall: number;
+  loadStart: number;
+  transformStart: number;
 }
 
 const finiteOr0 = (v: number) => (Number.isFinite(v) ? v : 0);
@@ -167,6 +170,8 @@ export class StepProfilerCallback implements Callback {
       load: t.loadMs,
       transform: t.transformMs,
       transformWall: t.transformWallMs,
+      loadStart: t.loadStartMs,
+      transformStart: t.transformStartMs,
     });
   }
 
@@ -238,6 +243,7 @@ export class StepProfilerCallback implements Callback {
       { name: 'process_name', ph: 'M', pid: 1, tid: 0, args: { name: 'training loop' } },
       { name: 'thread_name', ph: 'M', pid: 1, tid: 1, args: { name: 'train' } },
       { name: 'thread_name', ph: 'M', pid: 1, tid: 2, args: { name: 'validation' } },
+      { name: 'thread_name', ph: 'M', pid: 1, tid: 3, args: { name: 'data loader' } },
     ];
     for (const s of this.spans) {
       const tid = s.stage === 'train' ? 1 : 2;
@@ -247,6 +253,24 @@ export class StepProfilerCallback implements Callback {
         events.push({ name: 'data wait', cat: 'data', ph: 'X', pid: 1, tid, ts: us(stepStart - s.wait), dur: Math.round(s.wait * 1000), args });
       }
       events.push({ name: `${s.stage} step`, cat: 'step', ph: 'X', pid: 1, tid, ts: us(stepStart), dur: Math.round(s.step * 1000), args });
+      // The loader's own spans (a DataLoader under the Trainer): with prefetch they run beside
+      // earlier steps. A transform's span is its wall time; its own work is in the args.
+      const dataArgs = { stage: s.stage, epoch: s.epoch, batch: s.batch };
+      if (Number.isFinite(s.loadStart) && Number.isFinite(s.load)) {
+        events.push({ name: 'load', cat: 'data', ph: 'X', pid: 1, tid: 3, ts: us(s.loadStart), dur: Math.round(s.load * 1000), args: dataArgs });
+      }
+      if (Number.isFinite(s.transformStart) && Number.isFinite(s.transformWall) && s.transformWall > 0) {
+        events.push({
+          name: 'transform',
+          cat: 'data',
+          ph: 'X',
+          pid: 1,
+          tid: 3,
+          ts: us(s.transformStart),
+          dur: Math.round(s.transformWall * 1000),
+          args: { ...dataArgs, ownWorkMs: s.transform },
+        });
+      }
     }
     return events;
   }

@@ -171,7 +171,7 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
       size: b.size,
       batch: undefined,
       outputs: undefined,
-      timing: { dataWaitMs: b.wait, loadMs: Number.NaN, transformMs: Number.NaN, transformWallMs: Number.NaN, stepMs: now - b.started },
+      timing: { dataWaitMs: b.wait, loadMs: Number.NaN, transformMs: Number.NaN, transformWallMs: Number.NaN, loadStartMs: Number.NaN, transformStartMs: Number.NaN, stepMs: now - b.started },
     });
     if (p) await p;
   };
@@ -249,7 +249,7 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
             size: ctx.size,
             batch: undefined,
             outputs: logs,
-            timing: { dataWaitMs: dataWait, loadMs: Number.NaN, transformMs: Number.NaN, transformWallMs: Number.NaN, stepMs: now - batchStart },
+            timing: { dataWaitMs: dataWait, loadMs: Number.NaN, transformMs: Number.NaN, transformWallMs: Number.NaN, loadStartMs: Number.NaN, transformStartMs: Number.NaN, stepMs: now - batchStart },
           })
         : undefined;
       lastBatchEnd = performance.now();

@@ -49,6 +49,10 @@ export interface TimedBatch<B> {
   transformMs: number;
   /** Transform wall time in ms, from its start to its result (0 without a transform). */
   transformWallMs: number;
+  /** `performance.now()` when the source was asked for this item. */
+  loadStartMs: number;
+  /** `performance.now()` when the transform started (the load's end without a transform). */
+  transformStartMs: number;
   /** Samples in the batch, when known. */
   size: number | undefined;
 }
@@ -210,7 +214,7 @@ export class DataLoader<R = unknown, B = R> implements AsyncIterable<B>, TimedBa
 
     const produce = (): Promise<Produced<B>> => {
       // Loads are serialized (iterators may not support concurrent next()); transforms overlap.
-      const loaded = loadChain.then(async (): Promise<{ raw: R; loadMs: number } | typeof DONE> => {
+      const loaded = loadChain.then(async (): Promise<{ raw: R; loadMs: number; loadStartMs: number } | typeof DONE> => {
         if (sourceDone) return DONE;
         const t0 = performance.now();
         const r = await it.next();
@@ -219,7 +223,7 @@ export class DataLoader<R = unknown, B = R> implements AsyncIterable<B>, TimedBa
           sourceDone = true;
           return DONE;
         }
-        return { raw: r.value, loadMs };
+        return { raw: r.value, loadMs, loadStartMs: t0 };
       });
       loadChain = loaded.catch(() => undefined);
       const p = loaded.then(async (x): Promise<Produced<B>> => {
@@ -227,16 +231,26 @@ export class DataLoader<R = unknown, B = R> implements AsyncIterable<B>, TimedBa
         let value: B;
         let transformMs = 0;
         let transformWallMs = 0;
+        let transformStartMs = x.loadStartMs + x.loadMs;
         if (transform) {
           const work = new WorkMeter();
           const t1 = performance.now();
+          transformStartMs = t1;
           value = await transform(x.raw, work);
           transformWallMs = performance.now() - t1;
           transformMs = work.reported ? work.ms : transformWallMs;
         } else {
           value = x.raw as unknown as B;
         }
-        return { value, loadMs: x.loadMs, transformMs, transformWallMs, size: this.sizeOf(value) };
+        return {
+          value,
+          loadMs: x.loadMs,
+          transformMs,
+          transformWallMs,
+          loadStartMs: x.loadStartMs,
+          transformStartMs,
+          size: this.sizeOf(value),
+        };
       });
       p.catch(() => undefined); // rejections surface when awaited in order below
       return p;

@@ -417,6 +417,8 @@ export class Trainer {
             loadMs: tb.loadMs,
             transformMs: tb.transformMs,
             transformWallMs: tb.transformWallMs,
+            loadStartMs: tb.loadStartMs,
+            transformStartMs: tb.transformStartMs,
             stepMs: t1 - t0,
           },
         });

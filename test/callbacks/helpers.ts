@@ -27,6 +27,6 @@ export function batchEnd(
     size,
     batch: undefined,
     outputs: undefined,
-    timing: { dataWaitMs: Number.NaN, loadMs: Number.NaN, transformMs: Number.NaN, transformWallMs: Number.NaN, stepMs: Number.NaN, ...timing },
+    timing: { dataWaitMs: Number.NaN, loadMs: Number.NaN, transformMs: Number.NaN, transformWallMs: Number.NaN, loadStartMs: Number.NaN, transformStartMs: Number.NaN, stepMs: Number.NaN, ...timing },
   };
 }

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { StepProfilerCallback } from '../../src/callbacks/step_profiler';
 import type { BatchEndContext, RunState } from '../../src/callbacks/protocol';
 import { MemoryLogger } from '../../src/loggers';
+import { DataLoader } from '../../src/trainer/data_loader';
+import { Trainer } from '../../src/trainer/trainer';
 import { fakeRun as run } from './helpers';
 
 function batch(stage: 'train' | 'validate', i: number, wait: number, step: number): BatchEndContext {
@@ -14,7 +16,7 @@ function batch(stage: 'train' | 'validate', i: number, wait: number, step: numbe
     size: 4,
     batch: undefined,
     outputs: undefined,
-    timing: { dataWaitMs: wait, loadMs: 1, transformMs: 2, transformWallMs: 3, stepMs: step },
+    timing: { dataWaitMs: wait, loadMs: 1, transformMs: 2, transformWallMs: 3, loadStartMs: Number.NaN, transformStartMs: Number.NaN, stepMs: step },
   };
 }
 
@@ -75,6 +77,44 @@ describe('StepProfilerCallback', () => {
     expect(spans[4]!.tid).toBe(2);
     expect(trace.otherData.verdicts).toHaveLength(1);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('puts the DataLoader load and transform spans on a data-loader track, overlapping the steps they were prefetched beside', async () => {
+    const cb = new StepProfilerCallback({ warmupSteps: 0, verbose: false });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const loader = new DataLoader({
+      source: [1, 2, 3, 4],
+      prefetch: 2,
+      transform: async (x: number, work) => {
+        await sleep(20); // waiting (e.g. for native threads), not work
+        work.add(1.5);
+        return x;
+      },
+    });
+    await new Trainer({ maxEpochs: 1, callbacks: [cb], tidy: false, disposeBatches: false }).fit({
+      trainData: loader,
+      trainStep: (x: number) => {
+        const until = performance.now() + 30; // a synchronous 30 ms step
+        while (performance.now() < until) {}
+        return x;
+      },
+    });
+    const events = cb.chromeTraceEvents() as Array<{ name: string; ph: string; tid: number; ts: number; dur: number; args: Record<string, unknown> }>;
+    expect(events.some((e) => e.ph === 'M' && e.tid === 3 && (e.args as { name: string }).name === 'data loader')).toBe(true);
+    const transforms = events.filter((e) => e.name === 'transform');
+    const loads = events.filter((e) => e.name === 'load');
+    const steps = events.filter((e) => e.name === 'train step');
+    expect([transforms.length, loads.length, steps.length]).toEqual([4, 4, 4]);
+    for (const t of transforms) {
+      expect(t.tid).toBe(3);
+      expect(t.dur).toBeGreaterThanOrEqual(15_000); // µs: the wall time, waiting included
+      expect(t.args.ownWorkMs).toBe(1.5);
+    }
+    // Each batch's transform starts after its load started.
+    for (let i = 0; i < 4; i++) expect(transforms[i]!.ts).toBeGreaterThanOrEqual(loads[i]!.ts);
+    // Prefetch: some later batch's transform runs while an earlier step runs.
+    const overlaps = transforms.slice(1).some((t) => steps.some((s) => t.ts < s.ts + s.dur && s.ts < t.ts + t.dur));
+    expect(overlaps).toBe(true);
   });
 
   it('is off with enabled: false and rejects bad options with a coded error', () => {
