@@ -230,9 +230,9 @@ Napi::Value MakeDbTargetsBatch(const Napi::CallbackInfo& info) {
       if (!st.ok()) return Status(st.code(), "sample " + std::to_string(i) + ": " + st.message(), st.code_override());
     }
     return Status::Ok();
-  }, [shared](Napi::Env env) -> Napi::Value {
+  }, [shared](Napi::Env result_env) -> Napi::Value {
     const auto& js = *shared;
-    Napi::Float64Array ms = Napi::Float64Array::New(env, js.size());
+    Napi::Float64Array ms = Napi::Float64Array::New(result_env, js.size());
     for (size_t i = 0; i < js.size(); ++i) ms[i] = js[i]->compute_ms;
     return ms;
   });
