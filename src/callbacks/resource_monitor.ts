@@ -11,8 +11,14 @@
  * | `gpu-throttled` | a GPU spent ≥ `throttledShareAbove` of samples power/thermal throttled |
  * | `host-memory-high` | system memory in use ≥ `hostMemoryAbove` of the total (swap ahead) |
  * | `rss-growth` | process RSS grew ≥ `rssGrowthMbPerEpoch` MB over the epoch (a leak?) |
+ * | `event-loop-blocked` | the JS thread's event loop was held ≥ `eventLoopBlockedAboveMs` at a time (p99 of the epoch); raised once per run |
  *
- * Each alert is printed once per epoch (`gpu-unused` once per run), logged as
+ * Host figures also include the process's storage I/O (`io_read_mb`, `io_write_mb`) and context
+ * switches over the epoch, and, with `eventLoop` on, the event loop's delay (p99, max: how long
+ * timers, I/O, metric scrapes and async transforms waited for a synchronous step) and
+ * utilization, measured by an {@link EventLoopMonitor} on the JS thread.
+ *
+ * Each alert is printed once per epoch (`gpu-unused` and `event-loop-blocked` once per run), logged as
  * `<prefix>alert/<kind>` = 1 in the epoch it is raised, and passed to `onAlert`. NVML's
  * utilisation is the whole device's: other processes on the same GPU count too. Work happens at epoch boundaries only (the sampler's statistics are computed in
  * native code); per batch the callback does nothing.
@@ -20,6 +26,7 @@
 import { z } from 'zod';
 import { parseConfig } from '../config/validate';
 import { OcrPerfkitTypeError } from '../errors';
+import { EventLoopMonitor } from '../monitor/event_loop';
 import type { Callback, EpochContext, EpochEndContext, RunState } from './protocol';
 
 /** Serializable options (configs/callbacks/resource_monitor.yaml). */
@@ -37,6 +44,10 @@ export const resourceMonitorConfigSchema = z
     hostMemoryAbove: z.number().gt(0).max(1).default(0.9),
     /** RSS growth over one epoch (MB) at or above which `rss-growth` fires; 0 disables. */
     rssGrowthMbPerEpoch: z.number().min(0).default(500),
+    /** Measure the JS event loop's delay and utilization (Node's perf_hooks). */
+    eventLoop: z.boolean().default(true),
+    /** Event-loop delay p99 (ms) at or above which `event-loop-blocked` fires; 0 disables. */
+    eventLoopBlockedAboveMs: z.number().min(0).default(1000),
     /** Print the per-epoch line and alerts. */
     verbose: z.boolean().default(true),
     /** Metric key prefix. */
@@ -53,7 +64,9 @@ export interface ResourceSummarySource {
   /** Statistics of the samples taken since `since`. */
   summarySync(since?: number): {
     samples: number;
-    host: Record<'cpuPercent' | 'rssBytes' | 'sysMemUsedBytes' | 'sysMemTotalBytes', Stats>;
+    host: Record<'cpuPercent' | 'rssBytes' | 'sysMemUsedBytes' | 'sysMemTotalBytes', Stats> &
+      /** Cumulative counters: the epoch's amount is max − min. */
+      Partial<Record<'ioReadBytes' | 'ioWriteBytes' | 'ctxSwitchesVoluntary' | 'ctxSwitchesInvoluntary', Stats>>;
     gpus: Array<
       Record<'utilizationGpu' | 'memoryUsedBytes' | 'memoryTotalBytes' | 'powerWatts' | 'temperatureC' | 'throttled', Stats> & {
         slot: number;
@@ -66,7 +79,14 @@ export interface ResourceSummarySource {
 
 /** One alert. */
 export interface ResourceAlert {
-  kind: 'gpu-unused' | 'gpu-underutilized' | 'gpu-memory-high' | 'gpu-throttled' | 'host-memory-high' | 'rss-growth';
+  kind:
+    | 'gpu-unused'
+    | 'gpu-underutilized'
+    | 'gpu-memory-high'
+    | 'gpu-throttled'
+    | 'host-memory-high'
+    | 'rss-growth'
+    | 'event-loop-blocked';
   epoch: number;
   /** GPU slot for GPU alerts. */
   gpu?: number;
@@ -99,6 +119,8 @@ export class ResourceMonitorCallback implements Callback {
   private epochStart = 0;
   /** GPU slots already reported as unused by this process (`gpu-unused` is raised once). */
   private readonly unusedReported = new Set<number>();
+  private readonly eventLoop: EventLoopMonitor | undefined;
+  private eventLoopReported = false;
 
   constructor(options: ResourceMonitorOptions) {
     const { sampler, onAlert, print, ...rest } = options;
@@ -110,10 +132,16 @@ export class ResourceMonitorCallback implements Callback {
     this.sampler = sampler;
     this.onAlert = onAlert;
     this.print = print ?? ((line) => console.log(line));
+    this.eventLoop = this.config.eventLoop ? new EventLoopMonitor() : undefined;
   }
 
   onTrainEpochStart(_run: RunState, _ctx: EpochContext): void {
     this.epochStart = this.sampler.now();
+    this.eventLoop?.start();
+  }
+
+  onTrainEnd(_run: RunState): void {
+    this.eventLoop?.stop();
   }
 
   onTrainEpochEnd(run: RunState, ctx: EpochEndContext): void {
@@ -124,8 +152,30 @@ export class ResourceMonitorCallback implements Callback {
       [`${c.prefix}cpu_percent_mean`]: num(s.host.cpuPercent.mean),
       [`${c.prefix}rss_mb_max`]: num(s.host.rssBytes.max) / MB,
     };
+    const delta = (st: Stats | undefined) => (st ? num(st.max) - num(st.min) : Number.NaN);
+    const io = { read: delta(s.host.ioReadBytes) / MB, write: delta(s.host.ioWriteBytes) / MB };
+    if (Number.isFinite(io.read)) m[`${c.prefix}io_read_mb`] = io.read;
+    if (Number.isFinite(io.write)) m[`${c.prefix}io_write_mb`] = io.write;
+    const csv = delta(s.host.ctxSwitchesVoluntary);
+    const csi = delta(s.host.ctxSwitchesInvoluntary);
+    if (Number.isFinite(csv)) m[`${c.prefix}ctx_switches_voluntary`] = csv;
+    if (Number.isFinite(csi)) m[`${c.prefix}ctx_switches_involuntary`] = csi;
+    const loop = this.eventLoop?.read();
+    if (loop && loop.samples > 0) {
+      m[`${c.prefix}event_loop_delay_p99_ms`] = loop.delayP99Ms;
+      m[`${c.prefix}event_loop_delay_max_ms`] = loop.delayMaxMs;
+      m[`${c.prefix}event_loop_utilization`] = loop.utilization;
+    }
     const raised: ResourceAlert[] = [];
     const raise = (a: Omit<ResourceAlert, 'epoch'>) => raised.push({ ...a, epoch: ctx.epoch });
+    if (loop && c.eventLoopBlockedAboveMs > 0 && loop.delayP99Ms >= c.eventLoopBlockedAboveMs && !this.eventLoopReported) {
+      this.eventLoopReported = true;
+      raise({
+        kind: 'event-loop-blocked',
+        value: loop.delayP99Ms,
+        message: `the JS thread was held up to ${(loop.delayMaxMs / 1000).toFixed(1)} s at a time (p99 ${(loop.delayP99Ms / 1000).toFixed(1)} s): timers, I/O, metric scrapes and async transforms wait that long (synchronous steps on tfjs's cpu backend? @tensorflow/tfjs-node runs them natively)`,
+      });
+    }
     const memShare = num(s.host.sysMemUsedBytes.max) / num(s.host.sysMemTotalBytes.max);
     if (memShare >= c.hostMemoryAbove) {
       raise({ kind: 'host-memory-high', value: memShare, message: `system memory ${(memShare * 100).toFixed(0)}% in use` });
@@ -172,6 +222,8 @@ export class ResourceMonitorCallback implements Callback {
     if (c.verbose) {
       this.print(
         `[ResourceMonitor] epoch ${ctx.epoch + 1}: CPU ${num(s.host.cpuPercent.mean).toFixed(0)}% of a core, RSS max ${(num(s.host.rssBytes.max) / MB).toFixed(0)} MB` +
+          (Number.isFinite(io.read) && Number.isFinite(io.write) ? `, I/O ${io.read.toFixed(1)} MB read / ${io.write.toFixed(1)} MB written` : '') +
+          (loop && loop.samples > 0 ? `, event loop p99 delay ${loop.delayP99Ms.toFixed(0)} ms (${(loop.utilization * 100).toFixed(0)}% busy)` : '') +
           s.gpus.map((g) => `, GPU${g.slot} ${num(g.utilizationGpu.mean).toFixed(0)}%`).join(''),
       );
       for (const a of raised) this.print(`[ResourceMonitor] ALERT ${a.kind}: ${a.message}`);

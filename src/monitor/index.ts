@@ -12,6 +12,8 @@
  * - {@link CuptiTracer} records kernels, memcpys, memsets (and optionally runtime API calls)
  *   through CUPTI's activity API, with per-kernel aggregates, raw events and Chrome-trace
  *   export; `stop()` calls cuptiFinalize so later training runs untraced.
+ * - {@link EventLoopMonitor} measures the JS thread's event-loop delay and utilization (Node's
+ *   perf_hooks); `ResourceMonitorCallback` logs them per epoch.
  * - Library overrides: options `nvmlLibrary` / `cuptiLibrary`, or the environment variables
  *   `OCR_PERFKIT_NVML_LIBRARY` / `OCR_PERFKIT_CUPTI_LIBRARY`; `ocr-perfkit doctor` shows what
  *   was found. CUDA_VISIBLE_DEVICES is honoured for device selection.
@@ -20,6 +22,12 @@
  *   API in-process and checks that the tracer sees exactly N and NVML sees utilization; what
  *   it measured on an H100 is in docs/monitor.md.
  */
+export {
+  EventLoopMonitor,
+  eventLoopMonitorConfigSchema,
+  type EventLoopMonitorOptions,
+  type EventLoopStats,
+} from './event_loop';
 export { ResourceSampler } from './sampler';
 export type {
   GpuDevice,

@@ -1,7 +1,7 @@
 import { type ResourceSummarySource, ResourceMonitorCallback } from '../../src/callbacks/resource_monitor';
 import type { EpochEndContext, RunState } from '../../src/callbacks/protocol';
 import { MemoryLogger } from '../../src/loggers';
-import { ResourceSampler } from '../../src/monitor';
+import { EventLoopMonitor, ResourceSampler } from '../../src/monitor';
 
 const st = (mean: number, min = mean, max = mean) => ({ mean, min, max, p95: max, count: 10 });
 const MB = 2 ** 20;
@@ -119,5 +119,109 @@ describe('ResourceMonitorCallback', () => {
     expect(m['resources/samples']).toBeGreaterThan(3);
     expect(m['resources/rss_mb_max']).toBeGreaterThan(10);
     expect(Object.keys(m).some((k) => k.includes('gpu'))).toBe(false);
+    // The real sampler's cumulative counters give the epoch's I/O and context switches.
+    expect(m['resources/io_read_mb']).toBeGreaterThanOrEqual(0);
+    expect(m['resources/io_write_mb']).toBeGreaterThanOrEqual(0);
+    expect(m['resources/ctx_switches_voluntary']).toBeGreaterThan(0); // the sampler thread sleeps 10 ms at a time
+  });
+
+  it('logs the epoch’s storage I/O and context switches from the cumulative counters', () => {
+    const base = fakeSampler({ util: 90, memUsed: 0.5, throttled: 0 });
+    const sampler: ResourceSummarySource = {
+      now: () => 0,
+      summarySync: () => {
+        const s = base.summarySync();
+        return {
+          ...s,
+          host: {
+            ...s.host,
+            ioReadBytes: st(0, 10 * MB, 14 * MB),
+            ioWriteBytes: st(0, 1 * MB, 1.5 * MB),
+            ctxSwitchesVoluntary: st(0, 1000, 1250),
+            ctxSwitchesInvoluntary: st(0, 40, 47),
+          },
+        };
+      },
+    };
+    const logger = new MemoryLogger();
+    const lines: string[] = [];
+    const cb = new ResourceMonitorCallback({ sampler, eventLoop: false, print: (l) => lines.push(l) });
+    cb.onTrainEpochStart(run(logger), { stage: 'train', epoch: 0 });
+    cb.onTrainEpochEnd(run(logger), end);
+    const m = logger.records[0]!.metrics;
+    expect([m['resources/io_read_mb'], m['resources/io_write_mb']]).toEqual([4, 0.5]);
+    expect([m['resources/ctx_switches_voluntary'], m['resources/ctx_switches_involuntary']]).toEqual([250, 7]);
+    expect(m['resources/event_loop_delay_p99_ms']).toBeUndefined();
+    expect(lines[0]).toBe('[ResourceMonitor] epoch 1: CPU 80% of a core, RSS max 150 MB, I/O 4.0 MB read / 0.5 MB written, GPU0 90%');
+  });
+
+  it('measures how long the event loop was held, and raises event-loop-blocked once per run', async () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const block = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until) {}
+    };
+    const logger = new MemoryLogger();
+    const lines: string[] = [];
+    const cb = new ResourceMonitorCallback({
+      sampler: fakeSampler({ util: 90, memUsed: 0.5, throttled: 0 }),
+      eventLoopBlockedAboveMs: 100,
+      print: (l) => lines.push(l),
+    });
+    for (let epoch = 0; epoch < 2; epoch++) {
+      cb.onTrainEpochStart(run(logger), { stage: 'train', epoch });
+      await sleep(60); // the sampling timer runs
+      block(250); // a synchronous "step"
+      await sleep(60); // the timer runs again, late
+      cb.onTrainEpochEnd(run(logger), { ...end, epoch });
+    }
+    cb.onTrainEnd(run(logger));
+    for (const rec of logger.records) {
+      expect(rec.metrics['resources/event_loop_delay_max_ms']).toBeGreaterThanOrEqual(200);
+      expect(rec.metrics['resources/event_loop_delay_max_ms']).toBeLessThan(5000);
+      expect(rec.metrics['resources/event_loop_delay_p99_ms']).toBeGreaterThanOrEqual(200);
+      const u = rec.metrics['resources/event_loop_utilization']!;
+      expect(u).toBeGreaterThan(0.2); // 250 of ~370 ms busy (less under load)
+      expect(u).toBeLessThanOrEqual(1);
+    }
+    expect(cb.alerts.map((a) => [a.kind, a.epoch])).toEqual([['event-loop-blocked', 0]]);
+    expect(logger.records[0]!.metrics['resources/alert/event-loop-blocked']).toBe(1);
+    expect(lines.some((l) => /ALERT event-loop-blocked: the JS thread was held up to 0\.[2-9] s/.test(l))).toBe(true);
+    expect(lines[0]).toMatch(/event loop p99 delay \d+ ms \(\d+% busy\)/);
+  });
+});
+
+describe('EventLoopMonitor', () => {
+  it('reads NaN before start and after stop; restarts its window; rejects bad options', () => {
+    const mon = new EventLoopMonitor({ resolutionMs: 5 });
+    expect(mon.read()).toMatchObject({ samples: 0, delayP99Ms: Number.NaN, utilization: Number.NaN });
+    mon.start();
+    expect(mon.running).toBe(true);
+    mon.stop();
+    mon.stop();
+    expect(mon.running).toBe(false);
+    expect(mon.read().samples).toBe(0);
+    expect(() => new EventLoopMonitor({ resolutionMs: 0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_CONFIG' }));
+  });
+
+  it('separates windows with read({ reset })', async () => {
+    const mon = new EventLoopMonitor({ resolutionMs: 5 });
+    mon.start();
+    try {
+      await new Promise((r) => setTimeout(r, 40));
+      const until = performance.now() + 120;
+      while (performance.now() < until) {}
+      await new Promise((r) => setTimeout(r, 20));
+      const peek = mon.read({ reset: false });
+      const first = mon.read();
+      expect(first.delayMaxMs).toBe(peek.delayMaxMs);
+      expect(first.delayMaxMs).toBeGreaterThanOrEqual(100);
+      await new Promise((r) => setTimeout(r, 40));
+      const second = mon.read();
+      expect(second.samples).toBeGreaterThan(0);
+      expect(second.delayMaxMs).toBeLessThan(first.delayMaxMs);
+    } finally {
+      mon.stop();
+    }
   });
 });
