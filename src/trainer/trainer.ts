@@ -176,6 +176,16 @@ function normalizeOutput(out: StepOutput): Record<string, TensorLike | number> {
   return out as Record<string, TensorLike | number>;
 }
 
+/**
+ * A full turn of the event loop: due timers, I/O callbacks and settled native work run before it
+ * resolves. One `setImmediate` can run in the current turn's check phase, before the next timers
+ * phase; the second one, queued from a check phase, runs only after a whole turn.
+ */
+async function turnEventLoop(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** The custom training loop. One instance may run `fit` several times (not concurrently). */
 export class Trainer {
   /** Parsed options. */
@@ -382,9 +392,11 @@ export class Trainer {
     let numSamples = 0;
     let sizedBatches = 0;
     const it = source.timed(disposeBatch);
+    const yieldEvery = cfg.yieldEveryNSteps;
     try {
       let waitFrom = performance.now();
       while (numBatches < limit) {
+        if (yieldEvery > 0 && numBatches % yieldEvery === 0) await turnEventLoop();
         const r = await it.next();
         const got = performance.now();
         if (r.done) break;

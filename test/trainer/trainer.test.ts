@@ -113,6 +113,36 @@ describe('Trainer', () => {
     }
   });
 
+  test('yieldEveryNSteps lets timers run between steps; 0 runs prefetched batches back to back', async () => {
+    const runWith = async (yieldEveryNSteps: number) => {
+      let steps = 0;
+      let firedAfter = -1;
+      const trainer = new Trainer({ maxEpochs: 1, tidy: false, disposeBatches: false, yieldEveryNSteps, tf });
+      const done = trainer.fit({
+        trainData: [1, 2, 3, 4, 5, 6, 7, 8],
+        trainStep: (x: number) => {
+          const until = performance.now() + 4;
+          while (performance.now() < until) {}
+          steps++;
+          return x;
+        },
+      });
+      setTimeout(() => {
+        firedAfter = steps;
+      }, 1);
+      await done;
+      await new Promise((r) => setTimeout(r, 5));
+      return firedAfter;
+    };
+    // Due 1 ms after fit starts: the turn before the first step (when the set-up took that
+    // long) or the one after step 1 runs it; with a turn every 2 steps, before step 1 or after 2.
+    expect(await runWith(1)).toBeLessThanOrEqual(1);
+    expect([0, 2]).toContain(await runWith(2));
+    // Never yielding, every step (here the whole fit) runs before the timer does.
+    expect(await runWith(0)).toBe(8);
+    expect(() => new Trainer({ yieldEveryNSteps: -1 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_CONFIG' }));
+  });
+
   test('tf.tidy discipline: the tensor count does not grow per step and nothing leaks', async () => {
     const args = modelArgs(6, 2);
     // Build the model's weights before counting.
