@@ -7,6 +7,7 @@
 #include "geometry/types.h"
 #include "targets/cv_fill.h"
 #include "targets/db_targets.h"
+#include "targets/map_bands.h"
 
 namespace opk::targets {
 
@@ -54,7 +55,7 @@ class DbScratch {
   std::vector<Plan> plans;
   std::vector<int64_t> row_lo, row_hi;
   std::vector<uint32_t> order, active;
-  std::vector<float> staging;
+  StagingArea staging;
   // Reference mode's per-polygon plan (rings as ranges of ref_pts).
   struct RefPlan {
     size_t fill_begin = 0, fill_size = 0;  // shrink ring: shrink map = 1, or (ignored) shrink mask = 0

@@ -126,15 +126,27 @@ class WriteOutLock {
 
 }  // namespace
 
-MapBands::MapBands(const DbOutput& out, int64_t width, int64_t height, const MapBackground& bg,
-                   std::vector<float>* staging)
-    : maps_{out.shrink_map, out.shrink_mask, out.thresh_map, out.thresh_mask}, width_(width), height_(height), bg_(bg) {
+MapBands::MapBands(const DbOutput& out, int64_t width, int64_t height, const MapBackground& bg, StagingArea* staging)
+    : maps_{out.shrink_map, out.shrink_mask, out.thresh_map, out.thresh_mask},
+      width_(width),
+      height_(height),
+      bg_(bg),
+      staging_(staging) {
   for (int m : {kShrinkMap, kShrinkMask, kThreshMask}) bg_byte_[m] = bg.value[m] != 0.0f ? 1 : 0;
   row_bytes_ = (7 * width + 63) / 64 * 64;
   band_rows_ = std::max<int64_t>(1, std::min<int64_t>(height, kBandBytes / row_bytes_));
   const auto floats = static_cast<size_t>(band_rows_ * row_bytes_ / 4);
-  if (staging->size() < floats) staging->resize(floats);
-  buf_ = reinterpret_cast<uint8_t*>(staging->data());
+  // Rows the previous image left at this image's background (same row layout, same bits; a
+  // resize keeps the buffer's leading rows).
+  if (staging->width == width && std::memcmp(staging->bg.value, bg.value, sizeof bg.value) == 0) {
+    clean_rows_ = std::min<int64_t>(staging->clean_rows, static_cast<int64_t>(staging->buf.size() * 4) / row_bytes_);
+  }
+  // Unknown until Finish() (a band left half-painted by an exception must not count as clean).
+  staging->clean_rows = 0;
+  staging->width = width;
+  staging->bg = bg;
+  if (staging->buf.size() < floats) staging->buf.resize(floats);
+  buf_ = reinterpret_cast<uint8_t*>(staging->buf.data());
 }
 
 void MapBands::Begin(int64_t y0, int64_t y1) {
@@ -179,6 +191,7 @@ void MapBands::Finish() {
 #ifdef OPK_MAP_BANDS_X86
   if (streamed_) _mm_sfence();
 #endif
+  staging_->clean_rows = clean_rows_;
 }
 
 void OrderByFirstRow(const std::vector<int64_t>& lo, const std::vector<int64_t>& hi, std::vector<uint32_t>* order) {
