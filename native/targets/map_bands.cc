@@ -61,17 +61,18 @@ void StreamExpandReset(float* dst, uint8_t* src, size_t n, uint8_t v) {
   }
   const __m128i vv = _mm_set1_epi8(static_cast<char>(v));
   const __m128i zero = _mm_setzero_si128();
-  const __m128 one = _mm_set1_ps(1.0f);
+  // 1.0f is 0x3F800000: a non-zero byte becomes the 16-bit word 0x3F80 (its zero-byte mask
+  // widened to words, then and-not), and the word goes into the upper half of a zero dword.
+  const __m128i one_hi = _mm_set1_epi16(0x3F80);
   for (; k + 16 <= n; k += 16) {
     const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + k));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(src + k), vv);
-    const __m128i lo = _mm_unpacklo_epi8(b, zero);
-    const __m128i hi = _mm_unpackhi_epi8(b, zero);
-    const __m128i q[4] = {_mm_unpacklo_epi16(lo, zero), _mm_unpackhi_epi16(lo, zero), _mm_unpacklo_epi16(hi, zero),
-                          _mm_unpackhi_epi16(hi, zero)};
-    for (int j = 0; j < 4; ++j) {
-      _mm_stream_ps(dst + k + 4 * j, _mm_and_ps(_mm_castsi128_ps(_mm_cmpgt_epi32(q[j], zero)), one));
-    }
+    const __m128i z = _mm_cmpeq_epi8(b, zero);
+    const __m128i lo = _mm_andnot_si128(_mm_unpacklo_epi8(z, z), one_hi);
+    const __m128i hi = _mm_andnot_si128(_mm_unpackhi_epi8(z, z), one_hi);
+    const __m128i q[4] = {_mm_unpacklo_epi16(zero, lo), _mm_unpackhi_epi16(zero, lo), _mm_unpacklo_epi16(zero, hi),
+                          _mm_unpackhi_epi16(zero, hi)};
+    for (int j = 0; j < 4; ++j) _mm_stream_ps(dst + k + 4 * j, _mm_castsi128_ps(q[j]));
   }
 #endif
   for (; k < n; ++k) {
