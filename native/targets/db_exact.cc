@@ -82,21 +82,6 @@ void FieldRows(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r1
   }
 }
 
-// The inside span [sa, sb) of a row outside the merged columns [a, b): those pixels are FLT_MAX in
-// the field (farther than D from every edge), so shrink map and threshold mask are 1 there.
-void MarkInsideBeyond(int64_t sa, int64_t sb, int64_t a, int64_t b, uint8_t* smap, uint8_t* tmask) {
-  const int64_t left_end = std::min(sb, a);
-  if (sa < left_end) {
-    std::fill(smap + sa, smap + left_end, uint8_t{1});
-    std::fill(tmask + sa, tmask + left_end, uint8_t{1});
-  }
-  const int64_t right_begin = std::max(sa, b);
-  if (right_begin < sb) {
-    std::fill(smap + right_begin, smap + sb, uint8_t{1});
-    std::fill(tmask + right_begin, tmask + sb, uint8_t{1});
-  }
-}
-
 // The columns [*a, *b) of a window row of width w that ExactRowMerge runs over when the row's set
 // columns are lo..hi: the merge's 8-pixel vectors (at multiples of 8 from the row's start, the
 // last one at w - 8) that meet lo..hi. A vector with no set column changes the maps only where the
@@ -314,10 +299,14 @@ void PaintDrawn(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r
   const float invD = static_cast<float>(1.0 / D);
   s->inside.resize(static_cast<size_t>(f.w));
   uint8_t* in = s->inside.data();
-  for (int64_t r = r0; r < r1; ++r) {
-    const int64_t y = f.y0 + r;
+  const float scale = rs.fused ? rs.scale : 1.0f, bias = rs.fused ? rs.bias : 0.0f;
+  // Rows with at most one inside span (all rows of convex polygons) are merged together by
+  // ExactMergeRows below, one spec per row; the others here, with a flag row (their spec is empty).
+  s->merge_rows.resize(static_cast<size_t>(r1 - r0));
+  MergeRowSpec* specs = s->merge_rows.data();
+  float* d2 = s->local.data();
+  for (int64_t r = r0; r < r1; ++r, d2 += f.w) {
     const auto k = static_cast<size_t>(r - r0);
-    float* d2 = s->local.data() + (r - r0) * f.w;
     const int64_t lo = s->hull_lo[k], hi = s->hull_hi[k];
     int64_t a = 0, b = 0;
     if (lo <= hi) {
@@ -330,33 +319,23 @@ void PaintDrawn(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r
       spans = s->row_span.data() + 4 * k;
       nspans = spans[2] < spans[3] ? 4 : 2;
     } else {
-      InsideSpans(f, y, s);
+      InsideSpans(f, f.y0 + r, s);
       spans = s->spans.data();
       nspans = s->spans.size();
     }
-    uint8_t* smap = bands.ByteRow(kShrinkMap, y) + f.x0;
-    uint8_t* tmask = bands.ByteRow(kThreshMask, y) + f.x0;
-    float* tmap = bands.ThreshRow(y) + f.x0;
-    const float scale = rs.fused ? rs.scale : 1.0f, bias = rs.fused ? rs.bias : 0.0f;
+    MergeRowSpec& spec = specs[k];
     if (nspans <= 2) {
-      // At most one inside span: no flag row. Its pixels outside [a, b) (FLT_MAX) get the shrink
-      // map and the threshold mask here; the merge over [a, b) knows the span's columns.
-      int64_t sa = 0, sb = 0;
-      if (nspans == 2) {
-        sa = spans[0];
-        sb = spans[1];
-      }
-      if (sa < sb) MarkInsideBeyond(sa, sb, a, b, smap, tmask);
-      if (b > a) {
-        const int64_t ia = std::max(sa, a), ib = std::min(sb, b);
-        if (ia < ib) {
-          ExactRowMergeSpan(d2 + a, b - a, ia - a, ib - a, D2, invD, smap + a, tmap + a, tmask + a, scale, bias);
-        } else {
-          ExactRowMerge(d2 + a, nullptr, b - a, D2, invD, smap + a, tmap + a, tmask + a, scale, bias);
-        }
-      }
+      // window columns fit in int32 (kMaxSide)
+      spec.a = static_cast<int32_t>(a);
+      spec.b = static_cast<int32_t>(b);
+      spec.sa = nspans == 2 ? static_cast<int32_t>(spans[0]) : 0;
+      spec.sb = nspans == 2 ? static_cast<int32_t>(spans[1]) : 0;
       continue;
     }
+    spec = MergeRowSpec();
+    const int64_t y = f.y0 + r;
+    uint8_t* smap = bands.ByteRow(kShrinkMap, y) + f.x0;
+    uint8_t* tmask = bands.ByteRow(kThreshMask, y) + f.x0;
     bool any_in = false;  // some inside pixel in [a, b)
     for (size_t q = 0; q < nspans; q += 2) {
       const int64_t sa = spans[q], sb = spans[q + 1];
@@ -371,10 +350,23 @@ void PaintDrawn(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r
       MarkInsideBeyond(sa, sb, a, b, smap, tmask);
     }
     if (b > a) {
-      ExactRowMerge(d2 + a, any_in ? in + a : nullptr, b - a, D2, invD, smap + a, bands.ThreshRow(y) + f.x0 + a, tmask + a,
-                    rs.fused ? rs.scale : 1.0f, rs.fused ? rs.bias : 0.0f);
+      ExactRowMerge(d2 + a, any_in ? in + a : nullptr, b - a, D2, invD, smap + a, bands.ThreshRow(y) + f.x0 + a,
+                    tmask + a, scale, bias);
     }
   }
+  MergeRowsArgs g;
+  g.d2 = s->local.data();
+  g.d2_stride = f.w;
+  g.smap = bands.ByteRow(kShrinkMap, f.y0 + r0) + f.x0;
+  g.tmask = bands.ByteRow(kThreshMask, f.y0 + r0) + f.x0;
+  g.tmap = bands.ThreshRow(f.y0 + r0) + f.x0;
+  g.byte_stride = bands.byte_stride();
+  g.float_stride = bands.byte_stride() / 4;  // staged rows are 64-byte multiples
+  g.D2 = D2;
+  g.invD = invD;
+  g.scale = scale;
+  g.bias = bias;
+  ExactMergeRows(g, specs, r1 - r0);
 }
 
 }  // namespace

@@ -727,10 +727,9 @@ __attribute__((target("avx2"), always_inline)) inline void ExactMerge8Cut(const 
 }
 
 // ExactRowMergeSpan with AVX2 (n >= 8).
-__attribute__((target("avx2"))) void ExactRowSpanAvx2(const float* d2, int64_t n, int64_t ia, int64_t ib, float D2,
-                                                      float invD, uint8_t* smap, float* tmap, uint8_t* tmask,
-                                                      float scale, float bias) {
-  const RowMergeConsts k = MergeConsts(D2, invD, scale, bias);
+__attribute__((target("avx2"), always_inline)) inline void SpanRowAvx2(const float* d2, int64_t n, int64_t ia,
+                                                                       int64_t ib, const RowMergeConsts& k,
+                                                                       uint8_t* smap, float* tmap, uint8_t* tmask) {
   // Whole vectors j (at 8 j), j < nv: outside [0, L), cut [L, I0), inside [I0, I1), cut [I1, R),
   // outside [R, nv); then the overlapping last vector (n - 8) when n is not a multiple of 8.
   const int64_t nv = n / 8;
@@ -746,6 +745,52 @@ __attribute__((target("avx2"))) void ExactRowSpanAvx2(const float* d2, int64_t n
   if (8 * nv < n) {
     const int64_t i = n - 8;
     ExactMerge8Cut(d2, i, ia, ib, k, smap, tmap, tmask);
+  }
+}
+
+__attribute__((target("avx2"))) void ExactRowSpanAvx2(const float* d2, int64_t n, int64_t ia, int64_t ib, float D2,
+                                                      float invD, uint8_t* smap, float* tmap, uint8_t* tmask,
+                                                      float scale, float bias) {
+  SpanRowAvx2(d2, n, ia, ib, MergeConsts(D2, invD, scale, bias), smap, tmap, tmask);
+}
+
+// ExactRowAvx2<false> for n >= 8 with the constants given.
+__attribute__((target("avx2"), always_inline)) inline void OutsideRowAvx2(const float* d2, int64_t n,
+                                                                          const RowMergeConsts& k, uint8_t* smap,
+                                                                          float* tmap, uint8_t* tmask) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) ExactMerge8<false>(d2, nullptr, i, k, smap, tmap, tmask);
+  if (i < n) ExactMerge8<false>(d2, nullptr, n - 8, k, smap, tmap, tmask);
+}
+
+// ExactMergeRows with AVX2: the same row merges as the per-row calls, constants set up once.
+__attribute__((target("avx2"))) void ExactMergeRowsAvx2(const MergeRowsArgs& g, const MergeRowSpec* rows,
+                                                        int64_t count) {
+  const RowMergeConsts k = MergeConsts(g.D2, g.invD, g.scale, g.bias);
+  const float* d2 = g.d2;
+  uint8_t* smap = g.smap;
+  uint8_t* tmask = g.tmask;
+  float* tmap = g.tmap;
+  for (int64_t r = 0; r < count; ++r, d2 += g.d2_stride, smap += g.byte_stride, tmask += g.byte_stride,
+               tmap += g.float_stride) {
+    const MergeRowSpec& row = rows[r];
+    const int64_t a = row.a, b = row.b, sa = row.sa, sb = row.sb;
+    if (sa < sb) MarkInsideBeyond(sa, sb, a, b, smap, tmask);
+    if (b <= a) continue;
+    const int64_t ia = std::max(sa, a), ib = std::min(sb, b);
+    const int64_t n = b - a;
+    if (n < 8) {
+      if (ia < ib) {
+        ExactRowMergeSpan(d2 + a, n, ia - a, ib - a, g.D2, g.invD, smap + a, tmap + a, tmask + a, g.scale, g.bias,
+                          false);
+      } else {
+        ExactRowMerge(d2 + a, nullptr, n, g.D2, g.invD, smap + a, tmap + a, tmask + a, g.scale, g.bias, false);
+      }
+    } else if (ia < ib) {
+      SpanRowAvx2(d2 + a, n, ia - a, ib - a, k, smap + a, tmap + a, tmask + a);
+    } else {
+      OutsideRowAvx2(d2 + a, n, k, smap + a, tmap + a, tmask + a);
+    }
   }
 }
 }  // namespace
@@ -798,6 +843,34 @@ void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, 
     const float q = d2[i];
     const bool in = inside != nullptr && inside[i] != 0;
     MergePixel(q, in, D2, invD, scale, bias, smap + i, tmap + i, tmask + i);
+  }
+}
+
+void ExactMergeRows(const MergeRowsArgs& g, const MergeRowSpec* rows, int64_t count, bool allow_simd) {
+#if defined(OPK_TARGETS_X86)
+  static const bool has_avx2 = __builtin_cpu_supports("avx2");
+  if (allow_simd && has_avx2) {
+    ExactMergeRowsAvx2(g, rows, count);
+    return;
+  }
+#endif
+  const float* d2 = g.d2;
+  uint8_t* smap = g.smap;
+  uint8_t* tmask = g.tmask;
+  float* tmap = g.tmap;
+  for (int64_t r = 0; r < count; ++r, d2 += g.d2_stride, smap += g.byte_stride, tmask += g.byte_stride,
+               tmap += g.float_stride) {
+    const MergeRowSpec& row = rows[r];
+    const int64_t a = row.a, b = row.b, sa = row.sa, sb = row.sb;
+    if (sa < sb) MarkInsideBeyond(sa, sb, a, b, smap, tmask);
+    if (b <= a) continue;
+    const int64_t ia = std::max(sa, a), ib = std::min(sb, b);
+    if (ia < ib) {
+      ExactRowMergeSpan(d2 + a, b - a, ia - a, ib - a, g.D2, g.invD, smap + a, tmap + a, tmask + a, g.scale, g.bias,
+                        false);
+    } else {
+      ExactRowMerge(d2 + a, nullptr, b - a, g.D2, g.invD, smap + a, tmap + a, tmask + a, g.scale, g.bias, false);
+    }
   }
 }
 
@@ -890,6 +963,48 @@ size_t ExactMergeSelfCheck(uint64_t seed, size_t rows) {
         ExactRowMergeSpan(d2.data(), n, ia, ib, D2, invD, smap[1].data(), tmap[1].data(), tmask[1].data(), scale,
                           bias, form == 1);
       }
+      for (size_t c = 0; c < static_cast<size_t>(n); ++c) {
+        uint32_t ua, ub;
+        std::memcpy(&ua, &ref_t[c], 4);
+        std::memcpy(&ub, &tmap[1][c], 4);
+        mismatches +=
+            (ua != ub || (ref_s[c] != 0) != (smap[1][c] != 0) || (ref_k[c] != 0) != (tmask[1][c] != 0)) ? 1 : 0;
+      }
+    }
+    // ExactMergeRows (AVX2 and scalar) on a merged sub-range [a, b) of the row: the span's part
+    // outside it marked inside, the flag merge over it.
+    auto ma = static_cast<int64_t>(rng.Next() % static_cast<uint64_t>(n + 1));
+    auto mb = static_cast<int64_t>(rng.Next() % static_cast<uint64_t>(n + 1));
+    if (mb < ma) std::swap(ma, mb);
+    if (rng.Next() % 2 == 0) {
+      ma = 0;
+      mb = n;
+    }
+    ref_t = tmap[0];
+    ref_s = smap[0];
+    ref_k = tmask[0];
+    MarkInsideBeyond(ia, ib, ma, mb, ref_s.data(), ref_k.data());
+    ExactRowMerge(d2.data() + ma, in.data() + ma, mb - ma, D2, invD, ref_s.data() + ma, ref_t.data() + ma,
+                  ref_k.data() + ma, scale, bias, false);
+    for (int simd = 0; simd < 2; ++simd) {
+      tmap[1] = tmap[0];
+      smap[1] = smap[0];
+      tmask[1] = tmask[0];
+      MergeRowSpec spec;
+      spec.a = static_cast<int32_t>(ma);
+      spec.b = static_cast<int32_t>(mb);
+      spec.sa = static_cast<int32_t>(ia);
+      spec.sb = static_cast<int32_t>(ib);
+      MergeRowsArgs g;
+      g.d2 = d2.data();
+      g.smap = smap[1].data();
+      g.tmask = tmask[1].data();
+      g.tmap = tmap[1].data();
+      g.D2 = D2;
+      g.invD = invD;
+      g.scale = scale;
+      g.bias = bias;
+      ExactMergeRows(g, &spec, 1, simd == 1);
       for (size_t c = 0; c < static_cast<size_t>(n); ++c) {
         uint32_t ua, ub;
         std::memcpy(&ua, &ref_t[c], 4);
