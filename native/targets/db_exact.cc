@@ -42,6 +42,17 @@ Plan FieldWindow(const DbParams& p, const double* xy, size_t n, double reach) {
 
 bool Empty(const Plan& f) { return f.w <= 0 || f.h <= 0; }
 
+// ceil(x) and floor(x) as integers, for |x| < 2^62 (no libm call: the core is built without
+// SSE4.1). Polygon coordinates are clamped into the image and D is below the image's size.
+inline int64_t CeilInt(double x) {
+  const auto t = static_cast<int64_t>(x);  // toward zero
+  return static_cast<double>(t) < x ? t + 1 : t;
+}
+inline int64_t FloorInt(double x) {
+  const auto t = static_cast<int64_t>(x);  // toward zero
+  return static_cast<double>(t) > x ? t - 1 : t;
+}
+
 // Rows r0..r1-1 (window rows) of the field: squared distance to the ring's edges for the window's
 // pixels into s->local (stride f.w, row r0 first). Only columns s->hull_lo[k]..s->hull_hi[k] of
 // row r0 + k are set (the union of the edges' bands in that row, see RowHull); every other pixel
@@ -73,10 +84,10 @@ void FieldRows(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r1
       const size_t j = i + 1 == n ? 0 : i + 1;
       const double ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * j], by = xy[2 * j + 1];
       if ((std::fabs(bx - ax) >= std::fabs(by - ay)) != (pass == 0)) continue;
-      win.col0 = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(std::min(ax, bx) - reach)) - f.x0);
-      win.col1 = std::min<int64_t>(f.w - 1, static_cast<int64_t>(std::floor(std::max(ax, bx) + reach)) - f.x0);
-      win.row0 = std::max<int64_t>(r0, static_cast<int64_t>(std::ceil(std::min(ay, by) - reach)) - f.y0);
-      win.row1 = std::min<int64_t>(r1 - 1, static_cast<int64_t>(std::floor(std::max(ay, by) + reach)) - f.y0);
+      win.col0 = std::max<int64_t>(0, CeilInt(std::min(ax, bx) - reach) - f.x0);
+      win.col1 = std::min<int64_t>(f.w - 1, FloorInt(std::max(ax, bx) + reach) - f.x0);
+      win.row0 = std::max<int64_t>(r0, CeilInt(std::min(ay, by) - reach) - f.y0);
+      win.row1 = std::min<int64_t>(r1 - 1, FloorInt(std::max(ay, by) + reach) - f.y0);
       ExactEdgeMinMerge(ax, ay, bx, by, win, s->local.data(), &hull);
     }
   }
@@ -101,11 +112,6 @@ void MergeRange(int64_t w, int64_t lo, int64_t hi, int64_t* a, int64_t* b) {
   }
 }
 
-// ceil(x) as an integer, for |x| < 2^62 (no libm call: the core is built without SSE4.1).
-inline int64_t CeilInt(double x) {
-  const auto t = static_cast<int64_t>(x);  // toward zero
-  return static_cast<double>(t) < x ? t + 1 : t;
-}
 
 // The ring's edges for the even-odd test of pixel centres, once per polygon: edge (a, b) is crossed
 // by the horizontal line y when (ay <= y < by) or (by <= y < ay), i.e. for integer y when

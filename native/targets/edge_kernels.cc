@@ -732,11 +732,12 @@ __attribute__((target("avx2"), always_inline)) inline void SpanRowAvx2(const flo
                                                                        uint8_t* smap, float* tmap, uint8_t* tmask) {
   // Whole vectors j (at 8 j), j < nv: outside [0, L), cut [L, I0), inside [I0, I1), cut [I1, R),
   // outside [R, nv); then the overlapping last vector (n - 8) when n is not a multiple of 8.
-  const int64_t nv = n / 8;
-  const int64_t L = std::min(nv, ia / 8);
-  const int64_t I0 = std::max(L, std::min(nv, (ia + 7) / 8));
-  const int64_t I1 = std::max(I0, std::min(nv, ib / 8));
-  const int64_t R = std::max(I1, std::min(nv, (ib + 7) / 8));
+  // (n, ia, ib >= 0: shifts divide)
+  const int64_t nv = n >> 3;
+  const int64_t L = std::min(nv, ia >> 3);
+  const int64_t I0 = std::max(L, std::min(nv, (ia + 7) >> 3));
+  const int64_t I1 = std::max(I0, std::min(nv, ib >> 3));
+  const int64_t R = std::max(I1, std::min(nv, (ib + 7) >> 3));
   for (int64_t j = 0; j < L; ++j) ExactMerge8<false>(d2, nullptr, 8 * j, k, smap, tmap, tmask);
   for (int64_t j = L; j < I0; ++j) ExactMerge8Cut(d2, 8 * j, ia, ib, k, smap, tmap, tmask);
   for (int64_t j = I0; j < I1; ++j) ExactMerge8In(d2, 8 * j, k, smap, tmap, tmask);
