@@ -416,7 +416,7 @@ void ExactEdgeScalar(double x1, double y1, double x2, double y2, const ExactEdge
 class ExactBand {
  public:
   __attribute__((target("avx2"))) ExactBand(const EdgeWindow& w, double x1, double y1, double x2, double y2)
-      : w_(w) {
+      : col0_(w.col0), col1_(w.col1), last_(w.stride - 1) {
     const double ex = x2 - x1, ey = y2 - y1;
     bool narrow = w.reach > 0 && ey != 0;
     if (narrow) {
@@ -446,14 +446,14 @@ class ExactBand {
 
  private:
   __attribute__((target("avx2"), always_inline)) inline bool Span(double xc, int64_t* c0, int64_t* c1) const {
-    const int64_t a = std::max<int64_t>(w_.col0, static_cast<int64_t>(std::floor(std::max(xc - half_, -1e15))));
-    const int64_t b = std::min<int64_t>(w_.col1, static_cast<int64_t>(std::ceil(std::min(xc + half_, 1e15))));
+    const int64_t a = std::max<int64_t>(col0_, static_cast<int64_t>(std::floor(std::max(xc - half_, -1e15))));
+    const int64_t b = std::min<int64_t>(col1_, static_cast<int64_t>(std::ceil(std::min(xc + half_, 1e15))));
     return Widen(a, b, c0, c1);
   }
   __attribute__((always_inline)) inline bool Widen(int64_t a, int64_t b, int64_t* c0, int64_t* c1) const {
     if (b < a) return false;
     if (b - a < 7) {  // at least 8 columns where the buffer row has them
-      b = std::min(a + 7, w_.stride - 1);
+      b = std::min(a + 7, last_);
       a = std::max<int64_t>(0, b - 7);
     }
     *c0 = a;
@@ -461,7 +461,7 @@ class ExactBand {
     return true;
   }
 
-  const EdgeWindow& w_;
+  int64_t col0_, col1_, last_;  // the window's columns, the buffer row's last column
   double half_ = 0, slope_ = 0, xbase_ = 0;
   bool narrow_ = false;
   bool ok_ = false;
@@ -710,8 +710,13 @@ __attribute__((target("avx2"), always_inline)) inline void ExactMerge8In(const f
   _mm_storel_epi64(reinterpret_cast<__m128i*>(tmask + i), _mm_set1_epi8(-1));
   const __m256 q = _mm256_loadu_ps(d2 + i);
   const __m256 near = _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ);
+  const int near_bits = _mm256_movemask_ps(near);
+  if (near_bits == 0) {  // every lane inside and at least D from the edges: shrink map set
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(smap + i), _mm_set1_epi8(-1));
+    return;
+  }
   MergeRidge(q, near, k, tmap + i);
-  if (_mm256_movemask_ps(near) != 0xFF) OrMaskBytes(smap + i, _mm256_xor_ps(near, _mm256_castsi256_ps(_mm256_set1_epi32(-1))));
+  if (near_bits != 0xFF) OrMaskBytes(smap + i, _mm256_xor_ps(near, _mm256_castsi256_ps(_mm256_set1_epi32(-1))));
 }
 
 // ExactMerge8<true> for a vector that cuts the span [ia, ib): the inside lanes from the columns.
