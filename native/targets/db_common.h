@@ -7,6 +7,8 @@
 #include "geometry/types.h"
 #include "targets/cv_fill.h"
 #include "targets/db_targets.h"
+#include "targets/edge_kernels.h"
+#include "targets/map_bands.h"
 
 namespace opk::targets {
 
@@ -35,6 +37,7 @@ class DbScratch {
   std::vector<uint8_t> row_cnt;   // exact mode: crossings per row (RowSpansBatch)
   std::vector<double> band_xs;    // exact mode: four crossings per row (RowSpansBatch)
   std::vector<int64_t> row_span;  // exact mode: two inside spans per row (RowSpansBatch)
+  std::vector<MergeRowSpec> merge_rows;  // exact mode: the rows of a drawn polygon for ExactMergeRows
   // Reference mode: rows of a polygon's threshold-map window. Holds 1.0f everywhere between uses:
   // the edge kernels only min-merge into it and PaintBorder's canvas merge resets what it reads.
   std::vector<float> ref_dist;
@@ -54,7 +57,7 @@ class DbScratch {
   std::vector<Plan> plans;
   std::vector<int64_t> row_lo, row_hi;
   std::vector<uint32_t> order, active;
-  std::vector<float> staging;
+  StagingArea staging;
   // Reference mode's per-polygon plan (rings as ranges of ref_pts).
   struct RefPlan {
     size_t fill_begin = 0, fill_size = 0;  // shrink ring: shrink map = 1, or (ignored) shrink mask = 0

@@ -42,6 +42,17 @@ Plan FieldWindow(const DbParams& p, const double* xy, size_t n, double reach) {
 
 bool Empty(const Plan& f) { return f.w <= 0 || f.h <= 0; }
 
+// ceil(x) and floor(x) as integers, for |x| < 2^62 (no libm call: the core is built without
+// SSE4.1). Polygon coordinates are clamped into the image and D is below the image's size.
+inline int64_t CeilInt(double x) {
+  const auto t = static_cast<int64_t>(x);  // toward zero
+  return static_cast<double>(t) < x ? t + 1 : t;
+}
+inline int64_t FloorInt(double x) {
+  const auto t = static_cast<int64_t>(x);  // toward zero
+  return static_cast<double>(t) > x ? t - 1 : t;
+}
+
 // Rows r0..r1-1 (window rows) of the field: squared distance to the ring's edges for the window's
 // pixels into s->local (stride f.w, row r0 first). Only columns s->hull_lo[k]..s->hull_hi[k] of
 // row r0 + k are set (the union of the edges' bands in that row, see RowHull); every other pixel
@@ -73,27 +84,12 @@ void FieldRows(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r1
       const size_t j = i + 1 == n ? 0 : i + 1;
       const double ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * j], by = xy[2 * j + 1];
       if ((std::fabs(bx - ax) >= std::fabs(by - ay)) != (pass == 0)) continue;
-      win.col0 = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(std::min(ax, bx) - reach)) - f.x0);
-      win.col1 = std::min<int64_t>(f.w - 1, static_cast<int64_t>(std::floor(std::max(ax, bx) + reach)) - f.x0);
-      win.row0 = std::max<int64_t>(r0, static_cast<int64_t>(std::ceil(std::min(ay, by) - reach)) - f.y0);
-      win.row1 = std::min<int64_t>(r1 - 1, static_cast<int64_t>(std::floor(std::max(ay, by) + reach)) - f.y0);
+      win.col0 = std::max<int64_t>(0, CeilInt(std::min(ax, bx) - reach) - f.x0);
+      win.col1 = std::min<int64_t>(f.w - 1, FloorInt(std::max(ax, bx) + reach) - f.x0);
+      win.row0 = std::max<int64_t>(r0, CeilInt(std::min(ay, by) - reach) - f.y0);
+      win.row1 = std::min<int64_t>(r1 - 1, FloorInt(std::max(ay, by) + reach) - f.y0);
       ExactEdgeMinMerge(ax, ay, bx, by, win, s->local.data(), &hull);
     }
-  }
-}
-
-// The inside span [sa, sb) of a row outside the merged columns [a, b): those pixels are FLT_MAX in
-// the field (farther than D from every edge), so shrink map and threshold mask are 1 there.
-void MarkInsideBeyond(int64_t sa, int64_t sb, int64_t a, int64_t b, uint8_t* smap, uint8_t* tmask) {
-  const int64_t left_end = std::min(sb, a);
-  if (sa < left_end) {
-    std::fill(smap + sa, smap + left_end, uint8_t{1});
-    std::fill(tmask + sa, tmask + left_end, uint8_t{1});
-  }
-  const int64_t right_begin = std::max(sa, b);
-  if (right_begin < sb) {
-    std::fill(smap + right_begin, smap + sb, uint8_t{1});
-    std::fill(tmask + right_begin, tmask + sb, uint8_t{1});
   }
 }
 
@@ -116,11 +112,6 @@ void MergeRange(int64_t w, int64_t lo, int64_t hi, int64_t* a, int64_t* b) {
   }
 }
 
-// ceil(x) as an integer, for |x| < 2^62 (no libm call: the core is built without SSE4.1).
-inline int64_t CeilInt(double x) {
-  const auto t = static_cast<int64_t>(x);  // toward zero
-  return static_cast<double>(t) < x ? t + 1 : t;
-}
 
 // The ring's edges for the even-odd test of pixel centres, once per polygon: edge (a, b) is crossed
 // by the horizontal line y when (ay <= y < by) or (by <= y < ay), i.e. for integer y when
@@ -314,10 +305,14 @@ void PaintDrawn(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r
   const float invD = static_cast<float>(1.0 / D);
   s->inside.resize(static_cast<size_t>(f.w));
   uint8_t* in = s->inside.data();
-  for (int64_t r = r0; r < r1; ++r) {
-    const int64_t y = f.y0 + r;
+  const float scale = rs.fused ? rs.scale : 1.0f, bias = rs.fused ? rs.bias : 0.0f;
+  // Rows with at most one inside span (all rows of convex polygons) are merged together by
+  // ExactMergeRows below, one spec per row; the others here, with a flag row (their spec is empty).
+  s->merge_rows.resize(static_cast<size_t>(r1 - r0));
+  MergeRowSpec* specs = s->merge_rows.data();
+  float* d2 = s->local.data();
+  for (int64_t r = r0; r < r1; ++r, d2 += f.w) {
     const auto k = static_cast<size_t>(r - r0);
-    float* d2 = s->local.data() + (r - r0) * f.w;
     const int64_t lo = s->hull_lo[k], hi = s->hull_hi[k];
     int64_t a = 0, b = 0;
     if (lo <= hi) {
@@ -330,33 +325,23 @@ void PaintDrawn(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r
       spans = s->row_span.data() + 4 * k;
       nspans = spans[2] < spans[3] ? 4 : 2;
     } else {
-      InsideSpans(f, y, s);
+      InsideSpans(f, f.y0 + r, s);
       spans = s->spans.data();
       nspans = s->spans.size();
     }
-    uint8_t* smap = bands.ByteRow(kShrinkMap, y) + f.x0;
-    uint8_t* tmask = bands.ByteRow(kThreshMask, y) + f.x0;
-    float* tmap = bands.ThreshRow(y) + f.x0;
-    const float scale = rs.fused ? rs.scale : 1.0f, bias = rs.fused ? rs.bias : 0.0f;
+    MergeRowSpec& spec = specs[k];
     if (nspans <= 2) {
-      // At most one inside span: no flag row. Its pixels outside [a, b) (FLT_MAX) get the shrink
-      // map and the threshold mask here; the merge over [a, b) knows the span's columns.
-      int64_t sa = 0, sb = 0;
-      if (nspans == 2) {
-        sa = spans[0];
-        sb = spans[1];
-      }
-      if (sa < sb) MarkInsideBeyond(sa, sb, a, b, smap, tmask);
-      if (b > a) {
-        const int64_t ia = std::max(sa, a), ib = std::min(sb, b);
-        if (ia < ib) {
-          ExactRowMergeSpan(d2 + a, b - a, ia - a, ib - a, D2, invD, smap + a, tmap + a, tmask + a, scale, bias);
-        } else {
-          ExactRowMerge(d2 + a, nullptr, b - a, D2, invD, smap + a, tmap + a, tmask + a, scale, bias);
-        }
-      }
+      // window columns fit in int32 (kMaxSide)
+      spec.a = static_cast<int32_t>(a);
+      spec.b = static_cast<int32_t>(b);
+      spec.sa = nspans == 2 ? static_cast<int32_t>(spans[0]) : 0;
+      spec.sb = nspans == 2 ? static_cast<int32_t>(spans[1]) : 0;
       continue;
     }
+    spec = MergeRowSpec();
+    const int64_t y = f.y0 + r;
+    uint8_t* smap = bands.ByteRow(kShrinkMap, y) + f.x0;
+    uint8_t* tmask = bands.ByteRow(kThreshMask, y) + f.x0;
     bool any_in = false;  // some inside pixel in [a, b)
     for (size_t q = 0; q < nspans; q += 2) {
       const int64_t sa = spans[q], sb = spans[q + 1];
@@ -371,10 +356,23 @@ void PaintDrawn(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r
       MarkInsideBeyond(sa, sb, a, b, smap, tmask);
     }
     if (b > a) {
-      ExactRowMerge(d2 + a, any_in ? in + a : nullptr, b - a, D2, invD, smap + a, bands.ThreshRow(y) + f.x0 + a, tmask + a,
-                    rs.fused ? rs.scale : 1.0f, rs.fused ? rs.bias : 0.0f);
+      ExactRowMerge(d2 + a, any_in ? in + a : nullptr, b - a, D2, invD, smap + a, bands.ThreshRow(y) + f.x0 + a,
+                    tmask + a, scale, bias);
     }
   }
+  MergeRowsArgs g;
+  g.d2 = s->local.data();
+  g.d2_stride = f.w;
+  g.smap = bands.ByteRow(kShrinkMap, f.y0 + r0) + f.x0;
+  g.tmask = bands.ByteRow(kThreshMask, f.y0 + r0) + f.x0;
+  g.tmap = bands.ThreshRow(f.y0 + r0) + f.x0;
+  g.byte_stride = bands.byte_stride();
+  g.float_stride = bands.byte_stride() / 4;  // staged rows are 64-byte multiples
+  g.D2 = D2;
+  g.invD = invD;
+  g.scale = scale;
+  g.bias = bias;
+  ExactMergeRows(g, specs, r1 - r0);
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ void TrimDbScratch(DbScratch* s, size_t max_bytes) {
   trim(s->pts);
   trim(s->inside);
   trim(s->fill.edges);
-  trim(s->staging);
+  if (s->staging.buf.capacity() * sizeof(float) > max_bytes) s->staging.Release();
 }
 
 Status ValidateDbInput(const DbParams& p, const PolygonSet& polys, size_t total_points) {

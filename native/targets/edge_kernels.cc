@@ -344,10 +344,9 @@ inline void ExactRowScalar(const ExactEdgeSetup& e, float py, float* row, int64_
 // was empty, or [c0, c1] lies beside the hull: the columns between are set to FLT_MAX); the
 // caller then stores its values instead of merging (min(d2, FLT_MAX) = d2). Otherwise sets the
 // newly covered columns to FLT_MAX.
-inline bool ExtendHull(const RowHull* hull, int64_t k, float* row, int64_t c0, int64_t c1) {
-  if (hull == nullptr) return false;
-  int32_t& lo = hull->lo[k];
-  int32_t& hi = hull->hi[k];
+inline bool ExtendHull(int32_t* lo_p, int32_t* hi_p, float* row, int64_t c0, int64_t c1) {
+  int32_t& lo = *lo_p;
+  int32_t& hi = *hi_p;
   if (lo > hi) {
     lo = static_cast<int32_t>(c0);
     hi = static_cast<int32_t>(c1);
@@ -374,6 +373,10 @@ inline bool ExtendHull(const RowHull* hull, int64_t k, float* row, int64_t c0, i
   return false;
 }
 
+inline bool ExtendHull(const RowHull* hull, int64_t k, float* row, int64_t c0, int64_t c1) {
+  return hull != nullptr && ExtendHull(hull->lo + k, hull->hi + k, row, c0, c1);
+}
+
 inline void ExactRowScalarStore(const ExactEdgeSetup& e, float py, float* row, int64_t c0, int64_t c1) {
   for (int64_t c = c0; c <= c1; ++c) {
     const float d2 = ExactPixel(e, static_cast<float>(static_cast<int32_t>(c)) - e.ax, py);
@@ -398,6 +401,73 @@ void ExactEdgeScalar(double x1, double y1, double x2, double y2, const ExactEdge
 }
 
 #ifdef OPK_TARGETS_X86
+// The columns of each row that the AVX2 exact kernel computes: the band |distance to the edge's
+// line| <= reach + 1 column, as RowRanger's, but with the line's column at window row r taken as
+// xbase + r * slope (slope = ex / ey once per edge, instead of a float64 division per row: the two
+// differ by a few ulps, far inside the one-column margin), clipped to the window, and widened only
+// where a row has fewer than 8 columns (an overlapping last vector covers any other length).
+// Why the band does not change the maps as long as it holds every pixel within `reach` of the
+// segment: exact mode sees an edge's values only through the min-merged field, and the maps depend
+// on a pixel's field value q only through q < D^2, q <= D^2, q >= D^2 and the value where q < D^2
+// (D = reach; ignored polygons: q <= 0.25 with reach 0.5). A pixel farther than reach from the
+// segment has a squared distance above reach^2 in float32 too (the margin is a column, the
+// float32 error of window-relative coordinates ~1e-4 px), so merging it or not changes none of
+// these; every pixel computed gets the same formula wherever it is computed.
+class ExactBand {
+ public:
+  __attribute__((target("avx2"))) ExactBand(const EdgeWindow& w, double x1, double y1, double x2, double y2)
+      : col0_(w.col0), col1_(w.col1), last_(w.stride - 1) {
+    const double ex = x2 - x1, ey = y2 - y1;
+    bool narrow = w.reach > 0 && ey != 0;
+    if (narrow) {
+      half_ = w.reach * std::sqrt(ex * ex + ey * ey) / std::fabs(ey) + 1.0;
+      narrow = half_ < static_cast<double>(w.col1 - w.col0 + 1);
+    }
+    if (narrow) {
+      slope_ = ex / ey;
+      xbase_ = (x1 - w.origin_x) + (w.origin_y - y1) * slope_;
+      narrow_ = ex != 0;  // a vertical edge's band is the same in every row
+      if (!narrow_) ok_ = Span(xbase_, &wc0_, &wc1_);
+    } else {
+      ok_ = Widen(w.col0, w.col1, &wc0_, &wc1_);
+    }
+  }
+  // True when no row has columns to compute.
+  bool Empty() const { return !narrow_ && !ok_; }
+  // Columns [*c0, *c1] of window row r; false when none.
+  __attribute__((target("avx2"), always_inline)) inline bool Range(int64_t r, int64_t* c0, int64_t* c1) const {
+    if (!narrow_) {
+      *c0 = wc0_;
+      *c1 = wc1_;
+      return ok_;
+    }
+    return Span(xbase_ + static_cast<double>(r) * slope_, c0, c1);
+  }
+
+ private:
+  __attribute__((target("avx2"), always_inline)) inline bool Span(double xc, int64_t* c0, int64_t* c1) const {
+    const int64_t a = std::max<int64_t>(col0_, static_cast<int64_t>(std::floor(std::max(xc - half_, -1e15))));
+    const int64_t b = std::min<int64_t>(col1_, static_cast<int64_t>(std::ceil(std::min(xc + half_, 1e15))));
+    return Widen(a, b, c0, c1);
+  }
+  __attribute__((always_inline)) inline bool Widen(int64_t a, int64_t b, int64_t* c0, int64_t* c1) const {
+    if (b < a) return false;
+    if (b - a < 7) {  // at least 8 columns where the buffer row has them
+      b = std::min(a + 7, last_);
+      a = std::max<int64_t>(0, b - 7);
+    }
+    *c0 = a;
+    *c1 = b;
+    return true;
+  }
+
+  int64_t col0_, col1_, last_;  // the window's columns, the buffer row's last column
+  double half_ = 0, slope_ = 0, xbase_ = 0;
+  bool narrow_ = false;
+  bool ok_ = false;
+  int64_t wc0_ = 0, wc1_ = -1;
+};
+
 // Squared distance of 8 pixels (window columns col, one row) to the edge.
 __attribute__((target("avx2"))) inline __m256 ExactD2Avx2(__m256 col, __m256 vax, __m256 vex, __m256 vey, __m256 pyey,
                                                          __m256 vinv, __m256 py) {
@@ -428,6 +498,7 @@ __attribute__((target("avx2"))) inline void PutD2(float* row, int64_t c, __m256 
 // qx = px - t * 0 = px, and d2 = px^2 + qy^2. Either way d2 = pre[c] + rowc in float32, with the
 // per-column term pre[c] computed once per edge (into win.scratch) and rowc once per row: the same
 // two products and the same final sum as the general formula, so the same bits.
+template <bool kHull>
 __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double x2, double y2,
                                                    const ExactEdgeSetup& e, const EdgeWindow& win, float* buf,
                                                    const RowHull* hull) {
@@ -442,39 +513,32 @@ __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double 
   const int axis = (win.scratch == nullptr || !finite_inv) ? 0 : e.ey == 0.0f ? 1 : e.ex == 0.0f ? 2 : 0;
   float* pre = win.scratch;
   int64_t k0 = 0, k1 = -1;  // columns of pre that hold the per-column term
-  const RowRanger ranger(win, x1, y1, x2, y2, 8);
-  // Row ranges are computed ahead in chunks (each needs a division; computed together they
-  // overlap instead of delaying every row's loop).
-  constexpr int64_t kChunk = 32;
-  int64_t rc0[kChunk], rc1[kChunk];
-  bool rok[kChunk];
-  int64_t slot = kChunk - 1;  // (r - row0) % kChunk
-  for (int64_t r = win.row0; r <= win.row1; ++r) {
-    if (++slot == kChunk) slot = 0;
-    if (slot == 0) {
-      const int64_t end = std::min<int64_t>(win.row1, r + kChunk - 1);
-      for (int64_t q = r; q <= end; ++q) rok[q - r] = ranger.Range(q, &rc0[q - r], &rc1[q - r]);
-    }
-    if (!rok[slot]) continue;
-    const int64_t c0 = rc0[slot], c1 = rc1[slot];
-    const int64_t nvec = (c1 - c0 + 1) & ~int64_t{7};  // c1 >= c0
+  const ExactBand band(win, x1, y1, x2, y2);
+  if (band.Empty()) return;
+  const int64_t stride = win.stride;
+  float* row = buf + (win.row0 - win.row_base) * stride;
+  int32_t* hlo = kHull ? hull->lo + (win.row0 - win.row_base) : nullptr;
+  int32_t* hhi = kHull ? hull->hi + (win.row0 - win.row_base) : nullptr;
+  for (int64_t r = win.row0; r <= win.row1; ++r, row += stride, hlo += kHull ? 1 : 0, hhi += kHull ? 1 : 0) {
+    int64_t c0, c1;
+    if (!band.Range(r, &c0, &c1)) continue;
+    const int64_t cend = c0 + ((c1 - c0 + 1) & ~int64_t{7});  // end of the whole vectors
     const float pys = static_cast<float>(static_cast<int32_t>(r)) - e.ay;
-    float* row = buf + (r - win.row_base) * win.stride;
-    const bool fresh = ExtendHull(hull, r - win.row_base, row, c0, c1);
+    const bool fresh = kHull && ExtendHull(hlo, hhi, row, c0, c1);
     // Columns past the whole vectors: an overlapping last vector where allowed (see above).
-    const bool overlap_tail = finite_inv && nvec >= 8 && c0 + nvec <= c1;
+    const bool overlap_tail = finite_inv && cend > c0 && cend <= c1;
     if (axis != 0) {
       if (c0 < k0 || c1 > k1) {
         // pre[c]: ExactPixel(e, px, 0) = qx^2 + 0 (horizontal), px * px (vertical); 8 at a time
         // (the same bits, as above), the columns past the whole vectors one by one.
         const __m256 zero = _mm256_setzero_ps();
         __m256 col = _mm256_add_ps(_mm256_set1_ps(static_cast<float>(c0)), lane);
-        for (int64_t c = c0; c < c0 + nvec; c += 8, col = _mm256_add_ps(col, eight)) {
+        for (int64_t c = c0; c < cend; c += 8, col = _mm256_add_ps(col, eight)) {
           const __m256 px = _mm256_sub_ps(col, vax);
           _mm256_storeu_ps(pre + c, axis == 1 ? ExactD2Avx2(col, vax, vex, vey, zero, vinv, zero)
                                               : _mm256_mul_ps(px, px));
         }
-        for (int64_t c = c0 + nvec; c <= c1; ++c) {
+        for (int64_t c = cend; c <= c1; ++c) {
           const float px = static_cast<float>(static_cast<int32_t>(c)) - e.ax;
           pre[c] = axis == 1 ? ExactPixel(e, px, 0.0f) : px * px;
         }
@@ -484,13 +548,13 @@ __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double 
       // rowc: py^2, or ExactPixel(e, 0, py) = 0 + qy^2
       const float rowc = axis == 1 ? pys * pys : ExactPixel(e, 0.0f, pys);
       const __m256 vrc = _mm256_set1_ps(rowc);
-      for (int64_t c = c0; c < c0 + nvec; c += 8) {
+      for (int64_t c = c0; c < cend; c += 8) {
         PutD2(row, c, _mm256_add_ps(_mm256_loadu_ps(pre + c), vrc), fresh);
       }
       if (overlap_tail) {
         PutD2(row, c1 - 7, _mm256_add_ps(_mm256_loadu_ps(pre + c1 - 7), vrc), fresh);
       } else {
-        for (int64_t c = c0 + nvec; c <= c1; ++c) {
+        for (int64_t c = cend; c <= c1; ++c) {
           const float d2 = pre[c] + rowc;
           row[c] = (fresh || d2 < row[c]) ? (d2 < FLT_MAX ? d2 : FLT_MAX) : row[c];
         }
@@ -503,22 +567,22 @@ __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double 
     // so this equals float(c) + lane of every iteration.
     __m256 cl = _mm256_add_ps(_mm256_set1_ps(static_cast<float>(c0)), lane);
     if (fresh) {
-      for (int64_t c = c0; c < c0 + nvec; c += 8, cl = _mm256_add_ps(cl, eight)) {
+      for (int64_t c = c0; c < cend; c += 8, cl = _mm256_add_ps(cl, eight)) {
         PutD2(row, c, ExactD2Avx2(cl, vax, vex, vey, pyey, vinv, py), true);
       }
     } else {
-      for (int64_t c = c0; c < c0 + nvec; c += 8, cl = _mm256_add_ps(cl, eight)) {
+      for (int64_t c = c0; c < cend; c += 8, cl = _mm256_add_ps(cl, eight)) {
         PutD2(row, c, ExactD2Avx2(cl, vax, vex, vey, pyey, vinv, py), false);
       }
     }
     if (overlap_tail) {
       const __m256 last = _mm256_add_ps(_mm256_set1_ps(static_cast<float>(c1 - 7)), lane);
       PutD2(row, c1 - 7, ExactD2Avx2(last, vax, vex, vey, pyey, vinv, py), fresh);
-    } else if (c0 + nvec <= c1) {
+    } else if (cend <= c1) {
       if (fresh) {
-        ExactRowScalarStore(e, pys, row, c0 + nvec, c1);
+        ExactRowScalarStore(e, pys, row, cend, c1);
       } else {
-        ExactRowScalar(e, pys, row, c0 + nvec, c1);
+        ExactRowScalar(e, pys, row, cend, c1);
       }
     }
   }
@@ -534,7 +598,11 @@ void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWin
 #ifdef OPK_TARGETS_X86
   static const bool has_avx2 = __builtin_cpu_supports("avx2");
   if (has_avx2) {
-    ExactEdgeAvx2(x1, y1, x2, y2, e, win, buf, hull);
+    if (hull != nullptr) {
+      ExactEdgeAvx2<true>(x1, y1, x2, y2, e, win, buf, hull);
+    } else {
+      ExactEdgeAvx2<false>(x1, y1, x2, y2, e, win, buf, hull);
+    }
     return;
   }
 #endif
@@ -642,8 +710,13 @@ __attribute__((target("avx2"), always_inline)) inline void ExactMerge8In(const f
   _mm_storel_epi64(reinterpret_cast<__m128i*>(tmask + i), _mm_set1_epi8(-1));
   const __m256 q = _mm256_loadu_ps(d2 + i);
   const __m256 near = _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ);
+  const int near_bits = _mm256_movemask_ps(near);
+  if (near_bits == 0) {  // every lane inside and at least D from the edges: shrink map set
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(smap + i), _mm_set1_epi8(-1));
+    return;
+  }
   MergeRidge(q, near, k, tmap + i);
-  if (_mm256_movemask_ps(near) != 0xFF) OrMaskBytes(smap + i, _mm256_xor_ps(near, _mm256_castsi256_ps(_mm256_set1_epi32(-1))));
+  if (near_bits != 0xFF) OrMaskBytes(smap + i, _mm256_xor_ps(near, _mm256_castsi256_ps(_mm256_set1_epi32(-1))));
 }
 
 // ExactMerge8<true> for a vector that cuts the span [ia, ib): the inside lanes from the columns.
@@ -659,17 +732,17 @@ __attribute__((target("avx2"), always_inline)) inline void ExactMerge8Cut(const 
 }
 
 // ExactRowMergeSpan with AVX2 (n >= 8).
-__attribute__((target("avx2"))) void ExactRowSpanAvx2(const float* d2, int64_t n, int64_t ia, int64_t ib, float D2,
-                                                      float invD, uint8_t* smap, float* tmap, uint8_t* tmask,
-                                                      float scale, float bias) {
-  const RowMergeConsts k = MergeConsts(D2, invD, scale, bias);
+__attribute__((target("avx2"), always_inline)) inline void SpanRowAvx2(const float* d2, int64_t n, int64_t ia,
+                                                                       int64_t ib, const RowMergeConsts& k,
+                                                                       uint8_t* smap, float* tmap, uint8_t* tmask) {
   // Whole vectors j (at 8 j), j < nv: outside [0, L), cut [L, I0), inside [I0, I1), cut [I1, R),
   // outside [R, nv); then the overlapping last vector (n - 8) when n is not a multiple of 8.
-  const int64_t nv = n / 8;
-  const int64_t L = std::min(nv, ia / 8);
-  const int64_t I0 = std::max(L, std::min(nv, (ia + 7) / 8));
-  const int64_t I1 = std::max(I0, std::min(nv, ib / 8));
-  const int64_t R = std::max(I1, std::min(nv, (ib + 7) / 8));
+  // (n, ia, ib >= 0: shifts divide)
+  const int64_t nv = n >> 3;
+  const int64_t L = std::min(nv, ia >> 3);
+  const int64_t I0 = std::max(L, std::min(nv, (ia + 7) >> 3));
+  const int64_t I1 = std::max(I0, std::min(nv, ib >> 3));
+  const int64_t R = std::max(I1, std::min(nv, (ib + 7) >> 3));
   for (int64_t j = 0; j < L; ++j) ExactMerge8<false>(d2, nullptr, 8 * j, k, smap, tmap, tmask);
   for (int64_t j = L; j < I0; ++j) ExactMerge8Cut(d2, 8 * j, ia, ib, k, smap, tmap, tmask);
   for (int64_t j = I0; j < I1; ++j) ExactMerge8In(d2, 8 * j, k, smap, tmap, tmask);
@@ -678,6 +751,52 @@ __attribute__((target("avx2"))) void ExactRowSpanAvx2(const float* d2, int64_t n
   if (8 * nv < n) {
     const int64_t i = n - 8;
     ExactMerge8Cut(d2, i, ia, ib, k, smap, tmap, tmask);
+  }
+}
+
+__attribute__((target("avx2"))) void ExactRowSpanAvx2(const float* d2, int64_t n, int64_t ia, int64_t ib, float D2,
+                                                      float invD, uint8_t* smap, float* tmap, uint8_t* tmask,
+                                                      float scale, float bias) {
+  SpanRowAvx2(d2, n, ia, ib, MergeConsts(D2, invD, scale, bias), smap, tmap, tmask);
+}
+
+// ExactRowAvx2<false> for n >= 8 with the constants given.
+__attribute__((target("avx2"), always_inline)) inline void OutsideRowAvx2(const float* d2, int64_t n,
+                                                                          const RowMergeConsts& k, uint8_t* smap,
+                                                                          float* tmap, uint8_t* tmask) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) ExactMerge8<false>(d2, nullptr, i, k, smap, tmap, tmask);
+  if (i < n) ExactMerge8<false>(d2, nullptr, n - 8, k, smap, tmap, tmask);
+}
+
+// ExactMergeRows with AVX2: the same row merges as the per-row calls, constants set up once.
+__attribute__((target("avx2"))) void ExactMergeRowsAvx2(const MergeRowsArgs& g, const MergeRowSpec* rows,
+                                                        int64_t count) {
+  const RowMergeConsts k = MergeConsts(g.D2, g.invD, g.scale, g.bias);
+  const float* d2 = g.d2;
+  uint8_t* smap = g.smap;
+  uint8_t* tmask = g.tmask;
+  float* tmap = g.tmap;
+  for (int64_t r = 0; r < count; ++r, d2 += g.d2_stride, smap += g.byte_stride, tmask += g.byte_stride,
+               tmap += g.float_stride) {
+    const MergeRowSpec& row = rows[r];
+    const int64_t a = row.a, b = row.b, sa = row.sa, sb = row.sb;
+    if (sa < sb) MarkInsideBeyond(sa, sb, a, b, smap, tmask);
+    if (b <= a) continue;
+    const int64_t ia = std::max(sa, a), ib = std::min(sb, b);
+    const int64_t n = b - a;
+    if (n < 8) {
+      if (ia < ib) {
+        ExactRowMergeSpan(d2 + a, n, ia - a, ib - a, g.D2, g.invD, smap + a, tmap + a, tmask + a, g.scale, g.bias,
+                          false);
+      } else {
+        ExactRowMerge(d2 + a, nullptr, n, g.D2, g.invD, smap + a, tmap + a, tmask + a, g.scale, g.bias, false);
+      }
+    } else if (ia < ib) {
+      SpanRowAvx2(d2 + a, n, ia - a, ib - a, k, smap + a, tmap + a, tmask + a);
+    } else {
+      OutsideRowAvx2(d2 + a, n, k, smap + a, tmap + a, tmask + a);
+    }
   }
 }
 }  // namespace
@@ -730,6 +849,34 @@ void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, 
     const float q = d2[i];
     const bool in = inside != nullptr && inside[i] != 0;
     MergePixel(q, in, D2, invD, scale, bias, smap + i, tmap + i, tmask + i);
+  }
+}
+
+void ExactMergeRows(const MergeRowsArgs& g, const MergeRowSpec* rows, int64_t count, bool allow_simd) {
+#if defined(OPK_TARGETS_X86)
+  static const bool has_avx2 = __builtin_cpu_supports("avx2");
+  if (allow_simd && has_avx2) {
+    ExactMergeRowsAvx2(g, rows, count);
+    return;
+  }
+#endif
+  const float* d2 = g.d2;
+  uint8_t* smap = g.smap;
+  uint8_t* tmask = g.tmask;
+  float* tmap = g.tmap;
+  for (int64_t r = 0; r < count; ++r, d2 += g.d2_stride, smap += g.byte_stride, tmask += g.byte_stride,
+               tmap += g.float_stride) {
+    const MergeRowSpec& row = rows[r];
+    const int64_t a = row.a, b = row.b, sa = row.sa, sb = row.sb;
+    if (sa < sb) MarkInsideBeyond(sa, sb, a, b, smap, tmask);
+    if (b <= a) continue;
+    const int64_t ia = std::max(sa, a), ib = std::min(sb, b);
+    if (ia < ib) {
+      ExactRowMergeSpan(d2 + a, b - a, ia - a, ib - a, g.D2, g.invD, smap + a, tmap + a, tmask + a, g.scale, g.bias,
+                        false);
+    } else {
+      ExactRowMerge(d2 + a, nullptr, b - a, g.D2, g.invD, smap + a, tmap + a, tmask + a, g.scale, g.bias, false);
+    }
   }
 }
 
@@ -822,6 +969,48 @@ size_t ExactMergeSelfCheck(uint64_t seed, size_t rows) {
         ExactRowMergeSpan(d2.data(), n, ia, ib, D2, invD, smap[1].data(), tmap[1].data(), tmask[1].data(), scale,
                           bias, form == 1);
       }
+      for (size_t c = 0; c < static_cast<size_t>(n); ++c) {
+        uint32_t ua, ub;
+        std::memcpy(&ua, &ref_t[c], 4);
+        std::memcpy(&ub, &tmap[1][c], 4);
+        mismatches +=
+            (ua != ub || (ref_s[c] != 0) != (smap[1][c] != 0) || (ref_k[c] != 0) != (tmask[1][c] != 0)) ? 1 : 0;
+      }
+    }
+    // ExactMergeRows (AVX2 and scalar) on a merged sub-range [a, b) of the row: the span's part
+    // outside it marked inside, the flag merge over it.
+    auto ma = static_cast<int64_t>(rng.Next() % static_cast<uint64_t>(n + 1));
+    auto mb = static_cast<int64_t>(rng.Next() % static_cast<uint64_t>(n + 1));
+    if (mb < ma) std::swap(ma, mb);
+    if (rng.Next() % 2 == 0) {
+      ma = 0;
+      mb = n;
+    }
+    ref_t = tmap[0];
+    ref_s = smap[0];
+    ref_k = tmask[0];
+    MarkInsideBeyond(ia, ib, ma, mb, ref_s.data(), ref_k.data());
+    ExactRowMerge(d2.data() + ma, in.data() + ma, mb - ma, D2, invD, ref_s.data() + ma, ref_t.data() + ma,
+                  ref_k.data() + ma, scale, bias, false);
+    for (int simd = 0; simd < 2; ++simd) {
+      tmap[1] = tmap[0];
+      smap[1] = smap[0];
+      tmask[1] = tmask[0];
+      MergeRowSpec spec;
+      spec.a = static_cast<int32_t>(ma);
+      spec.b = static_cast<int32_t>(mb);
+      spec.sa = static_cast<int32_t>(ia);
+      spec.sb = static_cast<int32_t>(ib);
+      MergeRowsArgs g;
+      g.d2 = d2.data();
+      g.smap = smap[1].data();
+      g.tmask = tmask[1].data();
+      g.tmap = tmap[1].data();
+      g.D2 = D2;
+      g.invD = invD;
+      g.scale = scale;
+      g.bias = bias;
+      ExactMergeRows(g, &spec, 1, simd == 1);
       for (size_t c = 0; c < static_cast<size_t>(n); ++c) {
         uint32_t ua, ub;
         std::memcpy(&ua, &ref_t[c], 4);

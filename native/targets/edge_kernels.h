@@ -64,6 +64,38 @@ void ExactRowMerge(const float* d2, const uint8_t* inside, int64_t n, float D2, 
 void ExactRowMergeSpan(const float* d2, int64_t n, int64_t ia, int64_t ib, float D2, float invD, uint8_t* smap,
                        float* tmap, uint8_t* tmask, float scale = 1.0f, float bias = 0.0f, bool allow_simd = true);
 
+// The inside span [sa, sb) of a window row outside the merged columns [a, b): those pixels are
+// FLT_MAX in the field (farther than D from every edge), so shrink map and threshold mask are 1.
+inline void MarkInsideBeyond(int64_t sa, int64_t sb, int64_t a, int64_t b, uint8_t* smap, uint8_t* tmask) {
+  const int64_t left_end = sb < a ? sb : a;
+  for (int64_t c = sa; c < left_end; ++c) smap[c] = tmask[c] = 1;
+  for (int64_t c = sa > b ? sa : b; c < sb; ++c) smap[c] = tmask[c] = 1;
+}
+
+// One window row of a drawn polygon for ExactMergeRows (window columns): the merged columns
+// [a, b) (none when b <= a) and the row's inside span [sa, sb) (none when sb <= sa).
+struct MergeRowSpec {
+  int32_t a = 0, b = 0, sa = 0, sb = 0;
+};
+
+// Where ExactMergeRows reads and writes: row k of the specs uses the field row d2 + k * d2_stride
+// and the staged map rows smap / tmask + k * byte_stride and tmap + k * float_stride (all at
+// window column 0).
+struct MergeRowsArgs {
+  const float* d2 = nullptr;
+  int64_t d2_stride = 0;
+  uint8_t* smap = nullptr;
+  uint8_t* tmask = nullptr;
+  float* tmap = nullptr;
+  int64_t byte_stride = 0, float_stride = 0;
+  float D2 = 0, invD = 0, scale = 1.0f, bias = 0.0f;
+};
+
+// Consecutive rows with at most one inside span each, as the per-row calls would do them:
+// MarkInsideBeyond for the span's part outside [a, b), then over [a, b) ExactRowMergeSpan (span
+// part inside [a, b)) or ExactRowMerge without inside flags. The same maps, constants set up once.
+void ExactMergeRows(const MergeRowsArgs& args, const MergeRowSpec* rows, int64_t count, bool allow_simd = true);
+
 }  // namespace opk::targets
 
 namespace opk::targets {
@@ -76,7 +108,9 @@ size_t RefKernelSelfCheck(uint64_t seed, size_t edges);
 // Test hook: ExactRowMergeSpan against ExactRowMerge with the span as inside flags, both with
 // AVX2 (when available) and both scalar, on `rows` pseudo-random rows (field values at, just
 // above and below D^2, FLT_MAX, random; spans short and long; maps pre-set at random): how many
-// pixels differ (threshold map in bits, binary maps as zero / non-zero).
+// pixels differ (threshold map in bits, binary maps as zero / non-zero). Also ExactMergeRows
+// (AVX2 and scalar) on a random merged sub-range of each row against MarkInsideBeyond plus the
+// scalar flag merge over the sub-range.
 size_t ExactMergeSelfCheck(uint64_t seed, size_t rows);
 
 }  // namespace opk::targets

@@ -61,17 +61,18 @@ void StreamExpandReset(float* dst, uint8_t* src, size_t n, uint8_t v) {
   }
   const __m128i vv = _mm_set1_epi8(static_cast<char>(v));
   const __m128i zero = _mm_setzero_si128();
-  const __m128 one = _mm_set1_ps(1.0f);
+  // 1.0f is 0x3F800000: a non-zero byte becomes the 16-bit word 0x3F80 (its zero-byte mask
+  // widened to words, then and-not), and the word goes into the upper half of a zero dword.
+  const __m128i one_hi = _mm_set1_epi16(0x3F80);
   for (; k + 16 <= n; k += 16) {
     const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + k));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(src + k), vv);
-    const __m128i lo = _mm_unpacklo_epi8(b, zero);
-    const __m128i hi = _mm_unpackhi_epi8(b, zero);
-    const __m128i q[4] = {_mm_unpacklo_epi16(lo, zero), _mm_unpackhi_epi16(lo, zero), _mm_unpacklo_epi16(hi, zero),
-                          _mm_unpackhi_epi16(hi, zero)};
-    for (int j = 0; j < 4; ++j) {
-      _mm_stream_ps(dst + k + 4 * j, _mm_and_ps(_mm_castsi128_ps(_mm_cmpgt_epi32(q[j], zero)), one));
-    }
+    const __m128i z = _mm_cmpeq_epi8(b, zero);
+    const __m128i lo = _mm_andnot_si128(_mm_unpacklo_epi8(z, z), one_hi);
+    const __m128i hi = _mm_andnot_si128(_mm_unpackhi_epi8(z, z), one_hi);
+    const __m128i q[4] = {_mm_unpacklo_epi16(zero, lo), _mm_unpackhi_epi16(zero, lo), _mm_unpacklo_epi16(zero, hi),
+                          _mm_unpackhi_epi16(zero, hi)};
+    for (int j = 0; j < 4; ++j) _mm_stream_ps(dst + k + 4 * j, _mm_castsi128_ps(q[j]));
   }
 #endif
   for (; k < n; ++k) {
@@ -126,15 +127,27 @@ class WriteOutLock {
 
 }  // namespace
 
-MapBands::MapBands(const DbOutput& out, int64_t width, int64_t height, const MapBackground& bg,
-                   std::vector<float>* staging)
-    : maps_{out.shrink_map, out.shrink_mask, out.thresh_map, out.thresh_mask}, width_(width), height_(height), bg_(bg) {
+MapBands::MapBands(const DbOutput& out, int64_t width, int64_t height, const MapBackground& bg, StagingArea* staging)
+    : maps_{out.shrink_map, out.shrink_mask, out.thresh_map, out.thresh_mask},
+      width_(width),
+      height_(height),
+      bg_(bg),
+      staging_(staging) {
   for (int m : {kShrinkMap, kShrinkMask, kThreshMask}) bg_byte_[m] = bg.value[m] != 0.0f ? 1 : 0;
   row_bytes_ = (7 * width + 63) / 64 * 64;
   band_rows_ = std::max<int64_t>(1, std::min<int64_t>(height, kBandBytes / row_bytes_));
   const auto floats = static_cast<size_t>(band_rows_ * row_bytes_ / 4);
-  if (staging->size() < floats) staging->resize(floats);
-  buf_ = reinterpret_cast<uint8_t*>(staging->data());
+  // Rows the previous image left at this image's background (same row layout, same bits; a
+  // resize keeps the buffer's leading rows).
+  if (staging->width == width && std::memcmp(staging->bg.value, bg.value, sizeof bg.value) == 0) {
+    clean_rows_ = std::min<int64_t>(staging->clean_rows, static_cast<int64_t>(staging->buf.size() * 4) / row_bytes_);
+  }
+  // Unknown until Finish() (a band left half-painted by an exception must not count as clean).
+  staging->clean_rows = 0;
+  staging->width = width;
+  staging->bg = bg;
+  if (staging->buf.size() < floats) staging->buf.resize(floats);
+  buf_ = reinterpret_cast<uint8_t*>(staging->buf.data());
 }
 
 void MapBands::Begin(int64_t y0, int64_t y1) {
@@ -179,6 +192,7 @@ void MapBands::Finish() {
 #ifdef OPK_MAP_BANDS_X86
   if (streamed_) _mm_sfence();
 #endif
+  staging_->clean_rows = clean_rows_;
 }
 
 void OrderByFirstRow(const std::vector<int64_t>& lo, const std::vector<int64_t>& hi, std::vector<uint32_t>* order) {

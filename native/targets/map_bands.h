@@ -29,9 +29,26 @@ struct MapBackground {
   float value[4] = {0.0f, 1.0f, 0.0f, 0.0f};
 };
 
+// The staged rows, kept in the per-thread scratch between images. Every band's write-out restores
+// its rows to the background, so after an image the first `clean_rows` rows of `buf` hold the
+// background of that image's width and values: the next image with the same width and
+// background does not fill them again.
+struct StagingArea {
+  std::vector<float> buf;
+  int64_t clean_rows = 0;  // valid for `width` and `bg` only
+  int64_t width = -1;
+  MapBackground bg;
+  // Frees the buffer (and forgets the clean rows).
+  void Release() {
+    buf.clear();
+    buf.shrink_to_fit();
+    clean_rows = 0;
+  }
+};
+
 class MapBands {
  public:
-  MapBands(const DbOutput& out, int64_t width, int64_t height, const MapBackground& bg, std::vector<float>* staging);
+  MapBands(const DbOutput& out, int64_t width, int64_t height, const MapBackground& bg, StagingArea* staging);
   // Rows per band (>= 1; about 512 KiB of staged rows).
   int64_t band_rows() const { return band_rows_; }
   // Starts band rows y0..y1-1 (backgrounded); ThreshRow() / ByteRow() then address them until
@@ -41,7 +58,8 @@ class MapBands {
   void End();
   // Rows y0..y1-1 that nothing writes: their background goes straight to the output.
   void Skip(int64_t y0, int64_t y1);
-  // Orders the streaming stores before the maps are handed back; call once at the end.
+  // Orders the streaming stores before the maps are handed back, and records in the staging
+  // area which rows hold the background; call once at the end.
   void Finish();
   // Row y of the threshold map in the current band, columns 0..width-1.
   float* ThreshRow(int64_t y) const { return reinterpret_cast<float*>(buf_ + (y - y0_) * row_bytes_); }
@@ -63,6 +81,7 @@ class MapBands {
   int64_t band_rows_ = 1;
   int64_t row_bytes_ = 0;  // bytes per staged row (all four maps), a multiple of 64
   uint8_t* buf_ = nullptr;
+  StagingArea* staging_;
   int64_t y0_ = 0, y1_ = 0;
   int64_t clean_rows_ = 0;  // leading staged rows that hold the background
   bool streamed_ = false;
