@@ -16,7 +16,7 @@
 #include "cache/cache.h"
 #include "targets/db_targets.h"
 #include "targets/edge_kernels.h"
-#include "targets/thread_pool.h"
+#include "common/thread_pool.h"
 
 namespace opk::binding {
 
@@ -224,7 +224,7 @@ Napi::Value MakeDbTargetsBatch(const Napi::CallbackInfo& info) {
   auto shared = std::make_shared<std::vector<std::unique_ptr<DbJob>>>(std::move(jobs));
   return PromiseWorker::Run(env, "ocr-perfkit:makeDbTargetsBatch", [shared, threads]() -> Status {
     auto& js = *shared;
-    targets::ThreadPool::Shared().ParallelFor(js.size(), threads, [&js](size_t i) { RunJob(js[i].get()); });
+    ThreadPool::Shared().ParallelFor(js.size(), threads, [&js](size_t i) { RunJob(js[i].get()); });
     for (size_t i = 0; i < js.size(); ++i) {
       const Status& st = js[i]->status;
       if (!st.ok()) return Status(st.code(), "sample " + std::to_string(i) + ": " + st.message(), st.code_override());
@@ -247,7 +247,7 @@ Napi::Value KernelSelfCheck(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value PoolSize(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(targets::ThreadPool::Shared().workers() + 1));
+  return Napi::Number::New(info.Env(), static_cast<double>(ThreadPool::Shared().workers() + 1));
 }
 
 }  // namespace

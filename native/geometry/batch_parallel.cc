@@ -5,7 +5,7 @@
 #include <cstring>
 #include <vector>
 
-#include "targets/thread_pool.h"
+#include "common/thread_pool.h"
 
 namespace opk::geom {
 namespace {
@@ -53,7 +53,7 @@ void AppendShifted(UninitVector<uint32_t>* dst, const UninitVector<uint32_t>& sr
 
 Status OffsetBatchParallel(const BatchView& in, const double* values, size_t value_count, const OffsetSpec& spec,
                            BatchOut* out, cache::Cache* cache, size_t max_threads) {
-  targets::ThreadPool& pool = targets::ThreadPool::Shared();
+  ThreadPool& pool = ThreadPool::Shared();
   const size_t n_poly = in.polygon_count();
   size_t threads = pool.workers() + 1;
   if (max_threads != 0) threads = std::min(threads, max_threads);

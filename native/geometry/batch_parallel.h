@@ -1,4 +1,4 @@
-// OffsetBatch split over the shared worker pool (targets/thread_pool.h): the polygons are cut
+// OffsetBatch split over the shared worker pool (common/thread_pool.h): the polygons are cut
 // into chunks of consecutive polygons, each chunk offset by OffsetBatch on a pool thread, and the
 // chunks' outputs concatenated in order. The result is the one OffsetBatch gives for the whole
 // batch, element for element; so is the error (a failing batch is re-run by OffsetBatch on the

@@ -1,10 +1,10 @@
-#include "targets/thread_pool.h"
+#include "common/thread_pool.h"
 
 #include <algorithm>
 #include <atomic>
 #include <memory>
 
-namespace opk::targets {
+namespace opk {
 
 ThreadPool::ThreadPool(size_t workers) {
   threads_.reserve(workers);
@@ -79,4 +79,4 @@ ThreadPool& ThreadPool::Shared() {
   return *pool;
 }
 
-}  // namespace opk::targets
+}  // namespace opk

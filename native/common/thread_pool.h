@@ -1,7 +1,7 @@
-// A small process-wide worker pool for data-parallel loops over independent items (images of a
-// batch). The calling thread takes part, so a pool of N-1 workers plus the caller keeps N cores
-// busy; ParallelFor returns when every item is done. Callers run it from a libuv worker thread
-// (Napi::AsyncWorker::Execute), never from the JS thread.
+// A small process-wide worker pool for data-parallel loops over independent items (the images of
+// a DB targets batch, chunks of an offset batch). The calling thread takes part, so a pool of N-1
+// workers plus the caller keeps N cores busy; ParallelFor returns when every item is done.
+// Callers run it from a libuv worker thread (Napi::AsyncWorker::Execute), never from the JS thread.
 #pragma once
 
 #include <condition_variable>
@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-namespace opk::targets {
+namespace opk {
 
 class ThreadPool {
  public:
@@ -41,4 +41,4 @@ class ThreadPool {
   std::vector<std::thread> threads_;
 };
 
-}  // namespace opk::targets
+}  // namespace opk
