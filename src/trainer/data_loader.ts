@@ -16,8 +16,11 @@
  */
 import { z } from 'zod';
 import { parseConfig } from '../config/validate';
-import { OcrPerfkitRangeError, OcrPerfkitTypeError } from '../errors';
+import { OcrPerfkitTypeError } from '../errors';
 import { leadingDim } from './tf';
+import { poolTransform, type TransformPool, type TransformWork, WorkMeter } from './transform_work';
+
+export type { TransformPool, TransformWork } from './transform_work';
 
 /** A tfjs `tf.data.Dataset` as far as the loader uses it (`iterator()` then `next()`). */
 export interface IteratorDataset<T> {
@@ -64,59 +67,6 @@ export interface TimedBatchSource<B> {
    * because the consumer stopped early (so tensors in them can be disposed).
    */
   timed(onDrop?: (batch: B) => void): AsyncIterableIterator<TimedBatch<B>>;
-}
-
-/**
- * Second argument of a {@link DataLoader} transform, for reporting the time it actually worked
- * on the batch. Without a report the batch's `transformMs` is the wall time from the start of
- * the transform to its result, which for an async transform also counts waiting (for native or
- * worker threads, and for the JS thread while a synchronous training step holds it).
- *
- * @example
- * ```ts
- * transform: async (raw, work) => {
- *   const targets = await makeDbTargetsBatch(samplesOf(raw));
- *   for (const t of targets) work.add(t.computeMs); // native time, summed over images
- *   return work.time(() => pack(raw, targets));     // synchronous JS work
- * }
- * ```
- */
-export interface TransformWork {
-  /** Runs `fn` (synchronous) now, counts its duration as work and returns its result. */
-  time<T>(fn: () => T): T;
-  /** Adds work measured elsewhere, in ms (finite, ≥ 0), e.g. native `computeMs`. */
-  add(ms: number): void;
-}
-
-class WorkMeter implements TransformWork {
-  ms = 0;
-  reported = false;
-
-  time<T>(fn: () => T): T {
-    const t0 = performance.now();
-    try {
-      return fn();
-    } finally {
-      this.ms += performance.now() - t0;
-      this.reported = true;
-    }
-  }
-
-  add(ms: number): void {
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-      throw new OcrPerfkitRangeError(`TransformWork.add: ms must be a finite number >= 0, got ${String(ms)}`, 'ERR_OUT_OF_RANGE');
-    }
-    this.ms += ms;
-    this.reported = true;
-  }
-}
-
-/** A pool the loader can run transforms on ({@link WorkerPool}, or your own). */
-export interface TransformPool<R, B> {
-  /** Runs the transform on one raw item. */
-  run(input: R): Promise<B>;
-  /** Optional: the same, with the pool's own execution time (used as `transformMs`). */
-  runTimed?(input: R): Promise<{ value: B; execMs: number }>;
 }
 
 /** Serializable options of {@link DataLoader}. */
@@ -170,16 +120,6 @@ function openIterator<T>(source: DataSource<T>): AsyncIterator<T> | Iterator<T> 
   throw new OcrPerfkitTypeError(
     'DataLoader source must be an iterable, an async iterable, a tf.data.Dataset or a function returning one',
   );
-}
-
-function poolTransform<R, B>(pool: TransformPool<R, B>): (raw: R, work: TransformWork) => Promise<B> {
-  const runTimed = pool.runTimed?.bind(pool);
-  if (!runTimed) return (raw) => pool.run(raw);
-  return async (raw, work) => {
-    const r = await runTimed(raw);
-    if (Number.isFinite(r.execMs) && r.execMs >= 0) work.add(r.execMs);
-    return r.value;
-  };
 }
 
 /** Batches with prefetch, transforms and per-batch timings. Iterate it once per epoch. */
