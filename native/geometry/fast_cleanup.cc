@@ -713,16 +713,19 @@ bool FinishCleanup(const Point64* v, int m, const Seg* seg, Scan& sc, int nc, in
 
 
 
-// EmitRotated(res, 4, seg, m, out, true) for QuadTail's four crossing points, taking two more
-// cases that EmitRotated leaves to the sweep: a horizontal bottom edge under a single top vertex,
-// and a horizontal top edge on a horizontal raw segment over a single bottom vertex. In both the
-// sweep's record ends at the topmost vertex as EmitRotated picks it (the smallest y; of two, the
-// larger x): measured on every such result of 1M generated convex quads and 1M rotated boxes at
-// r = 0.2, 0.4 and 0.7 (about 170,000 results, none otherwise), and pinned
-// by the differential runs (test/geometry/shrunk-quad.test.ts, scripts/fast-path-differential.js
-// --quads). With both a horizontal top and a horizontal bottom edge the sweep ends at either end
-// of the top edge (about half each), so those go to the sweep, as do axis-aligned rectangles'
-// other cases (EmitRotated's own rules).
+// EmitRotated(res, 4, seg, m, out, true) for QuadTail's four crossing points, taking the results
+// with a horizontal edge at the bottom, the top or both that EmitRotated leaves to the sweep (two
+// crossing points rounded onto one scanline; about 1 in 15 shrunk rotated text boxes). Same checks
+// (no repeated or collinear vertex, y-monotone), then the record's last vertex:
+// - no horizontal top edge: the topmost vertex (as EmitRotated), whatever the bottom;
+// - a horizontal top edge: both top vertices are crossings on one offset edge, the one between
+//   them in the walk. If that offset edge is horizontal, the record ends at the top edge's right
+//   end (EmitRotated's rule for a top edge on a horizontal raw segment); otherwise at the end
+//   towards the offset edge's upper end point (its crossing is the higher one before rounding).
+// Measured before relying on it: every such result of 1M generated convex quads, 1M rotated boxes
+// and 200k of the benchmark's rotated boxes at r = 0.2, 0.4, 0.7 and 0.9 (several hundred
+// thousand results) ends where these rules say, against the sweep; pinned by the differential
+// runs (test/geometry/shrunk-quad.test.ts, scripts/fast-path-differential.js --quads / --boxes).
 bool EmitQuad(const Point64* res, const Seg* seg, int m, Paths64* out) {
   constexpr int nr = 4;
   int top = 0, ties = 0;
@@ -744,10 +747,8 @@ bool EmitQuad(const Point64* res, const Seg* seg, int m, Paths64* out) {
       ++bottom_ties;
     }
   }
-  // No tie, or one at the top or at the bottom (not both): EmitRotated's other checks, then the top
-  // last. Ties at both ends (or three vertices on one line) by EmitRotated's rules, which give up
-  // unless the result is an axis-aligned rectangle.
-  if (ties > 1 || (ties == 1 && bottom_ties > 0)) return EmitRotated(res, nr, seg, m, out, true);
+  // Three vertices on one line: EmitRotated's rules (which give up).
+  if (ties > 1) return EmitRotated(res, nr, seg, m, out, true);
   // No duplicate or collinear vertex, y-monotone (EmitRotated's checks).
   for (int i = 0; i < nr; ++i) {
     const Point64& a = res[i == 0 ? nr - 1 : i - 1];
@@ -772,25 +773,29 @@ bool EmitQuad(const Point64* res, const Seg* seg, int m, Paths64* out) {
     }
     if (changes > 2) OPK_FAIL;
   }
+  int last = top;
   if (ties == 1) {
-    // The top edge joins the two top vertices and lies on a horizontal raw segment (EmitRotated's
-    // test): a top edge made of two crossings rounded onto one scanline can end either way.
+    // A horizontal top edge: two crossings on one scanline, both on the offset edge between them
+    // (res is QuadTail's walk X(2, 5), X(5, 8), X(8, 11), X(2, 11): the edge res[i] -> res[i + 1]
+    // lies on segment 3 ((i + 1) mod 4) + 2). The record ends at its right end when that offset
+    // edge is horizontal, else at the end towards the offset edge's upper end point.
     const int prev = top == 0 ? nr - 1 : top - 1;
     const int next = top + 1 == nr ? 0 : top + 1;
     const int other = res[prev].y == res[top].y ? prev : (res[next].y == res[top].y ? next : -1);
     if (other < 0) OPK_FAIL;
-    bool on_horizontal = false;
-    for (int i = 0; i < m && !on_horizontal; ++i) {
-      const Seg& s = seg[i];
-      on_horizontal = s.horizontal && s.a.y == res[top].y && s.xmin <= std::min(res[top].x, res[other].x) &&
-                      s.xmax >= std::max(res[top].x, res[other].x);
+    const int first = other == next ? top : other;  // the top edge is res[first] -> res[first + 1]
+    const Seg& e = seg[3 * ((first + 1) & 3) + 2];
+    if (!e.horizontal) {
+      if (e.top.x == e.bot.x) OPK_FAIL;  // (cannot carry two points of one scanline)
+      const bool rightwards = e.top.x > e.bot.x;  // the offset edge rises to the right
+      const int right = res[top].x > res[other].x ? top : other;
+      last = rightwards ? right : (right == top ? other : top);
     }
-    if (!on_horizontal) OPK_FAIL;
   }
   out->resize(1);
   Path64& path = (*out)[0];
   path.resize(static_cast<size_t>(nr));
-  for (int i = 0, k = top + 1 == nr ? 0 : top + 1; i < nr; ++i, k = k + 1 == nr ? 0 : k + 1)
+  for (int i = 0, k = last + 1 == nr ? 0 : last + 1; i < nr; ++i, k = k + 1 == nr ? 0 : k + 1)
     path[static_cast<size_t>(i)] = res[k];
   return true;
 }

@@ -2,7 +2,8 @@
  * The shrunk-quadrilateral route of the fast path (native/geometry/offset642.cc ShrinkQuadRaw,
  * native/geometry/fast_cleanup.cc ShrunkQuad / QuadTail / EmitQuad) against the general sweep
  * (`fastPath: false`): identical output, ring for ring, vertex for vertex, same start vertex and
- * orientation. Rotated text boxes, general convex quads and degenerate ones (near-zero area,
+ * orientation (the start vertex of results with a horizontal top edge is the quad route's own rule,
+ * see EmitQuad). Rotated text boxes, general convex quads and degenerate ones (near-zero area,
  * nearly straight corners, tiny, huge coordinates, spikes), shrunk with DB ratios and plain deltas
  * of every join type, plus hand-made edge cases. `scripts/fast-path-differential.js --quads` runs
  * the same comparison on millions.
@@ -74,11 +75,13 @@ describe('shrunk quadrilaterals: fast path == general sweep', () => {
   });
 
   test('the results cover the shapes the quad route decides itself', () => {
-    // Four-vertex results with one horizontal edge at the bottom or top (two crossing points on
-    // one scanline; EmitQuad takes some, the sweep the rest) must be among the compared outputs.
+    // Four-vertex results with a horizontal edge at the bottom, the top or both (two crossing
+    // points rounded onto one scanline: EmitQuad picks the record's last vertex itself) must be
+    // among the compared outputs, in numbers.
     const out = L.unflatten(expectSame(boxes, 0.4, { kind: 'shrink' }));
     let flatBottom = 0;
     let flatTop = 0;
+    let flatBoth = 0;
     for (const rings of out) {
       if (rings.length !== 1 || rings[0].length !== 4) continue;
       const ys: number[] = rings[0].map((p: number[]) => p[1]);
@@ -88,9 +91,11 @@ describe('shrunk quadrilaterals: fast path == general sweep', () => {
       const nHi = ys.filter((y) => y === hi).length;
       if (nHi === 2 && nLo === 1) flatBottom++;
       if (nLo === 2 && nHi === 1) flatTop++;
+      if (nLo === 2 && nHi === 2) flatBoth++;
     }
     expect(flatBottom).toBeGreaterThan(100);
     expect(flatTop).toBeGreaterThan(50);
+    expect(flatBoth).toBeGreaterThan(100);
   });
 
   test('degenerate quads', () => {
