@@ -5,6 +5,7 @@
  *
  *   node scripts/fast-path-differential.js [--n 1000000] [--seed 1] [--addon path/to/ocr_perfkit.node]
  *                                          [--cpp-every 0] [--kinds rotatedQuad,quad] [--boxes 0] [--rects 0]
+ *                                          [--quads 0]
  *
  * Polygons from test/geometry/difflib.js (every kind, curved text polygons included; 'huge' only
  * for shrinking, as growing them emits millions of arc vertices), in chunks of 20000. For each
@@ -17,7 +18,10 @@
  * alone keeps 1 in 13). --boxes k adds k rotated text boxes (difflib generateRotatedBoxes: exact
  * rectangles at any angle, a third near an axis) to each chunk; --rects k adds k axis-aligned boxes
  * (difflib generateAxisRects: integer corners, tiny to 3000 px, some far out, some squares at any
- * angle; the rectangle shortcut of offset642.cc's Grow). Run `npx tsc -p tsconfig.build.json` first.
+ * angle; the rectangle shortcut of offset642.cc's Grow); --quads k adds k convex quadrilaterals
+ * (difflib generateConvexQuads: rotated text boxes, general convex quads and degenerate ones; the
+ * shrunk-quad route of fast_cleanup.cc ShrunkQuad). `--kinds none --quads 20000` runs quads alone.
+ * Run `npx tsc -p tsconfig.build.json` first.
  * Prints a JSON summary; exits 1 on any difference.
  */
 const path = require('node:path');
@@ -33,6 +37,7 @@ const SEED = Number(arg('seed', 1));
 const CPP_EVERY = Number(arg('cpp-every', 0));
 const BOXES = Number(arg('boxes', 0));
 const RECTS = Number(arg('rects', 0));
+const QUADS = Number(arg('quads', 0));
 const KINDS = arg('kinds', '') ? new Set(arg('kinds', '').split(',')) : null;
 const addonPath = arg('addon', process.env.OCR_PERFKIT_ADDON);
 if (addonPath) process.env.OCR_PERFKIT_ADDON = path.resolve(addonPath);
@@ -43,6 +48,15 @@ const CHUNK = 20000;
 const SHRINK = [0.05, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 0.95];
 const UNCLIP = [0.3, 0.8, 1, 1.5, 2, 2.5, 3];
 const DELTAS = [-12.5, -4.2, -1.3, 0.6, 2.2, 6.7];
+
+// generateConvexQuads' huge quads (sides of 1e8 and more): their unclipped output runs to millions
+// of arc vertices, so (like the generator's 'huge' kind) they are only shrunk.
+function isHuge(p) {
+  if (p.kind !== 'convexQuad') return false;
+  const xs = p.rings[0].map(([x]) => x);
+  const ys = p.rings[0].map(([, y]) => y);
+  return Math.max(...xs) - Math.min(...xs) > 1e6 || Math.max(...ys) - Math.min(...ys) > 1e6;
+}
 
 function differing(a, b) {
   // indices of the polygons whose rings differ
@@ -62,6 +76,7 @@ function main() {
     kinds: KINDS ? [...KINDS] : 'all',
     boxesPerChunk: BOXES,
     rectsPerChunk: RECTS,
+    quadsPerChunk: QUADS,
     comparisons: 0,
     identical: 0,
     byCase: {},
@@ -76,14 +91,15 @@ function main() {
     const all = L.generate(Math.min(CHUNK, N - start), SEED * 1000003 + start)
       .filter((p) => !KINDS || KINDS.has(p.kind))
       .concat(BOXES > 0 ? L.generateRotatedBoxes(BOXES, SEED * 7919 + start) : [])
-      .concat(RECTS > 0 ? L.generateAxisRects(RECTS, SEED * 104729 + start) : []);
-    const grow = all.filter((p) => p.kind !== 'huge');
+      .concat(RECTS > 0 ? L.generateAxisRects(RECTS, SEED * 104729 + start) : [])
+      .concat(QUADS > 0 ? L.generateConvexQuads(QUADS, SEED * 15485863 + start) : []);
+    const grow = all.filter((p) => p.kind !== 'huge' && !isHuge(p));
     const runs = [
       ['shrink', all, SHRINK, { kind: 'shrink' }],
       ['unclip', grow, UNCLIP, { kind: 'unclip' }],
-      ['delta/round', all.filter((p) => p.kind !== 'huge'), DELTAS, { joinType: 'round' }],
-      ['delta/miter', all.filter((p) => p.kind !== 'huge'), DELTAS, { joinType: 'miter' }],
-      ['delta/square', all.filter((p) => p.kind !== 'huge'), DELTAS, { joinType: 'square' }],
+      ['delta/round', grow, DELTAS, { joinType: 'round' }],
+      ['delta/miter', grow, DELTAS, { joinType: 'miter' }],
+      ['delta/square', grow, DELTAS, { joinType: 'square' }],
     ];
     for (const [name, polys, list, spec] of runs) {
       const flat = L.flatten(polys.map((p) => p.rings));

@@ -548,6 +548,470 @@ bool EmitRotated(const Point64* res, int nr, const Seg* segs, int m, Paths64* ou
     path[static_cast<size_t>(i)] = res[k];
   return true;
 }
+// The segments of the ring v[0, m) (Seg), its distinct scanlines ascending (sc.ys; returns their
+// count, 0 when every vertex lies on one horizontal line: the general path), and the loop
+// bookkeeping of the crossing walk cleared.
+int SetUpScan(const Point64* v, int m, Scan& sc) {
+  // Segments and scanlines.
+  bool flat = true;
+  for (int i = 0; i < m; ++i) {
+    const Point64& a = v[i];
+    const Point64& b = v[i + 1 == m ? 0 : i + 1];
+    Seg& s = sc.seg[i];
+    s.a = a;
+    s.b = b;
+    if (a.y >= b.y) {
+      s.bot = a;
+      s.top = b;
+    } else {
+      s.bot = b;
+      s.top = a;
+    }
+    s.horizontal = a.y == b.y;
+    s.dx = s.horizontal ? kHorizontal
+                        : static_cast<double>(s.top.x - s.bot.x) / static_cast<double>(s.top.y - s.bot.y);
+    s.ymin = std::min(a.y, b.y);
+    s.ymax = std::max(a.y, b.y);
+    s.xmin = std::min(a.x, b.x);
+    s.xmax = std::max(a.x, b.x);
+    sc.ys[i] = a.y;
+    if (a.y != v[0].y) flat = false;
+    sc.start_of[i] = sc.end_of[i] = -1;
+    sc.in_loop[i] = 0;
+  }
+  if (flat) return 0;
+
+  // Scanlines: the distinct ys, ascending (insertion sort: m <= 16).
+  int64_t* ys = sc.ys;
+  for (int i = 1; i < m; ++i) {
+    const int64_t y = ys[i];
+    int k = i;
+    for (; k > 0 && ys[k - 1] > y; --k) ys[k] = ys[k - 1];
+    ys[k] = y;
+  }
+  int ny = 1;
+  for (int i = 1; i < m; ++i)
+    if (ys[i] != ys[ny - 1]) ys[ny++] = ys[i];
+  return ny;
+}
+
+// The rest of FastOffsetCleanup once the ring v[0, m)'s nc crossings are in sc.cr (`quick`: found
+// by ShrunkConvexScan): the negatively wound loops removed, the result walked and emitted.
+bool FinishCleanup(const Point64* v, int m, const Seg* seg, Scan& sc, int nc, int quick, Paths64* out) {
+  Point64* res = sc.res;
+  int nr = 0;
+  if (nc == 0) {
+    if (!(ShoelaceD(v, m) > 0)) OPK_FAIL;
+    for (int i = 0; i < m; ++i) res[nr++] = v[i];
+  } else {
+    const double ring_area = ShoelaceD(v, m);
+    // Each crossing closes one loop; keep the negatively wound side as the loop.
+    for (int c = 0; c < nc; ++c) {
+      Crossing& cr = sc.cr[c];
+      // Loop A: vertices s+1..e with the crossing point; loop B: e+1..s (wrapping).
+      double xa = 0, ya = 0;
+      {
+        // signed area of crossing point + vertices s+1..e (double, exact crossing approximated)
+        const Seg& si = sc.seg[cr.s];
+        xa = static_cast<double>(si.a.x) + cr.ts * static_cast<double>(si.b.x - si.a.x);
+        ya = static_cast<double>(si.a.y) + cr.ts * static_cast<double>(si.b.y - si.a.y);
+      }
+      auto loop_area = [&](int from, int to) {
+        double a = 0;
+        double px = xa, py = ya;
+        for (int k = from;; k = k + 1 == m ? 0 : k + 1) {
+          a += px * static_cast<double>(v[k].y) - static_cast<double>(v[k].x) * py;
+          px = static_cast<double>(v[k].x);
+          py = static_cast<double>(v[k].y);
+          if (k == to) break;
+        }
+        a += px * ya - xa * py;
+        return a / 2;
+      };
+      // The two loops' areas add up to the ring's area: walk only the shorter one.
+      const int len_a = cr.e > cr.s ? cr.e - cr.s : cr.e - cr.s + m;
+      double area_a, area_b;
+      if (2 * len_a <= m) {
+        area_a = loop_area((cr.s + 1) % m, cr.e);
+        area_b = ring_area - area_a;
+      } else {
+        area_b = loop_area((cr.e + 1) % m, cr.s);
+        area_a = ring_area - area_b;
+      }
+      if (area_a < -1e-9 && area_b > 1e-9) {
+        // loop = s+1..e : path leaves segment s at ts, resumes on segment e at te
+      } else if (area_b < -1e-9 && area_a > 1e-9) {
+        std::swap(cr.s, cr.e);
+        std::swap(cr.ts, cr.te);
+      } else {
+        OPK_FAIL;
+      }
+      if (sc.start_of[cr.s] >= 0 || sc.end_of[cr.e] >= 0) OPK_FAIL;
+      sc.start_of[cr.s] = c;
+      sc.end_of[cr.e] = c;
+      for (int k = cr.s + 1 == m ? 0 : cr.s + 1;; k = k + 1 == m ? 0 : k + 1) {
+        if (sc.in_loop[k]) OPK_FAIL;
+        sc.in_loop[k] = 1;
+        if (k == cr.e) break;
+      }
+    }
+    // Segments strictly inside a loop must not cross anything (no nesting); a segment carrying
+    // both a loop end and a loop start must meet the end first.
+    for (int c = 0; c < nc; ++c) {
+      const Crossing& cr = sc.cr[c];
+      for (int k = cr.s + 1 == m ? 0 : cr.s + 1; k != cr.e; k = k + 1 == m ? 0 : k + 1)
+        if (sc.start_of[k] >= 0 || sc.end_of[k] >= 0) OPK_FAIL;
+      if (sc.end_of[cr.s] >= 0 && !(sc.cr[sc.end_of[cr.s]].te < cr.ts)) OPK_FAIL;
+    }
+    // Walk: start at crossing 0's point, resume on its end segment.
+    int c = 0;
+    int guard = 0;
+    for (;;) {
+      res[nr++] = sc.cr[c].pt;
+      int sgi = sc.cr[c].e;
+      // travel along segment sgi (after the crossing), then following vertices
+      for (;;) {
+        if (sc.start_of[sgi] >= 0) {
+          c = sc.start_of[sgi];
+          break;
+        }
+        const int vtx = sgi + 1 == m ? 0 : sgi + 1;
+        if (sc.in_loop[vtx]) OPK_FAIL;
+        res[nr++] = v[vtx];
+        sgi = vtx;
+        if (++guard > 4 * m) OPK_FAIL;
+      }
+      if (c == 0) break;
+      if (++guard > 4 * m || nr >= 2 * kSmall - 2) OPK_FAIL;
+    }
+    // Every kept vertex must have been visited exactly once.
+    int kept = 0;
+    for (int k = 0; k < m; ++k) kept += !sc.in_loop[k];
+    if (nr != kept + nc) OPK_FAIL;
+    const double res_area = ShoelaceD(res, nr);
+    if (!(res_area > 0)) OPK_FAIL;
+    // ShrunkConvexScan lists the crossings in another order than the scan below, so the walk may
+    // start elsewhere; the area's sign must then not depend on the summation order: above any
+    // rounding error of the sum (nr terms below 2 xmax ymax each).
+    if (quick > 0) {
+      int64_t xm = 0, ym = 0;
+      for (int i = 0; i < nr; ++i) {
+        xm = std::max<int64_t>(xm, std::llabs(res[i].x));
+        ym = std::max<int64_t>(ym, std::llabs(res[i].y));
+      }
+      const double bound = static_cast<double>(nr) * 8.0 * static_cast<double>(xm) * static_cast<double>(ym) * (1.0 / 9007199254740992.0);
+      if (!(res_area > bound + 1)) OPK_FAIL;
+    }
+  }
+
+  // With crossings, only results made of crossing points alone are taken (shrunk convex polygons):
+  // where a kept input vertex is the top, the record may start elsewhere.
+  if (nc > 0 && nr != nc) OPK_FAIL;
+  return EmitRotated(res, nr, seg, m, out, nc > 0);
+}
+
+
+
+
+// EmitRotated(res, 4, seg, m, out, true) for QuadTail's four crossing points, taking the results
+// with a horizontal edge at the bottom, the top or both that EmitRotated leaves to the sweep (two
+// crossing points rounded onto one scanline; about 1 in 15 shrunk rotated text boxes). Same checks
+// (no repeated or collinear vertex, y-monotone), then the record's last vertex:
+// - no horizontal top edge: the topmost vertex (as EmitRotated), whatever the bottom;
+// - a horizontal top edge: both top vertices are crossings on one offset edge, the one between
+//   them in the walk. If that offset edge is horizontal, the record ends at the top edge's right
+//   end (EmitRotated's rule for a top edge on a horizontal raw segment); otherwise at the end
+//   towards the offset edge's upper end point (its crossing is the higher one before rounding).
+// Measured before relying on it: every such result of 1M generated convex quads, 1M rotated boxes
+// and 200k of the benchmark's rotated boxes at r = 0.2, 0.4, 0.7 and 0.9 (several hundred
+// thousand results) ends where these rules say, against the sweep; pinned by the differential
+// runs (test/geometry/shrunk-quad.test.ts, scripts/fast-path-differential.js --quads / --boxes).
+bool EmitQuad(const Point64* res, const Seg* seg, int m, Paths64* out) {
+  constexpr int nr = 4;
+  int top = 0, ties = 0;
+  for (int i = 1; i < nr; ++i) {
+    if (res[i].y < res[top].y) {
+      top = i;
+      ties = 0;
+    } else if (res[i].y == res[top].y) {
+      ++ties;
+      if (res[i].x > res[top].x) top = i;
+    }
+  }
+  int bottom = 0, bottom_ties = 0;
+  for (int i = 1; i < nr; ++i) {
+    if (res[i].y > res[bottom].y) {
+      bottom = i;
+      bottom_ties = 0;
+    } else if (res[i].y == res[bottom].y) {
+      ++bottom_ties;
+    }
+  }
+  // Three vertices on one line: EmitRotated's rules (which give up).
+  if (ties > 1) return EmitRotated(res, nr, seg, m, out, true);
+  // No duplicate or collinear vertex, y-monotone (EmitRotated's checks).
+  for (int i = 0; i < nr; ++i) {
+    const Point64& a = res[i == 0 ? nr - 1 : i - 1];
+    const Point64& b = res[i];
+    const Point64& d = res[i + 1 == nr ? 0 : i + 1];
+    if (a == b || b == d || Cross(a, b, d) == 0) OPK_FAIL;
+  }
+  {
+    const int64_t ylo = res[top].y, yhi = res[bottom].y;
+    int changes = 0;
+    int last_dir = 0;
+    for (int i = 0; i <= nr; ++i) {
+      const Point64& a = res[i >= nr ? i - nr : i];
+      const Point64& b = res[i + 1 >= nr ? i + 1 - nr : i + 1];
+      if (a.y == b.y) {
+        if (a.y != ylo && a.y != yhi) OPK_FAIL;
+        continue;
+      }
+      const int dir = b.y > a.y ? 1 : -1;
+      if (last_dir != 0 && dir != last_dir && i < nr) ++changes;
+      if (i < nr || last_dir == 0) last_dir = dir;
+    }
+    if (changes > 2) OPK_FAIL;
+  }
+  int last = top;
+  if (ties == 1) {
+    // A horizontal top edge: two crossings on one scanline, both on the offset edge between them
+    // (res is QuadTail's walk X(2, 5), X(5, 8), X(8, 11), X(2, 11): the edge res[i] -> res[i + 1]
+    // lies on segment 3 ((i + 1) mod 4) + 2). The record ends at its right end when that offset
+    // edge is horizontal, else at the end towards the offset edge's upper end point.
+    const int prev = top == 0 ? nr - 1 : top - 1;
+    const int next = top + 1 == nr ? 0 : top + 1;
+    const int other = res[prev].y == res[top].y ? prev : (res[next].y == res[top].y ? next : -1);
+    if (other < 0) OPK_FAIL;
+    const int first = other == next ? top : other;  // the top edge is res[first] -> res[first + 1]
+    const Seg& e = seg[3 * ((first + 1) & 3) + 2];
+    if (!e.horizontal) {
+      if (e.top.x == e.bot.x) OPK_FAIL;  // (cannot carry two points of one scanline)
+      const bool rightwards = e.top.x > e.bot.x;  // the offset edge rises to the right
+      const int right = res[top].x > res[other].x ? top : other;
+      last = rightwards ? right : (right == top ? other : top);
+    }
+  }
+  out->resize(1);
+  Path64& path = (*out)[0];
+  path.resize(static_cast<size_t>(nr));
+  for (int i = 0, k = last + 1 == nr ? 0 : last + 1; i < nr; ++i, k = k + 1 == nr ? 0 : k + 1)
+    path[static_cast<size_t>(i)] = res[k];
+  return true;
+}
+
+// FinishCleanup for ShrunkQuad's ring and its four crossings sc.cr = X(2, 5), X(2, 11), X(5, 8),
+// X(8, 11) (ShrunkConvexScan's order), when each crossing closes the corner spike between its two
+// offset edges as a negatively wound loop (FinishCleanup's loop test, with its doubles: the spike
+// side below -1e-9, the rest above 1e-9). FinishCleanup then keeps every loop (the spikes are
+// disjoint and all twelve vertices lie in one), walks the result X(2, 5), X(5, 8), X(8, 11),
+// X(2, 11), and gives up unless the crossings follow each other along every offset edge; the same
+// steps here, without its bookkeeping. Any other loop pattern goes to FinishCleanup itself.
+bool QuadTail(const Point64* v, const Seg* seg, Scan& sc, Paths64* out) {
+  constexpr int m = 12;
+  const double ring_area = ShoelaceD(v, m);
+  // FinishCleanup's loop_area: the crossing (approximated from ts along segment s) and v[from..to].
+  auto loop_area = [&](const Crossing& cr, int from, int to) {
+    const Seg& si = seg[cr.s];
+    const double xa = static_cast<double>(si.a.x) + cr.ts * static_cast<double>(si.b.x - si.a.x);
+    const double ya = static_cast<double>(si.a.y) + cr.ts * static_cast<double>(si.b.y - si.a.y);
+    double a = 0;
+    double px = xa, py = ya;
+    for (int k = from; k <= to; ++k) {
+      a += px * static_cast<double>(v[k].y) - static_cast<double>(v[k].x) * py;
+      px = static_cast<double>(v[k].x);
+      py = static_cast<double>(v[k].y);
+    }
+    a += px * ya - xa * py;
+    return a / 2;
+  };
+  const Crossing* cr = sc.cr;
+  // X(2, 5), X(5, 8), X(8, 11): loop = the three vertices after s (the shorter side).
+  for (int c : {0, 2, 3}) {
+    const double area_a = loop_area(cr[c], cr[c].s + 1, cr[c].e);
+    const double area_b = ring_area - area_a;
+    if (!(area_a < -1e-9 && area_b > 1e-9)) return FinishCleanup(v, m, seg, sc, 4, 1, out);
+  }
+  {
+    // X(2, 11): the shorter side is vertices 0..2, the loop; FinishCleanup swaps its ends.
+    const double area_b = loop_area(cr[1], 0, 2);
+    const double area_a = ring_area - area_b;
+    if (!(area_b < -1e-9 && area_a > 1e-9)) return FinishCleanup(v, m, seg, sc, 4, 1, out);
+  }
+  // Along each offset edge the loop that ends on it ends before the next one starts (parameters
+  // along that segment): E_0 (segment 2): X(2, 11) before X(2, 5); E_3 (11): X(8, 11) before
+  // X(2, 11); E_1 (5): X(2, 5) before X(5, 8); E_2 (8): X(5, 8) before X(8, 11).
+  if (!(cr[1].ts < cr[0].ts) || !(cr[3].te < cr[1].te) || !(cr[0].te < cr[2].ts) || !(cr[2].te < cr[3].ts)) OPK_FAIL;
+  Point64* res = sc.res;
+  res[0] = cr[0].pt;
+  res[1] = cr[2].pt;
+  res[2] = cr[3].pt;
+  res[3] = cr[1].pt;
+  const double res_area = ShoelaceD(res, 4);
+  if (!(res_area > 0)) OPK_FAIL;
+  int64_t xm = 0, ym = 0;
+  for (int i = 0; i < 4; ++i) {
+    xm = std::max<int64_t>(xm, std::llabs(res[i].x));
+    ym = std::max<int64_t>(ym, std::llabs(res[i].y));
+  }
+  const double bound = 4.0 * 8.0 * static_cast<double>(xm) * static_cast<double>(ym) * (1.0 / 9007199254740992.0);
+  if (!(res_area > bound + 1)) OPK_FAIL;
+  return EmitQuad(res, seg, m, out);
+}
+
+// FastOffsetCleanup for the raw ring of a shrunk convex quadrilateral whose every corner took the
+// three-point join: 12 vertices A_k, p_k, B_k (k = 0..3), every turn strictly to the right (as
+// ClipperOffset writes it for a positively oriented quadrilateral and delta < 0). The same steps
+// and the same decisions as the general route through FastOffsetCleanup, without its detours:
+// - FastConvexRing stops at the first vertex (a right turn, at most 16 vertices: 0), PlainSmallRing
+//   holds (no repeat, no zero turn, |coordinates| < 2^30), IsThickConvex fails at the first vertex
+//   and ShrunkConvexScan's turn filter passes, so the route comes straight to ShrunkConvexScan;
+// - ShrunkConvexScan's checks in its order (adjacent pairs, then every pair within reach, each
+//   either certified apart by an offset edge's line or checked with PairCheck);
+// - FinishCleanup as the general route.
+// Returns 1 with the result in `out`, -1 when the general route would give up (the sweep's turn:
+// a PairCheck that gives up makes the full pair scan give up as well), 0 when the ring is not of
+// this kind or ShrunkConvexScan would hand it to the full scan (the caller takes the general route).
+int ShrunkQuad(const Path64& raw, Paths64* out) {
+  constexpr int m = 12;
+  Work& w = TlsWork();
+  Scan& sc = w.scan;
+  Point64* v = sc.v;
+  for (int i = 0; i < m; ++i) {
+    const Point64 p = raw[static_cast<size_t>(i)];
+    if (std::llabs(p.x) >= kMaxCoord || std::llabs(p.y) >= kMaxCoord) return 0;
+    v[i] = p;
+  }
+  for (int i = 0; i < m; ++i)
+    if (Cross64(v[i == 0 ? m - 1 : i - 1], v[i], v[i + 1 == m ? 0 : i + 1]) >= 0) return 0;
+  const int ny = SetUpScan(v, m, sc);
+  if (ny == 0) return 0;  // (not possible with strict turns)
+  const int64_t* ys = sc.ys;
+  const Seg* const seg = sc.seg;
+  // Adjacent segments: PairCheck's near-touch test (as ShrunkConvexScan).
+  for (int i = 0; i < m; ++i) {
+    const Seg& si = seg[i];
+    const Seg& sj = seg[i + 1 == m ? 0 : i + 1];
+    if (NearLazy(sj.b, si) || NearLazy(si.a, sj)) return -1;
+  }
+  // Every vertex's scaled signed distance from each offset edge's line E_l = v[3l + 2] -> v[3l + 3]
+  // and the margin (ShrunkConvexScan's `apart`, the same doubles).
+  double d[4][m], margin[4];
+  for (int l = 0; l < 4; ++l) {
+    const Point64& a = v[3 * l + 2];
+    const Point64& b = v[3 * l + 3 == m ? 0 : 3 * l + 3];
+    const double dx = static_cast<double>(b.x - a.x), dy = static_cast<double>(b.y - a.y);
+    margin[l] = 2.5 * std::sqrt(dx * dx + dy * dy) * (1 + 1e-9);
+    // Cross64(a, b, v[i]) = ex (v.y - a.y) - ey (v.x - a.x) = ex v.y - ey v.x - c0, the same
+    // integer (every product below 2^61 in magnitude, every sum below 2^63: exact in int64).
+    const int64_t ex = b.x - a.x, ey = b.y - a.y, c0 = ex * a.y - ey * a.x;
+    for (int i = 0; i < m; ++i) d[l][i] = static_cast<double>(ex * v[i].y - ey * v[i].x - c0);
+  }
+  // Whether the vertex runs v[i0 .. i0 + ni] and v[j0 .. j0 + nj] (cyclic) lie on opposite sides of
+  // some offset edge's line with the margin between them: then so does every segment pair of the
+  // two runs (each segment's span lies within its run's), which is ShrunkConvexScan's `apart`.
+  auto runs_apart = [&](int i0, int ni, int j0, int nj) {
+    for (int l = 0; l < 4; ++l) {
+      const double* dl = d[l];
+      double lo_i = dl[i0], hi_i = dl[i0], lo_j = dl[j0], hi_j = dl[j0];
+      for (int k = 1; k <= ni; ++k) {
+        const double x = dl[i0 + k >= m ? i0 + k - m : i0 + k];
+        lo_i = std::min(lo_i, x);
+        hi_i = std::max(hi_i, x);
+      }
+      for (int k = 1; k <= nj; ++k) {
+        const double x = dl[j0 + k >= m ? j0 + k - m : j0 + k];
+        lo_j = std::min(lo_j, x);
+        hi_j = std::max(hi_j, x);
+      }
+      if (hi_i + margin[l] <= lo_j || hi_j + margin[l] <= lo_i) return true;
+    }
+    return false;
+  };
+  // The bounding box of the vertex run v[i0 .. i0 + ni] (cyclic).
+  struct Box {
+    int64_t xmin, xmax, ymin, ymax;
+  };
+  auto box_of = [&](int i0, int ni) {
+    Box bx{v[i0].x, v[i0].x, v[i0].y, v[i0].y};
+    for (int k = 1; k <= ni; ++k) {
+      const Point64& p = v[i0 + k >= m ? i0 + k - m : i0 + k];
+      bx.xmin = std::min(bx.xmin, p.x);
+      bx.xmax = std::max(bx.xmax, p.x);
+      bx.ymin = std::min(bx.ymin, p.y);
+      bx.ymax = std::max(bx.ymax, p.y);
+    }
+    return bx;
+  };
+  // ShrunkConvexScan's pair filter (overlapping in y, within 2 in x), for two runs: false means it
+  // drops every segment pair of the runs.
+  auto within_reach = [](const Box& a, const Box& b) {
+    return !(b.ymax < a.ymin || a.ymax < b.ymin || a.xmax + 2 < b.xmin || b.xmax + 2 < a.xmin);
+  };
+  // One non-adjacent pair that is not an E_k-1 x E_k crossing: ShrunkConvexScan's test. 0 fine,
+  // -1 PairCheck gives up, 1 they cross (not a shape that scan takes).
+  auto other_pair = [&](int i, int j) {
+    if (i > j) std::swap(i, j);
+    const Seg& si = seg[i];
+    const Seg& sj = seg[j];
+    if (sj.ymax < si.ymin || si.ymax < sj.ymin) return 0;
+    if (si.xmax + 2 < sj.xmin || sj.xmax + 2 < si.xmin) return 0;
+    if (runs_apart(i, 1, j, 1)) return 0;
+    Crossing c;
+    return PairCheck(seg, m, i, j, ys, ny, &c);
+  };
+  // Corner runs G_k = A_k, p_k, B_k (segments 3k, 3k + 1) and offset edges E_k (segment 3k + 2):
+  // every non-adjacent pair of segments other than the four crossings, grouped by runs, each group
+  // dropped at once when its runs are out of reach or apart, else pair by pair. The order differs
+  // from ShrunkConvexScan's, which changes nothing: any pair that gives up makes the general route
+  // give up too, and a pair that crosses sends the ring back to it.
+  Box g[4], e[4];
+  for (int k = 0; k < 4; ++k) {
+    g[k] = box_of(3 * k, 2);
+    e[k] = box_of(3 * k + 2, 1);
+  }
+  bool other = false;
+  auto group = [&](int i0, int ni, const Box& bi, int j0, int nj, const Box& bj) {
+    if (!within_reach(bi, bj) || runs_apart(i0, ni, j0, nj)) return 0;
+    for (int a = 0; a < ni; ++a)
+      for (int b = 0; b < nj; ++b) {
+        const int r = other_pair(i0 + a, j0 + b >= m ? j0 + b - m : j0 + b);
+        if (r < 0) return -1;
+        other |= r > 0;
+      }
+    return 0;
+  };
+  for (int k = 0; k < 4; ++k) {
+    for (int k2 = k + 1; k2 < 4; ++k2)
+      if (group(3 * k, 2, g[k], 3 * k2, 2, g[k2]) < 0) return -1;  // spikes of two corners
+    const int k2 = (k + 2) & 3, k3 = (k + 3) & 3;
+    if (group(3 * k + 2, 1, e[k], 3 * k2, 2, g[k2]) < 0) return -1;  // E_k and the far corners
+    if (group(3 * k + 2, 1, e[k], 3 * k3, 2, g[k3]) < 0) return -1;
+    const int k1 = (k + 1) & 3;
+    // E_k and the far segment of each of its own corners (A_k -> p_k, p_k+1 -> B_k+1)
+    if (group(3 * k + 2, 1, e[k], 3 * k, 1, box_of(3 * k, 1)) < 0) return -1;
+    if (group(3 * k + 2, 1, e[k], 3 * k1 + 1, 1, box_of(3 * k1 + 1, 1)) < 0) return -1;
+    if (k < 2 && group(3 * k + 2, 1, e[k], 3 * k2 + 2, 1, e[k2]) < 0) return -1;  // opposite edges
+  }
+  // The four crossings E_k-1 x E_k, in ShrunkConvexScan's order: (2, 5), (2, 11), (5, 8), (8, 11).
+  static constexpr int kCross[4][2] = {{2, 5}, {2, 11}, {5, 8}, {8, 11}};
+  int found = 0;
+  for (const auto& pr : kCross) {
+    const int i = pr[0], j = pr[1];
+    const Seg& si = seg[i];
+    const Seg& sj = seg[j];
+    if (sj.ymax < si.ymin || si.ymax < sj.ymin) continue;
+    if (si.xmax + 2 < sj.xmin || sj.xmax + 2 < si.xmin) continue;
+    Crossing c;
+    const int r = PairCheck(seg, m, i, j, ys, ny, &c);
+    if (r < 0) return -1;
+    if (r > 0) sc.cr[found++] = c;
+  }
+  if (other) return 0;
+  if (found != 4) return 0;
+  return QuadTail(v, seg, sc, out) ? 1 : -1;
+}
+
 }  // namespace
 
 // Shrunk axis-aligned rectangle: raw = A_k, p_k, B_k per corner (12 points) with axis-parallel
@@ -736,6 +1200,11 @@ static int FastConvexRing(const Path64& raw, Paths64* out) {
 
 bool FastOffsetCleanup(const Path64& raw, Paths64* out) {
   if (ShrunkRectangle(raw, out)) return true;
+  if (raw.size() == 12) {
+    const int quad = ShrunkQuad(raw, out);
+    if (quad > 0) return true;
+    if (quad < 0) OPK_FAIL;
+  }
   const int convex = FastConvexRing(raw, out);
   if (convex > 0) return true;
   if (convex < 0) OPK_FAIL;
@@ -759,47 +1228,9 @@ bool FastOffsetCleanup(const Path64& raw, Paths64* out) {
     std::copy(w.v, w.v + m, sc.v);
   }
   const Point64* v = sc.v;
-
-  // Segments and scanlines.
-  bool flat = true;
-  for (int i = 0; i < m; ++i) {
-    const Point64& a = v[i];
-    const Point64& b = v[i + 1 == m ? 0 : i + 1];
-    Seg& s = sc.seg[i];
-    s.a = a;
-    s.b = b;
-    if (a.y >= b.y) {
-      s.bot = a;
-      s.top = b;
-    } else {
-      s.bot = b;
-      s.top = a;
-    }
-    s.horizontal = a.y == b.y;
-    s.dx = s.horizontal ? kHorizontal
-                        : static_cast<double>(s.top.x - s.bot.x) / static_cast<double>(s.top.y - s.bot.y);
-    s.ymin = std::min(a.y, b.y);
-    s.ymax = std::max(a.y, b.y);
-    s.xmin = std::min(a.x, b.x);
-    s.xmax = std::max(a.x, b.x);
-    sc.ys[i] = a.y;
-    if (a.y != v[0].y) flat = false;
-    sc.start_of[i] = sc.end_of[i] = -1;
-    sc.in_loop[i] = 0;
-  }
-  if (flat) OPK_FAIL;
-
-  // Scanlines: the distinct ys, ascending (insertion sort: m <= 16).
-  int64_t* ys = sc.ys;
-  for (int i = 1; i < m; ++i) {
-    const int64_t y = ys[i];
-    int k = i;
-    for (; k > 0 && ys[k - 1] > y; --k) ys[k] = ys[k - 1];
-    ys[k] = y;
-  }
-  int ny = 1;
-  for (int i = 1; i < m; ++i)
-    if (ys[i] != ys[ny - 1]) ys[ny++] = ys[i];
+  const int ny = SetUpScan(v, m, sc);
+  if (ny == 0) OPK_FAIL;
+  const int64_t* ys = sc.ys;
 
   const Seg* const seg = sc.seg;
   int nc = 0;
@@ -833,116 +1264,7 @@ bool FastOffsetCleanup(const Path64& raw, Paths64* out) {
     active[na++] = i;
   }
 
-  Point64* res = sc.res;
-  int nr = 0;
-  if (nc == 0) {
-    if (!(ShoelaceD(v, m) > 0)) OPK_FAIL;
-    for (int i = 0; i < m; ++i) res[nr++] = v[i];
-  } else {
-    const double ring_area = ShoelaceD(v, m);
-    // Each crossing closes one loop; keep the negatively wound side as the loop.
-    for (int c = 0; c < nc; ++c) {
-      Crossing& cr = sc.cr[c];
-      // Loop A: vertices s+1..e with the crossing point; loop B: e+1..s (wrapping).
-      double xa = 0, ya = 0;
-      {
-        // signed area of crossing point + vertices s+1..e (double, exact crossing approximated)
-        const Seg& si = sc.seg[cr.s];
-        xa = static_cast<double>(si.a.x) + cr.ts * static_cast<double>(si.b.x - si.a.x);
-        ya = static_cast<double>(si.a.y) + cr.ts * static_cast<double>(si.b.y - si.a.y);
-      }
-      auto loop_area = [&](int from, int to) {
-        double a = 0;
-        double px = xa, py = ya;
-        for (int k = from;; k = k + 1 == m ? 0 : k + 1) {
-          a += px * static_cast<double>(v[k].y) - static_cast<double>(v[k].x) * py;
-          px = static_cast<double>(v[k].x);
-          py = static_cast<double>(v[k].y);
-          if (k == to) break;
-        }
-        a += px * ya - xa * py;
-        return a / 2;
-      };
-      // The two loops' areas add up to the ring's area: walk only the shorter one.
-      const int len_a = cr.e > cr.s ? cr.e - cr.s : cr.e - cr.s + m;
-      double area_a, area_b;
-      if (2 * len_a <= m) {
-        area_a = loop_area((cr.s + 1) % m, cr.e);
-        area_b = ring_area - area_a;
-      } else {
-        area_b = loop_area((cr.e + 1) % m, cr.s);
-        area_a = ring_area - area_b;
-      }
-      if (area_a < -1e-9 && area_b > 1e-9) {
-        // loop = s+1..e : path leaves segment s at ts, resumes on segment e at te
-      } else if (area_b < -1e-9 && area_a > 1e-9) {
-        std::swap(cr.s, cr.e);
-        std::swap(cr.ts, cr.te);
-      } else {
-        OPK_FAIL;
-      }
-      if (sc.start_of[cr.s] >= 0 || sc.end_of[cr.e] >= 0) OPK_FAIL;
-      sc.start_of[cr.s] = c;
-      sc.end_of[cr.e] = c;
-      for (int k = cr.s + 1 == m ? 0 : cr.s + 1;; k = k + 1 == m ? 0 : k + 1) {
-        if (sc.in_loop[k]) OPK_FAIL;
-        sc.in_loop[k] = 1;
-        if (k == cr.e) break;
-      }
-    }
-    // Segments strictly inside a loop must not cross anything (no nesting); a segment carrying
-    // both a loop end and a loop start must meet the end first.
-    for (int c = 0; c < nc; ++c) {
-      const Crossing& cr = sc.cr[c];
-      for (int k = cr.s + 1 == m ? 0 : cr.s + 1; k != cr.e; k = k + 1 == m ? 0 : k + 1)
-        if (sc.start_of[k] >= 0 || sc.end_of[k] >= 0) OPK_FAIL;
-      if (sc.end_of[cr.s] >= 0 && !(sc.cr[sc.end_of[cr.s]].te < cr.ts)) OPK_FAIL;
-    }
-    // Walk: start at crossing 0's point, resume on its end segment.
-    int c = 0;
-    int guard = 0;
-    for (;;) {
-      res[nr++] = sc.cr[c].pt;
-      int sgi = sc.cr[c].e;
-      // travel along segment sgi (after the crossing), then following vertices
-      for (;;) {
-        if (sc.start_of[sgi] >= 0) {
-          c = sc.start_of[sgi];
-          break;
-        }
-        const int vtx = sgi + 1 == m ? 0 : sgi + 1;
-        if (sc.in_loop[vtx]) OPK_FAIL;
-        res[nr++] = v[vtx];
-        sgi = vtx;
-        if (++guard > 4 * m) OPK_FAIL;
-      }
-      if (c == 0) break;
-      if (++guard > 4 * m || nr >= 2 * kSmall - 2) OPK_FAIL;
-    }
-    // Every kept vertex must have been visited exactly once.
-    int kept = 0;
-    for (int k = 0; k < m; ++k) kept += !sc.in_loop[k];
-    if (nr != kept + nc) OPK_FAIL;
-    const double res_area = ShoelaceD(res, nr);
-    if (!(res_area > 0)) OPK_FAIL;
-    // ShrunkConvexScan lists the crossings in another order than the scan below, so the walk may
-    // start elsewhere; the area's sign must then not depend on the summation order: above any
-    // rounding error of the sum (nr terms below 2 xmax ymax each).
-    if (quick > 0) {
-      int64_t xm = 0, ym = 0;
-      for (int i = 0; i < nr; ++i) {
-        xm = std::max<int64_t>(xm, std::llabs(res[i].x));
-        ym = std::max<int64_t>(ym, std::llabs(res[i].y));
-      }
-      const double bound = static_cast<double>(nr) * 8.0 * static_cast<double>(xm) * static_cast<double>(ym) * (1.0 / 9007199254740992.0);
-      if (!(res_area > bound + 1)) OPK_FAIL;
-    }
-  }
-
-  // With crossings, only results made of crossing points alone are taken (shrunk convex polygons):
-  // where a kept input vertex is the top, the record may start elsewhere.
-  if (nc > 0 && nr != nc) OPK_FAIL;
-  return EmitRotated(res, nr, seg, m, out, nc > 0);
+  return FinishCleanup(v, m, seg, sc, nc, quick, out);
 }
 
 }  // namespace opk::geom

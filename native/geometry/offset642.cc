@@ -792,6 +792,40 @@ ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset64
   return GrowResult::kRaw;
 }
 
+// DoOffset for one closed quadrilateral shrunk (delta < 0) whose four corners all take OffsetPoint's
+// three-point join (sinA * delta < 0 and not the nearly-straight case: a strictly convex corner for
+// ClipperOffset's orientation): the same normals, the same vertices A_j = P_j + n_(j-1) delta,
+// P_j, B_j = P_j + n_j delta (the same arithmetic, rounded by Push's RoundHalfAway), in the same
+// order, into dest_polys_[0], without the per-vertex dispatch; the join type plays no part there.
+// False (nothing written) when some corner takes another branch: the caller runs DoOffset.
+bool ClipperOffset642::ShrinkQuadRaw(double delta) {
+  const Node& node = nodes_[0];
+  const Point64* src = pts_.data() + node.begin;
+  PointD nrm[4];
+  for (int j = 0; j < 4; ++j) nrm[j] = UnitNormal(src[j], src[(j + 1) & 3]);
+  for (int j = 0; j < 4; ++j) {
+    const PointD& nk = nrm[(j + 3) & 3];
+    const PointD& nj = nrm[j];
+    const double sin_a = nk.x * nj.y - nj.x * nk.y;
+    if (std::fabs(sin_a * delta) < 1.0 && nk.x * nj.x + nj.y * nk.y > 0) return false;  // nearly straight
+    if (!(sin_a * delta < 0)) return false;  // (OffsetPoint's clamp to [-1, 1] keeps the sign)
+  }
+  if (dest_polys_.empty()) dest_polys_.emplace_back();
+  Path64& raw = dest_polys_[0];
+  raw.resize(12);
+  Point64* d = raw.data();
+  for (int j = 0; j < 4; ++j) {
+    const PointD& nk = nrm[(j + 3) & 3];
+    const PointD& nj = nrm[j];
+    const double px = static_cast<double>(src[j].x), py = static_cast<double>(src[j].y);
+    *d++ = Point64{RoundHalfAway(px + nk.x * delta), RoundHalfAway(py + nk.y * delta)};
+    *d++ = src[j];
+    *d++ = Point64{RoundHalfAway(px + nj.x * delta), RoundHalfAway(py + nj.y * delta)};
+  }
+  dest_count_ = 1;
+  return true;
+}
+
 void ClipperOffset642::DoOffset(double delta, const Offset642Options& o) {
   dest_count_ = 0;
   auto emit = [&]() {
@@ -928,7 +962,11 @@ Status ClipperOffset642::Execute(double delta, const Offset642Options& options, 
       return Status::Ok();
     }
   }
-  if (grown == GrowResult::kSkip) DoOffset(delta, options);
+  // A shrunk quadrilateral: its raw ring without DoOffset's dispatch when every corner is convex.
+  if (grown == GrowResult::kSkip &&
+      !(options.fast_path && !options.js_compat && delta < 0 && !NearZero(delta) && nodes_.size() == 1 &&
+        nodes_[0].end == EndType::kPolygon && nodes_[0].size == 4 && ShrinkQuadRaw(delta)))
+    DoOffset(delta, options);
   // Growing never takes FastOffsetCleanup: its convex shortcut accepts some rings with a sharp top
   // or bottom vertex that the sweep changes (see ConvexResult), e.g. 1514,482 1503,471 1500,464
   // 1532,354 1532,355 grown by 0.19987849586012374 (any join). Grow's own check covers the common

@@ -66,6 +66,8 @@ class ClipperOffset642 {
   // One closed polygon grown (see offset642.cc Grow).
   enum class GrowResult { kDone, kRaw, kSkip };
   GrowResult Grow(double delta, const Offset642Options& o, Paths64* out);
+  // The raw ring of one shrunk convex quadrilateral (see offset642.cc ShrinkQuadRaw).
+  bool ShrinkQuadRaw(double delta);
 
   // The added paths' vertices: a plain growable array (AddPath writes in place; its storage is
   // only initialised when it grows).

@@ -283,6 +283,71 @@ function generateAxisRects(count, seed = 1) {
   return out;
 }
 
+/**
+ * `count` convex quadrilaterals (kind 'convexQuad'), for the shrunk-quad fast path
+ * (native/geometry/fast_cleanup.cc ShrunkQuad): float corners, either orientation, any starting
+ * corner. Mostly rotated text boxes (long side 6..400, aspect 1..20, so many shrink to results a
+ * pixel or two thick) and general convex quads (four points on a turned ellipse), plus degenerate
+ * ones: near-zero area (a sliver under a pixel thick), three corners almost collinear (a nearly
+ * straight corner), tiny (sides under 4 px), huge coordinates (up to +-2^29, the fast path's
+ * range, and beyond it), and spikes (one very sharp corner: a long thin kite). Deterministic for a seed.
+ */
+function generateConvexQuads(count, seed = 1) {
+  const rand = mulberry32(seed);
+  const R = (a, b) => a + (b - a) * rand();
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const pick = rand();
+    const far = rand() < 0.08;
+    const cx = far ? R(-(2 ** 29), 2 ** 29) : R(0, 2000);
+    const cy = far ? R(-(2 ** 29), 2 ** 29) : R(0, 2000);
+    const ang = rand() < 0.25 ? R(-0.1, 0.1) + (Math.PI / 2) * Math.floor(R(0, 4)) : R(-Math.PI, Math.PI);
+    let local;
+    if (pick < 0.45) {
+      // rotated text box
+      const w = R(6, 400);
+      const h = Math.max(2, w / R(1, 20));
+      local = [[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]];
+    } else if (pick < 0.7) {
+      // general convex quad on an ellipse
+      const s = R(4, 300);
+      const asp = R(1, 12);
+      local = [R(0, 1.5), R(1.6, 3.1), R(3.2, 4.7), R(4.8, 6.2)].map((a) => [Math.cos(a) * s, (Math.sin(a) * s) / asp]);
+    } else if (pick < 0.76) {
+      // near-zero area: a sliver
+      const w = R(10, 300);
+      const h = R(0, 1.2);
+      local = [[-w / 2, -h / 2], [w / 2, -h / 2 + R(-0.3, 0.3)], [w / 2, h / 2], [-w / 2, h / 2]];
+    } else if (pick < 0.83) {
+      // three corners almost collinear
+      const w = R(20, 300);
+      const h = R(6, 60);
+      local = [[-w / 2, 0], [0, R(-0.8, 0.8)], [w / 2, 0], [0, h]];
+    } else if (pick < 0.9) {
+      // tiny
+      const w = R(0.5, 4);
+      const h = R(0.5, 4);
+      local = [[0, 0], [w, 0], [w, h], [0, h]];
+    } else if (pick < 0.96) {
+      // spike: a long thin kite
+      const L = R(50, 600);
+      const t = R(2, 20);
+      local = [[0, 0], [L * R(0.6, 0.9), -t], [L, 0], [L * R(0.6, 0.9), t]];
+    } else {
+      // huge: far beyond the fast path's range
+      const s = 10 ** R(8, 11);
+      local = [[0, 0], [s, 0], [s, s * R(0.05, 1)], [0, s * R(0.05, 1)]];
+    }
+    const c = Math.cos(ang);
+    const sn = Math.sin(ang);
+    let q = local.map(([x, y]) => [cx + x * c - y * sn, cy + x * sn + y * c]);
+    if (rand() < 0.5) q = q.reverse();
+    const k = Math.floor(R(0, 4));
+    out.push({ kind: 'convexQuad', rings: [q.slice(k).concat(q.slice(0, k))] });
+  }
+  return out;
+}
+
 /** Every polygon of the shared SROIE and NAF annotation sets (rings of [x, y]). */
 function loadDatasets(root = path.resolve(__dirname, '../../../shared/data')) {
   const out = [];
@@ -414,6 +479,7 @@ module.exports = {
   flatten,
   unflatten,
   generateAxisRects,
+  generateConvexQuads,
   clipperLibOffset,
   trunc,
   ringArea,
