@@ -480,6 +480,18 @@ __attribute__((target("avx2"))) inline __m256 ExactD2Avx2(__m256 col, __m256 vax
   return _mm256_add_ps(_mm256_mul_ps(qx, qx), _mm256_mul_ps(qy, qy));
 }
 
+// ExactD2Avx2 from the per-column terms px = col - ax (at px_p) and px * ex (at pxex_p), computed
+// once per edge by the same operations: the same t, qy and d2; qx comes out negated (t ex - px
+// instead of px - t ex: round-to-nearest is symmetric, so the same magnitude and the same square).
+__attribute__((target("avx2"))) inline __m256 ExactD2Cols(const float* px_p, const float* pxex_p, __m256 vex,
+                                                         __m256 vey, __m256 pyey, __m256 vinv, __m256 py) {
+  __m256 t = _mm256_mul_ps(_mm256_add_ps(_mm256_loadu_ps(pxex_p), pyey), vinv);
+  t = _mm256_min_ps(_mm256_max_ps(t, _mm256_setzero_ps()), _mm256_set1_ps(1.0f));
+  const __m256 nqx = _mm256_sub_ps(_mm256_mul_ps(t, vex), _mm256_loadu_ps(px_p));
+  const __m256 qy = _mm256_sub_ps(py, _mm256_mul_ps(t, vey));
+  return _mm256_add_ps(_mm256_mul_ps(nqx, nqx), _mm256_mul_ps(qy, qy));
+}
+
 // Stores (fresh row) or min-merges 8 squared distances at row + c.
 __attribute__((target("avx2"))) inline void PutD2(float* row, int64_t c, __m256 d2, bool fresh) {
   const __m256 other = fresh ? _mm256_set1_ps(FLT_MAX) : _mm256_loadu_ps(row + c);
@@ -516,6 +528,26 @@ __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double 
   const ExactBand band(win, x1, y1, x2, y2);
   if (band.Empty()) return;
   const int64_t stride = win.stride;
+  // General edges with scratch: px = c - ax and px * ex per column once per edge (ExactD2Cols),
+  // over the window's columns and the 7 beside them on each side (where a widened row may reach).
+  const bool cols = axis == 0 && pre != nullptr;
+  float* const col_px = pre;
+  float* const col_pxex = pre == nullptr ? nullptr : pre + stride;
+  if (cols) {
+    const int64_t p0 = std::max<int64_t>(0, win.col0 - 7), p1 = std::min<int64_t>(stride - 1, win.col1 + 7);
+    int64_t c = p0;
+    __m256 cl = _mm256_add_ps(_mm256_set1_ps(static_cast<float>(p0)), lane);
+    for (; c + 7 <= p1; c += 8, cl = _mm256_add_ps(cl, eight)) {
+      const __m256 px = _mm256_sub_ps(cl, vax);
+      _mm256_storeu_ps(col_px + c, px);
+      _mm256_storeu_ps(col_pxex + c, _mm256_mul_ps(px, vex));
+    }
+    for (; c <= p1; ++c) {
+      const float px = static_cast<float>(static_cast<int32_t>(c)) - e.ax;
+      col_px[c] = px;
+      col_pxex[c] = px * e.ex;
+    }
+  }
   float* row = buf + (win.row0 - win.row_base) * stride;
   int32_t* hlo = kHull ? hull->lo + (win.row0 - win.row_base) : nullptr;
   int32_t* hhi = kHull ? hull->hi + (win.row0 - win.row_base) : nullptr;
@@ -563,6 +595,27 @@ __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double 
     }
     const __m256 py = _mm256_set1_ps(pys);
     const __m256 pyey = _mm256_mul_ps(py, vey);
+    if (cols) {
+      if (fresh) {
+        for (int64_t c = c0; c < cend; c += 8) {
+          PutD2(row, c, ExactD2Cols(col_px + c, col_pxex + c, vex, vey, pyey, vinv, py), true);
+        }
+      } else {
+        for (int64_t c = c0; c < cend; c += 8) {
+          PutD2(row, c, ExactD2Cols(col_px + c, col_pxex + c, vex, vey, pyey, vinv, py), false);
+        }
+      }
+      if (overlap_tail) {
+        PutD2(row, c1 - 7, ExactD2Cols(col_px + c1 - 7, col_pxex + c1 - 7, vex, vey, pyey, vinv, py), fresh);
+      } else if (cend <= c1) {
+        if (fresh) {
+          ExactRowScalarStore(e, pys, row, cend, c1);
+        } else {
+          ExactRowScalar(e, pys, row, cend, c1);
+        }
+      }
+      continue;
+    }
     // Column numbers c + lane as floats, stepped by 8: integers below 2^24 are exact in float,
     // so this equals float(c) + lane of every iteration.
     __m256 cl = _mm256_add_ps(_mm256_set1_ps(static_cast<float>(c0)), lane);
