@@ -510,7 +510,10 @@ __attribute__((target("avx2"))) inline void PutD2(float* row, int64_t c, __m256 
 // qx = px - t * 0 = px, and d2 = px^2 + qy^2. Either way d2 = pre[c] + rowc in float32, with the
 // per-column term pre[c] computed once per edge (into win.scratch) and rowc once per row: the same
 // two products and the same final sum as the general formula, so the same bits.
-template <bool kHull>
+//
+// kKind (ExactKind below): which of the paths, fixed per instantiation so that each row loop
+// keeps only its own state.
+template <bool kHull, int kKind>
 __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double x2, double y2,
                                                    const ExactEdgeSetup& e, const EdgeWindow& win, float* buf,
                                                    const RowHull* hull) {
@@ -522,7 +525,7 @@ __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double 
   const __m256 eight = _mm256_set1_ps(8.0f);
   const bool finite_inv = std::isfinite(e.inv);
   // 1: horizontal (pre = qx^2, rowc = py^2); 2: vertical (pre = px^2, rowc = qy^2); 0: general.
-  const int axis = (win.scratch == nullptr || !finite_inv) ? 0 : e.ey == 0.0f ? 1 : e.ex == 0.0f ? 2 : 0;
+  constexpr int axis = kKind == 1 || kKind == 2 ? kKind : 0;
   float* pre = win.scratch;
   int64_t k0 = 0, k1 = -1;  // columns of pre that hold the per-column term
   const ExactBand band(win, x1, y1, x2, y2);
@@ -530,7 +533,7 @@ __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double 
   const int64_t stride = win.stride;
   // General edges with scratch: px = c - ax and px * ex per column once per edge (ExactD2Cols),
   // over the window's columns and the 7 beside them on each side (where a widened row may reach).
-  const bool cols = axis == 0 && pre != nullptr;
+  constexpr bool cols = kKind == 3;
   float* const col_px = pre;
   float* const col_pxex = pre == nullptr ? nullptr : pre + stride;
   if (cols) {
@@ -559,7 +562,7 @@ __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double 
     const bool fresh = kHull && ExtendHull(hlo, hhi, row, c0, c1);
     // Columns past the whole vectors: an overlapping last vector where allowed (see above).
     const bool overlap_tail = finite_inv && cend > c0 && cend <= c1;
-    if (axis != 0) {
+    if constexpr (axis != 0) {
       if (c0 < k0 || c1 > k1) {
         // pre[c]: ExactPixel(e, px, 0) = qx^2 + 0 (horizontal), px * px (vertical); 8 at a time
         // (the same bits, as above), the columns past the whole vectors one by one.
@@ -595,7 +598,7 @@ __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double 
     }
     const __m256 py = _mm256_set1_ps(pys);
     const __m256 pyey = _mm256_mul_ps(py, vey);
-    if (cols) {
+    if constexpr (cols) {
       if (fresh) {
         for (int64_t c = c0; c < cend; c += 8) {
           PutD2(row, c, ExactD2Cols(col_px + c, col_pxex + c, vex, vey, pyey, vinv, py), true);
@@ -651,10 +654,24 @@ void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWin
 #ifdef OPK_TARGETS_X86
   static const bool has_avx2 = __builtin_cpu_supports("avx2");
   if (has_avx2) {
+    // 1: horizontal (pre = qx^2, rowc = py^2); 2: vertical (pre = px^2, rowc = qy^2); 3: general
+    // with the per-column table; 0: general without scratch (see ExactEdgeAvx2).
+    const bool finite_inv = std::isfinite(e.inv);
+    const int kind = win.scratch == nullptr ? 0 : !finite_inv ? 3 : e.ey == 0.0f ? 1 : e.ex == 0.0f ? 2 : 3;
     if (hull != nullptr) {
-      ExactEdgeAvx2<true>(x1, y1, x2, y2, e, win, buf, hull);
+      switch (kind) {
+        case 1: ExactEdgeAvx2<true, 1>(x1, y1, x2, y2, e, win, buf, hull); break;
+        case 2: ExactEdgeAvx2<true, 2>(x1, y1, x2, y2, e, win, buf, hull); break;
+        case 3: ExactEdgeAvx2<true, 3>(x1, y1, x2, y2, e, win, buf, hull); break;
+        default: ExactEdgeAvx2<true, 0>(x1, y1, x2, y2, e, win, buf, hull); break;
+      }
     } else {
-      ExactEdgeAvx2<false>(x1, y1, x2, y2, e, win, buf, hull);
+      switch (kind) {
+        case 1: ExactEdgeAvx2<false, 1>(x1, y1, x2, y2, e, win, buf, hull); break;
+        case 2: ExactEdgeAvx2<false, 2>(x1, y1, x2, y2, e, win, buf, hull); break;
+        case 3: ExactEdgeAvx2<false, 3>(x1, y1, x2, y2, e, win, buf, hull); break;
+        default: ExactEdgeAvx2<false, 0>(x1, y1, x2, y2, e, win, buf, hull); break;
+      }
     }
     return;
   }
