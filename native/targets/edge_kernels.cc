@@ -416,7 +416,11 @@ void ExactEdgeScalar(double x1, double y1, double x2, double y2, const ExactEdge
 class ExactBand {
  public:
   __attribute__((target("avx2"))) ExactBand(const EdgeWindow& w, double x1, double y1, double x2, double y2)
-      : col0_(w.col0), col1_(w.col1), last_(w.stride - 1) {
+      : col0_(w.col0),
+        col1_(w.col1),
+        last_(w.stride - 1),
+        col0d_(static_cast<double>(w.col0)),
+        col1d_(static_cast<double>(w.col1)) {
     const double ex = x2 - x1, ey = y2 - y1;
     bool narrow = w.reach > 0 && ey != 0;
     if (narrow) {
@@ -445,9 +449,13 @@ class ExactBand {
   }
 
  private:
+  // a = max(col0, floor(xc - half)), b = min(col1, ceil(xc + half)), with the clamps applied
+  // before the rounding (floor(max(x, col0)) = max(col0, floor(x)) for an integer col0, and the
+  // same for ceil and col1); the outer clamps (col1 + 1, col0 - 1) only replace values that make
+  // the row empty either way, and keep the conversions in range.
   __attribute__((target("avx2"), always_inline)) inline bool Span(double xc, int64_t* c0, int64_t* c1) const {
-    const int64_t a = std::max<int64_t>(col0_, static_cast<int64_t>(std::floor(std::max(xc - half_, -1e15))));
-    const int64_t b = std::min<int64_t>(col1_, static_cast<int64_t>(std::ceil(std::min(xc + half_, 1e15))));
+    const int64_t a = static_cast<int64_t>(std::floor(std::min(std::max(xc - half_, col0d_), col1d_ + 1.0)));
+    const int64_t b = static_cast<int64_t>(std::ceil(std::max(std::min(xc + half_, col1d_), col0d_ - 1.0)));
     return Widen(a, b, c0, c1);
   }
   __attribute__((always_inline)) inline bool Widen(int64_t a, int64_t b, int64_t* c0, int64_t* c1) const {
@@ -462,6 +470,7 @@ class ExactBand {
   }
 
   int64_t col0_, col1_, last_;  // the window's columns, the buffer row's last column
+  double col0d_, col1d_;        // col0_, col1_ as doubles
   double half_ = 0, slope_ = 0, xbase_ = 0;
   bool narrow_ = false;
   bool ok_ = false;
