@@ -532,7 +532,7 @@ __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double 
   const __m256 vax = _mm256_set1_ps(e.ax);
   const __m256 lane = _mm256_set_ps(7, 6, 5, 4, 3, 2, 1, 0);
   const __m256 eight = _mm256_set1_ps(8.0f);
-  const bool finite_inv = std::isfinite(e.inv);
+  const bool finite_inv = kKind != 0 || std::isfinite(e.inv);  // kinds 1-3: finite (see below)
   // 1: horizontal (pre = qx^2, rowc = py^2); 2: vertical (pre = px^2, rowc = qy^2); 0: general.
   constexpr int axis = kKind == 1 || kKind == 2 ? kKind : 0;
   float* pre = win.scratch;
@@ -664,9 +664,9 @@ void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWin
   static const bool has_avx2 = __builtin_cpu_supports("avx2");
   if (has_avx2) {
     // 1: horizontal (pre = qx^2, rowc = py^2); 2: vertical (pre = px^2, rowc = qy^2); 3: general
-    // with the per-column table; 0: general without scratch (see ExactEdgeAvx2).
+    // with the per-column table; 0: general without scratch, or any edge with a non-finite inv.
     const bool finite_inv = std::isfinite(e.inv);
-    const int kind = win.scratch == nullptr ? 0 : !finite_inv ? 3 : e.ey == 0.0f ? 1 : e.ex == 0.0f ? 2 : 3;
+    const int kind = win.scratch == nullptr || !finite_inv ? 0 : e.ey == 0.0f ? 1 : e.ex == 0.0f ? 2 : 3;
     if (hull != nullptr) {
       switch (kind) {
         case 1: ExactEdgeAvx2<true, 1>(x1, y1, x2, y2, e, win, buf, hull); break;
