@@ -524,8 +524,9 @@ __attribute__((target("avx2"))) inline void PutD2(float* row, int64_t c, __m256 
 // keeps only its own state.
 template <bool kHull, int kKind>
 __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double x2, double y2,
-                                                   const ExactEdgeSetup& e, const EdgeWindow& win, float* buf,
+                                                   const ExactEdgeSetup& setup, const EdgeWindow& win, float* buf,
                                                    const RowHull* hull) {
+  const ExactEdgeSetup e = setup;  // a local copy: the stores below may alias `setup` for the compiler
   const __m256 vex = _mm256_set1_ps(e.ex);
   const __m256 vey = _mm256_set1_ps(e.ey);
   const __m256 vinv = _mm256_set1_ps(e.inv);
@@ -563,7 +564,8 @@ __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double 
   float* row = buf + (win.row0 - win.row_base) * stride;
   int32_t* hlo = kHull ? hull->lo + (win.row0 - win.row_base) : nullptr;
   int32_t* hhi = kHull ? hull->hi + (win.row0 - win.row_base) : nullptr;
-  for (int64_t r = win.row0; r <= win.row1; ++r, row += stride, hlo += kHull ? 1 : 0, hhi += kHull ? 1 : 0) {
+  const int64_t row_end = win.row1;  // a local: the stores below may alias `win` as far as the compiler knows
+  for (int64_t r = win.row0; r <= row_end; ++r, row += stride, hlo += kHull ? 1 : 0, hhi += kHull ? 1 : 0) {
     int64_t c0, c1;
     if (!band.Range(r, &c0, &c1)) continue;
     const int64_t cend = c0 + ((c1 - c0 + 1) & ~int64_t{7});  // end of the whole vectors
