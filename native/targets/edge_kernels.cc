@@ -501,6 +501,49 @@ __attribute__((target("avx2"))) inline __m256 ExactD2Cols(const float* px_p, con
   return _mm256_add_ps(_mm256_mul_ps(nqx, nqx), _mm256_mul_ps(qy, qy));
 }
 
+// [first, last) = FLT_MAX: whole vectors, then the rest with one masked store (the columns past
+// `last` are not touched). The hull's new columns are mostly a few.
+__attribute__((target("avx2"), always_inline)) inline void FillMaxAvx2(float* first, float* last) {
+  const __m256 v = _mm256_set1_ps(FLT_MAX);
+  for (; last - first >= 8; first += 8) _mm256_storeu_ps(first, v);
+  const auto rest = static_cast<int32_t>(last - first);
+  if (rest > 0) {
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    _mm256_maskstore_ps(first, _mm256_cmpgt_epi32(_mm256_set1_epi32(rest), lanes), v);
+  }
+}
+
+// ExtendHull with FillMaxAvx2 for the new columns.
+__attribute__((target("avx2"), always_inline)) inline bool ExtendHullAvx2(int32_t* lo_p, int32_t* hi_p, float* row,
+                                                                          int64_t c0, int64_t c1) {
+  int32_t& lo = *lo_p;
+  int32_t& hi = *hi_p;
+  if (lo > hi) {
+    lo = static_cast<int32_t>(c0);
+    hi = static_cast<int32_t>(c1);
+    return true;
+  }
+  if (c1 < lo) {
+    FillMaxAvx2(row + c1 + 1, row + lo);
+    lo = static_cast<int32_t>(c0);
+    return true;
+  }
+  if (c0 > hi) {
+    FillMaxAvx2(row + hi + 1, row + c0);
+    hi = static_cast<int32_t>(c1);
+    return true;
+  }
+  if (c0 < lo) {
+    FillMaxAvx2(row + c0, row + lo);
+    lo = static_cast<int32_t>(c0);
+  }
+  if (c1 > hi) {
+    FillMaxAvx2(row + hi + 1, row + c1 + 1);
+    hi = static_cast<int32_t>(c1);
+  }
+  return false;
+}
+
 // Stores (fresh row) or min-merges 8 squared distances at row + c.
 __attribute__((target("avx2"))) inline void PutD2(float* row, int64_t c, __m256 d2, bool fresh) {
   const __m256 other = fresh ? _mm256_set1_ps(FLT_MAX) : _mm256_loadu_ps(row + c);
@@ -570,7 +613,7 @@ __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double 
     if (!band.Range(r, &c0, &c1)) continue;
     const int64_t cend = c0 + ((c1 - c0 + 1) & ~int64_t{7});  // end of the whole vectors
     const float pys = static_cast<float>(static_cast<int32_t>(r)) - e.ay;
-    const bool fresh = kHull && ExtendHull(hlo, hhi, row, c0, c1);
+    const bool fresh = kHull && ExtendHullAvx2(hlo, hhi, row, c0, c1);
     // Columns past the whole vectors: an overlapping last vector where allowed (see above).
     const bool overlap_tail = finite_inv && cend > c0 && cend <= c1;
     if constexpr (axis != 0) {
