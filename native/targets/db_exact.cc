@@ -73,7 +73,7 @@ void FieldRows(const Plan& f, const double* xy, size_t n, int64_t r0, int64_t r1
   win.stride = f.w;
   win.reach = reach;
   win.row_base = r0;
-  if (s->edge_row.size() < static_cast<size_t>(f.w)) s->edge_row.resize(static_cast<size_t>(f.w));
+  if (s->edge_row.size() < 2 * static_cast<size_t>(f.w)) s->edge_row.resize(2 * static_cast<size_t>(f.w));
   win.scratch = s->edge_row.data();
   // Mostly horizontal edges first, then the others: the values do not depend on the order (min
   // merges of values that are never NaN; FLT_MAX where no edge reaches), but wide rows first

@@ -416,7 +416,11 @@ void ExactEdgeScalar(double x1, double y1, double x2, double y2, const ExactEdge
 class ExactBand {
  public:
   __attribute__((target("avx2"))) ExactBand(const EdgeWindow& w, double x1, double y1, double x2, double y2)
-      : col0_(w.col0), col1_(w.col1), last_(w.stride - 1) {
+      : col0_(w.col0),
+        col1_(w.col1),
+        last_(w.stride - 1),
+        col0d_(static_cast<double>(w.col0)),
+        col1d_(static_cast<double>(w.col1)) {
     const double ex = x2 - x1, ey = y2 - y1;
     bool narrow = w.reach > 0 && ey != 0;
     if (narrow) {
@@ -445,9 +449,13 @@ class ExactBand {
   }
 
  private:
+  // a = max(col0, floor(xc - half)), b = min(col1, ceil(xc + half)), with the clamps applied
+  // before the rounding (floor(max(x, col0)) = max(col0, floor(x)) for an integer col0, and the
+  // same for ceil and col1); the outer clamps (col1 + 1, col0 - 1) only replace values that make
+  // the row empty either way, and keep the conversions in range.
   __attribute__((target("avx2"), always_inline)) inline bool Span(double xc, int64_t* c0, int64_t* c1) const {
-    const int64_t a = std::max<int64_t>(col0_, static_cast<int64_t>(std::floor(std::max(xc - half_, -1e15))));
-    const int64_t b = std::min<int64_t>(col1_, static_cast<int64_t>(std::ceil(std::min(xc + half_, 1e15))));
+    const int64_t a = static_cast<int64_t>(std::floor(std::min(std::max(xc - half_, col0d_), col1d_ + 1.0)));
+    const int64_t b = static_cast<int64_t>(std::ceil(std::max(std::min(xc + half_, col1d_), col0d_ - 1.0)));
     return Widen(a, b, c0, c1);
   }
   __attribute__((always_inline)) inline bool Widen(int64_t a, int64_t b, int64_t* c0, int64_t* c1) const {
@@ -462,6 +470,7 @@ class ExactBand {
   }
 
   int64_t col0_, col1_, last_;  // the window's columns, the buffer row's last column
+  double col0d_, col1d_;        // col0_, col1_ as doubles
   double half_ = 0, slope_ = 0, xbase_ = 0;
   bool narrow_ = false;
   bool ok_ = false;
@@ -478,6 +487,61 @@ __attribute__((target("avx2"))) inline __m256 ExactD2Avx2(__m256 col, __m256 vax
   const __m256 qx = _mm256_sub_ps(px, _mm256_mul_ps(t, vex));
   const __m256 qy = _mm256_sub_ps(py, _mm256_mul_ps(t, vey));
   return _mm256_add_ps(_mm256_mul_ps(qx, qx), _mm256_mul_ps(qy, qy));
+}
+
+// ExactD2Avx2 from the per-column terms px = col - ax (at px_p) and px * ex (at pxex_p), computed
+// once per edge by the same operations: the same t, qy and d2; qx comes out negated (t ex - px
+// instead of px - t ex: round-to-nearest is symmetric, so the same magnitude and the same square).
+__attribute__((target("avx2"))) inline __m256 ExactD2Cols(const float* px_p, const float* pxex_p, __m256 vex,
+                                                         __m256 vey, __m256 pyey, __m256 vinv, __m256 py) {
+  __m256 t = _mm256_mul_ps(_mm256_add_ps(_mm256_loadu_ps(pxex_p), pyey), vinv);
+  t = _mm256_min_ps(_mm256_max_ps(t, _mm256_setzero_ps()), _mm256_set1_ps(1.0f));
+  const __m256 nqx = _mm256_sub_ps(_mm256_mul_ps(t, vex), _mm256_loadu_ps(px_p));
+  const __m256 qy = _mm256_sub_ps(py, _mm256_mul_ps(t, vey));
+  return _mm256_add_ps(_mm256_mul_ps(nqx, nqx), _mm256_mul_ps(qy, qy));
+}
+
+// [first, last) = FLT_MAX: whole vectors, then the rest with one masked store (the columns past
+// `last` are not touched). The hull's new columns are mostly a few.
+__attribute__((target("avx2"), always_inline)) inline void FillMaxAvx2(float* first, float* last) {
+  const __m256 v = _mm256_set1_ps(FLT_MAX);
+  for (; last - first >= 8; first += 8) _mm256_storeu_ps(first, v);
+  const auto rest = static_cast<int32_t>(last - first);
+  if (rest > 0) {
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    _mm256_maskstore_ps(first, _mm256_cmpgt_epi32(_mm256_set1_epi32(rest), lanes), v);
+  }
+}
+
+// ExtendHull with FillMaxAvx2 for the new columns.
+__attribute__((target("avx2"), always_inline)) inline bool ExtendHullAvx2(int32_t* lo_p, int32_t* hi_p, float* row,
+                                                                          int64_t c0, int64_t c1) {
+  int32_t& lo = *lo_p;
+  int32_t& hi = *hi_p;
+  if (lo > hi) {
+    lo = static_cast<int32_t>(c0);
+    hi = static_cast<int32_t>(c1);
+    return true;
+  }
+  if (c1 < lo) {
+    FillMaxAvx2(row + c1 + 1, row + lo);
+    lo = static_cast<int32_t>(c0);
+    return true;
+  }
+  if (c0 > hi) {
+    FillMaxAvx2(row + hi + 1, row + c0);
+    hi = static_cast<int32_t>(c1);
+    return true;
+  }
+  if (c0 < lo) {
+    FillMaxAvx2(row + c0, row + lo);
+    lo = static_cast<int32_t>(c0);
+  }
+  if (c1 > hi) {
+    FillMaxAvx2(row + hi + 1, row + c1 + 1);
+    hi = static_cast<int32_t>(c1);
+  }
+  return false;
 }
 
 // Stores (fresh row) or min-merges 8 squared distances at row + c.
@@ -498,36 +562,61 @@ __attribute__((target("avx2"))) inline void PutD2(float* row, int64_t c, __m256 
 // qx = px - t * 0 = px, and d2 = px^2 + qy^2. Either way d2 = pre[c] + rowc in float32, with the
 // per-column term pre[c] computed once per edge (into win.scratch) and rowc once per row: the same
 // two products and the same final sum as the general formula, so the same bits.
-template <bool kHull>
+//
+// kKind (ExactKind below): which of the paths, fixed per instantiation so that each row loop
+// keeps only its own state.
+template <bool kHull, int kKind>
 __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double x2, double y2,
-                                                   const ExactEdgeSetup& e, const EdgeWindow& win, float* buf,
+                                                   const ExactEdgeSetup& setup, const EdgeWindow& win, float* buf,
                                                    const RowHull* hull) {
+  const ExactEdgeSetup e = setup;  // a local copy: the stores below may alias `setup` for the compiler
   const __m256 vex = _mm256_set1_ps(e.ex);
   const __m256 vey = _mm256_set1_ps(e.ey);
   const __m256 vinv = _mm256_set1_ps(e.inv);
   const __m256 vax = _mm256_set1_ps(e.ax);
   const __m256 lane = _mm256_set_ps(7, 6, 5, 4, 3, 2, 1, 0);
   const __m256 eight = _mm256_set1_ps(8.0f);
-  const bool finite_inv = std::isfinite(e.inv);
+  const bool finite_inv = kKind != 0 || std::isfinite(e.inv);  // kinds 1-3: finite (see below)
   // 1: horizontal (pre = qx^2, rowc = py^2); 2: vertical (pre = px^2, rowc = qy^2); 0: general.
-  const int axis = (win.scratch == nullptr || !finite_inv) ? 0 : e.ey == 0.0f ? 1 : e.ex == 0.0f ? 2 : 0;
+  constexpr int axis = kKind == 1 || kKind == 2 ? kKind : 0;
   float* pre = win.scratch;
   int64_t k0 = 0, k1 = -1;  // columns of pre that hold the per-column term
   const ExactBand band(win, x1, y1, x2, y2);
   if (band.Empty()) return;
   const int64_t stride = win.stride;
+  // General edges with scratch: px = c - ax and px * ex per column once per edge (ExactD2Cols),
+  // over the window's columns and the 7 beside them on each side (where a widened row may reach).
+  constexpr bool cols = kKind == 3;
+  float* const col_px = pre;
+  float* const col_pxex = pre == nullptr ? nullptr : pre + stride;
+  if (cols) {
+    const int64_t p0 = std::max<int64_t>(0, win.col0 - 7), p1 = std::min<int64_t>(stride - 1, win.col1 + 7);
+    int64_t c = p0;
+    __m256 cl = _mm256_add_ps(_mm256_set1_ps(static_cast<float>(p0)), lane);
+    for (; c + 7 <= p1; c += 8, cl = _mm256_add_ps(cl, eight)) {
+      const __m256 px = _mm256_sub_ps(cl, vax);
+      _mm256_storeu_ps(col_px + c, px);
+      _mm256_storeu_ps(col_pxex + c, _mm256_mul_ps(px, vex));
+    }
+    for (; c <= p1; ++c) {
+      const float px = static_cast<float>(static_cast<int32_t>(c)) - e.ax;
+      col_px[c] = px;
+      col_pxex[c] = px * e.ex;
+    }
+  }
   float* row = buf + (win.row0 - win.row_base) * stride;
   int32_t* hlo = kHull ? hull->lo + (win.row0 - win.row_base) : nullptr;
   int32_t* hhi = kHull ? hull->hi + (win.row0 - win.row_base) : nullptr;
-  for (int64_t r = win.row0; r <= win.row1; ++r, row += stride, hlo += kHull ? 1 : 0, hhi += kHull ? 1 : 0) {
+  const int64_t row_end = win.row1;  // a local: the stores below may alias `win` as far as the compiler knows
+  for (int64_t r = win.row0; r <= row_end; ++r, row += stride, hlo += kHull ? 1 : 0, hhi += kHull ? 1 : 0) {
     int64_t c0, c1;
     if (!band.Range(r, &c0, &c1)) continue;
     const int64_t cend = c0 + ((c1 - c0 + 1) & ~int64_t{7});  // end of the whole vectors
     const float pys = static_cast<float>(static_cast<int32_t>(r)) - e.ay;
-    const bool fresh = kHull && ExtendHull(hlo, hhi, row, c0, c1);
+    const bool fresh = kHull && ExtendHullAvx2(hlo, hhi, row, c0, c1);
     // Columns past the whole vectors: an overlapping last vector where allowed (see above).
     const bool overlap_tail = finite_inv && cend > c0 && cend <= c1;
-    if (axis != 0) {
+    if constexpr (axis != 0) {
       if (c0 < k0 || c1 > k1) {
         // pre[c]: ExactPixel(e, px, 0) = qx^2 + 0 (horizontal), px * px (vertical); 8 at a time
         // (the same bits, as above), the columns past the whole vectors one by one.
@@ -563,6 +652,27 @@ __attribute__((target("avx2"))) void ExactEdgeAvx2(double x1, double y1, double 
     }
     const __m256 py = _mm256_set1_ps(pys);
     const __m256 pyey = _mm256_mul_ps(py, vey);
+    if constexpr (cols) {
+      if (fresh) {
+        for (int64_t c = c0; c < cend; c += 8) {
+          PutD2(row, c, ExactD2Cols(col_px + c, col_pxex + c, vex, vey, pyey, vinv, py), true);
+        }
+      } else {
+        for (int64_t c = c0; c < cend; c += 8) {
+          PutD2(row, c, ExactD2Cols(col_px + c, col_pxex + c, vex, vey, pyey, vinv, py), false);
+        }
+      }
+      if (overlap_tail) {
+        PutD2(row, c1 - 7, ExactD2Cols(col_px + c1 - 7, col_pxex + c1 - 7, vex, vey, pyey, vinv, py), fresh);
+      } else if (cend <= c1) {
+        if (fresh) {
+          ExactRowScalarStore(e, pys, row, cend, c1);
+        } else {
+          ExactRowScalar(e, pys, row, cend, c1);
+        }
+      }
+      continue;
+    }
     // Column numbers c + lane as floats, stepped by 8: integers below 2^24 are exact in float,
     // so this equals float(c) + lane of every iteration.
     __m256 cl = _mm256_add_ps(_mm256_set1_ps(static_cast<float>(c0)), lane);
@@ -598,10 +708,24 @@ void ExactEdgeMinMerge(double x1, double y1, double x2, double y2, const EdgeWin
 #ifdef OPK_TARGETS_X86
   static const bool has_avx2 = __builtin_cpu_supports("avx2");
   if (has_avx2) {
+    // 1: horizontal (pre = qx^2, rowc = py^2); 2: vertical (pre = px^2, rowc = qy^2); 3: general
+    // with the per-column table; 0: general without scratch, or any edge with a non-finite inv.
+    const bool finite_inv = std::isfinite(e.inv);
+    const int kind = win.scratch == nullptr || !finite_inv ? 0 : e.ey == 0.0f ? 1 : e.ex == 0.0f ? 2 : 3;
     if (hull != nullptr) {
-      ExactEdgeAvx2<true>(x1, y1, x2, y2, e, win, buf, hull);
+      switch (kind) {
+        case 1: ExactEdgeAvx2<true, 1>(x1, y1, x2, y2, e, win, buf, hull); break;
+        case 2: ExactEdgeAvx2<true, 2>(x1, y1, x2, y2, e, win, buf, hull); break;
+        case 3: ExactEdgeAvx2<true, 3>(x1, y1, x2, y2, e, win, buf, hull); break;
+        default: ExactEdgeAvx2<true, 0>(x1, y1, x2, y2, e, win, buf, hull); break;
+      }
     } else {
-      ExactEdgeAvx2<false>(x1, y1, x2, y2, e, win, buf, hull);
+      switch (kind) {
+        case 1: ExactEdgeAvx2<false, 1>(x1, y1, x2, y2, e, win, buf, hull); break;
+        case 2: ExactEdgeAvx2<false, 2>(x1, y1, x2, y2, e, win, buf, hull); break;
+        case 3: ExactEdgeAvx2<false, 3>(x1, y1, x2, y2, e, win, buf, hull); break;
+        default: ExactEdgeAvx2<false, 0>(x1, y1, x2, y2, e, win, buf, hull); break;
+      }
     }
     return;
   }
@@ -618,10 +742,30 @@ __attribute__((target("avx2"))) inline __m128i MaskBytes(__m256 mask) {
   return _mm_packs_epi16(w, w);  // 0 / 0xFF: the staged binary maps only tell zero from non-zero
 }
 
-// bytes[0..8) |= the mask's bytes.
-__attribute__((target("avx2"))) inline void OrMaskBytes(uint8_t* bytes, __m256 mask) {
-  __m128i* p = reinterpret_cast<__m128i*>(bytes);
-  _mm_storel_epi64(p, _mm_or_si128(_mm_loadl_epi64(p), MaskBytes(mask)));
+// kLaneBytes[m]: the 8 bytes of MaskBytes for the lane mask whose movemask is m (lane l -> byte l).
+struct LaneByteTable {
+  uint64_t v[256];
+};
+constexpr LaneByteTable MakeLaneBytes() {
+  LaneByteTable t{};
+  for (int m = 0; m < 256; ++m) {
+    uint64_t bytes = 0;
+    for (int l = 0; l < 8; ++l) {
+      if ((m >> l) & 1) bytes |= uint64_t{0xFF} << (8 * l);
+    }
+    t.v[m] = bytes;
+  }
+  return t;
+}
+constexpr LaneByteTable kLaneBytes = MakeLaneBytes();
+
+// bytes[0..8) |= the bytes of the lane mask with movemask `bits` (0..255): the same bytes as
+// OR-ing MaskBytes of the mask, from a table (one load and one OR to memory instead of packing).
+inline void OrMaskBits(uint8_t* bytes, unsigned bits) {
+  uint64_t v;
+  std::memcpy(&v, bytes, 8);
+  v |= kLaneBytes.v[bits];
+  std::memcpy(bytes, &v, 8);
 }
 
 // One 8-pixel vector of ExactRowMerge at d2 + i (see ExactRowAvx2).
@@ -664,10 +808,10 @@ __attribute__((target("avx2"), always_inline)) inline void ExactMerge8Masked(con
   const __m256 q = _mm256_loadu_ps(d2 + i);
   const __m256 far = _mm256_cmp_ps(q, k.D2, _CMP_GE_OQ);
   const __m256 sm = _mm256_and_ps(in, far);
-  if (_mm256_movemask_ps(sm) != 0) OrMaskBytes(smap + i, sm);
+  OrMaskBits(smap + i, _mm256_movemask_ps(sm));
   MergeRidge(q, _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ), k, tmap + i);
   const __m256 m = _mm256_or_ps(in, _mm256_cmp_ps(q, k.D2, _CMP_LE_OQ));
-  if (_mm256_movemask_ps(m) != 0) OrMaskBytes(tmask + i, m);
+  OrMaskBits(tmask + i, _mm256_movemask_ps(m));
 }
 
 template <bool kInside>
@@ -682,7 +826,7 @@ __attribute__((target("avx2"), always_inline)) inline void ExactMerge8(const flo
   }
   const __m256 q = _mm256_loadu_ps(d2 + i);
   MergeRidge(q, _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ), k, tmap + i);
-  OrMaskBytes(tmask + i, _mm256_cmp_ps(q, k.D2, _CMP_LE_OQ));  // OR of zero bytes: no change
+  OrMaskBits(tmask + i, _mm256_movemask_ps(_mm256_cmp_ps(q, k.D2, _CMP_LE_OQ)));  // OR of zero bytes: no change
 }
 
 // kInside false: no pixel of the row is inside (inside is not read; shrink map untouched).
@@ -710,13 +854,13 @@ __attribute__((target("avx2"), always_inline)) inline void ExactMerge8In(const f
   _mm_storel_epi64(reinterpret_cast<__m128i*>(tmask + i), _mm_set1_epi8(-1));
   const __m256 q = _mm256_loadu_ps(d2 + i);
   const __m256 near = _mm256_cmp_ps(q, k.D2, _CMP_LT_OQ);
-  const int near_bits = _mm256_movemask_ps(near);
+  const unsigned near_bits = static_cast<unsigned>(_mm256_movemask_ps(near));
   if (near_bits == 0) {  // every lane inside and at least D from the edges: shrink map set
     _mm_storel_epi64(reinterpret_cast<__m128i*>(smap + i), _mm_set1_epi8(-1));
     return;
   }
   MergeRidge(q, near, k, tmap + i);
-  if (near_bits != 0xFF) OrMaskBytes(smap + i, _mm256_xor_ps(near, _mm256_castsi256_ps(_mm256_set1_epi32(-1))));
+  if (near_bits != 0xFF) OrMaskBits(smap + i, near_bits ^ 0xFF);  // the lanes that are not near
 }
 
 // ExactMerge8<true> for a vector that cuts the span [ia, ib): the inside lanes from the columns.

@@ -21,8 +21,8 @@ struct EdgeWindow {
   // When > 0: only pixels within this distance of the edge's line matter (others would merge a
   // no-op), so each row is narrowed to the band |distance to line| <= reach. 0 = whole rows.
   double reach = 0;
-  // Exact kernel only: when set, `stride` floats of scratch for the axis-parallel edges' per-column
-  // terms (see ExactEdgeMinMerge). Null: no such fast path.
+  // Exact kernel only: when set, 2 * `stride` floats of scratch for the edges' per-column terms
+  // (see ExactEdgeAvx2 in edge_kernels.cc). Null: no such fast paths.
   float* scratch = nullptr;
 };
 
