@@ -450,6 +450,25 @@ bool IsThickConvex(const Point64* v, int m) {
   return area > 0 && 2 * area >= 4 * per;
 }
 
+// Whether the ring goes down once and up once (at most two changes of vertical direction), with
+// horizontal edges only at its top `ylo` and bottom `yhi`: a y-monotone ring.
+bool YMonotone(const Point64* res, int nr, int64_t ylo, int64_t yhi) {
+  int changes = 0;
+  int last_dir = 0;
+  for (int i = 0; i <= nr; ++i) {
+    const Point64& a = res[i >= nr ? i - nr : i];
+    const Point64& b = res[i + 1 >= nr ? i + 1 - nr : i + 1];
+    if (a.y == b.y) {
+      if (a.y != ylo && a.y != yhi) return false;
+      continue;
+    }
+    const int dir = b.y > a.y ? 1 : -1;
+    if (last_dir != 0 && dir != last_dir && i < nr) ++changes;
+    if (i < nr || last_dir == 0) last_dir = dir;
+  }
+  return changes <= 2;
+}
+
 // Checks the result as Clipper's FixupOutPolygon/BuildResult would see it and writes it with the
 // topmost vertex last (positive orientation). False when the order cannot be predicted.
 // `convex`: res is a ring IsThickConvex accepted (strictly convex, y-monotone), whose checks below
@@ -476,20 +495,7 @@ bool EmitRotated(const Point64* res, int nr, const Seg* segs, int m, Paths64* ou
       ylo = std::min(ylo, res[i].y);
       yhi = std::max(yhi, res[i].y);
     }
-    int changes = 0;
-    int last_dir = 0;
-    for (int i = 0; i <= nr; ++i) {
-      const Point64& a = res[i >= nr ? i - nr : i];
-      const Point64& b = res[i + 1 >= nr ? i + 1 - nr : i + 1];
-      if (a.y == b.y) {
-        if (a.y != ylo && a.y != yhi) OPK_FAIL;
-        continue;
-      }
-      const int dir = b.y > a.y ? 1 : -1;
-      if (last_dir != 0 && dir != last_dir && i < nr) ++changes;
-      if (i < nr || last_dir == 0) last_dir = dir;
-    }
-    if (changes > 2) OPK_FAIL;
+    if (!YMonotone(res, nr, ylo, yhi)) OPK_FAIL;
   }
   // Clipper's BuildResult: topmost vertex (smallest y) last. Ties: only a horizontal top edge
   // taken from one horizontal input segment is handled (its right end comes last).
@@ -758,20 +764,7 @@ bool EmitQuad(const Point64* res, const Seg* seg, int m, Paths64* out) {
   }
   {
     const int64_t ylo = res[top].y, yhi = res[bottom].y;
-    int changes = 0;
-    int last_dir = 0;
-    for (int i = 0; i <= nr; ++i) {
-      const Point64& a = res[i >= nr ? i - nr : i];
-      const Point64& b = res[i + 1 >= nr ? i + 1 - nr : i + 1];
-      if (a.y == b.y) {
-        if (a.y != ylo && a.y != yhi) OPK_FAIL;
-        continue;
-      }
-      const int dir = b.y > a.y ? 1 : -1;
-      if (last_dir != 0 && dir != last_dir && i < nr) ++changes;
-      if (i < nr || last_dir == 0) last_dir = dir;
-    }
-    if (changes > 2) OPK_FAIL;
+    if (!YMonotone(res, nr, ylo, yhi)) OPK_FAIL;
   }
   int last = top;
   if (ties == 1) {
