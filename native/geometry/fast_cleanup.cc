@@ -450,6 +450,23 @@ bool IsThickConvex(const Point64* v, int m) {
   return area > 0 && 2 * area >= 4 * per;
 }
 
+// The topmost vertex (smallest y; of those at that y, the rightmost), and in `ties` how many other
+// vertices share its y.
+int TopVertex(const Point64* res, int nr, int* ties) {
+  int top = 0;
+  *ties = 0;
+  for (int i = 1; i < nr; ++i) {
+    if (res[i].y < res[top].y) {
+      top = i;
+      *ties = 0;
+    } else if (res[i].y == res[top].y) {
+      ++*ties;
+      if (res[i].x > res[top].x) top = i;
+    }
+  }
+  return top;
+}
+
 // Whether the ring goes down once and up once (at most two changes of vertical direction), with
 // horizontal edges only at its top `ylo` and bottom `yhi`: a y-monotone ring.
 bool YMonotone(const Point64* res, int nr, int64_t ylo, int64_t yhi) {
@@ -499,17 +516,8 @@ bool EmitRotated(const Point64* res, int nr, const Seg* segs, int m, Paths64* ou
   }
   // Clipper's BuildResult: topmost vertex (smallest y) last. Ties: only a horizontal top edge
   // taken from one horizontal input segment is handled (its right end comes last).
-  int top = 0;
   int ties = 0;
-  for (int i = 1; i < nr; ++i) {
-    if (res[i].y < res[top].y) {
-      top = i;
-      ties = 0;
-    } else if (res[i].y == res[top].y) {
-      ++ties;
-      if (res[i].x > res[top].x) top = i;
-    }
-  }
+  const int top = TopVertex(res, nr, &ties);
   if (ties > 1) OPK_FAIL;
   const bool rect = nr == 4 && res[0].y == res[1].y ? (res[1].x == res[2].x && res[2].y == res[3].y && res[3].x == res[0].x)
                                                     : (nr == 4 && res[0].x == res[1].x && res[1].y == res[2].y && res[2].x == res[3].x && res[3].y == res[0].y);
@@ -734,16 +742,8 @@ bool FinishCleanup(const Point64* v, int m, const Seg* seg, Scan& sc, int nc, in
 // runs (test/geometry/shrunk-quad.test.ts, scripts/fast-path-differential.js --quads / --boxes).
 bool EmitQuad(const Point64* res, const Seg* seg, int m, Paths64* out) {
   constexpr int nr = 4;
-  int top = 0, ties = 0;
-  for (int i = 1; i < nr; ++i) {
-    if (res[i].y < res[top].y) {
-      top = i;
-      ties = 0;
-    } else if (res[i].y == res[top].y) {
-      ++ties;
-      if (res[i].x > res[top].x) top = i;
-    }
-  }
+  int ties = 0;
+  const int top = TopVertex(res, nr, &ties);
   int bottom = 0, bottom_ties = 0;
   for (int i = 1; i < nr; ++i) {
     if (res[i].y > res[bottom].y) {
