@@ -268,6 +268,13 @@ Status OffsetBatch(const BatchView& in, const double* values, size_t value_count
                                                std::to_string(value_count));
   // Closed polygons need 3 points; closed lines ('joined') and open paths may be shorter.
   OPK_RETURN_IF_ERROR(ValidateBatch(in, spec.scale, spec.end == EndType::kPolygon ? 3 : 1));
+  return OffsetValidBatch(in, values, value_count, spec, out, cache);
+}
+
+Status OffsetValidBatch(const BatchView& in, const double* values, size_t value_count, const OffsetSpec& spec,
+                        BatchOut* out, cache::Cache* cache) {
+  out->Clear();
+  const size_t n_poly = in.polygon_count();
   if (cache != nullptr) return OffsetBatchCached(in, values, value_count, spec, out, cache);
   // thread_local lookups go through __tls_get_addr in the shared addon: take them once per call.
   OffsetContext ctx(spec);

@@ -26,6 +26,11 @@ struct OffsetContext {
 // its rings to `out`, closing its polygon_rings entry. Errors name the polygon.
 Status OffsetOne(OffsetContext& ctx, const BatchView& in, size_t p, double v, BatchOut* out);
 
+// OffsetBatch after its checks: `in` validated (ValidateBatch), value_count 1 or the polygon count.
+// Clears `out` first.
+Status OffsetValidBatch(const BatchView& in, const double* values, size_t value_count, const OffsetSpec& spec,
+                        BatchOut* out, cache::Cache* cache);
+
 // OffsetBatch with a cache (batch_cached.cc); `in` is already validated, `out` cleared.
 Status OffsetBatchCached(const BatchView& in, const double* values, size_t value_count, const OffsetSpec& spec,
                          BatchOut* out, cache::Cache* cache);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/thread_pool.h"
+#include "geometry/batch_internal.h"
 
 namespace opk::geom {
 namespace {
@@ -60,7 +61,7 @@ Status OffsetBatchParallel(const BatchView& in, const double* values, size_t val
   // A few chunks per thread, so that uneven polygons balance themselves.
   const size_t chunk = std::max(kMinParallelChunk, (n_poly + 4 * threads - 1) / (4 * threads));
   if (threads < 2 || n_poly < 2 * kMinParallelChunk) return OffsetBatch(in, values, value_count, spec, out, cache);
-  // Everything the chunks index with must be valid first: the layout, the values' count.
+  // Validated once here: the chunks run OffsetBatch's loop without its checks.
   out->Clear();
   if (value_count != 1 && value_count != n_poly) return OffsetBatch(in, values, value_count, spec, out, cache);
   OPK_RETURN_IF_ERROR(ValidateBatch(in, spec.scale, spec.end == EndType::kPolygon ? 3 : 1));
@@ -70,7 +71,7 @@ Status OffsetBatchParallel(const BatchView& in, const double* values, size_t val
   pool.ParallelFor(chunks.size(), threads, [&](size_t k) {
     Chunk& c = chunks[k];
     const double* v = value_count == 1 ? values : values + c.p0;
-    c.status = OffsetBatch(c.view, v, value_count == 1 ? 1 : c.p1 - c.p0, spec, &c.out, cache);
+    c.status = OffsetValidBatch(c.view, v, value_count == 1 ? 1 : c.p1 - c.p0, spec, &c.out, cache);
   });
   for (const Chunk& c : chunks) {
     // The same error, message and polygon index as the batch run whole.
