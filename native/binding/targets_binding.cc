@@ -247,7 +247,7 @@ Napi::Value KernelSelfCheck(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value PoolSize(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(ThreadPool::Shared().workers() + 1));
+  return Napi::Number::New(info.Env(), static_cast<double>(ThreadPool::Shared().workers()));
 }
 
 }  // namespace

@@ -56,7 +56,7 @@ Status OffsetBatchParallel(const BatchView& in, const double* values, size_t val
                            BatchOut* out, cache::Cache* cache, size_t max_threads) {
   ThreadPool& pool = ThreadPool::Shared();
   const size_t n_poly = in.polygon_count();
-  size_t threads = pool.workers() + 1;
+  size_t threads = pool.workers();
   if (max_threads != 0) threads = std::min(threads, max_threads);
   // A few chunks per thread, so that uneven polygons balance themselves.
   const size_t chunk = std::max(kMinParallelChunk, (n_poly + 4 * threads - 1) / (4 * threads));
