@@ -24,10 +24,13 @@ export interface PageBatch {
 
 /** Where the demo data comes from. */
 export interface PageSetOptions {
+  /** Width of each synthetic page in pixels. */
   width: number;
+  /** Height of each synthetic page in pixels. */
   height: number;
   /** Seeds of the pages in this set (one page per seed). */
   seeds: number[];
+  /** Pages per yielded batch (the last batch may be smaller). */
   batchSize: number;
 }
 

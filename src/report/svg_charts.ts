@@ -13,7 +13,9 @@ export interface Series {
 
 /** Common chart options. */
 export interface ChartOptions {
+  /** Width of the SVG in pixels (its viewBox width); default 460. */
   width?: number;
+  /** Height of the SVG in pixels (its viewBox height); default 220. */
   height?: number;
   /** Label of the x axis. */
   xLabel?: string;
