@@ -152,8 +152,14 @@ void ThreadPool::ParallelFor(size_t count, size_t max_threads, const std::functi
 
 ThreadPool& ThreadPool::Shared() {
   static ThreadPool* pool = [] {
-    const unsigned hc = std::thread::hardware_concurrency();
-    return new ThreadPool(hc > 1 ? hc : 1);
+    unsigned n = std::thread::hardware_concurrency();
+#ifdef __linux__
+    // The cores this process may run on (taskset, container cpusets), like Node's
+    // os.availableParallelism(), rather than every online core.
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0) n = static_cast<unsigned>(CPU_COUNT(&set));
+#endif
+    return new ThreadPool(n > 1 ? n : 1);
   }();
   return *pool;
 }

@@ -45,8 +45,9 @@ class ThreadPool {
   // The most threads a ParallelFor runs its items on.
   size_t workers() const { return workers_.size(); }
 
-  // The shared pool: one worker per hardware thread. Created on first use and intentionally never
-  // destroyed (threads may still be parked at process exit).
+  // The shared pool: one worker per core this process may use (its affinity mask on Linux, else
+  // every hardware thread). Created on first use and intentionally never destroyed (threads may
+  // still be parked at process exit).
   static ThreadPool& Shared();
 
   struct Worker;
