@@ -5,12 +5,6 @@
 #   STRESS_ITERATIONS  per thread (default 200000; CI runs 20000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p build-stress
-src=(native/test/block_heap_stress.cc native/cache/block_heap.cc)
-flags=(-std=c++17 -g -O1 -Inative)
-iterations="${STRESS_ITERATIONS:-200000}"
-g++ "${flags[@]}" -fsanitize=thread "${src[@]}" -o build-stress/block_heap_tsan -lpthread
-TSAN_OPTIONS=halt_on_error=1 build-stress/block_heap_tsan 4 "$iterations"
-g++ "${flags[@]}" -fsanitize=undefined -fno-sanitize-recover=undefined "${src[@]}" -o build-stress/block_heap_ubsan -lpthread
-build-stress/block_heap_ubsan 4 "$iterations"
+bash scripts/sanitizer-stress.sh block_heap "native/test/block_heap_stress.cc native/cache/block_heap.cc" \
+  4 "${STRESS_ITERATIONS:-200000}"
 echo "stress-block-heap: no error, race or sanitizer report"
