@@ -6,6 +6,7 @@
 #ifdef __linux__
 #include <pthread.h>
 #include <sched.h>
+#include <unistd.h>
 #endif
 
 namespace opk {
@@ -94,8 +95,13 @@ void ThreadPool::WorkerLoop(Worker* w) {
       w->woken = false;
 #ifdef __linux__
       if (w->restore) {
-        // Running now, on a core its waker left free: let the kernel move it anywhere again.
-        pthread_setaffinity_np(pthread_self(), sizeof(w->saved), &w->saved);
+        // Running now, on a core its waker left free: let the kernel move it anywhere again. If
+        // the saved mask is no longer valid (cores taken offline, cpuset changed), take the main
+        // thread's instead, so that the worker never stays narrowed.
+        if (pthread_setaffinity_np(pthread_self(), sizeof(w->saved), &w->saved) != 0 &&
+            sched_getaffinity(getpid(), sizeof(w->saved), &w->saved) == 0) {
+          pthread_setaffinity_np(pthread_self(), sizeof(w->saved), &w->saved);
+        }
         w->restore = false;
       }
 #endif
