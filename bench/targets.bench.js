@@ -154,7 +154,14 @@ module.exports = async function targetsBench(h) {
     if (py.python) {
       const images = page.polys.slice(0, BATCH);
       const load = os.loadavg()[0];
-      pyMs = { ...pythonMakers(py.python, images), images: images.length, load: [load, os.loadavg()[0]] };
+      try {
+        pyMs = { ...pythonMakers(py.python, images), images: images.length, load: [load, os.loadavg()[0]] };
+      } catch (e) {
+        // A broken peer must not hide our own figures: say so and carry on without it.
+        process.stdout.write(`  Python makers failed, skipped from here on: ${e.message}\n`);
+        h.metric('Python makers', 'failed', '', String(e.message).split('\n')[0]);
+        py.python = null;
+      }
     }
     for (const mode of ['reference', 'exact']) {
       // BATCH images per call, cycling through the page's variants; outputs preallocated.
