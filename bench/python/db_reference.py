@@ -2,7 +2,7 @@
 """DBNet training targets the way the reference makers compute them, as a benchmark peer.
 
 An independent implementation of MhLiao/DB's MakeSegDetectionData + MakeBorderMap (training
-mode, default parameters), written from /work/shared/reference/dbtargets/SEMANTICS.md ("§n"
+mode, default parameters), written from ../shared/reference/dbtargets/SEMANTICS.md ("§n"
 below are that file's sections). It keeps the reference's algorithmic structure and libraries on
 purpose -- vertex clamping, the trapezoid area test, shapely area and length for D, pyclipper
 offsets, cv2.fillPoly, and the per-edge numpy distance over a local float64 grid -- because its
@@ -41,7 +41,9 @@ MIN_TEXT_SIZE = 8
 THRESH_MIN = 0.3
 THRESH_MAX = 0.7
 
-DEFAULT_REF_DIR = '/work/shared/reference/dbtargets'
+# The shared data sits beside the repository (../shared), as in CI.
+DEFAULT_REF_DIR = os.path.normpath(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'shared', 'reference', 'dbtargets'))
 MAP_NAMES = ('shrink_map', 'shrink_mask', 'thresh_map', 'thresh_mask')
 
 

@@ -12,7 +12,7 @@ const rect = (x0: number, y0: number, x1: number, y1: number): Point[] => [
 
 describe('evaluateDetections', () => {
   it('hmean of the ground truth against itself is 1 (SROIE and the DB reference pages)', () => {
-    const sroie = JSON.parse(fs.readFileSync('/work/shared/data/sroie/sroie.json', 'utf8')).images.slice(0, 20);
+    const sroie = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../shared/data/sroie/sroie.json'), 'utf8')).images.slice(0, 20);
     const gt = sroie.map((im: { polygons: { points: Point[]; ignore: boolean }[] }) => im.polygons);
     const r = evaluateDetections(gt, gt);
     expect([r.precision, r.recall, r.hmean]).toEqual([1, 1, 1]);
