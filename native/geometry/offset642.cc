@@ -235,6 +235,10 @@ void ClipperOffset642::DoRound(size_t j, size_t k) {
 
 namespace {
 
+// SweepCleanup skips the frame's bounds pass when Grow's ring lies within this less 11 of the
+// origin: the frame's coordinates are then within ClipperEngine::kSmallCoordinate (2^30 - 1).
+constexpr double kFrameFreeBound = 1073741823.0;
+
 // Upper bound of the raw vertices Grow writes to its own buffer; larger rings take DoOffset.
 constexpr double kGrowMaxRaw = 4096;
 // Raw vertices must stay below this in magnitude: every product in ConvexResult is then exact in
@@ -772,6 +776,7 @@ ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset64
     dest_polys_[0].assign(raw_buf_.begin(), raw_buf_.begin() + static_cast<long>(raw_n_));
     dest_count_ = 1;
     raw_small_ = true;
+    raw_bound_ = std::max(xmax, ymax) + reach;
     return GrowResult::kRaw;
   }
   if (kept_buf_.size() < raw_n_) kept_buf_.resize(raw_n_);
@@ -1014,6 +1019,19 @@ Status ClipperOffset642::SweepCleanup(double delta, const Offset642Options& opti
   if (delta > 0) {
     // Like ClipperOffset::Execute, a failed sweep (only possible near the int64 limits) gives [].
     if (!engine_.Execute(ClipOp::kUnion, FillRule::kPositive, FillRule::kPositive, out)) out->clear();
+    if (options.reverse_solution)
+      for (Path64& p : *out) std::reverse(p.begin(), p.end());
+    return Status::Ok();
+  }
+  // Grow's shrunk ring with every frame coordinate within 2^30 - 1 (its vertices within
+  // raw_bound_ of the origin, see Grow): the engine emulates the frame (ExecuteShrinkFrame),
+  // which then needs only a box that contains the ring, so the bounds pass is skipped.
+  if (raw_small_ && options.fast_path && !options.js_compat && raw_bound_ + 11 < kFrameFreeBound) {
+    const int64_t b = static_cast<int64_t>(raw_bound_) + 1;
+    if (Status st = engine_.ExecuteShrinkFrame(-b, -b, b, b, true, out); !st.ok()) return st;
+#ifdef OPK_ENGINE_CHECKS
+    if (!engine_.last_frame_emulated()) std::abort();
+#endif
     if (options.reverse_solution)
       for (Path64& p : *out) std::reverse(p.begin(), p.end());
     return Status::Ok();

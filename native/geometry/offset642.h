@@ -110,6 +110,8 @@ class ClipperOffset642 {
   size_t raw_n_ = 0;
   // dest_polys_[0] is Grow's raw ring, every |coordinate| below 2^30 (kGrowMaxCoord).
   bool raw_small_ = false;
+  // With raw_small_ after a shrink: every |coordinate| of Grow's raw ring is below this.
+  double raw_bound_ = 0;
   bool raw_in_buf_ = false;  // the last Execute's raw ring is raw_buf_[0, raw_n_), not dest_polys_
   ClipperEngine engine_;
 };
