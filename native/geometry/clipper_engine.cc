@@ -2104,17 +2104,26 @@ bool ClipperEngine::AddSmallPath(const Point64* pts, size_t count, PathRole role
   return s_->AddClosedPath(pts, count, role, true);
 }
 
-bool ClipperEngine::Execute(ClipOp op, FillRule subject_fill, FillRule clip_fill, Paths64* out) {
-  detail::EngineState& s = *s_;
+namespace detail {
+// ClipperEngine::Execute, with or without the virtual shrink frame (set for this run only, so that
+// no run after an interrupted one, e.g. by bad_alloc, can inherit it).
+static bool RunSweep(EngineState& s, ClipOp op, FillRule subject_fill, FillRule clip_fill, bool virtual_frame, Paths64* out) {
   s.ResetRun();
   s.clip_op = op;
   s.subj_fill = subject_fill;
   s.clip_fill = clip_fill;
+  s.virtual_frame = virtual_frame;
   bool ok = s.ExecuteInternal();
   if (ok) s.BuildResult(out);
   else out->clear();
   s.ResetRun();
+  s.virtual_frame = false;
   return ok;
+}
+}  // namespace detail
+
+bool ClipperEngine::Execute(ClipOp op, FillRule subject_fill, FillRule clip_fill, Paths64* out) {
+  return detail::RunSweep(*s_, op, subject_fill, clip_fill, false, out);
 }
 
 Status ClipperEngine::ExecuteShrinkFrame(int64_t left, int64_t top, int64_t right, int64_t bottom, bool emulate,
@@ -2131,10 +2140,7 @@ Status ClipperEngine::ExecuteShrinkFrame(int64_t left, int64_t top, int64_t righ
 #ifdef OPK_ENGINE_CHECKS
     if (s.y_lo <= s.y_hi && (s.y_lo < top || s.y_hi > bottom)) std::abort();
 #endif
-    s.virtual_frame = true;
-    const bool ok = Execute(ClipOp::kUnion, FillRule::kNegative, FillRule::kNegative, out);
-    s.virtual_frame = false;
-    if (!ok) out->clear();
+    if (!detail::RunSweep(s, ClipOp::kUnion, FillRule::kNegative, FillRule::kNegative, true, out)) out->clear();
     return Status::Ok();
   }
   const Point64 outer[4] = {{left - 10, bottom + 10}, {right + 10, bottom + 10}, {right + 10, top - 10}, {left - 10, top - 10}};
