@@ -20,6 +20,8 @@ constexpr double kHorizontal = -1.0E+40;
 // rounding without the overflow test: every point the sweep makes (an edge's x at a scanline, a
 // crossing) stays within the paths' bounding box, give or take a unit of rounding.
 constexpr uint64_t kSmallCoord = static_cast<uint64_t>(ClipperEngine::kSmallCoordinate);
+// The shrink frame is emulated when its coordinates are all below this in magnitude.
+constexpr int64_t kSmallFrame = ClipperEngine::kSmallCoordinate + 1;
 
 // |v| as an unsigned value (exact for INT64_MIN too).
 inline uint64_t Magnitude(int64_t v) {
@@ -502,6 +504,12 @@ struct EngineState {
   size_t n_minima = 0;     // minima.size() during a run
   // Every path added since Clear() has |coordinates| <= kSmallCoord.
   bool small_coords = true;
+  // A clip path was added since Clear().
+  bool has_clip = false;
+  // This run emulates ClipperOffset's shrink frame (see ExecuteShrinkFrame): poly_outs[0] stands
+  // for the frame's output record, and the frame's left edge is "to the left" of every active edge.
+  bool virtual_frame = false;
+  bool last_frame_emulated = false;
   std::vector<OutRec*> poly_outs;
   std::vector<JoinRec> joins;
   std::vector<JoinRec> ghost_joins;
@@ -664,7 +672,21 @@ struct EngineState {
       minima.swap(sorted_lm);
     } else {
       // Same algorithm and comparator as Clipper 6.4.2 (std::sort, libstdc++): same order.
+      // The virtual frame: the real frame's one local minimum comes last in Clipper's list (the
+      // frame is added after the paths) and lies below every other (its y, bottom + 10, is larger
+      // than any path vertex's). std::sort's permutation depends only on the comparisons' results,
+      // so a stand-in with a larger y than all the others, in the same place, leaves the paths'
+      // minima in the same order as the real frame does (std::sort is not stable: leaving it out
+      // could reorder minima of equal y). It sorts to the front and is dropped.
+      if (virtual_frame) minima.push_back(LocalMin{INT64_MAX, nullptr, nullptr});
       std::sort(minima.begin(), minima.end(), [](const LocalMin& a, const LocalMin& b) { return b.y < a.y; });
+      if (virtual_frame) {
+#ifdef OPK_ENGINE_CHECKS
+        if (minima[0].left || minima.size() < 2 || minima[1].y == INT64_MAX) std::abort();
+#endif
+        minima.erase(minima.begin());
+        n_minima = minima.size();
+      }
     }
     for (LocalMin& lm : minima) {
       if (Edge* e = lm.left) {
@@ -869,6 +891,17 @@ struct EngineState {
   void SetWindingCount(Edge& edge) {
     Edge* e = edge.prev_in_ael;
     while (e && (e->role != edge.role || e->wind_delta == 0)) e = e->prev_in_ael;
+    if (!e && virtual_frame) {
+      // The virtual frame: no path edge to the left (so `edge` is first in the AEL: every edge is
+      // a subject with wind_delta +-1), where the real run finds the frame's left edge: a subject
+      // with wind_delta -1, wind_cnt -1 (first in its AEL) and wind_cnt2 0. The code below with
+      // that edge as `e` (non-zero fill; wind_cnt * wind_delta > 0): wind_cnt -1 when edge's
+      // wind_delta is +1 (reversing), else -1 + wind_delta = -2; wind_cnt2 0, and no edge between
+      // them to add.
+      edge.wind_cnt = edge.wind_delta > 0 ? -1 : -2;
+      edge.wind_cnt2 = 0;
+      return;
+    }
     if (!e) {
       edge.wind_cnt = edge.wind_delta;
       edge.wind_cnt2 = 0;
@@ -984,7 +1017,12 @@ struct EngineState {
       }
       e2 = e2->prev_in_ael;
     }
-    if (!tmp) {
+    if (!tmp && virtual_frame) {
+      // The real run walks on to the frame's left edge (an output edge of record 0, the frame's,
+      // which is no hole and has no FirstLeft): that edge becomes tmp.
+      rec->first_left = poly_outs[0];
+      rec->is_hole = true;
+    } else if (!tmp) {
       rec->first_left = nullptr;
       rec->is_hole = false;
     } else {
@@ -1856,6 +1894,9 @@ struct EngineState {
 
   bool ExecuteInternal() {
     Reset();
+    // The virtual frame's output record: created first, as the frame's is in the real run (its
+    // local minimum is the first one swept); no points, so no output path.
+    if (virtual_frame) CreateOutRec();
     int64_t bot_y = 0, top_y = 0;
     if (!PopScanbeam(bot_y)) return true;  // no paths: empty result (Clipper returns false here)
     InsertLocalMinimaIntoAEL(bot_y);
@@ -1916,6 +1957,7 @@ struct EngineState {
 
   bool AddClosedPath(const Point64* pg, size_t count, PathRole role, bool small) {
     if (count == 0) return false;
+    has_clip |= role == PathRole::kClip;
     int high = static_cast<int>(count) - 1;
     while (high > 0 && pg[high] == pg[0]) --high;
     while (high > 0 && pg[high] == pg[high - 1]) --high;
@@ -2033,6 +2075,7 @@ void ClipperEngine::Clear() {
   s_->y_lo = INT64_MAX;
   s_->y_hi = INT64_MIN;
   s_->small_coords = true;
+  s_->has_clip = false;
   s_->n_edges = 0;
   s_->ResetRun();
 }
@@ -2061,17 +2104,55 @@ bool ClipperEngine::AddSmallPath(const Point64* pts, size_t count, PathRole role
   return s_->AddClosedPath(pts, count, role, true);
 }
 
-bool ClipperEngine::Execute(ClipOp op, FillRule subject_fill, FillRule clip_fill, Paths64* out) {
-  detail::EngineState& s = *s_;
+namespace detail {
+// ClipperEngine::Execute, with or without the virtual shrink frame (set for this run only, so that
+// no run after an interrupted one, e.g. by bad_alloc, can inherit it).
+static bool RunSweep(EngineState& s, ClipOp op, FillRule subject_fill, FillRule clip_fill, bool virtual_frame, Paths64* out) {
   s.ResetRun();
   s.clip_op = op;
   s.subj_fill = subject_fill;
   s.clip_fill = clip_fill;
+  s.virtual_frame = virtual_frame;
   bool ok = s.ExecuteInternal();
   if (ok) s.BuildResult(out);
   else out->clear();
   s.ResetRun();
+  s.virtual_frame = false;
   return ok;
 }
+}  // namespace detail
+
+bool ClipperEngine::Execute(ClipOp op, FillRule subject_fill, FillRule clip_fill, Paths64* out) {
+  return detail::RunSweep(*s_, op, subject_fill, clip_fill, false, out);
+}
+
+Status ClipperEngine::ExecuteShrinkFrame(int64_t left, int64_t top, int64_t right, int64_t bottom, bool emulate,
+                                         Paths64* out) {
+  detail::EngineState& s = *s_;
+  s.opt.reverse_solution = true;
+  // The frame's coordinates all within kSmallCoord: then so are the paths' (inside the frame),
+  // and the real run's small_coords is the same as this one's.
+  const auto in = [](int64_t v, int64_t d) { return v > -detail::kSmallFrame + d && v < detail::kSmallFrame - d; };
+  const bool virt = emulate && !s.opt.js_compat && !s.opt.clipper2_intersections && !s.has_clip && s.small_coords &&
+                    in(left, 10) && in(right, 10) && in(top, 10) && in(bottom, 10);
+  s.last_frame_emulated = virt;
+  if (virt) {
+#ifdef OPK_ENGINE_CHECKS
+    if (s.y_lo <= s.y_hi && (s.y_lo < top || s.y_hi > bottom)) std::abort();
+#endif
+    if (!detail::RunSweep(s, ClipOp::kUnion, FillRule::kNegative, FillRule::kNegative, true, out)) out->clear();
+    return Status::Ok();
+  }
+  const Point64 outer[4] = {{left - 10, bottom + 10}, {right + 10, bottom + 10}, {right + 10, top - 10}, {left - 10, top - 10}};
+  if (Status st = AddPath(outer, 4, PathRole::kSubject); !st.ok()) {
+    out->clear();
+    return st;
+  }
+  if (!Execute(ClipOp::kUnion, FillRule::kNegative, FillRule::kNegative, out)) out->clear();
+  if (!out->empty()) out->erase(out->begin());
+  return Status::Ok();
+}
+
+bool ClipperEngine::last_frame_emulated() const { return s_->last_frame_emulated; }
 
 }  // namespace opk::geom

@@ -76,6 +76,21 @@ class ClipperEngine {
   // "intersection order" failure, which needs coordinates near the int64 limit).
   bool Execute(ClipOp op, FillRule subject_fill, FillRule clip_fill, Paths64* out);
 
+  // The clean-up of Clipper 6.4.2's ClipperOffset::Execute when shrinking (delta < 0): the
+  // rectangle (left - 10, bottom + 10), (right + 10, bottom + 10), (right + 10, top - 10),
+  // (left - 10, top - 10) added as a subject path after the paths added so far, a union with the
+  // negative fill rule and reverse_solution (whatever SetOptions said), and the first result path
+  // (that frame) erased. [left, right] x [top, bottom] must contain every vertex of the added paths
+  // (ClipperOffset frames their bounds). With `emulate`, when the paths are all subjects within
+  // 2^30 and neither js_compat nor clipper2_intersections is set, the frame's edges stay out of
+  // the sweep and its effects on the other paths' output are reproduced exactly (see "A virtual
+  // frame for shrinking" in docs/geometry.md); otherwise, or without `emulate`, the real frame is
+  // added. Fails with kCoordinateOverflow when a frame coordinate exceeds kClipperHiRange (out
+  // is then empty); a failed sweep gives an empty `out` and Ok, as ClipperOffset does.
+  Status ExecuteShrinkFrame(int64_t left, int64_t top, int64_t right, int64_t bottom, bool emulate, Paths64* out);
+  // Whether the last ExecuteShrinkFrame emulated the frame (for tests).
+  bool last_frame_emulated() const;
+
  private:
   std::unique_ptr<detail::EngineState> s_;
 };

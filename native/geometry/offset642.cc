@@ -235,6 +235,10 @@ void ClipperOffset642::DoRound(size_t j, size_t k) {
 
 namespace {
 
+// SweepCleanup skips the frame's bounds pass when Grow's ring lies within this less 11 of the
+// origin: the frame's coordinates are then within ClipperEngine::kSmallCoordinate (2^30 - 1).
+constexpr double kFrameFreeBound = 1073741823.0;
+
 // Upper bound of the raw vertices Grow writes to its own buffer; larger rings take DoOffset.
 constexpr double kGrowMaxRaw = 4096;
 // Raw vertices must stay below this in magnitude: every product in ConvexResult is then exact in
@@ -772,6 +776,7 @@ ClipperOffset642::GrowResult ClipperOffset642::Grow(double delta, const Offset64
     dest_polys_[0].assign(raw_buf_.begin(), raw_buf_.begin() + static_cast<long>(raw_n_));
     dest_count_ = 1;
     raw_small_ = true;
+    raw_bound_ = std::max(xmax, ymax) + reach;
     return GrowResult::kRaw;
   }
   if (kept_buf_.size() < raw_n_) kept_buf_.resize(raw_n_);
@@ -985,11 +990,20 @@ Status ClipperOffset642::Execute(double delta, const Offset642Options& options, 
       for (Path64& p : *out) std::reverse(p.begin(), p.end());
     return Status::Ok();
   }
+  return SweepCleanup(delta, options, out);
+}
+
+// The general clean-up of the raw offset (dest_polys_) with the sweep, as ClipperOffset::Execute
+// does it. (Out of line: keeps Execute's fast routes compact.)
+Status ClipperOffset642::SweepCleanup(double delta, const Offset642Options& options, Paths64* out) {
   // (The engine writes its result over `out`'s paths, reusing their buffers.)
   ClipperEngineOptions eo;
   eo.js_compat = options.js_compat;
   eo.preserve_collinear = options.preserve_collinear;
   engine_.Clear();
+  // Before adding the paths: AddPath's collinear clean-up reads preserve_collinear (set after
+  // them, the first sweep after a call with the other setting took the old one).
+  engine_.SetOptions(eo);
   if (raw_small_) {
     // Grow's raw ring: within 2^30 by its bounds, so no range pass.
     engine_.AddSmallPath(dest_polys_[0].data(), dest_polys_[0].size(), PathRole::kSubject);
@@ -1003,9 +1017,21 @@ Status ClipperOffset642::Execute(double delta, const Offset642Options& options, 
     }
   }
   if (delta > 0) {
-    engine_.SetOptions(eo);
     // Like ClipperOffset::Execute, a failed sweep (only possible near the int64 limits) gives [].
     if (!engine_.Execute(ClipOp::kUnion, FillRule::kPositive, FillRule::kPositive, out)) out->clear();
+    if (options.reverse_solution)
+      for (Path64& p : *out) std::reverse(p.begin(), p.end());
+    return Status::Ok();
+  }
+  // Grow's shrunk ring with every frame coordinate within 2^30 - 1 (its vertices within
+  // raw_bound_ of the origin, see Grow): the engine emulates the frame (ExecuteShrinkFrame),
+  // which then needs only a box that contains the ring, so the bounds pass is skipped.
+  if (raw_small_ && options.fast_path && !options.js_compat && raw_bound_ + 11 < kFrameFreeBound) {
+    const int64_t b = static_cast<int64_t>(raw_bound_) + 1;
+    if (Status st = engine_.ExecuteShrinkFrame(-b, -b, b, b, true, out); !st.ok()) return st;
+#ifdef OPK_ENGINE_CHECKS
+    if (!engine_.last_frame_emulated()) std::abort();
+#endif
     if (options.reverse_solution)
       for (Path64& p : *out) std::reverse(p.begin(), p.end());
     return Status::Ok();
@@ -1029,15 +1055,10 @@ Status ClipperOffset642::Execute(double delta, const Offset642Options& options, 
       bottom = std::max(bottom, p.y);
     }
   }
-  Point64 outer[4] = {{left - 10, bottom + 10}, {right + 10, bottom + 10}, {right + 10, top - 10}, {left - 10, top - 10}};
-  if (Status st = engine_.AddPath(outer, 4, PathRole::kSubject); !st.ok()) {
-    out->clear();
-    return st;
-  }
-  eo.reverse_solution = true;
-  engine_.SetOptions(eo);
-  if (!engine_.Execute(ClipOp::kUnion, FillRule::kNegative, FillRule::kNegative, out)) out->clear();
-  if (!out->empty()) out->erase(out->begin());
+  // The frame, the negative-fill union with reverse_solution and the frame's erasure: the engine
+  // emulates the frame without sweeping it where that is exact (see ExecuteShrinkFrame); with
+  // fast_path off it always adds the real one (tests compare the two). It sets reverse_solution.
+  if (Status st = engine_.ExecuteShrinkFrame(left, top, right, bottom, options.fast_path, out); !st.ok()) return st;
   if (options.reverse_solution)
     for (Path64& p : *out) std::reverse(p.begin(), p.end());
   return Status::Ok();

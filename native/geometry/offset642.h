@@ -24,8 +24,9 @@ struct Offset642Options {
   bool preserve_collinear = false;
   bool reverse_solution = false;
   // Shortcuts before the general sweep: Grow's convex check when growing one closed polygon,
-  // FastOffsetCleanup (fast_cleanup.h) when shrinking. Output is identical either way; tests turn
-  // it off to compare.
+  // FastOffsetCleanup (fast_cleanup.h) when shrinking; and in the sweep of a shrink, the emulated
+  // frame (ClipperEngine::ExecuteShrinkFrame) instead of the real one. Output is identical either
+  // way; tests turn it off to compare.
   bool fast_path = true;
 };
 
@@ -68,6 +69,8 @@ class ClipperOffset642 {
   GrowResult Grow(double delta, const Offset642Options& o, Paths64* out);
   // The raw ring of one shrunk convex quadrilateral (see offset642.cc ShrinkQuadRaw).
   bool ShrinkQuadRaw(double delta);
+  // Execute's general clean-up: the sweep over dest_polys_ (see offset642.cc).
+  __attribute__((noinline)) Status SweepCleanup(double delta, const Offset642Options& options, Paths64* out);
 
   // The added paths' vertices: a plain growable array (AddPath writes in place; its storage is
   // only initialised when it grows).
@@ -107,6 +110,8 @@ class ClipperOffset642 {
   size_t raw_n_ = 0;
   // dest_polys_[0] is Grow's raw ring, every |coordinate| below 2^30 (kGrowMaxCoord).
   bool raw_small_ = false;
+  // With raw_small_ after a shrink: every |coordinate| of Grow's raw ring is below this.
+  double raw_bound_ = 0;
   bool raw_in_buf_ = false;  // the last Execute's raw ring is raw_buf_[0, raw_n_), not dest_polys_
   ClipperEngine engine_;
 };
