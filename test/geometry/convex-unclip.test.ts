@@ -25,16 +25,8 @@ type Flat = { coords: Float64Array; ringOffsets: Uint32Array; polygonRings: Uint
 
 const native = geometryNative();
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The difflib generator (mulberry32), seeded.
+const rng = (seed: number): (() => number) => L.mulberry32(seed);
 
 /** Index of the first polygon whose result differs, or -1. */
 function firstDiff(a: Flat, b: Flat): number {

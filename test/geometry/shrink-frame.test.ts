@@ -19,16 +19,8 @@ type Ring = number[][];
 type Poly = Ring[];
 const native = geometryNative();
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The difflib generator (mulberry32), seeded.
+const rng = (seed: number): (() => number) => L.mulberry32(seed);
 
 // Random integer rings on a small grid: self-touching, overlapping, horizontal and collinear
 // edges everywhere (the extremes included), repeated vertices; 1 to 3 rings per polygon.
