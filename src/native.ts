@@ -9,6 +9,7 @@
  */
 import * as path from 'node:path';
 import { OcrPerfkitError, OcrPerfkitRangeError, OcrPerfkitTypeError } from './errors';
+import { addonLoadError } from './native_load_error';
 
 /** How the compiled core was built. */
 export interface NativeBuildInfo {
@@ -54,12 +55,6 @@ function resolveAddonFile(): AddonLocation {
   return { file, kind: rel[0] === 'prebuilds' ? 'prebuild' : 'local-build' };
 }
 
-/** The running glibc version, as Node's diagnostic report gives it ('unknown' elsewhere). */
-function systemGlibc(): string {
-  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
-  return header?.glibcVersionRuntime ?? 'unknown';
-}
-
 function load(): { addon: CoreNative; location: AddonLocation } {
   if (cached) return cached;
   let location: AddonLocation;
@@ -69,15 +64,7 @@ function load(): { addon: CoreNative; location: AddonLocation } {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     addon = require(location.file) as CoreNative;
   } catch (err) {
-    const message = (err as Error).message;
-    const glibc = /version `GLIBC_([\d.]+)' not found/.exec(message);
-    const hint = glibc
-      ? `This binary needs glibc ${glibc[1]} or newer; this system has glibc ${systemGlibc()}. ` +
-        'Build it from source with `npx cmake-js compile` in the package folder (CMake and a C++17 compiler).'
-      : 'Reinstall the package, or build it from source with `npx cmake-js compile` in its folder.';
-    throw new OcrPerfkitError(`ocr-perfkit: could not load the native addon (${message}). ${hint}`, 'ERR_ADDON_LOAD', {
-      cause: err,
-    });
+    throw addonLoadError(err);
   }
   addon.setErrorClasses({ TypeError: OcrPerfkitTypeError, RangeError: OcrPerfkitRangeError, Error: OcrPerfkitError });
   cached = { addon, location };
