@@ -18,7 +18,7 @@ echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bul
 apt_opts=(-o "Dir::Etc::SourceList=$PWD/$work/sources.list" -o Dir::Etc::SourceParts=/dev/null
   -o "Dir::State::Lists=$PWD/$work/lists" -o "Dir::Cache::Archives=$PWD/$work/archives"
   -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= -o Dir::State::status=/dev/null
-  -o APT::Sandbox::User=root)
+  -o APT::Sandbox::User=root -o Acquire::http::Timeout=30 -o Acquire::Retries=2)
 apt-get "${apt_opts[@]}" update >/dev/null
 fetch() { # package names -> debs in $work/debs (bullseye's versions, whatever the host has)
   for p in "$@"; do
