@@ -103,13 +103,12 @@ function pythonMakers(python, images) {
   return { shrink: mean('shrink_ms'), thresh: mean('thresh_ms'), total: mean('total_ms'), report: out };
 }
 
-/** Busy and total CPU ticks of the whole machine (Linux /proc/stat), or null elsewhere. */
+/** Busy CPU ticks of the whole machine so far (Linux /proc/stat), or null elsewhere. */
 function machineBusy() {
   try {
     const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
     const idle = f[3] + (f[4] ?? 0);
-    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
-    return { busy: total - idle, total };
+    return { busy: f.slice(0, 8).reduce((a, b) => a + b, 0) - idle };
   } catch {
     return null;
   }
@@ -281,3 +280,5 @@ module.exports = async function targetsBench(h) {
 
 // The pages, for bench/native/export-inputs.js (the native micro-benchmarks use the same ones).
 module.exports.pages = pages;
+// One image's preallocated output (scripts/pool-idle-gap.js uses the same).
+module.exports.buffers = buffers;

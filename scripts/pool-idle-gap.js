@@ -8,23 +8,16 @@
 // Run it on an otherwise idle machine: another busy process takes a core from the pool. Needs the
 // built package (npm run build).
 const { makeDbTargets, makeDbTargetsBatch } = require('../dist/targets');
-const { pages } = require('../bench/targets.bench.js');
+const { pages, buffers } = require('../bench/targets.bench.js');
 
 const mode = process.argv[2] || 'exact';
 const gap = Number(process.argv[3] ?? 20);
 const rounds = Number(process.argv[4] ?? 40);
 const page = pages()[1]; // 100 polygons
 const polys = page.polys[0];
-const buffers = () => ({
-  shrinkMap: new Float32Array(640 * 640),
-  shrinkMask: new Float32Array(640 * 640),
-  threshMap: new Float32Array(640 * 640),
-  threshMask: new Float32Array(640 * 640),
-  ignoreTags: new Uint8Array(polys.length),
-});
 const samples = Array.from({ length: 8 }, () => ({
   polygons: polys,
-  options: { width: 640, height: 640, mode, out: buffers() },
+  options: { width: 640, height: 640, mode, out: buffers(polys.length) },
 }));
 
 (async () => {

@@ -467,6 +467,22 @@ int TopVertex(const Point64* res, int nr, int* ties) {
   return top;
 }
 
+// The bottommost vertex of res[0, nr): the first of largest y; `ties` counts the other vertices on
+// that y.
+int BottomVertex(const Point64* res, int nr, int* ties) {
+  int bottom = 0;
+  *ties = 0;
+  for (int i = 1; i < nr; ++i) {
+    if (res[i].y > res[bottom].y) {
+      bottom = i;
+      *ties = 0;
+    } else if (res[i].y == res[bottom].y) {
+      ++*ties;
+    }
+  }
+  return bottom;
+}
+
 // Whether the ring goes down once and up once (at most two changes of vertical direction), with
 // horizontal edges only at its top `ylo` and bottom `yhi`: a y-monotone ring.
 bool YMonotone(const Point64* res, int nr, int64_t ylo, int64_t yhi) {
@@ -527,16 +543,8 @@ bool EmitRotated(const Point64* res, int nr, const Seg* segs, int m, Paths64* ou
   // differential run, scripts/fast-path-differential.js: a shrunk 4-point polygon whose result
   // is a triangle standing on such an edge, which this path used to emit rotated wrongly).
   if (crossed && !rect) {
-    int bottom = 0;
     int bottom_ties = 0;
-    for (int i = 1; i < nr; ++i) {
-      if (res[i].y > res[bottom].y) {
-        bottom = i;
-        bottom_ties = 0;
-      } else if (res[i].y == res[bottom].y) {
-        ++bottom_ties;
-      }
-    }
+    BottomVertex(res, nr, &bottom_ties);
     if (bottom_ties > 0) OPK_FAIL;
   }
   if (ties == 1) {
@@ -744,15 +752,8 @@ bool EmitQuad(const Point64* res, const Seg* seg, int m, Paths64* out) {
   constexpr int nr = 4;
   int ties = 0;
   const int top = TopVertex(res, nr, &ties);
-  int bottom = 0, bottom_ties = 0;
-  for (int i = 1; i < nr; ++i) {
-    if (res[i].y > res[bottom].y) {
-      bottom = i;
-      bottom_ties = 0;
-    } else if (res[i].y == res[bottom].y) {
-      ++bottom_ties;
-    }
-  }
+  int bottom_ties = 0;
+  const int bottom = BottomVertex(res, nr, &bottom_ties);
   // Three vertices on one line: EmitRotated's rules (which give up).
   if (ties > 1) return EmitRotated(res, nr, seg, m, out, true);
   // No duplicate or collinear vertex, y-monotone (EmitRotated's checks).

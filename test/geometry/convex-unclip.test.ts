@@ -28,14 +28,8 @@ const native = geometryNative();
 // The difflib generator (mulberry32), seeded.
 const rng = (seed: number): (() => number) => L.mulberry32(seed);
 
-/** Index of the first polygon whose result differs, or -1. */
-function firstDiff(a: Flat, b: Flat): number {
-  const pa = L.unflatten(a);
-  const pb = L.unflatten(b);
-  if (pa.length !== pb.length) return 0;
-  for (let i = 0; i < pa.length; i++) if (!L.sameRings(pa[i], pb[i])) return i;
-  return -1;
-}
+/** Index of the first polygon whose result rings differ, or -1 (difflib). */
+const firstDiff = (a: Flat, b: Flat): number => L.firstDifferentPolygon(a, b);
 
 /** Quads and small convex polygons of every awkward kind, both orientations. */
 function makePolygons(count: number, seed: number): Ring[] {

@@ -471,8 +471,18 @@ function sameRings(a, b) {
   return true;
 }
 
+/** Index of the first polygon whose result rings differ between two flat batch outputs, or -1. */
+function firstDifferentPolygon(a, b) {
+  const pa = unflatten(a);
+  const pb = unflatten(b);
+  if (pa.length !== pb.length) return 0;
+  for (let i = 0; i < pa.length; i++) if (!sameRings(pa[i], pb[i])) return i;
+  return -1;
+}
+
 module.exports = {
   KINDS,
+  firstDifferentPolygon,
   generate,
   generateRotatedBoxes,
   loadDatasets,

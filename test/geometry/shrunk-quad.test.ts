@@ -18,14 +18,8 @@ const native = geometryNative();
 type Flat = { coords: Float64Array; ringOffsets: Uint32Array; polygonRings: Uint32Array };
 type Ring = number[][];
 
-/** Index of the first polygon whose rings differ, or -1. */
-function firstDiff(a: Flat, b: Flat): number {
-  const pa = L.unflatten(a);
-  const pb = L.unflatten(b);
-  if (pa.length !== pb.length) return 0;
-  for (let i = 0; i < pa.length; i++) if (!L.sameRings(pa[i], pb[i])) return i;
-  return -1;
-}
+/** Index of the first polygon whose result rings differ, or -1 (difflib). */
+const firstDiff = (a: Flat, b: Flat): number => L.firstDifferentPolygon(a, b);
 
 /** Runs one batch with and without the fast path; returns both outputs. */
 function both(rings: Ring[], value: number | Float64Array, spec: Record<string, unknown>): [Flat, Flat] {
