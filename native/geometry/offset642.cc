@@ -302,6 +302,75 @@ inline bool ThickAndWide(const Point64* kept, size_t nv, double area, double xma
          (WidthAtLeast2(kept, nv, top, top_y + 1, true) && WidthAtLeast2(kept, nv, bottom, bottom_y - 1, false));
 }
 
+// Whether the ring v[0, n) turns strictly left at vertex i.
+inline bool LeftTurnAt(const Point64* v, size_t n, size_t i) {
+  const Point64& a = v[i == 0 ? n - 1 : i - 1];
+  const Point64& b = v[i];
+  const Point64& c = v[i + 1 == n ? 0 : i + 1];
+  return (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x) > 0;
+}
+
+// For a y-monotone ring kept[0, nv) (topmost vertex kept[top] at top_y, one with the largest y,
+// bottom_y, reached walking either way from it) that may turn right at a few vertices: whether
+// the two chains from the top down to the bottom are at least 2 apart in x, on the same side of
+// each other, on every scanline from top_y + 1 to bottom_y - 1, with no horizontal edge other
+// than at the top or the bottom. The x distance of the chains is linear in y between vertex
+// heights, so it is checked at every vertex height in that range and at its two ends (each x
+// within a few 2^-53 relative of |x| < 2^31, far below the 0.001 margin).
+bool MonotoneChainsApart(const Point64* kept, size_t nv, size_t top, int64_t top_y, int64_t bottom_y) {
+  auto next = [nv](size_t k) { return k + 1 == nv ? 0 : k + 1; };
+  auto prev = [nv](size_t k) { return k == 0 ? nv - 1 : k - 1; };
+  auto x_at = [](const Point64& a, const Point64& b, int64_t y) {
+    return static_cast<double>(a.x) + static_cast<double>(b.x - a.x) * static_cast<double>(y - a.y) / static_cast<double>(b.y - a.y);
+  };
+  const int64_t lo = top_y + 1, hi = bottom_y - 1;
+  // One chain's x at height y (lo <= y <= hi, queried in increasing y): *at is moved down the chain
+  // (step: next or prev) to the edge that spans y. False when the chain does not descend there.
+  auto chain_x = [&](size_t* at, bool forward, int64_t y, double* x) {
+    for (size_t steps = 0;; ++steps) {
+      if (steps > nv) return false;
+      const size_t k = *at, k2 = forward ? next(k) : prev(k);
+      const Point64& a = kept[k];
+      const Point64& b = kept[k2];
+      if (b.y < a.y) return false;  // not descending: not the shape argued for
+      if (a.y == b.y && a.y != top_y) return false;  // a horizontal edge below the top
+      if (b.y > y) {
+        if (a.y > y) return false;
+        *x = x_at(a, b, y);
+        return true;
+      }
+      *at = k2;
+    }
+  };
+  int sign = 0;
+  auto apart = [&sign](double w) {
+    const int s = w > 0 ? 1 : -1;
+    if (!(std::fabs(w) >= 2.001)) return false;
+    if (sign == 0) sign = s;
+    return s == sign;
+  };
+  // Each chain's vertices against the other chain, then the two ends.
+  for (int pass = 0; pass < 2; ++pass) {
+    const bool forward = pass == 0;
+    size_t other = top;
+    for (size_t k = forward ? next(top) : prev(top), steps = 0;; k = forward ? next(k) : prev(k), ++steps) {
+      if (steps > nv) return false;
+      const int64_t y = kept[k].y;
+      if (y >= bottom_y) break;
+      if (y < lo) continue;  // (the other top vertex of a flat top)
+      double xo;
+      if (!chain_x(&other, !forward, y, &xo)) return false;
+      if (!apart(forward ? static_cast<double>(kept[k].x) - xo : xo - static_cast<double>(kept[k].x))) return false;
+    }
+  }
+  for (const int64_t y : {lo, hi}) {
+    size_t f = top, b = top;
+    double xf, xb;
+    if (!chain_x(&f, true, y, &xf) || !chain_x(&b, false, y, &xb) || !apart(xf - xb)) return false;
+  }
+  return true;
+}
+
 // The clean-up result of a raw offset ring that winds once around a strictly convex shape, or false.
 //
 // What Clipper 6.4.2's clean-up does with such a ring (see fast_cleanup.h, whose CleanRing +
@@ -314,7 +383,11 @@ inline bool ThickAndWide(const Point64* kept, size_t nv, double area, double xma
 // rounded positions, so the result is the kept vertices
 // themselves, rotated so that the topmost one (smallest y; of two, the larger x) comes last. Any
 // right turn, reversal, second winding, near-threshold area or other doubt returns false and the
-// caller runs FastOffsetCleanup and the general sweep on the same raw ring.
+// caller runs FastOffsetCleanup and the general sweep on the same raw ring. Exception: slight
+// right turns (dents left by rounding, the edge direction still within a right angle) are kept
+// when the ring is y-monotone and its two sides stay 2 apart on every scanline between its top
+// and bottom lines, with left turns on those lines (MonotoneChainsApart; docs/geometry.md,
+// "Grown rings with a dent").
 //
 // `raw`: n raw vertices, all with |x|, |y| < 2^30 (products of differences are exact in int64);
 // `xmax`, `ymax`: upper bounds of |x| and |y|. `kept`: room for n vertices. On success the
@@ -338,6 +411,7 @@ bool ConvexResult(const Point64* raw, size_t n, double xmax, double ymax, Point6
   // left turns only the direction turns monotonically, and this flips exactly twice per winding.
   int half = (uy > 0) | ((uy == 0) & (ux > 0));  // of the closing edge, so the count is cyclic
   int flips = 0;
+  int dents = 0;  // right turns kept
   for (size_t i = 1; i <= high + 1; ++i) {
     const Point64 c = raw[i <= high ? i : 0];
     const int64_t wx = c.x - bx, wy = c.y - by;
@@ -346,11 +420,18 @@ bool ConvexResult(const Point64* raw, size_t n, double xmax, double ymax, Point6
     flips += h ^ half;
     half = h;
     const int64_t turn = ux * wy - uy * wx;
-    if (turn <= 0) {
-      // a right turn, or a reversal (CleanRing's result would then depend on its removal order)
-      if (turn < 0 || ux * wx + uy * wy <= 0) return false;
+    if (turn == 0) {
+      // a reversal (CleanRing's result would then depend on its removal order)
+      if (ux * wx + uy * wy <= 0) return false;
       // straight through: dropped
     } else {
+      if (turn < 0) {
+        // A right turn: a dent where rounding bent the ring inwards (1 grown rotated box in 10).
+        // Kept, and judged below by the chains' distance instead of convexity. A sharp one (the
+        // direction turning back by a right angle or more) is not that case.
+        if (ux * wx + uy * wy <= 0) return false;
+        ++dents;
+      }
       if (nv > 0) {
         const Point64& q = kept[nv - 1];
         area2 += static_cast<double>(q.x) * static_cast<double>(by) - static_cast<double>(bx) * static_cast<double>(q.y);
@@ -388,7 +469,19 @@ bool ConvexResult(const Point64* raw, size_t n, double xmax, double ymax, Point6
            static_cast<double>(kept[0].x) * static_cast<double>(kept[nv - 1].y);
   // Clipper's clean-up sums the area (IsThickConvex: area > 0 && 2 area >= 4 per) in its own order;
   // each of the two sums is within nv (nv + 2) 2^-53 2 xmax ymax of the exact value.
-  if (!ThickAndWide(kept, nv, area2 / 2, xmax, ymax, per, top, bottom, top_y, bottom_y)) return false;
+  if (dents == 0) {
+    if (!ThickAndWide(kept, nv, area2 / 2, xmax, ymax, per, top, bottom, top_y, bottom_y)) return false;
+  } else {
+    // A dented ring: y-monotone (the two flips), thick on average as above, and its two chains at
+    // least 2 apart on every scanline strictly between the top and the bottom, so that the sweep's
+    // rounded positions (each within 0.5 of the exact x) never bring them together; the dents
+    // themselves are vertices of one chain, processed where they lie like any other. None on the
+    // top or the bottom line, where the argument for sharp vertices above needs convexity.
+    if (!ThickAndWide(kept, nv, area2 / 2, xmax, ymax, per, top, bottom, top_y, bottom_y)) return false;
+    if (!MonotoneChainsApart(kept, nv, top, top_y, bottom_y)) return false;
+    for (size_t k = 0; k < nv; ++k)
+      if ((kept[k].y == top_y || kept[k].y == bottom_y) && !LeftTurnAt(kept, nv, k)) return false;
+  }
   *count = nv;
   *top_out = top;
   return true;
