@@ -16,6 +16,7 @@ long g_fast_fail[2000];
 #define OPK_FAIL return false
 #endif
 
+
 namespace opk::geom {
 namespace {
 
@@ -570,6 +571,26 @@ bool EmitRotated(const Point64* res, int nr, const Seg* segs, int m, Paths64* ou
     path[static_cast<size_t>(i)] = res[k];
   return true;
 }
+// Segment a -> b of a ring.
+inline void SetSeg(const Point64& a, const Point64& b, Seg* sp) {
+  Seg& s = *sp;
+  s.a = a;
+  s.b = b;
+  if (a.y >= b.y) {
+    s.bot = a;
+    s.top = b;
+  } else {
+    s.bot = b;
+    s.top = a;
+  }
+  s.horizontal = a.y == b.y;
+  s.dx = s.horizontal ? kHorizontal : static_cast<double>(s.top.x - s.bot.x) / static_cast<double>(s.top.y - s.bot.y);
+  s.ymin = std::min(a.y, b.y);
+  s.ymax = std::max(a.y, b.y);
+  s.xmin = std::min(a.x, b.x);
+  s.xmax = std::max(a.x, b.x);
+}
+
 // The segments of the ring v[0, m) (Seg), its distinct scanlines ascending (sc.ys; returns their
 // count, 0 when every vertex lies on one horizontal line: the general path), and the loop
 // bookkeeping of the crossing walk cleared.
@@ -579,23 +600,7 @@ int SetUpScan(const Point64* v, int m, Scan& sc) {
   for (int i = 0; i < m; ++i) {
     const Point64& a = v[i];
     const Point64& b = v[i + 1 == m ? 0 : i + 1];
-    Seg& s = sc.seg[i];
-    s.a = a;
-    s.b = b;
-    if (a.y >= b.y) {
-      s.bot = a;
-      s.top = b;
-    } else {
-      s.bot = b;
-      s.top = a;
-    }
-    s.horizontal = a.y == b.y;
-    s.dx = s.horizontal ? kHorizontal
-                        : static_cast<double>(s.top.x - s.bot.x) / static_cast<double>(s.top.y - s.bot.y);
-    s.ymin = std::min(a.y, b.y);
-    s.ymax = std::max(a.y, b.y);
-    s.xmin = std::min(a.x, b.x);
-    s.xmax = std::max(a.x, b.x);
+    SetSeg(a, b, &sc.seg[i]);
     sc.ys[i] = a.y;
     if (a.y != v[0].y) flat = false;
     sc.start_of[i] = sc.end_of[i] = -1;
@@ -801,7 +806,9 @@ bool EmitQuad(const Point64* res, const Seg* seg, int m, Paths64* out) {
 // disjoint and all twelve vertices lie in one), walks the result X(2, 5), X(5, 8), X(8, 11),
 // X(2, 11), and gives up unless the crossings follow each other along every offset edge; the same
 // steps here, without its bookkeeping. Any other loop pattern goes to FinishCleanup itself.
-bool QuadTail(const Point64* v, const Seg* seg, Scan& sc, Paths64* out) {
+// QuadTailCore is QuadTail without that hand-over: 0 where QuadTail calls FinishCleanup, else
+// QuadTail's result (1 emitted, -1 gave up).
+int QuadTailCore(const Point64* v, const Seg* seg, Scan& sc, Paths64* out) {
   constexpr int m = 12;
   const double ring_area = ShoelaceD(v, m);
   // FinishCleanup's loop_area: the crossing (approximated from ts along segment s) and v[from..to].
@@ -824,33 +831,228 @@ bool QuadTail(const Point64* v, const Seg* seg, Scan& sc, Paths64* out) {
   for (int c : {0, 2, 3}) {
     const double area_a = loop_area(cr[c], cr[c].s + 1, cr[c].e);
     const double area_b = ring_area - area_a;
-    if (!(area_a < -1e-9 && area_b > 1e-9)) return FinishCleanup(v, m, seg, sc, 4, 1, out);
+    if (!(area_a < -1e-9 && area_b > 1e-9)) return 0;
   }
   {
     // X(2, 11): the shorter side is vertices 0..2, the loop; FinishCleanup swaps its ends.
     const double area_b = loop_area(cr[1], 0, 2);
     const double area_a = ring_area - area_b;
-    if (!(area_b < -1e-9 && area_a > 1e-9)) return FinishCleanup(v, m, seg, sc, 4, 1, out);
+    if (!(area_b < -1e-9 && area_a > 1e-9)) return 0;
   }
   // Along each offset edge the loop that ends on it ends before the next one starts (parameters
   // along that segment): E_0 (segment 2): X(2, 11) before X(2, 5); E_3 (11): X(8, 11) before
   // X(2, 11); E_1 (5): X(2, 5) before X(5, 8); E_2 (8): X(5, 8) before X(8, 11).
-  if (!(cr[1].ts < cr[0].ts) || !(cr[3].te < cr[1].te) || !(cr[0].te < cr[2].ts) || !(cr[2].te < cr[3].ts)) OPK_FAIL;
+  if (!(cr[1].ts < cr[0].ts) || !(cr[3].te < cr[1].te) || !(cr[0].te < cr[2].ts) || !(cr[2].te < cr[3].ts)) return -1;
   Point64* res = sc.res;
   res[0] = cr[0].pt;
   res[1] = cr[2].pt;
   res[2] = cr[3].pt;
   res[3] = cr[1].pt;
   const double res_area = ShoelaceD(res, 4);
-  if (!(res_area > 0)) OPK_FAIL;
+  if (!(res_area > 0)) return -1;
   int64_t xm = 0, ym = 0;
   for (int i = 0; i < 4; ++i) {
     xm = std::max<int64_t>(xm, std::llabs(res[i].x));
     ym = std::max<int64_t>(ym, std::llabs(res[i].y));
   }
   const double bound = 4.0 * 8.0 * static_cast<double>(xm) * static_cast<double>(ym) * (1.0 / 9007199254740992.0);
-  if (!(res_area > bound + 1)) OPK_FAIL;
-  return EmitQuad(res, seg, m, out);
+  if (!(res_area > bound + 1)) return -1;
+  return EmitQuad(res, seg, m, out) ? 1 : -1;
+}
+
+bool QuadTail(const Point64* v, const Seg* seg, Scan& sc, Paths64* out) {
+  const int r = QuadTailCore(v, seg, sc, out);
+  return r == 0 ? FinishCleanup(v, 12, seg, sc, 4, 1, out) : r > 0;
+}
+
+// ShrunkQuad's whole decision (below) certified in closed form for a ring whose parts are well
+// apart, the common case of a shrunk rotated text box; 1 with the result in `out`, 0 when any step
+// is not certain here (ShrunkQuad then runs its own checks: declining never changes the output).
+// v: ShrunkQuad's ring (|coordinates| < 2^30), turn[i] = Cross64(v[i - 1], v[i], v[i + 1]) < 0.
+// Each step implies the one ShrunkQuad takes, with the same integers and the same doubles:
+// - Adjacent segments: both of PairCheck's near-touch tests of the pair (v[i - 1], v[i]),
+//   (v[i], v[i + 1]) take the cross product of the three points in some cyclic order, which is
+//   turn[i] (the same integer). MaybeNear is false when |cross| >= 2 |dy| of the segment (and for
+//   a horizontal segment the far end, off its line, is outside its y range).
+// - Non-adjacent pairs other than the four crossings: every group of ShrunkQuad is certified by
+//   its `runs_apart` on the same table of scaled distances d and margins, tried first on the offset
+//   edge line that usually separates them (E_k's own line for the groups of E_k; for two corners,
+//   the line of the offset edge leaving the later one), so ShrunkQuad drops every group at once.
+// - The crossings X(2, 5), X(2, 11), X(5, 8), X(8, 11): PairCheck's four cross products are
+//   entries of the same integer table; nonzero, at least 2 |dy| (no near-touch) and of opposite
+//   signs (a proper crossing: the pair passes the y and x filters), then the same den / num, ts, te
+//   and CrossingPoint's point. Its beam (the scanlines just above and below the exact crossing
+//   height y*) is found without sorting: y* = a.y + num_i diy / den in doubles is within 2^-19 of
+//   the exact value (t = num_i / den in (0, 1), |t diy| < 2^31), so when it is more than 1e-4 from
+//   an integer, floor(y*) decides every comparison with the (integer) vertex heights. A horizontal
+//   edge, y* near an integer or a crossing not shown as a strict inversion in its beam (the late
+//   case) declines.
+// - QuadTailCore on the same crossings and the same offset edge Segs (the only ones it reads).
+int ThickQuad(const Point64* v, const int64_t* turn, Scan& sc, Paths64* out) {
+  constexpr int m = 12;
+  int64_t ady[m];  // |dy| of segment i = v[i] -> v[i + 1]
+  for (int i = 0; i < m; ++i) ady[i] = std::llabs(v[i + 1 == m ? 0 : i + 1].y - v[i].y);
+  for (int i = 0; i < m; ++i) {
+    const int64_t a = -turn[i];
+    if (a < 2 * std::max(ady[i], ady[i == 0 ? m - 1 : i - 1])) return 0;
+  }
+  // ShrunkQuad's table: Cross64 of every vertex against each offset edge line, and the margins.
+  int64_t D[4][m];
+  double d[4][m], margin[4];
+  for (int l = 0; l < 4; ++l) {
+    const Point64& a = v[3 * l + 2];
+    const Point64& b = v[3 * l + 3 == m ? 0 : 3 * l + 3];
+    const double dx = static_cast<double>(b.x - a.x), dy = static_cast<double>(b.y - a.y);
+    margin[l] = 2.5 * std::sqrt(dx * dx + dy * dy) * (1 + 1e-9);
+    const int64_t ex = b.x - a.x, ey = b.y - a.y, c0 = ex * a.y - ey * a.x;
+    for (int i = 0; i < m; ++i) {
+      D[l][i] = ex * v[i].y - ey * v[i].x - c0;
+      d[l][i] = static_cast<double>(D[l][i]);
+    }
+  }
+  // ShrunkQuad's runs_apart on one line l (true implies ShrunkQuad's, which tries every line).
+  auto runs_apart = [&](int l, int i0, int ni, int j0, int nj) {
+    const double* dl = d[l];
+    double lo_i = dl[i0], hi_i = dl[i0], lo_j = dl[j0], hi_j = dl[j0];
+    for (int k = 1; k <= ni; ++k) {
+      const double x = dl[i0 + k >= m ? i0 + k - m : i0 + k];
+      lo_i = std::min(lo_i, x);
+      hi_i = std::max(hi_i, x);
+    }
+    for (int k = 1; k <= nj; ++k) {
+      const double x = dl[j0 + k >= m ? j0 + k - m : j0 + k];
+      lo_j = std::min(lo_j, x);
+      hi_j = std::max(hi_j, x);
+    }
+    return hi_i + margin[l] <= lo_j || hi_j + margin[l] <= lo_i;
+  };
+  // The offset edges' Segs, as SetUpScan builds them (the others on first use below).
+  Seg* seg = sc.seg;
+  for (int l = 0; l < 4; ++l) SetSeg(v[3 * l + 2], v[3 * l + 3 == m ? 0 : 3 * l + 3], &seg[3 * l + 2]);
+  bool spikes = false;
+  // A group that no line certifies: ShrunkQuad's pair-by-pair test (its filters, then PairCheck),
+  // each pair required to give 0 (where ShrunkQuad takes the pair's own runs_apart instead, that
+  // pair passes there as well). A pair that crosses or gives up declines (no crossing point is
+  // needed: PairCheck returns before using the scanlines when given no Crossing to fill).
+  auto pairs_clear = [&](int i0, int ni, int j0, int nj) {
+    if (!spikes) {
+      for (int l = 0; l < 4; ++l) {
+        SetSeg(v[3 * l], v[3 * l + 1], &seg[3 * l]);
+        SetSeg(v[3 * l + 1], v[3 * l + 2], &seg[3 * l + 1]);
+      }
+      spikes = true;
+    }
+    for (int a = 0; a < ni; ++a)
+      for (int b = 0; b < nj; ++b) {
+        int i = i0 + a, j = j0 + b >= m ? j0 + b - m : j0 + b;
+        if (i > j) std::swap(i, j);
+        const Seg& si = seg[i];
+        const Seg& sj = seg[j];
+        if (sj.ymax < si.ymin || si.ymax < sj.ymin) continue;
+        if (si.xmax + 2 < sj.xmin || sj.xmax + 2 < si.xmin) continue;
+        if (PairCheck(seg, m, i, j, nullptr, 0, nullptr) != 0) return false;
+      }
+    return true;
+  };
+  auto group = [&](int l0, int i0, int ni, int j0, int nj) {
+    return runs_apart(l0, i0, ni, j0, nj) || pairs_clear(i0, ni, j0, nj);
+  };
+  // Every line at once: L_l has the outer vertices A_l, p_l, p_l+1, B_l+1 at least its margin
+  // outside (d + margin <= 0) and the six vertices of corners l + 2, l + 3 at least the margin
+  // inside (d >= margin); its own end points B_l, A_l+1 are on it (d = 0 exactly). Then ShrunkQuad's
+  // runs_apart holds for each of its groups (equal in doubles: 0 + margin is the margin, and x +
+  // margin <= y for the largest x of a run iff for each): E_l's groups on L_l (its run is {0};
+  // the far corners and E_l+2 inside, A_l p_l and p_l+1 B_l+1 outside); corners c, c + 1 on L_c+1
+  // (corner c inside, corner c + 1 = {outside, outside, 0}); corners c, c + 2 on L_c+1 (corner c
+  // inside, corner c + 2 = {0, outside, outside}).
+  bool uniform = true;
+  for (int l = 0; l < 4; ++l) {
+    const double* dl = d[l];
+    const double mg = margin[l];
+    const int b = 3 * l;
+    uniform &= dl[b] + mg <= 0 && dl[b + 1] + mg <= 0 && dl[(b + 4) % m] + mg <= 0 && dl[(b + 5) % m] + mg <= 0;
+    for (int t = 6; t < 12; ++t) uniform &= mg <= dl[(b + t) % m];
+  }
+  // ShrunkQuad's groups, in its order.
+  for (int k = 0; k < 4 && !uniform; ++k) {
+    for (int k2 = k + 1; k2 < 4; ++k2) {
+      const int l0 = k2 == 3 && k == 0 ? 0 : (k + 1) & 3;
+      if (!group(l0, 3 * k, 2, 3 * k2, 2)) return 0;
+    }
+    const int k1 = (k + 1) & 3, k2 = (k + 2) & 3, k3 = (k + 3) & 3;
+    if (!group(k, 3 * k + 2, 1, 3 * k2, 2) || !group(k, 3 * k + 2, 1, 3 * k3, 2) ||
+        !group(k, 3 * k + 2, 1, 3 * k, 1) || !group(k, 3 * k + 2, 1, 3 * k1 + 1, 1))
+      return 0;
+    if (k < 2 && !group(k, 3 * k + 2, 1, 3 * k2 + 2, 1)) return 0;
+  }
+  int64_t ys[m];  // the distinct scanlines ascending, on first use
+  int ny = 0;
+  static constexpr int kCross[4][2] = {{2, 5}, {2, 11}, {5, 8}, {8, 11}};
+  for (int c = 0; c < 4; ++c) {
+    const int i = kCross[c][0], j = kCross[c][1];
+    const int li = i / 3, lj = j / 3;
+    const int64_t c1 = D[li][j], c2 = D[li][j + 1 == m ? 0 : j + 1], c3 = D[lj][i], c4 = D[lj][i + 1];
+    const int64_t ri = 2 * ady[i], rj = 2 * ady[j];
+    if (c1 == 0 || c2 == 0 || c3 == 0 || c4 == 0) return 0;
+    if (std::llabs(c1) < ri || std::llabs(c2) < ri || std::llabs(c3) < rj || std::llabs(c4) < rj) return 0;
+    if ((c1 < 0) == (c2 < 0) || (c3 < 0) == (c4 < 0)) return 0;
+    const Seg& pi = seg[i];
+    const Seg& pj = seg[j];
+    const int64_t dix = pi.b.x - pi.a.x, diy = pi.b.y - pi.a.y;
+    const int64_t djx = pj.b.x - pj.a.x, djy = pj.b.y - pj.a.y;
+    const int64_t den = dix * djy - diy * djx;
+    const int64_t num_i = (pj.a.x - pi.a.x) * djy - (pj.a.y - pi.a.y) * djx;
+    const int64_t num_j = (pj.a.x - pi.a.x) * diy - (pj.a.y - pi.a.y) * dix;
+    Crossing& cr = sc.cr[c];
+    cr.s = i;
+    cr.e = j;
+    cr.ts = static_cast<double>(num_i) / static_cast<double>(den);
+    cr.te = static_cast<double>(num_j) / static_cast<double>(den);
+    if (pi.horizontal || pj.horizontal) {  // CrossingPoint's horizontal case
+      const Seg& other = pi.horizontal ? pj : pi;
+      const int64_t yh = pi.horizontal ? pi.a.y : pj.a.y;
+      cr.pt = Point64{TopX(other, yh), yh};
+      continue;
+    }
+    const double yf = static_cast<double>(pi.a.y) + static_cast<double>(num_i) * static_cast<double>(diy) / static_cast<double>(den);
+    const double fl = std::floor(yf);
+    if (!(yf - fl > 1e-4 && yf - fl < 1 - 1e-4)) return 0;
+    const int64_t yl = static_cast<int64_t>(fl);
+    int64_t top_y = INT64_MIN, bot_y = INT64_MAX;
+    for (int k = 0; k < m; ++k) {
+      const int64_t y = v[k].y;
+      if (y <= yl) top_y = std::max(top_y, y);
+      else bot_y = std::min(bot_y, y);
+    }
+    if (top_y == INT64_MIN || bot_y == INT64_MAX) return 0;
+    const int64_t xi_b = TopX(pi, bot_y), xj_b = TopX(pj, bot_y);
+    const bool i_left = xi_b < xj_b;
+    const Seg& e1 = i_left ? pi : pj;
+    const Seg& e2 = i_left ? pj : pi;
+    if (xi_b == xj_b || !(TopX(e1, top_y) > TopX(e2, top_y))) {
+      // CrossingPoint's late case: LateCrossingPoint on the scanlines as SetUpScan sorts them,
+      // bot_y being ys[k].
+      if (ny == 0) {
+        for (int k = 0; k < m; ++k) {
+          const int64_t y = v[k].y;
+          int t = k;
+          for (; t > 0 && ys[t - 1] > y; --t) ys[t] = ys[t - 1];
+          ys[t] = y;
+        }
+        ny = 1;
+        for (int k = 1; k < m; ++k)
+          if (ys[k] != ys[ny - 1]) ys[ny++] = ys[k];
+      }
+      int kb = 0;
+      while (ys[kb] != bot_y) ++kb;
+      if (!LateCrossingPoint(pi, pj, ys, kb, &cr.pt)) return 0;
+      continue;
+    }
+    Point64 ip = ClipperIntersect(e1, e2, bot_y);
+    if (ip.y < top_y) ip = Point64{TopX(e1, top_y), top_y};
+    cr.pt = ip;
+  }
+  return QuadTailCore(v, seg, sc, out) > 0 ? 1 : 0;
 }
 
 // FastOffsetCleanup for the raw ring of a shrunk convex quadrilateral whose every corner took the
@@ -876,8 +1078,12 @@ int ShrunkQuad(const Path64& raw, Paths64* out) {
     if (std::llabs(p.x) >= kMaxCoord || std::llabs(p.y) >= kMaxCoord) return 0;
     v[i] = p;
   }
-  for (int i = 0; i < m; ++i)
-    if (Cross64(v[i == 0 ? m - 1 : i - 1], v[i], v[i + 1 == m ? 0 : i + 1]) >= 0) return 0;
+  int64_t turn[m];
+  for (int i = 0; i < m; ++i) {
+    turn[i] = Cross64(v[i == 0 ? m - 1 : i - 1], v[i], v[i + 1 == m ? 0 : i + 1]);
+    if (turn[i] >= 0) return 0;
+  }
+  if (ThickQuad(v, turn, sc, out) > 0) return 1;
   const int ny = SetUpScan(v, m, sc);
   if (ny == 0) return 0;  // (not possible with strict turns)
   const int64_t* ys = sc.ys;

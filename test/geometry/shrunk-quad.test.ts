@@ -208,4 +208,48 @@ describe('shrunk quadrilaterals: fast path == general sweep', () => {
     for (const r of [0.1, 0.4, 0.8]) expectSame(all, r, { kind: 'shrink' });
     for (const d of [-0.4, -1, -3, -10]) expectSame(all, d, { joinType: 'round' });
   });
+
+  // ThickQuad (fast_cleanup.cc) certifies a shrunk box in closed form when every part of its raw
+  // ring is at least 2.5 units from the offset edge lines that separate it, and declines to
+  // ShrunkQuad's own checks otherwise: boxes whose result is from under one to several units
+  // thick (across that boundary), at many angles, with horizontal offset edges (parallelograms),
+  // and translated to just inside the 2^30 coordinate range.
+  test('thick and thin results around the closed-form certificate', () => {
+    const rings: Ring[] = [];
+    let seed = 7;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let i = 0; i < 6000; i++) {
+      const a = (i * 7.3 * Math.PI) / 180 + rnd() * 0.01;
+      const h = 2 + (i % 40) * 0.45 + rnd() * 0.3; // results from < 1 to ~7 units thick at r = 0.4
+      const w = h + 4 + rnd() * 200;
+      const cx = 500 + rnd() * 1000;
+      const cy = 500 + rnd() * 1000;
+      const c = Math.cos(a);
+      const sn = Math.sin(a);
+      const corner = (u: number, v: number) => [cx + u * c - v * sn, cy + u * sn + v * c];
+      rings.push([corner(-w / 2, -h / 2), corner(w / 2, -h / 2), corner(w / 2, h / 2), corner(-w / 2, h / 2)]);
+      // a parallelogram with horizontal top and bottom edges (horizontal offset edges)
+      const sk = (rnd() - 0.5) * 3 * h;
+      const x0 = Math.round(cx);
+      const y0 = Math.round(cy);
+      const hh = Math.round(h);
+      rings.push([
+        [x0, y0],
+        [x0 + Math.round(w), y0],
+        [x0 + Math.round(w + sk), y0 + hh],
+        [x0 + Math.round(sk), y0 + hh],
+      ]);
+    }
+    const far = rings.map((r) => r.map((p) => [(p[0] as number) + 1073739000, (p[1] as number) - 1073739000]));
+    const farEdge = rings.map((r) => r.map((p) => [(p[0] as number) + 1073739500, (p[1] as number) + 1073739500]));
+    for (const r of [0.2, 0.4, 0.7]) {
+      expectSame(rings, r, { kind: 'shrink' });
+      expectSame(far, r, { kind: 'shrink' });
+      expectSame(farEdge, r, { kind: 'shrink' });
+    }
+    for (const d of [-1, -2.5, -4]) expectSame(rings, d, { joinType: 'round' });
+  });
 });
