@@ -865,6 +865,45 @@ bool QuadTail(const Point64* v, const Seg* seg, Scan& sc, Paths64* out) {
   return r == 0 ? FinishCleanup(v, 12, seg, sc, 4, 1, out) : r > 0;
 }
 
+// The shrunk quadrilateral's table (ShrunkQuad, ThickQuad): for each offset edge line E_l =
+// v[3l + 2] -> v[3l + 3], every vertex's scaled signed distance Cross64(a, b, v[i]) =
+// ex (v.y - a.y) - ey (v.x - a.x) = ex v.y - ey v.x - c0, the same integer (every product below
+// 2^61 in magnitude, every sum below 2^63: exact in int64), in `dist` (when not null) and as a
+// double in `d`, and the margin ShrunkConvexScan's `apart` uses for that line.
+void OffsetLineTable(const Point64* v, int64_t (*dist)[12], double (*d)[12], double* margin) {
+  constexpr int m = 12;
+  for (int l = 0; l < 4; ++l) {
+    const Point64& a = v[3 * l + 2];
+    const Point64& b = v[3 * l + 3 == m ? 0 : 3 * l + 3];
+    const double dx = static_cast<double>(b.x - a.x), dy = static_cast<double>(b.y - a.y);
+    margin[l] = 2.5 * std::sqrt(dx * dx + dy * dy) * (1 + 1e-9);
+    const int64_t ex = b.x - a.x, ey = b.y - a.y, c0 = ex * a.y - ey * a.x;
+    for (int i = 0; i < m; ++i) {
+      const int64_t c = ex * v[i].y - ey * v[i].x - c0;
+      if (dist) dist[l][i] = c;
+      d[l][i] = static_cast<double>(c);
+    }
+  }
+}
+
+// Whether the vertex runs i0 .. i0 + ni and j0 .. j0 + nj (cyclic, of the 12) lie on opposite
+// sides of the line whose scaled distances are dl, with `margin` between them.
+bool RunsApartOnLine(const double* dl, double margin, int i0, int ni, int j0, int nj) {
+  constexpr int m = 12;
+  double lo_i = dl[i0], hi_i = dl[i0], lo_j = dl[j0], hi_j = dl[j0];
+  for (int k = 1; k <= ni; ++k) {
+    const double x = dl[i0 + k >= m ? i0 + k - m : i0 + k];
+    lo_i = std::min(lo_i, x);
+    hi_i = std::max(hi_i, x);
+  }
+  for (int k = 1; k <= nj; ++k) {
+    const double x = dl[j0 + k >= m ? j0 + k - m : j0 + k];
+    lo_j = std::min(lo_j, x);
+    hi_j = std::max(hi_j, x);
+  }
+  return hi_i + margin <= lo_j || hi_j + margin <= lo_i;
+}
+
 // ShrunkQuad's whole decision (below) certified in closed form for a ring whose parts are well
 // apart, the common case of a shrunk rotated text box; 1 with the result in `out`, 0 when any step
 // is not certain here (ShrunkQuad then runs its own checks: declining never changes the output).
@@ -899,33 +938,9 @@ int ThickQuad(const Point64* v, const int64_t* turn, Scan& sc, Paths64* out) {
   // ShrunkQuad's table: Cross64 of every vertex against each offset edge line, and the margins.
   int64_t D[4][m];
   double d[4][m], margin[4];
-  for (int l = 0; l < 4; ++l) {
-    const Point64& a = v[3 * l + 2];
-    const Point64& b = v[3 * l + 3 == m ? 0 : 3 * l + 3];
-    const double dx = static_cast<double>(b.x - a.x), dy = static_cast<double>(b.y - a.y);
-    margin[l] = 2.5 * std::sqrt(dx * dx + dy * dy) * (1 + 1e-9);
-    const int64_t ex = b.x - a.x, ey = b.y - a.y, c0 = ex * a.y - ey * a.x;
-    for (int i = 0; i < m; ++i) {
-      D[l][i] = ex * v[i].y - ey * v[i].x - c0;
-      d[l][i] = static_cast<double>(D[l][i]);
-    }
-  }
+  OffsetLineTable(v, D, d, margin);
   // ShrunkQuad's runs_apart on one line l (true implies ShrunkQuad's, which tries every line).
-  auto runs_apart = [&](int l, int i0, int ni, int j0, int nj) {
-    const double* dl = d[l];
-    double lo_i = dl[i0], hi_i = dl[i0], lo_j = dl[j0], hi_j = dl[j0];
-    for (int k = 1; k <= ni; ++k) {
-      const double x = dl[i0 + k >= m ? i0 + k - m : i0 + k];
-      lo_i = std::min(lo_i, x);
-      hi_i = std::max(hi_i, x);
-    }
-    for (int k = 1; k <= nj; ++k) {
-      const double x = dl[j0 + k >= m ? j0 + k - m : j0 + k];
-      lo_j = std::min(lo_j, x);
-      hi_j = std::max(hi_j, x);
-    }
-    return hi_i + margin[l] <= lo_j || hi_j + margin[l] <= lo_i;
-  };
+  auto runs_apart = [&](int l, int i0, int ni, int j0, int nj) { return RunsApartOnLine(d[l], margin[l], i0, ni, j0, nj); };
   // The offset edges' Segs, as SetUpScan builds them (the others on first use below).
   Seg* seg = sc.seg;
   for (int l = 0; l < 4; ++l) SetSeg(v[3 * l + 2], v[3 * l + 3 == m ? 0 : 3 * l + 3], &seg[3 * l + 2]);
@@ -1097,35 +1112,13 @@ int ShrunkQuad(const Path64& raw, Paths64* out) {
   // Every vertex's scaled signed distance from each offset edge's line E_l = v[3l + 2] -> v[3l + 3]
   // and the margin (ShrunkConvexScan's `apart`, the same doubles).
   double d[4][m], margin[4];
-  for (int l = 0; l < 4; ++l) {
-    const Point64& a = v[3 * l + 2];
-    const Point64& b = v[3 * l + 3 == m ? 0 : 3 * l + 3];
-    const double dx = static_cast<double>(b.x - a.x), dy = static_cast<double>(b.y - a.y);
-    margin[l] = 2.5 * std::sqrt(dx * dx + dy * dy) * (1 + 1e-9);
-    // Cross64(a, b, v[i]) = ex (v.y - a.y) - ey (v.x - a.x) = ex v.y - ey v.x - c0, the same
-    // integer (every product below 2^61 in magnitude, every sum below 2^63: exact in int64).
-    const int64_t ex = b.x - a.x, ey = b.y - a.y, c0 = ex * a.y - ey * a.x;
-    for (int i = 0; i < m; ++i) d[l][i] = static_cast<double>(ex * v[i].y - ey * v[i].x - c0);
-  }
+  OffsetLineTable(v, nullptr, d, margin);
   // Whether the vertex runs v[i0 .. i0 + ni] and v[j0 .. j0 + nj] (cyclic) lie on opposite sides of
   // some offset edge's line with the margin between them: then so does every segment pair of the
   // two runs (each segment's span lies within its run's), which is ShrunkConvexScan's `apart`.
   auto runs_apart = [&](int i0, int ni, int j0, int nj) {
-    for (int l = 0; l < 4; ++l) {
-      const double* dl = d[l];
-      double lo_i = dl[i0], hi_i = dl[i0], lo_j = dl[j0], hi_j = dl[j0];
-      for (int k = 1; k <= ni; ++k) {
-        const double x = dl[i0 + k >= m ? i0 + k - m : i0 + k];
-        lo_i = std::min(lo_i, x);
-        hi_i = std::max(hi_i, x);
-      }
-      for (int k = 1; k <= nj; ++k) {
-        const double x = dl[j0 + k >= m ? j0 + k - m : j0 + k];
-        lo_j = std::min(lo_j, x);
-        hi_j = std::max(hi_j, x);
-      }
-      if (hi_i + margin[l] <= lo_j || hi_j + margin[l] <= lo_i) return true;
-    }
+    for (int l = 0; l < 4; ++l)
+      if (RunsApartOnLine(d[l], margin[l], i0, ni, j0, nj)) return true;
     return false;
   };
   // The bounding box of the vertex run v[i0 .. i0 + ni] (cyclic).
