@@ -16,7 +16,6 @@ long g_fast_fail[2000];
 #define OPK_FAIL return false
 #endif
 
-
 namespace opk::geom {
 namespace {
 
@@ -591,6 +590,20 @@ inline void SetSeg(const Point64& a, const Point64& b, Seg* sp) {
   s.xmax = std::max(a.x, b.x);
 }
 
+// Sorts ys[0, m) ascending (insertion sort: m <= 16) and keeps each value once; returns how many.
+int SortDistinct(int64_t* ys, int m) {
+  for (int i = 1; i < m; ++i) {
+    const int64_t y = ys[i];
+    int k = i;
+    for (; k > 0 && ys[k - 1] > y; --k) ys[k] = ys[k - 1];
+    ys[k] = y;
+  }
+  int ny = 1;
+  for (int i = 1; i < m; ++i)
+    if (ys[i] != ys[ny - 1]) ys[ny++] = ys[i];
+  return ny;
+}
+
 // The segments of the ring v[0, m) (Seg), its distinct scanlines ascending (sc.ys; returns their
 // count, 0 when every vertex lies on one horizontal line: the general path), and the loop
 // bookkeeping of the crossing walk cleared.
@@ -607,19 +620,7 @@ int SetUpScan(const Point64* v, int m, Scan& sc) {
     sc.in_loop[i] = 0;
   }
   if (flat) return 0;
-
-  // Scanlines: the distinct ys, ascending (insertion sort: m <= 16).
-  int64_t* ys = sc.ys;
-  for (int i = 1; i < m; ++i) {
-    const int64_t y = ys[i];
-    int k = i;
-    for (; k > 0 && ys[k - 1] > y; --k) ys[k] = ys[k - 1];
-    ys[k] = y;
-  }
-  int ny = 1;
-  for (int i = 1; i < m; ++i)
-    if (ys[i] != ys[ny - 1]) ys[ny++] = ys[i];
-  return ny;
+  return SortDistinct(sc.ys, m);
 }
 
 // The rest of FastOffsetCleanup once the ring v[0, m)'s nc crossings are in sc.cr (`quick`: found
@@ -868,20 +869,24 @@ bool QuadTail(const Point64* v, const Seg* seg, Scan& sc, Paths64* out) {
 // The shrunk quadrilateral's table (ShrunkQuad, ThickQuad): for each offset edge line E_l =
 // v[3l + 2] -> v[3l + 3], every vertex's scaled signed distance Cross64(a, b, v[i]) =
 // ex (v.y - a.y) - ey (v.x - a.x) = ex v.y - ey v.x - c0, the same integer (every product below
-// 2^61 in magnitude, every sum below 2^63: exact in int64), in `dist` (when not null) and as a
-// double in `d`, and the margin ShrunkConvexScan's `apart` uses for that line.
-void OffsetLineTable(const Point64* v, int64_t (*dist)[12], double (*d)[12], double* margin) {
+// 2^61 in magnitude, every sum below 2^63: exact in int64) in D and as a double in d, and the
+// margin ShrunkConvexScan's `apart` uses for that line.
+struct LineTable {
+  int64_t D[4][12];
+  double d[4][12];
+  double margin[4];
+};
+void OffsetLineTable(const Point64* v, LineTable* t) {
   constexpr int m = 12;
   for (int l = 0; l < 4; ++l) {
     const Point64& a = v[3 * l + 2];
     const Point64& b = v[3 * l + 3 == m ? 0 : 3 * l + 3];
     const double dx = static_cast<double>(b.x - a.x), dy = static_cast<double>(b.y - a.y);
-    margin[l] = 2.5 * std::sqrt(dx * dx + dy * dy) * (1 + 1e-9);
+    t->margin[l] = 2.5 * std::sqrt(dx * dx + dy * dy) * (1 + 1e-9);
     const int64_t ex = b.x - a.x, ey = b.y - a.y, c0 = ex * a.y - ey * a.x;
     for (int i = 0; i < m; ++i) {
-      const int64_t c = ex * v[i].y - ey * v[i].x - c0;
-      if (dist) dist[l][i] = c;
-      d[l][i] = static_cast<double>(c);
+      t->D[l][i] = ex * v[i].y - ey * v[i].x - c0;
+      t->d[l][i] = static_cast<double>(t->D[l][i]);
     }
   }
 }
@@ -927,7 +932,7 @@ bool RunsApartOnLine(const double* dl, double margin, int i0, int ni, int j0, in
 //   edge, y* near an integer or a crossing not shown as a strict inversion in its beam (the late
 //   case) declines.
 // - QuadTailCore on the same crossings and the same offset edge Segs (the only ones it reads).
-int ThickQuad(const Point64* v, const int64_t* turn, Scan& sc, Paths64* out) {
+int ThickQuad(const Point64* v, const int64_t* turn, const LineTable& table, Scan& sc, Paths64* out) {
   constexpr int m = 12;
   int64_t ady[m];  // |dy| of segment i = v[i] -> v[i + 1]
   for (int i = 0; i < m; ++i) ady[i] = std::llabs(v[i + 1 == m ? 0 : i + 1].y - v[i].y);
@@ -936,9 +941,9 @@ int ThickQuad(const Point64* v, const int64_t* turn, Scan& sc, Paths64* out) {
     if (a < 2 * std::max(ady[i], ady[i == 0 ? m - 1 : i - 1])) return 0;
   }
   // ShrunkQuad's table: Cross64 of every vertex against each offset edge line, and the margins.
-  int64_t D[4][m];
-  double d[4][m], margin[4];
-  OffsetLineTable(v, D, d, margin);
+  const auto& D = table.D;
+  const auto& d = table.d;
+  const auto& margin = table.margin;
   // ShrunkQuad's runs_apart on one line l (true implies ShrunkQuad's, which tries every line).
   auto runs_apart = [&](int l, int i0, int ni, int j0, int nj) { return RunsApartOnLine(d[l], margin[l], i0, ni, j0, nj); };
   // The offset edges' Segs, as SetUpScan builds them (the others on first use below).
@@ -1048,15 +1053,8 @@ int ThickQuad(const Point64* v, const int64_t* turn, Scan& sc, Paths64* out) {
       // CrossingPoint's late case: LateCrossingPoint on the scanlines as SetUpScan sorts them,
       // bot_y being ys[k].
       if (ny == 0) {
-        for (int k = 0; k < m; ++k) {
-          const int64_t y = v[k].y;
-          int t = k;
-          for (; t > 0 && ys[t - 1] > y; --t) ys[t] = ys[t - 1];
-          ys[t] = y;
-        }
-        ny = 1;
-        for (int k = 1; k < m; ++k)
-          if (ys[k] != ys[ny - 1]) ys[ny++] = ys[k];
+        for (int k = 0; k < m; ++k) ys[k] = v[k].y;
+        ny = SortDistinct(ys, m);
       }
       int kb = 0;
       while (ys[kb] != bot_y) ++kb;
@@ -1098,7 +1096,11 @@ int ShrunkQuad(const Path64& raw, Paths64* out) {
     turn[i] = Cross64(v[i == 0 ? m - 1 : i - 1], v[i], v[i + 1 == m ? 0 : i + 1]);
     if (turn[i] >= 0) return 0;
   }
-  if (ThickQuad(v, turn, sc, out) > 0) return 1;
+  // Every vertex's scaled signed distance from each offset edge's line E_l = v[3l + 2] -> v[3l + 3]
+  // and the margin (ShrunkConvexScan's `apart`, the same doubles), for ThickQuad and below.
+  LineTable table;
+  OffsetLineTable(v, &table);
+  if (ThickQuad(v, turn, table, sc, out) > 0) return 1;
   const int ny = SetUpScan(v, m, sc);
   if (ny == 0) return 0;  // (not possible with strict turns)
   const int64_t* ys = sc.ys;
@@ -1109,10 +1111,8 @@ int ShrunkQuad(const Path64& raw, Paths64* out) {
     const Seg& sj = seg[i + 1 == m ? 0 : i + 1];
     if (NearLazy(sj.b, si) || NearLazy(si.a, sj)) return -1;
   }
-  // Every vertex's scaled signed distance from each offset edge's line E_l = v[3l + 2] -> v[3l + 3]
-  // and the margin (ShrunkConvexScan's `apart`, the same doubles).
-  double d[4][m], margin[4];
-  OffsetLineTable(v, nullptr, d, margin);
+  const auto& d = table.d;
+  const auto& margin = table.margin;
   // Whether the vertex runs v[i0 .. i0 + ni] and v[j0 .. j0 + nj] (cyclic) lie on opposite sides of
   // some offset edge's line with the margin between them: then so does every segment pair of the
   // two runs (each segment's span lies within its run's), which is ShrunkConvexScan's `apart`.

@@ -245,6 +245,12 @@ constexpr double kGrowMaxRaw = 4096;
 // int64 (the same bound FastOffsetCleanup works under).
 constexpr double kGrowMaxCoord = 1073741824.0;  // 2^30
 
+// x where the segment a -> b (a.y != b.y) meets the line at height y, in doubles: within a few
+// 2^-53 relative of the exact value for |x| < 2^31.
+inline double XAtHeight(const Point64& a, const Point64& b, int64_t y) {
+  return static_cast<double>(a.x) + static_cast<double>(b.x - a.x) * static_cast<double>(y - a.y) / static_cast<double>(b.y - a.y);
+}
+
 // Whether the convex ring v[0, n) is at least 2 wide in x on the line y = `y`, which lies strictly
 // between its lowest and highest y (decided with a margin over the rounding of the two x's);
 // `from` is a vertex with the smallest y (`down`) or the largest: the two sides are found by
@@ -260,13 +266,10 @@ bool WidthAtLeast2(const Point64* v, size_t n, size_t from, int64_t y, bool down
     if (steps > n) return false;
     j = j == 0 ? n - 1 : j - 1;
   }
-  // x where each side's edge (it spans y, so its end points differ in y) meets the line: exact to
-  // within a few 2^-53 relative of |x| < 2^31, far below the margin.
-  auto x_at = [y](const Point64& a, const Point64& b) {
-    return static_cast<double>(a.x) + static_cast<double>(b.x - a.x) * static_cast<double>(y - a.y) / static_cast<double>(b.y - a.y);
-  };
-  const double x1 = x_at(v[i], v[i + 1 == n ? 0 : i + 1]);
-  const double x2 = x_at(v[j], v[j == 0 ? n - 1 : j - 1]);
+  // x where each side's edge (it spans y, so its end points differ in y) meets the line (far
+  // within the margin).
+  const double x1 = XAtHeight(v[i], v[i + 1 == n ? 0 : i + 1], y);
+  const double x2 = XAtHeight(v[j], v[j == 0 ? n - 1 : j - 1], y);
   return std::fabs(x1 - x2) >= 2.001;
 }
 
@@ -320,9 +323,6 @@ inline bool LeftTurnAt(const Point64* v, size_t n, size_t i) {
 bool MonotoneChainsApart(const Point64* kept, size_t nv, size_t top, int64_t top_y, int64_t bottom_y) {
   auto next = [nv](size_t k) { return k + 1 == nv ? 0 : k + 1; };
   auto prev = [nv](size_t k) { return k == 0 ? nv - 1 : k - 1; };
-  auto x_at = [](const Point64& a, const Point64& b, int64_t y) {
-    return static_cast<double>(a.x) + static_cast<double>(b.x - a.x) * static_cast<double>(y - a.y) / static_cast<double>(b.y - a.y);
-  };
   const int64_t lo = top_y + 1, hi = bottom_y - 1;
   // One chain's x at height y (lo <= y <= hi, queried in increasing y): *at is moved down the chain
   // (step: next or prev) to the edge that spans y. False when the chain does not descend there.
@@ -336,7 +336,7 @@ bool MonotoneChainsApart(const Point64* kept, size_t nv, size_t top, int64_t top
       if (a.y == b.y && a.y != top_y) return false;  // a horizontal edge below the top
       if (b.y > y) {
         if (a.y > y) return false;
-        *x = x_at(a, b, y);
+        *x = XAtHeight(a, b, y);
         return true;
       }
       *at = k2;
@@ -469,15 +469,13 @@ bool ConvexResult(const Point64* raw, size_t n, double xmax, double ymax, Point6
            static_cast<double>(kept[0].x) * static_cast<double>(kept[nv - 1].y);
   // Clipper's clean-up sums the area (IsThickConvex: area > 0 && 2 area >= 4 per) in its own order;
   // each of the two sums is within nv (nv + 2) 2^-53 2 xmax ymax of the exact value.
-  if (dents == 0) {
-    if (!ThickAndWide(kept, nv, area2 / 2, xmax, ymax, per, top, bottom, top_y, bottom_y)) return false;
-  } else {
+  if (!ThickAndWide(kept, nv, area2 / 2, xmax, ymax, per, top, bottom, top_y, bottom_y)) return false;
+  if (dents > 0) {
     // A dented ring: y-monotone (the two flips), thick on average as above, and its two chains at
     // least 2 apart on every scanline strictly between the top and the bottom, so that the sweep's
     // rounded positions (each within 0.5 of the exact x) never bring them together; the dents
     // themselves are vertices of one chain, processed where they lie like any other. None on the
     // top or the bottom line, where the argument for sharp vertices above needs convexity.
-    if (!ThickAndWide(kept, nv, area2 / 2, xmax, ymax, per, top, bottom, top_y, bottom_y)) return false;
     if (!MonotoneChainsApart(kept, nv, top, top_y, bottom_y)) return false;
     for (size_t k = 0; k < nv; ++k)
       if ((kept[k].y == top_y || kept[k].y == bottom_y) && !LeftTurnAt(kept, nv, k)) return false;

@@ -58,14 +58,7 @@ function makePolygons(count: number, seed: number): Ring[] {
         break;
       case 2:
       case 3: // rotated box
-        ring = (
-          [
-            [0, 0],
-            [w, 0],
-            [w, h],
-            [0, h],
-          ] as Ring
-        ).map(([x, y]) => [ox + x * c - y * s, oy + x * s + y * c]);
+        ring = L.rotatedBox(ox, oy, w, h, c, s);
         break;
       case 4: {
         // jittered quad: nearly collinear / nearly right corners after truncation

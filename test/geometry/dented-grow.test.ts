@@ -36,14 +36,7 @@ function rotatedBoxes(count: number, seed: number): Ring[] {
     const s = Math.sin(a);
     const ox = 50 + rnd() * 2000;
     const oy = 50 + rnd() * 2000;
-    const box: Ring = (
-      [
-        [0, 0],
-        [w, 0],
-        [w, h],
-        [0, h],
-      ] as Ring
-    ).map(([x, y]) => [ox + x * c - y * s, oy + x * s + y * c]);
+    const box: Ring = L.rotatedBox(ox, oy, w, h, c, s);
     out.push(k % 2 === 0 ? box : box.reverse());
   }
   return out;

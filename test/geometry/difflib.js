@@ -39,6 +39,16 @@ function rotate(pts, cx, cy, ang) {
   return pts.map(([x, y]) => [cx + (x - cx) * c - (y - cy) * s, cy + (x - cx) * s + (y - cy) * c]);
 }
 
+/** The box [0, w] x [0, h] turned by the angle with cosine c and sine s, then moved to (ox, oy). */
+function rotatedBox(ox, oy, w, h, c, s) {
+  return [
+    [0, 0],
+    [w, 0],
+    [w, h],
+    [0, h],
+  ].map(([x, y]) => [ox + x * c - y * s, oy + x * s + y * c]);
+}
+
 function makeOne(kind, rand) {
   const R = (a, b) => a + (b - a) * rand();
   const cx = R(50, 900);
@@ -482,6 +492,7 @@ function firstDifferentPolygon(a, b) {
 
 module.exports = {
   KINDS,
+  rotatedBox,
   firstDifferentPolygon,
   generate,
   generateRotatedBoxes,
