@@ -3,6 +3,7 @@
 // never throws across its public functions.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -24,22 +25,47 @@ enum class StatusCode {
 
 // A status with an optional human-readable message and an optional more specific code
 // string (e.g. "ERR_NVML_UNAVAILABLE") that overrides the default for its StatusCode.
+// One code and one pointer: an OK status (what hot loops make and drop per polygon) holds no
+// strings, so making, copying and destroying it costs a few instructions; the two strings live
+// in a heap block that only errors (and OK statuses given a message) allocate.
 class Status {
  public:
   Status() = default;
   Status(StatusCode code, std::string message, std::string code_override = {})
-      : code_(code), message_(std::move(message)), code_override_(std::move(code_override)) {}
+      : code_(code), detail_(new Detail{std::move(message), std::move(code_override)}) {}
+  Status(const Status& o) : code_(o.code_), detail_(o.detail_ ? new Detail(*o.detail_) : nullptr) {}
+  Status(Status&& o) noexcept : code_(o.code_), detail_(std::move(o.detail_)) {}
+  Status& operator=(const Status& o) {
+    if (this != &o) {
+      code_ = o.code_;
+      detail_.reset(o.detail_ ? new Detail(*o.detail_) : nullptr);
+    }
+    return *this;
+  }
+  Status& operator=(Status&& o) noexcept {
+    code_ = o.code_;
+    detail_ = std::move(o.detail_);
+    return *this;
+  }
+  ~Status() = default;
 
   static Status Ok() { return Status(); }
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
-  const std::string& message() const { return message_; }
-  const std::string& code_override() const { return code_override_; }
+  const std::string& message() const { return detail_ ? detail_->message : EmptyString(); }
+  const std::string& code_override() const { return detail_ ? detail_->code_override : EmptyString(); }
 
  private:
+  struct Detail {
+    std::string message;
+    std::string code_override;
+  };
+  static const std::string& EmptyString() {
+    static const std::string empty;
+    return empty;
+  }
   StatusCode code_ = StatusCode::kOk;
-  std::string message_;
-  std::string code_override_;
+  std::unique_ptr<Detail> detail_;
 };
 
 inline Status InvalidArgument(std::string m) { return Status(StatusCode::kInvalidArgument, std::move(m)); }
