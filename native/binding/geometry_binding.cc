@@ -28,8 +28,8 @@ using geom::OffsetSpec;
 
 // Packed form written by src/geometry/options.ts (packOffsetSpec): a Float64Array of
 // [version, mode, join, end, miterLimit, arcTolerance, scale, preserveCollinear, reverseSolution,
-//  kind, jsCompat, fastPath]; saves a dozen property reads per call.
-constexpr size_t kPackedSpecSize = 12;
+//  kind, jsCompat, fastPath, maxOutputPoints (0: the default)]; saves a dozen property reads per call.
+constexpr size_t kPackedSpecSize = 13;
 
 OffsetSpec ReadPackedSpec(Napi::Env env, const ArrayView<double>& v) {
   if (v.length != kPackedSpecSize || v.data[0] != 1) ThrowType(env, "packed options: unknown layout");
@@ -52,6 +52,9 @@ OffsetSpec ReadPackedSpec(Napi::Env env, const ArrayView<double>& v) {
   s.kind = static_cast<DeltaKind>(small(9, 2));
   s.js_compat = small(10, 1) != 0;
   s.fast_path = small(11, 1) != 0;
+  const double limit = v.data[12];  // 0: the default
+  if (!(limit >= 0 && limit <= 4294967295.0 && limit == std::floor(limit))) ThrowRange(env, "packed options: bad field 12");
+  if (limit != 0) s.max_output_points = static_cast<uint32_t>(limit);
   return s;
 }
 
@@ -73,6 +76,10 @@ OffsetSpec ReadSpec(const Napi::Object& o) {
   s.reverse_solution = OptionalBoolean(o, "reverseSolution", false);
   s.js_compat = OptionalBoolean(o, "jsCompat", false);
   s.fast_path = OptionalBoolean(o, "fastPath", true);
+  const double limit = OptionalFiniteNumber(o, "maxOutputPoints", 4294967295.0);
+  if (!(limit >= 1 && limit <= 4294967295.0 && limit == std::floor(limit)))
+    ThrowRange(env, "maxOutputPoints must be an integer from 1 to 2^32 - 1");
+  s.max_output_points = static_cast<uint32_t>(limit);
   const std::string kind = OptionalString(o, "kind").value_or("delta");
   if (kind == "delta") s.kind = DeltaKind::kDelta;
   else if (kind == "shrink") s.kind = DeltaKind::kShrinkRatio;
@@ -293,8 +300,8 @@ Napi::Value OffsetBatchAsyncJs(const Napi::CallbackInfo& info) {
 
 // One polygon (all its rings) through one reusable Float64Array `io`, for the [[x, y], ...] API
 // (src/geometry/flat.ts, offset.ts): geomOffsetOne(io, cache?). Layout of io:
-//   [0, 12)   the packed options (ReadPackedSpec)
-//   12, 13    nPoints, nRings; 14: the delta or ratio; 15: unused
+//   [0, 13)   the packed options (ReadPackedSpec)
+//   13, 14    nPoints, nRings; 15: the delta or ratio
 //   [16, 16 + 2 nPoints)                 the points, x0, y0, x1, y1, ...
 //   then nRings + 1 ring offsets (point indices, as doubles)
 //   base = 16 + 2 nPoints + nRings + 1:  the output, when it fits: nOut + 1 ring offsets, then the
@@ -308,7 +315,7 @@ Napi::Value OffsetOneJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ArrayView<double> io = F64Arg(info, 0, "io");
   if (io.length < kIoHeader) ThrowRange(env, "io buffer too short");
-  const double n_points = io.data[12], n_rings = io.data[13];
+  const double n_points = io.data[13], n_rings = io.data[14];
   const double room = static_cast<double>(io.length - kIoHeader);
   if (!(n_points >= 0 && n_rings >= 0 && n_points == std::floor(n_points) && n_rings == std::floor(n_rings) &&
         2 * n_points + n_rings + 1 <= room))
@@ -332,7 +339,7 @@ Napi::Value OffsetOneJs(const Napi::CallbackInfo& info) {
   a.view.polygon_ring_count = 2;
   a.spec = ReadPackedSpec(env, ArrayView<double>{io.data, kPackedSpecSize});
   a.cache = ReadCacheArg(info, 1);
-  const double value = io.data[14];
+  const double value = io.data[15];
   BatchOut& out = SyncOut();
   Status st = geom::OffsetBatch(a.view, &value, 1, a.spec, &out, a.cache.get());
   if (!st.ok()) Throw(env, st);

@@ -20,6 +20,12 @@ Status PolygonError(StatusCode code, size_t polygon, const std::string& what) {
   return Status(code, "polygon " + std::to_string(polygon) + ": " + what);
 }
 
+Status OutputLimitError(size_t p, const OffsetSpec& spec) {
+  return PolygonError(StatusCode::kOutOfRange, p,
+                      "the batch result would hold more than maxOutputPoints = " + std::to_string(spec.max_output_points) +
+                          " points; split the batch or raise the limit");
+}
+
 struct Workspace {
   ClipperOffset642 offset642;
   Clipper2Offsetter offset2;
@@ -285,6 +291,7 @@ Status OffsetValidBatch(const BatchView& in, const double* values, size_t value_
     const double v = values[value_count == 1 ? 0 : p];
     if (!std::isfinite(v)) return PolygonError(StatusCode::kOutOfRange, p, "delta/ratio must be finite");
     OPK_RETURN_IF_ERROR(OffsetOne(ctx, in, p, v, out));
+    if (OverOutputLimit(*out, spec)) return OutputLimitError(p, spec);
   }
   return Status::Ok();
 }

@@ -40,6 +40,10 @@ struct OffsetSpec {
   bool js_compat = false;  // tests only (see Offset642Options / ClipperEngineOptions)
   bool fast_path = true;   // tests turn it off to compare with the general sweep
   DeltaKind kind = DeltaKind::kDelta;
+  // Most points a batch result may hold (the sum over all polygons): the first polygon whose rings
+  // take the total past it ends the call with ERR_OUT_OF_RANGE naming it. The default is the most
+  // that the uint32 ring offsets can index.
+  uint32_t max_output_points = UINT32_MAX;
 };
 
 struct BatchView {

@@ -128,6 +128,16 @@ void AppendHits(const Staging& st, size_t j0, size_t j1, BatchOut* out) {
   }
 }
 
+// Of the polygons from `first` on in `out` (a run of hits just appended, which took the total past
+// the limit), the first whose rings end past it. (A run is far below 2^32 points, so its offsets
+// have not wrapped unless the total before it was already near 2^32; the last polygon otherwise.)
+size_t FirstOverLimit(const BatchOut& out, size_t first, const OffsetSpec& spec) {
+  const size_t n = out.polygon_rings.size() - 1;
+  for (size_t k = first; k < n; ++k)
+    if (out.ring_offsets[out.polygon_rings[k + 1]] > spec.max_output_points) return k;
+  return n - 1;
+}
+
 }  // namespace
 
 Status OffsetBatchCached(const BatchView& in, const double* values, size_t value_count, const OffsetSpec& spec,
@@ -188,7 +198,9 @@ Status OffsetBatchCached(const BatchView& in, const double* values, size_t value
       if (w.hit[j]) {
         size_t run_end = j + 1;
         while (run_end < m && w.hit[run_end]) ++run_end;
+        const size_t polys_before = out->polygon_rings.size() - 1;
         AppendHits(w.staging, j, run_end, out);
+        if (OverOutputLimit(*out, spec)) return OutputLimitError(p0 + FirstOverLimit(*out, polys_before, spec) - polys_before + j, spec);
         j = run_end;
         continue;
       }
@@ -197,6 +209,7 @@ Status OffsetBatchCached(const BatchView& in, const double* values, size_t value
       const size_t coords_before = out->coords.size();
       const size_t rings_before = out->ring_offsets.size();
       OPK_RETURN_IF_ERROR(OffsetOne(ctx, in, p, values[value_count == 1 ? 0 : p], out));
+      if (OverOutputLimit(*out, spec)) return OutputLimitError(p, spec);
       // Store this polygon's rings with offsets relative to its own first point.
       const uint32_t base = static_cast<uint32_t>(coords_before / 2);
       w.local_offsets.assign(1, 0);

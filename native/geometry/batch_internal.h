@@ -26,6 +26,13 @@ struct OffsetContext {
 // its rings to `out`, closing its polygon_rings entry. Errors name the polygon.
 Status OffsetOne(OffsetContext& ctx, const BatchView& in, size_t p, double v, BatchOut* out);
 
+// Whether `out` holds more points than spec.max_output_points allows.
+inline bool OverOutputLimit(const BatchOut& out, const OffsetSpec& spec) {
+  return out.coords.size() / 2 > spec.max_output_points;
+}
+// The error for polygon p, the first whose rings take the batch result past the limit.
+Status OutputLimitError(size_t p, const OffsetSpec& spec);
+
 // OffsetBatch after its checks: `in` validated (ValidateBatch), value_count 1 or the polygon count.
 // Clears `out` first.
 Status OffsetValidBatch(const BatchView& in, const double* values, size_t value_count, const OffsetSpec& spec,

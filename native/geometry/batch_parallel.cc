@@ -84,8 +84,8 @@ Status OffsetBatchParallel(const BatchView& in, const double* values, size_t val
     rings += c.out.ring_offsets.size() - 1;
     polys += c.out.polygon_rings.size() - 1;
   }
-  // Offsets past uint32: OffsetBatch reports it for the whole batch.
-  if (coords / 2 > UINT32_MAX || rings > UINT32_MAX) return OffsetBatch(in, values, value_count, spec, out, cache);
+  // Past the output limit (at most what uint32 offsets index): OffsetBatch names the polygon.
+  if (coords / 2 > spec.max_output_points || rings > UINT32_MAX) return OffsetBatch(in, values, value_count, spec, out, cache);
   out->coords.resize(coords);
   out->ring_offsets.reserve(rings + 1);
   out->polygon_rings.reserve(polys + 1);

@@ -58,14 +58,14 @@ export function pathsToFlat(paths: unknown, name = 'paths'): FlatRings {
 
 /**
  * The reusable buffer of the single-polygon calls (offset.ts; layout in geometry_binding.cc
- * OffsetOneJs): [0, 12) packed options, 12 points, 13 rings, 14 delta/ratio, then from
+ * OffsetOneJs): [0, 13) packed options, 13 points, 14 rings, 15 delta/ratio, then from
  * {@link IO_HEADER} the points, the ring offsets, and the output. Off the V8 heap (so the addon
  * reads it in place), grown on demand; one JS thread uses it one call at a time.
  */
 export const IO_HEADER = 16;
 export const scratch = {
   io: new Float64Array(4096),
-  /** The packed options now in io[0, 12) (rewritten when another spec comes). */
+  /** The packed options now in io[0, 13) (rewritten when another spec comes). */
   packed: null as Float64Array | null,
 };
 

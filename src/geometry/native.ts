@@ -26,6 +26,8 @@ export interface NativeOffsetSpec {
   jsCompat?: boolean;
   /** Test hook: false forces the general sweep (the fast path must give identical output). */
   fastPath?: boolean;
+  /** Most points of the whole result (default 2^32 − 1); see the offset options. */
+  maxOutputPoints?: number;
 }
 
 /** Options object read by `geomBooleanOp`. */

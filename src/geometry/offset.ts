@@ -18,9 +18,9 @@ function offsetScratch(points: number, rings: number, value: number, call: Resol
     io.set(call.packed, 0);
     scratch.packed = call.packed;
   }
-  io[12] = points;
-  io[13] = rings;
-  io[14] = value;
+  io[13] = points;
+  io[14] = rings;
+  io[15] = value;
   const res = geometryNative().geomOffsetOne(io, call.cacheHandle);
   if (typeof res === 'number') return scratchToPaths(IO_HEADER + 2 * points + rings + 1, res);
   // Larger than the buffer: use the returned arrays, and grow the buffer for next time.

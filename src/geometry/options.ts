@@ -50,6 +50,19 @@ export const offsetOptionsSchema = z
     /** Reverse the orientation of every result path. Default false. */
     reverseSolution: z.boolean().optional(),
     /**
+     * Most points the whole result may hold (all polygons of a batch together). The first polygon
+     * whose rings take the total past it ends the call with `OcrPerfkitRangeError`
+     * `ERR_OUT_OF_RANGE` naming that polygon, instead of growing the result without bound (large
+     * deltas with round joins can turn each quad into thousands of points). Default 2^32 − 1, the
+     * most the `Uint32Array` ring offsets can index.
+     */
+    maxOutputPoints: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 32 - 1)
+      .optional(),
+    /**
      * Memoize each polygon's result in this polygon cache (see `getCache`), looked up inside
      * native code per polygon: the key is the polygon's exact coordinates, ring structure and
      * delta/ratio, the tag every option above that changes the output. A hit skips the offset.
@@ -141,6 +154,7 @@ export function resolveOffsetSpec(options: unknown, kind: Kind = 'delta', where 
     scale: o.scale ?? 10 ** precision,
     preserveCollinear: o.preserveCollinear ?? false,
     reverseSolution: o.reverseSolution ?? false,
+    ...(o.maxOutputPoints === undefined ? {} : { maxOutputPoints: o.maxOutputPoints }),
     kind,
     ratio: o.ratio,
     cacheHandle: o.cache?.nativeHandle,
@@ -258,6 +272,7 @@ export function packOffsetSpec(spec: NativeOffsetSpec): Float64Array {
       KIND_CODE[spec.kind],
       spec.jsCompat ? 1 : 0,
       spec.fastPath === false ? 0 : 1,
+      spec.maxOutputPoints ?? 0,
     ]);
     packed.set(spec, p);
   }
