@@ -73,6 +73,7 @@ void ReadJob(const Napi::CallbackInfo& info, BooleanJob* job) {
   spec.preserve_collinear = OptionalBoolean(o, "preserveCollinear", false);
   spec.reverse_solution = OptionalBoolean(o, "reverseSolution", false);
   spec.clipper2_intersections = !OptionalBoolean(o, "clipper642", false);
+  spec.max_output_points = static_cast<uint32_t>(OptionalInteger(o, "maxOutputPoints", UINT32_MAX, 1, UINT32_MAX));
 }
 
 Napi::Value BooleanOpJs(const Napi::CallbackInfo& info) {

@@ -2,6 +2,7 @@
 #include "geometry/boolean_ops.h"
 
 #include <cmath>
+#include <string>
 
 namespace opk::geom {
 namespace {
@@ -40,6 +41,13 @@ Status BooleanOp(const BatchView& subject, const BatchView& clip, const BooleanS
   OPK_RETURN_IF_ERROR(AddRings(engine, s, PathRole::kSubject, spec.scale, tmp));
   OPK_RETURN_IF_ERROR(AddRings(engine, c, PathRole::kClip, spec.scale, tmp));
   if (!engine.Execute(spec.op, spec.fill, spec.fill, &result)) return Internal("clipping sweep failed");
+  size_t points = 0;
+  for (const Path64& path : result) points += path.size();
+  if (points > spec.max_output_points) {
+    return OutOfRange("the result would hold " + std::to_string(points) + " points, more than maxOutputPoints = " +
+                      std::to_string(spec.max_output_points));
+  }
+  out->coords.reserve(2 * points);
   for (const Path64& path : result) {
     for (const Point64& q : path) {
       out->coords.push_back(static_cast<double>(q.x) / spec.scale);

@@ -37,6 +37,8 @@ export interface NativeBooleanSpec {
   scale: number;
   preserveCollinear: boolean;
   reverseSolution: boolean;
+  /** Most points the result may hold (absent: 2^32 − 1). */
+  maxOutputPoints?: number;
   /** Test hook: Clipper 6.4.2's crossing arithmetic instead of Clipper2's. */
   clipper642?: boolean;
 }

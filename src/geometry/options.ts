@@ -110,6 +110,17 @@ export const booleanOptionsSchema = z
     preserveCollinear: z.boolean().optional(),
     /** Reverse the orientation of every result path. Default false. */
     reverseSolution: z.boolean().optional(),
+    /**
+     * Most points the result may hold (all rings together). A result with more ends the call with
+     * `OcrPerfkitRangeError` `ERR_OUT_OF_RANGE` (crossing edges can make far more points than the
+     * inputs have). Default 2^32 − 1, the most the result's `Uint32Array` ring offsets can index.
+     */
+    maxOutputPoints: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 32 - 1)
+      .optional(),
   })
   .strict();
 /** Options of {@link union}, {@link intersection}, {@link difference}, {@link xor}. */
@@ -239,6 +250,7 @@ export function resolveBooleanSpec(op: NativeBooleanSpec['op'], options: unknown
     scale: o.scale ?? clipper2Scale(o.precision ?? 2),
     preserveCollinear: o.preserveCollinear ?? false,
     reverseSolution: o.reverseSolution ?? false,
+    ...(o.maxOutputPoints === undefined ? {} : { maxOutputPoints: o.maxOutputPoints }),
   };
 }
 

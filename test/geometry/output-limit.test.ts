@@ -5,7 +5,17 @@
  * single-polygon helpers); a limit at or above the total changes nothing.
  */
 import { getCache } from '../../src/cache';
-import { type FlatPolygons, offsetBatch, type Path, unclipBatch, unclipBatchAsync, unclipPolygon } from '../../src/geometry';
+import {
+  type FlatPolygons,
+  offsetBatch,
+  type Path,
+  unclipBatch,
+  unclipBatchAsync,
+  unclipPolygon,
+  xor,
+  xorAsync,
+} from '../../src/geometry';
+import { geometryNative } from '../../src/geometry/native';
 import { errorOf } from './error_of';
 
 const L = require('./difflib.js');
@@ -106,5 +116,49 @@ describe('maxOutputPoints', () => {
       name: 'OcrPerfkitTypeError',
       code: 'ERR_INVALID_ARGUMENT',
     });
+  });
+});
+
+describe('maxOutputPoints on boolean operations', () => {
+  // Two combs at right angles: their teeth cross, so the xor has far more points than the inputs.
+  function comb(teeth: number, vertical: boolean): Path {
+    const pts: Path = [];
+    for (let t = 0; t < teeth; t++) {
+      pts.push([20 * t, 0], [20 * t, 300], [20 * t + 10, 300], [20 * t + 10, 10]);
+    }
+    pts.push([20 * teeth, 10], [20 * teeth, 0]);
+    return vertical ? pts : pts.map(([x, y]) => [y - 5, x + 3]);
+  }
+  const subject = [comb(12, true)];
+  const clip = [comb(12, false)];
+  const full = xor(subject, clip);
+  const total = full.reduce((n, ring) => n + ring.length, 0);
+
+  test('a limit at the total gives the unlimited result; one below is ERR_OUT_OF_RANGE', async () => {
+    expect(total).toBeGreaterThan(4 * (subject[0]!.length + clip[0]!.length));
+    expect(xor(subject, clip, { maxOutputPoints: total })).toEqual(full);
+    const err = errorOf(() => xor(subject, clip, { maxOutputPoints: total - 1 }));
+    expect(err).toEqual({
+      name: 'OcrPerfkitRangeError',
+      code: 'ERR_OUT_OF_RANGE',
+      message: expect.stringContaining(`would hold ${total} points, more than maxOutputPoints = ${total - 1}`),
+    });
+    expect(await asyncError(xorAsync(subject, clip, { maxOutputPoints: total - 1 }))).toEqual(err);
+    expect(await xorAsync(subject, clip, { maxOutputPoints: total })).toEqual(full);
+  });
+
+  test('bad values are typed errors, in the options and at the addon', () => {
+    for (const v of [0, 1.5, 2 ** 32, Number.NaN]) {
+      expect(errorOf(() => xor(subject, clip, { maxOutputPoints: v })).code).toBe('ERR_OUT_OF_RANGE');
+    }
+    const flatSquare = { coords: new Float64Array([0, 0, 4, 0, 4, 4, 0, 4]), ringOffsets: new Uint32Array([0, 4]) };
+    const spec = { op: 'union' as const, fillRule: 'nonZero' as const, scale: 1, preserveCollinear: false, reverseSolution: false };
+    const native = geometryNative();
+    expect(native.geomBooleanOp(flatSquare.coords, flatSquare.ringOffsets, new Float64Array(0), new Uint32Array([0]), { ...spec, maxOutputPoints: 4 }).coords).toHaveLength(8);
+    for (const v of [0, 2 ** 32, 0.5]) {
+      expect(
+        errorOf(() => native.geomBooleanOp(flatSquare.coords, flatSquare.ringOffsets, new Float64Array(0), new Uint32Array([0]), { ...spec, maxOutputPoints: v })),
+      ).toMatchObject({ name: 'OcrPerfkitRangeError', code: 'ERR_OUT_OF_RANGE' });
+    }
   });
 });
