@@ -1391,6 +1391,61 @@ static int FastConvexRing(const Path64& raw, Paths64* out) {
   return true;
 }
 
+// FastConvexRing's -1 decided from a prefix of the ring, without its copy of the whole ring (see
+// fast_cleanup.h). FastConvexRing walks the distinct vertices d[0, nd) (trailing copies of raw[0]
+// and trailing repeats ignored, inner repeats skipped) from d[0], each vertex's turn taken from
+// its cyclic neighbours, and returns -1 at the first point where it has seen a right turn and more
+// than kSmall (16) vertices with a non-zero turn, no reversal (a zero turn with neighbours on the
+// same side, where it returns 0) before; longer rings than kMaxRing give -1 at once. This walk
+// visits the same vertices in the same order with the same integers and stops at that point, or
+// answers false. FastConvexRing's other exits before its scan (coordinates of 2^30 or more; fewer
+// than 3 distinct vertices) cannot occur here: the precondition excludes the first, and more than
+// kSmall distinct vertices the second. ShrunkRectangle and ShrunkQuad take 12-vertex rings only.
+bool FastCleanupSurelyDeclines(const Path64& raw) {
+  int high = static_cast<int>(raw.size()) - 1;
+  while (high > 0 && raw[high] == raw[0]) --high;
+  while (high > 0 && raw[high] == raw[high - 1]) --high;
+  if (high + 1 > kMaxRing) return true;
+  if (high + 1 <= kSmall) return false;  // at most kSmall distinct vertices: never -1
+  const Point64* p = raw.data();
+  // The vertex b whose turn is next, and the edge u into it from the previous distinct vertex
+  // (raw[high] is d[nd - 1]: it differs from raw[0] and from raw[high - 1]).
+  int64_t bx = p[0].x, by = p[0].y;
+  int64_t ux = bx - p[high].x, uy = by - p[high].y;
+  int turns = 0, right = 0;
+  // The turn at b towards c: false on a reversal, true once -1 is certain, else continue (and
+  // move on to c unless c repeats b).
+  auto step = [&](const Point64& c, bool* decided) {
+    const int64_t wx = c.x - bx, wy = c.y - by;
+    const int64_t turn = ux * wy - uy * wx;
+    if (turn == 0) {
+      if ((wx | wy) == 0) return false;  // an inner repeat: skipped
+      if (ux * wx + uy * wy <= 0) {
+        *decided = true;  // a reversal: FastConvexRing returns 0
+        return false;
+      }
+    } else {
+      ++turns;
+      right |= turn < 0;
+      if (right && turns > kSmall) {
+        *decided = true;
+        return true;
+      }
+    }
+    ux = wx;
+    uy = wy;
+    bx = c.x;
+    by = c.y;
+    return false;
+  };
+  bool decided = false;
+  for (int j = 1; j <= high; ++j) {
+    const bool yes = step(p[j], &decided);
+    if (decided) return yes;
+  }
+  return step(p[0], &decided);  // the turn at raw[high]
+}
+
 bool FastOffsetCleanup(const Path64& raw, Paths64* out) {
   if (ShrunkRectangle(raw, out)) return true;
   if (raw.size() == 12) {

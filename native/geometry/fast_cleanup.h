@@ -23,4 +23,10 @@ namespace opk::geom {
 // Returns false when the general path must be used (out is then unspecified).
 bool FastOffsetCleanup(const Path64& raw, Paths64* out);
 
+// True only where FastOffsetCleanup(raw, ...) surely returns false because its convex-ring step
+// gives up (a right turn and more than 16 vertices that the ring's clean-up would keep: the
+// shrunk rings of curved text polygons), decided from the first such vertices instead of a copy of
+// the whole ring; false says nothing. Every |coordinate| of `raw` must be below 2^30 (Grow's rings).
+bool FastCleanupSurelyDeclines(const Path64& raw);
+
 }  // namespace opk::geom
