@@ -10,6 +10,14 @@ import { parseOptions } from '../validation/options';
 import type { NativeBooleanSpec, NativeOffsetSpec } from './native';
 
 const finite = () => z.number().refine(Number.isFinite, { message: 'expected a finite number' });
+/** `maxOutputPoints`: 1 to 2^32 − 1, the most the result's `Uint32Array` ring offsets can index. */
+const outputPointLimit = () =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 32 - 1)
+    .optional();
 
 /** Options shared by every offsetting call. */
 export const offsetOptionsSchema = z
@@ -56,12 +64,7 @@ export const offsetOptionsSchema = z
      * deltas with round joins can turn each quad into thousands of points). Default 2^32 − 1, the
      * most the `Uint32Array` ring offsets can index.
      */
-    maxOutputPoints: z
-      .number()
-      .int()
-      .min(1)
-      .max(2 ** 32 - 1)
-      .optional(),
+    maxOutputPoints: outputPointLimit(),
     /**
      * Memoize each polygon's result in this polygon cache (see `getCache`), looked up inside
      * native code per polygon: the key is the polygon's exact coordinates, ring structure and
@@ -115,12 +118,7 @@ export const booleanOptionsSchema = z
      * `OcrPerfkitRangeError` `ERR_OUT_OF_RANGE` (crossing edges can make far more points than the
      * inputs have). Default 2^32 − 1, the most the result's `Uint32Array` ring offsets can index.
      */
-    maxOutputPoints: z
-      .number()
-      .int()
-      .min(1)
-      .max(2 ** 32 - 1)
-      .optional(),
+    maxOutputPoints: outputPointLimit(),
   })
   .strict();
 /** Options of {@link union}, {@link intersection}, {@link difference}, {@link xor}. */
