@@ -76,10 +76,7 @@ OffsetSpec ReadSpec(const Napi::Object& o) {
   s.reverse_solution = OptionalBoolean(o, "reverseSolution", false);
   s.js_compat = OptionalBoolean(o, "jsCompat", false);
   s.fast_path = OptionalBoolean(o, "fastPath", true);
-  const double limit = OptionalFiniteNumber(o, "maxOutputPoints", 4294967295.0);
-  if (!(limit >= 1 && limit <= 4294967295.0 && limit == std::floor(limit)))
-    ThrowRange(env, "maxOutputPoints must be an integer from 1 to 2^32 - 1");
-  s.max_output_points = static_cast<uint32_t>(limit);
+  s.max_output_points = static_cast<uint32_t>(OptionalInteger(o, "maxOutputPoints", UINT32_MAX, 1, UINT32_MAX));
   const std::string kind = OptionalString(o, "kind").value_or("delta");
   if (kind == "delta") s.kind = DeltaKind::kDelta;
   else if (kind == "shrink") s.kind = DeltaKind::kShrinkRatio;

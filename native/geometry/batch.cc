@@ -262,6 +262,7 @@ Status OffsetOne(OffsetContext& ctx, const BatchView& in, size_t p, double v, Ba
   }
   AppendPaths(ws.result, spec.scale, out);
   out->polygon_rings.push_back(static_cast<uint32_t>(out->ring_offsets.size() - 1));
+  if (OverOutputLimit(*out, spec)) return OutputLimitError(p, spec);
   return Status::Ok();
 }
 
@@ -291,7 +292,6 @@ Status OffsetValidBatch(const BatchView& in, const double* values, size_t value_
     const double v = values[value_count == 1 ? 0 : p];
     if (!std::isfinite(v)) return PolygonError(StatusCode::kOutOfRange, p, "delta/ratio must be finite");
     OPK_RETURN_IF_ERROR(OffsetOne(ctx, in, p, v, out));
-    if (OverOutputLimit(*out, spec)) return OutputLimitError(p, spec);
   }
   return Status::Ok();
 }

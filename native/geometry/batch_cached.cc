@@ -209,7 +209,6 @@ Status OffsetBatchCached(const BatchView& in, const double* values, size_t value
       const size_t coords_before = out->coords.size();
       const size_t rings_before = out->ring_offsets.size();
       OPK_RETURN_IF_ERROR(OffsetOne(ctx, in, p, values[value_count == 1 ? 0 : p], out));
-      if (OverOutputLimit(*out, spec)) return OutputLimitError(p, spec);
       // Store this polygon's rings with offsets relative to its own first point.
       const uint32_t base = static_cast<uint32_t>(coords_before / 2);
       w.local_offsets.assign(1, 0);

@@ -23,7 +23,8 @@ struct OffsetContext {
 };
 
 // Offsets polygon p of `in` (already validated) by value v (a delta or ratio, finite) and appends
-// its rings to `out`, closing its polygon_rings entry. Errors name the polygon.
+// its rings to `out`, closing its polygon_rings entry. Errors name the polygon; so does the output
+// limit (OutputLimitError) when these rings take `out` past spec.max_output_points.
 Status OffsetOne(OffsetContext& ctx, const BatchView& in, size_t p, double v, BatchOut* out);
 
 // Whether `out` holds more points than spec.max_output_points allows.

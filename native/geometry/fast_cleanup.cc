@@ -1413,37 +1413,28 @@ bool FastCleanupSurelyDeclines(const Path64& raw) {
   int64_t bx = p[0].x, by = p[0].y;
   int64_t ux = bx - p[high].x, uy = by - p[high].y;
   int turns = 0, right = 0;
-  // The turn at b towards c: false on a reversal, true once -1 is certain, else continue (and
-  // move on to c unless c repeats b).
-  auto step = [&](const Point64& c, bool* decided) {
+  // The turn at b towards c: 1 once -1 is certain, -1 on a reversal (FastConvexRing returns 0
+  // there: no answer), else 0, moving on to c unless c repeats b.
+  auto step = [&](const Point64& c) {
     const int64_t wx = c.x - bx, wy = c.y - by;
     const int64_t turn = ux * wy - uy * wx;
     if (turn == 0) {
-      if ((wx | wy) == 0) return false;  // an inner repeat: skipped
-      if (ux * wx + uy * wy <= 0) {
-        *decided = true;  // a reversal: FastConvexRing returns 0
-        return false;
-      }
+      if ((wx | wy) == 0) return 0;  // an inner repeat: skipped
+      if (ux * wx + uy * wy <= 0) return -1;
     } else {
       ++turns;
       right |= turn < 0;
-      if (right && turns > kSmall) {
-        *decided = true;
-        return true;
-      }
+      if (right && turns > kSmall) return 1;
     }
     ux = wx;
     uy = wy;
     bx = c.x;
     by = c.y;
-    return false;
+    return 0;
   };
-  bool decided = false;
-  for (int j = 1; j <= high; ++j) {
-    const bool yes = step(p[j], &decided);
-    if (decided) return yes;
-  }
-  return step(p[0], &decided);  // the turn at raw[high]
+  for (int j = 1; j <= high; ++j)
+    if (const int r = step(p[j])) return r > 0;
+  return step(p[0]) > 0;  // the turn at raw[high]
 }
 
 bool FastOffsetCleanup(const Path64& raw, Paths64* out) {
