@@ -655,6 +655,35 @@ struct EngineState {
   }
   bool LocalMinimaPending() const { return current_lm < n_minima; }
 
+  // libstdc++'s std::sort leaves ranges of at most this many elements to insertion sort.
+  static constexpr size_t kStdSortInsertionLimit = 16;
+  // Clipper 6.4.2's order: std::sort by descending y, with the virtual frame's stand-in.
+  void SortMinimaAsClipper(std::vector<LocalMin>& lms) const {
+    if (virtual_frame) lms.push_back(LocalMin{INT64_MAX, nullptr, nullptr});
+    std::sort(lms.begin(), lms.end(), [](const LocalMin& a, const LocalMin& b) { return b.y < a.y; });
+    if (virtual_frame) {
+#ifdef OPK_ENGINE_CHECKS
+      if (lms[0].left || lms.size() < 2 || lms[1].y == INT64_MAX) std::abort();
+#endif
+      lms.erase(lms.begin());
+    }
+  }
+  // Descending y, equal ys in their order.
+  void InsertionSortMinima() {
+    LocalMin* m = minima.data();
+    const size_t n = minima.size();
+    for (size_t i = 1; i < n; ++i) {
+      if (m[i - 1].y >= m[i].y) continue;
+      const LocalMin lm = m[i];
+      size_t j = i;
+      do {
+        m[j] = m[j - 1];
+        --j;
+      } while (j > 0 && m[j - 1].y < lm.y);
+      m[j] = lm;
+    }
+  }
+
   void Reset() {
     current_lm = 0;
     n_minima = minima.size();
@@ -678,14 +707,23 @@ struct EngineState {
       // so a stand-in with a larger y than all the others, in the same place, leaves the paths'
       // minima in the same order as the real frame does (std::sort is not stable: leaving it out
       // could reorder minima of equal y). It sorts to the front and is dropped.
-      if (virtual_frame) minima.push_back(LocalMin{INT64_MAX, nullptr, nullptr});
-      std::sort(minima.begin(), minima.end(), [](const LocalMin& a, const LocalMin& b) { return b.y < a.y; });
-      if (virtual_frame) {
+      //
+      // libstdc++'s std::sort sorts 16 elements or fewer by plain insertion sort (its introsort
+      // loop only partitions ranges of more than 16), which keeps equal elements in their order:
+      // for such counts, stand-in included, a stable insertion sort of the paths' minima gives the
+      // same order without the stand-in (it would only move to the front).
+      if (minima.size() + (virtual_frame ? 1 : 0) <= kStdSortInsertionLimit) {
 #ifdef OPK_ENGINE_CHECKS
-        if (minima[0].left || minima.size() < 2 || minima[1].y == INT64_MAX) std::abort();
+        std::vector<LocalMin> expected = minima;
+        SortMinimaAsClipper(expected);
 #endif
-        minima.erase(minima.begin());
-        n_minima = minima.size();
+        InsertionSortMinima();
+#ifdef OPK_ENGINE_CHECKS
+        for (size_t i = 0; i < minima.size(); ++i)
+          if (minima[i].left != expected[i].left || minima[i].right != expected[i].right) std::abort();
+#endif
+      } else {
+        SortMinimaAsClipper(minima);
       }
     }
     for (LocalMin& lm : minima) {
