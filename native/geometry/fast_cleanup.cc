@@ -221,12 +221,19 @@ __attribute__((noinline)) Work& TlsWork() {
   return w;
 }
 
-// Clipper's AddPath clean-up of a closed ring (duplicates, then collinear vertices), on a small
-// circular list. Returns the vertex count left (0 when degenerate) and writes them to v.
-int CleanRing(const Path64& raw, Work& w) {
+// The index of a closed ring's last vertex once trailing copies of its first vertex, then
+// trailing repeats, are dropped (as Clipper's AddPath does first); 0 for a ring of one point.
+int LastKeptIndex(const Path64& raw) {
   int high = static_cast<int>(raw.size()) - 1;
   while (high > 0 && raw[high] == raw[0]) --high;
   while (high > 0 && raw[high] == raw[high - 1]) --high;
+  return high;
+}
+
+// Clipper's AddPath clean-up of a closed ring (duplicates, then collinear vertices), on a small
+// circular list. Returns the vertex count left (0 when degenerate) and writes them to v.
+int CleanRing(const Path64& raw, Work& w) {
+  const int high = LastKeptIndex(raw);
   if (high < 2 || high + 1 > kMaxRing) return 0;
   const int n = high + 1;
   Point64* p = w.tmp;
@@ -1283,9 +1290,7 @@ bool ShrunkRectangle(const Path64& raw, Paths64* out) {
 //   non-zero turn (as above), so they are counted. Curved text polygons (15 points) grow raw
 //   offset rings of 40-60 vertices with spikes, nearly all of this kind.
 static int FastConvexRing(const Path64& raw, Paths64* out) {
-  int high = static_cast<int>(raw.size()) - 1;
-  while (high > 0 && raw[high] == raw[0]) --high;
-  while (high > 0 && raw[high] == raw[high - 1]) --high;
+  const int high = LastKeptIndex(raw);
   if (high + 1 > kMaxRing) return -1;
   if (high < 2) return 0;
   struct P {  // no default member initializers: the buffers are not zeroed on each call
@@ -1402,9 +1407,7 @@ static int FastConvexRing(const Path64& raw, Paths64* out) {
 // than 3 distinct vertices) cannot occur here: the precondition excludes the first, and more than
 // kSmall distinct vertices the second. ShrunkRectangle and ShrunkQuad take 12-vertex rings only.
 bool FastCleanupSurelyDeclines(const Path64& raw) {
-  int high = static_cast<int>(raw.size()) - 1;
-  while (high > 0 && raw[high] == raw[0]) --high;
-  while (high > 0 && raw[high] == raw[high - 1]) --high;
+  const int high = LastKeptIndex(raw);
   if (high + 1 > kMaxRing) return true;
   if (high + 1 <= kSmall) return false;  // at most kSmall distinct vertices: never -1
   const Point64* p = raw.data();
