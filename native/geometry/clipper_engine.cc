@@ -490,6 +490,11 @@ struct EngineState {
   // the sorted vector `beams`. The next one is kept in `next_beam` (none: !has_next_beam).
   std::vector<int64_t> beams;
   std::vector<uint64_t> beam_bits;
+  // The top y of every edge of the paths added since Clear() (AddClosedPath's kept edges,
+  // horizontals included), n_edge_tops of them: with the local minima's ys, exactly the scanbeams
+  // (see BuildBeams).
+  std::vector<int64_t> edge_tops;
+  size_t n_edge_tops = 0;
   bool beam_bitmap = false;
   int64_t beam_lo = 0;
   size_t bit_word = 0;     // bitmap: the word of `bit_cur`
@@ -602,9 +607,17 @@ struct EngineState {
   // The sorted scanbeams of Reset(): local minima and every non-horizontal bound edge's top, all
   // within [y_lo, y_hi]. Set as bits of a bitmap over that span when it is small (the usual case:
   // one polygon's height), else collected and sorted with std::sort.
+  //
+  // Clipper's scanbeams are the local minima's ys and the tops of the non-horizontal edges of
+  // every bound. Every edge of a closed path lies in a bound, and a horizontal edge's y is either
+  // another (non-horizontal) edge's top, where the ring reaches the horizontal run from below, or
+  // a local minimum's y, where it leaves the run upwards at both ends. So the scanbeams are the
+  // minima's ys and the tops of all edges, which AddClosedPath lists in one array
+  // (OPK_ENGINE_CHECKS compares the two sets).
   void BuildBeams() {
     constexpr uint64_t kMaxSpan = 1 << 14;
     beam_bitmap = static_cast<uint64_t>(y_hi) - static_cast<uint64_t>(y_lo) < kMaxSpan;
+    const int64_t* tops_y = edge_tops.data();
     if (beam_bitmap) {
       const int64_t lo = y_lo;
       beam_lo = lo;
@@ -615,32 +628,40 @@ struct EngineState {
         const uint64_t d = static_cast<uint64_t>(y) - static_cast<uint64_t>(lo);
         bits[d >> 6] |= uint64_t{1} << (d & 63);
       };
-      for (const LocalMin& lm : minima) {
-        set(lm.y);
-        for (Edge* b : {lm.left, lm.right})
-          for (Edge* e = b; e; e = e->next_in_lml)
-            if (!IsHorizontal(*e)) set(e->top.y);
-      }
+      for (size_t i = 0; i < n_edge_tops; ++i) set(tops_y[i]);
+      for (const LocalMin& lm : minima) set(lm.y);
       bit_word = words;
       bit_cur = 0;
     } else {
-      beams.clear();
-      for (const LocalMin& lm : minima) {
-        beams.push_back(lm.y);
-        for (Edge* b : {lm.left, lm.right})
-          for (Edge* e = b; e; e = e->next_in_lml)
-            if (!IsHorizontal(*e)) beams.push_back(e->top.y);
-      }
+      beams.assign(tops_y, tops_y + n_edge_tops);
+      for (const LocalMin& lm : minima) beams.push_back(lm.y);
       std::sort(beams.begin(), beams.end(), [](int64_t a, int64_t b) { return a > b; });
       beams.erase(std::unique(beams.begin(), beams.end()), beams.end());
       beam_pos = 0;
     }
 #ifdef OPK_ENGINE_CHECKS
+    // Clipper's set, from the bounds.
+    std::vector<int64_t> expected;
     for (const LocalMin& lm : minima) {
       if (lm.y < y_lo || lm.y > y_hi) std::abort();
+      expected.push_back(lm.y);
       for (Edge* b : {lm.left, lm.right})
-        for (Edge* e = b; e; e = e->next_in_lml)
+        for (Edge* e = b; e; e = e->next_in_lml) {
           if (e->top.y < y_lo || e->top.y > y_hi) std::abort();
+          if (!IsHorizontal(*e)) expected.push_back(e->top.y);
+        }
+    }
+    std::sort(expected.begin(), expected.end(), [](int64_t a, int64_t b) { return a > b; });
+    expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+    if (beam_bitmap) {
+      std::vector<uint64_t> bits(beam_bits.size(), 0);
+      for (int64_t y : expected) {
+        const uint64_t d = static_cast<uint64_t>(y) - static_cast<uint64_t>(beam_lo);
+        bits[d >> 6] |= uint64_t{1} << (d & 63);
+      }
+      if (bits != beam_bits) std::abort();
+    } else if (expected != beams) {
+      std::abort();
     }
 #endif
     has_next_beam = true;
@@ -2052,6 +2073,9 @@ struct EngineState {
     if (e->prev == e->next) return false;
     bool is_flat = true;
     int64_t lo = INT64_MAX, hi = INT64_MIN;
+    if (edge_tops.size() < n_edges) edge_tops.resize(n_edges);
+    int64_t* tops_y = edge_tops.data() + n_edge_tops;
+    size_t n_tops_y = 0;
     e = e_start;
     do {
       if (e->curr.y >= e->next->curr.y) {
@@ -2063,12 +2087,14 @@ struct EngineState {
       }
       lo = std::min(lo, e->top.y);
       hi = std::max(hi, e->bot.y);
+      tops_y[n_tops_y++] = e->top.y;
       SetDx(*e);
       e->role = role;
       e = e->next;
       if (is_flat && e->curr.y != e_start->curr.y) is_flat = false;
     } while (e != e_start);
     if (is_flat) return false;
+    n_edge_tops += n_tops_y;
     y_lo = std::min(y_lo, lo);
     y_hi = std::max(y_hi, hi);
 
@@ -2115,6 +2141,7 @@ void ClipperEngine::Clear() {
   s_->small_coords = true;
   s_->has_clip = false;
   s_->n_edges = 0;
+  s_->n_edge_tops = 0;
   s_->ResetRun();
 }
 
