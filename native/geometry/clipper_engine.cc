@@ -1959,7 +1959,18 @@ struct EngineState {
     int64_t bot_y = 0, top_y = 0;
     if (!PopScanbeam(bot_y)) return true;  // no paths: empty result (Clipper returns false here)
     InsertLocalMinimaIntoAEL(bot_y);
-    while (PopScanbeam(top_y) || LocalMinimaPending()) {
+    for (;;) {
+      if (!PopScanbeam(top_y)) {
+        if (!LocalMinimaPending()) break;
+        // Clipper's loop (`while (PopScanbeam(topY) || LocalMinimaPending())`) would spin here
+        // forever: every minimum at bot_y is in the AEL already, so the next one's y was never a
+        // scanbeam. BuildBeams always includes it; should that ever fail, the sweep fails instead
+        // of hanging.
+#ifdef OPK_ENGINE_CHECKS
+        std::abort();
+#endif
+        return false;
+      }
       if (sorted) ProcessHorizontals();
       ghost_joins.clear();
       if (!ProcessIntersections(top_y, bot_y)) return false;
