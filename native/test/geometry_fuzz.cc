@@ -9,6 +9,8 @@
 //   g++ -std=c++17 -g -O1 -fsanitize=address,undefined -DOPK_FUZZ_STANDALONE -Inative \
 //     native/test/geometry_fuzz.cc native/geometry/*.cc native/common/status.cc -o build-fuzz/geometry_fuzz
 //   build-fuzz/geometry_fuzz 200000 [seed]
+// An input that runs for over 120 s is reported as a hang (with the seed that replays it alone:
+// `geometry_fuzz 1 <seed>`) and ends the run with exit status 3.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -131,11 +133,33 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 }
 
 #ifdef OPK_FUZZ_STANDALONE
+#include <csignal>
+#include <unistd.h>
+
+namespace {
+// The message the watchdog writes, formatted before each input (the handler only writes it).
+char g_hang_message[160];
+size_t g_hang_length = 0;
+
+void OnHang(int) {
+  ssize_t written = write(STDERR_FILENO, g_hang_message, g_hang_length);
+  (void)written;
+  _exit(3);
+}
+}  // namespace
+
 int main(int argc, char** argv) {
   const long iters = argc > 1 ? std::atol(argv[1]) : 10000;
   uint64_t s = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1;
+  constexpr unsigned kHangSeconds = 120;
+  std::signal(SIGALRM, OnHang);
   std::vector<uint8_t> buf(512);
   for (long it = 0; it < iters; ++it) {
+    const int len = std::snprintf(g_hang_message, sizeof g_hang_message,
+                                  "geometry_fuzz: input %ld ran over %u s (a hang); replay it alone with: geometry_fuzz 1 %llu\n",
+                                  it, kHangSeconds, static_cast<unsigned long long>(s));
+    g_hang_length = len > 0 ? static_cast<size_t>(len) : 0;
+    alarm(kHangSeconds);
     for (auto& byte : buf) {
       s ^= s << 13;
       s ^= s >> 7;
@@ -144,6 +168,7 @@ int main(int argc, char** argv) {
     }
     RunOne(buf.data(), 8 + (s % 400));
   }
+  alarm(0);
   std::printf("geometry_fuzz: %ld inputs, no findings\n", iters);
   return 0;
 }
