@@ -5,11 +5,10 @@
  * metrics.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { PerformanceProfilerCallback } from '../../src/callbacks/performance_profiler';
-import { ThroughputMonitorCallback } from '../../src/callbacks/throughput_monitor';
 import { toTfjsCallbacks } from '../../src/callbacks/tfjs_adapter';
+import { ThroughputMonitorCallback } from '../../src/callbacks/throughput_monitor';
 import { ConsoleLogger } from '../../src/loggers/console';
 import { JsonlLogger } from '../../src/loggers/jsonl';
 import { MemoryLogger } from '../../src/loggers/memory';
@@ -19,6 +18,7 @@ import { DataLoader } from '../../src/trainer/data_loader';
 import { Trainer } from '../../src/trainer/trainer';
 import { type FakeMlflow, startFakeMlflow } from '../loggers/mlflow_server';
 import { decodeEvent, readRecords } from '../loggers/tb_reader';
+import { makeTempDir } from '../tmp-dir';
 import { batches, cpu, tf, tinyModel } from '../trainer/tiny';
 
 let server: FakeMlflow;
@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 test('Trainer + all callbacks + all sinks', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opk-int-'));
+  const dir = makeTempDir('int');
   const lines: string[] = [];
   const print = (l: string) => lines.push(l);
   const mem = new MemoryLogger();

@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { PerformanceProfilerCallback } from '../../src/callbacks/performance_profiler';
-import { ThroughputMonitorCallback } from '../../src/callbacks/throughput_monitor';
 import { StepProfilerCallback } from '../../src/callbacks/step_profiler';
+import { ThroughputMonitorCallback } from '../../src/callbacks/throughput_monitor';
 import { buildFromConfig } from '../../src/config/build';
 import { applyOverrides, loadTrainConfig, parseOverride } from '../../src/config/load';
 import { OcrPerfkitRangeError } from '../../src/errors';
 import { ConsoleLogger } from '../../src/loggers/console';
+import { makeTempDir } from '../tmp-dir';
 
 const CONFIGS = path.join(__dirname, '..', '..', 'configs');
 const TRAIN = path.join(CONFIGS, 'train.yaml');
@@ -24,7 +24,7 @@ function configError(fn: () => unknown): OcrPerfkitRangeError {
 }
 
 function tmpYaml(name: string, text: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opk-cfg-'));
+  const dir = makeTempDir('cfg');
   const f = path.join(dir, name);
   fs.writeFileSync(f, text);
   return f;

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConsoleLogger, formatValue } from '../../src/loggers/console';
 import { LoggerGroup } from '../../src/loggers/group';
@@ -7,6 +6,7 @@ import { parseJsonNumber } from '../../src/loggers/json_values';
 import { JsonlLogger } from '../../src/loggers/jsonl';
 import { MemoryLogger } from '../../src/loggers/memory';
 import type { MetricsLogger } from '../../src/loggers/types';
+import { makeTempDir } from '../tmp-dir';
 
 describe('ConsoleLogger', () => {
   test('prints one line per call with non-finite values as such', () => {
@@ -29,7 +29,7 @@ describe('ConsoleLogger', () => {
 
 describe('JsonlLogger', () => {
   test('appends JSON lines with NaN/Infinity as strings', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opk-jsonl-'));
+    const dir = makeTempDir('jsonl');
     const file = path.join(dir, 'sub', 'm.jsonl');
     const j = new JsonlLogger({ path: file });
     j.logParams({ lr: 0.1 });
@@ -48,7 +48,7 @@ describe('JsonlLogger', () => {
   });
 
   test('buffered lines reach the file on the interval timer and at 64 KiB without flush()', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opk-jsonl-'));
+    const dir = makeTempDir('jsonl');
     const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '');
     const timed = new JsonlLogger({ path: path.join(dir, 't.jsonl'), flushIntervalMs: 10 });
     timed.logMetrics({ a: 1 }, 0);
@@ -67,7 +67,7 @@ describe('JsonlLogger', () => {
   });
 
   test('a write error drops the sink once through the group', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opk-jsonl-'));
+    const dir = makeTempDir('jsonl');
     // A directory where the file should be: opening fails asynchronously.
     const target = path.join(dir, 'is-a-dir');
     fs.mkdirSync(target);

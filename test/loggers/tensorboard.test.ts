@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { crc32c, maskedCrc32c } from '../../src/loggers/tensorboard/crc32c';
 import { TensorBoardLogger } from '../../src/loggers/tensorboard/writer';
-
+import { makeTempDir } from '../tmp-dir';
 import { decodeEvent, readRecords, refCrc32c, refMask } from './tb_reader';
 
 describe('CRC-32C', () => {
@@ -18,7 +18,7 @@ describe('CRC-32C', () => {
 
 describe('TensorBoardLogger', () => {
   test('writes a TFRecord event file TensorBoard can read (checked by an independent decoder)', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opk-tb-'));
+    const dir = makeTempDir('tb');
     const tb = new TensorBoardLogger({ logDir: path.join(dir, 'run1') });
     expect(path.basename(tb.file)).toMatch(new RegExp(`^events\\.out\\.tfevents\\.\\d{10}\\.${os.hostname().replace(/\./g, '\\.')}$`));
     const t0 = Date.now() / 1000;
