@@ -101,6 +101,22 @@ function report(json) {
       lines.push(`| ${set} | ${op} | ${fmtNs(a)} | ${peer ? fmtNs(b) : 'not built'} | ${peer ? `${fmt(b / a)}×` : ''} | ${peer && !peer.error ? peer.mismatches : ''} |`);
     }
   }
+  lines.push(
+    '',
+    '### Diagnostic: what unpredictable branches cost on curved polygons',
+    '',
+    'The same 2,000 curved polygons with each one repeated 16 times in a row: the same instructions per polygon, but from ' +
+      'its second copy on a polygon repeats the branch decisions the predictor has just seen. The difference is the cost ' +
+      'of the set\'s unpredictable branches (docs/geometry.md, "Session 15").',
+    '',
+    '| op | the set | each polygon 16× in a row | set ÷ repeated |',
+    '|---|---:|---:|---:|',
+  );
+  for (const op of ['shrink', 'unclip']) {
+    const a = nsPerItem(rows.get(`BM_OffsetBatch/curved_${op}`));
+    const b = nsPerItem(rows.get(`BM_OffsetBatchRepeated/curved_${op}_x16`));
+    lines.push(`| ${op} | ${fmtNs(a)} | ${fmtNs(b)} | ${fmt(a / b)}× |`);
+  }
   lines.push('', '## DB targets, 640x640, one thread (issue #4)', '', '| page | reference ms/image | exact ms/image |', '|---|---:|---:|');
   for (const n of ['020', '100', '250']) {
     lines.push(`| ${Number(n)} polygons | ${fmt(msPerImage(rows.get(`BM_DbTargets/reference_${n}`)))} | ${fmt(msPerImage(rows.get(`BM_DbTargets/exact_${n}`)))} |`);

@@ -55,6 +55,38 @@ void BM_OffsetBatch(benchmark::State& state, std::string file, Op op) {
   }
 }
 
+// Diagnostic: the same set with every polygon repeated `copies` times in a row. The instruction
+// mix per polygon is the set's own, but from its second copy on a polygon takes the same branch
+// decisions as the copy just before it, which the branch predictor has learnt. The time per
+// polygon against BM_OffsetBatch's is what the set's unpredictable branches cost
+// (docs/geometry.md, "Session 15").
+PolygonFile Repeated(const PolygonFile& f, size_t copies) {
+  PolygonFile r;
+  r.offsets.push_back(0);
+  for (size_t i = 0; i < f.count(); ++i) {
+    for (size_t c = 0; c < copies; ++c) {
+      r.xy.insert(r.xy.end(), f.xy.begin() + 2 * f.offsets[i], f.xy.begin() + 2 * f.offsets[i + 1]);
+      r.offsets.push_back(static_cast<uint32_t>(r.xy.size() / 2));
+    }
+  }
+  return r;
+}
+
+void BM_OffsetBatchRepeated(benchmark::State& state, std::string file, Op op, size_t copies) {
+  try {
+    const PolygonFile f = Repeated(LoadPolygons(file), copies);
+    opk::geom::BatchOut out;
+    Ours(f, op, &out);
+    for (auto _ : state) {
+      Ours(f, op, &out);
+      benchmark::DoNotOptimize(out.coords.data());
+    }
+    state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * f.count()));
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+  }
+}
+
 #ifdef OPK_BENCH_CLIPPER642
 double Delta(const PolygonFile& f, size_t i, Op op) {
   const double* xy = f.xy.data() + 2 * f.offsets[i];
@@ -133,6 +165,8 @@ BENCHMARK_CAPTURE(BM_OffsetBatch, rotated_shrink, std::string("rotated.bin"), Op
 BENCHMARK_CAPTURE(BM_OffsetBatch, rotated_unclip, std::string("rotated.bin"), Op::kUnclip);
 BENCHMARK_CAPTURE(BM_OffsetBatch, curved_shrink, std::string("curved.bin"), Op::kShrink);
 BENCHMARK_CAPTURE(BM_OffsetBatch, curved_unclip, std::string("curved.bin"), Op::kUnclip);
+BENCHMARK_CAPTURE(BM_OffsetBatchRepeated, curved_shrink_x16, std::string("curved.bin"), Op::kShrink, 16);
+BENCHMARK_CAPTURE(BM_OffsetBatchRepeated, curved_unclip_x16, std::string("curved.bin"), Op::kUnclip, 16);
 #ifdef OPK_BENCH_CLIPPER642
 BENCHMARK_CAPTURE(BM_Clipper642, sroie_shrink, std::string("sroie.bin"), Op::kShrink);
 BENCHMARK_CAPTURE(BM_Clipper642, sroie_unclip, std::string("sroie.bin"), Op::kUnclip);
