@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
 #include <string>
 
 #include "geometry/pyclipper_offset.h"
@@ -138,7 +141,42 @@ Status BoxesFromBitmap(const float* prob, const BoxesParams& p, BoxesResult* out
   out->scores.clear();
   const int64_t npx = p.width * p.height;
   std::vector<uint8_t> bin(static_cast<size_t>(npx));
-  for (int64_t k = 0; k < npx; ++k) bin[static_cast<size_t>(k)] = prob[k] > p.thresh ? 1 : 0;
+  // prob > thresh (a double) holds exactly when prob > f, the largest float not above thresh: a
+  // float above f is at least the next float, which is above thresh. Comparing floats lets the
+  // pass vectorise.
+  constexpr float kFloatMax = std::numeric_limits<float>::max();
+  constexpr float kMinusInf = -std::numeric_limits<float>::infinity();
+  float f;
+  if (p.thresh >= static_cast<double>(kFloatMax)) {
+    f = kFloatMax;
+  } else if (p.thresh < -static_cast<double>(kFloatMax)) {
+    f = kMinusInf;
+  } else {
+    f = static_cast<float>(p.thresh);  // in range: rounded to nearest
+    if (static_cast<double>(f) > p.thresh) f = std::nextafter(f, kMinusInf);
+  }
+  // A NaN or infinite probability (a diverged model's output) would give a box a NaN or infinite
+  // score, so it is an error. The exponent field is all ones only for NaN and ±Infinity, and only
+  // then does adding one to it carry into the top bit: an AND, an add and an OR per value, in the
+  // same pass.
+  uint32_t carries = 0;
+  uint8_t* const b = bin.data();
+  for (int64_t k = 0; k < npx; ++k) {
+    const float v = prob[k];
+    uint32_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    carries |= (bits & 0x7f800000u) + 0x00800000u;
+    b[k] = v > f ? 1 : 0;
+  }
+  if ((carries & 0x80000000u) != 0) {
+    for (int64_t k = 0; k < npx; ++k) {
+      if (!std::isfinite(prob[k])) {
+        return OutOfRange("probability map value at x = " + std::to_string(k % p.width) + ", y = " +
+                          std::to_string(k / p.width) + " is " + (std::isnan(prob[k]) ? "NaN" : "infinite") +
+                          ": probabilities must be finite (a model whose loss diverged outputs NaN)");
+      }
+    }
+  }
   std::vector<Contour> contours;
   TraceOuterContours(bin.data(), static_cast<int>(p.width), static_cast<int>(p.height), p.max_candidates, &contours);
   std::vector<float> mask;

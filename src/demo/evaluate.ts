@@ -28,6 +28,11 @@ export interface PageEvaluation {
   matched: number;
   /** Ground-truth words that count (not ignored). */
   groundTruth: number;
+  /**
+   * Pages whose probability map held NaN or Infinity (a model whose loss diverged): no boxes are
+   * taken from them, so their words count as missed.
+   */
+  nonFinitePages: number;
   examples: EvaluatedExample[];
 }
 
@@ -40,6 +45,7 @@ export async function evaluatePages(
   const truths: Array<Array<{ points: Array<[number, number]>; ignore: boolean }>> = [];
   const probs: Float32Array[] = [];
   const plane = o.width * o.height;
+  let nonFinitePages = 0;
   for (const seed of o.seeds) {
     const page = makeSyntheticReceipt({ width: o.width, height: o.height, seed });
     const out = tf.tidy(() => {
@@ -50,12 +56,14 @@ export async function evaluatePages(
     const prob = new Float32Array(await out.data());
     out.dispose();
     if (prob.length !== plane) throw new RangeError('model output has the wrong size');
-    const boxes = boxesFromBitmap(prob, {
-      width: o.width,
-      height: o.height,
-      thresh: o.thresh ?? 0.3,
-      boxThresh: o.boxThresh ?? 0.7,
-    }).map((b) => ({
+    // boxesFromBitmap rejects NaN/Infinity; a diverged model's page yields no boxes instead, so
+    // that the job still ends with its report.
+    const finite = allFinite(prob);
+    if (!finite) nonFinitePages++;
+    const found = finite
+      ? boxesFromBitmap(prob, { width: o.width, height: o.height, thresh: o.thresh ?? 0.3, boxThresh: o.boxThresh ?? 0.7 })
+      : [];
+    const boxes = found.map((b) => ({
       points: b.points.map(([x, y]) => [x, y] as [number, number]),
       score: b.score,
     }));
@@ -77,6 +85,12 @@ export async function evaluatePages(
     hmean: all.hmean,
     matched: all.matched,
     groundTruth: all.groundTruthCount,
+    nonFinitePages,
     examples,
   };
+}
+
+function allFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
 }

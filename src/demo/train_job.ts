@@ -335,6 +335,11 @@ function buildReportData(r: ReportInputs): TrainingReportData {
     );
   }
   verdicts.push(...r.alerts);
+  if (r.evaluation.nonFinitePages > 0) {
+    verdicts.push(
+      `The model output NaN or Infinity on ${r.evaluation.nonFinitePages} of ${r.job.valPages} validation pages (its loss diverged?): no boxes were taken from those pages.`,
+    );
+  }
   if (r.cacheStats.hits + r.cacheStats.misses > 0) {
     verdicts.push(
       `Polygon cache: ${(r.cacheStats.hitRate * 100).toFixed(0)}% of DB target lookups were hits (${r.cacheStats.entries} pages, ${(r.cacheStats.bytes / 2 ** 20).toFixed(1)} MiB) — epochs after the first reuse the native targets.`,

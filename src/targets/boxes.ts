@@ -110,6 +110,11 @@ function toBoxes(r: NativeBoxesResult): DetectedBox[] {
  * Text boxes from a DB probability map (row-major `height x width`), synchronously. An empty
  * map (nothing above `thresh`) gives `[]`. Touching text regions form one connected component
  * and therefore one box. Use {@link boxesFromBitmapAsync} for large maps in a server loop.
+ *
+ * @throws OcrPerfkitTypeError `ERR_INVALID_ARGUMENT` (not a Float32Array, bad options);
+ *   OcrPerfkitRangeError `ERR_BUFFER_SIZE` (length ≠ width·height), `ERR_OUT_OF_RANGE` (option
+ *   values, a map over 2^28 pixels, or a NaN/infinite probability, which a diverged model
+ *   outputs: the message names the first such pixel).
  */
 export function boxesFromBitmap(probMap: Float32Array, options: BoxesOptions): DetectedBox[] {
   return toBoxes(targetsNative().boxesFromBitmap(request(probMap, options)));

@@ -198,8 +198,46 @@ describe('boxesFromBitmap', () => {
     await expect(boxesFromBitmapAsync(new Float32Array(3), { width: 2, height: 2 })).rejects.toMatchObject({
       code: 'ERR_BUFFER_SIZE',
     });
-    // NaN probabilities are simply not above the threshold.
-    const nan = new Float32Array(W * H).fill(Number.NaN);
-    expect(boxesFromBitmap(nan, { width: W, height: H })).toEqual([]);
+  });
+
+  it('thresh is compared as a double, as numpy compares a float32 map with a Python float', () => {
+    const above = Math.fround(0.3); // 0.30000001192…: the float nearest 0.3 lies above it
+    const below = new Float32Array(new Uint32Array([new Uint32Array(new Float32Array([above]).buffer)[0]! - 1]).buffer)[0]!;
+    expect(above).toBeGreaterThan(0.3);
+    expect(below).toBeLessThan(0.3);
+    const rect: Point[] = [[20, 20], [120, 20], [120, 60], [20, 60]];
+    const count = (v: number, thresh: number) => boxesFromBitmap(render([rect], v), { width: W, height: H, thresh, boxThresh: 0 }).length;
+    expect(count(above, 0.3)).toBe(1);
+    expect(count(below, 0.3)).toBe(0);
+    expect(count(above, above)).toBe(0); // not strictly above
+    expect(count(above, below)).toBe(1);
+    // Thresholds beyond float32's range: nothing is above 1e39; everything is above -1e39 (the
+    // whole map is one region then, and its box the map's frame).
+    expect(count(3e38, 1e39)).toBe(0);
+    const all = boxesFromBitmap(render([rect], 0.5), { width: W, height: H, thresh: -1e39, boxThresh: 0, unclipRatio: 0 });
+    expect(all).toHaveLength(1);
+    expect(all[0]?.points).toEqual([[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]]);
+  });
+
+  it('a NaN or infinite probability (a diverged model) is an error naming the pixel, never a NaN score', async () => {
+    const opts = { width: W, height: H, boxThresh: 0.5 };
+    const region = render([[[20, 20], [120, 20], [120, 60], [20, 60]]], 0.9);
+    expect(boxesFromBitmap(region, opts)).toHaveLength(1);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      // Inside the region (where it used to turn the box's score into NaN or Infinity) and outside it.
+      for (const [x, y] of [[50, 40], [150, 100]] as const) {
+        const map = region.slice();
+        map[y * W + x] = bad;
+        const what = Number.isNaN(bad) ? 'NaN' : 'infinite';
+        const want = { code: 'ERR_OUT_OF_RANGE', message: expect.stringContaining(`x = ${x}, y = ${y} is ${what}`) };
+        expect(() => boxesFromBitmap(map, opts)).toThrow(RangeError);
+        expect(() => boxesFromBitmap(map, opts)).toThrow(expect.objectContaining(want));
+        await expect(boxesFromBitmapAsync(map, opts)).rejects.toMatchObject(want);
+      }
+    }
+    // The first non-finite pixel in row-major order is the one named.
+    const map = new Float32Array(W * H).fill(Number.NaN);
+    map[0] = 0.1;
+    expect(() => boxesFromBitmap(map, opts)).toThrow(expect.objectContaining({ message: expect.stringContaining('x = 1, y = 0') }));
   });
 });
