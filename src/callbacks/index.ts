@@ -34,4 +34,11 @@ export {
   type ResourceMonitorOptions,
   type ResourceSummarySource,
 } from './resource_monitor';
+export {
+  PolygonCacheLoggerCallback,
+  polygonCacheLoggerConfigSchema,
+  type PolygonCacheLoggerOptions,
+  type PolygonCacheReport,
+  type PolygonCacheStatsSource,
+} from './polygon_cache_logger';
 export type { CacheStatsLike, ResourceSampleLike, ResourceSamplerLike, TfMemoryLike } from './resources';
