@@ -20,7 +20,7 @@
  * skip it entirely. Non-finite batch times are left out of the statistics.
  */
 import { z } from 'zod';
-import { parseConfig } from '../config/validate';
+import { configObject, parseConfig } from '../config/validate';
 import { formatValue } from '../loggers/console';
 import { SampleBuffer, summarize } from '../stats/summary';
 import { loadTf } from '../trainer/tf';
@@ -90,7 +90,7 @@ export class PerformanceProfilerCallback implements Callback {
   private readonly keyBatchIdx: string;
 
   constructor(options: PerformanceProfilerOptions = {}) {
-    const { tf, sampler, print, ...rest } = options;
+    const { tf, sampler, print, ...rest } = configObject(options, 'callbacks.performanceProfiler');
     this.config = parseConfig(performanceProfilerConfigSchema, rest, 'callbacks.performanceProfiler');
     this.enabled = this.config.enabled;
     this.tf = tf;

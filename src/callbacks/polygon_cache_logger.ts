@@ -20,7 +20,7 @@
 import { z } from 'zod';
 import { getCache } from '../cache/registry';
 import type { CacheStats } from '../cache/native';
-import { parseConfig } from '../config/validate';
+import { configObject, parseConfig } from '../config/validate';
 import { OcrPerfkitRangeError } from '../errors';
 import type { Callback, EpochEndContext, RunState } from './protocol';
 
@@ -71,7 +71,7 @@ export class PolygonCacheLoggerCallback implements Callback {
   private previous: CacheStats | undefined;
 
   constructor(options: PolygonCacheLoggerOptions = {}) {
-    const { cache, print, ...rest } = options;
+    const { cache, print, ...rest } = configObject(options, 'callbacks.polygonCacheLogger');
     this.config = parseConfig(polygonCacheLoggerConfigSchema, rest, 'callbacks.polygonCacheLogger');
     this.enabled = this.config.enabled;
     this.print = print ?? ((line) => console.log(line));

@@ -23,6 +23,8 @@
  * hook, copy what you need, never keep a reference. Tensors in them (`batch`, `outputs`) are
  * for inspection only; reading their values forces a device sync, so per-batch hooks should not.
  */
+import { configObject } from '../config/validate';
+import { OcrPerfkitTypeError } from '../errors';
 import type { MetricsLogger } from '../loggers/types';
 import { defaultFailureReporter, type FailureReporter } from '../loggers/types';
 
@@ -249,7 +251,10 @@ export class CallbackRunner {
   private readonly all: Callback[];
 
   constructor(callbacks: readonly Callback[], options: CallbackRunnerOptions = {}) {
-    this.report = options.report ?? defaultFailureReporter;
+    if (!Array.isArray(callbacks)) {
+      throw new OcrPerfkitTypeError('CallbackRunner: callbacks must be an array', 'ERR_INVALID_ARGUMENT');
+    }
+    this.report = configObject(options, 'callbackRunner').report ?? defaultFailureReporter;
     this.all = callbacks.filter((cb) => cb != null && cb.enabled !== false);
     const lists = {} as Record<HookName, Array<{ cb: Callback; fn: AnyHook }>>;
     for (const hook of HOOK_NAMES) {

@@ -24,7 +24,7 @@
  * native code); per batch the callback does nothing.
  */
 import { z } from 'zod';
-import { parseConfig } from '../config/validate';
+import { configObject, parseConfig } from '../config/validate';
 import { OcrPerfkitTypeError } from '../errors';
 import { EventLoopMonitor } from '../monitor/event_loop';
 import type { Callback, EpochContext, EpochEndContext, RunState } from './protocol';
@@ -123,7 +123,7 @@ export class ResourceMonitorCallback implements Callback {
   private eventLoopReported = false;
 
   constructor(options: ResourceMonitorOptions) {
-    const { sampler, onAlert, print, ...rest } = options;
+    const { sampler, onAlert, print, ...rest } = configObject(options, 'callbacks.resourceMonitor');
     this.config = parseConfig(resourceMonitorConfigSchema, rest, 'callbacks.resourceMonitor');
     if (!sampler || typeof sampler.summarySync !== 'function' || typeof sampler.now !== 'function') {
       throw new OcrPerfkitTypeError('ResourceMonitorCallback needs a sampler with now() and summarySync() (a ResourceSampler)');

@@ -21,7 +21,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { parseConfig } from '../config/validate';
+import { configObject, parseConfig } from '../config/validate';
 import { percentileSorted } from '../stats';
 import type { BatchEndContext, Callback, RunState, Stage } from './protocol';
 
@@ -120,7 +120,7 @@ export class StepProfilerCallback implements Callback {
   private valStart = 0;
 
   constructor(options: StepProfilerOptions = {}) {
-    const { gpuTrace, print, ...rest } = options;
+    const { gpuTrace, print, ...rest } = configObject(options, 'callbacks.stepProfiler');
     this.config = parseConfig(stepProfilerConfigSchema, rest, 'callbacks.stepProfiler');
     this.enabled = this.config.enabled;
     this.print = print ?? ((line) => console.log(line));

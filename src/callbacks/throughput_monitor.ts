@@ -27,7 +27,7 @@
  * the per-batch hook entirely; `enabled: false` makes the runner skip the callback.
  */
 import { z } from 'zod';
-import { parseConfig } from '../config/validate';
+import { configObject, parseConfig } from '../config/validate';
 import { SampleBuffer, summarize } from '../stats/summary';
 import type { BatchEndContext, Callback, EpochContext, EpochEndContext, RunState } from './protocol';
 import { type CacheStatsLike, MB, maxRssBytes, rssBytes } from './resources';
@@ -100,7 +100,7 @@ export class ThroughputMonitorCallback implements Callback {
   private batchesSinceSample = 0;
 
   constructor(options: ThroughputMonitorOptions = {}) {
-    const { cache, datasetBytes, print, ...rest } = options;
+    const { cache, datasetBytes, print, ...rest } = configObject(options, 'callbacks.throughputMonitor');
     this.config = parseConfig(throughputMonitorConfigSchema, rest, 'callbacks.throughputMonitor');
     this.enabled = this.config.enabled;
     this.cache = cache;

@@ -60,3 +60,20 @@ export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, wher
   });
   throw new OcrPerfkitRangeError(`invalid config: ${lines.join('; ')}`, 'ERR_INVALID_CONFIG');
 }
+
+/**
+ * A constructor's options argument, checked before its non-config members (functions, handles)
+ * are split off from the config keys: `undefined` gives `{}`, anything but a plain object throws
+ * `OcrPerfkitRangeError` `ERR_INVALID_CONFIG` as {@link parseConfig} would (`where: got null,
+ * expected object`), instead of a TypeError from destructuring or a silently ignored value.
+ */
+export function configObject<T extends object>(options: T | undefined, where: string): T {
+  if (options === undefined) return {} as T;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new OcrPerfkitRangeError(
+      `invalid config: ${where || '(root)'}: got ${describeValue(options)}, expected object`,
+      'ERR_INVALID_CONFIG',
+    );
+  }
+  return options;
+}

@@ -1,6 +1,6 @@
 /** {@link ConsoleLogger}: one line per `logMetrics` call, `[metrics] step 12: loss=0.3127 ...`. */
 import { z } from 'zod';
-import { parseConfig } from '../config/validate';
+import { configObject, parseConfig } from '../config/validate';
 import type { MetricsLogger, MetricValues, ParamValues } from './types';
 
 /** Options of {@link ConsoleLogger} that can live in a config file. */
@@ -38,7 +38,7 @@ export class ConsoleLogger implements MetricsLogger {
   private calls = 0;
 
   constructor(options: ConsoleLoggerOptions = {}) {
-    const { print, ...rest } = options;
+    const { print, ...rest } = configObject(options, 'loggers.console');
     this.cfg = parseConfig(consoleLoggerConfigSchema, rest, 'loggers.console');
     this.print = print ?? ((line) => console.log(line));
   }

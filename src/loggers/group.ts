@@ -3,6 +3,7 @@
  * from a rejected `flush`/`close`) is reported once and dropped; the others and the training
  * loop go on.
  */
+import { OcrPerfkitTypeError } from '../errors';
 import {
   defaultFailureReporter,
   type FailureReporter,
@@ -23,6 +24,7 @@ export class LoggerGroup implements MetricsLogger {
    * @param report receives each failing sink's first error (default: `process.emitWarning`).
    */
   constructor(sinks: readonly MetricsLogger[] = [], report: FailureReporter = defaultFailureReporter) {
+    if (!Array.isArray(sinks)) throw new OcrPerfkitTypeError('LoggerGroup: sinks must be an array of loggers', 'ERR_INVALID_ARGUMENT');
     this.sinks = sinks.filter((s) => s != null);
     this.report = report;
   }

@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import { OcrPerfkitError } from '../errors';
-import { parseConfig } from '../config/validate';
+import { configObject, parseConfig } from '../config/validate';
 import { jsonNumber } from './json_values';
 import type { MetricsLogger, MetricValues, ParamValues, RunStatus } from './types';
 
@@ -75,7 +75,7 @@ export class MlflowLogger implements MetricsLogger {
   experimentId: string | undefined;
 
   constructor(options: MlflowLoggerOptions) {
-    const { fetch: fetchOpt, ...rest } = options;
+    const { fetch: fetchOpt, ...rest } = configObject(options, 'loggers.mlflow');
     this.cfg = parseConfig(mlflowLoggerConfigSchema, rest, 'loggers.mlflow');
     const f = fetchOpt ?? (globalThis as { fetch?: typeof fetch }).fetch;
     if (typeof f !== 'function') {

@@ -15,7 +15,7 @@
  * the part that was not hidden as `dataWaitMs`.
  */
 import { z } from 'zod';
-import { parseConfig } from '../config/validate';
+import { configObject, parseConfig } from '../config/validate';
 import { OcrPerfkitTypeError } from '../errors';
 import { leadingDim } from './tf';
 import { poolTransform, type TransformPool, type TransformWork, WorkMeter } from './transform_work';
@@ -131,7 +131,7 @@ export class DataLoader<R = unknown, B = R> implements AsyncIterable<B>, TimedBa
   private readonly sizeOf: (batch: B) => number | undefined;
 
   constructor(options: DataLoaderOptions<R, B>) {
-    const { source, transform, pool, sizeOf, ...rest } = options;
+    const { source, transform, pool, sizeOf, ...rest } = configObject(options, 'dataLoader');
     const cfg = parseConfig(dataLoaderConfigSchema, rest, 'dataLoader');
     if (source == null) throw new OcrPerfkitTypeError('DataLoader: options.source is required');
     if (transform && pool) throw new OcrPerfkitTypeError('DataLoader: give either transform or pool, not both');

@@ -21,7 +21,7 @@ import {
   reportedSamples,
   type Stage,
 } from '../callbacks/protocol';
-import { parseConfig } from '../config/validate';
+import { configObject, parseConfig } from '../config/validate';
 import { OcrPerfkitTypeError } from '../errors';
 import { LoggerGroup } from '../loggers/group';
 import type { FailureReporter, MetricsLogger, ParamValues } from '../loggers/types';
@@ -198,7 +198,7 @@ export class Trainer {
   private warnedOneShot = false;
 
   constructor(options: TrainerOptions = {}) {
-    const { callbacks, loggers, tf, report, ...rest } = options;
+    const { callbacks, loggers, tf, report, ...rest } = configObject(options, 'trainer');
     this.config = parseConfig(trainerConfigSchema, rest, 'trainer');
     this.callbacks = callbacks ?? [];
     this.loggers = loggers ?? [];
