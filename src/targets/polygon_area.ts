@@ -1,4 +1,5 @@
 /** Small polygon helpers for detection evaluation (areas and intersection areas). */
+import { geometryNative } from '../geometry/native';
 import type { Point } from './polygons';
 
 /** Absolute shoelace area. */
@@ -70,47 +71,67 @@ function intersect(p: Point, q: Point, sp: number, sq: number): Point {
 }
 
 /**
- * Area of the intersection of two simple polygons. Exact when either is convex; otherwise
- * estimated by even-odd point sampling on a 0.25 px grid over the common bounding box.
+ * Area of the intersection of two polygons: exact (Sutherland–Hodgman) when either is convex;
+ * otherwise through the geometry engine's intersection (even-odd fill, as the point-in-polygon
+ * test of the official script), with coordinates taken relative to the common bounding box and
+ * scaled by a power of two (2^20, or less for huge coordinates), so vertices move by at most
+ * 2^-21 px. It used to sample a 0.25 px grid over the common box, which for far-flung
+ * coordinates (a box with a corner at 1e308 from a broken detector) never finished.
  */
 export function intersectionArea(a: ReadonlyArray<Point>, b: ReadonlyArray<Point>): number {
   if (a.length < 3 || b.length < 3) return 0;
   if (isConvex(b)) return polygonArea(clipConvex(a, b));
   if (isConvex(a)) return polygonArea(clipConvex(b, a));
-  const box = (p: ReadonlyArray<Point>) => {
-    let x0 = Number.POSITIVE_INFINITY;
-    let y0 = Number.POSITIVE_INFINITY;
-    let x1 = Number.NEGATIVE_INFINITY;
-    let y1 = Number.NEGATIVE_INFINITY;
-    for (const [x, y] of p) {
-      x0 = Math.min(x0, x);
-      y0 = Math.min(y0, y);
-      x1 = Math.max(x1, x);
-      y1 = Math.max(y1, y);
-    }
-    return [x0, y0, x1, y1] as const;
-  };
-  const [ax0, ay0, ax1, ay1] = box(a);
-  const [bx0, by0, bx1, by1] = box(b);
+  const [ax0, ay0, ax1, ay1] = bounds(a);
+  const [bx0, by0, bx1, by1] = bounds(b);
   const x0 = Math.max(ax0, bx0);
   const y0 = Math.max(ay0, by0);
   const x1 = Math.min(ax1, bx1);
   const y1 = Math.min(ay1, by1);
-  if (x1 <= x0 || y1 <= y0) return 0;
-  const step = 0.25;
-  let hits = 0;
-  for (let y = y0 + step / 2; y < y1; y += step) {
-    for (let x = x0 + step / 2; x < x1; x += step) if (inside(a, x, y) && inside(b, x, y)) hits++;
+  if (!(x1 > x0 && y1 > y0)) return 0;
+  const coords = new Float64Array(2 * (a.length + b.length));
+  let k = 0;
+  let reach = 0;
+  for (const [x, y] of [...a, ...b] as Point[]) {
+    coords[k++] = x - x0;
+    coords[k++] = y - y0;
+    reach = Math.max(reach, Math.abs(x - x0), Math.abs(y - y0));
   }
-  return hits * step * step;
+  if (!Number.isFinite(reach)) return 0;
+  // The engine needs |coordinate × scale| ≤ 2^53; 2^50 leaves room for its arithmetic.
+  const scale = reach > 0 ? 2 ** Math.min(20, Math.floor(Math.log2(2 ** 50 / reach))) : 2 ** 20;
+  const split = 2 * a.length;
+  const res = geometryNative().geomBooleanOp(
+    coords.subarray(0, split),
+    Uint32Array.of(0, a.length),
+    coords.subarray(split),
+    Uint32Array.of(0, b.length),
+    { op: 'intersection', fillRule: 'evenOdd', scale, preserveCollinear: false, reverseSolution: false },
+  );
+  // Outer rings and holes have opposite orientations: the signed areas sum to the area.
+  let sum = 0;
+  for (let r = 0; r + 1 < res.ringOffsets.length; r++) {
+    const from = res.ringOffsets[r] as number;
+    const to = res.ringOffsets[r + 1] as number;
+    for (let i = from; i < to; i++) {
+      const j = i + 1 < to ? i + 1 : from;
+      sum += (res.coords[2 * i] as number) * (res.coords[2 * j + 1] as number) - (res.coords[2 * j] as number) * (res.coords[2 * i + 1] as number);
+    }
+  }
+  return Math.abs(sum) / 2;
 }
 
-function inside(p: ReadonlyArray<Point>, x: number, y: number): boolean {
-  let c = false;
-  for (let i = 0, j = p.length - 1; i < p.length; j = i++) {
-    const [xi, yi] = p[i] as Point;
-    const [xj, yj] = p[j] as Point;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) c = !c;
+function bounds(p: ReadonlyArray<Point>): readonly [number, number, number, number] {
+  let x0 = Number.POSITIVE_INFINITY;
+  let y0 = Number.POSITIVE_INFINITY;
+  let x1 = Number.NEGATIVE_INFINITY;
+  let y1 = Number.NEGATIVE_INFINITY;
+  for (const [x, y] of p) {
+    x0 = Math.min(x0, x);
+    y0 = Math.min(y0, y);
+    x1 = Math.max(x1, x);
+    y1 = Math.max(y1, y);
   }
-  return c;
+  return [x0, y0, x1, y1];
 }
+
