@@ -8,9 +8,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { OcrPerfkitRangeError } from '../errors';
+import { OcrPerfkitRangeError, OcrPerfkitTypeError } from '../errors';
 import { type TrainConfig, trainConfigSchema } from './schemas';
-import { parseConfig } from './validate';
+import { describeValue, parseConfig } from './validate';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type JsonObject = { [k: string]: Json };
@@ -75,6 +75,9 @@ export function readConfigTree(file: string, seen: readonly string[] = []): Json
 
 /** Parses one `a.b.c=value` override into a path and a YAML-parsed value. */
 export function parseOverride(spec: string): { path: string[]; value: Json } {
+  if (typeof spec !== 'string') {
+    throw new OcrPerfkitTypeError(`an override must be a key.path=value string, got ${describeValue(spec)}`, 'ERR_INVALID_ARGUMENT');
+  }
   const eq = spec.indexOf('=');
   const key = eq > 0 ? spec.slice(0, eq).trim() : '';
   const parts = key.split('.');
@@ -93,6 +96,12 @@ export function parseOverride(spec: string): { path: string[]; value: Json } {
 
 /** Applies dotted overrides to a plain object (creating missing levels). */
 export function applyOverrides(doc: JsonObject, overrides: readonly string[]): JsonObject {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new OcrPerfkitTypeError(`applyOverrides: the config must be an object, got ${describeValue(doc)}`, 'ERR_INVALID_ARGUMENT');
+  }
+  if (!Array.isArray(overrides)) {
+    throw new OcrPerfkitTypeError(`applyOverrides: overrides must be an array of strings, got ${describeValue(overrides)}`, 'ERR_INVALID_ARGUMENT');
+  }
   let out = doc;
   for (const spec of overrides) {
     const { path: keys, value } = parseOverride(spec);

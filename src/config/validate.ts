@@ -12,10 +12,15 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   try {
     const s = JSON.stringify(value);
-    if (s === undefined) return String(value);
-    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+    if (s !== undefined) return s.length > 80 ? `${s.slice(0, 77)}...` : s;
   } catch {
+    // a cycle, a BigInt inside, a throwing toJSON: described below
+  }
+  try {
     return String(value);
+  } catch {
+    // e.g. an object whose prototype is a Date or a typed array: their toString rejects it
+    return Object.prototype.toString.call(value);
   }
 }
 

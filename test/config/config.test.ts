@@ -5,6 +5,7 @@ import { StepProfilerCallback } from '../../src/callbacks/step_profiler';
 import { ThroughputMonitorCallback } from '../../src/callbacks/throughput_monitor';
 import { buildFromConfig } from '../../src/config/build';
 import { applyOverrides, loadTrainConfig, parseOverride } from '../../src/config/load';
+import { describeValue } from '../../src/config/validate';
 import { OcrPerfkitRangeError } from '../../src/errors';
 import { ConsoleLogger } from '../../src/loggers/console';
 import { makeTempDir } from '../tmp-dir';
@@ -158,5 +159,32 @@ describe('buildFromConfig', () => {
     );
     expect(none.callbacks.map((c) => c.constructor)).toEqual([ThroughputMonitorCallback, StepProfilerCallback]);
     expect(none.loggers).toHaveLength(0);
+  });
+});
+
+describe('override helpers and value descriptions with the wrong types', () => {
+  it('parseOverride and applyOverrides name what they got instead of failing inside', () => {
+    for (const bad of [undefined, 5, null, ['a=1']]) {
+      expect(() => parseOverride(bad as never)).toThrow(expect.objectContaining({ name: 'OcrPerfkitTypeError', code: 'ERR_INVALID_ARGUMENT' }));
+    }
+    expect(() => parseOverride(7 as never)).toThrow('an override must be a key.path=value string, got 7');
+    expect(() => applyOverrides({}, 'a=1' as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: 'applyOverrides: overrides must be an array of strings, got "a=1"' }),
+    );
+    expect(() => applyOverrides(null as never, [])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => applyOverrides({}, [3 as never])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(applyOverrides({ a: { b: 1 } }, ['a.c=2'])).toEqual({ a: { b: 1, c: 2 } });
+  });
+
+  it('describeValue never throws, whatever the value', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const dateLike = Object.create(new Date(0)) as object; // String() of it throws
+    expect(describeValue(cyclic)).toBe('[object Object]');
+    expect(describeValue(dateLike)).toBe('[object Object]');
+    const typedLike = Object.create(new Uint8Array(2)) as object;
+    expect(typeof describeValue(typedLike)).toBe('string');
+    expect(describeValue(10n)).toBe('10');
+    expect(describeValue(Symbol('s'))).toBe('Symbol(s)');
   });
 });
