@@ -3,8 +3,9 @@
  * `npm run test:asan`: builds the addon with -fsanitize=address,undefined into build-asan/,
  * then
  *   1. runs the whole jest suite against that build with libasan preloaded (leak detection
- *      off: V8 and jest keep memory until exit that LSan would report), and
- *   2. runs scripts/asan-leak-check.js in a plain node process with leak detection ON, which
+ *      off: V8 and jest keep memory until exit that LSan would report),
+ *   2. runs 30,000 calls of scripts/api-fuzz.js (garbage input to the public API) the same way, and
+ *   3. runs scripts/asan-leak-check.js in a plain node process with leak detection ON, which
  *      exercises the addon's own code paths; leaks are filtered to frames in ocr_perfkit.node.
  * protect_shadow_gap=0: libcuda maps memory where ASan's shadow gap would be, so on a machine
  * with an NVIDIA driver (gpu-check.js ran this way on an H100) ASan must leave that range open.
@@ -40,9 +41,16 @@ run(process.execPath, [require.resolve('jest/bin/jest', { paths: [root] }), '--r
   ASAN_OPTIONS: 'detect_leaks=0:allow_user_segv_handler=1:detect_odr_violation=0:protect_shadow_gap=0',
 });
 
+// The public API's garbage-input fuzz: malformed arguments reach the native validation and
+// error paths, where a memory error would not show without the sanitizers.
+run(process.execPath, [path.join(__dirname, 'api-fuzz.js'), '--calls', '30000', '--seed', '1'], {
+  ...common,
+  ASAN_OPTIONS: 'detect_leaks=0:allow_user_segv_handler=1:detect_odr_violation=0:protect_shadow_gap=0',
+});
+
 run(process.execPath, [path.join(__dirname, 'asan-leak-check.js')], {
   ...common,
   ASAN_OPTIONS: 'detect_leaks=1:allow_user_segv_handler=1:detect_odr_violation=0:protect_shadow_gap=0',
   LSAN_OPTIONS: `suppressions=${path.join(__dirname, 'lsan-node.supp')}:print_suppressions=0`,
 });
-process.stdout.write('test:asan: jest suite and leak check passed under ASan/UBSan\n');
+process.stdout.write('test:asan: jest suite, API fuzz and leak check passed under ASan/UBSan\n');
