@@ -142,6 +142,35 @@ const ENTRY = {
     const c = m.getCache(`api-fuzz-${Math.floor(rand() * 3)}`, maybe(() => ({ maxBytes: pick([1024, 2 ** 20, 0, -1, Number.NaN]) })));
     return c.getOrCompute(maybe(() => [1, 2, rand()], 0.5), maybe(() => 'op', 0.5), () => (rand() < 0.5 ? new Float32Array(3) : junk()));
   },
+  cacheMethods: async () => {
+    const c = m.getCache(`api-fuzz-${Math.floor(rand() * 3)}`);
+    const key = maybe(() => pick([[1, 2, 3], new Float64Array([rand(), 2]), Int32Array.of(7), 'k', ['a', 1]]), 0.7);
+    const value = maybe(() => pick([new Float32Array(4), Float64Array.of(1, 2), new Uint8Array(3), { a: 1 }, 'v']), 0.7);
+    const call = pick([
+      () => c.set(key, maybe(() => 'op', 0.7), value, opts()),
+      () => c.get(key, maybe(() => 'op', 0.7)),
+      () => c.getAsync(key, maybe(() => 'op', 0.7)),
+      () => c.peek(key, maybe(() => 'op', 0.7)),
+      () => c.has(key, maybe(() => 'op', 0.7)),
+      () => c.delete(key, maybe(() => 'op', 0.7)),
+      () => c.getOrComputeAsync(key, 'op', async () => value),
+      () => c.purgeExpired(),
+      () => c.stats(),
+    ]);
+    return call();
+  },
+  samplerMethods: async () => {
+    const s = new m.ResourceSampler(maybe(() => ({ intervalMs: pick([10, 50, 100]) }), 0.7));
+    try {
+      if (rand() < 0.5) await s.start();
+      s.samples(junk());
+      s.summarySync(junk());
+      s.counts();
+      await s.stop();
+    } finally {
+      await s.close();
+    }
+  },
   ResourceSampler: async () => {
     const s = new m.ResourceSampler(opts());
     try {
