@@ -40,16 +40,20 @@ void Ours(const PolygonFile& f, Op op, opk::geom::BatchOut* out) {
   if (!st.ok()) throw std::runtime_error(st.message());
 }
 
+// Times OffsetBatch over the whole of `f` per iteration; items = polygons.
+void TimeBatch(benchmark::State& state, const PolygonFile& f, Op op) {
+  opk::geom::BatchOut out;
+  Ours(f, op, &out);  // warm the reused buffers
+  for (auto _ : state) {
+    Ours(f, op, &out);
+    benchmark::DoNotOptimize(out.coords.data());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * f.count()));
+}
+
 void BM_OffsetBatch(benchmark::State& state, std::string file, Op op) {
   try {
-    const PolygonFile& f = LoadPolygons(file);
-    opk::geom::BatchOut out;
-    Ours(f, op, &out);  // warm the reused buffers
-    for (auto _ : state) {
-      Ours(f, op, &out);
-      benchmark::DoNotOptimize(out.coords.data());
-    }
-    state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * f.count()));
+    TimeBatch(state, LoadPolygons(file), op);
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
   }
@@ -74,14 +78,7 @@ PolygonFile Repeated(const PolygonFile& f, size_t copies) {
 
 void BM_OffsetBatchRepeated(benchmark::State& state, std::string file, Op op, size_t copies) {
   try {
-    const PolygonFile f = Repeated(LoadPolygons(file), copies);
-    opk::geom::BatchOut out;
-    Ours(f, op, &out);
-    for (auto _ : state) {
-      Ours(f, op, &out);
-      benchmark::DoNotOptimize(out.coords.data());
-    }
-    state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * f.count()));
+    TimeBatch(state, Repeated(LoadPolygons(file), copies), op);
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
   }
