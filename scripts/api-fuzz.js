@@ -278,6 +278,13 @@ async function main() {
   process.exit(total > 0 ? 1 : 0);
 }
 
+// A run stopped from outside (CI's time limit on a hang, ^C) still removes its directory.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    require('node:fs').rmSync(tmp, { recursive: true, force: true });
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  });
+}
 process.on('unhandledRejection', (e) => {
   console.log(`FINDING unhandled rejection: ${e?.stack ?? e}`);
   process.exit(1);
