@@ -14,6 +14,7 @@
  * short pass; found so far: NaN scores from boxesFromBitmap on NaN maps, and constructors that
  * threw a bare TypeError on null options.
  */
+const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const m = require('../dist');
@@ -274,14 +275,14 @@ async function main() {
   console.log(
     JSON.stringify({ calls: CALLS, seed: Number(arg('seed', 1)), seconds: (Date.now() - t0) / 1000, findings: total, entryPoints: names.length }),
   );
-  require('node:fs').rmSync(tmp, { recursive: true, force: true });
+  fs.rmSync(tmp, { recursive: true, force: true });
   process.exit(total > 0 ? 1 : 0);
 }
 
 // A run stopped from outside (CI's time limit on a hang, ^C) still removes its directory.
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
-    require('node:fs').rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(tmp, { recursive: true, force: true });
     process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
   });
 }

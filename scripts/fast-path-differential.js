@@ -49,15 +49,6 @@ const SHRINK = [0.05, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 0.95];
 const UNCLIP = [0.3, 0.8, 1, 1.5, 2, 2.5, 3];
 const DELTAS = [-12.5, -4.2, -1.3, 0.6, 2.2, 6.7];
 
-// generateConvexQuads' huge quads (sides of 1e8 and more): their unclipped output runs to millions
-// of arc vertices, so (like the generator's 'huge' kind) they are only shrunk.
-function isHuge(p) {
-  if (p.kind !== 'convexQuad') return false;
-  const xs = p.rings[0].map(([x]) => x);
-  const ys = p.rings[0].map(([, y]) => y);
-  return Math.max(...xs) - Math.min(...xs) > 1e6 || Math.max(...ys) - Math.min(...ys) > 1e6;
-}
-
 function differing(a, b) {
   // indices of the polygons whose rings differ
   const pa = L.unflatten(a);
@@ -93,7 +84,7 @@ function main() {
       .concat(BOXES > 0 ? L.generateRotatedBoxes(BOXES, SEED * 7919 + start) : [])
       .concat(RECTS > 0 ? L.generateAxisRects(RECTS, SEED * 104729 + start) : [])
       .concat(QUADS > 0 ? L.generateConvexQuads(QUADS, SEED * 15485863 + start) : []);
-    const grow = all.filter((p) => p.kind !== 'huge' && !isHuge(p));
+    const grow = all.filter((p) => p.kind !== 'huge' && !L.isHugeQuad(p));
     const runs = [
       ['shrink', all, SHRINK, { kind: 'shrink' }],
       ['unclip', grow, UNCLIP, { kind: 'unclip' }],

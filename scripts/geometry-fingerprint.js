@@ -43,13 +43,6 @@ if (addonPath) process.env.OCR_PERFKIT_ADDON = path.resolve(addonPath);
 const { geometryNative } = require('../dist/geometry/native');
 const native = geometryNative();
 
-function isHugeQuad(p) {
-  if (p.kind !== 'convexQuad') return false;
-  const xs = p.rings[0].map(([x]) => x);
-  const ys = p.rings[0].map(([, y]) => y);
-  return Math.max(...xs) - Math.min(...xs) > 1e6 || Math.max(...ys) - Math.min(...ys) > 1e6;
-}
-
 function digest(res) {
   const h = crypto.createHash('sha256');
   for (const a of [res.coords, res.ringOffsets, res.polygonRings]) h.update(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
@@ -95,7 +88,7 @@ const OFFSETS = [
 
 function offsetCases(result) {
   for (const [setName, polys] of sets()) {
-    const small = polys.filter((p) => p.kind !== 'huge' && !isHugeQuad(p));
+    const small = polys.filter((p) => p.kind !== 'huge' && !L.isHugeQuad(p));
     for (const [name, value, spec] of OFFSETS) {
       // Only shrinking (a DB ratio or a negative delta) takes the huge polygons.
       const shrinks = spec.kind === 'shrink' || (spec.kind === undefined && value < 0);

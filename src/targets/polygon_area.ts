@@ -1,4 +1,5 @@
 /** Small polygon helpers for detection evaluation (areas and intersection areas). */
+import { flatToPaths } from '../geometry/flat';
 import { geometryNative } from '../geometry/native';
 import type { Point } from './polygons';
 
@@ -109,16 +110,7 @@ export function intersectionArea(a: ReadonlyArray<Point>, b: ReadonlyArray<Point
     { op: 'intersection', fillRule: 'evenOdd', scale, preserveCollinear: false, reverseSolution: false },
   );
   // Outer rings and holes have opposite orientations: the signed areas sum to the area.
-  let sum = 0;
-  for (let r = 0; r + 1 < res.ringOffsets.length; r++) {
-    const from = res.ringOffsets[r] as number;
-    const to = res.ringOffsets[r + 1] as number;
-    for (let i = from; i < to; i++) {
-      const j = i + 1 < to ? i + 1 : from;
-      sum += (res.coords[2 * i] as number) * (res.coords[2 * j + 1] as number) - (res.coords[2 * j] as number) * (res.coords[2 * i + 1] as number);
-    }
-  }
-  return Math.abs(sum) / 2;
+  return Math.abs(flatToPaths(res).reduce((sum, ring) => sum + signedArea(ring), 0));
 }
 
 function bounds(p: ReadonlyArray<Point>): readonly [number, number, number, number] {
@@ -134,4 +126,3 @@ function bounds(p: ReadonlyArray<Point>): readonly [number, number, number, numb
   }
   return [x0, y0, x1, y1];
 }
-

@@ -490,8 +490,20 @@ function firstDifferentPolygon(a, b) {
   return -1;
 }
 
+/**
+ * generateConvexQuads' huge quads (sides of 1e8 and more): their unclipped output runs to
+ * millions of arc vertices, so (like generate's 'huge' kind) they are only shrunk.
+ */
+function isHugeQuad(p) {
+  if (p.kind !== 'convexQuad') return false;
+  const xs = p.rings[0].map(([x]) => x);
+  const ys = p.rings[0].map(([, y]) => y);
+  return Math.max(...xs) - Math.min(...xs) > 1e6 || Math.max(...ys) - Math.min(...ys) > 1e6;
+}
+
 module.exports = {
   KINDS,
+  isHugeQuad,
   rotatedBox,
   firstDifferentPolygon,
   generate,
