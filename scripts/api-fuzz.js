@@ -3,7 +3,9 @@
  * Garbage-input fuzz of the public API (dist/): random calls with malformed arguments (NaN,
  * ±Infinity, huge numbers, wrong types, null, odd-length typed arrays, nested junk, polygons with
  * non-finite points, options objects with random keys and values) to the geometry, DB target,
- * post-processing, metric, cache, monitoring, callback, logger and trainer entry points.
+ * post-processing, metric, cache, monitoring, callback, logger and trainer entry points, and the
+ * training loop's moving parts (Trainer.fit, DataLoader iteration, WorkerPool tasks: see
+ * api-fuzz-training.js).
  *
  *   node scripts/api-fuzz.js [--calls 20000] [--seed 1] [--verbose: returned/threw per entry point] [--trace]
  *
@@ -11,13 +13,16 @@
  * (TypeError/RangeError subclasses, or OcrPerfkitError); a bare TypeError from deep inside, a
  * crash, a hang or a NaN in a geometry/targets result is a finding. Prints the findings (at most
  * 20 per entry point) and a summary; exits 1 if there were any. Run `npm run build` first. CI runs a
- * short pass; found so far: NaN scores from boxesFromBitmap on NaN maps, and constructors that
- * threw a bare TypeError on null options.
+ * short pass; found so far: NaN scores from boxesFromBitmap on NaN maps, constructors that threw
+ * a bare TypeError on null options, a WorkerPool that crashed the process on an uncloneable
+ * queued input, async logger sinks whose rejections went unhandled, tensors left by a failing
+ * step, junk `sizeOf` results summed as sample counts.
  */
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const m = require('../dist');
+const { trainingEntries, FAULT, Finding } = require('./api-fuzz-training');
 
 function arg(name, def) {
   const i = process.argv.indexOf(`--${name}`);
@@ -206,6 +211,8 @@ const ENTRY = {
   applyOverrides: () => m.applyOverrides(junk(), maybe(() => [pick(STRINGS)], 0.8)),
 };
 
+Object.assign(ENTRY, trainingEntries({ m, rand, pick, junk, maybe, opts, tmp }));
+
 function hasNaN(value, depth = 0) {
   if (typeof value === 'number') return Number.isNaN(value);
   if (depth > 6 || value === null || typeof value !== 'object') return false;
@@ -225,6 +232,9 @@ function typed(e) {
   );
 }
 
+/** The call being made, for a finding that surfaces outside it (an unhandled rejection). */
+let current = '(none)';
+
 async function main() {
   process.on('warning', () => {}); // a failing logger's one-time warning is expected here
   const names = Object.keys(ENTRY);
@@ -239,6 +249,7 @@ async function main() {
       s.findings++;
       if (s.findings <= 20) findings.push(`${name} (call ${i}): ${what}`);
     };
+    current = `${name} (call ${i})`;
     if (TRACE) process.stderr.write(`${i} ${name}\n`);
     let result;
     let error;
@@ -261,7 +272,8 @@ async function main() {
     }
     if (threw) {
       s.threw++;
-      if (!typed(error)) note(`untyped ${error?.constructor?.name ?? typeof error}: ${String(error?.message ?? error).slice(0, 160)}`);
+      if (error instanceof Finding) note(error.message);
+      else if (error !== FAULT && !typed(error)) note(`untyped ${error?.constructor?.name ?? typeof error}: ${String(error?.message ?? error).slice(0, 160)}`);
     } else {
       s.returned++;
       if (NUMERIC.has(name) && hasNaN(result)) note('NaN in the result');
@@ -286,8 +298,15 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
   });
 }
+function describe(v) {
+  try {
+    return `${typeof v} ${JSON.stringify(v)?.slice(0, 200)}`;
+  } catch {
+    return typeof v;
+  }
+}
 process.on('unhandledRejection', (e) => {
-  console.log(`FINDING unhandled rejection: ${e?.stack ?? e}`);
+  console.log(`FINDING unhandled rejection during or after ${current}: ${e?.stack ?? describe(e)}`);
   process.exit(1);
 });
 main();

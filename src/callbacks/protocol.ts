@@ -27,6 +27,7 @@ import { configObject } from '../config/validate';
 import { OcrPerfkitTypeError } from '../errors';
 import type { MetricsLogger } from '../loggers/types';
 import { defaultFailureReporter, type FailureReporter } from '../loggers/types';
+import { isThenable } from '../util/thenable';
 
 /** Which part of the loop is running. */
 export type Stage = 'train' | 'validate';
@@ -221,10 +222,6 @@ export function reportedSamples(sum: number, numBatches: number, sizedBatches: n
 /** A fresh timing object with every field `NaN`. */
 export function emptyTiming(): BatchTiming {
   return { dataWaitMs: Number.NaN, loadMs: Number.NaN, transformMs: Number.NaN, transformWallMs: Number.NaN, loadStartMs: Number.NaN, transformStartMs: Number.NaN, stepMs: Number.NaN };
-}
-
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function';
 }
 
 /** Name of a callback for messages. */

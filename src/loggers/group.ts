@@ -1,9 +1,10 @@
 /**
- * {@link LoggerGroup}: fans metrics out to several sinks. A sink that throws (synchronously or
- * from a rejected `flush`/`close`) is reported once and dropped; the others and the training
- * loop go on.
+ * {@link LoggerGroup}: fans metrics out to several sinks. A sink that throws, or whose method
+ * returns a promise that rejects, is reported once and dropped; the others and the training loop
+ * go on.
  */
 import { OcrPerfkitTypeError } from '../errors';
+import { isThenable } from '../util/thenable';
 import {
   defaultFailureReporter,
   type FailureReporter,
@@ -49,7 +50,8 @@ export class LoggerGroup implements MetricsLogger {
     }
     // Best effort: release the dropped sink's resources; its errors are already reported.
     try {
-      sink.close('failed').catch(() => undefined);
+      const r: unknown = sink.close('failed');
+      if (isThenable(r)) r.then(undefined, () => undefined);
     } catch {
       // ignore
     }
@@ -60,7 +62,9 @@ export class LoggerGroup implements MetricsLogger {
     for (let i = 0; i < sinks.length; i++) {
       const s = sinks[i]!;
       try {
-        s.logMetrics(metrics, step);
+        // Typed as void, but a JavaScript sink may be async: its rejection must not go unhandled.
+        const r: unknown = s.logMetrics(metrics, step);
+        if (isThenable(r)) r.then(undefined, (err: unknown) => this.drop(s, err));
       } catch (err) {
         this.drop(s, err);
       }
@@ -71,7 +75,8 @@ export class LoggerGroup implements MetricsLogger {
     for (const s of this.sinks) {
       if (!s.logParams) continue;
       try {
-        s.logParams(params);
+        const r: unknown = s.logParams(params);
+        if (isThenable(r)) r.then(undefined, (err: unknown) => this.drop(s, err));
       } catch (err) {
         this.drop(s, err);
       }

@@ -10,6 +10,7 @@
  */
 
 /** One flat set of metric values, keyed by metric name (e.g. `performance/val_batch_mean`). */
+import { describeValue } from '../config/validate';
 export type MetricValues = Readonly<Record<string, number>>;
 
 /** Run parameters (hyper-parameters, config values). Nested values are flattened by the sink. */
@@ -44,7 +45,8 @@ export type FailureReporter = (source: string, error: unknown) => void;
 
 /** Default reporter: one `process.emitWarning` with code `OCR_PERFKIT_SINK_FAILED`. */
 export const defaultFailureReporter: FailureReporter = (source, error) => {
-  const msg = error instanceof Error ? error.message : String(error);
+  // describeValue never throws (String() does, on an object without a prototype).
+  const msg = error instanceof Error ? error.message : describeValue(error);
   process.emitWarning(`ocr-perfkit: ${source} failed and was disabled: ${msg}`, {
     code: 'OCR_PERFKIT_SINK_FAILED',
   });

@@ -15,8 +15,8 @@
  * the part that was not hidden as `dataWaitMs`.
  */
 import { z } from 'zod';
-import { configObject, parseConfig } from '../config/validate';
-import { OcrPerfkitTypeError } from '../errors';
+import { configObject, describeValue, parseConfig } from '../config/validate';
+import { OcrPerfkitRangeError, OcrPerfkitTypeError } from '../errors';
 import { leadingDim } from './tf';
 import { poolTransform, type TransformPool, type TransformWork, WorkMeter } from './transform_work';
 
@@ -91,8 +91,17 @@ export interface DataLoaderOptions<R, B> extends Partial<z.input<typeof dataLoad
    * `runTimed` (as {@link WorkerPool} has), `transformMs` is the worker's execution time.
    */
   pool?: TransformPool<R, B>;
-  /** Samples in a batch (default: first dimension of the first tensor found, else undefined). */
+  /**
+   * Samples in a batch: a whole number >= 0, or undefined when unknown (default: first dimension
+   * of the first tensor found, else undefined). Anything else fails the batch with `ERR_OUT_OF_RANGE`.
+   */
   sizeOf?: (batch: B) => number | undefined;
+}
+
+/** A batch's sample count from `sizeOf`: a non-negative integer or undefined, else a typed error. */
+function checkedSize(n: unknown): number | undefined {
+  if (n === undefined || (typeof n === 'number' && Number.isInteger(n) && n >= 0)) return n;
+  throw new OcrPerfkitRangeError(`DataLoader: sizeOf returned ${describeValue(n)}; expected a whole number of samples >= 0 or undefined`);
 }
 
 const DONE = Symbol('done');
@@ -134,6 +143,22 @@ export class DataLoader<R = unknown, B = R> implements AsyncIterable<B>, TimedBa
     const { source, transform, pool, sizeOf, ...rest } = configObject(options, 'dataLoader');
     const cfg = parseConfig(dataLoaderConfigSchema, rest, 'dataLoader');
     if (source == null) throw new OcrPerfkitTypeError('DataLoader: options.source is required');
+    if (typeof source !== 'function' && typeof source !== 'object') {
+      throw new OcrPerfkitTypeError(
+        `DataLoader: options.source must be an iterable, an async iterable, a tf.data.Dataset or a function returning one, got ${describeValue(source)}`,
+      );
+    }
+    for (const [name, fn] of [
+      ['transform', transform],
+      ['sizeOf', sizeOf],
+    ] as const) {
+      if (fn !== undefined && typeof fn !== 'function') {
+        throw new OcrPerfkitTypeError(`DataLoader: options.${name} must be a function, got ${describeValue(fn)}`);
+      }
+    }
+    if (pool !== undefined && typeof (pool as { run?: unknown } | null)?.run !== 'function') {
+      throw new OcrPerfkitTypeError(`DataLoader: options.pool must have a run() method (a WorkerPool), got ${describeValue(pool)}`);
+    }
     if (transform && pool) throw new OcrPerfkitTypeError('DataLoader: give either transform or pool, not both');
     this.prefetch = cfg.prefetch;
     this.source = source;
@@ -189,7 +214,7 @@ export class DataLoader<R = unknown, B = R> implements AsyncIterable<B>, TimedBa
           transformWallMs,
           loadStartMs: x.loadStartMs,
           transformStartMs,
-          size: this.sizeOf(value),
+          size: checkedSize(this.sizeOf(value)),
         };
       });
       p.catch(() => undefined); // rejections surface when awaited in order below

@@ -19,7 +19,10 @@ export const trainerConfigSchema = z
     limitValBatches: z.number().int().min(0).optional(),
     /** Log step outputs (e.g. `train/loss`) every n training steps; this reads them from the device. */
     logEveryNSteps: z.number().int().min(1).default(50),
-    /** Run each step inside `tf.tidy` (steps must then be synchronous). */
+    /**
+     * Run each step inside `tf.tidy`. Steps must then be synchronous: a step that returns a promise
+     * fails the run with `ERR_INVALID_ARGUMENT` (tf.tidy cannot track an async step's tensors).
+     */
     tidy: z.boolean().default(true),
     /** Dispose the tensors of each batch after its step. */
     disposeBatches: z.boolean().default(true),

@@ -21,12 +21,13 @@ import {
   reportedSamples,
   type Stage,
 } from '../callbacks/protocol';
-import { configObject, parseConfig } from '../config/validate';
+import { configObject, describeValue, parseConfig } from '../config/validate';
 import { OcrPerfkitTypeError } from '../errors';
 import { LoggerGroup } from '../loggers/group';
 import type { FailureReporter, MetricsLogger, ParamValues } from '../loggers/types';
 import { DataLoader, type DataSource, type TimedBatch, type TimedBatchSource } from './data_loader';
 import { trainerConfigSchema, type TrainerConfig } from './schema';
+import { isThenable } from '../util/thenable';
 import { add, isTensor, loadTf, type TensorLike, type TfLike, tidy } from './tf';
 
 /** What a step may return: a loss tensor/number, or named scalars (tensors or numbers). */
@@ -121,10 +122,6 @@ function isTimedSource<B>(s: unknown): s is TimedBatchSource<B> {
   return s !== null && typeof s === 'object' && typeof (s as { timed?: unknown }).timed === 'function';
 }
 
-function isThenable(v: unknown): v is Promise<unknown> {
-  return v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function';
-}
-
 function splitXY(batch: unknown): { xs: unknown; ys: unknown } {
   if (Array.isArray(batch) && batch.length >= 2) return { xs: batch[0], ys: batch[1] };
   if (batch !== null && typeof batch === 'object' && 'xs' in batch && 'ys' in batch) {
@@ -176,6 +173,49 @@ function normalizeOutput(out: StepOutput): Record<string, TensorLike | number> {
   return out as Record<string, TensorLike | number>;
 }
 
+function argsObject(args: unknown, where: string): void {
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+    throw new OcrPerfkitTypeError(`${where}: expected an arguments object, got ${describeValue(args)}`);
+  }
+}
+
+function optionalFunction<F>(value: F | undefined, name: string): F | undefined {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new OcrPerfkitTypeError(`Trainer: ${name} must be a function, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** The default steps call `model.apply`, `loss` and `optimizer.minimize`: checked before the first batch. */
+function checkDefaultStepParts(model: ModelLike, loss: LossFn, optimizer: OptimizerLike | undefined): void {
+  if (typeof (model as { apply?: unknown }).apply !== 'function') {
+    throw new OcrPerfkitTypeError(`Trainer: model must have an apply() method (a tf.LayersModel), got ${describeValue(model)}`);
+  }
+  optionalFunction(loss, 'loss');
+  if (optimizer !== undefined && typeof (optimizer as { minimize?: unknown }).minimize !== 'function') {
+    throw new OcrPerfkitTypeError(`Trainer: optimizer must have a minimize() method (a tf.Optimizer), got ${describeValue(optimizer)}`);
+  }
+}
+
+/**
+ * Calls the step inside `tf.tidy`, which cannot track the tensors of an async step (tfjs only
+ * logs "Cannot return a Promise inside of tidy" and goes on, leaking them): a step that returns
+ * a promise there is a typed error instead.
+ */
+function tidyStep<B>(tf: TfLike, step: StepFn<B>, batch: B, ctx: StepContext, stage: Stage): StepOutput {
+  return tidy(tf, () => {
+    const out = step(batch, ctx);
+    if (isThenable(out)) {
+      out.then(undefined, () => undefined); // its own failure is moot now
+      throw new OcrPerfkitTypeError(
+        `Trainer: the ${stage === 'train' ? 'training' : 'validation'} step returned a promise while the trainer option ` +
+          'tidy is on; tf.tidy cannot track an async step\'s tensors. Make the step synchronous or set tidy: false',
+      );
+    }
+    return out as StepOutput;
+  });
+}
+
 /**
  * A full turn of the event loop: due timers, I/O callbacks and settled native work run before it
  * resolves. One `setImmediate` can run in the current turn's check phase, before the next timers
@@ -223,6 +263,8 @@ export class Trainer {
   /** Runs training (and validation after each epoch when `valData` is given). */
   async fit<B>(args: FitArgs<B>): Promise<FitResult> {
     if (this.running) throw new OcrPerfkitTypeError('Trainer.fit is already running on this trainer');
+    argsObject(args, 'Trainer.fit');
+    if (args.trainData == null) throw new OcrPerfkitTypeError('Trainer.fit: trainData is required');
     const tf = loadTf(this.tfOption);
     const { trainStep, validationStep } = this.steps(args);
     const limits = this.limits();
@@ -303,6 +345,8 @@ export class Trainer {
    */
   async validate<B>(args: ValidateArgs<B>): Promise<Record<string, number>> {
     if (this.running) throw new OcrPerfkitTypeError('Trainer is already running');
+    argsObject(args, 'Trainer.validate');
+    if (args.valData == null) throw new OcrPerfkitTypeError('Trainer.validate: valData is required');
     const tf = loadTf(this.tfOption);
     const { validationStep } = this.steps({ ...args, trainData: [], trainStep: () => undefined });
     if (!validationStep) throw new OcrPerfkitTypeError('Trainer.validate needs validationStep, or model + loss');
@@ -339,19 +383,21 @@ export class Trainer {
   }
 
   private steps<B>(args: FitArgs<B>): { trainStep: StepFn<B>; validationStep: StepFn<B> | undefined } {
-    let trainStep = args.trainStep;
-    let validationStep = args.validationStep;
+    let trainStep = optionalFunction(args.trainStep, 'trainStep');
+    let validationStep = optionalFunction(args.validationStep, 'validationStep');
     const { model, loss, optimizer } = args;
     if (!trainStep) {
       if (!model || !loss || !optimizer) {
         throw new OcrPerfkitTypeError('Trainer.fit needs trainStep, or model + loss + optimizer');
       }
+      checkDefaultStepParts(model, loss, optimizer);
       trainStep = (batch) => {
         const { xs, ys } = splitXY(batch);
         return optimizer.minimize(() => loss(ys, model.apply(xs, { training: true })), true) ?? undefined;
       };
     }
     if (!validationStep && model && loss) {
+      checkDefaultStepParts(model, loss, undefined);
       validationStep = (batch) => {
         const { xs, ys } = splitXY(batch);
         return loss(ys, model.apply(xs, { training: false }));
@@ -385,72 +431,86 @@ export class Trainer {
     const hookEnd = train ? 'onTrainBatchEnd' : 'onValidationBatchEnd';
     const sums = new OutputSums(tf);
     const disposeBatch = cfg.disposeBatches ? (b: B) => tf.dispose(b) : undefined;
-    const started = performance.now();
-    let p = runner.call(train ? 'onTrainEpochStart' : 'onValidationEpochStart', run, { stage, epoch });
-    if (p) await p;
-    let numBatches = 0;
-    let numSamples = 0;
-    let sizedBatches = 0;
-    const it = source.timed(disposeBatch);
-    const yieldEvery = cfg.yieldEveryNSteps;
+    // The batch and step output in hand: disposed here too when the step or a read throws.
+    let held: { batch: B; out?: unknown } | undefined;
     try {
-      let waitFrom = performance.now();
-      while (numBatches < limit) {
-        if (yieldEvery > 0 && numBatches % yieldEvery === 0) await turnEventLoop();
-        const r = await it.next();
-        const got = performance.now();
-        if (r.done) break;
-        const tb: TimedBatch<B> = r.value;
-        const batchIdx = numBatches;
-        track.batchIdx = batchIdx;
-        const ctx = { stage, epoch, batchIdx, size: tb.size, batch: tb.value as unknown };
-        p = runner.call(hookStart, run, ctx);
-        if (p) await p;
-        const stepCtx: StepContext = { stage, epoch, batchIdx, globalStep: run.globalStep };
-        const t0 = performance.now();
-        let out = (cfg.tidy ? tidy(tf, () => step(tb.value, stepCtx)) : step(tb.value, stepCtx)) as
-          | StepOutput
-          | Promise<StepOutput>;
-        if (isThenable(out)) out = await out;
-        const t1 = performance.now();
-        const outputs = normalizeOutput(out as StepOutput);
-        if (train) run.globalStep++;
-        sums.add(outputs);
-        // Explicit fields, no object spread: spread is slow on some V8 builds and this is per batch.
-        p = runner.call(hookEnd, run, {
-          stage,
-          epoch,
-          batchIdx,
-          size: tb.size,
-          batch: tb.value,
-          outputs: out,
-          timing: {
-            dataWaitMs: got - waitFrom,
-            loadMs: tb.loadMs,
-            transformMs: tb.transformMs,
-            transformWallMs: tb.transformWallMs,
-            loadStartMs: tb.loadStartMs,
-            transformStartMs: tb.transformStartMs,
-            stepMs: t1 - t0,
-          },
-        });
-        if (p) await p;
-        if (train && run.globalStep % cfg.logEveryNSteps === 0) await this.logStep(run, outputs);
-        tf.dispose(out);
-        disposeBatch?.(tb.value);
-        numBatches++;
-        if (tb.size !== undefined) {
-          numSamples += tb.size;
-          sizedBatches++;
+      const started = performance.now();
+      let p = runner.call(train ? 'onTrainEpochStart' : 'onValidationEpochStart', run, { stage, epoch });
+      if (p) await p;
+      let numBatches = 0;
+      let numSamples = 0;
+      let sizedBatches = 0;
+      const it = source.timed(disposeBatch);
+      const yieldEvery = cfg.yieldEveryNSteps;
+      try {
+        let waitFrom = performance.now();
+        while (numBatches < limit) {
+          if (yieldEvery > 0 && numBatches % yieldEvery === 0) await turnEventLoop();
+          const r = await it.next();
+          const got = performance.now();
+          if (r.done) break;
+          const tb: TimedBatch<B> = r.value;
+          held = { batch: tb.value };
+          const batchIdx = numBatches;
+          track.batchIdx = batchIdx;
+          const ctx = { stage, epoch, batchIdx, size: tb.size, batch: tb.value as unknown };
+          p = runner.call(hookStart, run, ctx);
+          if (p) await p;
+          const stepCtx: StepContext = { stage, epoch, batchIdx, globalStep: run.globalStep };
+          const t0 = performance.now();
+          let out = (cfg.tidy ? tidyStep(tf, step, tb.value, stepCtx, stage) : step(tb.value, stepCtx)) as
+            | StepOutput
+            | PromiseLike<StepOutput>;
+          if (isThenable(out)) out = await out;
+          held.out = out;
+          const t1 = performance.now();
+          const outputs = normalizeOutput(out as StepOutput);
+          if (train) run.globalStep++;
+          sums.add(outputs);
+          // Explicit fields, no object spread: spread is slow on some V8 builds and this is per batch.
+          p = runner.call(hookEnd, run, {
+            stage,
+            epoch,
+            batchIdx,
+            size: tb.size,
+            batch: tb.value,
+            outputs: out,
+            timing: {
+              dataWaitMs: got - waitFrom,
+              loadMs: tb.loadMs,
+              transformMs: tb.transformMs,
+              transformWallMs: tb.transformWallMs,
+              loadStartMs: tb.loadStartMs,
+              transformStartMs: tb.transformStartMs,
+              stepMs: t1 - t0,
+            },
+          });
+          if (p) await p;
+          if (train && run.globalStep % cfg.logEveryNSteps === 0) await this.logStep(run, outputs);
+          held = undefined;
+          tf.dispose(out);
+          disposeBatch?.(tb.value);
+          numBatches++;
+          // A custom TimedBatchSource may give anything here; only sample counts are summed.
+          if (typeof tb.size === 'number' && Number.isFinite(tb.size) && tb.size >= 0) {
+            numSamples += tb.size;
+            sizedBatches++;
+          }
+          track.batchIdx = undefined;
+          if (run.shouldStop) break;
+          waitFrom = performance.now();
         }
-        track.batchIdx = undefined;
-        if (run.shouldStop) break;
-        waitFrom = performance.now();
+      } finally {
+        if (held) {
+          try {
+            tf.dispose(held.out as never);
+            disposeBatch?.(held.batch);
+          } catch {
+            // the error that got us here is the one to report
+          }
+        }
+        await it.return?.();
       }
-    } finally {
-      await it.return?.();
-    }
-    try {
       const means = await sums.means(train ? '' : 'val_');
       const endCtx: EpochEndContext = {
         stage,

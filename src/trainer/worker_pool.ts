@@ -18,8 +18,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
-import { parseConfig } from '../config/validate';
-import { OcrPerfkitError } from '../errors';
+import { describeValue, parseConfig } from '../config/validate';
+import { OcrPerfkitError, OcrPerfkitTypeError } from '../errors';
 
 /** Options of {@link WorkerPool}. */
 export const workerPoolConfigSchema = z
@@ -180,12 +180,23 @@ export class WorkerPool<I = unknown, O = unknown> {
 
   private pump(): void {
     for (const slot of this.slots) {
+      while (!slot.task && this.queue.length > 0) {
+        const task = this.queue.shift()!;
+        slot.task = task;
+        slot.worker.ref();
+        try {
+          slot.worker.postMessage({ id: task.id, input: task.input }, task.transfer);
+        } catch (err) {
+          // Not structured-cloneable (a function, a Symbol, a detached or non-transferable
+          // buffer): this task fails, the worker takes the next one. pump() also runs inside a
+          // worker's message handler, where a throw would be an uncaught exception.
+          slot.task = undefined;
+          slot.worker.unref();
+          const why = err instanceof Error ? err.message : String(err);
+          task.reject(new OcrPerfkitTypeError(`WorkerPool: task input cannot be sent to a worker: ${why}`));
+        }
+      }
       if (this.queue.length === 0) return;
-      if (slot.task) continue;
-      const task = this.queue.shift()!;
-      slot.task = task;
-      slot.worker.ref();
-      slot.worker.postMessage({ id: task.id, input: task.input }, task.transfer);
     }
   }
 
@@ -205,6 +216,9 @@ export class WorkerPool<I = unknown, O = unknown> {
   runTimed(input: I, transfer: ArrayBuffer[] = []): Promise<TimedResult<O>> {
     if (this.fatal !== undefined) return Promise.reject(this.fatal);
     if (this.closed) return Promise.reject(new OcrPerfkitError('WorkerPool is closed', 'ERR_CLOSED'));
+    if (!Array.isArray(transfer)) {
+      return Promise.reject(new OcrPerfkitTypeError(`WorkerPool: transfer must be an array of ArrayBuffers, got ${describeValue(transfer)}`));
+    }
     return new Promise<TimedResult<O>>((resolve, reject) => {
       this.queue.push({ id: this.nextId++, input, transfer, resolve: resolve as (v: TimedResult<unknown>) => void, reject });
       this.pump();

@@ -5,7 +5,7 @@ import { LoggerGroup } from '../../src/loggers/group';
 import { parseJsonNumber } from '../../src/loggers/json_values';
 import { JsonlLogger } from '../../src/loggers/jsonl';
 import { MemoryLogger } from '../../src/loggers/memory';
-import type { MetricsLogger } from '../../src/loggers/types';
+import { defaultFailureReporter, type MetricsLogger } from '../../src/loggers/types';
 import { makeTempDir } from '../tmp-dir';
 
 describe('ConsoleLogger', () => {
@@ -110,5 +110,57 @@ describe('LoggerGroup', () => {
     expect(mem.status).toBe('killed');
     expect(mem.last('x')).toBe(2);
     expect(mem.last('nope')).toBeUndefined();
+  });
+
+  test('an async sink whose logMetrics or logParams rejects is dropped and reported, not left unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      for (const method of ['logMetrics', 'logParams'] as const) {
+        let calls = 0;
+        const asyncSink = {
+          name: `async-${method}`,
+          logMetrics() {},
+          async close() {},
+          [method]: async () => {
+            calls++;
+            throw new Error('server down');
+          },
+        } as MetricsLogger;
+        const mem = new MemoryLogger();
+        const reports: Array<[string, string]> = [];
+        const g = new LoggerGroup([asyncSink, mem], (s, e) => reports.push([s, (e as Error).message]));
+        g.logParams({ a: 1 });
+        g.logMetrics({ x: 1 }, 1);
+        await new Promise((r) => setImmediate(r));
+        g.logMetrics({ x: 2 }, 2);
+        g.logParams({ a: 2 });
+        await g.close();
+        expect(calls).toBe(1);
+        expect(reports).toEqual([[`logger async-${method}`, 'server down']]);
+        expect(g.active).toEqual([mem]);
+        expect(mem.records.map((r) => r.metrics.x)).toEqual([1, 2]);
+      }
+      await new Promise((r) => setImmediate(r));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  test('the default reporter describes any thrown value, even one String() rejects', () => {
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const odd = Object.assign(Object.create(null), { why: 'no prototype' });
+      defaultFailureReporter('logger odd', odd);
+      defaultFailureReporter('callback c.onTrainEnd', Symbol('s'));
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+        'ocr-perfkit: logger odd failed and was disabled: {"why":"no prototype"}',
+        'ocr-perfkit: callback c.onTrainEnd failed and was disabled: Symbol(s)',
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

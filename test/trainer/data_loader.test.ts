@@ -165,7 +165,9 @@ describe('DataLoader', () => {
 
   test('bad options', async () => {
     expect(() => new DataLoader({ source: [1], prefetch: -1 })).toThrow(/dataLoader\.prefetch: got -1/);
-    await expect(collect(new DataLoader({ source: 5 as never }))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    expect(() => new DataLoader({ source: 5 as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    // An object that is none of the accepted sources fails when iterated.
+    await expect(collect(new DataLoader({ source: {} as never }))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
     expect(() => new DataLoader({ source: [1], transform: (x) => x, pool: { run: async (x) => x } })).toThrow(
       /either transform or pool/,
     );

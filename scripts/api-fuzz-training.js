@@ -1,0 +1,220 @@
+/**
+ * Entry points of scripts/api-fuzz.js that run a training loop's moving parts with junk:
+ * `Trainer.fit` with junk batches, steps, callbacks and loggers; `DataLoader` iteration with junk
+ * sources, transforms and `sizeOf`; `WorkerPool.run` with uncloneable inputs, junk transfer
+ * lists, throwing tasks and dying workers.
+ *
+ * The fuzz's own faults (a step, transform, source or task that throws {@link FAULT}) may come
+ * back as they are: they are the user's errors, which the loop must pass on, not hide. Anything
+ * else must be an `ERR_…`-coded error. A finding specific to these loops is thrown as a
+ * {@link Finding}.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+/** The error the fuzz's own callbacks throw (a user's bug, passed through as it is). */
+const FAULT = new Error('api-fuzz user fault');
+
+/** A check of these entry points failed (reported as a finding by api-fuzz.js). */
+class Finding extends Error {}
+
+function trainingEntries({ m, rand, pick, junk, maybe, opts, tmp }) {
+  let tf;
+  const loadTf = () => {
+    if (!tf) {
+      tf = require('@tensorflow/tfjs');
+      tf.setBackend('cpu');
+    }
+    return tf;
+  };
+
+  let pool;
+  const poolModule = path.join(tmp, 'pool-task.js');
+  const getPool = () => {
+    if (!pool) {
+      fs.mkdirSync(tmp, { recursive: true });
+      fs.writeFileSync(
+        poolModule,
+        [
+          'module.exports = async (x) => {',
+          "  if (x && x.throw) throw new Error('task failed on purpose');",
+          '  if (x && x.exit) process.exit(3);',
+          '  if (x && x.fn) return { f: () => 1 };',
+          '  return x;',
+          '};',
+        ].join('\n'),
+      );
+      pool = new m.WorkerPool({ module: poolModule, size: 2 });
+    }
+    return pool;
+  };
+
+  /** A callback object whose hooks are junk, throw, return junk or reject. */
+  function junkCallback() {
+    const hooks = ['onTrainStart', 'onTrainEpochStart', 'onTrainBatchStart', 'onTrainBatchEnd', 'onValidationBatchEnd', 'onTrainEpochEnd', 'onTrainEnd', 'onException'];
+    const cb = {};
+    for (const h of hooks) {
+      if (rand() < 0.5) continue;
+      cb[h] = pick([
+        () => junk(),
+        () => {
+          throw junk();
+        },
+        async () => {
+          throw junk();
+        },
+        (run) => {
+          if (rand() < 0.2) run.shouldStop = true;
+        },
+        junk(),
+      ]);
+    }
+    return rand() < 0.9 ? cb : junk();
+  }
+
+  /** A logger whose methods are junk or throw. */
+  function junkLogger() {
+    const l = {};
+    for (const k of ['logMetrics', 'logParams', 'flush', 'close']) {
+      if (rand() < 0.3) continue;
+      l[k] = pick([
+        () => undefined,
+        () => {
+          throw junk();
+        },
+        async () => {
+          throw junk();
+        },
+        junk(),
+      ]);
+    }
+    return l;
+  }
+
+  /** A batch: junk, or `[xs, ys]` tensors made fresh (the trainer disposes them). */
+  function batch() {
+    if (rand() < 0.5) return junk();
+    const t = loadTf();
+    return [t.ones([2, 3]), t.zeros([2, 1])];
+  }
+
+  function stepFn() {
+    const t = loadTf();
+    return pick([
+      () => t.scalar(rand()),
+      () => t.scalar(Number.NaN),
+      () => ({ loss: t.scalar(1), acc: rand(), other: junk() }),
+      () => junk(),
+      () => t.ones([2]), // not a scalar: no mean is taken
+      () => {
+        throw FAULT;
+      },
+      async () => t.scalar(1), // a promise from a step inside tf.tidy
+      junk(),
+    ]);
+  }
+
+  // Tensors only from generators: a batch the loop pulled is the loop's to dispose, while an
+  // array's batches exist before it runs, and those it never reached (a stop, a failure) stay.
+  const fresh = () =>
+    pick([
+      () => [junk(), junk(), junk()],
+      () =>
+        function* () {
+          yield batch();
+          if (rand() < 0.3) throw FAULT;
+          yield batch();
+        },
+      () =>
+        async function* () {
+          yield batch();
+          yield batch();
+        },
+      () => junk(),
+    ])();
+
+  return {
+    'Trainer.fit': async () => {
+      const t = loadTf();
+      const before = t.memory().numTensors;
+      const trainer = new m.Trainer({
+        tf: t,
+        maxEpochs: pick([1, 2]),
+        limitTrainBatches: 3,
+        limitValBatches: 2,
+        logEveryNSteps: 1,
+        tidy: rand() < 0.8,
+        report: () => {},
+        callbacks: maybe(() => [junkCallback(), junkCallback()], 0.8),
+        loggers: maybe(() => [junkLogger()], 0.8),
+      });
+      const args = maybe(
+        () => ({
+          trainData: maybe(fresh, 0.9),
+          trainStep: maybe(stepFn, 0.9),
+          ...(rand() < 0.5 ? { valData: fresh(), validationStep: stepFn() } : {}),
+          ...(rand() < 0.3 ? { params: junk() } : {}),
+        }),
+        0.9,
+      );
+      const outcome = await trainer.fit(args).then(
+        (value) => ({ value }),
+        (error) => ({ error }),
+      );
+      // Batches the trainer pulled are disposed, step outputs too, whether it finished or failed.
+      const leaked = t.memory().numTensors - before;
+      if (trainer.config.tidy && leaked > 0) throw new Finding(`Trainer.fit left ${leaked} tensors`);
+      if ('error' in outcome) throw outcome.error;
+      return outcome.value;
+    },
+    DataLoader: async () => {
+      const transform = pick([
+        undefined,
+        (r) => r,
+        async (r) => r,
+        () => {
+          throw FAULT;
+        },
+        (r, work) => {
+          work.add(pick([1, -1, Number.NaN, 'x', 0]));
+          return r;
+        },
+        (r, work) => work.time(() => junk()),
+        junk(),
+      ]);
+      const sizeOf = pick([undefined, undefined, () => junk(), () => 4, junk()]);
+      const loader = new m.DataLoader(
+        maybe(() => ({ source: maybe(fresh, 0.9), transform, sizeOf, ...(rand() < 0.3 ? { prefetch: junk() } : {}) }), 0.9),
+      );
+      let n = 0;
+      for await (const b of loader.timed()) {
+        if (b.size !== undefined && !(Number.isInteger(b.size) && b.size >= 0)) {
+          throw new Finding(`DataLoader gave batch size ${String(b.size)}`);
+        }
+        for (const k of ['loadMs', 'transformMs', 'transformWallMs']) {
+          if (!(Number.isFinite(b[k]) && b[k] >= 0)) throw new Finding(`DataLoader gave ${k} ${String(b[k])}`);
+        }
+        if (++n >= 4) break;
+      }
+    },
+    'WorkerPool.run': async () => {
+      const p = getPool();
+      const input = pick([
+        () => junk(),
+        () => ({ throw: true }),
+        () => ({ fn: true }),
+        () => ({ exit: rand() < 0.05 }),
+        () => ({ f: () => 1 }),
+        () => new Float64Array(8),
+      ])();
+      const transfer = rand() < 0.2 ? junk() : rand() < 0.1 ? [new ArrayBuffer(8), new ArrayBuffer(8)] : undefined;
+      // Several at once, so that some wait in the queue and start from another task's end.
+      const runs = [p.run(input, transfer), p.run(junk()), p.run({ ok: 1 })];
+      const results = await Promise.allSettled(runs);
+      if (results[2].status !== 'fulfilled') throw new Finding(`a good task after junk ones failed: ${results[2].reason}`);
+      for (const r of results) if (r.status === 'rejected') throw r.reason;
+    },
+  };
+}
+
+module.exports = { trainingEntries, FAULT, Finding };
