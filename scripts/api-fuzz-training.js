@@ -23,12 +23,15 @@ function trainingEntries({ m, rand, pick, junk, maybe, opts, tmp }) {
   const loadTf = () => {
     if (!tf) {
       tf = require('@tensorflow/tfjs');
+      tf.env().set('IS_TEST', true); // no "install tfjs-node" banner
       tf.setBackend('cpu');
     }
     return tf;
   };
 
   let pool;
+  let prometheus;
+  const STRING_KEYS = ['loss', 'a/b', 'a_b', 'val loss', '1st', 'x\ny', '{}', ''];
   const poolModule = path.join(tmp, 'pool-task.js');
   const getPool = () => {
     if (!pool) {
@@ -166,6 +169,77 @@ function trainingEntries({ m, rand, pick, junk, maybe, opts, tmp }) {
       if (trainer.config.tidy && leaked > 0) throw new Finding(`Trainer.fit left ${leaked} tensors`);
       if ('error' in outcome) throw outcome.error;
       return outcome.value;
+    },
+    toTfjsCallbacks: async () => {
+      const options = maybe(
+        () => ({
+          ...(rand() < 0.3 ? { tf: loadTf() } : {}),
+          loggers: maybe(() => [junkLogger()], 0.8),
+          report: () => {},
+          ...(rand() < 0.5 ? junk() : {}),
+        }),
+        0.8,
+      );
+      const adapter = m.toTfjsCallbacks(maybe(() => [junkCallback(), junkCallback()], 0.8), options);
+      // What tfjs passes (numbers, logs of numbers or scalars), now and then junk: the hooks run
+      // inside model.fit, so they must not throw at all.
+      const made = [];
+      const scalar = () => {
+        made.push(loadTf().scalar(rand()));
+        return made[made.length - 1];
+      };
+      const logs = () => maybe(() => ({ loss: pick([rand(), Number.NaN, scalar()]), size: pick([4, 0, -1, 2.5]) }), 0.8);
+      const index = () => maybe(() => Math.floor(rand() * 3), 0.8);
+      try {
+        await adapter.onTrainBegin(logs());
+        for (let e = 0; e < 2; e++) {
+          await adapter.onEpochBegin(index(), logs());
+          for (let b = 0; b < 3; b++) {
+            await adapter.onBatchBegin(index(), logs());
+            await adapter.onBatchEnd(index(), logs());
+          }
+          await adapter.onEpochEnd(index(), logs());
+        }
+        await adapter.onTrainEnd(logs());
+        loadTf().dispose(made);
+      } catch (e) {
+        if (e instanceof Finding) throw e;
+        throw new Finding(`a tfjs hook threw ${e?.constructor?.name}: ${String(e?.message ?? e).slice(0, 160)}`);
+      }
+    },
+    'logger.logMetrics': async () => {
+      // Junk values and steps: a sink may throw a typed error (a bad step) but what it writes must
+      // stay readable: JSON lines whose metrics are numbers or "NaN"/"Infinity" strings, and
+      // Prometheus sample lines a scraper parses.
+      fs.mkdirSync(tmp, { recursive: true });
+      prometheus ??= new m.PrometheusLogger({ port: 0 });
+      const file = path.join(tmp, 'metrics.jsonl');
+      const sinks = [prometheus, new m.JsonlLogger({ path: file, truncate: true }), new m.TensorBoardLogger({ logDir: path.join(tmp, 'tb') }), new m.MemoryLogger()];
+      const metrics = () => maybe(() => Object.fromEntries(Array.from({ length: 3 }, () => [pick([...STRING_KEYS, String(rand())]), junk()])), 0.9);
+      let error;
+      for (const sink of sinks) {
+        for (let i = 0; i < 3; i++) {
+          try {
+            sink.logMetrics(metrics(), maybe(() => Math.floor(rand() * 1000), 0.8));
+          } catch (e) {
+            error ??= e;
+          }
+        }
+      }
+      for (const sink of sinks.slice(1)) await sink.close();
+      for (const line of fs.readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
+        const rec = JSON.parse(line);
+        for (const v of Object.values(rec.metrics)) {
+          if (typeof v !== 'number' && !['NaN', 'Infinity', '-Infinity'].includes(v)) throw new Finding(`JSONL metric value ${JSON.stringify(v)}`);
+        }
+      }
+      for (const line of prometheus.exposition().split('\n')) {
+        if (line === '' || line.startsWith('#')) continue;
+        if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*\{run="default"\} (NaN|[+-]Inf|-?\d+(\.\d+)?(e[+-]?\d+)?)$/.test(line)) {
+          throw new Finding(`Prometheus sample line ${JSON.stringify(line.slice(0, 100))}`);
+        }
+      }
+      if (error) throw error;
     },
     DataLoader: async () => {
       const transform = pick([

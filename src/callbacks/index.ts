@@ -2,6 +2,7 @@
 export * from './protocol';
 export {
   toTfjsCallbacks,
+  tfjsAdapterConfigSchema,
   type TfjsAdapterOptions,
   type TfjsCallbackAdapter,
   type TfjsPlainCallbacks,

@@ -38,6 +38,9 @@
  * `loadMs`/`transformMs` are `NaN` (wrap your data in a {@link DataLoader} and use the Trainer
  * for those).
  */
+import { z } from 'zod';
+import { configObject, describeValue, parseConfig } from '../config/validate';
+import { OcrPerfkitTypeError } from '../errors';
 import { LoggerGroup } from '../loggers/group';
 import type { FailureReporter, MetricsLogger } from '../loggers/types';
 import { isTensor, leadingDim } from '../trainer/tf';
@@ -67,20 +70,26 @@ export interface DatasetLike<T = unknown> {
   readonly size?: number | null;
 }
 
+/** Serializable options of {@link toTfjsCallbacks}. */
+export const tfjsAdapterConfigSchema = z
+  .object({
+    /** Read tensor values of the epoch logs once per epoch into `metrics` (default true). */
+    resolveEpochLogs: z.boolean().default(true),
+    /** Epoch count, for `run.maxEpochs` (tfjs does not tell callbacks). */
+    maxEpochs: z.number().int().min(1).optional(),
+    /** Close the loggers at train end (default true; false keeps them open for another fit). */
+    closeLoggers: z.boolean().default(true),
+  })
+  .strict();
+
 /** Options of {@link toTfjsCallbacks}. */
-export interface TfjsAdapterOptions {
+export interface TfjsAdapterOptions extends Partial<z.input<typeof tfjsAdapterConfigSchema>> {
   /** Your tfjs namespace; when given, `callbacks` is a `tf.Callback` subclass (no per-batch reads). */
   tf?: { Callback: abstract new () => object };
   /** Metric sinks handed to the callbacks as `run.logger`; closed on train end. */
   loggers?: readonly MetricsLogger[];
   /** First-failure reporter for callbacks and sinks (default: `process.emitWarning`). */
   report?: FailureReporter;
-  /** Read tensor values of the epoch logs once per epoch into `metrics` (default true). */
-  resolveEpochLogs?: boolean;
-  /** Epoch count, for `run.maxEpochs` (tfjs does not tell callbacks). */
-  maxEpochs?: number;
-  /** Close the loggers at train end (default true; false keeps them open for another fit). */
-  closeLoggers?: boolean;
 }
 
 /** What {@link toTfjsCallbacks} returns. Itself usable as `fit({ callbacks: adapter })`. */
@@ -111,16 +120,23 @@ function numberLogs(logs: Record<string, unknown> | undefined): Record<string, n
 
 /** Builds the adapter. See the module comment for what tfjs calls and when. */
 export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAdapterOptions = {}): TfjsCallbackAdapter {
-  const report = options.report;
-  const logger = new LoggerGroup(options.loggers ?? [], report);
+  const { tf, loggers, report, ...rest } = configObject(options, 'tfjsAdapter');
+  const config = parseConfig(tfjsAdapterConfigSchema, rest, 'tfjsAdapter');
+  if (tf !== undefined && typeof (tf as { Callback?: unknown } | null)?.Callback !== 'function') {
+    throw new OcrPerfkitTypeError(`toTfjsCallbacks: options.tf must be your tfjs namespace (with tf.Callback), got ${describeValue(tf)}`);
+  }
+  if (report !== undefined && typeof report !== 'function') {
+    throw new OcrPerfkitTypeError(`toTfjsCallbacks: options.report must be a function, got ${describeValue(report)}`);
+  }
+  const logger = new LoggerGroup(loggers ?? [], report);
   const runner = new CallbackRunner(callbacks, report ? { report } : {});
-  const resolveEpochLogs = options.resolveEpochLogs ?? true;
+  const resolveEpochLogs = config.resolveEpochLogs;
   const run: RunState = {
     source: 'tfjs-fit',
     stage: 'train',
     epoch: 0,
     globalStep: 0,
-    maxEpochs: options.maxEpochs,
+    maxEpochs: config.maxEpochs,
     shouldStop: false,
     logger,
     startedAt: performance.now(),
@@ -193,7 +209,7 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
   };
 
   const closeLoggers = async (status: 'finished' | 'failed'): Promise<void> => {
-    if (options.closeLoggers === false) {
+    if (!config.closeLoggers) {
       await logger.flush();
       return;
     }
@@ -331,8 +347,8 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
   });
 
   let callbacksValue: TfjsPlainCallbacks | object[] = plain;
-  if (options.tf?.Callback) {
-    const Base = options.tf.Callback as unknown as new () => object;
+  if (tf) {
+    const Base = tf.Callback as unknown as new () => object;
     class OcrPerfkitTfjsCallback extends Base {}
     for (const name of Object.keys(plain) as Array<keyof TfjsPlainCallbacks>) {
       const fn = plain[name] as (a: unknown, b: unknown) => HookResult;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { configObject, parseConfig } from '../config/validate';
 import type { MetricsLogger, MetricValues, ParamValues } from './types';
+import { checkStep, NumericMetrics } from './metric_values';
 
 /** Options of {@link ConsoleLogger} that can live in a config file. */
 export const consoleLoggerConfigSchema = z
@@ -36,6 +37,7 @@ export class ConsoleLogger implements MetricsLogger {
   private readonly print: (line: string) => void;
   private readonly cfg: z.output<typeof consoleLoggerConfigSchema>;
   private calls = 0;
+  private readonly numeric = new NumericMetrics('console');
 
   constructor(options: ConsoleLoggerOptions = {}) {
     const { print, ...rest } = configObject(options, 'loggers.console');
@@ -44,9 +46,11 @@ export class ConsoleLogger implements MetricsLogger {
   }
 
   logMetrics(metrics: MetricValues, step: number): void {
+    const values = this.numeric.of(metrics);
+    checkStep(step, this.name);
     if (this.calls++ % this.cfg.every !== 0) return;
     const parts: string[] = [];
-    for (const k in metrics) parts.push(`${k}=${formatValue(metrics[k] as number, this.cfg.digits)}`);
+    for (const k in values) parts.push(`${k}=${formatValue(values[k] as number, this.cfg.digits)}`);
     this.print(`${this.cfg.prefix} step ${step}: ${parts.join(' ')}`);
   }
 

@@ -13,6 +13,7 @@ import { parseConfig } from '../config/validate';
 import { BufferedFile } from './buffered_file';
 import { jsonMetrics } from './json_values';
 import type { MetricsLogger, MetricValues, ParamValues } from './types';
+import { checkStep, NumericMetrics } from './metric_values';
 
 /** Options of {@link JsonlLogger}. */
 export const jsonlLoggerConfigSchema = z
@@ -35,6 +36,7 @@ export class JsonlLogger implements MetricsLogger {
   /** Absolute path of the file. */
   readonly path: string;
   private readonly out: BufferedFile;
+  private readonly numeric = new NumericMetrics('jsonl');
 
   constructor(options: JsonlLoggerOptions) {
     const cfg = parseConfig(jsonlLoggerConfigSchema, options, 'loggers.jsonl');
@@ -48,7 +50,8 @@ export class JsonlLogger implements MetricsLogger {
   }
 
   logMetrics(metrics: MetricValues, step: number): void {
-    this.write({ time: Date.now() / 1000, step, metrics: jsonMetrics(metrics) });
+    const values = this.numeric.of(metrics);
+    this.write({ time: Date.now() / 1000, step: checkStep(step, this.name), metrics: jsonMetrics(values) });
   }
 
   logParams(params: ParamValues): void {

@@ -1,5 +1,6 @@
 /** {@link MemoryLogger}: keeps everything in arrays; for tests and for in-process analysis. */
 import type { MetricsLogger, MetricValues, ParamValues, RunStatus } from './types';
+import { checkStep, NumericMetrics } from './metric_values';
 
 /** One recorded `logMetrics` call. */
 export interface MemoryRecord {
@@ -19,9 +20,11 @@ export class MemoryLogger implements MetricsLogger {
   /** How the run ended, once closed. */
   status: RunStatus | undefined;
   closed = false;
+  private readonly numeric = new NumericMetrics('memory');
 
   logMetrics(metrics: MetricValues, step: number): void {
-    this.records.push({ step, metrics: { ...metrics } });
+    const values = this.numeric.of(metrics);
+    this.records.push({ step: checkStep(step, this.name), metrics: { ...values } });
   }
 
   logParams(params: ParamValues): void {

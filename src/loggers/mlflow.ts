@@ -17,6 +17,7 @@ import { OcrPerfkitError } from '../errors';
 import { configObject, parseConfig } from '../config/validate';
 import { jsonNumber } from './json_values';
 import type { MetricsLogger, MetricValues, ParamValues, RunStatus } from './types';
+import { checkStep, NumericMetrics } from './metric_values';
 
 /** Options of {@link MlflowLogger} that can live in a config file. */
 export const mlflowLoggerConfigSchema = z
@@ -62,6 +63,7 @@ export class MlflowLogger implements MetricsLogger {
   private readonly cfg: z.output<typeof mlflowLoggerConfigSchema>;
   private readonly fetchFn: typeof fetch;
   private readonly base: string;
+  private readonly numeric = new NumericMetrics('mlflow');
   private metrics: MetricEntry[] = [];
   private params: Array<{ key: string; value: string }> = [];
   private chain: Promise<void> = Promise.resolve();
@@ -189,8 +191,9 @@ export class MlflowLogger implements MetricsLogger {
     this.check();
     if (this.closed) return;
     const timestamp = Date.now();
-    const s = Math.trunc(step);
-    for (const key in metrics) this.metrics.push({ key, value: jsonNumber(metrics[key] as number), timestamp, step: s });
+    const values = this.numeric.of(metrics);
+    const s = Math.trunc(checkStep(step, this.name));
+    for (const key in values) this.metrics.push({ key, value: jsonNumber(values[key] as number), timestamp, step: s });
     if (this.metrics.length >= this.cfg.batchSize) void this.enqueueSend();
   }
 

@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { parseConfig } from '../config/validate';
 import type { MetricsLogger, MetricValues, ParamValues } from './types';
+import { checkStep, NumericMetrics } from './metric_values';
 
 /** Options of {@link PrometheusLogger}. */
 export const prometheusLoggerConfigSchema = z
@@ -55,7 +56,9 @@ function labelValue(s: string): string {
 export class PrometheusLogger implements MetricsLogger {
   readonly name = 'prometheus';
   readonly config: z.output<typeof prometheusLoggerConfigSchema>;
-  private readonly values = new Map<string, number>();
+  /** Last value per exposition name, with the key it was logged under (for HELP). */
+  private readonly values = new Map<string, { key: string; value: number }>();
+  private readonly numeric = new NumericMetrics('prometheus');
   private step = Number.NaN;
   private readonly server: http.Server;
   private readonly listening: Promise<void>;
@@ -97,15 +100,18 @@ export class PrometheusLogger implements MetricsLogger {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name}${label} ${prometheusValue(v)}`);
     };
     emit(`${p}step`, this.step, 'Step of the last logged metrics.');
-    for (const [key, v] of this.values) emit(`${p}${prometheusName(key)}`, v, `Last value of ${key.replace(/\n/g, ' ')}.`);
+    for (const [name, { key, value }] of this.values) emit(`${p}${name}`, value, `Last value of ${key.replace(/\n/g, ' ')}.`);
     return `${lines.join('\n')}\n`;
   }
 
   logMetrics(metrics: MetricValues, step: number): void {
     if (this.listenError) throw this.listenError;
     if (this.closed) return;
-    for (const k in metrics) this.values.set(k, metrics[k]!);
-    this.step = step;
+    const values = this.numeric.of(metrics);
+    this.step = checkStep(step, this.name);
+    // Keys that differ only outside the name alphabet (`a/b`, `a_b`) share one series, the last
+    // logged: two families of one name would make the whole scrape fail to parse.
+    for (const k in values) this.values.set(prometheusName(k), { key: k, value: values[k]! });
   }
 
   logParams(_params: ParamValues): void {}

@@ -6,11 +6,15 @@
  *
  * Values are plain numbers. `NaN`, `Infinity` and `-Infinity` are legal and are written as such
  * by every sink (JSON sinks use the strings `"NaN"`, `"Infinity"`, `"-Infinity"`, as proto3 JSON
- * does); a sink never throws because of a non-finite value.
+ * does); a sink never throws because of a non-finite value. A value that is not a number at all
+ * (a tensor, a string) is left out by every built-in sink, with one warning per key
+ * (`OCR_PERFKIT_METRIC_DROPPED`); a step that is not a finite number is a typed error
+ * (see `metric_values.ts`).
  */
 
-/** One flat set of metric values, keyed by metric name (e.g. `performance/val_batch_mean`). */
 import { describeValue } from '../config/validate';
+
+/** One flat set of metric values, keyed by metric name (e.g. `performance/val_batch_mean`). */
 export type MetricValues = Readonly<Record<string, number>>;
 
 /** Run parameters (hyper-parameters, config values). Nested values are flattened by the sink. */

@@ -147,3 +147,18 @@ describe('toTfjsCallbacks with fitDataset', () => {
     tf.dispose([xs, ys, bad]);
   });
 });
+
+describe('toTfjsCallbacks options', () => {
+  test('are validated: unknown keys, wrong types and a tf without Callback are typed errors naming the key', () => {
+    expect(() => toTfjsCallbacks([], { maxEpochs: 0 })).toThrow(/tfjsAdapter\.maxEpochs: got 0/);
+    expect(() => toTfjsCallbacks([], { resolveEpochLogs: 'yes' as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_CONFIG' }),
+    );
+    expect(() => toTfjsCallbacks([], { epochs: 3 } as never)).toThrow(/tfjsAdapter/);
+    expect(() => toTfjsCallbacks([], null as never)).toThrow(/invalid config: tfjsAdapter: got null, expected object/);
+    expect(() => toTfjsCallbacks([], { tf: {} as never })).toThrow(/options\.tf must be your tfjs namespace/);
+    expect(() => toTfjsCallbacks([], { report: 1 as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => toTfjsCallbacks(5 as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(toTfjsCallbacks([], { maxEpochs: 3, closeLoggers: false, tf }).run.maxEpochs).toBe(3);
+  });
+});

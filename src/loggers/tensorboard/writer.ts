@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { parseConfig } from '../../config/validate';
 import { BufferedFile } from '../buffered_file';
+import { checkStep, NumericMetrics } from '../metric_values';
 import type { MetricsLogger, MetricValues } from '../types';
 import { encodeFileVersionEvent, encodeScalarEvent } from './proto';
 import { frameRecord } from './record';
@@ -39,6 +40,7 @@ export class TensorBoardLogger implements MetricsLogger {
   /** Absolute path of the event file. */
   readonly file: string;
   private readonly out: BufferedFile;
+  private readonly numeric = new NumericMetrics('tensorboard');
 
   constructor(options: TensorBoardLoggerOptions) {
     const cfg = parseConfig(tensorBoardLoggerConfigSchema, options, 'loggers.tensorboard');
@@ -51,7 +53,8 @@ export class TensorBoardLogger implements MetricsLogger {
   }
 
   logMetrics(metrics: MetricValues, step: number): void {
-    this.out.append(frameRecord(encodeScalarEvent(Date.now() / 1000, step, metrics)));
+    const values = this.numeric.of(metrics);
+    this.out.append(frameRecord(encodeScalarEvent(Date.now() / 1000, checkStep(step, this.name), values)));
   }
 
   async flush(): Promise<void> {
