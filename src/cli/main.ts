@@ -4,6 +4,7 @@
  * the remaining argv and returns an exit code.
  */
 import { formatDoctor, runDoctor } from './doctor';
+import { reportFailure } from './failure';
 import { trainCommand } from './train';
 import { packageVersion } from './version';
 
@@ -62,7 +63,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ocr-perfkit: unknown command '${first}'\n\n${helpText()}\n`);
     return 2;
   }
-  return cmd.run(rest);
+  try {
+    return await cmd.run(rest);
+  } catch (err) {
+    return reportFailure(err, first);
+  }
 }
 
 if (require.main === module) {
@@ -71,8 +76,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`ocr-perfkit: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exitCode = 1;
+      process.exitCode = reportFailure(err, 'main');
     },
   );
 }

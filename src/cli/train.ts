@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runTrainJob } from '../demo/train_job';
 import { parseOverride } from '../config/load';
+import { CliUsageError } from './failure';
 import { packageRoot } from '../native';
 
 /** Splits argv into the config file, job options and config overrides. */
@@ -18,7 +19,7 @@ export function parseTrainArgs(args: string[]): { configFile?: string; job: Reco
     const a = args[i]!;
     if (a === '--config' || a === '-c') {
       configFile = args[++i];
-      if (!configFile) throw new RangeError('--config needs a file');
+      if (!configFile) throw new CliUsageError('--config needs a file');
     } else if (a.startsWith('--config=')) {
       configFile = a.slice('--config='.length);
     } else if (a.startsWith('job.')) {
@@ -27,7 +28,7 @@ export function parseTrainArgs(args: string[]): { configFile?: string; job: Reco
     } else if (a.includes('=')) {
       overrides.push(a);
     } else {
-      throw new RangeError(`unexpected argument '${a}' (expected --config FILE, job.key=value or key=value)`);
+      throw new CliUsageError(`unexpected argument '${a}' (expected --config FILE, job.key=value or key=value)`);
     }
   }
   if (configFile === undefined) {
