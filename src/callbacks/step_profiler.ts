@@ -10,9 +10,11 @@
  * Verdicts (each with the number behind it, logged under `prefix`):
  * - `input-bound`: data wait ≥ `inputBoundShare` of training-batch time (default 20%);
  * - `compute-bound`: otherwise — the step dominates;
- * - `validation-heavy`: validation takes ≥ `validationHeavyShare` of the run (default 30%);
+ * - `validation-heavy`: validation takes ≥ `validationHeavyShare` of the run (default 30%),
+ *   once at least one validation batch ran;
  * - `unstable-steps`: step p99 ÷ p50 ≥ `unstableRatio` (default 3: GC pauses, recompiles,
- *   memory pressure or contention).
+ *   memory pressure or contention), over at least {@link MIN_STEPS_FOR_STABILITY} recorded
+ *   steps (below that the p99 is one outlier, not a tail).
  *
  * Per batch the callback appends a few numbers to arrays (no device sync); spans are built from
  * the loop's timings and the hook's `performance.now()`. Kernel events from a `CuptiTracer` (or
@@ -105,6 +107,9 @@ interface Span {
 
 const finiteOr0 = (v: number) => (Number.isFinite(v) ? v : 0);
 
+/** Recorded training steps below which no `unstable-steps` verdict is given. */
+export const MIN_STEPS_FOR_STABILITY = 10;
+
 export class StepProfilerCallback implements Callback {
   readonly name = 'StepProfilerCallback';
   readonly enabled: boolean;
@@ -118,6 +123,7 @@ export class StepProfilerCallback implements Callback {
   private runStart = 0;
   private valMs = 0;
   private valStart = 0;
+  private valBatches = 0;
 
   constructor(options: StepProfilerOptions = {}) {
     const { gpuTrace, print, ...rest } = configObject(options, 'callbacks.stepProfiler');
@@ -131,6 +137,7 @@ export class StepProfilerCallback implements Callback {
     this.spans = [];
     this.trainSeen = 0;
     this.valMs = 0;
+    this.valBatches = 0;
     this.profile = undefined;
     this.runStart = performance.now();
   }
@@ -151,6 +158,7 @@ export class StepProfilerCallback implements Callback {
   }
 
   onValidationBatchEnd(_run: RunState, ctx: BatchEndContext): void {
+    this.valBatches++;
     if (this.trainSeen > this.config.warmupSteps && this.spans.length < this.config.maxEvents) this.push(ctx);
   }
 
@@ -207,7 +215,8 @@ export class StepProfilerCallback implements Callback {
             },
       );
     }
-    if (profile.validationShare >= c.validationHeavyShare) {
+    // Without a validation batch the "validation" time is the hooks' own overhead.
+    if (this.valBatches > 0 && profile.validationShare >= c.validationHeavyShare) {
       profile.verdicts.push({
         kind: 'validation-heavy',
         value: profile.validationShare,
@@ -215,7 +224,7 @@ export class StepProfilerCallback implements Callback {
       });
     }
     const ratio = profile.stepP99Ms / profile.stepP50Ms;
-    if (Number.isFinite(ratio) && ratio >= c.unstableRatio) {
+    if (steps.length >= MIN_STEPS_FOR_STABILITY && Number.isFinite(ratio) && ratio >= c.unstableRatio) {
       profile.verdicts.push({
         kind: 'unstable-steps',
         value: ratio,

@@ -47,14 +47,29 @@ describe('StepProfilerCallback', () => {
   });
 
   it('input-bound, unstable steps, and activeSteps limits recording', () => {
-    const cb = new StepProfilerCallback({ warmupSteps: 0, activeSteps: 4, verbose: false });
-    drive(cb, run(), [[30, 10], [30, 10], [30, 10], [30, 100], [0, 1], [0, 1]]);
+    const cb = new StepProfilerCallback({ warmupSteps: 0, activeSteps: 10, verbose: false });
+    const slowTail: Array<[number, number]> = [...Array(9).fill([30, 10]), [30, 100], [0, 1], [0, 1]];
+    drive(cb, run(), slowTail);
     const p = cb.profile!;
-    expect(p.recordedTrainSteps).toBe(4);
-    expect(p.dataWaitShare).toBeCloseTo(120 / 250, 12);
+    expect(p.recordedTrainSteps).toBe(10);
+    expect(p.dataWaitShare).toBeCloseTo(300 / 490, 12);
     expect(p.stepP50Ms).toBe(10);
     expect(p.verdicts.map((v) => v.kind)).toEqual(['input-bound', 'unstable-steps']);
     expect(p.verdicts[1]!.value).toBeGreaterThanOrEqual(3);
+  });
+
+  it('no unstable-steps verdict from fewer than 10 recorded steps, no validation-heavy one without a validation batch', () => {
+    const cb = new StepProfilerCallback({ warmupSteps: 0, verbose: false, validationHeavyShare: 0.01 });
+    // Nine steps, one ten times the others: one outlier, not a tail.
+    drive(cb, run(), [...Array(8).fill([0, 10]), [0, 100]]);
+    expect(cb.profile!.stepP99Ms / cb.profile!.stepP50Ms).toBeGreaterThan(3);
+    expect(cb.profile!.verdicts.map((v) => v.kind)).toEqual(['compute-bound']);
+    // An empty run with an empty validation epoch: its hooks' time is no "validation" share.
+    drive(cb, run(), [], []);
+    expect(cb.profile!.verdicts).toEqual([]);
+    // One validation batch is enough for that verdict.
+    drive(cb, run(), [[0, 1]], [[0, 1]]);
+    expect(cb.profile!.verdicts.map((v) => v.kind)).toContain('validation-heavy');
   });
 
   it('writes a Chrome trace with data-wait and step spans per batch, and merges GPU events', () => {
