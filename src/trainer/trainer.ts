@@ -22,11 +22,12 @@ import {
   type Stage,
 } from '../callbacks/protocol';
 import { configObject, describeValue, parseConfig } from '../config/validate';
-import { OcrPerfkitTypeError } from '../errors';
+import { OcrPerfkitError, OcrPerfkitTypeError } from '../errors';
 import { LoggerGroup } from '../loggers/group';
-import type { FailureReporter, MetricsLogger, ParamValues } from '../loggers/types';
+import type { FailureReporter, MetricsLogger, ParamValues, RunStatus } from '../loggers/types';
 import { DataLoader, type DataSource, type TimedBatch, type TimedBatchSource } from './data_loader';
 import { trainerConfigSchema, type TrainerConfig } from './schema';
+import { SignalStop } from './signals';
 import { isThenable } from '../util/thenable';
 import { add, isTensor, loadTf, type TensorLike, type TfLike, tidy } from './tf';
 
@@ -284,7 +285,12 @@ export class Trainer {
     let batchIdx: number | undefined;
     const track = { batchIdx: undefined as number | undefined };
     this.running = true;
-    let status: 'finished' | 'failed' = 'finished';
+    let status: RunStatus = 'finished';
+    const signals = this.config.gracefulSignals
+      ? new SignalStop(() => {
+          run.shouldStop = true;
+        })
+      : undefined;
     try {
       if (args.params && Object.keys(args.params).length > 0) logger.logParams(args.params);
       await runner.call('onTrainStart', run);
@@ -322,18 +328,25 @@ export class Trainer {
           break;
         }
       }
+      if (signals?.received) {
+        throw new OcrPerfkitError(`training interrupted by ${signals.received} after ${run.globalStep} steps`, 'ERR_INTERRUPTED');
+      }
       await runner.call('onTrainEnd', run);
       return { epochs: epoch, globalStep: run.globalStep, stopped: run.shouldStop, history };
     } catch (error) {
-      status = 'failed';
+      status = signals?.received ? 'killed' : 'failed';
       batchIdx = track.batchIdx;
       await runner.call('onException', run, { error, stage: run.stage, epoch: run.epoch, batchIdx });
       await runner.call('onTrainEnd', run);
       throw error;
     } finally {
       this.running = false;
-      if (this.config.closeLoggers) await logger.close(status);
-      else await logger.flush();
+      try {
+        if (this.config.closeLoggers) await logger.close(status);
+        else await logger.flush();
+      } finally {
+        signals?.finish();
+      }
     }
   }
 

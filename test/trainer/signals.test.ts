@@ -1,0 +1,69 @@
+/**
+ * Ctrl-C during Trainer.fit, in a child process (test/trainer/fixtures/interrupted_fit.js, which
+ * loads the built package from dist/): the first SIGINT stops the loop after the current batch,
+ * runs onException (ERR_INTERRUPTED) and onTrainEnd, closes the loggers as killed (their
+ * buffered lines written), then ends the process by the signal, or, when the program listens for
+ * SIGINT itself, rejects fit with ERR_INTERRUPTED.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { makeTempDir } from '../tmp-dir';
+
+const fixture = path.join(__dirname, 'fixtures', 'interrupted_fit.js');
+
+async function interrupt(mode: 'default' | 'listener' | 'off') {
+  const dir = makeTempDir(`sig-${mode}`);
+  const events = path.join(dir, 'events.txt');
+  const child = spawn(process.execPath, [fixture, dir, mode], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += String(d);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const deadline = Date.now() + 30000;
+  while (!(fs.existsSync(events) && fs.readFileSync(events, 'utf8').includes('ready'))) {
+    if (Date.now() > deadline) throw new Error(`the child never got to batch 3: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  child.kill('SIGINT');
+  const exit = await exited;
+  const lines = fs.readFileSync(events, 'utf8').trim().split('\n');
+  const jsonl = fs.existsSync(path.join(dir, 'metrics.jsonl')) ? fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8') : '';
+  return { exit, lines, jsonl, stderr };
+}
+
+describe('Trainer.fit and SIGINT', () => {
+  test('stops after the batch, reports ERR_INTERRUPTED, closes the loggers as killed, then the signal ends the process', async () => {
+    const { exit, lines, jsonl, stderr } = await interrupt('default');
+    expect(exit).toEqual({ code: null, signal: 'SIGINT' });
+    expect(lines).toEqual(['ready', 'onException ERR_INTERRUPTED', 'onTrainEnd', 'logger closed killed']);
+    expect(stderr).toContain('SIGINT received, stopping after the current batch');
+    // The per-step lines buffered in the JSONL sink reached the file when it was closed.
+    const steps = jsonl.trim().split('\n').map((l) => JSON.parse(l).step);
+    expect(steps.length).toBeGreaterThanOrEqual(3);
+    expect(steps.slice(0, 3)).toEqual([1, 2, 3]);
+  });
+
+  test("with a SIGINT listener of the program's own, fit rejects with ERR_INTERRUPTED and the program goes on", async () => {
+    const { exit, lines } = await interrupt('listener');
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(lines[0]).toBe('ready');
+    expect(lines).toContain('program SIGINT listener');
+    expect(lines.slice(-4)).toEqual([
+      'onTrainEnd',
+      'logger closed killed',
+      expect.stringMatching(/^fit rejected ERR_INTERRUPTED: training interrupted by SIGINT after \d+ steps$/),
+      'after fit',
+    ]);
+  });
+
+  test('gracefulSignals: false leaves SIGINT alone: the process ends at once and the buffered lines are lost', async () => {
+    const { exit, lines, jsonl } = await interrupt('off');
+    expect(exit).toEqual({ code: null, signal: 'SIGINT' });
+    expect(lines).toEqual(['ready']);
+    expect(jsonl).toBe('');
+  });
+});
