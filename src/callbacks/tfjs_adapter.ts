@@ -33,6 +33,11 @@
  *   an instance of a `tf.Callback` subclass, which tfjs calls directly: no per-batch read. Epoch
  *   logs are read once per epoch (`resolveEpochLogs`, default on) to fill `metrics`.
  *
+ * A callback that sets `run.shouldStop` stops `model.fit` after the current batch: the adapter
+ * sets `model.stopTraining`, which tfjs checks after each batch and epoch. It reaches the model
+ * through tfjs's `setModel` when `options.tf` is given, else through `options.model`; with
+ * neither, one warning says the request cannot be honoured.
+ *
  * Timings under fit: `dataWaitMs` = previous `onBatchEnd` → `onBatchBegin` (includes the dataset's
  * `next()`); `stepMs` = `onBatchBegin` → `onBatchEnd` (dispatch time on async backends);
  * `loadMs`/`transformMs` are `NaN` (wrap your data in a {@link DataLoader} and use the Trainer
@@ -90,6 +95,12 @@ export interface TfjsAdapterOptions extends Partial<z.input<typeof tfjsAdapterCo
   loggers?: readonly MetricsLogger[];
   /** First-failure reporter for callbacks and sinks (default: `process.emitWarning`). */
   report?: FailureReporter;
+  /**
+   * The model being fit, so that a callback setting `run.shouldStop` stops `model.fit` (the
+   * adapter sets `model.stopTraining`, which tfjs checks after each batch). Not needed with
+   * `tf`: tfjs hands the `tf.Callback` subclass its model.
+   */
+  model?: { stopTraining: boolean };
 }
 
 /** What {@link toTfjsCallbacks} returns. Itself usable as `fit({ callbacks: adapter })`. */
@@ -120,7 +131,7 @@ function numberLogs(logs: Record<string, unknown> | undefined): Record<string, n
 
 /** Builds the adapter. See the module comment for what tfjs calls and when. */
 export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAdapterOptions = {}): TfjsCallbackAdapter {
-  const { tf, loggers, report, ...rest } = configObject(options, 'tfjsAdapter');
+  const { tf, loggers, report, model: modelOption, ...rest } = configObject(options, 'tfjsAdapter');
   const config = parseConfig(tfjsAdapterConfigSchema, rest, 'tfjsAdapter');
   if (tf !== undefined && typeof (tf as { Callback?: unknown } | null)?.Callback !== 'function') {
     throw new OcrPerfkitTypeError(`toTfjsCallbacks: options.tf must be your tfjs namespace (with tf.Callback), got ${describeValue(tf)}`);
@@ -128,6 +139,24 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
   if (report !== undefined && typeof report !== 'function') {
     throw new OcrPerfkitTypeError(`toTfjsCallbacks: options.report must be a function, got ${describeValue(report)}`);
   }
+  if (modelOption !== undefined && (modelOption === null || typeof modelOption !== 'object' || !('stopTraining' in modelOption))) {
+    throw new OcrPerfkitTypeError(`toTfjsCallbacks: options.model must be the tf.LayersModel being fit, got ${describeValue(modelOption)}`);
+  }
+  // The model whose stopTraining a stop request sets: the option, or what tfjs hands the
+  // tf.Callback subclass (setModel).
+  let model: { stopTraining: boolean } | undefined = modelOption;
+  let warnedNoModel = false;
+  const applyStop = (): void => {
+    if (!run.shouldStop) return;
+    if (model) model.stopTraining = true;
+    else if (!warnedNoModel) {
+      warnedNoModel = true;
+      process.emitWarning(
+        'ocr-perfkit toTfjsCallbacks: a callback set run.shouldStop, but the adapter cannot stop model.fit: pass options.tf or options.model',
+        { code: 'OCR_PERFKIT_CANNOT_STOP' },
+      );
+    }
+  };
   const logger = new LoggerGroup(loggers ?? [], report);
   const runner = new CallbackRunner(callbacks, report ? { report } : {});
   const resolveEpochLogs = config.resolveEpochLogs;
@@ -269,7 +298,11 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
           })
         : undefined;
       lastBatchEnd = performance.now();
-      return p ?? Promise.resolve();
+      if (!p) {
+        applyStop();
+        return Promise.resolve();
+      }
+      return p.then(applyStop);
     },
     async onEpochEnd(epoch: number, logs?: Record<string, unknown>) {
       await endValEpoch();
@@ -289,6 +322,7 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
       }
       await runner.call('onTrainEpochEnd', run, { ...trainEnd!, metrics });
       await logger.flush();
+      applyStop();
     },
     async onTrainEnd() {
       if (ended) return;
@@ -349,7 +383,13 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
   let callbacksValue: TfjsPlainCallbacks | object[] = plain;
   if (tf) {
     const Base = tf.Callback as unknown as new () => object;
-    class OcrPerfkitTfjsCallback extends Base {}
+    class OcrPerfkitTfjsCallback extends Base {
+      setModel(m: unknown): void {
+        // tf.Callback.setModel keeps it as this.model; the adapter needs it for stop requests.
+        (Base.prototype as { setModel?: (m: unknown) => void }).setModel?.call(this, m);
+        if (m !== null && typeof m === 'object' && 'stopTraining' in m) model = m as { stopTraining: boolean };
+      }
+    }
     for (const name of Object.keys(plain) as Array<keyof TfjsPlainCallbacks>) {
       const fn = plain[name] as (a: unknown, b: unknown) => HookResult;
       Object.defineProperty(OcrPerfkitTfjsCallback.prototype, name, {

@@ -162,3 +162,50 @@ describe('toTfjsCallbacks options', () => {
     expect(toTfjsCallbacks([], { maxEpochs: 3, closeLoggers: false, tf }).run.maxEpochs).toBe(3);
   });
 });
+
+describe('run.shouldStop under model.fit', () => {
+  const stopAt = (step: number): Callback & { batches: number } => {
+    const cb = {
+      batches: 0,
+      onTrainBatchEnd(run: { shouldStop: boolean; globalStep: number }) {
+        cb.batches++;
+        if (run.globalStep === step) run.shouldStop = true;
+      },
+    };
+    return cb as unknown as Callback & { batches: number };
+  };
+
+  test.each(['tf option (tfjs hands the model to the tf.Callback subclass)', 'model option, plain callbacks'])(
+    'a callback setting shouldStop ends model.fit after that batch: %s',
+    async (how) => {
+      const cb = stopAt(2);
+      const model = compiled();
+      const adapter = how.startsWith('tf') ? toTfjsCallbacks([cb], { tf }) : toTfjsCallbacks([cb], { model });
+      const xs = tf.randomUniform([10, 2]);
+      const ys = tf.randomUniform([10, 1]);
+      // 5 batches per epoch, 4 epochs: 20 batches unless stopped.
+      const h = await adapter.watch(model.fit(xs, ys, { epochs: 4, batchSize: 2, callbacks: adapter.callbacks as never, verbose: 0 }));
+      expect(cb.batches).toBe(2);
+      expect(h.epoch).toEqual([0]);
+      tf.dispose([xs, ys]);
+    },
+  );
+
+  test('without a way to reach the model, one warning says so and training goes on', async () => {
+    const cb = stopAt(1);
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const adapter = toTfjsCallbacks([cb]);
+      const model = compiled();
+      const xs = tf.randomUniform([4, 2]);
+      const ys = tf.randomUniform([4, 1]);
+      await adapter.watch(model.fit(xs, ys, { epochs: 2, batchSize: 2, callbacks: adapter.callbacks as never, verbose: 0 }));
+      expect(cb.batches).toBe(4);
+      expect(warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('cannot stop model.fit'))).toHaveLength(1);
+      tf.dispose([xs, ys]);
+    } finally {
+      warn.mockRestore();
+    }
+    expect(() => toTfjsCallbacks([], { model: {} as never })).toThrow(/options\.model must be the tf\.LayersModel being fit/);
+  });
+});
