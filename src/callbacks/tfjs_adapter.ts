@@ -45,9 +45,10 @@
  */
 import { z } from 'zod';
 import { configObject, describeValue, parseConfig } from '../config/validate';
-import { OcrPerfkitTypeError } from '../errors';
+import { isOcrPerfkitError, OcrPerfkitError, OcrPerfkitTypeError } from '../errors';
 import { LoggerGroup } from '../loggers/group';
-import type { FailureReporter, MetricsLogger } from '../loggers/types';
+import type { FailureReporter, MetricsLogger, RunStatus } from '../loggers/types';
+import { SignalStop } from '../trainer/signals';
 import { isTensor, leadingDim } from '../trainer/tf';
 import {
   type BatchContext,
@@ -84,6 +85,13 @@ export const tfjsAdapterConfigSchema = z
     maxEpochs: z.number().int().min(1).optional(),
     /** Close the loggers at train end (default true; false keeps them open for another fit). */
     closeLoggers: z.boolean().default(true),
+    /**
+     * On SIGINT/SIGTERM during `fit`, when the adapter can reach the model (`tf` or `model`
+     * given): stop after the current batch, run `onException` (`ERR_INTERRUPTED`), close the
+     * loggers as `killed`, then let the signal end the process (or, when the program listens
+     * for it itself, `watch` rejects with `ERR_INTERRUPTED`). false: signals are left alone.
+     */
+    gracefulSignals: z.boolean().default(true),
   })
   .strict();
 
@@ -237,7 +245,11 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
     run.stage = 'train';
   };
 
-  const closeLoggers = async (status: 'finished' | 'failed'): Promise<void> => {
+  let signals: SignalStop | undefined;
+  const interrupted = (): OcrPerfkitError =>
+    new OcrPerfkitError(`training interrupted by ${signals?.received} after ${run.globalStep} steps`, 'ERR_INTERRUPTED');
+
+  const closeLoggers = async (status: RunStatus): Promise<void> => {
     if (!config.closeLoggers) {
       await logger.flush();
       return;
@@ -254,6 +266,13 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
       run.epoch = 0;
       run.globalStep = 0;
       run.shouldStop = false;
+      signals?.finish();
+      signals =
+        config.gracefulSignals && model
+          ? new SignalStop(() => {
+              run.shouldStop = true;
+            }, 'toTfjsCallbacks')
+          : undefined;
       await runner.call('onTrainStart', run);
     },
     async onEpochBegin(epoch: number) {
@@ -298,11 +317,14 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
           })
         : undefined;
       lastBatchEnd = performance.now();
-      if (!p) {
+      // model.fit on tensors never turns the event loop by itself: a signal listener would not
+      // run until fit ends. While listening, turn it every 100 ms at most.
+      const turn = signals?.poll();
+      if (!p && !turn) {
         applyStop();
         return Promise.resolve();
       }
-      return p.then(applyStop);
+      return Promise.all([p, turn]).then(applyStop);
     },
     async onEpochEnd(epoch: number, logs?: Record<string, unknown>) {
       await endValEpoch();
@@ -327,8 +349,19 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
     async onTrainEnd() {
       if (ended) return;
       ended = true;
-      await runner.call('onTrainEnd', run);
-      await closeLoggers('finished');
+      const signal = signals?.received;
+      try {
+        if (signal) {
+          const p = runner.call('onException', run, { error: interrupted(), stage: run.stage, epoch: run.epoch, batchIdx: undefined });
+          if (p) await p;
+        }
+        await runner.call('onTrainEnd', run);
+        await closeLoggers(signal ? 'killed' : 'finished');
+      } finally {
+        // After a signal, with nobody else listening, this ends the process by it; else watch()
+        // rejects with ERR_INTERRUPTED.
+        signals?.finish();
+      }
     },
   };
 
@@ -408,8 +441,11 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
     wrapValidation: wrapValidation as <D extends DatasetLike>(dataset: D) => D,
     async watch<T>(fit: Promise<T>): Promise<T> {
       try {
-        return await fit;
+        const result = await fit;
+        if (signals?.received) throw interrupted();
+        return result;
       } catch (error) {
+        if (isOcrPerfkitError(error, 'ERR_INTERRUPTED')) throw error; // reported in onTrainEnd
         const p = runner.call('onException', run, {
           error,
           stage: run.stage,
@@ -423,6 +459,7 @@ export function toTfjsCallbacks(callbacks: readonly Callback[], options: TfjsAda
           if (q) await q;
         }
         await closeLoggers('failed');
+        signals?.finish();
         throw error;
       }
     },

@@ -30,7 +30,8 @@ export const trainerConfigSchema = z
      * Let the event loop turn after every n batches (two `setImmediate`s, microseconds): timers,
      * I/O, metric scrapes and the results of async transforms run between steps instead of
      * waiting until a batch is not ready (a loop whose batches are all prefetched otherwise only
-     * awaits settled promises, which never yields). Counted as data wait. 0 = never.
+     * awaits settled promises, which never yields). Counted as data wait. 0 = never (with
+     * `gracefulSignals` on, the loop still turns every 100 ms so that Ctrl-C is heard).
      */
     yieldEveryNSteps: z.number().int().min(0).default(1),
     /** Close the loggers when `fit`/`validate` ends (false: keep them open for a later call). */

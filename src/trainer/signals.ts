@@ -13,6 +13,20 @@ const OURS = Symbol('ocr-perfkit signal stop');
 
 type Listener = (() => void) & { [OURS]?: true };
 
+/**
+ * A full turn of the event loop: due timers, I/O callbacks, signal listeners and settled native
+ * work run before it resolves. One `setImmediate` can run in the current turn's check phase,
+ * before the next timers phase; the second one, queued from a check phase, runs only after a
+ * whole turn.
+ */
+export async function turnEventLoop(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** At most this long (ms) between two event-loop turns while listening for signals. */
+export const SIGNAL_POLL_MS = 100;
+
 /** Signals the trainer stops on. */
 export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
@@ -26,15 +40,40 @@ export class SignalStop {
   /** The first signal received, if any. */
   received: NodeJS.Signals | undefined;
   private readonly listeners = new Map<NodeJS.Signals, Listener>();
+  private finished = false;
+  private lastTurn = performance.now();
 
-  /** @param requestStop called once, on the first signal (sets the run's `shouldStop`). */
-  constructor(private readonly requestStop: (signal: NodeJS.Signals) => void) {
+  /**
+   * @param requestStop called once, on the first signal (sets the run's `shouldStop`).
+   * @param who the loop, for the warning printed on the first signal.
+   */
+  constructor(
+    private readonly requestStop: (signal: NodeJS.Signals) => void,
+    private readonly who = 'Trainer',
+  ) {
     for (const signal of STOP_SIGNALS) {
       const listener: Listener = () => this.onSignal(signal);
       listener[OURS] = true;
       this.listeners.set(signal, listener);
       process.on(signal, listener);
     }
+  }
+
+  /**
+   * A signal listener runs only when the event loop turns, and a loop whose awaits all settle at
+   * once (tensors in memory, prefetched batches) never turns it. Called after each batch, this
+   * turns it when {@link SIGNAL_POLL_MS} have passed since the last turn (else returns undefined);
+   * loops that turn it anyway call {@link turned}.
+   */
+  poll(): Promise<void> | undefined {
+    if (performance.now() - this.lastTurn < SIGNAL_POLL_MS) return undefined;
+    this.lastTurn = performance.now();
+    return turnEventLoop();
+  }
+
+  /** The caller just turned the event loop. */
+  turned(): void {
+    this.lastTurn = performance.now();
   }
 
   private onSignal(signal: NodeJS.Signals): void {
@@ -46,7 +85,7 @@ export class SignalStop {
       return;
     }
     this.received = signal;
-    process.emitWarning(`ocr-perfkit Trainer: ${signal} received, stopping after the current batch (send it again to stop at once)`, {
+    process.emitWarning(`ocr-perfkit ${this.who}: ${signal} received, stopping after the current batch (send it again to stop at once)`, {
       code: 'OCR_PERFKIT_INTERRUPTED',
     });
     this.requestStop(signal);
@@ -54,9 +93,12 @@ export class SignalStop {
 
   /**
    * Stops listening. When a signal was received and the program has no listener of its own for
-   * it, raises it again: the process then ends as the signal would have ended it.
+   * it, raises it again: the process then ends as the signal would have ended it. Only the first
+   * call does anything.
    */
   finish(): void {
+    if (this.finished) return;
+    this.finished = true;
     const signal = this.received;
     this.dispose();
     if (signal !== undefined && !othersListen(signal)) process.kill(process.pid, signal);

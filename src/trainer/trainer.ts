@@ -27,7 +27,7 @@ import { LoggerGroup } from '../loggers/group';
 import type { FailureReporter, MetricsLogger, ParamValues, RunStatus } from '../loggers/types';
 import { DataLoader, type DataSource, type TimedBatch, type TimedBatchSource } from './data_loader';
 import { trainerConfigSchema, type TrainerConfig } from './schema';
-import { SignalStop } from './signals';
+import { SignalStop, turnEventLoop } from './signals';
 import { isThenable } from '../util/thenable';
 import { add, isTensor, loadTf, type TensorLike, type TfLike, tidy } from './tf';
 
@@ -217,14 +217,10 @@ function tidyStep<B>(tf: TfLike, step: StepFn<B>, batch: B, ctx: StepContext, st
   });
 }
 
-/**
- * A full turn of the event loop: due timers, I/O callbacks and settled native work run before it
- * resolves. One `setImmediate` can run in the current turn's check phase, before the next timers
- * phase; the second one, queued from a check phase, runs only after a whole turn.
- */
-async function turnEventLoop(): Promise<void> {
-  await new Promise((resolve) => setImmediate(resolve));
-  await new Promise((resolve) => setImmediate(resolve));
+/** What a stage's loop shares with its caller: the batch in flight (for onException) and the signal listener. */
+interface LoopTrack {
+  batchIdx: number | undefined;
+  signals: SignalStop | undefined;
 }
 
 /** The custom training loop. One instance may run `fit` several times (not concurrently). */
@@ -283,7 +279,6 @@ export class Trainer {
     };
     const history: Array<Record<string, number>> = [];
     let batchIdx: number | undefined;
-    const track = { batchIdx: undefined as number | undefined };
     this.running = true;
     let status: RunStatus = 'finished';
     const signals = this.config.gracefulSignals
@@ -291,6 +286,7 @@ export class Trainer {
           run.shouldStop = true;
         })
       : undefined;
+    const track: LoopTrack = { batchIdx: undefined, signals };
     try {
       if (args.params && Object.keys(args.params).length > 0) logger.logParams(args.params);
       await runner.call('onTrainStart', run);
@@ -375,7 +371,7 @@ export class Trainer {
       logger,
       startedAt: performance.now(),
     };
-    const track = { batchIdx: undefined as number | undefined };
+    const track: LoopTrack = { batchIdx: undefined, signals: undefined };
     this.running = true;
     let status: 'finished' | 'failed' = 'finished';
     try {
@@ -431,7 +427,7 @@ export class Trainer {
     data: TimedBatchSource<B> | DataSource<B>,
     step: StepFn<B>,
     limit: number,
-    track: { batchIdx: number | undefined },
+    track: LoopTrack,
   ): Promise<EpochEndContext> {
     const train = stage === 'train';
     const cfg = this.config;
@@ -458,7 +454,14 @@ export class Trainer {
       try {
         let waitFrom = performance.now();
         while (numBatches < limit) {
-          if (yieldEvery > 0 && numBatches % yieldEvery === 0) await turnEventLoop();
+          if (yieldEvery > 0 && numBatches % yieldEvery === 0) {
+            await turnEventLoop();
+            track.signals?.turned();
+          } else {
+            // Listening for Ctrl-C needs the event loop to turn now and then (every 100 ms at most).
+            const turn = track.signals?.poll();
+            if (turn) await turn;
+          }
           const r = await it.next();
           const got = performance.now();
           if (r.done) break;

@@ -12,7 +12,7 @@ import { makeTempDir } from '../tmp-dir';
 
 const fixture = path.join(__dirname, 'fixtures', 'interrupted_fit.js');
 
-async function interrupt(mode: 'default' | 'listener' | 'off') {
+async function interrupt(mode: 'default' | 'listener' | 'off' | 'noyield' | 'adapter') {
   const dir = makeTempDir(`sig-${mode}`);
   const events = path.join(dir, 'events.txt');
   const child = spawn(process.execPath, [fixture, dir, mode], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -29,10 +29,16 @@ async function interrupt(mode: 'default' | 'listener' | 'off') {
     await new Promise((r) => setTimeout(r, 20));
   }
   child.kill('SIGINT');
+  const killedAt = Date.now();
+  // A child that never hears the signal would train for minutes: end it, and say so.
+  const guard = setTimeout(() => child.kill('SIGKILL'), 20000);
   const exit = await exited;
+  const stopMs = Date.now() - killedAt;
+  clearTimeout(guard);
+  if (exit.signal === 'SIGKILL') throw new Error(`${mode}: the child did not stop within 20 s of SIGINT`);
   const lines = fs.readFileSync(events, 'utf8').trim().split('\n');
   const jsonl = fs.existsSync(path.join(dir, 'metrics.jsonl')) ? fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8') : '';
-  return { exit, lines, jsonl, stderr };
+  return { exit, lines, jsonl, stderr, stopMs };
 }
 
 describe('Trainer.fit and SIGINT', () => {
@@ -59,6 +65,18 @@ describe('Trainer.fit and SIGINT', () => {
       'after fit',
     ]);
   });
+
+  test.each(['noyield', 'adapter'] as const)(
+    'heard even where nothing turns the event loop (%s): the loop turns it every 100 ms while listening',
+    async (mode) => {
+      const { exit, lines, jsonl, stopMs } = await interrupt(mode);
+      expect(exit).toEqual({ code: null, signal: 'SIGINT' });
+      // Heard within a batch or a poll, not at the end of an epoch (the adapter's is ~10 s long).
+      expect(stopMs).toBeLessThan(4000);
+      expect(lines).toEqual(['ready', 'onException ERR_INTERRUPTED', 'onTrainEnd', 'logger closed killed']);
+      if (mode === 'noyield') expect(jsonl.trim().split('\n').length).toBeGreaterThanOrEqual(3);
+    },
+  );
 
   test('gracefulSignals: false leaves SIGINT alone: the process ends at once and the buffered lines are lost', async () => {
     const { exit, lines, jsonl } = await interrupt('off');
