@@ -13,6 +13,7 @@ import { ResourceMonitorCallback } from '../callbacks/resource_monitor';
 import { StepProfilerCallback, type Verdict } from '../callbacks/step_profiler';
 import { buildFromConfig, loadTrainConfig } from '../config';
 import { parseConfig } from '../config/validate';
+import { isOcrPerfkitError } from '../errors';
 import { MemoryLogger } from '../loggers';
 import { ResourceSampler } from '../monitor';
 import { addonLocation, packageRoot } from '../native';
@@ -20,6 +21,7 @@ import { greyToPng } from '../report/png';
 import { type GpuSeries, renderTrainingReport, type TrainingReportData } from '../report/training_report';
 import { makeDbTargets } from '../targets';
 import { DataLoader } from '../trainer/data_loader';
+import { STOP_SIGNALS } from '../trainer/signals';
 import { Trainer } from '../trainer/trainer';
 import { WorkerPool } from '../trainer/worker_pool';
 import { dbLoss } from './db_loss';
@@ -200,85 +202,104 @@ export async function runTrainJob(args: {
     `ocr-perfkit train: tiny DBNet (${model.countParams()} parameters) on ${job.trainPages} synthetic receipt pages ` +
       `${job.width}×${job.height}, ${config.trainer.maxEpochs} epochs, tfjs ${packageName} (${tf.getBackend()})`,
   );
+  // Ctrl-C while training: the Trainer stops after the current batch (gracefulSignals). As the job
+  // listens too, fit rejects with ERR_INTERRUPTED instead of ending the process, and the job still
+  // evaluates the model as trained so far and writes the report. A second Ctrl-C quits at once.
+  let signalsSeen = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (++signalsSeen > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+    print(`${signal}: stopping after this batch, then evaluating and writing the report (again to quit now)`);
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   let fitError: unknown;
   let fit: Awaited<ReturnType<Trainer['fit']>> | undefined;
+  let evaluation: PageEvaluation;
+  let durationMs: number;
+  let reportPath: string;
   try {
-    fit = await trainer.fit({
-      trainData: loader(trainSeeds),
-      valData: loader(valSeeds),
-      model,
-      optimizer,
-      loss: (yTrue, yPred) => dbLoss(tf, yTrue as never, yPred as never),
-      params: { ...job, model: 'tiny_dbnet', tfjs: packageName },
+    try {
+      fit = await trainer.fit({
+        trainData: loader(trainSeeds),
+        valData: loader(valSeeds),
+        model,
+        optimizer,
+        loss: (yTrue, yPred) => dbLoss(tf, yTrue as never, yPred as never),
+        params: { ...job, model: 'tiny_dbnet', tfjs: packageName },
+      });
+    } catch (err) {
+      fitError = err;
+    }
+    await sampler.stop();
+    await pool?.close();
+
+    evaluation = await evaluatePages(tf, model, {
+      width: job.width,
+      height: job.height,
+      seeds: valSeeds,
+      examples: job.examplePages,
+      thresh: job.thresh,
+      boxThresh: job.boxThresh,
     });
-  } catch (err) {
-    fitError = err;
+    // Native DB target time per page, measured on its own (inside training, the transform's wall
+    // time also counts the wait for the JS thread, which the synchronous train step holds).
+    const targetsMs = valSeeds.map((seed) => {
+      const page = makeSyntheticReceipt({ width: job.width, height: job.height, seed });
+      const t = performance.now();
+      makeDbTargets(page.words, { width: job.width, height: job.height });
+      return performance.now() - t;
+    });
+    const samples = sampler.samples(samplerStart);
+    const sources = sampler.sources();
+    await sampler.close();
+    optimizer.dispose();
+
+    durationMs = performance.now() - t0;
+    const data = buildReportData({
+      job,
+      started,
+      durationMs,
+      outDir,
+      packageName,
+      backend: tf.getBackend(),
+      collector,
+      memory,
+      evaluation,
+      cacheStats: cache.stats(),
+      samples: samples.map((s) => ({
+        t: (s.t - samplerStart) / 1000,
+        cpu: s.host.cpuPercent ?? Number.NaN,
+        rss: (s.host.rssBytes ?? Number.NaN) / 2 ** 20,
+      })),
+      gpus: sources.devices.map((d) => {
+        const rows = samples.map((s) => s.gpus.find((g) => g.slot === d.slot));
+        const mb = (v: number | null | undefined) => (v ?? Number.NaN) / 2 ** 20;
+        return {
+          name: `GPU ${d.slot} · ${d.name}`,
+          utilizationPercent: rows.map((g) => g?.utilizationGpu ?? Number.NaN),
+          memoryUsedMb: rows.map((g) => mb(g?.memoryUsedBytes)),
+          processMemoryMb: rows.map((g) => mb(g?.processMemoryBytes)),
+          powerWatts: rows.map((g) => g?.powerWatts ?? Number.NaN),
+        };
+      }),
+      gpuNote: sources.nvml.available ? `${sources.devices.length} GPU(s) sampled through NVML` : `GPU: ${sources.nvml.reason}`,
+      params: model.countParams(),
+      targetsMsPerPage: quantile(targetsMs, 0.5),
+      profilerVerdicts: built.callbacks.find((c) => c instanceof StepProfilerCallback)?.profile?.verdicts ?? [],
+      alerts: (built.callbacks.find((c) => c instanceof ResourceMonitorCallback)?.alerts ?? []).map(
+        (a) => `Resource alert in epoch ${a.epoch + 1} (${a.kind}): ${a.message}.`,
+      ),
+      fitError,
+    });
+    reportPath = path.join(outDir, 'report.html');
+    fs.writeFileSync(reportPath, renderTrainingReport(data));
+  } finally {
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   }
-  await sampler.stop();
-  await pool?.close();
-
-  const evaluation = await evaluatePages(tf, model, {
-    width: job.width,
-    height: job.height,
-    seeds: valSeeds,
-    examples: job.examplePages,
-    thresh: job.thresh,
-    boxThresh: job.boxThresh,
-  });
-  // Native DB target time per page, measured on its own (inside training, the transform's wall
-  // time also counts the wait for the JS thread, which the synchronous train step holds).
-  const targetsMs = valSeeds.map((seed) => {
-    const page = makeSyntheticReceipt({ width: job.width, height: job.height, seed });
-    const t = performance.now();
-    makeDbTargets(page.words, { width: job.width, height: job.height });
-    return performance.now() - t;
-  });
-  const samples = sampler.samples(samplerStart);
-  const sources = sampler.sources();
-  await sampler.close();
-  optimizer.dispose();
-
-  const durationMs = performance.now() - t0;
-  const data = buildReportData({
-    job,
-    started,
-    durationMs,
-    outDir,
-    packageName,
-    backend: tf.getBackend(),
-    collector,
-    memory,
-    evaluation,
-    cacheStats: cache.stats(),
-    samples: samples.map((s) => ({
-      t: (s.t - samplerStart) / 1000,
-      cpu: s.host.cpuPercent ?? Number.NaN,
-      rss: (s.host.rssBytes ?? Number.NaN) / 2 ** 20,
-    })),
-    gpus: sources.devices.map((d) => {
-      const rows = samples.map((s) => s.gpus.find((g) => g.slot === d.slot));
-      const mb = (v: number | null | undefined) => (v ?? Number.NaN) / 2 ** 20;
-      return {
-        name: `GPU ${d.slot} · ${d.name}`,
-        utilizationPercent: rows.map((g) => g?.utilizationGpu ?? Number.NaN),
-        memoryUsedMb: rows.map((g) => mb(g?.memoryUsedBytes)),
-        processMemoryMb: rows.map((g) => mb(g?.processMemoryBytes)),
-        powerWatts: rows.map((g) => g?.powerWatts ?? Number.NaN),
-      };
-    }),
-    gpuNote: sources.nvml.available ? `${sources.devices.length} GPU(s) sampled through NVML` : `GPU: ${sources.nvml.reason}`,
-    params: model.countParams(),
-    targetsMsPerPage: quantile(targetsMs, 0.5),
-    profilerVerdicts: built.callbacks.find((c) => c instanceof StepProfilerCallback)?.profile?.verdicts ?? [],
-    alerts: (built.callbacks.find((c) => c instanceof ResourceMonitorCallback)?.alerts ?? []).map(
-      (a) => `Resource alert in epoch ${a.epoch + 1} (${a.kind}): ${a.message}.`,
-    ),
-    fitError,
-  });
-  const reportPath = path.join(outDir, 'report.html');
-  fs.writeFileSync(reportPath, renderTrainingReport(data));
   model.dispose();
-  if (fitError) throw fitError;
+  if (fitError) {
+    print(`report of the run so far: ${reportPath}`);
+    throw fitError;
+  }
   print(
     `done in ${(durationMs / 1000).toFixed(1)} s — hmean ${evaluation.hmean.toFixed(3)} ` +
       `(precision ${evaluation.precision.toFixed(3)}, recall ${evaluation.recall.toFixed(3)}) on ${job.valPages} validation pages`,
@@ -347,7 +368,10 @@ function buildReportData(r: ReportInputs): TrainingReportData {
   }
   const transformLine = transformVerdict(epochs, quantile(allStep, 0.5));
   if (transformLine) verdicts.push(transformLine);
-  if (r.fitError) verdicts.push(`Training stopped with an error: ${(r.fitError as Error).message ?? String(r.fitError)}`);
+  if (isOcrPerfkitError(r.fitError, 'ERR_INTERRUPTED')) {
+    const what = r.fitError.message.replace(/^t/, 'T'); // "Training interrupted by SIGINT after n steps"
+    verdicts.push(`${what}; the figures are for the model as it was then.`);
+  } else if (r.fitError) verdicts.push(`Training stopped with an error: ${(r.fitError as Error).message ?? String(r.fitError)}`);
   const trainLoss = r.memory.records
     .filter((rec) => Number.isFinite(rec.metrics['train/loss']))
     .map((rec) => [rec.step, rec.metrics['train/loss']!] as [number, number]);

@@ -2,6 +2,7 @@
  * The main job end to end, at a size that runs in seconds on the pure-JS backend: every callback
  * and sink on, the report written, evaluation numbers in range, logs readable.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -105,6 +106,46 @@ describe('ocr-perfkit train', () => {
       // Epoch 2 reuses epoch 1's targets from the shared cache.
       expect(html).toMatch(/Polygon cache: 50% of DB target lookups were hits/);
     } finally {
+      fs.rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+
+  it('Ctrl-C stops training after the batch, still evaluates and writes the report, and exits 130', async () => {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opk-train-int-'));
+    const cli = path.join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
+    const child = spawn(
+      process.execPath,
+      [cli, 'train', `job.outDir=${outDir}`, 'job.width=32', 'job.height=48', 'job.trainPages=40', 'job.valPages=2',
+        'job.baseChannels=2', 'job.examplePages=1', 'job.tfjsPackage=@tensorflow/tfjs', 'trainer.maxEpochs=100', 'data.batchSize=2'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += String(d);
+    });
+    child.stderr.on('data', (d) => {
+      out += String(d);
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      // Training is under way once the first epoch has been logged.
+      const deadline = Date.now() + 45000;
+      while (!out.includes('[Throughput] Epoch 1')) {
+        if (Date.now() > deadline) throw new Error(`no epoch within 45 s:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      child.kill('SIGINT');
+      const guard = setTimeout(() => child.kill('SIGKILL'), 45000);
+      const code = await exited;
+      clearTimeout(guard);
+      expect(code).toBe(130);
+      expect(out).toMatch(/report of the run so far: .*report\.html/);
+      expect(out).toMatch(/ocr-perfkit train: training interrupted by SIGINT after \d+ steps\n/);
+      const html = fs.readFileSync(path.join(outDir, 'report.html'), 'utf8');
+      expect(html).toMatch(/Training interrupted by SIGINT after \d+ steps; the figures are for the model as it was then\./);
+      expect(html).toContain('hmean');
+    } finally {
+      child.kill('SIGKILL');
       fs.rmSync(outDir, { recursive: true, force: true });
     }
   });
