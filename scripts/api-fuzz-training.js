@@ -31,7 +31,7 @@ function trainingEntries({ m, rand, pick, junk, maybe, opts, tmp }) {
 
   let pool;
   let prometheus;
-  const STRING_KEYS = ['loss', 'a/b', 'a_b', 'val loss', '1st', 'x\ny', '{}', ''];
+  const STRING_KEYS = ['loss', 'a/b', 'a_b', 'val loss', '1st', 'x\ny', '{}', '', 'dir\\x', 'q"'];
   const poolModule = path.join(tmp, 'pool-task.js');
   const getPool = () => {
     if (!pool) {
@@ -234,6 +234,9 @@ function trainingEntries({ m, rand, pick, junk, maybe, opts, tmp }) {
         }
       }
       for (const line of prometheus.exposition().split('\n')) {
+        if (line.startsWith('# HELP ') && !/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* (?:[^\\\n]|\\[\\n])*$/.test(line)) {
+          throw new Finding(`Prometheus HELP line ${JSON.stringify(line.slice(0, 100))}`);
+        }
         if (line === '' || line.startsWith('#')) continue;
         if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*\{run="default"\} (NaN|[+-]Inf|-?\d+(\.\d+)?(e[+-]?\d+)?)$/.test(line)) {
           throw new Finding(`Prometheus sample line ${JSON.stringify(line.slice(0, 100))}`);

@@ -48,6 +48,11 @@ export function prometheusValue(v: number): string {
   return String(v);
 }
 
+/** HELP text: only `\\` and `\n` are escapes there, so a raw backslash must be doubled. */
+function helpText(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
 function labelValue(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
@@ -97,10 +102,10 @@ export class PrometheusLogger implements MetricsLogger {
     const label = `{run="${labelValue(this.config.runLabel)}"}`;
     const lines: string[] = [];
     const emit = (name: string, v: number, help: string) => {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name}${label} ${prometheusValue(v)}`);
+      lines.push(`# HELP ${name} ${helpText(help)}`, `# TYPE ${name} gauge`, `${name}${label} ${prometheusValue(v)}`);
     };
     emit(`${p}step`, this.step, 'Step of the last logged metrics.');
-    for (const [name, { key, value }] of this.values) emit(`${p}${name}`, value, `Last value of ${key.replace(/\n/g, ' ')}.`);
+    for (const [name, { key, value }] of this.values) emit(`${p}${name}`, value, `Last value of ${key}.`);
     return `${lines.join('\n')}\n`;
   }
 

@@ -77,6 +77,12 @@ describe('sinks given values that are not numbers', () => {
       expect(text.match(/# TYPE ocr_perfkit_a_b gauge/g)).toHaveLength(1);
       expect(samples).toContain('ocr_perfkit_step{run="default"} 6');
       expect(samples).not.toContain(expect.stringContaining('ocr_perfkit_str'));
+      // HELP text escapes backslashes and newlines (the only escapes it has).
+      p.logMetrics({ 'dir\\name\nx': 1 }, 7);
+      expect(p.exposition()).toContain('# HELP ocr_perfkit_dir_name_x Last value of dir\\\\name\\nx.\n');
+      for (const l of p.exposition().split('\n').filter((x) => x.startsWith('# HELP '))) {
+        expect(l).toMatch(/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* (?:[^\\\n]|\\[\\n])*$/);
+      }
     } finally {
       await p.close();
     }
