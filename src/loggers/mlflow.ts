@@ -54,6 +54,30 @@ interface MetricEntry {
   step: number;
 }
 
+/** The longest metric, param or tag key the MLflow server stores. */
+const MAX_KEY_LENGTH = 250;
+
+/**
+ * `key` as a name the MLflow server accepts for a metric, param or tag. The server rejects the
+ * whole log-batch request for one bad name (characters outside alphanumerics, `_ - . /` and
+ * space, or a name that `posixpath.normpath` would change: `a//b`, `/a`, `a/`, `./a`, `..`), so a
+ * key such as `acc@1` or `loss(val)` would otherwise lose every metric of its batch and then the
+ * sink. Other characters become `_`; empty, `.` and leading-`..` path segments are dropped or
+ * escaped; the result is cut to 250 characters. Keys that differ only there share one name.
+ */
+export function mlflowName(key: string): string {
+  let s = key.replace(/[^A-Za-z0-9_\-. /]/g, '_');
+  if (s.includes('/') || s.startsWith('.')) {
+    s = s
+      .split('/')
+      .filter((seg) => seg !== '' && seg !== '.')
+      .map((seg) => (seg.startsWith('..') ? `_${seg}` : seg))
+      .join('/');
+  }
+  if (s.length > MAX_KEY_LENGTH) s = s.slice(0, MAX_KEY_LENGTH).replace(/\/+$/, '');
+  return s === '' ? '_' : s;
+}
+
 const STATUS: Record<RunStatus, string> = { finished: 'FINISHED', failed: 'FAILED', killed: 'KILLED' };
 const MAX_PARAMS = 100;
 
@@ -143,7 +167,7 @@ export class MlflowLogger implements MetricsLogger {
   private ensureRun(): Promise<string> {
     this.runPromise ??= (async () => {
       this.experimentId = await this.experiment();
-      const tags = Object.entries(this.cfg.tags).map(([key, value]) => ({ key, value }));
+      const tags = Object.entries(this.cfg.tags).map(([key, value]) => ({ key: mlflowName(key), value }));
       if (this.cfg.runName) tags.push({ key: 'mlflow.runName', value: this.cfg.runName });
       const body: Record<string, unknown> = { experiment_id: this.experimentId, start_time: Date.now(), tags };
       if (this.cfg.runName) body.run_name = this.cfg.runName;
@@ -193,7 +217,7 @@ export class MlflowLogger implements MetricsLogger {
     const timestamp = Date.now();
     const values = this.numeric.of(metrics);
     const s = Math.trunc(checkStep(step, this.name));
-    for (const key in values) this.metrics.push({ key, value: jsonNumber(values[key] as number), timestamp, step: s });
+    for (const key in values) this.metrics.push({ key: mlflowName(key), value: jsonNumber(values[key] as number), timestamp, step: s });
     if (this.metrics.length >= this.cfg.batchSize) void this.enqueueSend();
   }
 
@@ -202,7 +226,7 @@ export class MlflowLogger implements MetricsLogger {
     if (this.closed) return;
     for (const [key, v] of Object.entries(params)) {
       if (v === undefined) continue;
-      this.params.push({ key, value: String(v).slice(0, 6000) });
+      this.params.push({ key: mlflowName(key), value: String(v).slice(0, 6000) });
     }
   }
 

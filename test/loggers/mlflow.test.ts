@@ -1,6 +1,6 @@
 import { LoggerGroup } from '../../src/loggers/group';
-import { MlflowLogger } from '../../src/loggers/mlflow';
-import { type FakeMlflow, startFakeMlflow } from './mlflow_server';
+import { MlflowLogger, mlflowName } from '../../src/loggers/mlflow';
+import { type FakeMlflow, startFakeMlflow, validMlflowName } from './mlflow_server';
 
 let server: FakeMlflow;
 beforeEach(async () => {
@@ -123,5 +123,54 @@ describe('MlflowLogger', () => {
     expect(() => new MlflowLogger({ trackingUri: server.url, batchSize: 5000 })).toThrow(
       /loggers\.mlflow\.batchSize: got 5000, expected number to be <=1000/,
     );
+  });
+
+  test('keys the server would reject (acc@1, a//b, /x, ..) are sent as names it accepts; nothing is lost', async () => {
+    const reports: string[] = [];
+    const ml = new MlflowLogger({ trackingUri: server.url, tags: { 'team@ocr': 'x' }, batchSize: 100 });
+    const g = new LoggerGroup([ml], (s) => reports.push(s));
+    g.logParams({ 'lr(init)': 0.1 });
+    g.logMetrics({ 'acc@1': 0.5, 'a//b': 2, '/x': 3, '..': 4, 'train/loss': 1 }, 1);
+    await g.close();
+    expect(reports).toEqual([]);
+    const run = [...server.runs.values()][0]!;
+    expect(run.status).toBe('FINISHED');
+    expect(run.metrics.map((m) => m.key)).toEqual(['acc_1', 'a/b', 'x', '_..', 'train/loss']);
+    expect(run.params).toEqual({ lr_init_: '0.1' });
+    expect(run.tags.team_ocr).toBe('x');
+  });
+});
+
+describe('mlflowName', () => {
+  // MLflow's own test lists (tests/utils/test_validation.py): good names stay as they are.
+  const good = ['a', 'Ab-5_', 'a/b/c', 'a.b.c', '.a', 'b.', 'a..a/._./o_O/.e.', 'a b/c d', 'performance/val_batch_mean'];
+  const badNames = ['', '.', '/', '..', '//', 'a//b', 'a/./b', '/a', 'a/', ':', '\\', './', '/./', '..a', 'x'.repeat(300), 'a\nb'];
+
+  test('keeps valid names and turns invalid ones into names the server accepts', () => {
+    for (const n of good) {
+      expect(validMlflowName(n)).toBe(true);
+      expect(mlflowName(n)).toBe(n);
+    }
+    for (const n of badNames) {
+      expect(validMlflowName(n)).toBe(false);
+      expect(validMlflowName(mlflowName(n))).toBe(true);
+    }
+    expect(mlflowName('x'.repeat(300))).toHaveLength(250);
+    expect(mlflowName('')).toBe('_');
+  });
+
+  test('any string becomes a valid name (2,000 random strings over a hostile alphabet)', () => {
+    const alphabet = ['a', 'Z', '0', '_', '-', '.', ' ', '/', '@', ':', '\\', '\n', 'é', '(', '..', '//'];
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    for (let i = 0; i < 2000; i++) {
+      const len = Math.floor(rand() * 12);
+      let s = '';
+      for (let k = 0; k < len; k++) s += alphabet[Math.floor(rand() * alphabet.length)];
+      expect([s, validMlflowName(mlflowName(s))]).toEqual([s, true]);
+    }
   });
 });

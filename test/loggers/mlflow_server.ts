@@ -34,6 +34,27 @@ function send(res: http.ServerResponse, status: number, body: object): void {
 const bad = (res: http.ServerResponse, message: string) =>
   send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message });
 
+/** posixpath.normpath, as the MLflow server applies it to names. */
+function normpath(p: string): string {
+  if (p === '') return '.';
+  const abs = p.startsWith('/');
+  const out: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else if (seg !== '..' || !abs) out.push(seg);
+  }
+  const s = (abs ? '/' : '') + out.join('/');
+  return s === '' ? '.' : s;
+}
+
+/** The server's name rules for metric, param and tag keys (mlflow/utils/validation.py). */
+export function validMlflowName(name: unknown): boolean {
+  if (typeof name !== 'string' || name.length > 250 || !/^[/\w.\- ]*$/.test(name)) return false;
+  const norm = normpath(name);
+  return norm === name && norm !== '.' && !norm.startsWith('..') && !norm.startsWith('/');
+}
+
 export async function startFakeMlflow(): Promise<FakeMlflow> {
   const state = {
     requests: [] as FakeMlflow['requests'],
@@ -79,7 +100,10 @@ export async function startFakeMlflow(): Promise<FakeMlflow> {
         if (typeof exp !== 'string' || ![...state.experiments.values()].includes(exp)) return bad(res, 'experiment_id');
         const run_id = `run${nextId++}`;
         const tags: Record<string, string> = {};
-        for (const t of (body.tags as Array<{ key: string; value: string }>) ?? []) tags[t.key] = t.value;
+        for (const t of (body.tags as Array<{ key: string; value: string }>) ?? []) {
+          if (!validMlflowName(t.key)) return bad(res, `invalid tag name ${JSON.stringify(t.key)}`);
+          tags[t.key] = t.value;
+        }
         const run: FakeRun = {
           run_id,
           experiment_id: exp,
@@ -103,11 +127,12 @@ export async function startFakeMlflow(): Promise<FakeMlflow> {
         }
         for (const m of metrics) {
           const okValue = typeof m.value === 'number' || ['NaN', 'Infinity', '-Infinity'].includes(m.value);
-          if (typeof m.key !== 'string' || !okValue || !Number.isInteger(m.timestamp) || !Number.isInteger(m.step)) {
+          if (!validMlflowName(m.key) || !okValue || !Number.isInteger(m.timestamp) || !Number.isInteger(m.step)) {
             return bad(res, `bad metric ${JSON.stringify(m)}`);
           }
         }
         for (const q of params) {
+          if (!validMlflowName(q.key)) return bad(res, `invalid param name ${JSON.stringify(q.key)}`);
           if (typeof q.value !== 'string') return bad(res, 'param value must be a string');
           if (q.key in run.params && run.params[q.key] !== q.value) return bad(res, 'param changed');
           run.params[q.key] = q.value;
