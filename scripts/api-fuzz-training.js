@@ -18,7 +18,7 @@ const FAULT = new Error('api-fuzz user fault');
 /** A check of these entry points failed (reported as a finding by api-fuzz.js). */
 class Finding extends Error {}
 
-function trainingEntries({ m, rand, pick, junk, maybe, opts, tmp }) {
+function trainingEntries({ m, rand, pick, junk, maybe, tmp }) {
   let tf;
   const loadTf = () => {
     if (!tf) {
@@ -256,7 +256,7 @@ function trainingEntries({ m, rand, pick, junk, maybe, opts, tmp }) {
           work.add(pick([1, -1, Number.NaN, 'x', 0]));
           return r;
         },
-        (r, work) => work.time(() => junk()),
+        (_r, work) => work.time(() => junk()),
         junk(),
       ]);
       const sizeOf = pick([undefined, undefined, () => junk(), () => 4, junk()]);

@@ -211,7 +211,7 @@ const ENTRY = {
   applyOverrides: () => m.applyOverrides(junk(), maybe(() => [pick(STRINGS)], 0.8)),
 };
 
-Object.assign(ENTRY, trainingEntries({ m, rand, pick, junk, maybe, opts, tmp }));
+Object.assign(ENTRY, trainingEntries({ m, rand, pick, junk, maybe, tmp }));
 
 function hasNaN(value, depth = 0) {
   if (typeof value === 'number') return Number.isNaN(value);

@@ -24,6 +24,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { configObject, parseConfig } from '../config/validate';
+import { ensureOutputDir } from '../config/output_dir';
 import { percentileSorted } from '../stats';
 import type { BatchEndContext, Callback, RunState, Stage } from './protocol';
 
@@ -291,7 +292,7 @@ export class StepProfilerCallback implements Callback {
       displayTimeUnit: 'ms',
       otherData: { producer: 'ocr-perfkit StepProfilerCallback', verdicts: this.profile?.verdicts ?? [] },
     });
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    ensureOutputDir(path.dirname(path.resolve(file)), 'callbacks.stepProfiler.traceFile');
     fs.writeFileSync(file, json);
   }
 }

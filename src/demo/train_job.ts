@@ -13,6 +13,7 @@ import { ResourceMonitorCallback } from '../callbacks/resource_monitor';
 import { StepProfilerCallback, type Verdict } from '../callbacks/step_profiler';
 import { buildFromConfig, loadTrainConfig } from '../config';
 import { parseConfig } from '../config/validate';
+import { ensureOutputDir } from '../config/output_dir';
 import { isOcrPerfkitError } from '../errors';
 import { MemoryLogger } from '../loggers';
 import { ResourceSampler } from '../monitor';
@@ -118,7 +119,7 @@ export async function runTrainJob(args: {
   const print = args.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const job = parseConfig(trainJobSchema, args.job ?? {}, 'job');
   const outDir = path.resolve(job.outDir ?? path.join('runs', new Date().toISOString().replace(/[:.]/g, '-')));
-  fs.mkdirSync(outDir, { recursive: true });
+  ensureOutputDir(outDir, 'job.outDir');
   const started = new Date();
   const t0 = performance.now();
 

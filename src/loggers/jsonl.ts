@@ -6,10 +6,10 @@
  * written in chunks; `logMetrics` never blocks on I/O. A write error is remembered and thrown
  * from the next call so the owning group drops the sink.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { parseConfig } from '../config/validate';
+import { ensureOutputDir } from '../config/output_dir';
 import { BufferedFile } from './buffered_file';
 import { jsonMetrics } from './json_values';
 import type { MetricsLogger, MetricValues, ParamValues } from './types';
@@ -41,7 +41,7 @@ export class JsonlLogger implements MetricsLogger {
   constructor(options: JsonlLoggerOptions) {
     const cfg = parseConfig(jsonlLoggerConfigSchema, options, 'loggers.jsonl');
     this.path = path.resolve(cfg.path);
-    fs.mkdirSync(path.dirname(this.path), { recursive: true });
+    ensureOutputDir(path.dirname(this.path), 'loggers.jsonl.path');
     this.out = new BufferedFile(this.path, { flags: cfg.truncate ? 'w' : 'a', flushIntervalMs: cfg.flushIntervalMs });
   }
 

@@ -8,11 +8,11 @@
  * Records are buffered in memory ({@link BufferedFile}) and written in chunks; a write error is
  * remembered and thrown from the next call so the owning group drops the sink.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { parseConfig } from '../../config/validate';
+import { ensureOutputDir } from '../../config/output_dir';
 import { BufferedFile } from '../buffered_file';
 import { checkStep, NumericMetrics } from '../metric_values';
 import type { MetricsLogger, MetricValues } from '../types';
@@ -45,7 +45,7 @@ export class TensorBoardLogger implements MetricsLogger {
   constructor(options: TensorBoardLoggerOptions) {
     const cfg = parseConfig(tensorBoardLoggerConfigSchema, options, 'loggers.tensorboard');
     const dir = path.resolve(cfg.logDir);
-    fs.mkdirSync(dir, { recursive: true });
+    ensureOutputDir(dir, 'loggers.tensorboard.logDir');
     const now = Date.now() / 1000;
     this.file = path.join(dir, `events.out.tfevents.${Math.floor(now)}.${os.hostname()}${cfg.filenameSuffix}`);
     this.out = new BufferedFile(this.file, { flags: 'w', flushIntervalMs: cfg.flushIntervalMs });
