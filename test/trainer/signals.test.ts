@@ -12,7 +12,7 @@ import { makeTempDir } from '../tmp-dir';
 
 const fixture = path.join(__dirname, 'fixtures', 'interrupted_fit.js');
 
-async function interrupt(mode: 'default' | 'listener' | 'off' | 'noyield' | 'adapter') {
+async function interrupt(mode: 'default' | 'listener' | 'off' | 'noyield' | 'adapter' | 'adapter-listener') {
   const dir = makeTempDir(`sig-${mode}`);
   const events = path.join(dir, 'events.txt');
   const child = spawn(process.execPath, [fixture, dir, mode], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -77,6 +77,19 @@ describe('Trainer.fit and SIGINT', () => {
       if (mode === 'noyield') expect(jsonl.trim().split('\n').length).toBeGreaterThanOrEqual(3);
     },
   );
+
+  test("the adapter with a SIGINT listener of the program's own: watch() rejects with ERR_INTERRUPTED and the program goes on", async () => {
+    const { exit, lines } = await interrupt('adapter-listener');
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(lines).toContain('program SIGINT listener');
+    expect(lines.slice(-5)).toEqual([
+      'onException ERR_INTERRUPTED',
+      'onTrainEnd',
+      'logger closed killed',
+      expect.stringMatching(/^fit rejected ERR_INTERRUPTED: training interrupted by SIGINT after \d+ steps$/),
+      'after fit',
+    ]);
+  });
 
   test('gracefulSignals: false leaves SIGINT alone: the process ends at once and the buffered lines are lost', async () => {
     const { exit, lines, jsonl } = await interrupt('off');
