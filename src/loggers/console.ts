@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { configObject, parseConfig } from '../config/validate';
 import type { MetricsLogger, MetricValues, ParamValues } from './types';
-import { checkStep, NumericMetrics } from './metric_values';
+import { NumericMetrics } from './metric_values';
 
 /** Options of {@link ConsoleLogger} that can live in a config file. */
 export const consoleLoggerConfigSchema = z
@@ -46,8 +46,7 @@ export class ConsoleLogger implements MetricsLogger {
   }
 
   logMetrics(metrics: MetricValues, step: number): void {
-    const values = this.numeric.of(metrics);
-    checkStep(step, this.name);
+    const values = this.numeric.of(metrics, step);
     if (this.calls++ % this.cfg.every !== 0) return;
     const parts: string[] = [];
     for (const k in values) parts.push(`${k}=${formatValue(values[k] as number, this.cfg.digits)}`);

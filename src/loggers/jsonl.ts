@@ -13,7 +13,7 @@ import { ensureOutputDir } from '../config/output_dir';
 import { BufferedFile } from './buffered_file';
 import { jsonMetrics } from './json_values';
 import type { MetricsLogger, MetricValues, ParamValues } from './types';
-import { checkStep, NumericMetrics } from './metric_values';
+import { NumericMetrics } from './metric_values';
 
 /** Options of {@link JsonlLogger}. */
 export const jsonlLoggerConfigSchema = z
@@ -50,8 +50,8 @@ export class JsonlLogger implements MetricsLogger {
   }
 
   logMetrics(metrics: MetricValues, step: number): void {
-    const values = this.numeric.of(metrics);
-    this.write({ time: Date.now() / 1000, step: checkStep(step, this.name), metrics: jsonMetrics(values) });
+    const values = this.numeric.of(metrics, step);
+    this.write({ time: Date.now() / 1000, step, metrics: jsonMetrics(values) });
   }
 
   logParams(params: ParamValues): void {

@@ -1,6 +1,6 @@
 /** {@link MemoryLogger}: keeps everything in arrays; for tests and for in-process analysis. */
 import type { MetricsLogger, MetricValues, ParamValues, RunStatus } from './types';
-import { checkStep, NumericMetrics } from './metric_values';
+import { NumericMetrics } from './metric_values';
 
 /** One recorded `logMetrics` call. */
 export interface MemoryRecord {
@@ -23,8 +23,8 @@ export class MemoryLogger implements MetricsLogger {
   private readonly numeric = new NumericMetrics('memory');
 
   logMetrics(metrics: MetricValues, step: number): void {
-    const values = this.numeric.of(metrics);
-    this.records.push({ step: checkStep(step, this.name), metrics: { ...values } });
+    const values = this.numeric.of(metrics, step);
+    this.records.push({ step, metrics: { ...values } });
   }
 
   logParams(params: ParamValues): void {

@@ -32,9 +32,13 @@ export class NumericMetrics {
 
   /**
    * The number-valued entries of `metrics`: `metrics` itself when every value is a number (no
-   * copy), else a copy without the other values (bigints converted to numbers).
+   * copy), else a copy without the other values (bigints converted to numbers). `step` must be
+   * a finite number within the safe-integer range, else a typed error.
    */
-  of(metrics: MetricValues): MetricValues {
+  of(metrics: MetricValues, step: number): MetricValues {
+    if (!(typeof step === 'number' && Number.isFinite(step) && Math.abs(step) <= Number.MAX_SAFE_INTEGER)) {
+      throw new OcrPerfkitTypeError(`${this.sink} logger: step must be a finite number, got ${describeValue(step)}`);
+    }
     if (metrics === null || typeof metrics !== 'object') {
       throw new OcrPerfkitTypeError(`${this.sink} logger: metrics must be an object of numbers, got ${describeValue(metrics)}`);
     }
@@ -68,10 +72,4 @@ export class NumericMetrics {
       // a throwing warning hook must not break logging
     }
   }
-}
-
-/** `step` when it is a finite number within the safe-integer range, else a typed error. */
-export function checkStep(step: number, sink: string): number {
-  if (typeof step === 'number' && Number.isFinite(step) && Math.abs(step) <= Number.MAX_SAFE_INTEGER) return step;
-  throw new OcrPerfkitTypeError(`${sink} logger: step must be a finite number, got ${describeValue(step)}`);
 }

@@ -17,7 +17,7 @@ import { OcrPerfkitError } from '../errors';
 import { configObject, parseConfig } from '../config/validate';
 import { jsonNumber } from './json_values';
 import type { MetricsLogger, MetricValues, ParamValues, RunStatus } from './types';
-import { checkStep, NumericMetrics } from './metric_values';
+import { NumericMetrics } from './metric_values';
 
 /** Options of {@link MlflowLogger} that can live in a config file. */
 export const mlflowLoggerConfigSchema = z
@@ -215,8 +215,8 @@ export class MlflowLogger implements MetricsLogger {
     this.check();
     if (this.closed) return;
     const timestamp = Date.now();
-    const values = this.numeric.of(metrics);
-    const s = Math.trunc(checkStep(step, this.name));
+    const values = this.numeric.of(metrics, step);
+    const s = Math.trunc(step);
     for (const key in values) this.metrics.push({ key: mlflowName(key), value: jsonNumber(values[key] as number), timestamp, step: s });
     if (this.metrics.length >= this.cfg.batchSize) void this.enqueueSend();
   }

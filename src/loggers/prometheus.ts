@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { parseConfig } from '../config/validate';
 import type { MetricsLogger, MetricValues, ParamValues } from './types';
-import { checkStep, NumericMetrics } from './metric_values';
+import { NumericMetrics } from './metric_values';
 
 /** Options of {@link PrometheusLogger}. */
 export const prometheusLoggerConfigSchema = z
@@ -112,8 +112,8 @@ export class PrometheusLogger implements MetricsLogger {
   logMetrics(metrics: MetricValues, step: number): void {
     if (this.listenError) throw this.listenError;
     if (this.closed) return;
-    const values = this.numeric.of(metrics);
-    this.step = checkStep(step, this.name);
+    const values = this.numeric.of(metrics, step);
+    this.step = step;
     // Keys that differ only outside the name alphabet (`a/b`, `a_b`) share one series, the last
     // logged: two families of one name would make the whole scrape fail to parse.
     for (const k in values) this.values.set(prometheusName(k), { key: k, value: values[k]! });

@@ -34,13 +34,13 @@ describe('NumericMetrics', () => {
   test('keeps numbers (the same object when all are), converts bigints, warns once per dropped key', () => {
     const f = new NumericMetrics('jsonl');
     const clean = { a: 1, b: Number.NaN };
-    expect(f.of(clean)).toBe(clean);
-    expect(f.of(mixed)).toEqual({ big: 10, ok: 2.5, nan: Number.NaN });
-    f.of(mixed);
+    expect(f.of(clean, 1)).toBe(clean);
+    expect(f.of(mixed, 1)).toEqual({ big: 10, ok: 2.5, nan: Number.NaN });
+    f.of(mixed, 2);
     expect(warnings).toHaveLength(5);
     expect(warnings).toContain('ocr-perfkit: jsonl logger leaves out metric "str": got "x", expected a number; warned once per key');
     expect(warnings.find((w) => w.includes('"t"'))).toContain('got a tensor, expected a number (read it first');
-    expect(() => f.of(null as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => f.of(null as never, 1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
 });
 

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { evaluateDetections, type ReadonlyPoint as Point } from '../../src/targets';
+import { L_SHAPE } from './shapes';
 
 const rect = (x0: number, y0: number, x1: number, y1: number): Point[] => [
   [x0, y0],
@@ -61,14 +62,7 @@ describe('evaluateDetections', () => {
   });
 
   it('rotated and non-convex polygons', () => {
-    const l: Point[] = [
-      [0, 0],
-      [40, 0],
-      [40, 10],
-      [10, 10],
-      [10, 40],
-      [0, 40],
-    ];
+    const l = L_SHAPE;
     expect(evaluateDetections([[l]], [[l]]).hmean).toBe(1);
     const diamond: Point[] = [
       [50, 0],

@@ -5,15 +5,9 @@
  */
 import { intersectionArea, polygonArea } from '../../src/targets/polygon_area';
 import type { Point } from '../../src/targets/polygons';
+import { L_SHAPE } from './shapes';
 
-const L: Point[] = [
-  [0, 0],
-  [40, 0],
-  [40, 10],
-  [10, 10],
-  [10, 40],
-  [0, 40],
-];
+const L = L_SHAPE;
 const U: Point[] = [
   [0, 0],
   [30, 0],

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { parseConfig } from '../../config/validate';
 import { ensureOutputDir } from '../../config/output_dir';
 import { BufferedFile } from '../buffered_file';
-import { checkStep, NumericMetrics } from '../metric_values';
+import { NumericMetrics } from '../metric_values';
 import type { MetricsLogger, MetricValues } from '../types';
 import { encodeFileVersionEvent, encodeScalarEvent } from './proto';
 import { frameRecord } from './record';
@@ -53,8 +53,8 @@ export class TensorBoardLogger implements MetricsLogger {
   }
 
   logMetrics(metrics: MetricValues, step: number): void {
-    const values = this.numeric.of(metrics);
-    this.out.append(frameRecord(encodeScalarEvent(Date.now() / 1000, checkStep(step, this.name), values)));
+    const values = this.numeric.of(metrics, step);
+    this.out.append(frameRecord(encodeScalarEvent(Date.now() / 1000, step, values)));
   }
 
   async flush(): Promise<void> {
