@@ -85,9 +85,12 @@ export class SignalStop {
       return;
     }
     this.received = signal;
-    process.emitWarning(`ocr-perfkit ${this.who}: ${signal} received, stopping after the current batch (send it again to stop at once)`, {
-      code: 'OCR_PERFKIT_INTERRUPTED',
-    });
+    // A program that listens for the signal itself tells its user what happens next.
+    if (!othersListen(signal)) {
+      process.emitWarning(`ocr-perfkit ${this.who}: ${signal} received, stopping after the current batch (send it again to stop at once)`, {
+        code: 'OCR_PERFKIT_INTERRUPTED',
+      });
+    }
     this.requestStop(signal);
   }
 
