@@ -80,9 +80,10 @@ describe('Trainer.fit and SIGINT', () => {
   );
 
   test("the adapter with a SIGINT listener of the program's own: watch() rejects with ERR_INTERRUPTED and the program goes on", async () => {
-    const { exit, lines } = await interrupt('adapter-listener');
+    const { exit, lines, stderr } = await interrupt('adapter-listener');
     expect(exit).toEqual({ code: 0, signal: null });
     expect(lines).toContain('program SIGINT listener');
+    expect(stderr).not.toContain('stopping after the current batch');
     expect(lines.slice(-5)).toEqual([
       'onException ERR_INTERRUPTED',
       'onTrainEnd',
