@@ -37,7 +37,7 @@ export const trainerConfigSchema = z
     /** Close the loggers when `fit`/`validate` ends (false: keep them open for a later call). */
     closeLoggers: z.boolean().default(true),
     /**
-     * On SIGINT/SIGTERM during `fit`, stop after the current batch, run `onException`
+     * On SIGINT/SIGTERM during `fit` or `validate`, stop after the current batch, run `onException`
      * (`ERR_INTERRUPTED`) and close the loggers as `killed`, then let the signal end the process
      * (or, when the program listens for it itself, reject with `ERR_INTERRUPTED`). A second
      * signal ends the process at once. false: signals are left alone.

@@ -350,7 +350,8 @@ export class Trainer {
    * Runs one validation pass only (like Lightning's `trainer.validate`, or the seeds' profiling
    * of a checkpoint): `onValidationEpochStart`, the validation batch hooks, `onValidationEpochEnd`
    * (and `onException` when a step throws). Respects `limitValBatches` / `fastDevRun`. Returns the
-   * means of the step outputs (`val_loss`, ...).
+   * means of the step outputs (`val_loss`, ...). Ctrl-C stops it after the current batch as it
+   * stops `fit` (see `gracefulSignals`), rejecting with `ERR_INTERRUPTED` where the program listens.
    */
   async validate<B>(args: ValidateArgs<B>): Promise<Record<string, number>> {
     if (this.running) throw new OcrPerfkitTypeError('Trainer is already running');
@@ -371,23 +372,35 @@ export class Trainer {
       logger,
       startedAt: performance.now(),
     };
-    const track: LoopTrack = { batchIdx: undefined, signals: undefined };
+    const signals = this.config.gracefulSignals
+      ? new SignalStop(() => {
+          run.shouldStop = true;
+        }, 'Trainer.validate')
+      : undefined;
+    const track: LoopTrack = { batchIdx: undefined, signals };
     this.running = true;
-    let status: 'finished' | 'failed' = 'finished';
+    let status: RunStatus = 'finished';
     try {
       const end = await this.loop(tf, runner, run, 'validate', args.valData, validationStep, this.limits().val, track);
+      if (signals?.received) {
+        throw new OcrPerfkitError(`validation interrupted by ${signals.received} after ${end.numBatches} batches`, 'ERR_INTERRUPTED');
+      }
       const logged: Record<string, number> = {};
       for (const k in end.metrics) logged[`val/${k.slice(4)}`] = end.metrics[k]!;
       if (Object.keys(logged).length > 0) logger.logMetrics(logged, 0);
       return { ...end.metrics };
     } catch (error) {
-      status = 'failed';
+      status = signals?.received ? 'killed' : 'failed';
       await runner.call('onException', run, { error, stage: 'validate', epoch: 0, batchIdx: track.batchIdx });
       throw error;
     } finally {
       this.running = false;
-      if (this.config.closeLoggers) await logger.close(status);
-      else await logger.flush();
+      try {
+        if (this.config.closeLoggers) await logger.close(status);
+        else await logger.flush();
+      } finally {
+        signals?.finish();
+      }
     }
   }
 

@@ -12,7 +12,9 @@ import { makeTempDir } from '../tmp-dir';
 
 const fixture = path.join(__dirname, 'fixtures', 'interrupted_fit.js');
 
-async function interrupt(mode: 'default' | 'listener' | 'off' | 'noyield' | 'adapter' | 'adapter-listener') {
+type Mode = 'default' | 'listener' | 'off' | 'noyield' | 'adapter' | 'adapter-listener' | 'validate' | 'validate-listener';
+
+async function interrupt(mode: Mode) {
   const dir = makeTempDir(`sig-${mode}`);
   const events = path.join(dir, 'events.txt');
   const child = spawn(process.execPath, [fixture, dir, mode], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -35,7 +37,7 @@ async function interrupt(mode: 'default' | 'listener' | 'off' | 'noyield' | 'ada
   const exit = await exited;
   const stopMs = Date.now() - killedAt;
   clearTimeout(guard);
-  if (exit.signal === 'SIGKILL') throw new Error(`${mode}: the child did not stop within 20 s of SIGINT`);
+  if (exit.signal === 'SIGKILL') throw new Error(`${mode}: the child did not stop within 20 s of SIGINT: ${stderr}`);
   const lines = fs.readFileSync(events, 'utf8').trim().split('\n');
   const jsonl = fs.existsSync(path.join(dir, 'metrics.jsonl')) ? fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8') : '';
   return { exit, lines, jsonl, stderr, stopMs };
@@ -98,5 +100,25 @@ describe('Trainer.fit and SIGINT', () => {
     expect(exit).toEqual({ code: null, signal: 'SIGINT' });
     expect(lines).toEqual(['ready']);
     expect(jsonl).toBe('');
+  });
+});
+
+describe('Trainer.validate and SIGINT', () => {
+  test('stops after the batch, reports ERR_INTERRUPTED, closes the loggers as killed, then the signal ends the process', async () => {
+    const { exit, lines, stderr } = await interrupt('validate');
+    expect(exit).toEqual({ code: null, signal: 'SIGINT' });
+    expect(lines).toEqual(['ready', 'onException ERR_INTERRUPTED', 'logger closed killed']);
+    expect(stderr).toContain('Trainer.validate: SIGINT received, stopping after the current batch');
+  });
+
+  test("with a SIGINT listener of the program's own, validate rejects with ERR_INTERRUPTED and the program goes on", async () => {
+    const { exit, lines } = await interrupt('validate-listener');
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(lines.slice(-4)).toEqual([
+      'onException ERR_INTERRUPTED',
+      'logger closed killed',
+      expect.stringMatching(/^validate rejected ERR_INTERRUPTED: validation interrupted by SIGINT after \d+ batches$/),
+      'after validate',
+    ]);
   });
 });
