@@ -37,6 +37,17 @@ const CASES: [number, 'round' | 'miter' | 'square'][] = [
   [3, 'square'],
 ];
 
+/**
+ * True where C++ Clipper 6.4.2 caps a round join's step count at |delta|*pi (clipper-lib does not):
+ * its steps per full circle are pi / acos(1 - y / |delta|), y the arc tolerance (pyclipper's 0.25)
+ * limited to |delta| / 4.
+ */
+function stepsCapped(delta: number): boolean {
+  const d = Math.abs(delta);
+  const y = Math.min(0.25, d * 0.25);
+  return Math.PI / Math.acos(1 - y / d) > d * Math.PI;
+}
+
 function offsetAll(polys: Poly[], delta: number, joinType: string, jsCompat: boolean): Ring[][] {
   const flat = L.flatten(polys.map((p) => p.rings));
   const res = native.geomOffsetBatch(flat.coords, flat.ringOffsets, flat.polygonRings, delta, {
@@ -90,6 +101,23 @@ describe('pyclipper mode (Clipper 6.4.2 ClipperOffset)', () => {
       const want = L.cppOffsetMany(polys.map((p) => ({ rings: p.rings, delta, joinType: jt })));
       const mismatches = polys.filter((_, i) => !L.sameRings(ours[i], want[i]));
       expect(mismatches).toEqual([]);
+    } else if (jt === 'round' && stepsCapped(delta)) {
+      // Without the C++ oracle, and where C++ caps the round-join steps at |delta|*pi (deviation
+      // 1): clipper-lib's arcs have more points on most polygons. Each such difference must be
+      // only that: the same rings, no more points than clipper-lib's, the same boundary within 0.5 px.
+      const n = (rings: Ring[]) => rings.reduce((sum, r) => sum + r.length, 0);
+      const area = (rings: Ring[]) => rings.reduce((sum, r) => sum + L.ringArea(r), 0);
+      const perimeter = (rings: Ring[]) => rings.reduce((sum, r) => sum + L.ringPerimeter(r), 0);
+      let differing = 0;
+      const unexplained = polys.filter((p, i) => {
+        const lib: Ring[] = L.clipperLibOffset(p.rings, delta, { joinType: jt });
+        if (L.sameRings(ours[i], lib)) return false;
+        differing++;
+        const mine = ours[i] as Ring[];
+        return !(mine.length === lib.length && n(mine) <= n(lib) && Math.abs(area(mine) - area(lib)) <= 0.5 * perimeter(lib));
+      });
+      expect(differing).toBeGreaterThan(0); // the cap is in force here, or this branch tests nothing
+      expect(unexplained).toEqual([]);
     } else {
       // Without the C++ oracle: every difference from clipper-lib must be one of the documented
       // deviations above, i.e. vanish in jsCompat mode (checked in the previous test) and be rare.
