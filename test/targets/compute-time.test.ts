@@ -22,19 +22,27 @@ describe('computeMs', () => {
   });
 
   it('is given per image by a batch (not the batch total)', async () => {
-    const batch = await makeDbTargetsBatch([
-      { polygons: words, options: { width: 640, height: 640 } },
-      { polygons: [], options: { width: 8, height: 8 } },
-      { polygons: words, options: { width: 1280, height: 1280, mode: 'reference' } },
-    ]);
-    expect(batch).toHaveLength(3);
-    for (const r of batch) {
-      expect(Number.isFinite(r.computeMs)).toBe(true);
-      expect(r.computeMs).toBeGreaterThan(0);
-    }
     // An empty 8x8 image against 1280x1280 in reference mode (~10^4 times the work): a batch
-    // total or a shared clock would give them similar times.
-    expect(batch[1]!.computeMs).toBeLessThan(batch[2]!.computeMs);
+    // total or a shared clock would give them equal times. A pool thread preempted while timing
+    // the small image can make one run say otherwise on a loaded machine (seen: 65 ms against
+    // 53), so the shortest of three runs of each are compared; with a shared clock they are equal.
+    let small = Number.POSITIVE_INFINITY;
+    let large = Number.POSITIVE_INFINITY;
+    for (let run = 0; run < 3; run++) {
+      const batch = await makeDbTargetsBatch([
+        { polygons: words, options: { width: 640, height: 640 } },
+        { polygons: [], options: { width: 8, height: 8 } },
+        { polygons: words, options: { width: 1280, height: 1280, mode: 'reference' } },
+      ]);
+      expect(batch).toHaveLength(3);
+      for (const r of batch) {
+        expect(Number.isFinite(r.computeMs)).toBe(true);
+        expect(r.computeMs).toBeGreaterThan(0);
+      }
+      small = Math.min(small, batch[1]!.computeMs);
+      large = Math.min(large, batch[2]!.computeMs);
+    }
+    expect(small).toBeLessThan(large);
   });
 
   it('counts a polygon-cache hit as the (short) time of the lookup and copy', async () => {
