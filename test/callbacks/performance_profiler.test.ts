@@ -125,4 +125,27 @@ describe('PerformanceProfilerCallback', () => {
     expect(ends[0]).toBe(ends[1]);
     expect(ends[0]! - starts[0]!).toBe(1);
   });
+  test('without a tfjs to load, the tf memory figures are left out (they were logged as NaN)', () => {
+    jest.isolateModules(() => {
+      jest.doMock('../../src/trainer/tf', () => ({
+        ...jest.requireActual('../../src/trainer/tf'),
+        loadTf: () => {
+          throw new Error('Cannot find module @tensorflow/tfjs');
+        },
+      }));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { PerformanceProfilerCallback: Profiler } = require('../../src/callbacks/performance_profiler');
+      const lines: string[] = [];
+      const cb = new Profiler({ verbose: true, print: (l: string) => lines.push(l) });
+      const run = fakeRun();
+      cb.onValidationEpochStart(run, { stage: 'validate', epoch: 0 });
+      cb.onValidationBatchEnd(run, batchEnd('validate', 0, { stepMs: 10 }));
+      cb.onValidationEpochEnd(run, { stage: 'validate', epoch: 0, numBatches: 1, numSamples: 1, durationMs: 1, metrics: {} });
+      const m = run.logger.records.at(-1)!.metrics;
+      expect(Object.keys(m).filter((k) => k.includes('tf_'))).toEqual([]);
+      for (const [k, v] of Object.entries(m)) expect([k, Number.isFinite(v)]).toEqual([k, true]);
+      expect(m['performance/rss_mb_end']).toBeGreaterThan(0);
+      expect(lines.join('\n')).not.toContain('tf memory');
+    });
+  });
 });
