@@ -446,7 +446,7 @@ function buildReportData(r: ReportInputs): TrainingReportData {
       ['this report', path.join(r.outDir, 'report.html')],
     ],
     notes: [
-      'The model is deliberately tiny so the job runs on the pure-JS CPU backend in a minute or two; install @tensorflow/tfjs-node for speed.',
+      'The model is deliberately tiny so the job runs on the pure-JS CPU backend in a few minutes on two cores; install @tensorflow/tfjs-node for speed.',
       'DB targets are generated in exact mode by the native addon and memoized per page in the shared polygon cache.',
     ],
   };
