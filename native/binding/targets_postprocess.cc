@@ -38,6 +38,8 @@ void ReadBoxesJob(const Napi::Object& o, BoxesJob* job) {
   p.max_candidates = static_cast<size_t>(OptionalInteger(o, "maxCandidates", 1000, 0, 1 << 30));
   p.min_size = OptionalFiniteNumber(o, "minSize", 3);
   p.polygon = OptionalBoolean(o, "polygon", false);
+  p.score_slow = OptionalBoolean(o, "scoreSlow", false);
+  p.dilate = OptionalBoolean(o, "dilate", false);
   ArrayView<float> prob = RequireFloat32Array(o.Get("prob"), "prob");
   if (prob.length != static_cast<size_t>(p.width * p.height)) {
     Throw(env, Status(StatusCode::kBufferSize, "prob has " + std::to_string(prob.length) +

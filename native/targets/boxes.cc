@@ -18,7 +18,10 @@ namespace opk::targets {
 namespace {
 
 // box_score_fast: mean probability over the pixels cv2.fillPoly paints for the (truncated)
-// polygon, inside its clipped bounding box.
+// polygon, inside its clipped bounding box. Given the traced contour (integer pixels), this is
+// PaddleOCR's box_score_slow: its bounds need no floor/ceil, and fillPoly paints the same pixels
+// for our contour as for OpenCV's CHAIN_APPROX_SIMPLE one, which only leaves out vertices inside
+// horizontal, vertical and diagonal runs (edges whose fixed-point steps are exact).
 double MeanScore(const float* prob, int64_t w, int64_t h, const double* xy, size_t n, std::vector<float>* mask,
                  FillScratch* fs) {
   double bx0 = xy[0], bx1 = xy[0], by0 = xy[1], by1 = xy[1];
@@ -117,6 +120,25 @@ void SimplifyClosed(const double* xy, size_t n, double eps, std::vector<double>*
   }
 }
 
+// cv2.dilate(bitmap, np.ones((2, 2))) (PaddleOCR's use_dilation): the kernel's anchor is its
+// centre, (1, 1), so a pixel becomes set when it or its left, upper or upper-left neighbour is;
+// pixels outside the map count as unset. In place, from the last row and column backwards.
+void Dilate2x2(uint8_t* b, int64_t w, int64_t h) {
+  for (int64_t y = h - 1; y >= 0; --y) {
+    uint8_t* row = b + y * w;
+    const uint8_t* up = y > 0 ? row - w : nullptr;
+    for (int64_t x = w - 1; x >= 0; --x) {
+      uint8_t v = row[x];
+      if (x > 0) v |= row[x - 1];
+      if (up) {
+        v |= up[x];
+        if (x > 0) v |= up[x - 1];
+      }
+      row[x] = v;
+    }
+  }
+}
+
 double ClosedLength(const std::vector<double>& xy) {
   return GeosRingLength(xy.data(), xy.size() / 2);
 }
@@ -177,6 +199,7 @@ Status BoxesFromBitmap(const float* prob, const BoxesParams& p, BoxesResult* out
       }
     }
   }
+  if (p.dilate) Dilate2x2(bin.data(), p.width, p.height);
   std::vector<Contour> contours;
   TraceOuterContours(bin.data(), static_cast<int>(p.width), static_cast<int>(p.height), p.max_candidates, &contours);
   std::vector<float> mask;
@@ -200,7 +223,8 @@ Status BoxesFromBitmap(const float* prob, const BoxesParams& p, BoxesResult* out
       cand = simple.data();
       cand_n = simple.size() / 2;
     }
-    const double score = MeanScore(prob, p.width, p.height, cand, cand_n, &mask, &fs);
+    const double score = p.score_slow ? MeanScore(prob, p.width, p.height, pts.data(), n, &mask, &fs)
+                                      : MeanScore(prob, p.width, p.height, cand, cand_n, &mask, &fs);
     if (p.box_thresh > score) continue;
     all.clear();
     if (p.unclip_ratio > 0) {

@@ -1,6 +1,7 @@
 // DB post-processing (SegDetectorRepresenter.boxes_from_bitmap / polygons_from_bitmap): binarize
 // the probability map, trace component contours, fit a minimum-area rectangle (or simplify the
-// contour), score by the mean probability inside, grow with the pyclipper-mode offset
+// contour), score by the mean probability inside (the candidate's or, as PaddleOCR's "slow" score
+// mode, the contour's), grow with the pyclipper-mode offset
 // (JT_ROUND, D = area * unclip_ratio / perimeter), refit, and scale to the destination size.
 #pragma once
 
@@ -21,6 +22,11 @@ struct BoxesParams {
   size_t max_candidates = 1000;
   double min_size = 3;
   bool polygon = false;  // false: 4-point boxes; true: simplified polygons
+  // PaddleOCR's DBPostProcess options: score_mode "slow" scores a candidate over its contour's
+  // filled region (box_score_slow) instead of its box or simplified polygon (box_score_fast);
+  // use_dilation dilates the binarized map with a 2x2 kernel before tracing (cv2.dilate).
+  bool score_slow = false;
+  bool dilate = false;
 };
 
 struct BoxesResult {

@@ -37,6 +37,19 @@ export interface BoxesOptions {
   minSize?: number;
   /** `'quad'` (default): 4 corners TL, TR, BR, BL. `'polygon'`: simplified contour, grown. */
   output?: 'quad' | 'polygon';
+  /**
+   * What a candidate's score (compared with `boxThresh`) averages over, as PaddleOCR's
+   * `score_mode`: `'fast'` (default, DB's `box_score_fast`) the pixels of its rectangle (or
+   * simplified polygon); `'slow'` (`box_score_slow`) the pixels of its traced contour, which
+   * follows curved and irregular text more closely.
+   */
+  scoreMode?: 'fast' | 'slow';
+  /**
+   * Dilate the binarized map with a 2x2 kernel before tracing, as PaddleOCR's `use_dilation`
+   * (`cv2.dilate`): a pixel is text when it or its left, upper or upper-left neighbour is. Joins
+   * regions one pixel apart and grows each by a pixel to the right and down. Default false.
+   */
+  useDilation?: boolean;
 }
 
 const schema = z
@@ -51,6 +64,8 @@ const schema = z
     maxCandidates: z.number().int().min(0).max(1 << 30).default(1000),
     minSize: z.number().finite().min(0).default(3),
     output: z.enum(['quad', 'polygon']).default('quad'),
+    scoreMode: z.enum(['fast', 'slow']).default('fast'),
+    useDilation: z.boolean().default(false),
   })
   .strict();
 
@@ -58,7 +73,7 @@ const schema = z
 export interface DetectedBox {
   /** Corners (TL, TR, BR, BL for `'quad'`) or polygon vertices, in destination pixels. */
   points: Point[];
-  /** Mean probability inside the candidate before unclipping. */
+  /** Mean probability inside the candidate (or its contour, `scoreMode: 'slow'`) before unclipping. */
   score: number;
 }
 
@@ -91,6 +106,8 @@ function request(prob: Float32Array, options: BoxesOptions): NativeBoxesRequest 
     maxCandidates: o.maxCandidates,
     minSize: o.minSize,
     polygon: o.output === 'polygon',
+    scoreSlow: o.scoreMode === 'slow',
+    dilate: o.useDilation,
   };
 }
 

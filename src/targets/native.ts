@@ -38,6 +38,10 @@ export interface NativeBoxesRequest {
   maxCandidates: number;
   minSize: number;
   polygon: boolean;
+  /** Score over the traced contour (PaddleOCR's box_score_slow) instead of the candidate. */
+  scoreSlow: boolean;
+  /** 2x2 dilation of the binarized map before tracing (PaddleOCR's use_dilation). */
+  dilate: boolean;
 }
 
 /** Native boxes-from-bitmap result: flat points with offsets, one score per box. */
