@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { boxesFromBitmap, type DetectedBox } from '../../src/targets';
+import { boxesFromBitmap, boxesFromBitmapAsync, type DetectedBox } from '../../src/targets';
 
 interface Expected {
   points: [number, number][];
@@ -98,8 +98,12 @@ describe('boxesFromBitmap against PaddleOCR DBPostProcess', () => {
     expect(worstScore).toBeLessThan(0.05);
   });
 
-  test('dilation joins regions one pixel apart (fewer boxes on every map that has such a pair)', () => {
+  test('dilation joins regions one pixel apart (fewer boxes in all); the async form agrees', async () => {
     const sum = (key: string) => fixture.maps.reduce((n, m) => n + m.expected[key]!.length, 0);
     expect(sum('fast+dilation')).toBeLessThan(sum('fast'));
+    for (const m of fixture.maps.slice(0, 4)) {
+      const o = { width, height, ...options, scoreMode: 'slow', useDilation: true } as const;
+      expect(await boxesFromBitmapAsync(decode(m.map), o)).toEqual(boxesFromBitmap(decode(m.map), o));
+    }
   });
 });
