@@ -82,8 +82,16 @@ describe('boolean operations with Clipper 6.4.2 arithmetic', () => {
         const want = L.cppClipMany(ints.map(([s, c]) => ({ subject: s, clip: c, op, fill })));
         expect(ours.filter((o: Ring[], i: number) => !L.sameRings(o, want[i]))).toEqual([]);
       } else {
-        // Without the C++ oracle, compare areas with Clipper2 run on the same integers.
-        for (let i = 0; i < ints.length; i++) expect(Number.isFinite(area(ours[i]))).toBe(true);
+        // Without the C++ oracle: its clipper-lib port, which deviates from it in a few places
+        // (pyclipper-offset.test.ts, deviations 2-4). Deviation 2 splits a self-touching ring in
+        // two (up to 36 of these 200 pairs differ in their rings, with the same area); deviation
+        // 4 moves a clamped crossing (up to 2 of 200 differ in area). Measured with the oracle
+        // hidden; with a broken sweep most pairs differ.
+        const lib = ints.map(([s, c]) => L.clipperLibClip(op, fill, s, c));
+        const sameRings = ours.filter((o: Ring[], i: number) => L.sameRings(o, lib[i])).length;
+        const sameArea = ours.filter((o: Ring[], i: number) => Math.abs(area(o) - L.totalArea(lib[i])) <= 1e-9 * Math.max(1, Math.abs(area(o)))).length;
+        expect(sameRings).toBeGreaterThanOrEqual(ints.length * 0.75);
+        expect(sameArea).toBeGreaterThanOrEqual(ints.length * 0.98);
       }
     }
   });

@@ -444,6 +444,20 @@ function clipperLibOffset(intRings, delta, opts = {}) {
   return sol.map((p) => p.map((q) => [q.X, q.Y]));
 }
 
+/** A boolean operation on integer rings with clipper-lib; returns [[x, y], ...] rings. */
+function clipperLibClip(op, fill, subject, clip) {
+  ClipperLib ??= require('clipper-lib');
+  const ct = { union: 1, intersection: 0, difference: 2, xor: 3 }[op];
+  const pft = { evenOdd: 0, nonZero: 1, positive: 2, negative: 3 }[fill];
+  const c = new ClipperLib.Clipper();
+  const paths = (rings) => rings.map((r) => r.map(([x, y]) => ({ X: x, Y: y })));
+  c.AddPaths(paths(subject), ClipperLib.PolyType.ptSubject, true);
+  c.AddPaths(paths(clip), ClipperLib.PolyType.ptClip, true);
+  const sol = new ClipperLib.Paths();
+  c.Execute(ct, sol, pft, pft);
+  return sol.map((p) => p.map((q) => [q.X, q.Y]));
+}
+
 /** pyclipper's float -> cInt conversion. */
 const trunc = (rings) => rings.map((r) => r.map(([x, y]) => [Math.trunc(x), Math.trunc(y)]));
 
@@ -514,6 +528,7 @@ module.exports = {
   generateAxisRects,
   generateConvexQuads,
   clipperLibOffset,
+  clipperLibClip,
   trunc,
   ringArea,
   ringPerimeter,
