@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes the Node-free geometry core (native/test/geometry_fuzz.cc) under ASan/UBSan.
 #   with clang:    libFuzzer for FUZZ_SECONDS (default 600)
-#   without clang: the same checks on FUZZ_INPUTS random inputs (default 200000), gcc build
+#   without clang: the same checks on FUZZ_INPUTS random inputs (default 200000), gcc build,
+#                  FUZZ_JOBS processes at once (default: one per core)
 # CI runs it briefly (.ci/run sets FUZZ_SECONDS=30 FUZZ_INPUTS=3000); run it longer by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,8 +15,24 @@ if command -v clang++ >/dev/null 2>&1; then
   # the slowest legitimate inputs, offsets near the 5e7-vertex limit, take ~10-20 s under ASan).
   build-fuzz/geometry_fuzz -max_total_time="${FUZZ_SECONDS:-600}" -timeout=120
 else
-  g++ "${flags[@]}" -fsanitize=address,undefined -fno-sanitize-recover=undefined -DOPK_FUZZ_STANDALONE \
-    "${src[@]}" -o build-fuzz/geometry_fuzz -lpthread -ldl
-  build-fuzz/geometry_fuzz "${FUZZ_INPUTS:-200000}"
+  # FUZZ_JOBS compilers, then FUZZ_JOBS drivers with their own seeds sharing FUZZ_INPUTS (default:
+  # one per core). Each driver can hold a few GB under ASan on the largest inputs.
+  jobs=${FUZZ_JOBS:-$(nproc)}
+  san=(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
+  waitall() { for pid in $(jobs -p); do wait "$pid"; done; }  # fails (set -e) if any job failed
+  mkdir -p build-fuzz/obj
+  objs=()
+  for f in "${src[@]}"; do
+    o="build-fuzz/obj/$(echo "$f" | tr / _).o"
+    objs+=("$o")
+    g++ "${flags[@]}" "${san[@]}" -DOPK_FUZZ_STANDALONE -c "$f" -o "$o" &
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+  done
+  waitall
+  g++ "${san[@]}" "${objs[@]}" -o build-fuzz/geometry_fuzz -lpthread -ldl
+  total=${FUZZ_INPUTS:-200000}
+  per=$(( (total + jobs - 1) / jobs ))
+  for i in $(seq 1 "$jobs"); do build-fuzz/geometry_fuzz "$per" "$i" & done
+  waitall
 fi
 echo "fuzz-geometry: no crash, leak or sanitizer report"
