@@ -83,7 +83,8 @@ export class PerformanceProfilerCallback implements Callback {
   private readonly print: (line: string) => void;
   private readonly sampler: ResourceSamplerLike | undefined;
   private tf: TfMemoryLike | undefined;
-  private tfGiven: boolean;
+  /** tf was given, or loading it was tried (and failed): no lazy load. */
+  private tfSettled: boolean;
   private epochStart = 0;
   private startMetrics: Record<string, number> = {};
   private readonly keyBatchTime: string;
@@ -94,7 +95,7 @@ export class PerformanceProfilerCallback implements Callback {
     this.config = parseConfig(performanceProfilerConfigSchema, rest, 'callbacks.performanceProfiler');
     this.enabled = this.config.enabled;
     this.tf = tf;
-    this.tfGiven = tf !== undefined;
+    this.tfSettled = tf !== undefined;
     this.sampler = sampler;
     this.print = print ?? ((l) => console.log(l));
     this.keyBatchTime = `${this.config.prefix}val_batch_time`;
@@ -102,12 +103,12 @@ export class PerformanceProfilerCallback implements Callback {
   }
 
   private memoryTf(): TfMemoryLike | undefined {
-    if (!this.tf && !this.tfGiven) {
+    if (!this.tf && !this.tfSettled) {
       try {
         this.tf = loadTf();
       } catch {
-        // No tfjs to ask: the tf memory figures are left out (not logged as NaN); no retry.
-        this.tfGiven = true;
+        // No tfjs to ask: the tf memory figures are left out (not logged as NaN).
+        this.tfSettled = true;
       }
     }
     return this.tf;

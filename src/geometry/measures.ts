@@ -69,7 +69,7 @@ export function orientation(path: Path): boolean {
  * True when the closed path is a convex polygon: at least three non-collinear vertices, every turn
  * in the same direction (collinear and repeated vertices allowed) and winding exactly once.
  */
-export function isConvex(path: Path): boolean {
+export function isConvex(path: ReadonlyArray<readonly [number, number]>): boolean {
   checkPath(path, 'path');
   const n = path.length;
   if (n < 3) return false;

@@ -1,5 +1,6 @@
 /** Small polygon helpers for detection evaluation (areas and intersection areas). */
 import { flatToPaths } from '../geometry/flat';
+import { isConvex } from '../geometry/measures';
 import { geometryNative } from '../geometry/native';
 import type { Point } from './polygons';
 
@@ -22,45 +23,6 @@ function signedArea(p: ReadonlyArray<Point>): number {
     s += a[0] * b[1] - b[0] * a[1];
   }
   return s / 2;
-}
-
-/**
- * True when the ring is convex: every turn in the same direction (collinear and repeated vertices
- * allowed, a spike that turns straight back not), at least one real turn, and winding once. Turns
- * of one sign alone also admit stars such as the pentagram, which wind twice; with monotone
- * turning, the edges' x direction changes sign twice per winding, so more than two changes mean
- * more than one winding.
- */
-export function isConvex(p: ReadonlyArray<Point>): boolean {
-  const n = p.length;
-  let sign = 0;
-  let dxChanges = 0;
-  let lastDxSign = 0;
-  let firstDxSign = 0;
-  for (let i = 0; i < n; i++) {
-    const a = p[i] as Point;
-    const b = p[(i + 1) % n] as Point;
-    const c = p[(i + 2) % n] as Point;
-    const ux = b[0] - a[0];
-    const uy = b[1] - a[1];
-    const vx = c[0] - b[0];
-    const vy = c[1] - b[1];
-    const cr = ux * vy - uy * vx;
-    if (cr !== 0) {
-      if (sign === 0) sign = Math.sign(cr);
-      else if (Math.sign(cr) !== sign) return false;
-    } else if (ux * vx + uy * vy < 0) {
-      return false; // a spike: the ring turns straight back
-    }
-    const s = Math.sign(ux);
-    if (s !== 0) {
-      if (firstDxSign === 0) firstDxSign = s;
-      else if (s !== lastDxSign) dxChanges++;
-      lastDxSign = s;
-    }
-  }
-  if (lastDxSign !== 0 && lastDxSign !== firstDxSign) dxChanges++;
-  return sign !== 0 && dxChanges <= 2;
 }
 
 /** Sutherland–Hodgman: `subject` clipped by the convex polygon `clip`. */

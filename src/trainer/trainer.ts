@@ -281,11 +281,7 @@ export class Trainer {
     let batchIdx: number | undefined;
     this.running = true;
     let status: RunStatus = 'finished';
-    const signals = this.config.gracefulSignals
-      ? new SignalStop(() => {
-          run.shouldStop = true;
-        })
-      : undefined;
+    const signals = this.stopOnSignals(run, 'Trainer');
     const track: LoopTrack = { batchIdx: undefined, signals };
     try {
       if (args.params && Object.keys(args.params).length > 0) logger.logParams(args.params);
@@ -336,13 +332,7 @@ export class Trainer {
       await runner.call('onTrainEnd', run);
       throw error;
     } finally {
-      this.running = false;
-      try {
-        if (this.config.closeLoggers) await logger.close(status);
-        else await logger.flush();
-      } finally {
-        signals?.finish();
-      }
+      await this.endRun(logger, status, signals);
     }
   }
 
@@ -372,11 +362,7 @@ export class Trainer {
       logger,
       startedAt: performance.now(),
     };
-    const signals = this.config.gracefulSignals
-      ? new SignalStop(() => {
-          run.shouldStop = true;
-        }, 'Trainer.validate')
-      : undefined;
+    const signals = this.stopOnSignals(run, 'Trainer.validate');
     const track: LoopTrack = { batchIdx: undefined, signals };
     this.running = true;
     let status: RunStatus = 'finished';
@@ -394,13 +380,26 @@ export class Trainer {
       await runner.call('onException', run, { error, stage: 'validate', epoch: 0, batchIdx: track.batchIdx });
       throw error;
     } finally {
-      this.running = false;
-      try {
-        if (this.config.closeLoggers) await logger.close(status);
-        else await logger.flush();
-      } finally {
-        signals?.finish();
-      }
+      await this.endRun(logger, status, signals);
+    }
+  }
+
+  /** With `gracefulSignals`, a listener that asks `run` to stop on SIGINT/SIGTERM. */
+  private stopOnSignals(run: RunState, who: string): SignalStop | undefined {
+    if (!this.config.gracefulSignals) return undefined;
+    return new SignalStop(() => {
+      run.shouldStop = true;
+    }, who);
+  }
+
+  /** The end of `fit`/`validate`: not running, loggers closed (or flushed), signals released. */
+  private async endRun(logger: LoggerGroup, status: RunStatus, signals: SignalStop | undefined): Promise<void> {
+    this.running = false;
+    try {
+      if (this.config.closeLoggers) await logger.close(status);
+      else await logger.flush();
+    } finally {
+      signals?.finish();
     }
   }
 

@@ -3,7 +3,8 @@
  * counting unit cells gives the true area; unchanged by a far translation; finite and quick for
  * far-flung vertices, where the 0.25 px sample grid it used to walk never finished.
  */
-import { intersectionArea, isConvex, polygonArea } from '../../src/targets/polygon_area';
+import { isConvex } from '../../src/geometry/measures';
+import { intersectionArea, polygonArea } from '../../src/targets/polygon_area';
 import type { Point } from '../../src/targets/polygons';
 import { L_SHAPE } from './shapes';
 
