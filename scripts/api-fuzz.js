@@ -45,11 +45,11 @@ function rand() {
 const pick = (a) => a[Math.floor(rand() * a.length)];
 
 const NUMBERS = [0, -0, 1, -1, 3.5, 0.4, 1.5, 7, 100, 640, 2 ** 31, 2 ** 53, 1e308, -1e308, 1e-300, Number.NaN, Infinity, -Infinity];
-const STRINGS = ['', 'x', 'round', 'pyclipper', 'clipper2', 'nonZero', 'a.b=1', '=', 'trainer.maxEpochs=NaN', '__proto__.x=1'];
+const STRINGS = ['', 'x', 'polygon', 'slow', 'round', 'pyclipper', 'clipper2', 'nonZero', 'a.b=1', '=', 'trainer.maxEpochs=NaN', '__proto__.x=1'];
 const KEYS = [
   'ratio', 'mode', 'joinType', 'endType', 'miterLimit', 'arcTolerance', 'scale', 'width', 'height', 'thresh', 'boxThresh',
   'unclipRatio', 'maxCandidates', 'minSize', 'output', 'shrinkRatio', 'threads', 'fillRule', 'maxBytes', 'cache', 'iou',
-  'ignoreOverlap', 'intervalMs', 'capacity', 'logEvery', 'enabled', 'prefix', 'print', 'path', 'port', 'maxEpochs', '__proto__',
+  'polygonEpsilon', 'scoreMode', 'useDilation', 'ignoreOverlap', 'intervalMs', 'capacity', 'logEvery', 'enabled', 'prefix', 'print', 'path', 'port', 'maxEpochs', '__proto__',
 ];
 const SPECIALS = [null, undefined, true, false, {}, [], () => 1, Symbol('s'), 10n, new Date(0)];
 

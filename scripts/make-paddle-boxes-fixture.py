@@ -81,6 +81,34 @@ def postprocess(pred, score_mode, dilation):
     return boxes
 
 
+def polygons(pred, eps_frac):
+    """DB's polygons_from_bitmap (PaddleOCR's box_type "poly"): the contour simplified by
+    cv2.approxPolyDP with epsilon eps_frac * arcLength (DB 0.01, PaddleOCR 0.002), scored over the
+    simplified polygon, unclipped, and kept when it stays one polygon whose rectangle is wide enough."""
+    bitmap = (pred > THRESH).astype(np.uint8)
+    contours, _ = cv2.findContours(bitmap * 255, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    out = []
+    for contour in contours[:MAX_CANDIDATES]:
+        epsilon = eps_frac * cv2.arcLength(contour, True)
+        points = cv2.approxPolyDP(contour, epsilon, True).reshape(-1, 2)
+        if points.shape[0] < 4:
+            continue
+        score = mean_inside(pred, points)
+        if BOX_THRESH > score:
+            continue
+        grown = unclip(points)
+        if len(grown) != 1:
+            continue
+        box = np.array(grown[0]).reshape(-1, 2)
+        _, sside = mini_box(box.reshape(-1, 1, 2))
+        if sside < MIN_SIZE + 2:
+            continue
+        box[:, 0] = np.clip(np.round(box[:, 0] / W * W), 0, W)
+        box[:, 1] = np.clip(np.round(box[:, 1] / H * H), 0, H)
+        out.append({"points": box.astype(int).tolist(), "simplified": points.astype(int).tolist(), "score": float(score)})
+    return out
+
+
 def draw(rng):
     """Rotated bars, curved bands and blobs, some one pixel apart; noise below the threshold."""
     k = rng.integers(0, 64, size=(H, W)).astype(np.uint8)  # background: < 0.25
@@ -119,7 +147,41 @@ def has_holes(pred):
     return False
 
 
+def approx_fixture():
+    """Binary maps of random blobs (noise, some dilated) and, for each outer contour, the polygon
+    cv2.approxPolyDP makes of OpenCV's CHAIN_APPROX_SIMPLE contour at epsilon 0.01 and 0.002 of
+    cv2.arcLength, when it has at least 4 points and its minimum-area rectangle a short side of
+    at least 2 (boxesFromBitmap's filter after the unclip, here with unclipRatio 0)."""
+    rng = np.random.default_rng(7)
+    cases = []
+    for t in range(60):
+        h, w = int(rng.integers(8, 64)), int(rng.integers(8, 64))
+        img = (rng.random((h, w)) < rng.uniform(0.15, 0.6)).astype(np.uint8)
+        if t % 3:
+            img = cv2.dilate(img, np.ones((2, 2), dtype=np.uint8), iterations=int(rng.integers(1, 3)))
+        contours, hierarchy = cv2.findContours(img * 255, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+        expected = {}
+        for frac in (0.01, 0.002):
+            polys = []
+            for c, hh in zip(contours, hierarchy[0]):
+                if hh[3] >= 0:
+                    continue  # a hole: boxesFromBitmap takes outer contours only
+                pts = cv2.approxPolyDP(c, frac * cv2.arcLength(c, True), True).reshape(-1, 2)
+                if len(pts) < 4 or min(cv2.minAreaRect(pts)[1]) < 2:
+                    continue
+                polys.append(pts.astype(int).tolist())
+            expected[str(frac)] = polys
+        bits = base64.b64encode(np.packbits(img.flatten()).tobytes()).decode()
+        cases.append({"width": w, "height": h, "bits": bits, "expected": expected})
+    path = os.path.join(os.path.dirname(__file__), "..", "test", "targets", "fixtures", "approx-poly.json")
+    with open(path, "w") as f:
+        json.dump({"source": "scripts/make-paddle-boxes-fixture.py (OpenCV %s)" % cv2.__version__, "cases": cases}, f, separators=(",", ":"))
+        f.write("\n")
+    print("wrote", os.path.normpath(path), sum(len(v) for c in cases for v in c["expected"].values()), "polygons")
+
+
 def main():
+    approx_fixture()
     rng = np.random.default_rng(20261124)
     maps = []
     while len(maps) < 12:
@@ -132,6 +194,8 @@ def main():
             for mode in ("fast", "slow")
             for dil in (False, True)
         }
+        expected["polygon"] = polygons(pred, 0.01)
+        expected["polygon+eps0.002"] = polygons(pred, 0.002)
         maps.append({"map": base64.b64encode(k.tobytes()).decode(), "expected": expected})
     out = {
         "source": "scripts/make-paddle-boxes-fixture.py (OpenCV %s, pyclipper, shapely)" % cv2.__version__,

@@ -40,6 +40,8 @@ void ReadBoxesJob(const Napi::Object& o, BoxesJob* job) {
   p.polygon = OptionalBoolean(o, "polygon", false);
   p.score_slow = OptionalBoolean(o, "scoreSlow", false);
   p.dilate = OptionalBoolean(o, "dilate", false);
+  p.polygon_epsilon = OptionalFiniteNumber(o, "polygonEpsilon", 0.01);
+  if (p.polygon_epsilon < 0 || p.polygon_epsilon > 1) ThrowRange(env, "polygonEpsilon must be in [0, 1]");
   ArrayView<float> prob = RequireFloat32Array(o.Get("prob"), "prob");
   if (prob.length != static_cast<size_t>(p.width * p.height)) {
     Throw(env, Status(StatusCode::kBufferSize, "prob has " + std::to_string(prob.length) +

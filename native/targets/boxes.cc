@@ -8,6 +8,7 @@
 #include <string>
 
 #include "geometry/pyclipper_offset.h"
+#include "targets/approx_poly.h"
 #include "targets/contours.h"
 #include "targets/cv_fill.h"
 #include "targets/min_area_rect.h"
@@ -71,55 +72,6 @@ Status Unclip(const double* xy, size_t n, double ratio, geom::Paths64* out) {
   return geom::PyclipperOffset(path, distance, geom::JoinType::kRound, geom::EndType::kPolygon, 2.0, 0.25, out);
 }
 
-// Douglas-Peucker on a closed contour (start at point 0 and the point farthest from it).
-void SimplifyClosed(const double* xy, size_t n, double eps, std::vector<double>* out) {
-  out->clear();
-  if (n < 3) {
-    out->assign(xy, xy + 2 * n);
-    return;
-  }
-  size_t far = 0;
-  double best = -1;
-  for (size_t k = 1; k < n; ++k) {
-    const double d = std::hypot(xy[2 * k] - xy[0], xy[2 * k + 1] - xy[1]);
-    if (d > best) {
-      best = d;
-      far = k;
-    }
-  }
-  std::vector<uint8_t> keep(n, 0);
-  keep[0] = keep[far] = 1;
-  std::vector<std::pair<size_t, size_t>> stack{{0, far}, {far, n}};
-  while (!stack.empty()) {
-    auto [a, b] = stack.back();
-    stack.pop_back();
-    const size_t bi = b % n;
-    const double ax = xy[2 * a], ay = xy[2 * a + 1], bx = xy[2 * bi], by = xy[2 * bi + 1];
-    const double ex = bx - ax, ey = by - ay, len = std::hypot(ex, ey);
-    double dmax = -1;
-    size_t imax = a;
-    for (size_t k = a + 1; k < b; ++k) {
-      const double px = xy[2 * k] - ax, py = xy[2 * k + 1] - ay;
-      const double d = len > 0 ? std::fabs(px * ey - py * ex) / len : std::hypot(px, py);
-      if (d > dmax) {
-        dmax = d;
-        imax = k;
-      }
-    }
-    if (dmax > eps) {
-      keep[imax] = 1;
-      stack.push_back({a, imax});
-      stack.push_back({imax, b});
-    }
-  }
-  for (size_t k = 0; k < n; ++k) {
-    if (keep[k]) {
-      out->push_back(xy[2 * k]);
-      out->push_back(xy[2 * k + 1]);
-    }
-  }
-}
-
 // cv2.dilate(bitmap, np.ones((2, 2))) (PaddleOCR's use_dilation): the kernel's anchor is its
 // centre, (1, 1), so a pixel becomes set when it or its left, upper or upper-left neighbour is;
 // pixels outside the map count as unset. In place, from the last row and column backwards.
@@ -137,10 +89,6 @@ void Dilate2x2(uint8_t* b, int64_t w, int64_t h) {
       row[x] = v;
     }
   }
-}
-
-double ClosedLength(const std::vector<double>& xy) {
-  return GeosRingLength(xy.data(), xy.size() / 2);
 }
 
 void Emit(const BoxesParams& p, const double* xy, size_t n, double score, BoxesResult* out) {
@@ -204,7 +152,7 @@ Status BoxesFromBitmap(const float* prob, const BoxesParams& p, BoxesResult* out
   TraceOuterContours(bin.data(), static_cast<int>(p.width), static_cast<int>(p.height), p.max_candidates, &contours);
   std::vector<float> mask;
   FillScratch fs;
-  std::vector<double> pts, simple, all;
+  std::vector<double> pts, chain, simple, all;
   geom::Paths64 grown;
   for (const Contour& c : contours) {
     const size_t n = c.xy.size() / 2;
@@ -218,7 +166,11 @@ Status BoxesFromBitmap(const float* prob, const BoxesParams& p, BoxesResult* out
       cand = rect.corners.data();
       cand_n = 4;
     } else {
-      SimplifyClosed(pts.data(), n, 0.01 * ClosedLength(pts), &simple);
+      // polygons_from_bitmap: cv2.approxPolyDP(contour, eps * cv2.arcLength(contour, True), True)
+      // on OpenCV's CHAIN_APPROX_SIMPLE contour, which both functions see point for point.
+      ChainApproxSimple(c.xy.data(), n, &chain);
+      const size_t chain_n = chain.size() / 2;
+      ApproxPolyDpClosed(chain.data(), chain_n, p.polygon_epsilon * ClosedArcLength(chain.data(), chain_n), &simple);
       if (simple.size() / 2 < 4) continue;
       cand = simple.data();
       cand_n = simple.size() / 2;

@@ -22,6 +22,9 @@ struct BoxesParams {
   size_t max_candidates = 1000;
   double min_size = 3;
   bool polygon = false;  // false: 4-point boxes; true: simplified polygons
+  // Polygon output: the contour is simplified by cv2.approxPolyDP with epsilon = this fraction of
+  // its length (DB: 0.01; PaddleOCR's box_type "poly": 0.002).
+  double polygon_epsilon = 0.01;
   // PaddleOCR's DBPostProcess options: score_mode "slow" scores a candidate over its contour's
   // filled region (box_score_slow) instead of its box or simplified polygon (box_score_fast);
   // use_dilation dilates the binarized map with a 2x2 kernel before tracing (cv2.dilate).

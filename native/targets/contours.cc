@@ -57,16 +57,22 @@ void TraceOuterContours(const uint8_t* bin, int w, int h, size_t max_contours, s
         if (found < 0) break;  // isolated pixel
         if (px == x && py == y) {
           if (start_dir == found) break;  // back at the start leaving the same way: done
-          if (start_dir < 0) start_dir = found;
+          if (start_dir < 0) {
+            start_dir = found;
+          } else {
+            // Passing through the start pixel mid-contour (it joins two lobes): OpenCV's chain
+            // lists it again here, and so does ours.
+            c.xy.push_back(x);
+            c.xy.push_back(y);
+          }
         }
         px += kDx[found];
         py += kDy[found];
         dir = (found + 4) % 8;  // backtrack: the neighbour we came from
+        // At the start again, the next iteration decides whether the contour is closed.
         if (!(px == x && py == y)) {
           c.xy.push_back(px);
           c.xy.push_back(py);
-        } else {
-          // at the start again: the loop decides on the next iteration whether to stop
         }
       }
       out->push_back(std::move(c));

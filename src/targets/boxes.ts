@@ -35,8 +35,17 @@ export interface BoxesOptions {
   maxCandidates?: number;
   /** Candidates whose rectangle's short side is below minSize (below minSize + 2 after unclip) are dropped. Default 3. */
   minSize?: number;
-  /** `'quad'` (default): 4 corners TL, TR, BR, BL. `'polygon'`: simplified contour, grown. */
+  /**
+   * `'quad'` (default): 4 corners TL, TR, BR, BL. `'polygon'`: the contour simplified as DB's
+   * `polygons_from_bitmap` does it (`cv2.approxPolyDP`, see `polygonEpsilon`), then grown.
+   */
   output?: 'quad' | 'polygon';
+  /**
+   * `output: 'polygon'` only: how far (as a fraction of the contour's length) the simplified
+   * polygon may stray from the contour, the epsilon of `cv2.approxPolyDP`. Default 0.01 (DB);
+   * PaddleOCR's `box_type: 'poly'` uses 0.002, which keeps more vertices. In [0, 1].
+   */
+  polygonEpsilon?: number;
   /**
    * What a candidate's score (compared with `boxThresh`) averages over, as PaddleOCR's
    * `score_mode`: `'fast'` (default, DB's `box_score_fast`) the pixels of its rectangle (or
@@ -64,6 +73,7 @@ const schema = z
     maxCandidates: z.number().int().min(0).max(1 << 30).default(1000),
     minSize: z.number().finite().min(0).default(3),
     output: z.enum(['quad', 'polygon']).default('quad'),
+    polygonEpsilon: z.number().finite().min(0).max(1).default(0.01),
     scoreMode: z.enum(['fast', 'slow']).default('fast'),
     useDilation: z.boolean().default(false),
   })
@@ -106,6 +116,7 @@ function request(prob: Float32Array, options: BoxesOptions): NativeBoxesRequest 
     maxCandidates: o.maxCandidates,
     minSize: o.minSize,
     polygon: o.output === 'polygon',
+    polygonEpsilon: o.polygonEpsilon,
     scoreSlow: o.scoreMode === 'slow',
     dilate: o.useDilation,
   };

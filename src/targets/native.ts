@@ -40,6 +40,8 @@ export interface NativeBoxesRequest {
   polygon: boolean;
   /** Score over the traced contour (PaddleOCR's box_score_slow) instead of the candidate. */
   scoreSlow: boolean;
+  /** Polygon output: approxPolyDP's epsilon as a fraction of the contour's length. */
+  polygonEpsilon: number;
   /** 2x2 dilation of the binarized map before tracing (PaddleOCR's use_dilation). */
   dilate: boolean;
 }

@@ -7,6 +7,9 @@
  * regions merge. Boxes come from our minimum-area rectangle (double precision) where OpenCV's
  * works in float32, so corners may differ by a pixel (docs/targets.md), and a fast score, which
  * averages over the rectangle's pixels, may differ where a corner truncates to another integer.
+ * Polygon output (DB's polygons_from_bitmap: cv2.approxPolyDP, then the unclip) involves no
+ * float32 rectangle on these maps, so it must be equal point for point, at DB's epsilon (0.01 of
+ * the contour length) and PaddleOCR's (0.002).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,6 +18,8 @@ import { boxesFromBitmap, boxesFromBitmapAsync, type DetectedBox } from '../../s
 interface Expected {
   points: [number, number][];
   score: number;
+  /** Polygon output only: the cv2.approxPolyDP polygon before the unclip. */
+  simplified?: [number, number][];
 }
 interface Fixture {
   width: number;
@@ -96,6 +101,24 @@ describe('boxesFromBitmap against PaddleOCR DBPostProcess', () => {
     // Fast scores: equal but for the box above and one whose float32 corner truncates otherwise.
     expect(boxes - sameScore).toBeLessThanOrEqual(2);
     expect(worstScore).toBeLessThan(0.05);
+  });
+
+  test.each([
+    ['polygon', 0.01],
+    ['polygon+eps0.002', 0.002],
+  ] as const)("%s (DB's polygons_from_bitmap): the same grown polygons, point for point", (name, eps) => {
+    let polygons = 0;
+    fixture.maps.forEach((m) => {
+      const want = m.expected[name]!;
+      const got = boxesFromBitmap(decode(m.map), { width, height, ...options, output: 'polygon', polygonEpsilon: eps });
+      // Same order too: OpenCV's RETR_LIST lists these maps' contours in reverse raster order.
+      expect(got.map((g) => g.points)).toEqual(want.map((w) => w.points).reverse());
+      got.forEach((g, k) => {
+        expect(g.score).toBeCloseTo(want[want.length - 1 - k]!.score, 12);
+      });
+      polygons += want.length;
+    });
+    expect(polygons).toBeGreaterThan(40);
   });
 
   test('dilation joins regions one pixel apart (fewer boxes in all); the async form agrees', async () => {
