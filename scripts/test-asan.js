@@ -36,7 +36,9 @@ const common = {
   UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1',
 };
 
-run(process.execPath, [require.resolve('jest/bin/jest', { paths: [root] }), '--runInBand', ...process.argv.slice(2)], {
+// Two workers (each a node process that inherits the preload): 147 s here against 197 s in band
+// for the whole suite, which keeps CI inside its 15 minutes.
+run(process.execPath, [require.resolve('jest/bin/jest', { paths: [root] }), '--maxWorkers=2', ...process.argv.slice(2)], {
   ...common,
   ASAN_OPTIONS: 'detect_leaks=0:allow_user_segv_handler=1:detect_odr_violation=0:protect_shadow_gap=0',
 });
