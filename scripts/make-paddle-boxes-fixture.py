@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Writes test/targets/fixtures/paddle-postprocess.json: probability maps and what PaddleOCR's
-DBPostProcess (boxes_from_bitmap, quad output) makes of them with score_mode "fast" and "slow",
-use_dilation off and on. The post-processing steps below are written here from PaddleOCR's
-documented behaviour, over OpenCV, numpy, shapely and pyclipper as Debian packages them:
+DBPostProcess makes of them: boxes_from_bitmap (quad output) with score_mode "fast" and "slow",
+use_dilation off and on, and polygons_from_bitmap at epsilon 0.01 (DB) and 0.002 (PaddleOCR).
+Also test/targets/fixtures/approx-poly.json (approx_fixture below). The post-processing steps
+below are written here from PaddleOCR's documented behaviour, over OpenCV, numpy, shapely and
+pyclipper as Debian packages them:
 
     apt-get install python3-numpy python3-opencv python3-shapely python3-pyclipper
     /usr/bin/python3 scripts/make-paddle-boxes-fixture.py
 
 Maps hold probabilities k/256 (exact in float32), stored as one byte k per pixel, base64. Every
-candidate is kept (box_thresh 0) so that the test sees every score; maps are drawn without holes,
-whose contours RETR_LIST would also return (boxesFromBitmap leaves holes out, docs/targets.md).
+candidate is kept (box_thresh 0) so that the test sees every score.
 """
 import base64
 import json
@@ -56,6 +57,7 @@ def unclip(box):
 
 
 def postprocess(pred, score_mode, dilation):
+    h, w = pred.shape
     bitmap = (pred > THRESH).astype(np.uint8)
     if dilation:
         bitmap = cv2.dilate(bitmap, np.array([[1, 1], [1, 1]], dtype=np.uint8))
@@ -75,8 +77,8 @@ def postprocess(pred, score_mode, dilation):
         if sside < MIN_SIZE + 2:
             continue
         box = np.array(box)
-        box[:, 0] = np.clip(np.round(box[:, 0] / W * W), 0, W)
-        box[:, 1] = np.clip(np.round(box[:, 1] / H * H), 0, H)
+        box[:, 0] = np.clip(np.round(box[:, 0] / w * w), 0, w)
+        box[:, 1] = np.clip(np.round(box[:, 1] / h * h), 0, h)
         boxes.append({"points": box.astype(int).tolist(), "score": float(score)})
     return boxes
 
@@ -138,20 +140,12 @@ def draw(rng):
     return k
 
 
-def has_holes(pred):
-    bitmap = (pred > THRESH).astype(np.uint8)
-    for b in (bitmap, cv2.dilate(bitmap, np.ones((2, 2), dtype=np.uint8))):
-        _, hierarchy = cv2.findContours(b * 255, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
-        if hierarchy is not None and (hierarchy[0][:, 3] >= 0).any():
-            return True
-    return False
-
-
 def approx_fixture():
-    """Binary maps of random blobs (noise, some dilated) and, for each outer contour, the polygon
-    cv2.approxPolyDP makes of OpenCV's CHAIN_APPROX_SIMPLE contour at epsilon 0.01 and 0.002 of
-    cv2.arcLength, when it has at least 4 points and its minimum-area rectangle a short side of
-    at least 2 (boxesFromBitmap's filter after the unclip, here with unclipRatio 0)."""
+    """Binary maps of random blobs (noise, some dilated, with holes) and, for each contour in
+    RETR_LIST order (hole borders included, as DB sees them), the polygon cv2.approxPolyDP makes
+    of OpenCV's CHAIN_APPROX_SIMPLE contour at epsilon 0.01 and 0.002 of cv2.arcLength, when it has
+    at least 4 points and its minimum-area rectangle a short side of at least 2 (boxesFromBitmap's
+    filter after the unclip, here with unclipRatio 0); and DB's quad boxes of the same maps."""
     rng = np.random.default_rng(7)
     cases = []
     for t in range(60):
@@ -159,13 +153,11 @@ def approx_fixture():
         img = (rng.random((h, w)) < rng.uniform(0.15, 0.6)).astype(np.uint8)
         if t % 3:
             img = cv2.dilate(img, np.ones((2, 2), dtype=np.uint8), iterations=int(rng.integers(1, 3)))
-        contours, hierarchy = cv2.findContours(img * 255, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
-        expected = {}
+        contours, _ = cv2.findContours(img * 255, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+        expected = {"quad": postprocess(img.astype(np.float32), "fast", False)}
         for frac in (0.01, 0.002):
             polys = []
-            for c, hh in zip(contours, hierarchy[0]):
-                if hh[3] >= 0:
-                    continue  # a hole: boxesFromBitmap takes outer contours only
+            for c in contours:
                 pts = cv2.approxPolyDP(c, frac * cv2.arcLength(c, True), True).reshape(-1, 2)
                 if len(pts) < 4 or min(cv2.minAreaRect(pts)[1]) < 2:
                     continue
@@ -187,8 +179,6 @@ def main():
     while len(maps) < 12:
         k = draw(rng)
         pred = k.astype(np.float32) / np.float32(256)
-        if has_holes(pred):
-            continue
         expected = {
             f"{mode}{'+dilation' if dil else ''}": postprocess(pred, mode, dil)
             for mode in ("fast", "slow")

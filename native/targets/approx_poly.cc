@@ -15,16 +15,12 @@ struct Pt {
 
 void ChainApproxSimple(const int32_t* xy, size_t n, std::vector<double>* out) {
   out->clear();
-  // OpenCV's order: the start pixel, then ours from the last point back to the second.
-  auto at = [&](size_t k) {
-    const size_t src = k == 0 ? 0 : n - k;
-    return Pt{static_cast<double>(xy[2 * src]), static_cast<double>(xy[2 * src + 1])};
-  };
+  auto at = [&](size_t k) { return Pt{static_cast<double>(xy[2 * k]), static_cast<double>(xy[2 * k + 1])}; };
   for (size_t k = 0; k < n; ++k) {
     const Pt p = at(k);
-    bool keep = k == 0 || n < 3;
+    bool keep = n < 3;
     if (!keep) {
-      const Pt a = at(k - 1), b = at((k + 1) % n);
+      const Pt a = at((k + n - 1) % n), b = at((k + 1) % n);
       keep = p.x - a.x != b.x - p.x || p.y - a.y != b.y - p.y;  // the step changes here
     }
     if (keep) {

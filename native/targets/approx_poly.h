@@ -9,9 +9,10 @@
 
 namespace opk::targets {
 
-// Our traced outer contour (clockwise in image coordinates, every boundary pixel, `n` points) as
-// OpenCV's findContours(..., CHAIN_APPROX_SIMPLE) lists it: the same start pixel, then the other
-// way round, and only the points where the chain turns (the start point always). Interleaved x, y.
+// A traced contour (OpenCV's CHAIN_APPROX_NONE points, `n` of them; see contours.h) as
+// findContours(..., CHAIN_APPROX_SIMPLE) lists it: only the points where the chain turns, in
+// order from the start pixel, which is left out where the chain runs straight through it (as it
+// can for a hole border; an outer border always turns at its first pixel). Interleaved x, y.
 void ChainApproxSimple(const int32_t* xy, size_t n, std::vector<double>* out);
 
 // cv2.arcLength(points, closed=True): each side's length in float (squares summed and rooted in

@@ -149,7 +149,7 @@ Status BoxesFromBitmap(const float* prob, const BoxesParams& p, BoxesResult* out
   }
   if (p.dilate) Dilate2x2(bin.data(), p.width, p.height);
   std::vector<Contour> contours;
-  TraceOuterContours(bin.data(), static_cast<int>(p.width), static_cast<int>(p.height), p.max_candidates, &contours);
+  TraceContours(bin.data(), static_cast<int>(p.width), static_cast<int>(p.height), p.max_candidates, &contours);
   std::vector<float> mask;
   FillScratch fs;
   std::vector<double> pts, chain, simple, all;

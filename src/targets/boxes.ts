@@ -31,7 +31,11 @@ export interface BoxesOptions {
    * does). 0 = no growth and no truncation. Default 1.5.
    */
   unclipRatio?: number;
-  /** At most this many connected components are considered (raster order). Default 1000. */
+  /**
+   * At most this many contours are considered, in the order `cv2.findContours(RETR_LIST)` lists
+   * them (outer and hole borders, reverse raster order of their first pixels), as DB's
+   * `contours[:max_candidates]`. Default 1000.
+   */
   maxCandidates?: number;
   /** Candidates whose rectangle's short side is below minSize (below minSize + 2 after unclip) are dropped. Default 3. */
   minSize?: number;

@@ -58,8 +58,9 @@ describe('boxesFromBitmap', () => {
     ];
     const boxes = boxesFromBitmap(render([a, b], 0.9), { width: W, height: H, unclipRatio: 0 });
     expect(boxes).toHaveLength(2);
-    expect(boxes[0]?.points).toEqual(a);
-    expect(boxes[1]?.points).toEqual(b);
+    // In OpenCV's contour order, as DB gets them: the lower region first (reverse raster order).
+    expect(boxes[0]?.points).toEqual(b);
+    expect(boxes[1]?.points).toEqual(a);
     for (const box of boxes) expect(box.score).toBeCloseTo(0.9, 6);
   });
 
