@@ -1,6 +1,7 @@
 #include "targets/boxes.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include "geometry/pyclipper_offset.h"
 #include "targets/approx_poly.h"
 #include "targets/contours.h"
+#include "targets/cv_min_area_rect.h"
 #include "targets/cv_fill.h"
 #include "targets/min_area_rect.h"
 #include "targets/polygon_measure.h"
@@ -96,8 +98,24 @@ void Emit(const BoxesParams& p, const double* xy, size_t n, double score, BoxesR
     // np.round (half to even) then clip to [0, dest]
     const double x = std::nearbyint(xy[2 * k] / static_cast<double>(p.width) * static_cast<double>(p.dest_width));
     const double y = std::nearbyint(xy[2 * k + 1] / static_cast<double>(p.height) * static_cast<double>(p.dest_height));
-    out->xy.push_back(std::clamp(x, 0.0, static_cast<double>(p.dest_width)));
-    out->xy.push_back(std::clamp(y, 0.0, static_cast<double>(p.dest_height)));
+    // + 0.0: integers as DB's int arrays hold them, never -0 (np.round(-0.2) is -0.0).
+    out->xy.push_back(std::clamp(x, 0.0, static_cast<double>(p.dest_width)) + 0.0);
+    out->xy.push_back(std::clamp(y, 0.0, static_cast<double>(p.dest_height)) + 0.0);
+  }
+  out->offsets.push_back(static_cast<uint32_t>(out->xy.size() / 2));
+  out->scores.push_back(score);
+}
+
+// Emit for get_mini_boxes' float32 corners: DB scales them as a float32 numpy array
+// (np.round(box / width * dest_width), half to even, all in float32), then clips.
+void EmitFloat32(const BoxesParams& p, const std::array<float, 8>& corners, double score, BoxesResult* out) {
+  const float w = static_cast<float>(p.width), h = static_cast<float>(p.height);
+  const float dw = static_cast<float>(p.dest_width), dh = static_cast<float>(p.dest_height);
+  for (int k = 0; k < 4; ++k) {
+    const float x = std::nearbyint(corners[2 * k] / w * dw);
+    const float y = std::nearbyint(corners[2 * k + 1] / h * dh);
+    out->xy.push_back(std::clamp(static_cast<double>(x), 0.0, static_cast<double>(p.dest_width)) + 0.0);
+    out->xy.push_back(std::clamp(static_cast<double>(y), 0.0, static_cast<double>(p.dest_height)) + 0.0);
   }
   out->offsets.push_back(static_cast<uint32_t>(out->xy.size() / 2));
   out->scores.push_back(score);
@@ -159,11 +177,14 @@ Status BoxesFromBitmap(const float* prob, const BoxesParams& p, BoxesResult* out
     pts.assign(c.xy.begin(), c.xy.end());
     const double* cand = nullptr;
     size_t cand_n = 0;
-    RotatedRect rect;
+    std::array<double, 8> corners;
     if (!p.polygon) {
-      rect = MinAreaRect(pts.data(), n);
+      // get_mini_boxes(contour): OpenCV's float32 rectangle of the CHAIN_APPROX_SIMPLE contour.
+      ChainApproxSimple(c.xy.data(), n, &chain);
+      const CvMiniBox rect = CvGetMiniBox(chain.data(), chain.size() / 2);
       if (rect.short_side < p.min_size) continue;
-      cand = rect.corners.data();
+      std::copy(rect.corners.begin(), rect.corners.end(), corners.begin());
+      cand = corners.data();
       cand_n = 4;
     } else {
       // polygons_from_bitmap: cv2.approxPolyDP(contour, eps * cv2.arcLength(contour, True), True)
@@ -192,10 +213,18 @@ Status BoxesFromBitmap(const float* prob, const BoxesParams& p, BoxesResult* out
     } else {
       all.assign(cand, cand + 2 * cand_n);  // no growth: keep the float candidate (no truncation)
     }
-    const RotatedRect box = MinAreaRect(all.data(), all.size() / 2);
-    if (box.short_side < p.min_size + 2) continue;
-    if (p.polygon) Emit(p, all.data(), all.size() / 2, score, out);
-    else Emit(p, box.corners.data(), 4, score, out);
+    if (p.unclip_ratio > 0 || p.polygon) {
+      // get_mini_boxes of the grown polygon (integer points), as DB.
+      const CvMiniBox box = CvGetMiniBox(all.data(), all.size() / 2);
+      if (box.short_side < p.min_size + 2) continue;
+      if (p.polygon) Emit(p, all.data(), all.size() / 2, score, out);
+      else EmitFloat32(p, box.corners, score, out);
+    } else {
+      // The float candidate kept as it is (no DB counterpart): the exact rectangle.
+      const RotatedRect box = MinAreaRect(all.data(), all.size() / 2);
+      if (box.short_side < p.min_size + 2) continue;
+      Emit(p, box.corners.data(), 4, score, out);
+    }
   }
   return Status::Ok();
 }

@@ -5,12 +5,10 @@
  * scripts/make-paddle-boxes-fixture.py over OpenCV, pyclipper and shapely. scoreMode 'slow'
  * averages over the traced contour's filled pixels (box_score_slow), the same pixels as OpenCV's
  * contour, so its scores are equal; useDilation is cv2.dilate with a 2x2 kernel, so the same
- * regions merge. Boxes come from our minimum-area rectangle (double precision) where OpenCV's
- * works in float32, so a few boxes differ (NOT_IDENTICAL below, docs/targets.md); the others are
- * identical, in the same order, with the same scores.
- * Polygon output (DB's polygons_from_bitmap: cv2.approxPolyDP, then the unclip) involves no
- * float32 rectangle on these maps, so it must be equal point for point, at DB's epsilon (0.01 of
- * the contour length) and PaddleOCR's (0.002).
+ * regions merge. The rectangles are OpenCV's float32 ones (cv_min_area_rect.cc), so every box is
+ * identical: the same corners, in the same order, with the same score.
+ * Polygon output (DB's polygons_from_bitmap: cv2.approxPolyDP, then the unclip) must be equal
+ * point for point too, at DB's epsilon (0.01 of the contour length) and PaddleOCR's (0.002).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -45,30 +43,6 @@ const variants = [
   ['slow+dilation', { scoreMode: 'slow', useDilation: true }],
 ] as const;
 
-/**
- * The boxes not identical to OpenCV's (corners and score), each explained. All come from OpenCV's
- * minimum-area rectangle, which works in float32 where ours is exact:
- * - map 3, box 2: a blob whose convex hull has two minimum rectangles of area 96, one
- *   axis-aligned and one at 45 degrees; OpenCV's float32 arithmetic takes the 45-degree one, we
- *   the other.
- * - map 4, box 3, and map 8, boxes 2 and 4: rectangles at or near 45 degrees whose float32
- *   corners land just below an integer (OpenCV: y = 11.999999 where the exact value is 12);
- *   pyclipper truncates that to 11 before the unclip, we to 12, and the grown box differs by up
- *   to 3 px (1 px for map 8, box 4).
- * - map 4, box 0: one corner 1 px apart (y 22 against 23), the same float32 rounding in the
- *   refit after the unclip.
- * - map 10, box 0 (fast only): the same box, but the fast score averages over the rectangle
- *   before the unclip, whose float32 corners truncate to other pixels (0.450 against 0.478).
- * Where a box differs, so may its fast score (averaged over the rectangle); slow scores depend
- * on the contour alone and are always equal.
- */
-const NOT_IDENTICAL: Record<string, string[]> = {
-  fast: ['map 3 box 2', 'map 4 box 0', 'map 4 box 3', 'map 8 box 2', 'map 8 box 4', 'map 10 box 0'],
-  slow: ['map 3 box 2', 'map 4 box 0', 'map 4 box 3', 'map 8 box 2', 'map 8 box 4'],
-  'fast+dilation': [],
-  'slow+dilation': [],
-};
-
 describe('boxesFromBitmap against PaddleOCR DBPostProcess', () => {
   test.each(variants)('%s: the same boxes in the same order, with the same scores', (name, extra) => {
     let boxes = 0;
@@ -80,13 +54,12 @@ describe('boxesFromBitmap against PaddleOCR DBPostProcess', () => {
       got.forEach((g, k) => {
         const w = want[k]!;
         const same = JSON.stringify(g.points) === JSON.stringify(w.points) && Math.abs(g.score - w.score) < 1e-12;
-        if (!same) differ.push(`map ${i} box ${k}`);
-        if (extra.scoreMode === 'slow') expect(g.score).toBeCloseTo(w.score, 12);
+        if (!same) differ.push(`map ${i} box ${k}: ${JSON.stringify(g)} against ${JSON.stringify(w)}`);
         boxes++;
       });
     });
     expect(boxes).toBeGreaterThan(40);
-    expect(differ).toEqual(NOT_IDENTICAL[name]);
+    expect(differ).toEqual([]);
   });
 
   test.each([
