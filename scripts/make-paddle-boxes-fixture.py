@@ -16,99 +16,24 @@ import base64
 import json
 import math
 import os
+import sys
 
 import cv2
 import numpy as np
-import pyclipper
-from shapely.geometry import Polygon
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "bench", "python"))
+from db_postprocess import boxes_from_bitmap, polygons_from_bitmap  # noqa: E402
 
 W, H = 80, 56
-THRESH, BOX_THRESH, UNCLIP, MIN_SIZE, MAX_CANDIDATES = 0.3, 0.0, 1.5, 3, 1000
-
-
-def mini_box(contour):
-    rect = cv2.minAreaRect(contour)
-    pts = sorted(list(cv2.boxPoints(rect)), key=lambda p: p[0])
-    i1, i4 = (0, 1) if pts[1][1] > pts[0][1] else (1, 0)
-    i2, i3 = (2, 3) if pts[3][1] > pts[2][1] else (3, 2)
-    return np.array([pts[i1], pts[i2], pts[i3], pts[i4]]), min(rect[1])
-
-
-def mean_inside(pred, poly):
-    h, w = pred.shape
-    poly = np.array(poly, dtype=np.float64).reshape(-1, 2).copy()
-    xmin = int(np.clip(np.floor(poly[:, 0].min()), 0, w - 1))
-    xmax = int(np.clip(np.ceil(poly[:, 0].max()), 0, w - 1))
-    ymin = int(np.clip(np.floor(poly[:, 1].min()), 0, h - 1))
-    ymax = int(np.clip(np.ceil(poly[:, 1].max()), 0, h - 1))
-    mask = np.zeros((ymax - ymin + 1, xmax - xmin + 1), dtype=np.uint8)
-    poly[:, 0] -= xmin
-    poly[:, 1] -= ymin
-    cv2.fillPoly(mask, poly.reshape(1, -1, 2).astype(np.int32), 1)
-    return cv2.mean(pred[ymin : ymax + 1, xmin : xmax + 1], mask)[0]
-
-
-def unclip(box):
-    poly = Polygon(box)
-    distance = poly.area * UNCLIP / poly.length
-    off = pyclipper.PyclipperOffset()
-    off.AddPath([tuple(p) for p in box], pyclipper.JT_ROUND, pyclipper.ET_CLOSEDPOLYGON)
-    return off.Execute(distance)
+THRESH, BOX_THRESH, UNCLIP, MIN_SIZE = 0.3, 0.0, 1.5, 3
 
 
 def postprocess(pred, score_mode, dilation):
-    h, w = pred.shape
-    bitmap = (pred > THRESH).astype(np.uint8)
-    if dilation:
-        bitmap = cv2.dilate(bitmap, np.array([[1, 1], [1, 1]], dtype=np.uint8))
-    contours, _ = cv2.findContours(bitmap * 255, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
-    boxes = []
-    for contour in contours[:MAX_CANDIDATES]:
-        points, sside = mini_box(contour)
-        if sside < MIN_SIZE:
-            continue
-        score = mean_inside(pred, points) if score_mode == "fast" else mean_inside(pred, contour.reshape(-1, 2))
-        if BOX_THRESH > score:
-            continue
-        grown = unclip(points)
-        if len(grown) != 1:
-            continue
-        box, sside = mini_box(np.array(grown[0]).reshape(-1, 1, 2))
-        if sside < MIN_SIZE + 2:
-            continue
-        box = np.array(box)
-        box[:, 0] = np.clip(np.round(box[:, 0] / w * w), 0, w)
-        box[:, 1] = np.clip(np.round(box[:, 1] / h * h), 0, h)
-        boxes.append({"points": box.astype(int).tolist(), "score": float(score)})
-    return boxes
+    return boxes_from_bitmap(pred, THRESH, BOX_THRESH, UNCLIP, MIN_SIZE, score_mode=score_mode, dilation=dilation)
 
 
 def polygons(pred, eps_frac):
-    """DB's polygons_from_bitmap (PaddleOCR's box_type "poly"): the contour simplified by
-    cv2.approxPolyDP with epsilon eps_frac * arcLength (DB 0.01, PaddleOCR 0.002), scored over the
-    simplified polygon, unclipped, and kept when it stays one polygon whose rectangle is wide enough."""
-    bitmap = (pred > THRESH).astype(np.uint8)
-    contours, _ = cv2.findContours(bitmap * 255, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
-    out = []
-    for contour in contours[:MAX_CANDIDATES]:
-        epsilon = eps_frac * cv2.arcLength(contour, True)
-        points = cv2.approxPolyDP(contour, epsilon, True).reshape(-1, 2)
-        if points.shape[0] < 4:
-            continue
-        score = mean_inside(pred, points)
-        if BOX_THRESH > score:
-            continue
-        grown = unclip(points)
-        if len(grown) != 1:
-            continue
-        box = np.array(grown[0]).reshape(-1, 2)
-        _, sside = mini_box(box.reshape(-1, 1, 2))
-        if sside < MIN_SIZE + 2:
-            continue
-        box[:, 0] = np.clip(np.round(box[:, 0] / W * W), 0, W)
-        box[:, 1] = np.clip(np.round(box[:, 1] / H * H), 0, H)
-        out.append({"points": box.astype(int).tolist(), "simplified": points.astype(int).tolist(), "score": float(score)})
-    return out
+    return polygons_from_bitmap(pred, eps_frac, THRESH, BOX_THRESH, UNCLIP, MIN_SIZE)
 
 
 def draw(rng):

@@ -55,29 +55,30 @@ void Trace(const uint8_t* bin, int w, int h, int x, int y, int from, std::vector
   }
 }
 
-// Marks in `seen` the background that reaches the map's edge (4-connected): the outside of every
-// region, usually most of the map. Works on runs of background pixels, not pixels: the runs of
-// each row (found with memchr), joined with the overlapping runs of the row above (union-find),
-// marked where their set touches the edge.
-void MarkOutside(const uint8_t* bin, int w, int h, std::vector<uint8_t>* seen) {
+// Where every border starts, in raster order of the start pixels, found on runs instead of
+// pixels: the runs of each row (foreground and background alternating, ends found with memchr),
+// joined with the touching runs of the row above by union-find (8-connected foreground,
+// 4-connected background). A component's first run in raster order holds its first pixel, which
+// starts its outer border. A background set that reaches the map's edge is the outside; any
+// other is a hole, whose border starts at the foreground pixel left of its first pixel. Walking
+// the runs in order lists both in raster order, an outer border before a hole border that starts
+// at the same pixel, as OpenCV's scan finds them.
+std::vector<Start> FindStarts(const uint8_t* bin, int w, int h) {
   struct Run {
     int x0, x1, y;
+    bool fg;
   };
   std::vector<Run> runs;
   std::vector<size_t> row_start(static_cast<size_t>(h) + 1, 0);
   for (int y = 0; y < h; ++y) {
     row_start[y] = runs.size();
     const uint8_t* row = bin + static_cast<size_t>(y) * w;
-    int x = 0;
-    while (x < w) {
-      // Maps are 0/1 here: the next background pixel, then the next foreground one.
-      const void* bg = std::memchr(row + x, 0, static_cast<size_t>(w - x));
-      if (bg == nullptr) break;
-      const int x0 = static_cast<int>(static_cast<const uint8_t*>(bg) - row);
-      const void* fg = std::memchr(row + x0, 1, static_cast<size_t>(w - x0));
-      const int x1 = fg == nullptr ? w - 1 : static_cast<int>(static_cast<const uint8_t*>(fg) - row) - 1;
-      runs.push_back({x0, x1, y});
-      x = x1 + 2;
+    for (int x = 0; x < w;) {
+      const bool fg = row[x] != 0;
+      const void* end = std::memchr(row + x, fg ? 0 : 1, static_cast<size_t>(w - x));  // maps are 0/1
+      const int x1 = end == nullptr ? w - 1 : static_cast<int>(static_cast<const uint8_t*>(end) - row) - 1;
+      runs.push_back({x, x1, y, fg});
+      x = x1 + 1;
     }
   }
   row_start[h] = runs.size();
@@ -88,77 +89,43 @@ void MarkOutside(const uint8_t* bin, int w, int h, std::vector<uint8_t>* seen) {
     return i;
   };
   for (int y = 1; y < h; ++y) {
-    size_t a = row_start[y - 1], b = row_start[y];
-    const size_t a_end = row_start[y], b_end = row_start[y + 1];
-    while (a < a_end && b < b_end) {
-      if (runs[a].x0 <= runs[b].x1 && runs[b].x0 <= runs[a].x1) {
-        const size_t ra = find(a), rb = find(b);
-        if (ra != rb) parent[std::max(ra, rb)] = std::min(ra, rb);
+    size_t a = row_start[y - 1];
+    const size_t a_end = row_start[y];
+    for (size_t b = row_start[y]; b < row_start[y + 1]; ++b) {
+      const Run& rb = runs[b];
+      while (a < a_end && runs[a].x1 + 1 < rb.x0) ++a;  // ends before anything b can touch
+      for (size_t k = a; k < a_end && runs[k].x0 <= rb.x1 + 1; ++k) {
+        const Run& ra = runs[k];
+        if (ra.fg != rb.fg) continue;
+        // Foreground touches diagonally too; background only through a shared side.
+        const bool touch = rb.fg || (ra.x0 <= rb.x1 && rb.x0 <= ra.x1);
+        if (!touch) continue;
+        const size_t r1 = find(k), r2 = find(b);
+        if (r1 != r2) parent[std::max(r1, r2)] = std::min(r1, r2);
       }
-      if (runs[a].x1 < runs[b].x1) ++a;
-      else ++b;
     }
   }
+  // After the unions every set's root is its lowest index: its first run in raster order.
   std::vector<uint8_t> outside(runs.size(), 0);
   for (size_t i = 0; i < runs.size(); ++i) {
     const Run& r = runs[i];
-    if (r.y == 0 || r.y == h - 1 || r.x0 == 0 || r.x1 == w - 1) outside[find(i)] = 1;
+    if (!r.fg && (r.y == 0 || r.y == h - 1 || r.x0 == 0 || r.x1 == w - 1)) outside[find(i)] = 1;
   }
-  uint8_t* s = seen->data();
+  std::vector<Start> starts;
   for (size_t i = 0; i < runs.size(); ++i) {
+    if (find(i) != i) continue;
     const Run& r = runs[i];
-    if (outside[find(i)]) std::memset(s + static_cast<size_t>(r.y) * w + r.x0, 1, static_cast<size_t>(r.x1 - r.x0 + 1));
+    if (r.fg) starts.push_back({r.x0, r.y, false});
+    else if (!outside[i]) starts.push_back({r.x0 - 1, r.y, true});
   }
-}
-
-// Marks the region of `value`-pixels around (x, y) in `seen` (8- or 4-connected).
-void Flood(const uint8_t* bin, int w, int h, int x, int y, bool value, bool eight, std::vector<uint8_t>* seen,
-           std::vector<int32_t>* stack) {
-  stack->assign({x, y});
-  (*seen)[static_cast<size_t>(y) * w + x] = 1;
-  while (!stack->empty()) {
-    const int cy = stack->back();
-    stack->pop_back();
-    const int cx = stack->back();
-    stack->pop_back();
-    for (int d = 0; d < 8; d += eight ? 1 : 2) {
-      const int nx = cx + kDx[d], ny = cy + kDy[d];
-      if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
-      const size_t nk = static_cast<size_t>(ny) * w + nx;
-      if ((bin[nk] != 0) != value || (*seen)[nk]) continue;
-      (*seen)[nk] = 1;
-      stack->push_back(nx);
-      stack->push_back(ny);
-    }
-  }
+  return starts;
 }
 
 }  // namespace
 
 void TraceContours(const uint8_t* bin, int w, int h, size_t max_contours, std::vector<Contour>* out) {
   out->clear();
-  // Where each border starts, in raster order: a component's first pixel starts its outer border;
-  // a hole's first pixel (the first of a 4-connected background region that does not reach the
-  // map's edge) has foreground on its left, where the hole's border starts. Both are listed as the
-  // scan reaches them, which is raster order of the start pixels (a hole's start is the pixel
-  // just scanned), an outer border before a hole border at the same pixel, as OpenCV finds them.
-  std::vector<uint8_t> seen(static_cast<size_t>(w) * h, 0);
-  std::vector<int32_t> stack;
-  std::vector<Start> starts;
-  MarkOutside(bin, w, h, &seen);
-  for (int y = 0; y < h; ++y) {
-    for (int x = 0; x < w; ++x) {
-      const size_t k = static_cast<size_t>(y) * w + x;
-      if (seen[k]) continue;
-      if (bin[k]) {
-        Flood(bin, w, h, x, y, true, true, &seen, &stack);
-        starts.push_back({x, y, false});
-      } else {
-        Flood(bin, w, h, x, y, false, false, &seen, &stack);  // a hole: the outside is marked already
-        starts.push_back({x - 1, y, true});
-      }
-    }
-  }
+  const std::vector<Start> starts = FindStarts(bin, w, h);
   const size_t n = std::min(max_contours, starts.size());
   out->resize(n);
   for (size_t i = 0; i < n; ++i) {
