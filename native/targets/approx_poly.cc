@@ -15,18 +15,21 @@ struct Pt {
 
 void ChainApproxSimple(const int32_t* xy, size_t n, std::vector<double>* out) {
   out->clear();
-  auto at = [&](size_t k) { return Pt{static_cast<double>(xy[2 * k]), static_cast<double>(xy[2 * k + 1])}; };
+  if (n < 3) {
+    out->assign(xy, xy + 2 * n);
+    return;
+  }
+  // The step into point k and the step out of it; k is kept where they differ.
+  int32_t in_x = xy[0] - xy[2 * (n - 1)], in_y = xy[1] - xy[2 * (n - 1) + 1];
   for (size_t k = 0; k < n; ++k) {
-    const Pt p = at(k);
-    bool keep = n < 3;
-    if (!keep) {
-      const Pt a = at((k + n - 1) % n), b = at((k + 1) % n);
-      keep = p.x - a.x != b.x - p.x || p.y - a.y != b.y - p.y;  // the step changes here
+    const size_t next = k + 1 < n ? k + 1 : 0;
+    const int32_t out_x = xy[2 * next] - xy[2 * k], out_y = xy[2 * next + 1] - xy[2 * k + 1];
+    if (in_x != out_x || in_y != out_y) {
+      out->push_back(static_cast<double>(xy[2 * k]));
+      out->push_back(static_cast<double>(xy[2 * k + 1]));
     }
-    if (keep) {
-      out->push_back(p.x);
-      out->push_back(p.y);
-    }
+    in_x = out_x;
+    in_y = out_y;
   }
 }
 
