@@ -12,6 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { makeDbTargets, boxesFromBitmap } = require('../dist/targets');
+const { findPython } = require('./python_peer');
 
 const SIZE = 640;
 const PYTHON_REPS = 5;
@@ -33,18 +34,9 @@ function probabilityMaps() {
   });
 }
 
-function findPython() {
-  const candidates = [process.env.OCR_PERFKIT_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean);
-  for (const py of [...new Set(candidates)]) {
-    const r = spawnSync(py, ['-c', 'import numpy, cv2, shapely, pyclipper'], { timeout: 20000, stdio: 'ignore' });
-    if (r.status === 0) return py;
-  }
-  return null;
-}
-
 module.exports = async function postprocessBench(h) {
   const maps = probabilityMaps();
-  const python = h.quick ? null : findPython();
+  const { python, why } = h.quick ? { python: null, why: 'quick run' } : findPython();
   let peer = null;
   if (python) {
     const input = JSON.stringify({
@@ -61,7 +53,7 @@ module.exports = async function postprocessBench(h) {
     if (r.status === 0) peer = JSON.parse(r.stdout);
     else h.metric('DB Python post-processing', 'failed', '', String(r.stderr).split('\n').slice(-2).join(' '));
   } else if (!h.quick) {
-    h.metric('DB Python post-processing', 'skipped', '', 'no python3 imports numpy, cv2, shapely and pyclipper');
+    h.metric('DB Python post-processing', 'skipped', '', why);
   }
   for (const [i, m] of maps.entries()) {
     for (const output of ['quad', 'polygon']) {

@@ -16,6 +16,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { makeDbTargets, makeDbTargetsBatch, targetsThreadCount } = require('../dist/targets');
+const { findPython } = require('./python_peer');
 
 /** Images per batch call (the one-thread loop and the pool run the same BATCH_IMAGES images). */
 const BATCH_IMAGES = 8;
@@ -71,19 +72,6 @@ function pages() {
 const PYTHON_SCRIPT = path.join(__dirname, 'python/db_reference.py');
 /** Repetitions per image of the Python makers (median taken), after one warm-up run. */
 const PYTHON_REPS = 9;
-
-/**
- * A python3 that can import the reference makers' libraries, or null (with the reason). The
- * first candidate that imports numpy, cv2, shapely and pyclipper wins.
- */
-function findPython() {
-  const candidates = [process.env.OCR_PERFKIT_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean);
-  for (const py of [...new Set(candidates)]) {
-    const r = spawnSync(py, ['-c', 'import numpy, cv2, shapely, pyclipper'], { timeout: 20000, stdio: 'ignore' });
-    if (r.status === 0) return { python: py };
-  }
-  return { python: null, why: `none of ${candidates.join(', ')} imports numpy, cv2, shapely and pyclipper` };
-}
 
 /**
  * Runs the Python makers on `images` (lists of { points, ignore }); returns the mean over the

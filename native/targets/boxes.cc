@@ -21,10 +21,8 @@ namespace opk::targets {
 namespace {
 
 // box_score_fast: mean probability over the pixels cv2.fillPoly paints for the (truncated)
-// polygon, inside its clipped bounding box. Given the traced contour (integer pixels), this is
-// PaddleOCR's box_score_slow: its bounds need no floor/ceil, and fillPoly paints the same pixels
-// for our contour as for OpenCV's CHAIN_APPROX_SIMPLE one, which only leaves out vertices inside
-// horizontal, vertical and diagonal runs (edges whose fixed-point steps are exact).
+// polygon, inside its clipped bounding box. Given the CHAIN_APPROX_SIMPLE contour (integer
+// pixels), this is PaddleOCR's box_score_slow: its bounds need no floor/ceil.
 double MeanScore(const float* prob, int64_t w, int64_t h, const double* xy, size_t n, std::vector<float>* mask,
                  FillScratch* fs) {
   double bx0 = xy[0], bx1 = xy[0], by0 = xy[1], by1 = xy[1];
@@ -170,33 +168,30 @@ Status BoxesFromBitmap(const float* prob, const BoxesParams& p, BoxesResult* out
   TraceContours(bin.data(), static_cast<int>(p.width), static_cast<int>(p.height), p.max_candidates, &contours);
   std::vector<float> mask;
   FillScratch fs;
-  std::vector<double> pts, chain, simple, all;
+  std::vector<double> chain, simple, all;
   geom::Paths64 grown;
   for (const Contour& c : contours) {
-    const size_t n = c.xy.size() / 2;
-    pts.assign(c.xy.begin(), c.xy.end());
+    // The contour as DB sees it: OpenCV's CHAIN_APPROX_SIMPLE points.
+    ChainApproxSimple(c.xy.data(), c.xy.size() / 2, &chain);
+    const size_t chain_n = chain.size() / 2;
     const double* cand = nullptr;
     size_t cand_n = 0;
     std::array<double, 8> corners;
     if (!p.polygon) {
-      // get_mini_boxes(contour): OpenCV's float32 rectangle of the CHAIN_APPROX_SIMPLE contour.
-      ChainApproxSimple(c.xy.data(), n, &chain);
-      const CvMiniBox rect = CvGetMiniBox(chain.data(), chain.size() / 2);
+      // get_mini_boxes(contour): OpenCV's float32 rectangle.
+      const CvMiniBox rect = CvGetMiniBox(chain.data(), chain_n);
       if (rect.short_side < p.min_size) continue;
       std::copy(rect.corners.begin(), rect.corners.end(), corners.begin());
       cand = corners.data();
       cand_n = 4;
     } else {
-      // polygons_from_bitmap: cv2.approxPolyDP(contour, eps * cv2.arcLength(contour, True), True)
-      // on OpenCV's CHAIN_APPROX_SIMPLE contour, which both functions see point for point.
-      ChainApproxSimple(c.xy.data(), n, &chain);
-      const size_t chain_n = chain.size() / 2;
+      // polygons_from_bitmap: cv2.approxPolyDP(contour, eps * cv2.arcLength(contour, True), True).
       ApproxPolyDpClosed(chain.data(), chain_n, p.polygon_epsilon * ClosedArcLength(chain.data(), chain_n), &simple);
       if (simple.size() / 2 < 4) continue;
       cand = simple.data();
       cand_n = simple.size() / 2;
     }
-    const double score = p.score_slow ? MeanScore(prob, p.width, p.height, pts.data(), n, &mask, &fs)
+    const double score = p.score_slow ? MeanScore(prob, p.width, p.height, chain.data(), chain_n, &mask, &fs)
                                       : MeanScore(prob, p.width, p.height, cand, cand_n, &mask, &fs);
     if (p.box_thresh > score) continue;
     all.clear();
@@ -214,7 +209,8 @@ Status BoxesFromBitmap(const float* prob, const BoxesParams& p, BoxesResult* out
       all.assign(cand, cand + 2 * cand_n);  // no growth: keep the float candidate (no truncation)
     }
     if (p.unclip_ratio > 0 || p.polygon) {
-      // get_mini_boxes of the grown polygon (integer points), as DB.
+      // get_mini_boxes of the grown (or, in polygon mode without growth, simplified) polygon, whose
+      // points are integers, as DB.
       const CvMiniBox box = CvGetMiniBox(all.data(), all.size() / 2);
       if (box.short_side < p.min_size + 2) continue;
       if (p.polygon) Emit(p, all.data(), all.size() / 2, score, out);

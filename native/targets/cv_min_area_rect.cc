@@ -101,8 +101,9 @@ std::vector<int> CvHull(const std::vector<IPt>& p) {
   for (int i = 0; i < na - 1; ++i) hull.push_back(index(a[i]));
   for (int i = nb - 1; i > 0; --i) hull.push_back(index(b[i]));
   const int stop_pos = nb > 2 ? b[1] : na > 2 ? a[na - 2] : -1;
-  // The half towards smaller y.
-  std::vector<int> c(p.size() + 2), d(p.size() + 2);
+  // The half towards smaller y, in the same stacks (the upper half is written out already).
+  std::vector<int>& c = a;
+  std::vector<int>& d = b;
   int nc = SklanskyChain(s, 0, miny, &c, 1, -1);
   int nd = SklanskyChain(s, total - 1, miny, &d, 1, 1);
   if (stop_pos >= 0) {

@@ -12,8 +12,13 @@
 import subprocess
 import sys
 
+import os
+
 import cv2
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "bench", "python"))
+from db_postprocess import mini_box  # noqa: E402
 
 driver, n_maps, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rng = np.random.default_rng(seed)
@@ -44,14 +49,11 @@ sets += [rng.integers(-50, 200, size=(int(rng.integers(1, 12)), 2)) for _ in ran
 out = run("minarearect", "".join(f"{len(s)} " + " ".join(str(int(v)) for v in s.flatten()) + "\n" for s in sets))
 
 
-def mini_box(points):
-    rect = cv2.minAreaRect(points)
-    pts = sorted(list(cv2.boxPoints(rect)), key=lambda p: p[0])
-    i1, i4 = (0, 1) if pts[1][1] > pts[0][1] else (1, 0)
-    i2, i3 = (2, 3) if pts[3][1] > pts[2][1] else (3, 2)
-    return [float(v) for p in (pts[i1], pts[i2], pts[i3], pts[i4]) for v in p] + [float(min(rect[1]))]
+def flat_mini_box(points):
+    box, short_side = mini_box(points)
+    return [float(v) for p in box for v in p] + [float(short_side)]
 
 
-same_boxes = sum([float.fromhex(v) for v in line.split()] == mini_box(s.reshape(-1, 1, 2).astype(np.int32)) for s, line in zip(sets, out))
+same_boxes = sum([float.fromhex(v) for v in line.split()] == flat_mini_box(s.reshape(-1, 1, 2).astype(np.int32)) for s, line in zip(sets, out))
 print(f"get_mini_boxes: {same_boxes} of {len(sets)} point sets give OpenCV's float32 corners and short side exactly")
 sys.exit(0 if same == len(maps) and same_boxes == len(sets) else 1)
