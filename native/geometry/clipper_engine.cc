@@ -1543,7 +1543,38 @@ struct EngineState {
     // back to bot_y below, and ProcessIntersections sets it again afterwards.
     bool in_order = true;
     int64_t last_x = INT64_MIN;
-    const bool small = small_coords;
+    if (small_coords) {
+      // Branch-free form (the "does this edge end here" test was the sweep's most mispredicted
+      // branch). With |coordinates| <= kSmallCoord, the rounded formula gives exactly top.x at
+      // the edge's own top: dx * (top.y - bot.y) is within |delta.x| * 2^-51 < 2^-20 of the
+      // integer delta.x (two roundings), and rounding half away from zero takes it there. So
+      // every edge's x comes from the formula, and the ending edges are listed by advancing the
+      // list's end by the comparison.
+      size_t nt = 0;
+      for (Edge* a = active; a; a = a->next_in_ael) {
+#ifdef OPK_ENGINE_CHECKS
+        if (a->curr.y != bot_y || IsHorizontal(*a)) std::abort();
+#endif
+        const double v = a->dx * static_cast<double>(top_y - a->bot.y);
+        const int64_t x = a->bot.x + static_cast<int64_t>(v + std::copysign(0.5, v));
+#ifdef OPK_ENGINE_CHECKS
+        if (a->top.y == top_y && x != a->top.x) std::abort();
+#endif
+        tops[nt] = a;
+        nt += a->top.y == top_y;
+        a->curr.x = x;
+        a->curr.y = top_y;
+        in_order &= x >= last_x;
+        last_x = x;
+      }
+      n_tops = nt;
+      if (in_order) {
+        sorted = nullptr;
+        return true;
+      }
+      BuildCrossings(top_y, bot_y);
+      return false;
+    }
     for (Edge* a = active; a; a = a->next_in_ael) {
 #ifdef OPK_ENGINE_CHECKS
       if (a->curr.y != bot_y || IsHorizontal(*a)) std::abort();
@@ -1555,7 +1586,7 @@ struct EngineState {
       } else {
         const double v = a->dx * static_cast<double>(top_y - a->bot.y);
         // RoundHalfAway(v) without its overflow test when |v| < 2^31 (see kSmallCoord).
-        x = a->bot.x + (small ? static_cast<int64_t>(v + std::copysign(0.5, v)) : RoundHalfAway(v));
+        x = a->bot.x + RoundHalfAway(v);
       }
       a->curr.x = x;
       a->curr.y = top_y;
