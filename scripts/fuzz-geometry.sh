@@ -4,6 +4,10 @@
 #   without clang: the same checks on FUZZ_INPUTS random inputs (default 200000), gcc build,
 #                  FUZZ_JOBS processes at once (default: one per core)
 # CI runs it briefly (.ci/run sets FUZZ_SECONDS=30 FUZZ_INPUTS=3000); run it longer by hand.
+# FUZZ_CORE_LIB: the gcc build links the harness against this already sanitized core library
+# (CI passes build-asan/libopk_core.a, which `npm run test:asan` has just built with the same
+# -fsanitize=address,undefined -fno-sanitize-recover=undefined -O1) instead of compiling the
+# geometry, cache and common sources again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p build-fuzz
@@ -22,6 +26,11 @@ else
   waitall() { for pid in $(jobs -p); do wait "$pid"; done; }  # fails (set -e) if any job failed
   mkdir -p build-fuzz/obj
   objs=()
+  corelib=()
+  if [ -n "${FUZZ_CORE_LIB:-}" ] && [ -f "$FUZZ_CORE_LIB" ]; then
+    src=(native/test/geometry_fuzz.cc)
+    corelib=("$FUZZ_CORE_LIB")
+  fi
   for f in "${src[@]}"; do
     o="build-fuzz/obj/$(echo "$f" | tr / _).o"
     objs+=("$o")
@@ -29,7 +38,7 @@ else
     while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
   done
   waitall
-  g++ "${san[@]}" "${objs[@]}" -o build-fuzz/geometry_fuzz -lpthread -ldl
+  g++ "${san[@]}" "${objs[@]}" "${corelib[@]}" -o build-fuzz/geometry_fuzz -lpthread -ldl
   total=${FUZZ_INPUTS:-200000}
   per=$(( (total + jobs - 1) / jobs ))
   for i in $(seq 1 "$jobs"); do build-fuzz/geometry_fuzz "$per" "$i" & done
