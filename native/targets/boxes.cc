@@ -20,10 +20,78 @@ namespace opk::targets {
 
 namespace {
 
+// The sum of prob over the mask's pixels in the order cv2.mean adds them (in double, row by
+// row, left to right), and their count. When every partial sum of those values is exactly
+// representable, the order cannot change the result, and the sum runs on independent
+// accumulators instead of one dependent chain of additions (the chain is what cost the time on
+// large boxes). Exact when: every nonzero value is a normal float with biased exponent >= emin,
+// so a multiple of q = 2^(emin - 150); every partial sum is then a multiple of q of magnitude at
+// most cnt * max|value|, exactly representable in double while that is below 2^53 * q =
+// 2^(emin - 97) (2^(emin - 98) is asked for, a margin for the product's rounding). Otherwise
+// (e.g. values below ~1e-5 in a box of thousands of pixels) the serial sum runs.
+struct MaskedSum {
+  double sum;
+  size_t count;
+};
+
+MaskedSum SumUnderMask(const float* prob, int64_t w, int64_t x0, int64_t y0, const uint8_t* mask, int64_t mw,
+                       int64_t mh) {
+  double acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0;
+  size_t cnt = 0;
+  // Over the painted pixels' |value| bits: the smallest nonzero one, less one (zero maps to
+  // 0x7fffffff, above every finite float's bits), and the largest.
+  int32_t min_nonzero_less1 = INT32_MAX, max_bits = 0;
+  for (int64_t y = 0; y < mh; ++y) {
+    const float* row = prob + (y0 + y) * w + x0;
+    const uint8_t* m = mask + y * mw;
+    int64_t x = 0;
+    while (x < mw) {
+      const void* on = std::memchr(m + x, 1, static_cast<size_t>(mw - x));
+      if (!on) break;
+      const int64_t a = static_cast<const uint8_t*>(on) - m;
+      const void* off = std::memchr(m + a, 0, static_cast<size_t>(mw - a));
+      const int64_t b = off ? static_cast<const uint8_t*>(off) - m : mw;
+      cnt += static_cast<size_t>(b - a);
+      int64_t i = a;
+      for (; i + 4 <= b; i += 4) {
+        acc0 += static_cast<double>(row[i]);
+        acc1 += static_cast<double>(row[i + 1]);
+        acc2 += static_cast<double>(row[i + 2]);
+        acc3 += static_cast<double>(row[i + 3]);
+      }
+      for (; i < b; ++i) acc0 += static_cast<double>(row[i]);
+      for (i = a; i < b; ++i) {
+        int32_t bits;
+        std::memcpy(&bits, row + i, sizeof bits);
+        bits &= 0x7fffffff;
+        min_nonzero_less1 = std::min(min_nonzero_less1, (bits - 1) & 0x7fffffff);
+        max_bits = std::max(max_bits, bits);
+      }
+      x = b;
+    }
+  }
+  if (cnt == 0) return {0.0, 0};
+  float max_abs;
+  std::memcpy(&max_abs, &max_bits, sizeof max_abs);
+  const int emin = min_nonzero_less1 == INT32_MAX ? 255 : (min_nonzero_less1 + 1) >> 23;
+  if (emin >= 1 && static_cast<double>(cnt) * static_cast<double>(max_abs) <= std::ldexp(1.0, emin - 98)) {
+    return {(acc0 + acc1) + (acc2 + acc3), cnt};
+  }
+  double sum = 0;
+  for (int64_t y = 0; y < mh; ++y) {
+    const float* row = prob + (y0 + y) * w + x0;
+    const uint8_t* m = mask + y * mw;
+    for (int64_t x = 0; x < mw; ++x) {
+      if (m[x]) sum += static_cast<double>(row[x]);
+    }
+  }
+  return {sum, cnt};
+}
+
 // box_score_fast: mean probability over the pixels cv2.fillPoly paints for the (truncated)
 // polygon, inside its clipped bounding box. Given the CHAIN_APPROX_SIMPLE contour (integer
 // pixels), this is PaddleOCR's box_score_slow: its bounds need no floor/ceil.
-double MeanScore(const float* prob, int64_t w, int64_t h, const double* xy, size_t n, std::vector<float>* mask,
+double MeanScore(const float* prob, int64_t w, int64_t h, const double* xy, size_t n, std::vector<uint8_t>* mask,
                  FillScratch* fs) {
   double bx0 = xy[0], bx1 = xy[0], by0 = xy[1], by1 = xy[1];
   for (size_t k = 1; k < n; ++k) {
@@ -37,24 +105,16 @@ double MeanScore(const float* prob, int64_t w, int64_t h, const double* xy, size
   const int64_t ymin = std::clamp<int64_t>(static_cast<int64_t>(std::floor(by0)), 0, h - 1);
   const int64_t ymax = std::clamp<int64_t>(static_cast<int64_t>(std::ceil(by1)), 0, h - 1);
   const int64_t mw = xmax - xmin + 1, mh = ymax - ymin + 1;
-  mask->assign(static_cast<size_t>(mw * mh), 0.0f);
+  mask->assign(static_cast<size_t>(mw * mh), 0);
   std::vector<IPoint> pts(n);
   for (size_t k = 0; k < n; ++k) {
     pts[k] = IPoint{static_cast<int64_t>(xy[2 * k] - static_cast<double>(xmin)),
                     static_cast<int64_t>(xy[2 * k + 1] - static_cast<double>(ymin))};
   }
-  FillPolyCv(mask->data(), static_cast<int>(mw), static_cast<int>(mh), pts.data(), n, 1.0f, fs);
-  double sum = 0;
-  size_t cnt = 0;
-  for (int64_t y = 0; y < mh; ++y) {
-    for (int64_t x = 0; x < mw; ++x) {
-      if ((*mask)[static_cast<size_t>(y * mw + x)] != 0.0f) {
-        sum += prob[(ymin + y) * w + xmin + x];
-        ++cnt;
-      }
-    }
-  }
-  return cnt ? sum / static_cast<double>(cnt) : 0.0;
+  FillPolyCvRows(ByteRowWindow{mask->data(), mw, 0, mh}, static_cast<int>(mw), static_cast<int>(mh), pts.data(), n, 1,
+                 fs);
+  const MaskedSum s = SumUnderMask(prob, w, xmin, ymin, mask->data(), mw, mh);
+  return s.count ? s.sum / static_cast<double>(s.count) : 0.0;
 }
 
 // unclip: offset the polygon (vertices truncated to integers, as pyclipper does) by
@@ -166,7 +226,7 @@ Status BoxesFromBitmap(const float* prob, const BoxesParams& p, BoxesResult* out
   if (p.dilate) Dilate2x2(bin.data(), p.width, p.height);
   std::vector<Contour> contours;
   TraceContours(bin.data(), static_cast<int>(p.width), static_cast<int>(p.height), p.max_candidates, &contours);
-  std::vector<float> mask;
+  std::vector<uint8_t> mask;
   FillScratch fs;
   std::vector<double> chain, simple, all;
   geom::Paths64 grown;
