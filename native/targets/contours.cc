@@ -1,6 +1,7 @@
 #include "targets/contours.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 
 namespace opk::targets {
@@ -23,16 +24,30 @@ struct Start {
 // first did (Jacob's criterion); a pass through the start pixel before that is listed.
 void Trace(const uint8_t* bin, int w, int h, int x, int y, int from, std::vector<int32_t>* xy) {
   auto fg = [&](int px, int py) { return px >= 0 && py >= 0 && px < w && py < h && bin[static_cast<size_t>(py) * w + px] != 0; };
+  // The neighbours' offsets in the map, for pixels off its edge (no bounds tests needed there).
+  const ptrdiff_t sw = w;
+  const ptrdiff_t off[8] = {1, sw + 1, sw, sw - 1, -1, -sw - 1, -sw, -sw + 1};
   xy->assign({x, y});
   int px = x, py = y, dir = from, start_dir = -1;
   const size_t limit = 4 * static_cast<size_t>(w) * h + 8;
   for (size_t step = 0; step < limit; ++step) {
     int found = -1;
-    for (int i = 1; i <= 8; ++i) {
-      const int d = (dir - i + 8) % 8;
-      if (fg(px + kDx[d], py + kDy[d])) {
-        found = d;
-        break;
+    if (px > 0 && py > 0 && px < w - 1 && py < h - 1) {
+      const uint8_t* c = bin + static_cast<ptrdiff_t>(py) * sw + px;
+      for (int i = 1; i <= 8; ++i) {
+        const int d = (dir - i) & 7;
+        if (c[off[d]] != 0) {
+          found = d;
+          break;
+        }
+      }
+    } else {
+      for (int i = 1; i <= 8; ++i) {
+        const int d = (dir - i) & 7;
+        if (fg(px + kDx[d], py + kDy[d])) {
+          found = d;
+          break;
+        }
       }
     }
     if (found < 0) return;  // an isolated pixel
@@ -47,7 +62,7 @@ void Trace(const uint8_t* bin, int w, int h, int x, int y, int from, std::vector
     }
     px += kDx[found];
     py += kDy[found];
-    dir = (found + 4) % 8;
+    dir = (found + 4) & 7;
     if (!(px == x && py == y)) {
       xy->push_back(px);
       xy->push_back(py);
