@@ -18,12 +18,16 @@ constexpr int64_t kMaxPixels = int64_t{1} << 28;
 
 struct BoxesJob {
   targets::BoxesParams params;
-  std::vector<float> prob;
+  std::vector<float> prob;       // the async form's own copy of the map
+  const float* map = nullptr;    // the map read: the caller's array (sync form) or `prob`
   targets::BoxesResult result;
   Status status;
 };
 
-void ReadBoxesJob(const Napi::Object& o, BoxesJob* job) {
+// `copy`: the async form copies the map (JS runs, and may write to the array, while the worker
+// reads it). The sync form reads the caller's array in place: `prob` is read after every other
+// option (the last point where a getter could run JS), and no JS runs until the call returns.
+void ReadBoxesJob(const Napi::Object& o, BoxesJob* job, bool copy) {
   Napi::Env env = o.Env();
   auto& p = job->params;
   p.width = RequireInteger(o.Get("width"), "width", 1, kMaxSide);
@@ -47,7 +51,12 @@ void ReadBoxesJob(const Napi::Object& o, BoxesJob* job) {
     Throw(env, Status(StatusCode::kBufferSize, "prob has " + std::to_string(prob.length) +
                                                    " elements; width*height = " + std::to_string(p.width * p.height)));
   }
-  job->prob.assign(prob.data, prob.data + prob.length);
+  if (copy) {
+    job->prob.assign(prob.data, prob.data + prob.length);
+    job->map = job->prob.data();
+  } else {
+    job->map = prob.data;
+  }
 }
 
 Napi::Object ToJs(Napi::Env env, const targets::BoxesResult& r) {
@@ -66,18 +75,18 @@ Napi::Object ToJs(Napi::Env env, const targets::BoxesResult& r) {
 
 Napi::Value BoxesSync(const Napi::CallbackInfo& info) {
   BoxesJob job;
-  ReadBoxesJob(RequireObject(info, 0, "request"), &job);
-  job.status = targets::BoxesFromBitmap(job.prob.data(), job.params, &job.result);
+  ReadBoxesJob(RequireObject(info, 0, "request"), &job, /*copy=*/false);
+  job.status = targets::BoxesFromBitmap(job.map, job.params, &job.result);
   if (!job.status.ok()) Throw(info.Env(), job.status);
   return ToJs(info.Env(), job.result);
 }
 
 Napi::Value BoxesAsync(const Napi::CallbackInfo& info) {
   auto job = std::make_shared<BoxesJob>();
-  ReadBoxesJob(RequireObject(info, 0, "request"), job.get());
+  ReadBoxesJob(RequireObject(info, 0, "request"), job.get(), /*copy=*/true);
   return PromiseWorker::Run(
       info.Env(), "ocr-perfkit:boxesFromBitmap",
-      [job] { return targets::BoxesFromBitmap(job->prob.data(), job->params, &job->result); },
+      [job] { return targets::BoxesFromBitmap(job->map, job->params, &job->result); },
       [job](Napi::Env env) { return ToJs(env, job->result); });
 }
 

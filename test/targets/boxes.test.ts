@@ -179,6 +179,25 @@ describe('boxesFromBitmap', () => {
     expect(await boxesFromBitmapAsync(map, opts)).toEqual(polys);
   });
 
+  it('the sync form reads the map in place and leaves it as it was; the async form reads a copy taken at the call', async () => {
+    const map = new Float32Array(W * H);
+    for (let y = 30; y <= 60; y++) for (let x = 25; x <= 110; x++) map[y * W + x] = 0.9;
+    // A map that is a view into a larger buffer, at an offset: the native side must read the view.
+    const backing = new Float32Array(W * H + 7);
+    backing.set(map, 5);
+    const view = backing.subarray(5, 5 + W * H);
+    const before = Float32Array.from(backing);
+    const opts = { width: W, height: H };
+    const sync = boxesFromBitmap(view, opts);
+    expect(sync).toHaveLength(1);
+    expect(sync).toEqual(boxesFromBitmap(map, opts));
+    expect(backing).toEqual(before);
+    const pending = boxesFromBitmapAsync(view, opts);
+    view.fill(0); // after the call: the async result is still the map's at the call
+    expect(await pending).toEqual(sync);
+    expect(boxesFromBitmap(view, opts)).toEqual([]);
+  });
+
   it('bad input gives coded errors', async () => {
     const code = (fn: () => unknown) => {
       try {
