@@ -1568,30 +1568,25 @@ struct EngineState {
         last_x = x;
       }
       n_tops = nt;
-      if (in_order) {
-        sorted = nullptr;
-        return true;
-      }
-      BuildCrossings(top_y, bot_y);
-      return false;
-    }
-    for (Edge* a = active; a; a = a->next_in_ael) {
+    } else {
+      // Larger coordinates: the formula's value at an edge's top may be off by the roundings,
+      // so the ending edges take top.x, and RoundHalfAway keeps its overflow test.
+      for (Edge* a = active; a; a = a->next_in_ael) {
 #ifdef OPK_ENGINE_CHECKS
-      if (a->curr.y != bot_y || IsHorizontal(*a)) std::abort();
+        if (a->curr.y != bot_y || IsHorizontal(*a)) std::abort();
 #endif
-      int64_t x;
-      if (a->top.y == top_y) {
-        x = a->top.x;
-        tops[n_tops++] = a;
-      } else {
-        const double v = a->dx * static_cast<double>(top_y - a->bot.y);
-        // RoundHalfAway(v) without its overflow test when |v| < 2^31 (see kSmallCoord).
-        x = a->bot.x + RoundHalfAway(v);
+        int64_t x;
+        if (a->top.y == top_y) {
+          x = a->top.x;
+          tops[n_tops++] = a;
+        } else {
+          x = a->bot.x + RoundHalfAway(a->dx * static_cast<double>(top_y - a->bot.y));
+        }
+        a->curr.x = x;
+        a->curr.y = top_y;
+        in_order &= x >= last_x;
+        last_x = x;
       }
-      a->curr.x = x;
-      a->curr.y = top_y;
-      in_order &= x >= last_x;
-      last_x = x;
     }
     if (in_order) {
       sorted = nullptr;
