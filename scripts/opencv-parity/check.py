@@ -9,10 +9,9 @@
 
     bash scripts/opencv-parity/run.sh [maps] [seed]
 """
+import os
 import subprocess
 import sys
-
-import os
 
 import cv2
 import numpy as np
