@@ -8,6 +8,10 @@
 #include <limits>
 #include <string>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "geometry/pyclipper_offset.h"
 #include "targets/approx_poly.h"
 #include "targets/contours.h"
@@ -34,13 +38,34 @@ struct MaskedSum {
   size_t count;
 };
 
+// The smallest nonzero and the largest |value| of a run, as floats: on non-negative floats the
+// order of values is the order of their bits, which is what the exactness test reads. Four lanes
+// at a time with SSE2's minps/maxps (its integer min/max need SSE4.1, and the scalar form was
+// most of the score's instructions). A NaN may be missed here; it makes the sum NaN on either
+// path, so the choice of path does not matter then.
+struct RunStats {
+  float min_nonzero = std::numeric_limits<float>::infinity();
+  float max_abs = 0;
+};
+
+inline void ScalarStats(const float* v, int64_t a, int64_t b, RunStats* st) {
+  for (int64_t i = a; i < b; ++i) {
+    const float x = std::fabs(v[i]);
+    if (x > st->max_abs) st->max_abs = x;
+    if (x != 0 && x < st->min_nonzero) st->min_nonzero = x;
+  }
+}
+
 MaskedSum SumUnderMask(const float* prob, int64_t w, int64_t x0, int64_t y0, const uint8_t* mask, int64_t mw,
                        int64_t mh) {
   double acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0;
   size_t cnt = 0;
-  // Over the painted pixels' |value| bits: the smallest nonzero one, less one (zero maps to
-  // 0x7fffffff, above every finite float's bits), and the largest.
-  int32_t min_nonzero_less1 = INT32_MAX, max_bits = 0;
+  RunStats st;
+#ifdef __SSE2__
+  const __m128 abs_mask = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
+  const __m128 inf = _mm_set1_ps(std::numeric_limits<float>::infinity());
+  __m128 vmin = inf, vmax = _mm_setzero_ps();
+#endif
   for (int64_t y = 0; y < mh; ++y) {
     const float* row = prob + (y0 + y) * w + x0;
     const uint8_t* m = mask + y * mw;
@@ -58,23 +83,37 @@ MaskedSum SumUnderMask(const float* prob, int64_t w, int64_t x0, int64_t y0, con
         acc1 += static_cast<double>(row[i + 1]);
         acc2 += static_cast<double>(row[i + 2]);
         acc3 += static_cast<double>(row[i + 3]);
+#ifdef __SSE2__
+        const __m128 v = _mm_and_ps(_mm_loadu_ps(row + i), abs_mask);
+        const __m128 zero = _mm_cmpeq_ps(v, _mm_setzero_ps());
+        vmax = _mm_max_ps(vmax, v);
+        vmin = _mm_min_ps(vmin, _mm_or_ps(_mm_andnot_ps(zero, v), _mm_and_ps(zero, inf)));
+#endif
       }
+#ifdef __SSE2__
+      const int64_t tail = i;
+#else
+      const int64_t tail = a;
+#endif
       for (; i < b; ++i) acc0 += static_cast<double>(row[i]);
-      for (i = a; i < b; ++i) {
-        int32_t bits;
-        std::memcpy(&bits, row + i, sizeof bits);
-        bits &= 0x7fffffff;
-        min_nonzero_less1 = std::min(min_nonzero_less1, (bits - 1) & 0x7fffffff);
-        max_bits = std::max(max_bits, bits);
-      }
+      ScalarStats(row, tail, b, &st);
       x = b;
     }
   }
+#ifdef __SSE2__
+  alignas(16) float lanes_min[4], lanes_max[4];
+  _mm_store_ps(lanes_min, vmin);
+  _mm_store_ps(lanes_max, vmax);
+  for (int k = 0; k < 4; ++k) {
+    st.min_nonzero = std::min(st.min_nonzero, lanes_min[k]);
+    st.max_abs = std::max(st.max_abs, lanes_max[k]);
+  }
+#endif
   if (cnt == 0) return {0.0, 0};
-  float max_abs;
-  std::memcpy(&max_abs, &max_bits, sizeof max_abs);
-  const int emin = min_nonzero_less1 == INT32_MAX ? 255 : (min_nonzero_less1 + 1) >> 23;
-  if (emin >= 1 && static_cast<double>(cnt) * static_cast<double>(max_abs) <= std::ldexp(1.0, emin - 98)) {
+  int32_t min_bits;
+  std::memcpy(&min_bits, &st.min_nonzero, sizeof min_bits);
+  const int emin = min_bits >> 23;  // 255 when every value is zero (min_nonzero stays +inf)
+  if (emin >= 1 && static_cast<double>(cnt) * static_cast<double>(st.max_abs) <= std::ldexp(1.0, emin - 98)) {
     return {(acc0 + acc1) + (acc2 + acc3), cnt};
   }
   double sum = 0;

@@ -82,7 +82,13 @@ describe('boxesFromBitmap scores: cv2.mean, to the last bit', () => {
     },
   );
 
-  test('large values, then tiny ones: the order matters, and the serial sum is what comes back', () => {
+  // Rows of 4k + 3 pixels leave three to the scalar tail of each row; rows of 4k leave none, so
+  // there only the four-lane pass sees the values that decide the form (the largest and the
+  // smallest nonzero): a lane pass that lost either one would pick the four-accumulator order.
+  test.each([
+    ['4k + 3', rect],
+    ['4k', { x0: 11, y0: 7, x1: 74, y1: 58 }],
+  ] as const)('large values, then tiny ones, rows of %s pixels: the order matters, and the serial sum is what comes back', (_label, rect) => {
     const rnd = lcg(11);
     // 40 rows of values in [0.5, 1), then 12 rows of values in [5e-14, 7.5e-14]. The serial sum
     // is near 1900 by then, where half a unit in the last place (1.1e-13) is more than each tiny
