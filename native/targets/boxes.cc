@@ -65,6 +65,7 @@ MaskedSum SumUnderMask(const float* prob, int64_t w, int64_t x0, int64_t y0, con
   const __m128 abs_mask = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
   const __m128 inf = _mm_set1_ps(std::numeric_limits<float>::infinity());
   __m128 vmin = inf, vmax = _mm_setzero_ps();
+  __m128d acc01 = _mm_setzero_pd(), acc23 = _mm_setzero_pd();
 #endif
   for (int64_t y = 0; y < mh; ++y) {
     const float* row = prob + (y0 + y) * w + x0;
@@ -78,21 +79,26 @@ MaskedSum SumUnderMask(const float* prob, int64_t w, int64_t x0, int64_t y0, con
       const int64_t b = off ? static_cast<const uint8_t*>(off) - m : mw;
       cnt += static_cast<size_t>(b - a);
       int64_t i = a;
+#ifdef __SSE2__
+      // The same four accumulators as the scalar loop below, two to a register: lanes (0, 1) and
+      // (2, 3) of each group of four pixels.
+      for (; i + 4 <= b; i += 4) {
+        const __m128 f = _mm_loadu_ps(row + i);
+        acc01 = _mm_add_pd(acc01, _mm_cvtps_pd(f));
+        acc23 = _mm_add_pd(acc23, _mm_cvtps_pd(_mm_movehl_ps(f, f)));
+        const __m128 v = _mm_and_ps(f, abs_mask);
+        const __m128 zero = _mm_cmpeq_ps(v, _mm_setzero_ps());
+        vmax = _mm_max_ps(vmax, v);
+        vmin = _mm_min_ps(vmin, _mm_or_ps(_mm_andnot_ps(zero, v), _mm_and_ps(zero, inf)));
+      }
+      const int64_t tail = i;
+#else
       for (; i + 4 <= b; i += 4) {
         acc0 += static_cast<double>(row[i]);
         acc1 += static_cast<double>(row[i + 1]);
         acc2 += static_cast<double>(row[i + 2]);
         acc3 += static_cast<double>(row[i + 3]);
-#ifdef __SSE2__
-        const __m128 v = _mm_and_ps(_mm_loadu_ps(row + i), abs_mask);
-        const __m128 zero = _mm_cmpeq_ps(v, _mm_setzero_ps());
-        vmax = _mm_max_ps(vmax, v);
-        vmin = _mm_min_ps(vmin, _mm_or_ps(_mm_andnot_ps(zero, v), _mm_and_ps(zero, inf)));
-#endif
       }
-#ifdef __SSE2__
-      const int64_t tail = i;
-#else
       const int64_t tail = a;
 #endif
       for (; i < b; ++i) acc0 += static_cast<double>(row[i]);
@@ -101,6 +107,15 @@ MaskedSum SumUnderMask(const float* prob, int64_t w, int64_t x0, int64_t y0, con
     }
   }
 #ifdef __SSE2__
+  // acc0 holds the row tails' sums, which the scalar loop adds to acc0 too; a sum of exact
+  // partial sums is exact in any order.
+  alignas(16) double lanes_acc[4];
+  _mm_store_pd(lanes_acc, acc01);
+  _mm_store_pd(lanes_acc + 2, acc23);
+  acc0 += lanes_acc[0];
+  acc1 = lanes_acc[1];
+  acc2 = lanes_acc[2];
+  acc3 = lanes_acc[3];
   alignas(16) float lanes_min[4], lanes_max[4];
   _mm_store_ps(lanes_min, vmin);
   _mm_store_ps(lanes_max, vmax);
