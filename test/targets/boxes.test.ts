@@ -255,6 +255,21 @@ describe('boxesFromBitmap', () => {
         await expect(boxesFromBitmapAsync(map, opts)).rejects.toMatchObject(want);
       }
     }
+    // The binarize pass reads sixteen values at a time, then one at a time for the rest: a bad value
+    // in each of the sixteen lanes, and in the tail of a map whose size is not a multiple of 16.
+    const w = 37;
+    const h = 5; // 185 pixels: 11 blocks of 16, a tail of 9
+    const small = render([[[2, 1], [30, 1], [30, 3], [2, 3]]], 0.9, w, h);
+    const smallOpts = { width: w, height: h, boxThresh: 0.5, minSize: 1 };
+    expect(boxesFromBitmap(small, smallOpts)).toHaveLength(1);
+    for (const k of [...Array.from({ length: 16 }, (_, j) => 32 + j), 176, 184]) {
+      const map = small.slice();
+      map[k] = k % 2 === 0 ? Number.NaN : Number.POSITIVE_INFINITY;
+      expect(() => boxesFromBitmap(map, smallOpts)).toThrow(expect.objectContaining({
+        code: 'ERR_OUT_OF_RANGE',
+        message: expect.stringContaining(`x = ${k % w}, y = ${Math.floor(k / w)} is`),
+      }));
+    }
     // The first non-finite pixel in row-major order is the one named.
     const map = new Float32Array(W * H).fill(Number.NaN);
     map[0] = 0.1;
