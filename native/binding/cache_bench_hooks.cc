@@ -4,8 +4,10 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -83,7 +85,7 @@ Napi::Value CacheBenchOffsetBatch(const Napi::CallbackInfo& info) {
 namespace opk::binding {
 
 // cacheBenchThreads(handle, threads, opsPerThread, hot, tag) -> {wallNs, cpuNs, hits}
-// Runs `threads` native threads doing Get (on a miss: Put) over keys 0..hot-1 (8 float64 each)
+// Runs `threads` native threads doing lookups (VisitOrGet, copying the value out; on a miss: Put) over keys 0..hot-1 (8 float64 each)
 // against the shared cache, without JS: separates the cache's own scaling from V8's.
 // Synchronous on purpose (benchmark only).
 Napi::Value CacheBenchThreads(const Napi::CallbackInfo& info) {
@@ -103,13 +105,24 @@ Napi::Value CacheBenchThreads(const Napi::CallbackInfo& info) {
       const double c0 = ThreadCpuSeconds();
       double key[8] = {0, 1, 2, 3, 4, 5, 6, 7};
       double value[24] = {};
+      double copy[24] = {};
       uint32_t seed = static_cast<uint32_t>(t) * 7919u + 1u;
       double my_hits = 0;  // counted locally: hits[] entries share a cache line (false sharing)
       for (int64_t i = 0; i < ops; ++i) {
         seed = seed * 1103515245u + 12345u;
         key[0] = static_cast<double>((seed >> 8) % static_cast<uint64_t>(hot));
         const opk::cache::KeyView k = opk::cache::KeyView::Make(key, sizeof key, tag);
-        if (cache->Get(k)) {
+        // As the JS get does: the value is copied out during the lookup (VisitOrGet).
+        bool hit = false;
+        cache->VisitOrGet(
+            k,
+            [](const opk::cache::CachedValue& v, void* out) {
+              const opk::cache::ArrayRef a = v.array(0);
+              std::memcpy(out, a.data, std::min<size_t>(a.byte_length(), 24 * sizeof(double)));
+              return true;
+            },
+            copy, &hit);
+        if (hit) {
           my_hits += 1;
         } else {
           value[0] = key[0];

@@ -21,25 +21,43 @@ void RequireArgs(const Napi::CallbackInfo& info, size_t n, const char* signature
   if (info.Length() < n) ThrowType(info.Env(), std::string("expected ") + signature);
 }
 
-Napi::Value ToSlabOrJs(Napi::Env env, const opk::cache::ValuePtr& v, napi_value slab) {
-  if (!v) return env.Undefined();
+struct Slab {
   void* data = nullptr;
   size_t size = 0;
-  if (napi_get_arraybuffer_info(env, slab, &data, &size) != napi_ok) ThrowType(env, "slab must be an ArrayBuffer");
-  if (cache_glue::ValueToSlab(*v, data, size)) return Napi::Number::New(env, 1);
+};
+
+bool CopyToSlab(const opk::cache::CachedValue& value, void* ctx) {
+  const Slab& slab = *static_cast<const Slab*>(ctx);
+  return cache_glue::ValueToSlab(value, slab.data, slab.size);
+}
+
+// get/peek: a small value is copied into the caller's slab during the lookup (no reference to
+// the value is taken); a larger one comes back as JS arrays. -> 1 (in the slab), the arrays, or
+// undefined (miss).
+Napi::Value SlabLookup(const Napi::CallbackInfo& info, bool peek) {
+  Napi::Env env = info.Env();
+  JsKey key(env, info[0], info[1]);
+  Slab slab;
+  if (napi_get_arraybuffer_info(env, info[2], &slab.data, &slab.size) != napi_ok) {
+    ThrowType(env, "slab must be an ArrayBuffer");
+  }
+  bool hit = false;
+  opk::cache::Cache& cache = CacheOf(info);
+  const opk::cache::ValuePtr v = peek ? cache.PeekOrVisit(key.view(), CopyToSlab, &slab, &hit)
+                                      : cache.VisitOrGet(key.view(), CopyToSlab, &slab, &hit);
+  if (!hit) return env.Undefined();
+  if (!v) return Napi::Number::New(env, 1);
   return Napi::Value(env, cache_glue::ValueToJs(env, *v));
 }
 
 Napi::Value FastGet(const Napi::CallbackInfo& info) {
   RequireArgs(info, 3, "get(key, tag, slab)");
-  JsKey key(info.Env(), info[0], info[1]);
-  return ToSlabOrJs(info.Env(), CacheOf(info).Get(key.view()), info[2]);
+  return SlabLookup(info, false);
 }
 
 Napi::Value FastPeek(const Napi::CallbackInfo& info) {
   RequireArgs(info, 3, "peek(key, tag, slab)");
-  JsKey key(info.Env(), info[0], info[1]);
-  return ToSlabOrJs(info.Env(), CacheOf(info).Peek(key.view()), info[2]);
+  return SlabLookup(info, true);
 }
 
 Napi::Value FastHas(const Napi::CallbackInfo& info) {

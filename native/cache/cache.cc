@@ -124,9 +124,9 @@ Cache::Node* Cache::VictimLocked(Shard& s, Node* keep) {
   for (size_t steps = 2 * s.count + 2; steps > 0; --steps) {
     Node* v = s.head.prev;
     if (v == &s.head) return nullptr;
-    if (v == keep || v->referenced) {
+    if (v == keep || v->referenced.load(std::memory_order_relaxed)) {
       if (v == keep && s.count <= 1) return nullptr;
-      v->referenced = false;
+      v->referenced.store(false, std::memory_order_relaxed);
       Shard::UnlinkLru(v);
       s.PushFront(v);
       continue;
@@ -180,14 +180,46 @@ void Cache::PrefetchForPut(const KeyView& key) {
   s.mu.unlock();
 }
 
+size_t ReaderSlotIndex() {
+  static std::atomic<size_t> next{0};
+  thread_local const size_t index = next.fetch_add(1, std::memory_order_relaxed) % kReaderSlots;
+  return index;
+}
+
+// A CLOCK cache's lookup without the shard lock (see ReaderSlot): kHit (on_hit(node) was called
+// and the hit counted, if `count`), kMiss (counted), or kNeedLock (a writer held the lock, or
+// the entry found has expired and must be removed): then the caller takes the exclusive path.
+template <typename OnHit>
+Cache::SharedResult Cache::LookupShared(Shard& s, const KeyView& key, uint64_t h, double now, bool count,
+                                        OnHit&& on_hit) {
+  SharedRead<Shard> read(s);
+  if (!read.entered()) return SharedResult::kNeedLock;
+  Node* n = FindLocked(s, key, h);
+  if (n != nullptr && n->expires_at <= now) return SharedResult::kNeedLock;
+  if (n == nullptr) {
+    if (count) read.slot().misses.fetch_add(1, std::memory_order_relaxed);
+    return SharedResult::kMiss;
+  }
+  if (count) {
+    MarkUsedLocked(s, n);  // CLOCK: sets the mark only if it is not set
+    read.slot().hits.fetch_add(1, std::memory_order_relaxed);
+  }
+  on_hit(n);
+  return SharedResult::kHit;
+}
+
 ValuePtr Cache::Get(const KeyView& key) {
   const uint64_t h = key.hash & options_.hash_mask;
   Shard& s = ShardFor(h);
   const double now = options_.ttl_ms > 0 ? NowMs() : 0;
-  Node* expired = nullptr;
   ValuePtr out;
+  if (SharedReads() &&
+      LookupShared(s, key, h, now, true, [&](Node* n) { out = n->self; }) != SharedResult::kNeedLock) {
+    return out;
+  }
+  Node* expired = nullptr;
   {
-    ShardLock<Shard> lock(s);
+    ShardLock<Shard> lock(s, SharedReads());
     if (Node* n = HitLocked(s, key, h, now, &expired)) out = n->self;
   }
   FreeExpired(expired);
@@ -198,10 +230,14 @@ bool Cache::Visit(const KeyView& key, void (*fn)(const CachedValue& value, void*
   const uint64_t h = key.hash & options_.hash_mask;
   Shard& s = ShardFor(h);
   const double now = options_.ttl_ms > 0 ? NowMs() : 0;
+  if (SharedReads()) {
+    const SharedResult r = LookupShared(s, key, h, now, true, [&](Node* n) { fn(*n->self, ctx); });
+    if (r != SharedResult::kNeedLock) return r == SharedResult::kHit;
+  }
   Node* expired = nullptr;
   bool hit = false;
   {
-    ShardLock<Shard> lock(s);
+    ShardLock<Shard> lock(s, SharedReads());
     if (Node* n = HitLocked(s, key, h, now, &expired)) {
       fn(*n->self, ctx);
       hit = true;
@@ -211,11 +247,66 @@ bool Cache::Visit(const KeyView& key, void (*fn)(const CachedValue& value, void*
   return hit;
 }
 
+ValuePtr Cache::VisitOrGet(const KeyView& key, bool (*fn)(const CachedValue& value, void* ctx), void* ctx,
+                            bool* hit) {
+  const uint64_t h = key.hash & options_.hash_mask;
+  Shard& s = ShardFor(h);
+  const double now = options_.ttl_ms > 0 ? NowMs() : 0;
+  ValuePtr out;
+  auto use = [&](Node* n) {
+    if (!fn(*n->self, ctx)) out = n->self;
+  };
+  if (SharedReads()) {
+    const SharedResult r = LookupShared(s, key, h, now, true, use);
+    if (r != SharedResult::kNeedLock) {
+      *hit = r == SharedResult::kHit;
+      return out;
+    }
+  }
+  Node* expired = nullptr;
+  {
+    ShardLock<Shard> lock(s, SharedReads());
+    Node* n = HitLocked(s, key, h, now, &expired);
+    *hit = n != nullptr;
+    if (n != nullptr) use(n);
+  }
+  FreeExpired(expired);
+  return out;
+}
+
+ValuePtr Cache::PeekOrVisit(const KeyView& key, bool (*fn)(const CachedValue& value, void* ctx), void* ctx,
+                            bool* hit) {
+  const uint64_t h = key.hash & options_.hash_mask;
+  Shard& s = ShardFor(h);
+  const double now = options_.ttl_ms > 0 ? NowMs() : 0;
+  ValuePtr out;
+  auto use = [&](Node* n) {
+    if (!fn(*n->self, ctx)) out = n->self;
+  };
+  if (SharedReads()) {
+    const SharedResult r = LookupShared(s, key, h, now, false, use);
+    if (r != SharedResult::kNeedLock) {
+      *hit = r == SharedResult::kHit;
+      return out;
+    }
+  }
+  ShardLock<Shard> lock(s, SharedReads());
+  Node* n = FindLocked(s, key, h);
+  *hit = n != nullptr && n->expires_at > now;
+  if (*hit) use(n);
+  return out;
+}
+
 ValuePtr Cache::Peek(const KeyView& key) {
   const uint64_t h = key.hash & options_.hash_mask;
   Shard& s = ShardFor(h);
   const double now = options_.ttl_ms > 0 ? NowMs() : 0;
-  ShardLock<Shard> lock(s);
+  ValuePtr out;
+  if (SharedReads() &&
+      LookupShared(s, key, h, now, false, [&](Node* n) { out = n->self; }) != SharedResult::kNeedLock) {
+    return out;
+  }
+  ShardLock<Shard> lock(s, SharedReads());
   Node* n = FindLocked(s, key, h);
   if (n == nullptr || n->expires_at <= now) return nullptr;
   return n->self;
@@ -225,7 +316,11 @@ bool Cache::Has(const KeyView& key) {
   const uint64_t h = key.hash & options_.hash_mask;
   Shard& s = ShardFor(h);
   const double now = options_.ttl_ms > 0 ? NowMs() : 0;
-  ShardLock<Shard> lock(s);
+  if (SharedReads()) {
+    const SharedResult r = LookupShared(s, key, h, now, false, [](Node*) {});
+    if (r != SharedResult::kNeedLock) return r == SharedResult::kHit;
+  }
+  ShardLock<Shard> lock(s, SharedReads());
   Node* n = FindLocked(s, key, h);
   return n != nullptr && n->expires_at > now;
 }
@@ -301,7 +396,7 @@ PutResult Cache::PutImpl(const KeyView& key, const ArrayShape* shapes, size_t co
   if (charge > max_entry_size_) {
     value.reset();
     {
-      ShardLock<Shard> lock(s);
+      ShardLock<Shard> lock(s, SharedReads());
       s.rejected += 1;
       if (Node* old = FindLocked(s, key, h)) {
         RemoveLocked(s, old);
@@ -324,7 +419,7 @@ PutResult Cache::PutImpl(const KeyView& key, const ArrayShape* shapes, size_t co
 
   bool replaced = false;
   {
-    ShardLock<Shard> lock(s);
+    ShardLock<Shard> lock(s, SharedReads());
     if (Node* old = FindLocked(s, key, h)) {
       RemoveLocked(s, old);
       dead.Add(old);
@@ -384,7 +479,7 @@ void Cache::EvictGlobally(size_t start) {
     Graveyard dead;
     void* table = nullptr;
     {
-      ShardLock<Shard> lock(s);
+      ShardLock<Shard> lock(s, SharedReads());
       while (OverBudget() && s.count > 0) {
         Node* victim = VictimLocked(s, nullptr);
         RemoveLocked(s, victim);
@@ -410,7 +505,7 @@ bool Cache::Delete(const KeyView& key) {
   Shard& s = ShardFor(h);
   Graveyard dead;
   {
-    ShardLock<Shard> lock(s);
+    ShardLock<Shard> lock(s, SharedReads());
     Node* n = FindLocked(s, key, h);
     if (n == nullptr) return false;
     RemoveLocked(s, n);
@@ -427,7 +522,7 @@ void Cache::Clear() {
     Graveyard dead;
     void* table = nullptr;
     {
-      ShardLock<Shard> lock(s);
+      ShardLock<Shard> lock(s, SharedReads());
       for (Node* n = s.head.next; n != &s.head;) {
         Node* next = n->next;
         n->prev = n->next = nullptr;
@@ -456,7 +551,7 @@ uint64_t Cache::PurgeExpired() {
     Shard& s = shards_[i];
     Graveyard dead;
     {
-      ShardLock<Shard> lock(s);
+      ShardLock<Shard> lock(s, SharedReads());
       for (Node* n = s.head.next; n != &s.head;) {
         Node* next = n->next;
         if (n->expires_at <= now) {
@@ -488,6 +583,10 @@ CacheStats Cache::Stats() const {
     st.contended += s.contended;
     st.entries += s.count;
     st.bytes += static_cast<uint64_t>(s.bytes);
+    for (const ReaderSlot& r : s.readers) {
+      st.hits += r.hits.load(std::memory_order_relaxed);
+      st.misses += r.misses.load(std::memory_order_relaxed);
+    }
   }
   const uint64_t lookups = st.hits + st.misses;
   st.hit_rate = lookups == 0 ? 0.0 : static_cast<double>(st.hits) / static_cast<double>(lookups);

@@ -33,7 +33,12 @@
 // AsyncWorker pool threads, a geometry thread pool) without the JS engine. A call locks one
 // shard lock (Clear/Stats/PurgeExpired lock each shard in turn), except VisitMany, which holds
 // the locks of up to a few shards at once, always taken in ascending shard order (so no two
-// callers can deadlock); only Visit and VisitMany run caller code under a lock.
+// callers can deadlock); only Visit, VisitOrGet, PeekOrVisit and VisitMany run caller code
+// under a lock. Under EvictionPolicy::kClock, Get/Visit/VisitOrGet/Peek/PeekOrVisit/Has run as
+// shared reads instead: no lock, only this thread's reader counter in the shard; a writer
+// (Put, Delete, eviction, expiry) takes the lock and waits for the readers inside to leave
+// (cache_internal.h, ReaderSlot). Threads reading the same hot entries then share no written
+// cache line (with LRU, every hit relinks its entry under the lock).
 // KeyView::Make hashes once: reuse the same KeyView for the Get and the Put of one item.
 // Values are immutable once published; the ValuePtr a reader holds stays valid after eviction.
 // Cost: a Get of a 100-byte key ≈ hash (~10 ns) + one uncontended spin-lock acquisition (one
@@ -71,7 +76,8 @@ enum class EvictionPolicy : uint8_t {
   // Second chance (CLOCK): a hit only sets a mark on the entry; eviction re-queues marked entries
   // at the front (unmarking them) and evicts the first unmarked one from the back. Read entries
   // still outlive unread ones, but are re-queued in the order eviction meets them rather than the
-  // order they were read. Cheaper hits (no relinking) for hot lookup loops.
+  // order they were read. Cheaper hits (no relinking) for hot lookup loops, and single-key
+  // lookups run without the shard lock (see Threading above), so they scale across threads.
   kClock,
 };
 
@@ -163,6 +169,14 @@ class Cache {
   // per-polygon loops that copy the result out right away). fn must be short and must not call
   // into this cache (it would deadlock). Returns true on a hit (fn was called).
   bool Visit(const KeyView& key, void (*fn)(const CachedValue& value, void* ctx), void* ctx);
+  // Get and Visit in one lookup: calls fn(value, ctx) as Visit does; when fn returns false (it
+  // could not use the value in place, e.g. too large for the caller's buffer), returns a
+  // reference to the value as Get would. Null when fn used the value or on a miss; *hit says
+  // which. Counts one hit or miss. Lets the JS get copy small values out without touching the
+  // value's reference count, a cache line that threads reading one hot entry would share.
+  ValuePtr VisitOrGet(const KeyView& key, bool (*fn)(const CachedValue& value, void* ctx), void* ctx, bool* hit);
+  // Like VisitOrGet without changing recency or the hit/miss counters (Peek's form).
+  ValuePtr PeekOrVisit(const KeyView& key, bool (*fn)(const CachedValue& value, void* ctx), void* ctx, bool* hit);
   // Batch form of Visit for keys[0, n): for each live entry calls fn(i, value, ctx) under its
   // shard's lock (the same rules as Visit's fn); hit[i] is set to what fn returned (true: the
   // value was used), 0 for a miss. The keys are grouped by shard and looked up in one software
@@ -210,6 +224,12 @@ class Cache {
   struct Shard;
 
   Shard& ShardFor(uint64_t hash) const;
+  // Whether lookups may run as shared reads (CLOCK: a hit writes no list links; see
+  // cache_internal.h, ReaderSlot). Writers then wait for the readers inside a shard.
+  bool SharedReads() const { return options_.eviction == EvictionPolicy::kClock; }
+  enum class SharedResult { kHit, kMiss, kNeedLock };
+  template <typename OnHit>
+  SharedResult LookupShared(Shard& s, const KeyView& key, uint64_t hash, double now, bool count, OnHit&& on_hit);
   double NowMs() const;
   bool OverBudget() const;
   void EvictGlobally(size_t start_shard);

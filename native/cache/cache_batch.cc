@@ -69,10 +69,7 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
       if (t < m) {
         Shard& s = shard_at(t);
         if (t == 0 || shard_of[order[t - 1]] != shard_of[order[t]]) {
-          if (!s.mu.try_lock()) {
-            s.mu.lock();
-            s.contended += 1;
-          }
+          s.LockExclusive(!lru);
         }
         if (s.slots != nullptr) PrefetchRead(&s.slots[hashes[order[t]] & s.mask]);
       }

@@ -20,9 +20,13 @@ inline constexpr double kNever = std::numeric_limits<double>::infinity();
 // may have been preempted: the machine may run more threads than cores).
 class SpinLock {
  public:
+  // seq_cst: a writer's exchange and a reader's check of locked() (SharedRead) must be ordered
+  // against the reader's and the writer's reader-count updates (an x86 xchg is a full barrier
+  // either way).
   bool try_lock() {
-    return state_.load(std::memory_order_relaxed) == 0 && state_.exchange(1, std::memory_order_acquire) == 0;
+    return state_.load(std::memory_order_relaxed) == 0 && state_.exchange(1, std::memory_order_seq_cst) == 0;
   }
+  bool locked() const { return state_.load(std::memory_order_seq_cst) != 0; }
   void lock() {
     for (unsigned spins = 0; !try_lock(); ++spins) {
       if (spins < 64) {
@@ -57,9 +61,10 @@ struct Cache::Node {
   uint32_t key_size = 0;
   uint32_t tag_size = 0;
   // Second chance: set by a hit, cleared when eviction finds the entry at the back of the list
-  // (it is then moved to the front instead of evicted). A hit writes only this flag: it does not
-  // relink the node, which would touch (and dirty) its two list neighbours' memory.
-  bool referenced = false;
+  // (it is then moved to the front instead of evicted). A hit writes only this flag, and only
+  // when it is not set yet: it does not relink the node, which would touch (and dirty) its two
+  // list neighbours' memory. Atomic because shared readers (SharedRead) may set it concurrently.
+  std::atomic<bool> referenced{false};
   // The value's shape (as in *self), so that a batched lookup reads the arrays through the
   // descriptor block that follows the node, key and tag without fetching the CachedValue.
   bool is_list = false;
@@ -83,6 +88,22 @@ struct Cache::Node {
   }
 };
 
+// Shared reads of a CLOCK cache's shard. A hit there changes nothing but the entry's
+// second-chance mark and the hit counter, so readers need not exclude each other: each thread
+// announces itself in one of kReaderSlots per-shard counters (its own cache line, chosen once
+// per thread), and a writer, after taking the shard lock, waits until every counter is zero.
+// A reader that finds the lock held steps back and takes the lock itself. So two threads
+// reading the same hot entries write no common cache line (the spin lock and the shard's
+// counters would move between their cores on every lookup).
+inline constexpr size_t kReaderSlots = 8;
+struct alignas(64) ReaderSlot {
+  std::atomic<uint32_t> active{0};
+  std::atomic<uint64_t> hits{0};    // lookups by shared readers (added into Stats)
+  std::atomic<uint64_t> misses{0};
+};
+// This thread's slot index, fixed per thread (round robin over the threads that read).
+size_t ReaderSlotIndex();
+
 // One open-addressing slot: the entry's hash next to its node, so a probe compares hashes
 // without touching nodes (linear probing, backward-shift deletion, load factor <= 3/4).
 struct CacheSlot {
@@ -101,8 +122,30 @@ struct alignas(64) Cache::Shard {
   int64_t bytes = 0;
   uint64_t hits = 0, misses = 0, sets = 0, evictions = 0, expirations = 0, deletes = 0, rejected = 0;
   uint64_t contended = 0;  // lock acquisitions that had to wait for another thread
+  ReaderSlot readers[kReaderSlots];
 
   Shard() { head.prev = head.next = &head; }
+  // Takes the lock for writing: counts a wait for another thread's lock, then (when shared
+  // readers are allowed) waits until the readers inside have left.
+  void LockExclusive(bool drain_readers) {
+    if (!mu.try_lock()) {
+      mu.lock();
+      contended += 1;
+    }
+    if (drain_readers) {
+      for (ReaderSlot& r : readers) {
+        for (unsigned spins = 0; r.active.load(std::memory_order_seq_cst) != 0; ++spins) {
+          if (spins < 64) {
+#if defined(__x86_64__) || defined(__i386__)
+            __builtin_ia32_pause();
+#endif
+          } else {
+            std::this_thread::yield();
+          }
+        }
+      }
+    }
+  }
   void SetTable(CacheSlot* table, size_t new_mask) {
     slots = table;
     mask = new_mask;
@@ -153,28 +196,47 @@ inline void Cache::MarkUsedLocked(Shard& s, Node* n) {
       Shard::UnlinkLru(n);
       s.PushFront(n);
     }
-  } else if (!n->referenced) {
-    n->referenced = true;
+  } else if (!n->referenced.load(std::memory_order_relaxed)) {
+    n->referenced.store(true, std::memory_order_relaxed);
   }
 }
 
-// Locks a shard, counting acquisitions that found it held by another thread (try_lock first:
-// no extra cost when uncontended).
+// Locks a shard for writing (Shard::LockExclusive), counting acquisitions that found it held by
+// another thread (try_lock first: no extra cost when uncontended).
 template <typename S>
 class ShardLock {
  public:
-  explicit ShardLock(S& s) : s_(s) {
-    if (!s_.mu.try_lock()) {
-      s_.mu.lock();
-      s_.contended += 1;
-    }
-  }
+  ShardLock(S& s, bool drain_readers) : s_(s) { s_.LockExclusive(drain_readers); }
   ~ShardLock() { s_.mu.unlock(); }
   ShardLock(const ShardLock&) = delete;
   ShardLock& operator=(const ShardLock&) = delete;
 
  private:
   S& s_;
+};
+
+// A shared read of a shard (see ReaderSlot). entered() is false when a writer held the lock:
+// the caller then takes the exclusive path.
+template <typename S>
+class SharedRead {
+ public:
+  explicit SharedRead(S& s) : slot_(&s.readers[ReaderSlotIndex()]) {
+    slot_->active.fetch_add(1, std::memory_order_seq_cst);
+    if (s.mu.locked()) {
+      slot_->active.fetch_sub(1, std::memory_order_release);
+      slot_ = nullptr;
+    }
+  }
+  ~SharedRead() {
+    if (slot_ != nullptr) slot_->active.fetch_sub(1, std::memory_order_release);
+  }
+  bool entered() const { return slot_ != nullptr; }
+  ReaderSlot& slot() const { return *slot_; }
+  SharedRead(const SharedRead&) = delete;
+  SharedRead& operator=(const SharedRead&) = delete;
+
+ private:
+  ReaderSlot* slot_;
 };
 
 

@@ -26,15 +26,24 @@ function runWorker<R = WorkerResult>(workerData: Record<string, unknown>, script
 }
 
 describe('worker threads share one named cache', () => {
-  test.each([2, 4])('%i workers reading and writing concurrently see correct values', async (n) => {
-    const name = uniqueName(`workers${n}`);
+  // Under 'clock', lookups run as shared reads (no shard lock) beside other threads' stores and
+  // evictions; half the workers read through the handle's get, half through the slab fast path.
+  test.each([
+    [2, 'lru'],
+    [4, 'lru'],
+    [2, 'clock'],
+    [4, 'clock'],
+  ] as const)('%i workers reading and writing concurrently see correct values (eviction %s)', async (n, eviction) => {
+    const name = uniqueName(`workers${n}${eviction}`);
     // Small budget with few shards: lots of eviction and lock contention while workers run.
-    const cache = getCache(name, { maxBytes: 256 * 1024, shards: 4 });
+    const cache = getCache(name, { maxBytes: 256 * 1024, shards: 4, eviction });
     try {
       const ops = 40000;
       const keySpace = 3000;
       const results = await Promise.all(
-        Array.from({ length: n }, (_, id) => runWorker({ addonPath: addonPath(), name, id, ops, keySpace })),
+        Array.from({ length: n }, (_, id) =>
+          runWorker({ addonPath: addonPath(), name, id, ops, keySpace, api: id % 2 === 0 ? 'handle' : 'slab' }),
+        ),
       );
       for (const r of results) {
         expect(r.wrong).toBe(0);
@@ -68,10 +77,14 @@ describe('worker threads share one named cache', () => {
     }
   });
 
-  test.each([2, 4])('%i workers running cached batch offsets on shared polygons get the uncached results', async (n) => {
-    const name = uniqueName(`batch-workers${n}`);
+  test.each([
+    [2, 'lru'],
+    [4, 'lru'],
+    [4, 'clock'],
+  ] as const)('%i workers running cached batch offsets on shared polygons get the uncached results (eviction %s)', async (n, eviction) => {
+    const name = uniqueName(`batch-workers${n}${eviction}`);
     // Small budget, few shards: batched lookups, stores and evictions of all workers interleave.
-    const cache = getCache(name, { maxBytes: 192 * 1024, shards: 4 });
+    const cache = getCache(name, { maxBytes: 192 * 1024, shards: 4, eviction });
     try {
       const rounds = 30;
       const perRound = 1500;

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Stress test of the cache's shared reads (native/test/cache_shared_read_stress.cc): lookups of
+# every kind racing stores, deletes, evictions and expiry in the same shards, under
+# ThreadSanitizer (data races between readers without the lock and writers) and under UBSan.
+# Also runs an LRU cache (every lookup takes the lock) through the same mix.
+#   STRESS_OPS  per thread (default 200000; CI runs 20000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/sanitizer-stress.sh cache_shared_reads \
+  "native/test/cache_shared_read_stress.cc native/cache/cache.cc native/cache/cache_batch.cc native/cache/value.cc native/cache/block_heap.cc native/cache/memory.cc native/cache/hash.cc native/common/status.cc" \
+  4 "${STRESS_OPS:-200000}"
+echo "stress-cache-shared-reads: no error, race or sanitizer report"
