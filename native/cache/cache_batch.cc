@@ -28,6 +28,10 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
     uint32_t begin[kMaxShards + 1];
     uint32_t fill[kMaxShards];
     Node* found[kChunk];
+    // How this thread holds each shard during the pipeline: kShared or kExclusive.
+    uint8_t held[kMaxShards];
+    // Keys whose entry was found expired in a shared read: removed after the pipeline.
+    uint16_t expired[kChunk];
   };
   Scratch& sc = ThreadLocalRef<Scratch>();
   uint64_t* hashes = sc.hashes;
@@ -37,10 +41,18 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
   Node** found = sc.found;
   size_t hits = 0;
   Graveyard dead;
+  // CLOCK: a shard is read without its lock (see ReaderSlot) unless a writer holds it when the
+  // pipeline enters it; then the pipeline takes the lock as LRU always does.
+  constexpr uint8_t kShared = 1, kExclusive = 2;
+  const bool shared_reads = !lru;
+  const size_t slot_index = shared_reads ? ReaderSlotIndex() : 0;
+  uint8_t* held = sc.held;
+  uint16_t* expired_keys = sc.expired;
   for (size_t base = 0; base < n; base += kChunk) {
     const size_t m = std::min(kChunk, n - base);
     const KeyView* chunk = keys + base;
     unsigned char* chunk_hit = hit + base;
+    size_t n_expired = 0;
     // Counting sort of the chunk's keys by shard (stable: key order within a shard).
     std::fill(begin, begin + shard_count + 1, 0u);
     for (size_t i = 0; i < m; ++i) {
@@ -69,7 +81,18 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
       if (t < m) {
         Shard& s = shard_at(t);
         if (t == 0 || shard_of[order[t - 1]] != shard_of[order[t]]) {
-          s.LockExclusive(!lru);
+          uint8_t mode = kExclusive;
+          if (shared_reads) {
+            ReaderSlot& r = s.readers[slot_index];
+            r.active.fetch_add(1, std::memory_order_seq_cst);
+            if (!s.mu.locked()) {
+              mode = kShared;
+            } else {
+              r.active.fetch_sub(1, std::memory_order_release);
+            }
+          }
+          if (mode == kExclusive) s.LockExclusive(shared_reads);
+          held[shard_of[order[t]]] = mode;
         }
         if (s.slots != nullptr) PrefetchRead(&s.slots[hashes[order[t]] & s.mask]);
       }
@@ -120,22 +143,54 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
         Node* nd = found[j];
         // A duplicate key in the chunk may meet an entry an earlier copy found expired (removed).
         if (nd != nullptr && nd->next == nullptr) nd = nullptr;
+        const bool is_shared = held[shard_of[i]] == kShared;
         if (nd != nullptr && nd->expires_at <= now) {
-          RemoveLocked(s, nd);
-          s.expirations += 1;
-          dead.Add(nd);
+          if (is_shared) {
+            expired_keys[n_expired++] = static_cast<uint16_t>(i);  // removed below, under the lock
+          } else {
+            RemoveLocked(s, nd);
+            s.expirations += 1;
+            dead.Add(nd);
+          }
           nd = nullptr;
         }
         if (nd == nullptr) {
-          s.misses += 1;
+          if (is_shared) {
+            s.readers[slot_index].misses.fetch_add(1, std::memory_order_relaxed);
+          } else {
+            s.misses += 1;
+          }
           chunk_hit[i] = 0;
         } else {
           MarkUsedLocked(s, nd);
-          s.hits += 1;
+          if (is_shared) {
+            s.readers[slot_index].hits.fetch_add(1, std::memory_order_relaxed);
+          } else {
+            s.hits += 1;
+          }
           ++hits;
           chunk_hit[i] = fn(base + i, nd->value_ref(), ctx) ? 1 : 0;
         }
-        if (j + 1 == m || shard_of[order[j + 1]] != shard_of[i]) s.mu.unlock();
+        if (j + 1 == m || shard_of[order[j + 1]] != shard_of[i]) {
+          if (is_shared) {
+            s.readers[slot_index].active.fetch_sub(1, std::memory_order_release);
+          } else {
+            s.mu.unlock();
+          }
+        }
+      }
+    }
+    // Entries that shared reads found expired: removed now as a locked lookup would have (a
+    // duplicate key's copy finds the entry already gone). Their misses are counted above.
+    for (size_t e = 0; e < n_expired; ++e) {
+      const size_t i = expired_keys[e];
+      Shard& s = shards_[shard_of[i]];
+      ShardLock<Shard> lock(s, true);
+      Node* nd = FindLocked(s, chunk[i], hashes[i], /*prefetch=*/false);
+      if (nd != nullptr && nd->expires_at <= now) {
+        RemoveLocked(s, nd);
+        s.expirations += 1;
+        dead.Add(nd);
       }
     }
   }

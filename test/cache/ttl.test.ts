@@ -3,9 +3,10 @@ import { advanceCacheClock, openCacheForTesting, setCacheClock } from '../../src
 import { uniqueName } from './helpers';
 
 describe('TTL with an injected clock', () => {
-  test('entries expire ttl ms after their set; expiry is counted', () => {
-    const name = uniqueName('ttl');
-    const c = openCacheForTesting(name, { ttl: 1000 }, {});
+  // Under 'clock', get/peek/has are shared reads that hand an expired entry to the locked path.
+  test.each(['lru', 'clock'] as const)('entries expire ttl ms after their set; expiry is counted (eviction %s)', (eviction) => {
+    const name = uniqueName(`ttl-${eviction}`);
+    const c = openCacheForTesting(name, { ttl: 1000, eviction }, {});
     try {
       setCacheClock(c, 5000);
       c.set([1], 't', new Uint8Array([1]));
