@@ -131,7 +131,16 @@ async function threadScaling(h) {
     native.cacheBenchThreads(ncache.nativeHandle, 1, 10000, HOT, TAG); // fill
     const r1 = native.cacheBenchThreads(ncache.nativeHandle, 1, nops, HOT, TAG);
     const r2 = native.cacheBenchThreads(ncache.nativeHandle, 2, nops, HOT, TAG);
+    // Batched lookups of 64 keys (VisitMany, as the batch offsets with { cache } do).
+    const b1 = native.cacheBenchThreads(ncache.nativeHandle, 1, nops, HOT, TAG, 64);
+    const b2 = native.cacheBenchThreads(ncache.nativeHandle, 2, nops, HOT, TAG, 64);
     dropCache(nname);
+    h.metric(
+      `native threads, batched lookups of 64: 2 / 1 throughput, ${label}`,
+      +((2 * b1.wallNs) / b2.wallNs).toFixed(2),
+      '×',
+      `CPU ns per key, 1 thread → 2 threads: ${(b1.cpuNs / nops).toFixed(1)} → ${(b2.cpuNs / (2 * nops)).toFixed(1)}`,
+    );
     h.metric(`native threads: 1 thread, ${label}`, Math.round((nops / r1.wallNs) * 1e9), 'gets/s');
     h.metric(`native threads: 2 threads, ${label}`, Math.round(((2 * nops) / r2.wallNs) * 1e9), 'gets/s');
     h.metric(

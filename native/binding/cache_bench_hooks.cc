@@ -84,18 +84,22 @@ Napi::Value CacheBenchOffsetBatch(const Napi::CallbackInfo& info) {
 
 namespace opk::binding {
 
-// cacheBenchThreads(handle, threads, opsPerThread, hot, tag) -> {wallNs, cpuNs, hits}
-// Runs `threads` native threads doing lookups (VisitOrGet, copying the value out; on a miss: Put) over keys 0..hot-1 (8 float64 each)
-// against the shared cache, without JS: separates the cache's own scaling from V8's.
+// cacheBenchThreads(handle, threads, opsPerThread, hot, tag, batch = 1) -> {wallNs, cpuNs, hits}
+// Runs `threads` native threads doing lookups over keys 0..hot-1 (8 float64 each) against the
+// shared cache, without JS: separates the cache's own scaling from V8's. batch 1: one key at a
+// time as the JS get does (VisitOrGet, the value copied out during the lookup); batch > 1:
+// VisitMany over `batch` keys at a time as the batch offsets do. A miss stores the value.
 // Synchronous on purpose (benchmark only).
 Napi::Value CacheBenchThreads(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 5) ThrowType(env, "expected (handle, threads, opsPerThread, hot, tag)");
+  if (info.Length() < 5) ThrowType(env, "expected (handle, threads, opsPerThread, hot, tag, batch?)");
   std::shared_ptr<opk::cache::Cache> cache = CacheHandle::CacheFromValue(info[0]);
   const int64_t threads = RequireInteger(info[1], "threads", 1, 64);
   const int64_t ops = RequireInteger(info[2], "opsPerThread", 1, int64_t{1} << 40);
   const int64_t hot = RequireInteger(info[3], "hot", 1, int64_t{1} << 32);
   const std::string tag = RequireString(info[4], "tag");
+  const size_t batch =
+      info.Length() > 5 && !info[5].IsUndefined() ? static_cast<size_t>(RequireInteger(info[5], "batch", 1, 2048)) : 1;
   std::vector<double> cpu(static_cast<size_t>(threads), 0.0);
   std::vector<double> hits(static_cast<size_t>(threads), 0.0);
   std::vector<std::thread> pool;
@@ -103,32 +107,53 @@ Napi::Value CacheBenchThreads(const Napi::CallbackInfo& info) {
   for (int64_t t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
       const double c0 = ThreadCpuSeconds();
-      double key[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+      std::vector<double> keys(batch * 8);
+      std::vector<opk::cache::KeyView> views(batch);
+      std::vector<unsigned char> found(batch);
       double value[24] = {};
       double copy[24] = {};
       uint32_t seed = static_cast<uint32_t>(t) * 7919u + 1u;
       double my_hits = 0;  // counted locally: hits[] entries share a cache line (false sharing)
-      for (int64_t i = 0; i < ops; ++i) {
-        seed = seed * 1103515245u + 12345u;
-        key[0] = static_cast<double>((seed >> 8) % static_cast<uint64_t>(hot));
-        const opk::cache::KeyView k = opk::cache::KeyView::Make(key, sizeof key, tag);
-        // As the JS get does: the value is copied out during the lookup (VisitOrGet).
-        bool hit = false;
-        cache->VisitOrGet(
-            k,
-            [](const opk::cache::CachedValue& v, void* out) {
-              const opk::cache::ArrayRef a = v.array(0);
-              std::memcpy(out, a.data, std::min<size_t>(a.byte_length(), 24 * sizeof(double)));
-              return true;
-            },
-            copy, &hit);
-        if (hit) {
-          my_hits += 1;
-        } else {
-          value[0] = key[0];
-          const opk::cache::ArraySpan span{opk::cache::ElementType::kFloat64, value, 24};
-          cache->PutArrays(k, &span, 1, false);
+      for (int64_t done = 0; done < ops;) {
+        const size_t m = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(batch), ops - done));
+        for (size_t j = 0; j < m; ++j) {
+          double* key = &keys[j * 8];
+          seed = seed * 1103515245u + 12345u;
+          key[0] = static_cast<double>((seed >> 8) % static_cast<uint64_t>(hot));
+          for (int c = 1; c < 8; ++c) key[c] = c;
+          views[j] = opk::cache::KeyView::Make(key, 8 * sizeof(double), tag);
         }
+        if (batch == 1) {
+          bool hit = false;
+          cache->VisitOrGet(
+              views[0],
+              [](const opk::cache::CachedValue& v, void* out) {
+                const opk::cache::ArrayRef a = v.array(0);
+                std::memcpy(out, a.data, std::min<size_t>(a.byte_length(), 24 * sizeof(double)));
+                return true;
+              },
+              copy, &hit);
+          found[0] = hit ? 1 : 0;
+        } else {
+          cache->VisitMany(
+              views.data(), m, found.data(),
+              [](size_t, const opk::cache::ValueRef& v, void* out) {
+                const opk::cache::ArrayRef a = v.array(0);
+                std::memcpy(out, a.data, std::min<size_t>(a.byte_length(), 24 * sizeof(double)));
+                return true;
+              },
+              copy);
+        }
+        for (size_t j = 0; j < m; ++j) {
+          if (found[j] != 0) {
+            my_hits += 1;
+          } else {
+            value[0] = keys[j * 8];
+            const opk::cache::ArraySpan span{opk::cache::ElementType::kFloat64, value, 24};
+            cache->PutArrays(views[j], &span, 1, false);
+          }
+        }
+        done += static_cast<int64_t>(m);
       }
       cpu[static_cast<size_t>(t)] = ThreadCpuSeconds() - c0;
       hits[static_cast<size_t>(t)] = my_hits;

@@ -34,8 +34,9 @@
 // shard lock (Clear/Stats/PurgeExpired lock each shard in turn), except VisitMany, which holds
 // the locks of up to a few shards at once, always taken in ascending shard order (so no two
 // callers can deadlock); only Visit, VisitOrGet, PeekOrVisit and VisitMany run caller code
-// under a lock. Under EvictionPolicy::kClock, Get/Visit/VisitOrGet/Peek/PeekOrVisit/Has run as
-// shared reads instead: no lock, only this thread's reader counter in the shard; a writer
+// under a lock. Under EvictionPolicy::kClock, Get/Visit/VisitOrGet/Peek/PeekOrVisit/Has and
+// VisitMany run as shared reads instead (VisitMany removes the expired entries it met after its
+// pipeline, under the lock): no lock, only this thread's reader counter in the shard; a writer
 // (Put, Delete, eviction, expiry) takes the lock and waits for the readers inside to leave
 // (cache_internal.h, ReaderSlot). Threads reading the same hot entries then share no written
 // cache line (with LRU, every hit relinks its entry under the lock).

@@ -52,13 +52,13 @@ export const cacheOptionsSchema = z
      * go oldest first, but read entries are re-queued in the order eviction meets them, not the
      * order they were read. `'clock'` makes hits cheaper in hot native lookup loops (no
      * relinking of list neighbours: ~15 ns less per hit with 20,000 entries on the bench
-     * machine), and it lets lookups from several threads run at once: a `get`, `peek` or `has`
-     * (and `makeDbTargets`' lookup of a whole page) takes no lock, while stores, deletes,
-     * evictions and the batched lookups of the geometry functions still do. Choose it when worker threads read the same entries concurrently:
+     * machine), and it lets lookups from several threads run at once: a `get`, `peek` or `has`,
+     * and the lookups inside native code (`makeDbTargets`, the geometry functions' batches) take
+     * no lock, while stores, deletes and evictions still do. Choose it when worker threads read the same entries concurrently:
      * under `'lru'` every hit relinks its entry under its shard's lock, and two threads reading
      * hot entries slow each other down (`npm run bench -- cache`: native lookups on 1,000 hot
-     * keys ran at 0.37× one thread's throughput with two threads under `'lru'`, 1.97× under
-     * `'clock'`).
+     * keys ran at 0.37–0.43× one thread's throughput with two threads under `'lru'`,
+     * 1.92–1.97× under `'clock'`; batched lookups 0.76× and 1.96×).
      */
     eviction: z.enum(['lru', 'clock']).optional(),
   })
