@@ -249,6 +249,16 @@ bool Cache::Visit(const KeyView& key, void (*fn)(const CachedValue& value, void*
 
 ValuePtr Cache::VisitOrGet(const KeyView& key, bool (*fn)(const CachedValue& value, void* ctx), void* ctx,
                             bool* hit) {
+  return VisitOrTake(key, fn, ctx, hit, /*count=*/true);
+}
+
+ValuePtr Cache::PeekOrVisit(const KeyView& key, bool (*fn)(const CachedValue& value, void* ctx), void* ctx,
+                            bool* hit) {
+  return VisitOrTake(key, fn, ctx, hit, /*count=*/false);
+}
+
+ValuePtr Cache::VisitOrTake(const KeyView& key, bool (*fn)(const CachedValue& value, void* ctx), void* ctx,
+                            bool* hit, bool count) {
   const uint64_t h = key.hash & options_.hash_mask;
   Shard& s = ShardFor(h);
   const double now = options_.ttl_ms > 0 ? NowMs() : 0;
@@ -257,7 +267,7 @@ ValuePtr Cache::VisitOrGet(const KeyView& key, bool (*fn)(const CachedValue& val
     if (!fn(*n->self, ctx)) out = n->self;
   };
   if (SharedReads()) {
-    const SharedResult r = LookupShared(s, key, h, now, true, use);
+    const SharedResult r = LookupShared(s, key, h, now, count, use);
     if (r != SharedResult::kNeedLock) {
       *hit = r == SharedResult::kHit;
       return out;
@@ -266,34 +276,17 @@ ValuePtr Cache::VisitOrGet(const KeyView& key, bool (*fn)(const CachedValue& val
   Node* expired = nullptr;
   {
     ShardLock<Shard> lock(s, SharedReads());
-    Node* n = HitLocked(s, key, h, now, &expired);
+    Node* n = nullptr;
+    if (count) {
+      n = HitLocked(s, key, h, now, &expired);  // counts, marks used, removes an expired entry
+    } else {
+      n = FindLocked(s, key, h);
+      if (n != nullptr && n->expires_at <= now) n = nullptr;
+    }
     *hit = n != nullptr;
     if (n != nullptr) use(n);
   }
   FreeExpired(expired);
-  return out;
-}
-
-ValuePtr Cache::PeekOrVisit(const KeyView& key, bool (*fn)(const CachedValue& value, void* ctx), void* ctx,
-                            bool* hit) {
-  const uint64_t h = key.hash & options_.hash_mask;
-  Shard& s = ShardFor(h);
-  const double now = options_.ttl_ms > 0 ? NowMs() : 0;
-  ValuePtr out;
-  auto use = [&](Node* n) {
-    if (!fn(*n->self, ctx)) out = n->self;
-  };
-  if (SharedReads()) {
-    const SharedResult r = LookupShared(s, key, h, now, false, use);
-    if (r != SharedResult::kNeedLock) {
-      *hit = r == SharedResult::kHit;
-      return out;
-    }
-  }
-  ShardLock<Shard> lock(s, SharedReads());
-  Node* n = FindLocked(s, key, h);
-  *hit = n != nullptr && n->expires_at > now;
-  if (*hit) use(n);
   return out;
 }
 

@@ -229,6 +229,9 @@ class Cache {
   // cache_internal.h, ReaderSlot). Writers then wait for the readers inside a shard.
   bool SharedReads() const { return options_.eviction == EvictionPolicy::kClock; }
   enum class SharedResult { kHit, kMiss, kNeedLock };
+  // VisitOrGet (count: a hit or miss is counted, recency and expiry as Get) and PeekOrVisit.
+  ValuePtr VisitOrTake(const KeyView& key, bool (*fn)(const CachedValue& value, void* ctx), void* ctx, bool* hit,
+                       bool count);
   template <typename OnHit>
   SharedResult LookupShared(Shard& s, const KeyView& key, uint64_t hash, double now, bool count, OnHit&& on_hit);
   double NowMs() const;

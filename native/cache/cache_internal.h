@@ -18,6 +18,18 @@ inline constexpr double kNever = std::numeric_limits<double>::infinity();
 // to release: about half of what an uncontended std::mutex costs). Critical sections are a
 // lookup or a few list/table updates; a waiter spins briefly, then yields its core (the holder
 // may have been preempted: the machine may run more threads than cores).
+// One step of a spin-wait: a pause for the first 64 steps, then yield the core (the thread
+// being waited for may have been preempted: the machine may run more threads than cores).
+inline void SpinBackoff(unsigned spins) {
+  if (spins < 64) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  } else {
+    std::this_thread::yield();
+  }
+}
+
 class SpinLock {
  public:
   // seq_cst: a writer's exchange and a reader's check of locked() (SharedRead) must be ordered
@@ -28,15 +40,7 @@ class SpinLock {
   }
   bool locked() const { return state_.load(std::memory_order_seq_cst) != 0; }
   void lock() {
-    for (unsigned spins = 0; !try_lock(); ++spins) {
-      if (spins < 64) {
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
-#endif
-      } else {
-        std::this_thread::yield();
-      }
-    }
+    for (unsigned spins = 0; !try_lock(); ++spins) SpinBackoff(spins);
   }
   void unlock() { state_.store(0, std::memory_order_release); }
 
@@ -134,15 +138,7 @@ struct alignas(64) Cache::Shard {
     }
     if (drain_readers) {
       for (ReaderSlot& r : readers) {
-        for (unsigned spins = 0; r.active.load(std::memory_order_seq_cst) != 0; ++spins) {
-          if (spins < 64) {
-#if defined(__x86_64__) || defined(__i386__)
-            __builtin_ia32_pause();
-#endif
-          } else {
-            std::this_thread::yield();
-          }
-        }
+        for (unsigned spins = 0; r.active.load(std::memory_order_seq_cst) != 0; ++spins) SpinBackoff(spins);
       }
     }
   }
