@@ -84,6 +84,14 @@ Napi::Value CacheBenchOffsetBatch(const Napi::CallbackInfo& info) {
 
 namespace opk::binding {
 
+namespace {
+// What a lookup does with a hit in cacheBenchThreads: copy out its (up to 24-double) array.
+bool CopyOut(const opk::cache::ArrayRef& a, void* out) {
+  std::memcpy(out, a.data, std::min<size_t>(a.byte_length(), 24 * sizeof(double)));
+  return true;
+}
+}  // namespace
+
 // cacheBenchThreads(handle, threads, opsPerThread, hot, tag, batch = 1) -> {wallNs, cpuNs, hits}
 // Runs `threads` native threads doing lookups over keys 0..hot-1 (8 float64 each) against the
 // shared cache, without JS: separates the cache's own scaling from V8's. batch 1: one key at a
@@ -127,21 +135,13 @@ Napi::Value CacheBenchThreads(const Napi::CallbackInfo& info) {
           bool hit = false;
           cache->VisitOrGet(
               views[0],
-              [](const opk::cache::CachedValue& v, void* out) {
-                const opk::cache::ArrayRef a = v.array(0);
-                std::memcpy(out, a.data, std::min<size_t>(a.byte_length(), 24 * sizeof(double)));
-                return true;
-              },
+              [](const opk::cache::CachedValue& v, void* out) { return CopyOut(v.array(0), out); },
               copy, &hit);
           found[0] = hit ? 1 : 0;
         } else {
           cache->VisitMany(
               views.data(), m, found.data(),
-              [](size_t, const opk::cache::ValueRef& v, void* out) {
-                const opk::cache::ArrayRef a = v.array(0);
-                std::memcpy(out, a.data, std::min<size_t>(a.byte_length(), 24 * sizeof(double)));
-                return true;
-              },
+              [](size_t, const opk::cache::ValueRef& v, void* out) { return CopyOut(v.array(0), out); },
               copy);
         }
         for (size_t j = 0; j < m; ++j) {

@@ -77,8 +77,8 @@ enum class EvictionPolicy : uint8_t {
   // Second chance (CLOCK): a hit only sets a mark on the entry; eviction re-queues marked entries
   // at the front (unmarking them) and evicts the first unmarked one from the back. Read entries
   // still outlive unread ones, but are re-queued in the order eviction meets them rather than the
-  // order they were read. Cheaper hits (no relinking) for hot lookup loops, and single-key
-  // lookups run without the shard lock (see Threading above), so they scale across threads.
+  // order they were read. Cheaper hits (no relinking) for hot lookup loops, and lookups (single
+  // and batched) run without the shard lock (see Threading above), so they scale across threads.
   kClock,
 };
 

@@ -81,16 +81,7 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
       if (t < m) {
         Shard& s = shard_at(t);
         if (t == 0 || shard_of[order[t - 1]] != shard_of[order[t]]) {
-          uint8_t mode = kExclusive;
-          if (shared_reads) {
-            ReaderSlot& r = s.readers[slot_index];
-            r.active.fetch_add(1, std::memory_order_seq_cst);
-            if (!s.mu.locked()) {
-              mode = kShared;
-            } else {
-              r.active.fetch_sub(1, std::memory_order_release);
-            }
-          }
+          const uint8_t mode = shared_reads && s.TryEnterShared(slot_index) ? kShared : kExclusive;
           if (mode == kExclusive) s.LockExclusive(shared_reads);
           held[shard_of[order[t]]] = mode;
         }
@@ -173,7 +164,7 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
         }
         if (j + 1 == m || shard_of[order[j + 1]] != shard_of[i]) {
           if (is_shared) {
-            s.readers[slot_index].active.fetch_sub(1, std::memory_order_release);
+            s.LeaveShared(slot_index);
           } else {
             s.mu.unlock();
           }

@@ -14,10 +14,6 @@ namespace opk::cache {
 
 inline constexpr double kNever = std::numeric_limits<double>::infinity();
 
-// The shard lock: a test-and-test-and-set spin lock (one atomic exchange to take, a plain store
-// to release: about half of what an uncontended std::mutex costs). Critical sections are a
-// lookup or a few list/table updates; a waiter spins briefly, then yields its core (the holder
-// may have been preempted: the machine may run more threads than cores).
 // One step of a spin-wait: a pause for the first 64 steps, then yield the core (the thread
 // being waited for may have been preempted: the machine may run more threads than cores).
 inline void SpinBackoff(unsigned spins) {
@@ -30,6 +26,10 @@ inline void SpinBackoff(unsigned spins) {
   }
 }
 
+// The shard lock: a test-and-test-and-set spin lock (one atomic exchange to take, a plain store
+// to release: about half of what an uncontended std::mutex costs). Critical sections are a
+// lookup or a few list/table updates; a waiter spins briefly, then yields its core (the holder
+// may have been preempted: the machine may run more threads than cores).
 class SpinLock {
  public:
   // seq_cst: a writer's exchange and a reader's check of locked() (SharedRead) must be ordered
@@ -129,6 +129,15 @@ struct alignas(64) Cache::Shard {
   ReaderSlot readers[kReaderSlots];
 
   Shard() { head.prev = head.next = &head; }
+  // Enters a shared read through reader counter `slot` (see ReaderSlot): false, with nothing
+  // held, when a writer holds the lock (the caller then takes the lock itself).
+  bool TryEnterShared(size_t slot) {
+    readers[slot].active.fetch_add(1, std::memory_order_seq_cst);
+    if (!mu.locked()) return true;
+    readers[slot].active.fetch_sub(1, std::memory_order_release);
+    return false;
+  }
+  void LeaveShared(size_t slot) { readers[slot].active.fetch_sub(1, std::memory_order_release); }
   // Takes the lock for writing: counts a wait for another thread's lock, then (when shared
   // readers are allowed) waits until the readers inside have left.
   void LockExclusive(bool drain_readers) {
@@ -216,23 +225,19 @@ class ShardLock {
 template <typename S>
 class SharedRead {
  public:
-  explicit SharedRead(S& s) : slot_(&s.readers[ReaderSlotIndex()]) {
-    slot_->active.fetch_add(1, std::memory_order_seq_cst);
-    if (s.mu.locked()) {
-      slot_->active.fetch_sub(1, std::memory_order_release);
-      slot_ = nullptr;
-    }
-  }
+  explicit SharedRead(S& s) : s_(s), slot_(ReaderSlotIndex()), entered_(s.TryEnterShared(slot_)) {}
   ~SharedRead() {
-    if (slot_ != nullptr) slot_->active.fetch_sub(1, std::memory_order_release);
+    if (entered_) s_.LeaveShared(slot_);
   }
-  bool entered() const { return slot_ != nullptr; }
-  ReaderSlot& slot() const { return *slot_; }
+  bool entered() const { return entered_; }
+  ReaderSlot& slot() const { return s_.readers[slot_]; }
   SharedRead(const SharedRead&) = delete;
   SharedRead& operator=(const SharedRead&) = delete;
 
  private:
-  ReaderSlot* slot_;
+  S& s_;
+  const size_t slot_;
+  const bool entered_;
 };
 
 

@@ -6,13 +6,13 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
-#include <memory>
 #include <string>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
+#include "common/uninit_vector.h"
 #include "geometry/pyclipper_offset.h"
 #include "targets/approx_poly.h"
 #include "targets/contours.h"
@@ -242,7 +242,8 @@ Status BoxesFromBitmap(const float* prob, const BoxesParams& p, BoxesResult* out
   out->scores.clear();
   const int64_t npx = p.width * p.height;
   // Every byte is written by the binarize pass below, so the buffer starts uninitialised.
-  const std::unique_ptr<uint8_t[]> bin(new uint8_t[static_cast<size_t>(npx)]);
+  UninitVector<uint8_t> bin;
+  bin.resize(static_cast<size_t>(npx));
   // prob > thresh (a double) holds exactly when prob > f, the largest float not above thresh: a
   // float above f is at least the next float, which is above thresh. Comparing floats lets the
   // pass vectorise.
@@ -262,7 +263,7 @@ Status BoxesFromBitmap(const float* prob, const BoxesParams& p, BoxesResult* out
   // then does adding one to it carry into the top bit: an AND, an add and an OR per value, in the
   // same pass.
   uint32_t carries = 0;
-  uint8_t* const b = bin.get();
+  uint8_t* const b = bin.data();
   int64_t k0 = 0;
 #ifdef __SSE2__
   // Sixteen values at a time: four compares packed to bytes (each lane all ones or zero, so the
@@ -303,9 +304,9 @@ Status BoxesFromBitmap(const float* prob, const BoxesParams& p, BoxesResult* out
       }
     }
   }
-  if (p.dilate) Dilate2x2(bin.get(), p.width, p.height);
+  if (p.dilate) Dilate2x2(bin.data(), p.width, p.height);
   std::vector<Contour> contours;
-  TraceContours(bin.get(), static_cast<int>(p.width), static_cast<int>(p.height), p.max_candidates, &contours);
+  TraceContours(bin.data(), static_cast<int>(p.width), static_cast<int>(p.height), p.max_candidates, &contours);
   std::vector<uint8_t> mask;
   FillScratch fs;
   std::vector<double> chain, simple, all;
