@@ -60,9 +60,9 @@ function keyStream(hitRate, n) {
 }
 
 // Worker threads (JS memo loop) and native threads (no V8) reading one shared cache, for each
-// eviction policy: under 'lru' a hit relinks its entry under the shard lock; under 'clock' it
-// reads without the lock (per-thread reader counters), so threads reading the same hot entries
-// write no common cache line.
+// eviction policy. Single lookups read without the shard lock under both (per-thread reader
+// counters): under 'clock' a hit marks its entry, under 'lru' it queues the entry for the next
+// writer to move to the front. Batched lookups lock each shard under 'lru'.
 async function threadScaling(h) {
   const ops = h.quick ? 50000 : 1000000;
   for (const eviction of ['lru', 'clock']) {
@@ -154,7 +154,7 @@ async function threadScaling(h) {
       `${(r1.cpuNs / nops).toFixed(1)} → ${(r2.cpuNs / (2 * nops)).toFixed(1)}`,
       'ns',
       eviction === 'lru'
-        ? 'flat would mean no slowdown from sharing. Under LRU every hit relinks its entry under the shard lock, so on 1000 hot keys the lock and the recency list move between the two cores on most lookups'
+        ? "flat would mean no slowdown from sharing. Under LRU a hit takes no lock: it queues its entry in its own thread's reader slot, and the next writer (or a hit that finds the queue full, every 32nd) moves the queued entries to the front of the recency list"
         : 'flat would mean no slowdown from sharing. Under CLOCK a hit takes no lock: it writes only its own thread\'s reader counter and, once, the entry\'s second-chance mark',
     );
   }

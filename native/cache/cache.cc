@@ -53,7 +53,9 @@ Cache::Cache(std::string name, const CacheOptions& options)
       options_(options),
       max_entry_size_(options.max_entry_size == 0 ? options.max_bytes : options.max_entry_size),
       shard_shift_(48),
-      shards_(new Shard[options.shards]) {}
+      shards_(new Shard[options.shards]) {
+  for (size_t i = 0; i < options.shards; ++i) shards_[i].defer_hits = options.eviction == EvictionPolicy::kLru;
+}
 
 Cache::~Cache() {
   Clear();
@@ -181,14 +183,14 @@ void Cache::PrefetchForPut(const KeyView& key) {
 }
 
 size_t ReaderSlotIndex() {
-  static std::atomic<size_t> next{0};
-  thread_local const size_t index = next.fetch_add(1, std::memory_order_relaxed) % kReaderSlots;
+  thread_local const size_t index = g_reader_threads.fetch_add(1, std::memory_order_seq_cst) % kReaderSlots;
   return index;
 }
 
-// A CLOCK cache's lookup without the shard lock (see ReaderSlot): kHit (on_hit(node) was called
-// and the hit counted, if `count`), kMiss (counted), or kNeedLock (a writer held the lock, or
-// the entry found has expired and must be removed): then the caller takes the exclusive path.
+// A lookup without the shard lock (see ReaderSlot): kHit (on_hit(node) was called and the hit
+// counted, if `count`), kMiss (counted), or kNeedLock (a writer held the lock, the entry found
+// has expired and must be removed, or an LRU hit found this thread's queue of hits full): then
+// the caller takes the exclusive path, whose lock applies the queued hits before its own.
 template <typename OnHit>
 Cache::SharedResult Cache::LookupShared(Shard& s, const KeyView& key, uint64_t h, double now, bool count,
                                         OnHit&& on_hit) {
@@ -201,8 +203,16 @@ Cache::SharedResult Cache::LookupShared(Shard& s, const KeyView& key, uint64_t h
     return SharedResult::kMiss;
   }
   if (count) {
-    MarkUsedLocked(s, n);  // CLOCK: sets the mark only if it is not set
-    read.slot().hits.fetch_add(1, std::memory_order_relaxed);
+    ReaderSlot& slot = read.slot();
+    if (s.defer_hits) {
+      // LRU: queue the hit for the next writer (Shard::ApplyPendingHits).
+      const uint32_t i = slot.pending.fetch_add(1, std::memory_order_relaxed);
+      if (i >= kPendingHits) return SharedResult::kNeedLock;
+      slot.recent[i].store(n, std::memory_order_relaxed);
+    } else {
+      MarkUsedLocked(s, n);  // CLOCK: sets the mark only if it is not set
+    }
+    slot.hits.fetch_add(1, std::memory_order_relaxed);
   }
   on_hit(n);
   return SharedResult::kHit;
@@ -213,13 +223,12 @@ ValuePtr Cache::Get(const KeyView& key) {
   Shard& s = ShardFor(h);
   const double now = options_.ttl_ms > 0 ? NowMs() : 0;
   ValuePtr out;
-  if (SharedReads() &&
-      LookupShared(s, key, h, now, true, [&](Node* n) { out = n->self; }) != SharedResult::kNeedLock) {
+  if (LookupShared(s, key, h, now, true, [&](Node* n) { out = n->self; }) != SharedResult::kNeedLock) {
     return out;
   }
   Node* expired = nullptr;
   {
-    ShardLock<Shard> lock(s, SharedReads());
+    ShardLock<Shard> lock(s);
     if (Node* n = HitLocked(s, key, h, now, &expired)) out = n->self;
   }
   FreeExpired(expired);
@@ -230,14 +239,12 @@ bool Cache::Visit(const KeyView& key, void (*fn)(const CachedValue& value, void*
   const uint64_t h = key.hash & options_.hash_mask;
   Shard& s = ShardFor(h);
   const double now = options_.ttl_ms > 0 ? NowMs() : 0;
-  if (SharedReads()) {
-    const SharedResult r = LookupShared(s, key, h, now, true, [&](Node* n) { fn(*n->self, ctx); });
-    if (r != SharedResult::kNeedLock) return r == SharedResult::kHit;
-  }
+  const SharedResult r = LookupShared(s, key, h, now, true, [&](Node* n) { fn(*n->self, ctx); });
+  if (r != SharedResult::kNeedLock) return r == SharedResult::kHit;
   Node* expired = nullptr;
   bool hit = false;
   {
-    ShardLock<Shard> lock(s, SharedReads());
+    ShardLock<Shard> lock(s);
     if (Node* n = HitLocked(s, key, h, now, &expired)) {
       fn(*n->self, ctx);
       hit = true;
@@ -266,16 +273,14 @@ ValuePtr Cache::VisitOrTake(const KeyView& key, bool (*fn)(const CachedValue& va
   auto use = [&](Node* n) {
     if (!fn(*n->self, ctx)) out = n->self;
   };
-  if (SharedReads()) {
-    const SharedResult r = LookupShared(s, key, h, now, count, use);
-    if (r != SharedResult::kNeedLock) {
-      *hit = r == SharedResult::kHit;
-      return out;
-    }
+  const SharedResult r = LookupShared(s, key, h, now, count, use);
+  if (r != SharedResult::kNeedLock) {
+    *hit = r == SharedResult::kHit;
+    return out;
   }
   Node* expired = nullptr;
   {
-    ShardLock<Shard> lock(s, SharedReads());
+    ShardLock<Shard> lock(s);
     Node* n = nullptr;
     if (count) {
       n = HitLocked(s, key, h, now, &expired);  // counts, marks used, removes an expired entry
@@ -295,11 +300,10 @@ ValuePtr Cache::Peek(const KeyView& key) {
   Shard& s = ShardFor(h);
   const double now = options_.ttl_ms > 0 ? NowMs() : 0;
   ValuePtr out;
-  if (SharedReads() &&
-      LookupShared(s, key, h, now, false, [&](Node* n) { out = n->self; }) != SharedResult::kNeedLock) {
+  if (LookupShared(s, key, h, now, false, [&](Node* n) { out = n->self; }) != SharedResult::kNeedLock) {
     return out;
   }
-  ShardLock<Shard> lock(s, SharedReads());
+  ShardLock<Shard> lock(s);
   Node* n = FindLocked(s, key, h);
   if (n == nullptr || n->expires_at <= now) return nullptr;
   return n->self;
@@ -309,11 +313,9 @@ bool Cache::Has(const KeyView& key) {
   const uint64_t h = key.hash & options_.hash_mask;
   Shard& s = ShardFor(h);
   const double now = options_.ttl_ms > 0 ? NowMs() : 0;
-  if (SharedReads()) {
-    const SharedResult r = LookupShared(s, key, h, now, false, [](Node*) {});
-    if (r != SharedResult::kNeedLock) return r == SharedResult::kHit;
-  }
-  ShardLock<Shard> lock(s, SharedReads());
+  const SharedResult r = LookupShared(s, key, h, now, false, [](Node*) {});
+  if (r != SharedResult::kNeedLock) return r == SharedResult::kHit;
+  ShardLock<Shard> lock(s);
   Node* n = FindLocked(s, key, h);
   return n != nullptr && n->expires_at > now;
 }
@@ -389,7 +391,7 @@ PutResult Cache::PutImpl(const KeyView& key, const ArrayShape* shapes, size_t co
   if (charge > max_entry_size_) {
     value.reset();
     {
-      ShardLock<Shard> lock(s, SharedReads());
+      ShardLock<Shard> lock(s);
       s.rejected += 1;
       if (Node* old = FindLocked(s, key, h)) {
         RemoveLocked(s, old);
@@ -412,7 +414,7 @@ PutResult Cache::PutImpl(const KeyView& key, const ArrayShape* shapes, size_t co
 
   bool replaced = false;
   {
-    ShardLock<Shard> lock(s, SharedReads());
+    ShardLock<Shard> lock(s);
     if (Node* old = FindLocked(s, key, h)) {
       RemoveLocked(s, old);
       dead.Add(old);
@@ -472,7 +474,7 @@ void Cache::EvictGlobally(size_t start) {
     Graveyard dead;
     void* table = nullptr;
     {
-      ShardLock<Shard> lock(s, SharedReads());
+      ShardLock<Shard> lock(s);
       while (OverBudget() && s.count > 0) {
         Node* victim = VictimLocked(s, nullptr);
         RemoveLocked(s, victim);
@@ -498,7 +500,7 @@ bool Cache::Delete(const KeyView& key) {
   Shard& s = ShardFor(h);
   Graveyard dead;
   {
-    ShardLock<Shard> lock(s, SharedReads());
+    ShardLock<Shard> lock(s);
     Node* n = FindLocked(s, key, h);
     if (n == nullptr) return false;
     RemoveLocked(s, n);
@@ -515,7 +517,7 @@ void Cache::Clear() {
     Graveyard dead;
     void* table = nullptr;
     {
-      ShardLock<Shard> lock(s, SharedReads());
+      ShardLock<Shard> lock(s);
       for (Node* n = s.head.next; n != &s.head;) {
         Node* next = n->next;
         n->prev = n->next = nullptr;
@@ -544,7 +546,7 @@ uint64_t Cache::PurgeExpired() {
     Shard& s = shards_[i];
     Graveyard dead;
     {
-      ShardLock<Shard> lock(s, SharedReads());
+      ShardLock<Shard> lock(s);
       for (Node* n = s.head.next; n != &s.head;) {
         Node* next = n->next;
         if (n->expires_at <= now) {
@@ -559,6 +561,23 @@ uint64_t Cache::PurgeExpired() {
     dead.Release<Node>();
   }
   return purged;
+}
+
+const char* Cache::CheckListsForTesting() {
+  for (size_t i = 0; i < options_.shards; ++i) {
+    Shard& s = shards_[i];
+    ShardLock<Shard> lock(s);  // applies the queued hits first
+    size_t seen = 0;
+    for (Node* n = s.head.next; n != &s.head; n = n->next) {
+      if (++seen > s.count) return "a recency list is longer than its shard's entry count (or cyclic)";
+      if (n->next == nullptr || n->next->prev != n) return "a recency list entry's neighbour does not point back to it";
+      size_t k = n->hash & s.mask;
+      while (s.slots[k].node != nullptr && s.slots[k].node != n) k = (k + 1) & s.mask;
+      if (s.slots[k].node != n) return "an entry on a recency list is not in its shard's table";
+    }
+    if (seen != s.count) return "a recency list is shorter than its shard's entry count";
+  }
+  return nullptr;
 }
 
 CacheStats Cache::Stats() const {

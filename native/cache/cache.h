@@ -34,17 +34,22 @@
 // shard lock (Clear/Stats/PurgeExpired lock each shard in turn), except VisitMany, which holds
 // the locks of up to a few shards at once, always taken in ascending shard order (so no two
 // callers can deadlock); only Visit, VisitOrGet, PeekOrVisit and VisitMany run caller code
-// under a lock. Under EvictionPolicy::kClock, Get/Visit/VisitOrGet/Peek/PeekOrVisit/Has and
-// VisitMany run as shared reads instead (VisitMany removes the expired entries it met after its
+// under a lock. Get/Visit/VisitOrGet/Peek/PeekOrVisit/Has run as shared reads instead, and so
+// does VisitMany under EvictionPolicy::kClock (it removes the expired entries it met after its
 // pipeline, under the lock): no lock, only this thread's reader counter in the shard; a writer
 // (Put, Delete, eviction, expiry) takes the lock and waits for the readers inside to leave
-// (cache_internal.h, ReaderSlot). Threads reading the same hot entries then share no written
-// cache line (with LRU, every hit relinks its entry under the lock).
+// (cache_internal.h, ReaderSlot). Under kLru a shared hit queues its entry in this thread's
+// reader slot (32 at most), and the next writer moves the queued entries to the front in hit
+// order (a full queue sends the hit through the lock, which applies the queue first): the order
+// is the one a relink per hit gives for one thread, and each thread's hits are applied as one
+// run between threads. Threads reading the same hot entries then share no written cache line
+// but the entries' list links, which the writer relinks in batches. VisitMany under kLru locks
+// each shard it visits and relinks its hits directly.
 // KeyView::Make hashes once: reuse the same KeyView for the Get and the Put of one item.
 // Values are immutable once published; the ValuePtr a reader holds stays valid after eviction.
 // Cost: a Get of a 100-byte key ≈ hash (~10 ns) + one uncontended spin-lock acquisition (one
 // atomic exchange) + an open-addressing probe that compares stored hashes, then the full key;
-// a hit relinks the entry to the front of its shard's list (LRU) or only writes its
+// a hit queues the entry's move to the front of its shard's list (LRU) or only writes its
 // second-chance mark (CLOCK). On a large cache the entry's memory dominates: VisitMany overlaps
 // those fetches across a batch of keys (see bench/RESULTS.md, "cached DB shrink inside the batch
 // offset").
@@ -71,14 +76,17 @@ namespace opk::cache {
 
 // How a shard chooses what to evict.
 enum class EvictionPolicy : uint8_t {
-  // Exact least-recently-used order within a shard: a hit moves its entry to the front of the
-  // shard's recency list (touching the two list neighbours' memory).
+  // Least-recently-used order within a shard: a hit moves its entry to the front of the shard's
+  // recency list (at the next write to the shard, in hit order: see Threading above), touching
+  // the two list neighbours' memory. Exact for one thread; between threads, each thread's hits
+  // since the last write count as one run.
   kLru,
   // Second chance (CLOCK): a hit only sets a mark on the entry; eviction re-queues marked entries
   // at the front (unmarking them) and evicts the first unmarked one from the back. Read entries
   // still outlive unread ones, but are re-queued in the order eviction meets them rather than the
   // order they were read. Cheaper hits (no relinking) for hot lookup loops, and lookups (single
-  // and batched) run without the shard lock (see Threading above), so they scale across threads.
+  // and batched) run without the shard lock (see Threading above) and write no list links, so
+  // they scale best across threads.
   kClock,
 };
 
@@ -156,7 +164,8 @@ class Cache {
   // or a miss. An expired entry is removed (counted in expirations) and reported as a miss.
   //
   // Eviction order (per shard), options().eviction:
-  // - kLru: exact least recently used; a hit moves the entry to the front of the list.
+  // - kLru: least recently used; a hit moves the entry to the front of the list (exact for one
+  //   thread; see Threading above for hits from several threads).
   // - kClock (second chance): entries sit in a list in the order they were stored; a hit only
   //   sets the entry's `referenced` mark (it does not move the entry, which would write to two
   //   other entries' memory on every hit); eviction looks at the oldest entry and evicts it if
@@ -217,6 +226,9 @@ class Cache {
 
   // Testing: switch this cache to a manual clock reading `now_ms`, or advance it. TTL checks use
   // the manual time from then on (there is no way back to the steady clock).
+  // Walks every shard's recency list under its lock: null when each list is well linked and
+  // holds exactly the shard's entries, each once, each found in the table; else what is wrong.
+  const char* CheckListsForTesting();
   void SetManualClock(double now_ms);
   void AdvanceManualClock(double delta_ms);
 
@@ -225,9 +237,6 @@ class Cache {
   struct Shard;
 
   Shard& ShardFor(uint64_t hash) const;
-  // Whether lookups may run as shared reads (CLOCK: a hit writes no list links; see
-  // cache_internal.h, ReaderSlot). Writers then wait for the readers inside a shard.
-  bool SharedReads() const { return options_.eviction == EvictionPolicy::kClock; }
   enum class SharedResult { kHit, kMiss, kNeedLock };
   // VisitOrGet (count: a hit or miss is counted, recency and expiry as Get) and PeekOrVisit.
   ValuePtr VisitOrTake(const KeyView& key, bool (*fn)(const CachedValue& value, void* ctx), void* ctx, bool* hit,

@@ -82,7 +82,7 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
         Shard& s = shard_at(t);
         if (t == 0 || shard_of[order[t - 1]] != shard_of[order[t]]) {
           const uint8_t mode = shared_reads && s.TryEnterShared(slot_index) ? kShared : kExclusive;
-          if (mode == kExclusive) s.LockExclusive(shared_reads);
+          if (mode == kExclusive) s.LockExclusive();
           held[shard_of[order[t]]] = mode;
         }
         if (s.slots != nullptr) PrefetchRead(&s.slots[hashes[order[t]] & s.mask]);
@@ -176,7 +176,7 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
     for (size_t e = 0; e < n_expired; ++e) {
       const size_t i = expired_keys[e];
       Shard& s = shards_[shard_of[i]];
-      ShardLock<Shard> lock(s, true);
+      ShardLock<Shard> lock(s);
       Node* nd = FindLocked(s, chunk[i], hashes[i], /*prefetch=*/false);
       if (nd != nullptr && nd->expires_at <= now) {
         RemoveLocked(s, nd);

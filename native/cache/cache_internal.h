@@ -92,21 +92,38 @@ struct Cache::Node {
   }
 };
 
-// Shared reads of a CLOCK cache's shard. A hit there changes nothing but the entry's
-// second-chance mark and the hit counter, so readers need not exclude each other: each thread
-// announces itself in one of kReaderSlots per-shard counters (its own cache line, chosen once
-// per thread), and a writer, after taking the shard lock, waits until every counter is zero.
-// A reader that finds the lock held steps back and takes the lock itself. So two threads
-// reading the same hot entries write no common cache line (the spin lock and the shard's
-// counters would move between their cores on every lookup).
+// Shared reads of a shard. A hit there writes nothing that other readers read: the entry's
+// second-chance mark (CLOCK) or this thread's queue of pending hits (LRU), and the hit counter.
+// So readers need not exclude each other: each thread announces itself in one of kReaderSlots
+// per-shard counters (its own cache lines, chosen once per thread), and a writer, after taking
+// the shard lock, waits until every counter is zero (then, under LRU, applies the queued hits:
+// Shard::ApplyPendingHits). A reader that finds the lock held steps back and takes the lock
+// itself. So two threads reading the same hot entries write no common cache line (the spin lock
+// and the shard's counters would move between their cores on every lookup).
 inline constexpr size_t kReaderSlots = 8;
+// LRU hits a reader slot queues before the next writer applies them. A hit that finds its slot's
+// queue full takes the lock instead: the lock applies the queue first, then this hit.
+inline constexpr uint32_t kPendingHits = 32;
 struct alignas(64) ReaderSlot {
   std::atomic<uint32_t> active{0};
+  // LRU: how many hits this slot's readers claimed in `recent` since a writer last applied them
+  // (may exceed kPendingHits: a claim beyond it stores nothing and takes the lock).
+  std::atomic<uint32_t> pending{0};
   std::atomic<uint64_t> hits{0};    // lookups by shared readers (added into Stats)
   std::atomic<uint64_t> misses{0};
+  // LRU: the entries hit (Cache::Node*), in the order this slot's readers hit them.
+  std::atomic<void*> recent[kPendingHits];
 };
 // This thread's slot index, fixed per thread (round robin over the threads that read).
 size_t ReaderSlotIndex();
+// How many threads have taken a slot index. A writer checks only the slots in use: a thread
+// takes its index (seq_cst) before it first enters a shard, and the writer reads this count
+// (seq_cst) after taking the lock, so a reader the writer does not check sees the lock held.
+inline std::atomic<size_t> g_reader_threads{0};
+inline size_t ReaderSlotsInUse() {
+  const size_t n = g_reader_threads.load(std::memory_order_seq_cst);
+  return n < kReaderSlots ? n : kReaderSlots;
+}
 
 // One open-addressing slot: the entry's hash next to its node, so a probe compares hashes
 // without touching nodes (linear probing, backward-shift deletion, load factor <= 3/4).
@@ -127,6 +144,9 @@ struct alignas(64) Cache::Shard {
   uint64_t hits = 0, misses = 0, sets = 0, evictions = 0, expirations = 0, deletes = 0, rejected = 0;
   uint64_t contended = 0;  // lock acquisitions that had to wait for another thread
   ReaderSlot readers[kReaderSlots];
+  // LRU: hits found by shared reads are queued in the reader slots and applied to the list by
+  // the next writer (ApplyPendingHits); CLOCK: a hit only sets its entry's mark.
+  bool defer_hits = false;
 
   Shard() { head.prev = head.next = &head; }
   // Enters a shared read through reader counter `slot` (see ReaderSlot): false, with nothing
@@ -138,24 +158,43 @@ struct alignas(64) Cache::Shard {
     return false;
   }
   void LeaveShared(size_t slot) { readers[slot].active.fetch_sub(1, std::memory_order_release); }
-  // Takes the lock for writing: counts a wait for another thread's lock, then (when shared
-  // readers are allowed) waits until the readers inside have left.
-  void LockExclusive(bool drain_readers) {
+  // Takes the lock for writing: counts a wait for another thread's lock, then waits until the
+  // readers inside have left, applying each reader slot's queued LRU hits.
+  void LockExclusive() {
     if (!mu.try_lock()) {
       mu.lock();
       contended += 1;
     }
-    if (drain_readers) {
-      for (ReaderSlot& r : readers) {
-        for (unsigned spins = 0; r.active.load(std::memory_order_seq_cst) != 0; ++spins) SpinBackoff(spins);
-      }
+    const size_t used = ReaderSlotsInUse();
+    for (size_t k = 0; k < used; ++k) {
+      for (unsigned spins = 0; readers[k].active.load(std::memory_order_seq_cst) != 0; ++spins) SpinBackoff(spins);
     }
+    if (defer_hits) {
+      for (size_t k = 0; k < used; ++k) ApplyPendingHits(readers[k]);
+    }
+  }
+  // Under the lock, with no reader inside: moves the slot's queued hits to the front of the list
+  // in the order they were hit. That is the list one locked relink per hit would have built
+  // (exactly, for one thread; between threads, each slot's hits are applied as one run). Entries
+  // are removed only under the lock, after this, so every queued entry is still linked.
+  void ApplyPendingHits(ReaderSlot& r) {
+    const uint32_t claimed = r.pending.load(std::memory_order_relaxed);
+    if (claimed == 0) return;
+    const uint32_t queued = claimed < kPendingHits ? claimed : kPendingHits;
+    for (uint32_t i = 0; i < queued; ++i) MoveToFront(static_cast<Node*>(r.recent[i].load(std::memory_order_relaxed)));
+    r.pending.store(0, std::memory_order_relaxed);
   }
   void SetTable(CacheSlot* table, size_t new_mask) {
     slots = table;
     mask = new_mask;
   }
 
+  // Moves a linked entry to the front.
+  void MoveToFront(Node* n) {
+    if (head.next == n) return;
+    UnlinkLru(n);
+    PushFront(n);
+  }
   void PushFront(Node* n) {
     n->next = head.next;
     n->prev = &head;
@@ -197,10 +236,7 @@ struct alignas(64) Cache::Shard {
 // A hit's recency update (inline: the batched lookup calls it per hit).
 inline void Cache::MarkUsedLocked(Shard& s, Node* n) {
   if (options_.eviction == EvictionPolicy::kLru) {
-    if (s.head.next != n) {
-      Shard::UnlinkLru(n);
-      s.PushFront(n);
-    }
+    s.MoveToFront(n);
   } else if (!n->referenced.load(std::memory_order_relaxed)) {
     n->referenced.store(true, std::memory_order_relaxed);
   }
@@ -211,7 +247,7 @@ inline void Cache::MarkUsedLocked(Shard& s, Node* n) {
 template <typename S>
 class ShardLock {
  public:
-  ShardLock(S& s, bool drain_readers) : s_(s) { s_.LockExclusive(drain_readers); }
+  explicit ShardLock(S& s) : s_(s) { s_.LockExclusive(); }
   ~ShardLock() { s_.mu.unlock(); }
   ShardLock(const ShardLock&) = delete;
   ShardLock& operator=(const ShardLock&) = delete;

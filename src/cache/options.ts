@@ -45,20 +45,25 @@ export const cacheOptionsSchema = z
       .refine(isPowerOfTwo, { message: 'expected a power of two' })
       .optional(),
     /**
-     * Eviction order within a shard. `'lru'` (the default): exact least recently used — a `get`
-     * (or a hit inside native code) moves its entry to the front. `'clock'`: second chance — a
-     * hit only marks its entry; eviction takes the oldest entry if unmarked, else unmarks it and
-     * re-queues it at the front. Read entries still outlive unread ones and unread entries still
-     * go oldest first, but read entries are re-queued in the order eviction meets them, not the
-     * order they were read. `'clock'` makes hits cheaper in hot native lookup loops (no
-     * relinking of list neighbours: ~15 ns less per hit with 20,000 entries on the bench
-     * machine), and it lets lookups from several threads run at once: a `get`, `peek` or `has`,
-     * and the lookups inside native code (`makeDbTargets`, the geometry functions' batches) take
-     * no lock, while stores, deletes and evictions still do. Choose it when worker threads read the same entries concurrently:
-     * under `'lru'` every hit relinks its entry under its shard's lock, and two threads reading
-     * hot entries slow each other down (`npm run bench -- cache`: native lookups on 1,000 hot
-     * keys ran at 0.37–0.43× one thread's throughput with two threads under `'lru'`,
-     * 1.92–1.97× under `'clock'`; batched lookups 0.76× and 1.96×).
+     * Eviction order within a shard. `'lru'` (the default): least recently used — a `get` (or a
+     * hit inside native code) moves its entry to the front. Exact within one thread; when several
+     * threads read at once, each thread's hits since the shard's last store are applied as one
+     * run, in that thread's order. `'clock'`: second chance — a hit only marks its entry;
+     * eviction takes the oldest entry if unmarked, else unmarks it and re-queues it at the front.
+     * Read entries still outlive unread ones and unread entries still go oldest first, but read
+     * entries are re-queued in the order eviction meets them, not the order they were read.
+     *
+     * Under both, a `get`, `peek` or `has` takes no lock: stores, deletes and evictions still do.
+     * Under `'lru'` a hit queues its entry (up to 32 per thread and shard) and the next store
+     * moves the queued entries to the front, which writes to their list neighbours' memory while
+     * other threads read it; under `'clock'` a hit writes nothing other threads read, and the
+     * lookups inside native code (`makeDbTargets`, the geometry functions' batches) take no lock
+     * either (under `'lru'` they lock each shard). So `'clock'` scales best when worker threads
+     * read the same entries concurrently (`npm run bench -- cache`, native lookups on 1,000 hot
+     * keys, CPU per lookup from one thread to two: `'lru'` 54 → 152–166 ns, `'clock'` 48–61 →
+     * 47–50 ns; batched lookups `'lru'` 0.71–0.84× one thread's throughput, `'clock'`
+     * 1.53–1.83×), and its hits are cheaper in hot native lookup loops (no relinking of list
+     * neighbours: ~15 ns less per hit with 20,000 entries on the bench machine).
      */
     eviction: z.enum(['lru', 'clock']).optional(),
   })

@@ -33,6 +33,58 @@ describe('eviction', () => {
     });
   });
 
+  // LRU hits found without the lock are queued per thread (32 per reader slot) and applied to
+  // the list by the next writer; a hit that finds the queue full takes the lock. Either way the
+  // order must be the one a relink per hit gives. 100 gets between two sets overflow the queue
+  // three times; get, peek, has and the Visit-style slab reads all take part.
+  test('lru: many reads between writes (queued hits, full queues) still give exact LRU order', () => {
+    const n = 60;
+    withCache({ maxEntries: n, shards: 1 }, (c) => {
+      const v = new Float64Array([1, 2]);
+      for (let k = 0; k < n; k++) c.set([k], 't', v);
+      // Reference model: an array, most recently used first.
+      const order: number[] = [];
+      for (let k = n - 1; k >= 0; k--) order.push(k);
+      const touch = (k: number) => {
+        order.splice(order.indexOf(k), 1);
+        order.unshift(k);
+      };
+      let seed = 7;
+      const next = () => {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        return seed >>> 8;
+      };
+      for (let round = 0; round < 4; round++) {
+        for (let i = 0; i < 100; i++) {
+          const k = next() % n;
+          if (i % 10 === 3) {
+            expect(c.peek([k], 't')).toEqual(v); // no recency change
+          } else if (i % 10 === 7) {
+            expect(c.has([k], 't')).toBe(true); // no recency change
+          } else {
+            expect(c.get([k], 't')).toEqual(v);
+            touch(k);
+          }
+        }
+        // One new entry evicts exactly the least recently used one.
+        const fresh = 1000 + round;
+        const victim = order.pop() as number;
+        c.set([fresh], 't', v);
+        order.unshift(fresh);
+        expect(c.has([victim], 't')).toBe(false);
+        expect(c.stats().entries).toBe(n);
+      }
+      // The whole order, from the back: each new entry evicts the next one.
+      for (let i = 0; i < 20; i++) {
+        const victim = order.pop() as number;
+        c.set([2000 + i], 't', v);
+        order.unshift(2000 + i);
+        expect(c.has([victim], 't')).toBe(false);
+      }
+      expect(order.every((k) => c.has([k], 't'))).toBe(true);
+    });
+  });
+
   test.each([
     ['lru', true],
     ['clock', false],
