@@ -1,11 +1,13 @@
-// Stress test of the cache's shared reads (CLOCK caches: lookups without the shard lock, see
-// native/cache/cache_internal.h, ReaderSlot), built and run by scripts/stress-cache-shared-reads.sh
-// under ThreadSanitizer and under UBSan. Threads look keys up in every way (Get, Visit,
-// VisitOrGet, PeekOrVisit, Peek, Has, VisitMany) while the same threads store, replace, delete
-// and (through a small byte budget and a short TTL on a manual clock) evict and expire entries
-// of the same few shards. Checks: every value found is the one derived from its key (a read of
-// a freed or half-written entry would show as a wrong value, and TSan reports the race), and the
-// hit and miss counters add up to the counted lookups made.
+// Stress test of the cache's shared reads (lookups without the shard lock, see
+// native/cache/cache_internal.h, ReaderSlot), built and run by
+// scripts/stress-cache-shared-reads.sh under ThreadSanitizer and under UBSan. Threads look keys
+// up in every way (Get, Visit, VisitOrGet, PeekOrVisit, Peek, Has, VisitMany) while the same
+// threads store, replace, delete and (through a small byte budget and a short TTL on a manual
+// clock) evict and expire entries of the same few shards; a last round reads an LRU cache
+// almost only, so its queued hits fill their reader slots. Checks: every value found is the one
+// derived from its key (a read of a freed or half-written entry would show as a wrong value,
+// and TSan reports the race), the hit and miss counters add up to the counted lookups made, and
+// every recency list holds exactly its shard's entries (Cache::CheckListsForTesting).
 //   cache_shared_read_stress [threads=4] [operations per thread=200000]
 #include <atomic>
 #include <cstdint>
