@@ -99,6 +99,9 @@ async function threadScaling(h) {
         opsPerSecond: (n * ops) / wall,
         // Ops per CPU-second of the process: falls when threads serialize or fight over cache lines.
         opsPerCpuSecond: (n * ops) / ((cpu.user + cpu.system) / 1e6),
+        // Kernel time per op (page faults: V8's new-space pages, the cache's first touch of fresh
+        // entries' memory). On a VM it can grow with threads and bound the ratio above.
+        kernelNsPerOp: (cpu.system * 1e3) / (n * ops),
         contention: (after.contended - before.contended) / lookups,
       };
     };
@@ -122,6 +125,12 @@ async function threadScaling(h) {
       '1.0 = no slowdown per thread from sharing the cache',
     );
     h.metric(`cache shard-lock contention, 2 threads, ${label}`, +(two.contention * 100).toFixed(3), '% of lookups');
+    h.metric(
+      `cache memo kernel time per op, 1 thread → 2 threads, ${label}`,
+      `${one.kernelNsPerOp.toFixed(0)} → ${two.kernelNsPerOp.toFixed(0)}`,
+      'ns',
+      'system CPU time of the process per op (mostly page faults); when it grows with threads it, not the cache, bounds the 2-thread ratio',
+    );
 
     // The same with native threads (no V8): the cache's own scaling.
     const native = getNative();
