@@ -224,11 +224,11 @@ class Cache {
   const std::string& name() const { return name_; }
   const CacheOptions& options() const { return options_; }
 
+  // Testing: walks every shard's recency list under its lock: null when each list is well linked
+  // and holds exactly the shard's entries, each once, each found in the table; else what is wrong.
+  const char* CheckListsForTesting();
   // Testing: switch this cache to a manual clock reading `now_ms`, or advance it. TTL checks use
   // the manual time from then on (there is no way back to the steady clock).
-  // Walks every shard's recency list under its lock: null when each list is well linked and
-  // holds exactly the shard's entries, each once, each found in the table; else what is wrong.
-  const char* CheckListsForTesting();
   void SetManualClock(double now_ms);
   void AdvanceManualClock(double delta_ms);
 

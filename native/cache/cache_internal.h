@@ -135,6 +135,10 @@ struct CacheSlot {
 // One lock shard: its own lock, hash table, recency list (circular around `head`) and counters.
 struct alignas(64) Cache::Shard {
   SpinLock mu;
+  // LRU: hits found by shared reads are queued in the reader slots and applied to the list by
+  // the next writer (ApplyPendingHits); CLOCK: a hit only sets its entry's mark. (Next to the
+  // lock and the table, which every shared read loads anyway.)
+  bool defer_hits = false;
   size_t mask = 0;  // slot_count - 1 (slot_count is 0 or a power of two)
   CacheSlot* slots = nullptr;
   size_t count = 0;
@@ -144,9 +148,6 @@ struct alignas(64) Cache::Shard {
   uint64_t hits = 0, misses = 0, sets = 0, evictions = 0, expirations = 0, deletes = 0, rejected = 0;
   uint64_t contended = 0;  // lock acquisitions that had to wait for another thread
   ReaderSlot readers[kReaderSlots];
-  // LRU: hits found by shared reads are queued in the reader slots and applied to the list by
-  // the next writer (ApplyPendingHits); CLOCK: a hit only sets its entry's mark.
-  bool defer_hits = false;
 
   Shard() { head.prev = head.next = &head; }
   // Enters a shared read through reader counter `slot` (see ReaderSlot): false, with nothing
