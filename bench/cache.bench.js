@@ -163,7 +163,7 @@ async function threadScaling(h) {
       `${(r1.cpuNs / nops).toFixed(1)} → ${(r2.cpuNs / (2 * nops)).toFixed(1)}`,
       'ns',
       eviction === 'lru'
-        ? "flat would mean no slowdown from sharing. Under LRU a hit takes no lock: it queues its entry in its own thread's reader slot, and the next writer (or a hit that finds the queue full, every 32nd) moves the queued entries to the front of the recency list"
+        ? "flat would mean no slowdown from sharing. Under LRU a hit takes no lock: it queues its entry in its own thread's reader slot, and the next writer (or a hit that finds the queue full, every 128th) moves the queued entries to the front of the recency list"
         : 'flat would mean no slowdown from sharing. Under CLOCK a hit takes no lock: it writes only its own thread\'s reader counter and, once, the entry\'s second-chance mark',
     );
   }

@@ -182,6 +182,15 @@ void Cache::PrefetchForPut(const KeyView& key) {
   s.mu.unlock();
 }
 
+HitQueue* ReaderSlot::InstallQueue() {
+  auto* fresh = new (std::nothrow) HitQueue();
+  if (fresh == nullptr) return nullptr;
+  HitQueue* expected = nullptr;
+  if (queue.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel, std::memory_order_acquire)) return fresh;
+  delete fresh;  // another thread of this slot installed one first
+  return expected;
+}
+
 size_t ReaderSlotIndex() {
   thread_local const size_t index = g_reader_threads.fetch_add(1, std::memory_order_seq_cst) % kReaderSlots;
   return index;
@@ -206,9 +215,11 @@ Cache::SharedResult Cache::LookupShared(Shard& s, const KeyView& key, uint64_t h
     ReaderSlot& slot = read.slot();
     if (s.defer_hits) {
       // LRU: queue the hit for the next writer (Shard::ApplyPendingHits).
+      HitQueue* q = slot.Queue();
+      if (q == nullptr) return SharedResult::kNeedLock;
       const uint32_t i = slot.pending.fetch_add(1, std::memory_order_relaxed);
       if (i >= kPendingHits) return SharedResult::kNeedLock;
-      slot.recent[i].store(n, std::memory_order_relaxed);
+      q->entries[i].store(n, std::memory_order_relaxed);
     } else {
       MarkUsedLocked(s, n);  // CLOCK: sets the mark only if it is not set
     }

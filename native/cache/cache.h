@@ -39,7 +39,8 @@
 // pipeline, under the lock): no lock, only this thread's reader counter in the shard; a writer
 // (Put, Delete, eviction, expiry) takes the lock and waits for the readers inside to leave
 // (cache_internal.h, ReaderSlot). Under kLru a shared hit queues its entry in this thread's
-// reader slot (32 at most), and the next writer moves the queued entries to the front in hit
+// reader slot's queue (128 at most; 1 KiB, allocated by the slot's first LRU hit in the shard and
+// not charged to max_bytes), and the next writer moves the queued entries to the front in hit
 // order (a full queue sends the hit through the lock, which applies the queue first): the order
 // is the one a relink per hit gives for one thread, and each thread's hits are applied as one
 // run between threads. Threads reading the same hot entries then share no written cache line

@@ -3,8 +3,9 @@
 // scripts/stress-cache-shared-reads.sh under ThreadSanitizer and under UBSan. Threads look keys
 // up in every way (Get, Visit, VisitOrGet, PeekOrVisit, Peek, Has, VisitMany) while the same
 // threads store, replace, delete and (through a small byte budget and a short TTL on a manual
-// clock) evict and expire entries of the same few shards; a last round reads an LRU cache
-// almost only, so its queued hits fill their reader slots. Checks: every value found is the one
+// clock) evict and expire entries of the same few shards; two last rounds read an LRU cache
+// almost only, so its queued hits fill their reader slots' queues, the second with more threads
+// than reader slots (threads sharing a slot, and its queue). Checks: every value found is the one
 // derived from its key (a read of a freed or half-written entry would show as a wrong value,
 // and TSan reports the race), the hit and miss counters add up to the counted lookups made, and
 // every recency list holds exactly its shard's entries (Cache::CheckListsForTesting).
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "cache/cache.h"
+#include "cache/cache_internal.h"  // kReaderSlots
 
 namespace {
 
@@ -190,9 +192,12 @@ void Worker(Cache& cache, int id, long ops, uint64_t key_space, bool read_mostly
 int main(int argc, char** argv) {
   const int threads = argc > 1 ? std::atoi(argv[1]) : 4;
   const long ops = argc > 2 ? std::atol(argv[2]) : 200000;
-  const char* names[] = {"clock", "lru", "lru, read-mostly"};
-  for (int round = 0; round < 3; ++round) {
-    const bool read_mostly = round == 2;
+  const char* names[] = {"clock", "lru", "lru, read-mostly", "lru, read-mostly, threads sharing reader slots"};
+  for (int round = 0; round < 4; ++round) {
+    const bool read_mostly = round >= 2;
+    // The last round runs more threads than there are reader slots, so some share a slot (and
+    // race to install its queue of hits).
+    const int round_threads = round == 3 ? threads + static_cast<int>(opk::cache::kReaderSlots) : threads;
     CacheOptions o;
     o.eviction = round == 0 ? EvictionPolicy::kClock : EvictionPolicy::kLru;
     o.max_bytes = read_mostly ? 4 * 1024 * 1024 : 48 * 1024;  // else a few hundred entries: constant eviction
@@ -200,9 +205,9 @@ int main(int argc, char** argv) {
     o.ttl_ms = read_mostly ? 0 : 20;
     Cache cache("stress", o);
     cache.SetManualClock(0);
-    std::vector<Counts> counts(static_cast<size_t>(threads));
+    std::vector<Counts> counts(static_cast<size_t>(round_threads));
     std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) {
+    for (int t = 0; t < round_threads; ++t) {
       pool.emplace_back(Worker, std::ref(cache), t, ops, read_mostly ? 64 : 600, read_mostly, &counts[static_cast<size_t>(t)]);
     }
     for (auto& th : pool) th.join();

@@ -54,7 +54,8 @@ export const cacheOptionsSchema = z
      * entries are re-queued in the order eviction meets them, not the order they were read.
      *
      * Under both, a `get`, `peek` or `has` takes no lock: stores, deletes and evictions still do.
-     * Under `'lru'` a hit queues its entry (up to 32 per thread and shard) and the next store
+     * Under `'lru'` a hit queues its entry (up to 128 per thread and shard, in a 1 KiB queue that
+     * the thread's first hit in the shard allocates, outside `maxBytes`) and the next store
      * moves the queued entries to the front, which writes to their list neighbours' memory while
      * other threads read it; under `'clock'` a hit writes nothing other threads read, and the
      * lookups inside native code (`makeDbTargets`, the geometry functions' batches) take no lock

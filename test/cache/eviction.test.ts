@@ -33,10 +33,10 @@ describe('eviction', () => {
     });
   });
 
-  // LRU hits found without the lock are queued per thread (32 per reader slot) and applied to
+  // LRU hits found without the lock are queued per thread (128 per reader slot) and applied to
   // the list by the next writer; a hit that finds the queue full takes the lock. Either way the
-  // order must be the one a relink per hit gives. 100 gets between two sets overflow the queue
-  // three times; get, peek, has and the Visit-style slab reads all take part.
+  // order must be the one a relink per hit gives. 320 gets between two sets overflow the queue
+  // twice; get, peek, has and the Visit-style slab reads all take part.
   test('lru: many reads between writes (queued hits, full queues) still give exact LRU order', () => {
     const n = 60;
     withCache({ maxEntries: n, shards: 1 }, (c) => {
@@ -55,7 +55,7 @@ describe('eviction', () => {
         return seed >>> 8;
       };
       for (let round = 0; round < 4; round++) {
-        for (let i = 0; i < 100; i++) {
+        for (let i = 0; i < 400; i++) {
           const k = next() % n;
           if (i % 10 === 3) {
             expect(c.peek([k], 't')).toEqual(v); // no recency change
