@@ -215,11 +215,7 @@ Cache::SharedResult Cache::LookupShared(Shard& s, const KeyView& key, uint64_t h
     ReaderSlot& slot = read.slot();
     if (s.defer_hits) {
       // LRU: queue the hit for the next writer (Shard::ApplyPendingHits).
-      HitQueue* q = slot.Queue();
-      if (q == nullptr) return SharedResult::kNeedLock;
-      const uint32_t i = slot.pending.fetch_add(1, std::memory_order_relaxed);
-      if (i >= kPendingHits) return SharedResult::kNeedLock;
-      q->entries[i].store(n, std::memory_order_relaxed);
+      if (!slot.TryQueueHit(n)) return SharedResult::kNeedLock;
     } else {
       MarkUsedLocked(s, n);  // CLOCK: sets the mark only if it is not set
     }

@@ -35,8 +35,9 @@
 // the locks of up to a few shards at once, always taken in ascending shard order (so no two
 // callers can deadlock); only Visit, VisitOrGet, PeekOrVisit and VisitMany run caller code
 // under a lock. Get/Visit/VisitOrGet/Peek/PeekOrVisit/Has run as shared reads instead, and so
-// does VisitMany under EvictionPolicy::kClock (it removes the expired entries it met after its
-// pipeline, under the lock): no lock, only this thread's reader counter in the shard; a writer
+// does VisitMany in each shard under EvictionPolicy::kClock, and under kLru in each shard with
+// at most 16 of its keys (it removes the expired entries it met after its pipeline, under the
+// lock): no lock, only this thread's reader counter in the shard; a writer
 // (Put, Delete, eviction, expiry) takes the lock and waits for the readers inside to leave
 // (cache_internal.h, ReaderSlot). Under kLru a shared hit queues its entry in this thread's
 // reader slot's queue (128 at most; 1 KiB, allocated by the slot's first LRU hit in the shard and
@@ -44,8 +45,10 @@
 // order (a full queue sends the hit through the lock, which applies the queue first): the order
 // is the one a relink per hit gives for one thread, and each thread's hits are applied as one
 // run between threads. Threads reading the same hot entries then share no written cache line
-// but the entries' list links, which the writer relinks in batches. VisitMany under kLru locks
-// each shard it visits and relinks its hits directly.
+// but the entries' list links, which the writer relinks in batches. VisitMany reserves a queue
+// position per key of a shard it reads shared under kLru; a shard with more keys (or too little
+// room left in the queue) it locks, relinking its hits in the pipeline while their entries are
+// in this core's caches.
 // KeyView::Make hashes once: reuse the same KeyView for the Get and the Put of one item.
 // Values are immutable once published; the ValuePtr a reader holds stays valid after eviction.
 // Cost: a Get of a 100-byte key ≈ hash (~10 ns) + one uncontended spin-lock acquisition (one
@@ -188,13 +191,13 @@ class Cache {
   ValuePtr VisitOrGet(const KeyView& key, bool (*fn)(const CachedValue& value, void* ctx), void* ctx, bool* hit);
   // Like VisitOrGet without changing recency or the hit/miss counters (Peek's form).
   ValuePtr PeekOrVisit(const KeyView& key, bool (*fn)(const CachedValue& value, void* ctx), void* ctx, bool* hit);
-  // Batch form of Visit for keys[0, n): for each live entry calls fn(i, value, ctx) under its
-  // shard's lock (the same rules as Visit's fn); hit[i] is set to what fn returned (true: the
-  // value was used), 0 for a miss. The keys are grouped by shard and looked up in one software
-  // pipeline that runs across the groups (each shard locked once, from its group's first key to
-  // its last), with the memory fetches of successive keys overlapped (table slots, entries and,
-  // for LRU, the list neighbours a hit relinks), so a lookup costs a fraction of a Visit on a
-  // large cache.
+  // Batch form of Visit for keys[0, n): for each live entry calls fn(i, value, ctx) inside its
+  // shard (the same rules as Visit's fn); hit[i] is set to what fn returned (true: the value was
+  // used), 0 for a miss. The keys are grouped by shard and looked up in one software pipeline
+  // that runs across the groups (each shard entered once, read shared or locked, from its group's
+  // first key to its last: see the threading note above), with the memory fetches of successive
+  // keys overlapped (table slots, entries and, for LRU under the lock, the list neighbours a hit
+  // relinks), so a lookup costs a fraction of a Visit on a large cache.
   // Recency, counters and expiry are those of n Visit calls made shard by shard, in key order
   // within a shard. Returns the number of entries found.
   using VisitManyFn = bool (*)(size_t index, const ValueRef& value, void* ctx);

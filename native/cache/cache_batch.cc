@@ -11,6 +11,10 @@ namespace opk::cache {
 namespace {
 constexpr size_t kChunk = 2048;  // keys sorted by shard at a time (indices fit in uint16_t)
 constexpr size_t kMaxShards = 1024;
+// LRU: a shard with at most this many keys in a chunk is read without its lock, its hits queued
+// for the next writer; one with more is locked and its hits relinked in the pipeline, while their
+// entries' lines are in this core's caches (the queued relinks fetch them again later).
+constexpr uint32_t kSharedLruKeys = 16;
 
 inline void PrefetchRead(const void* p) { __builtin_prefetch(p, 0, 3); }
 inline void PrefetchWrite(const void* p) { __builtin_prefetch(p, 1, 3); }
@@ -32,6 +36,12 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
     uint8_t held[kMaxShards];
     // Keys whose entry was found expired in a shared read: removed after the pipeline.
     uint16_t expired[kChunk];
+    // Per shard read shared: the reader slot's queue positions reserved for its keys in this
+    // chunk (LRU: the next one to write; positions from kPendingHits on are not stored), and its
+    // hits and misses, added to the slot's counters when the pipeline leaves the shard.
+    uint32_t queue_next[kMaxShards];
+    uint32_t shard_hits[kMaxShards];
+    uint32_t shard_misses[kMaxShards];
   };
   Scratch& sc = ThreadLocalRef<Scratch>();
   uint64_t* hashes = sc.hashes;
@@ -41,11 +51,11 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
   Node** found = sc.found;
   size_t hits = 0;
   Graveyard dead;
-  // CLOCK: a shard is read without its lock (see ReaderSlot) unless a writer holds it when the
-  // pipeline enters it; then the pipeline takes the lock as LRU always does.
+  // A shard is read without its lock (see ReaderSlot) unless a writer holds it when the pipeline
+  // enters it; then the pipeline takes the lock. Under LRU a shared read queues its hits in the
+  // reader slot as single lookups do (see the pipeline's first stage).
   constexpr uint8_t kShared = 1, kExclusive = 2;
-  const bool shared_reads = !lru;
-  const size_t slot_index = shared_reads ? ReaderSlotIndex() : 0;
+  const size_t slot_index = ReaderSlotIndex();
   uint8_t* held = sc.held;
   uint16_t* expired_keys = sc.expired;
   for (size_t base = 0; base < n; base += kChunk) {
@@ -81,9 +91,27 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
       if (t < m) {
         Shard& s = shard_at(t);
         if (t == 0 || shard_of[order[t - 1]] != shard_of[order[t]]) {
-          const uint8_t mode = shared_reads && s.TryEnterShared(slot_index) ? kShared : kExclusive;
+          // LRU: read shared, a shard reserves a queue position for each of its keys in this
+          // chunk at once (written with the entry hit, or null for a miss, in stage 4: no atomic
+          // operation per hit). One with more than kSharedLruKeys keys, or whose keys do not all
+          // fit in the reader slot's queue, is locked instead.
+          const size_t sh = shard_of[order[t]];
+          const uint32_t keys_here = begin[sh + 1] - begin[sh];
+          ReaderSlot& slot = s.readers[slot_index];
+          const bool try_shared = !lru || (keys_here <= kSharedLruKeys && slot.Queue() != nullptr);
+          uint8_t mode = kExclusive;
+          if (try_shared && s.TryEnterShared(slot_index)) {
+            // Inside the shard: no writer applies (and resets) the queue until this thread leaves.
+            if (!lru || slot.TryReserve(keys_here, &sc.queue_next[sh])) {
+              mode = kShared;
+              sc.shard_hits[sh] = 0;
+              sc.shard_misses[sh] = 0;
+            } else {
+              s.LeaveShared(slot_index);
+            }
+          }
           if (mode == kExclusive) s.LockExclusive();
-          held[shard_of[order[t]]] = mode;
+          held[sh] = mode;
         }
         if (s.slots != nullptr) PrefetchRead(&s.slots[hashes[order[t]] & s.mask]);
       }
@@ -122,8 +150,8 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
             found[j] = nd;
           }
         }
-        if (nd != nullptr && lru) {
-          PrefetchWrite(nd->prev);
+        if (nd != nullptr && lru && held[shard_of[order[j]]] == kExclusive) {
+          PrefetchWrite(nd->prev);  // the list neighbours the relink below writes
           PrefetchWrite(nd->next);
         }
       }
@@ -145,25 +173,35 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
           }
           nd = nullptr;
         }
+        const size_t sh = shard_of[i];
+        if (is_shared && lru) {
+          // This key's reserved queue position: the entry hit, or null (skipped when applied).
+          const uint32_t pos = sc.queue_next[sh]++;
+          s.readers[slot_index].queue.load(std::memory_order_relaxed)->entries[pos].store(nd, std::memory_order_relaxed);
+        }
         if (nd == nullptr) {
           if (is_shared) {
-            s.readers[slot_index].misses.fetch_add(1, std::memory_order_relaxed);
+            sc.shard_misses[sh] += 1;
           } else {
             s.misses += 1;
           }
           chunk_hit[i] = 0;
         } else {
-          MarkUsedLocked(s, nd);
-          if (is_shared) {
-            s.readers[slot_index].hits.fetch_add(1, std::memory_order_relaxed);
-          } else {
+          if (!is_shared) {
+            MarkUsedLocked(s, nd);  // LRU: the relink; CLOCK: the mark
             s.hits += 1;
+          } else {
+            if (!lru) MarkUsedLocked(s, nd);  // CLOCK: the mark (LRU: queued above)
+            sc.shard_hits[sh] += 1;
           }
           ++hits;
           chunk_hit[i] = fn(base + i, nd->value_ref(), ctx) ? 1 : 0;
         }
-        if (j + 1 == m || shard_of[order[j + 1]] != shard_of[i]) {
+        if (j + 1 == m || shard_of[order[j + 1]] != sh) {
           if (is_shared) {
+            ReaderSlot& slot = s.readers[slot_index];
+            if (sc.shard_hits[sh] != 0) slot.hits.fetch_add(sc.shard_hits[sh], std::memory_order_relaxed);
+            if (sc.shard_misses[sh] != 0) slot.misses.fetch_add(sc.shard_misses[sh], std::memory_order_relaxed);
             s.LeaveShared(slot_index);
           } else {
             s.mu.unlock();

@@ -136,6 +136,28 @@ struct alignas(64) ReaderSlot {
     return q != nullptr ? q : InstallQueue();
   }
   HitQueue* InstallQueue();
+  // LRU: queues a hit on entry `n` (a Cache::Node*) for the next writer; false when it cannot
+  // (the queue is full or could not be allocated): the hit must then be applied under the lock.
+  bool TryQueueHit(void* n) {
+    HitQueue* q = Queue();
+    if (q == nullptr) return false;
+    const uint32_t i = pending.fetch_add(1, std::memory_order_relaxed);
+    if (i >= kPendingHits) return false;
+    q->entries[i].store(n, std::memory_order_relaxed);
+    return true;
+  }
+  // LRU, a batched lookup inside the shard: reserves `n` consecutive queue positions, the first
+  // in *first; false when the queue (installed: Queue()) has no room for all of them. The
+  // positions are the caller's to write (every one of them: an entry, or null) before it leaves
+  // the shard; a writer applies them only after.
+  bool TryReserve(uint32_t n, uint32_t* first) {
+    uint32_t cur = pending.load(std::memory_order_relaxed);
+    do {
+      if (cur >= kPendingHits || n > kPendingHits - cur) return false;
+    } while (!pending.compare_exchange_weak(cur, cur + n, std::memory_order_relaxed));
+    *first = cur;
+    return true;
+  }
 };
 // This thread's slot index, fixed per thread (round robin over the threads that read).
 size_t ReaderSlotIndex();
@@ -207,7 +229,22 @@ struct alignas(64) Cache::Shard {
     // A claim is made only after the queue was installed (LookupShared), so it is there.
     HitQueue* q = r.queue.load(std::memory_order_acquire);
     const uint32_t queued = claimed < kPendingHits ? claimed : kPendingHits;
-    for (uint32_t i = 0; i < queued; ++i) MoveToFront(static_cast<Node*>(q->entries[i].load(std::memory_order_relaxed)));
+    // The entries and then their list neighbours are fetched ahead of the relinks (the hits were
+    // spread over the whole shard, whose entries need not be in this core's caches).
+    auto entry = [q](uint32_t i) { return static_cast<Node*>(q->entries[i].load(std::memory_order_relaxed)); };
+    // A batched lookup reserves a position per key and leaves its misses' null.
+    constexpr uint32_t kAhead = 4;
+    for (uint32_t i = 0; i < queued && i < 2 * kAhead; ++i) __builtin_prefetch(entry(i), 1);
+    for (uint32_t i = 0; i < queued; ++i) {
+      if (i + 2 * kAhead < queued) __builtin_prefetch(entry(i + 2 * kAhead), 1);
+      if (i + kAhead < queued) {
+        if (const Node* ahead = entry(i + kAhead)) {
+          __builtin_prefetch(ahead->prev, 1);
+          __builtin_prefetch(ahead->next, 1);
+        }
+      }
+      if (Node* n = entry(i)) MoveToFront(n);
+    }
     r.pending.store(0, std::memory_order_relaxed);
   }
   void SetTable(CacheSlot* table, size_t new_mask) {

@@ -1,5 +1,5 @@
 // The batch offset with a polygon cache. Polygons go in chunks: the chunk's keys are built and
-// looked up together (Cache::VisitMany: grouped by shard, each shard locked once, memory fetches
+// looked up together (Cache::VisitMany: grouped by shard, each shard entered once, memory fetches
 // overlapped), the hits are staged, then the chunk's output is assembled in polygon order,
 // offsetting and storing the misses.
 #include <algorithm>

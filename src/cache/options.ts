@@ -59,7 +59,8 @@ export const cacheOptionsSchema = z
      * moves the queued entries to the front, which writes to their list neighbours' memory while
      * other threads read it; under `'clock'` a hit writes nothing other threads read, and the
      * lookups inside native code (`makeDbTargets`, the geometry functions' batches) take no lock
-     * either (under `'lru'` they lock each shard). So `'clock'` scales best when worker threads
+     * either (under `'lru'` they queue their hits where a call has at most 16 keys in a shard,
+     * and lock the shard where it has more). So `'clock'` scales best when worker threads
      * read the same entries concurrently (`npm run bench -- cache`, native lookups on 1,000 hot
      * keys, CPU per lookup from one thread to two: `'lru'` 54 → 152–166 ns, `'clock'` 48–61 →
      * 47–50 ns; batched lookups `'lru'` 0.71–0.84× one thread's throughput, `'clock'`

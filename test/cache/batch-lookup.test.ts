@@ -170,6 +170,62 @@ describe('batched cache lookups inside the batch offset', () => {
     }
   });
 
+  // Under LRU a shard with few keys in a batch is read without its lock and its hits queued for
+  // the next writer (a position reserved per key, null for a miss); one with many keys is locked
+  // and relinks its hits at once; a queue without room for the batch's keys sends the shard to
+  // the lock. Every way must give exact LRU order: each batch's hits move to the front in batch
+  // order, then its misses are stored in order (evicting from the back). The model predicts
+  // every batch's hits, misses and evictions, which a wrong order soon changes.
+  test('lru (one shard: one exact order): batches small and large keep exact LRU order', () => {
+    const name = uniqueName('batch-lru-order');
+    const capacity = 40;
+    const cache = getCache(name, { maxEntries: capacity, shards: 1, eviction: 'lru' });
+    try {
+      const universe = quads(64, 3);
+      const order: number[] = []; // the model, most recently used first
+      let seed = 11;
+      const next = () => {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        return seed >>> 8;
+      };
+      for (let round = 0; round < 300; round++) {
+        // Mostly small batches (shared reads, queued hits: many in a row fill the queue), some
+        // large (locked); distinct polygons, mostly cached ones.
+        const size = round % 7 === 6 ? 20 + (next() % 20) : 1 + (next() % 6);
+        const pool = next() % 4 === 0 ? 64 : capacity + 4; // >= size: the loop below ends
+        const batch: number[] = [];
+        while (batch.length < size) {
+          const k = next() % pool;
+          if (!batch.includes(k)) batch.push(k);
+        }
+        const hitKeys = batch.filter((k) => order.includes(k));
+        const missKeys = batch.filter((k) => !order.includes(k));
+        for (const k of hitKeys) {
+          order.splice(order.indexOf(k), 1);
+          order.unshift(k);
+        }
+        let evicted = 0;
+        for (const k of missKeys) {
+          order.unshift(k);
+          if (order.length > capacity) {
+            order.pop();
+            evicted += 1;
+          }
+        }
+        const before = cache.stats();
+        shrinkBatch(pick(universe, batch), { cache });
+        const after = cache.stats();
+        expect([after.hits - before.hits, after.misses - before.misses, after.evictions - before.evictions]).toEqual([
+          hitKeys.length,
+          missKeys.length,
+          evicted,
+        ]);
+      }
+    } finally {
+      dropCache(name);
+    }
+  });
+
   test('a non-finite per-polygon ratio fails naming that polygon, after a partial chunk', () => {
     const name = uniqueName('batch-bad');
     const cache = getCache(name, { maxBytes: 64 << 20 });
