@@ -150,8 +150,8 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
             found[j] = nd;
           }
         }
-        if (nd != nullptr && lru && held[shard_of[order[j]]] == kExclusive) {
-          PrefetchWrite(nd->prev);  // the list neighbours the relink below writes
+        if (nd != nullptr && lru) {
+          PrefetchWrite(nd->prev);  // the list neighbours a locked relink writes (a hint only)
           PrefetchWrite(nd->next);
         }
       }
