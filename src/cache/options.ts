@@ -64,8 +64,8 @@ export const cacheOptionsSchema = z
      * read the same entries concurrently (`npm run bench -- cache`, native lookups on 1,000 hot
      * keys, CPU per lookup from one thread to two on the 2-core bench machine: `'lru'` 68 →
      * 113–125 ns, `'clock'` 58–61 → 59–60 ns; in batches of 64, `'lru'` 62–66 → 94–104 ns,
-     * `'clock'` 59–68 → 60–74 ns), and its hits are cheaper in hot native lookup loops (no relinking of list
-     * neighbours: ~15 ns less per hit with 20,000 entries on the bench machine).
+     * `'clock'` 59–68 → 60–74 ns), and its hits are cheaper in hot native lookup loops (no
+     * relinking of list neighbours: ~15 ns less per hit with 20,000 entries on the bench machine).
      */
     eviction: z.enum(['lru', 'clock']).optional(),
   })

@@ -11,6 +11,13 @@
  * written again: the offset moves past it, and when the slab runs low a new one is allocated.
  * So every result is the caller's own copy and stays valid forever. Like Node's `Buffer` pool,
  * a view keeps its whole slab (`SLAB_BYTES`) alive; its `.buffer` is that shared slab.
+ *
+ * A new slab costs about 30 ns per `get` of a 192-byte value (200 -> 170 ns in a loop of hits
+ * when, wrongly, no slab was ever renewed): its zeroed allocation, page faults and the freeing
+ * of the old one. Measured and dropped: slabs from a native pool as external ArrayBuffers whose
+ * finalizer gives the memory back. Node 20 runs those finalizers from the event loop, never
+ * during a synchronous loop, so the pool never refilled there and every slab was fresh memory
+ * (~1,000 ns per get).
  */
 import type { CacheTypedArray, CacheValue } from './native';
 
