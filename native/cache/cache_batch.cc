@@ -40,9 +40,9 @@ size_t Cache::VisitMany(const KeyView* keys, size_t n, unsigned char* hit, Visit
     uint8_t held[kMaxShards];
     // Keys whose entry was found expired in a shared read: removed after the pipeline.
     uint16_t expired[kChunk];
-    // Per shard read shared: the reader slot's queue positions reserved for its keys in this
-    // chunk (LRU: the next one to write; positions from kPendingHits on are not stored), and its
-    // hits and misses, added to the slot's counters when the pipeline leaves the shard.
+    // Per shard read shared: the next of the reader slot's queue positions reserved for its keys
+    // in this chunk (LRU), and its hits and misses, added to the slot's counters when the
+    // pipeline leaves the shard.
     uint32_t queue_next[kMaxShards];
     uint32_t shard_hits[kMaxShards];
     uint32_t shard_misses[kMaxShards];
