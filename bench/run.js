@@ -9,8 +9,9 @@
  *
  * Suite API (h):
  *   h.group(title, { unit = 'op', note })         start a table; `unit` names one item
- *   await h.case(name, fn, { items = 1, baseline = false, peer = 'ours' })
- *       fn: () => any | Promise<any>; `items` = units done per call (time per unit is reported)
+ *   await h.case(name, fn, { items = 1, baseline = false, peer = 'ours', seconds = 0.5, minSamples = 12 })
+ *       fn: () => any | Promise<any>; `items` = units done per call (time per unit is reported);
+ *       `minSamples` lowers mitata's 12 samples for cases of a second or more
  *   h.metric(name, value, unit, note)             record a non-timing figure (RSS, CPU %, ...)
  *   h.quick                                        true under BENCH_QUICK=1 (CI smoke run)
  */
@@ -49,6 +50,7 @@ async function main() {
         {
           min_cpu_time: (quick ? 0.05 : (opts.seconds ?? 0.5)) * 1e9,
           max_samples: quick ? 50 : 1e9,
+          ...(opts.minSamples !== undefined ? { min_samples: quick ? Math.min(2, opts.minSamples) : opts.minSamples } : {}),
         },
       );
       const row = {

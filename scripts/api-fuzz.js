@@ -207,6 +207,7 @@ const ENTRY = {
   },
   Trainer: () => new m.Trainer(opts()),
   LoggerGroup: () => new m.LoggerGroup(junk()),
+  useFastCpuKernels: () => m.useFastCpuKernels(junk()),
   parseOverride: () => m.parseOverride(maybe(() => pick(STRINGS), 0.8)),
   applyOverrides: () => m.applyOverrides(junk(), maybe(() => [pick(STRINGS)], 0.8)),
 };

@@ -14,4 +14,5 @@ export * from './geometry';
 export * from './targets';
 export * from './cache';
 export * from './monitor';
+export * from './tfjs';
 export { runTrainJob, trainJobSchema, type TrainJobOptions, type TrainJobResult } from './demo/train_job';

@@ -1,0 +1,192 @@
+/**
+ * Faster kernels for TensorFlow.js's pure-JS `cpu` backend, where tfjs 4.x's own spend most of a
+ * small conv net's training step in per-element `TensorBuffer` accessors. Each replacement gives
+ * the original kernel's exact output (bit for bit) and hands every case it does not cover back
+ * to the original kernel. Other backends (`tensorflow` from tfjs-node, `webgl`, `wasm`) have
+ * kernels of their own and are never touched.
+ */
+import { OcrPerfkitTypeError } from '../errors';
+import { type Conv2DInfoLike, conv2dFilterGradNhwc } from './cpu_conv_filter_grad';
+import { SLICE_ARRAY_TYPES, type SliceDtype, sliceStrided } from './cpu_slice';
+
+interface TensorInfoLike {
+  dataId: object;
+  shape: number[];
+  dtype: string;
+}
+
+interface CpuBackendLike {
+  data: { get(dataId: object): { values: ArrayLike<number> } };
+  makeTensorInfo(shape: number[], dtype: string, values: ArrayLike<number>): TensorInfoLike;
+}
+
+interface KernelArgs<I, A> {
+  inputs: I;
+  backend: CpuBackendLike;
+  attrs: A;
+}
+
+/** A registered kernel (tfjs's `KernelConfig`). */
+export interface KernelConfigLike {
+  kernelName: string;
+  backendName: string;
+  kernelFunc: (args: never) => unknown;
+}
+
+/** The slice of the tfjs namespace (any tfjs 4.x copy) that installing the kernels uses. */
+export interface TfKernelRegistry {
+  getKernel(kernelName: string, backendName: string): KernelConfigLike | undefined;
+  registerKernel(config: never): void;
+  unregisterKernel(kernelName: string, backendName: string): void;
+  backend_util: {
+    computeConv2DInfo(...args: never[]): unknown;
+    prepareSplitSize(...args: never[]): unknown;
+  };
+  slice_util: {
+    parseSliceParams(...args: never[]): unknown;
+    assertParamsValid(...args: never[]): unknown;
+    isSliceContinous(...args: never[]): unknown;
+  };
+  util: { parseAxisParam(...args: never[]): unknown };
+}
+
+/** What {@link useFastCpuKernels} did, and how to undo it. */
+export interface CpuKernelPatch {
+  /** Names of the `cpu` kernels replaced by this call (empty when all already were, or tfjs lacks them). */
+  installed: string[];
+  /** Puts tfjs's own kernels back (leaves alone any that someone replaced since). */
+  restore(): void;
+}
+
+const BACKEND = 'cpu';
+
+function assertRegistry(tf: unknown): asserts tf is TfKernelRegistry {
+  const t = tf as Partial<Record<string, unknown>> | null | undefined;
+  const fn = (o: unknown, k: string) => typeof (o as Record<string, unknown> | undefined)?.[k] === 'function';
+  const ok =
+    typeof t === 'object' &&
+    t !== null &&
+    ['getKernel', 'registerKernel', 'unregisterKernel'].every((k) => fn(t, k)) &&
+    fn(t.backend_util, 'computeConv2DInfo') &&
+    fn(t.backend_util, 'prepareSplitSize') &&
+    ['parseSliceParams', 'assertParamsValid', 'isSliceContinous'].every((k) => fn(t.slice_util, k)) &&
+    fn(t.util, 'parseAxisParam');
+  if (!ok) {
+    throw new OcrPerfkitTypeError(
+      'useFastCpuKernels: pass the tfjs namespace (require("@tensorflow/tfjs"), tfjs 4.x: getKernel, registerKernel, backend_util, slice_util)',
+      'ERR_INVALID_ARGUMENT',
+    );
+  }
+}
+const MARK = Symbol.for('ocr-perfkit.fastCpuKernel');
+
+type Impl = (args: KernelArgs<never, never>, original: (args: unknown) => TensorInfoLike) => TensorInfoLike;
+
+function conv2dBackpropFilter(tf: TfKernelRegistry): Impl {
+  type Attrs = {
+    strides: number | [number, number];
+    pad: unknown;
+    dataFormat: 'NHWC' | 'NCHW';
+    dimRoundingMode?: string;
+    filterShape: [number, number, number, number];
+  };
+  return (args, original) => {
+    const { inputs, backend, attrs } = args as KernelArgs<{ x: TensorInfoLike; dy: TensorInfoLike }, Attrs>;
+    const { x, dy } = inputs;
+    if (attrs.dataFormat === 'NCHW' || x.dtype !== 'float32' || dy.dtype !== 'float32') return original(args);
+    const compute = tf.backend_util.computeConv2DInfo as (...a: unknown[]) => Conv2DInfoLike;
+    const info = compute(x.shape, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+    const dW = conv2dFilterGradNhwc(backend.data.get(x.dataId).values, backend.data.get(dy.dataId).values, info);
+    return backend.makeTensorInfo(info.filterShape, 'float32', dW);
+  };
+}
+
+/** Slice of `x` (validated as tfjs does), or undefined where the original kernel should run. */
+function stridedSlice(tf: TfKernelRegistry, backend: CpuBackendLike, x: TensorInfoLike, begin: unknown, size: unknown) {
+  if (!(x.dtype in SLICE_ARRAY_TYPES)) return undefined; // string, complex64: the original's paths
+  const parse = tf.slice_util.parseSliceParams as (...a: unknown[]) => [number[], number[]];
+  const [b, s] = parse(x, begin, size);
+  (tf.slice_util.assertParamsValid as (...a: unknown[]) => void)(x, b, s);
+  // One contiguous run: the original returns a view without copying; keep that.
+  if ((tf.slice_util.isSliceContinous as (...a: unknown[]) => boolean)(x.shape, b, s)) return undefined;
+  const values = sliceStrided(backend.data.get(x.dataId).values, x.shape, b, s, x.dtype as SliceDtype);
+  return backend.makeTensorInfo(s, x.dtype, values);
+}
+
+function slice(tf: TfKernelRegistry): Impl {
+  return (args, original) => {
+    const { inputs, backend, attrs } = args as KernelArgs<{ x: TensorInfoLike }, { begin: unknown; size: unknown }>;
+    return stridedSlice(tf, backend, inputs.x, attrs.begin, attrs.size) ?? original(args);
+  };
+}
+
+function splitV(tf: TfKernelRegistry, originalSlice: (args: unknown) => TensorInfoLike): Impl {
+  return (args, original) => {
+    const { inputs, backend, attrs } = args as KernelArgs<{ x: TensorInfoLike }, { numOrSizeSplits: unknown; axis: unknown }>;
+    const { x } = inputs;
+    if (!(x.dtype in SLICE_ARRAY_TYPES)) return original(args);
+    const axis = (tf.util.parseAxisParam as (...a: unknown[]) => number[])(attrs.axis, x.shape)[0] as number;
+    const sizes = (tf.backend_util.prepareSplitSize as (...a: unknown[]) => number[])(x, attrs.numOrSizeSplits, axis);
+    const begin = new Array<number>(x.shape.length).fill(0);
+    const parts = sizes.map((n) => {
+      const size = x.shape.slice();
+      size[axis] = n;
+      const part =
+        stridedSlice(tf, backend, x, begin.slice(), size) ??
+        originalSlice({ inputs: { x }, backend, attrs: { begin: begin.slice(), size } });
+      begin[axis] = (begin[axis] as number) + n;
+      return part;
+    });
+    return parts as unknown as TensorInfoLike;
+  };
+}
+
+/**
+ * Replaces the `cpu` backend's `Conv2DBackpropFilter`, `Slice` and `SplitV` kernels with
+ * versions over flat typed arrays that give bit-identical results (measured on the demo DBNet:
+ * a training step about 4× shorter). Kernels already replaced are left as they are; call
+ * `restore()` to put tfjs's own back. Typical use, once after choosing the backend:
+ *
+ * ```ts
+ * if (tf.getBackend() === 'cpu') useFastCpuKernels(tf);
+ * ```
+ *
+ * @throws OcrPerfkitTypeError `ERR_INVALID_ARGUMENT` when `tf` is not a tfjs 4.x namespace.
+ */
+export function useFastCpuKernels(tf: TfKernelRegistry): CpuKernelPatch {
+  assertRegistry(tf);
+  // SplitV's contiguous parts go to the Slice kernel registered now (tfjs's, or ours, which hands
+  // those to tfjs's in turn).
+  const sliceKernel = tf.getKernel('Slice', BACKEND);
+  const plans: Array<[string, Impl]> = [
+    ['Conv2DBackpropFilter', conv2dBackpropFilter(tf)],
+    ['Slice', slice(tf)],
+  ];
+  if (sliceKernel) plans.push(['SplitV', splitV(tf, sliceKernel.kernelFunc as unknown as (args: unknown) => TensorInfoLike)]);
+  const undo: Array<() => void> = [];
+  const installed: string[] = [];
+  for (const [name, impl] of plans) {
+    const original = tf.getKernel(name, BACKEND);
+    if (original === undefined || (original.kernelFunc as unknown as Record<symbol, unknown>)[MARK]) continue;
+    const originalFunc = original.kernelFunc as unknown as (args: unknown) => TensorInfoLike;
+    const kernelFunc = (args: never) => impl(args, originalFunc);
+    Object.defineProperty(kernelFunc, MARK, { value: true });
+    tf.unregisterKernel(name, BACKEND);
+    tf.registerKernel({ ...original, kernelFunc } as never);
+    installed.push(name);
+    undo.push(() => {
+      if (tf.getKernel(name, BACKEND)?.kernelFunc !== kernelFunc) return; // replaced since by someone else
+      tf.unregisterKernel(name, BACKEND);
+      tf.registerKernel(original as never);
+    });
+  }
+  let restored = false;
+  return {
+    installed,
+    restore: () => {
+      if (restored) return;
+      restored = true;
+      for (const u of undo.reverse()) u();
+    },
+  };
+}
