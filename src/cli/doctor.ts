@@ -46,7 +46,9 @@ function probeTfjsBackend(moduleName: string): Omit<DoctorCheck, 'name'> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(resolved) as { version_core?: string; version?: Record<string, string> };
     const version = mod.version_core ?? mod.version?.['tfjs-core'] ?? 'unknown';
-    return { status: 'ok', detail: `loads (tfjs-core ${version})` };
+    // The pure-JS package trains on the `cpu` backend unless tfjs-node is there too.
+    const hint = moduleName === '@tensorflow/tfjs' ? '; on its cpu backend, useFastCpuKernels(tf) shortens conv training steps' : '';
+    return { status: 'ok', detail: `loads (tfjs-core ${version})${hint}` };
   } catch (err) {
     const msg = (err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' ? 'not installed' : (err as Error).message;
     return { status: 'missing', detail: msg.split('\n')[0] ?? msg };

@@ -94,6 +94,7 @@ describe('ocr-perfkit CLI', () => {
     const byName = Object.fromEntries(checks.map((c) => [c.name, c]));
     expect(byName['native addon']?.status).toBe('ok');
     expect(byName['tfjs backend @tensorflow/tfjs']?.status).toBe('ok');
+    expect(byName['tfjs backend @tensorflow/tfjs']?.detail).toContain('useFastCpuKernels(tf)');
     // This machine has no NVIDIA driver: NVML must be reported missing, not ok, and not as a crash.
     const nvml = byName.NVML!;
     expect(['ok', 'missing']).toContain(nvml.status);
