@@ -173,7 +173,7 @@ export class ResourceMonitorCallback implements Callback {
       raise({
         kind: 'event-loop-blocked',
         value: loop.delayP99Ms,
-        message: `the JS thread was held up to ${(loop.delayMaxMs / 1000).toFixed(1)} s at a time (p99 ${(loop.delayP99Ms / 1000).toFixed(1)} s): timers, I/O, metric scrapes and async transforms wait that long (synchronous steps on tfjs's cpu backend? @tensorflow/tfjs-node runs them natively)`,
+        message: `the JS thread was held up to ${(loop.delayMaxMs / 1000).toFixed(1)} s at a time (p99 ${(loop.delayP99Ms / 1000).toFixed(1)} s): timers, I/O, metric scrapes and async transforms wait that long (synchronous steps on tfjs's cpu backend? @tensorflow/tfjs-node runs them natively, and useFastCpuKernels(tf) shortens conv steps there)`,
       });
     }
     const memShare = num(s.host.sysMemUsedBytes.max) / num(s.host.sysMemTotalBytes.max);
