@@ -25,8 +25,6 @@ export interface Conv2DInfoLike {
   strideWidth: number;
   filterHeight: number;
   filterWidth: number;
-  dilationHeight: number;
-  dilationWidth: number;
   padInfo: { top: number; left: number };
   filterShape: [number, number, number, number];
 }

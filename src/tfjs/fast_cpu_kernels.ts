@@ -33,21 +33,33 @@ export interface KernelConfigLike {
   kernelFunc: (args: never) => unknown;
 }
 
-/** The slice of the tfjs namespace (any tfjs 4.x copy) that installing the kernels uses. */
+/**
+ * The slice of the tfjs namespace (any tfjs 4.x copy) that installing the kernels uses. Declared
+ * as methods, so tfjs's own (narrower) parameter types are accepted.
+ */
 export interface TfKernelRegistry {
   getKernel(kernelName: string, backendName: string): KernelConfigLike | undefined;
   registerKernel(config: never): void;
   unregisterKernel(kernelName: string, backendName: string): void;
   backend_util: {
-    computeConv2DInfo(...args: never[]): unknown;
-    prepareSplitSize(...args: never[]): unknown;
+    computeConv2DInfo(
+      inShape: number[],
+      filterShape: number[],
+      strides: unknown,
+      dilations: number,
+      pad: unknown,
+      roundingMode: unknown,
+      depthwise: boolean,
+      dataFormat: 'channelsLast',
+    ): Conv2DInfoLike;
+    prepareSplitSize(x: TensorInfoLike, numOrSizeSplits: unknown, axis: number): number[];
   };
   slice_util: {
-    parseSliceParams(...args: never[]): unknown;
-    assertParamsValid(...args: never[]): unknown;
-    isSliceContinous(...args: never[]): unknown;
+    parseSliceParams(x: TensorInfoLike, begin: unknown, size: unknown): number[][];
+    assertParamsValid(x: TensorInfoLike, begin: number[], size: number[]): void;
+    isSliceContinous(shape: number[], begin: number[], size: number[]): boolean;
   };
-  util: { parseAxisParam(...args: never[]): unknown };
+  util: { parseAxisParam(axis: unknown, shape: number[]): number[] };
 }
 
 /** What {@link useFastCpuKernels} did, and how to undo it. */
@@ -94,8 +106,16 @@ function conv2dBackpropFilter(tf: TfKernelRegistry): Impl {
     const { inputs, backend, attrs } = args as KernelArgs<{ x: TensorInfoLike; dy: TensorInfoLike }, Attrs>;
     const { x, dy } = inputs;
     if (attrs.dataFormat === 'NCHW' || x.dtype !== 'float32' || dy.dtype !== 'float32') return original(args);
-    const compute = tf.backend_util.computeConv2DInfo as (...a: unknown[]) => Conv2DInfoLike;
-    const info = compute(x.shape, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape,
+      attrs.filterShape,
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
     const dW = conv2dFilterGradNhwc(backend.data.get(x.dataId).values, backend.data.get(dy.dataId).values, info);
     return backend.makeTensorInfo(info.filterShape, 'float32', dW);
   };
@@ -104,11 +124,10 @@ function conv2dBackpropFilter(tf: TfKernelRegistry): Impl {
 /** Slice of `x` (validated as tfjs does), or undefined where the original kernel should run. */
 function stridedSlice(tf: TfKernelRegistry, backend: CpuBackendLike, x: TensorInfoLike, begin: unknown, size: unknown) {
   if (!(x.dtype in SLICE_ARRAY_TYPES)) return undefined; // string, complex64: the original's paths
-  const parse = tf.slice_util.parseSliceParams as (...a: unknown[]) => [number[], number[]];
-  const [b, s] = parse(x, begin, size);
-  (tf.slice_util.assertParamsValid as (...a: unknown[]) => void)(x, b, s);
+  const [b = [], s = []] = tf.slice_util.parseSliceParams(x, begin, size);
+  tf.slice_util.assertParamsValid(x, b, s);
   // One contiguous run: the original returns a view without copying; keep that.
-  if ((tf.slice_util.isSliceContinous as (...a: unknown[]) => boolean)(x.shape, b, s)) return undefined;
+  if (tf.slice_util.isSliceContinous(x.shape, b, s)) return undefined;
   const values = sliceStrided(backend.data.get(x.dataId).values, x.shape, b, s, x.dtype as SliceDtype);
   return backend.makeTensorInfo(s, x.dtype, values);
 }
@@ -125,8 +144,8 @@ function splitV(tf: TfKernelRegistry, originalSlice: (args: unknown) => TensorIn
     const { inputs, backend, attrs } = args as KernelArgs<{ x: TensorInfoLike }, { numOrSizeSplits: unknown; axis: unknown }>;
     const { x } = inputs;
     if (!(x.dtype in SLICE_ARRAY_TYPES)) return original(args);
-    const axis = (tf.util.parseAxisParam as (...a: unknown[]) => number[])(attrs.axis, x.shape)[0] as number;
-    const sizes = (tf.backend_util.prepareSplitSize as (...a: unknown[]) => number[])(x, attrs.numOrSizeSplits, axis);
+    const axis = tf.util.parseAxisParam(attrs.axis, x.shape)[0] as number;
+    const sizes = tf.backend_util.prepareSplitSize(x, attrs.numOrSizeSplits, axis);
     const begin = new Array<number>(x.shape.length).fill(0);
     const parts = sizes.map((n) => {
       const size = x.shape.slice();

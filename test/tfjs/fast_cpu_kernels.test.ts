@@ -11,7 +11,7 @@ const KERNELS = ['Conv2DBackpropFilter', 'Slice', 'SplitV'];
 /** Runs `fn` once with tfjs's own kernels and once with ours; returns both results' bits. */
 function both<T>(fn: () => T): { theirs: T; ours: T } {
   const theirs = fn();
-  const patch = useFastCpuKernels(tf as never);
+  const patch = useFastCpuKernels(tf);
   expect(patch.installed).toEqual(KERNELS);
   try {
     return { theirs, ours: fn() };
@@ -38,11 +38,11 @@ function bits(a: ArrayLike<number>): number[] {
 describe('useFastCpuKernels', () => {
   it('installs on the cpu backend once, and restore() puts tfjs kernels back', () => {
     const original = KERNELS.map((k) => tf.getKernel(k, 'cpu')?.kernelFunc);
-    const patch = useFastCpuKernels(tf as never);
+    const patch = useFastCpuKernels(tf);
     expect(patch.installed).toEqual(KERNELS);
     expect(KERNELS.map((k) => tf.getKernel(k, 'cpu')?.kernelFunc)).not.toContain(original[0]);
     // A second call while installed replaces nothing (and its restore must not undo the first).
-    const again = useFastCpuKernels(tf as never);
+    const again = useFastCpuKernels(tf);
     expect(again.installed).toEqual([]);
     again.restore();
     expect(tf.getKernel('Slice', 'cpu')?.kernelFunc).not.toBe(original[1]);
