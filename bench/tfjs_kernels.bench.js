@@ -32,7 +32,7 @@ module.exports = async function tfjsKernelsBench(h) {
   h.group(`Tiny DBNet training step, tfjs cpu backend (${BATCH} pages ${W}x${H})`, {
     unit: 'page',
     note:
-      "The demo's DBNet (`npm run train`), Adam, DB loss; one optimizer step per call. Baseline: tfjs 4.x's own cpu kernels. Ours: the same with `useFastCpuKernels(tf)` (Conv2DBackpropFilter, Slice, SplitV replaced; results bit-identical).",
+      "The demo's DBNet (`npm run train`), Adam, DB loss; one optimizer step per call. Baseline: tfjs 4.x's own cpu kernels. Ours: the same with `useFastCpuKernels(tf)` (Conv2DBackpropFilter, Slice, SplitV replaced; results bit-identical; the demo resizes with nearest-neighbour upsampling, so the ResizeBilinearGrad fix plays no part).",
   });
   const theirs = setup();
   await h.case('tfjs cpu kernels', theirs.step, { items: BATCH, baseline: true, peer: 'tfjs', minSamples: 4, seconds: 2 });

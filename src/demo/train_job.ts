@@ -77,8 +77,8 @@ export const trainJobSchema = z
     tfjsPackage: z.string().optional(),
     /**
      * On tfjs's pure-JS `cpu` backend, run with {@link useFastCpuKernels}'s kernels (bit-identical
-     * results, steps several times shorter; put back when the job ends). No effect on other
-     * backends. Default true.
+     * results, steps several times shorter, and a bilinear-resize gradient that works for
+     * non-square images; put back when the job ends). No effect on other backends. Default true.
      */
     fastCpuKernels: z.boolean().default(true),
     /**
@@ -221,7 +221,7 @@ export async function runTrainJob(args: {
   print(
     `ocr-perfkit train: tiny DBNet (${model.countParams()} parameters) on ${job.trainPages} synthetic receipt pages ` +
       `${job.width}×${job.height}, ${config.trainer.maxEpochs} epochs, tfjs ${packageName} (${tf.getBackend()}` +
-      `${cpuKernels?.installed.length ? `, faster ${cpuKernels.installed.join('/')} kernels` : ''})`,
+      `${cpuKernels?.installed.length ? `, ocr-perfkit's ${cpuKernels.installed.join('/')} kernels` : ''})`,
   );
   // Ctrl-C while training: the Trainer stops after the current batch (gracefulSignals). As the job
   // listens too, fit rejects with ERR_INTERRUPTED instead of ending the process, and the job still

@@ -2,11 +2,14 @@
  * Faster kernels for TensorFlow.js's pure-JS `cpu` backend, where tfjs 4.x's own spend most of a
  * small conv net's training step in per-element `TensorBuffer` accessors. Each replacement gives
  * the original kernel's exact output (bit for bit) and hands every case it does not cover back
- * to the original kernel. Other backends (`tensorflow` from tfjs-node, `webgl`, `wasm`) have
- * kernels of their own and are never touched.
+ * to the original kernel. One more replacement fixes a kernel instead: tfjs's `ResizeBilinearGrad`
+ * returns a wrongly shaped gradient for non-square images (see cpu_resize_bilinear_grad.ts); ours
+ * matches it bit for bit where it was right. Other backends (`tensorflow` from tfjs-node, `webgl`,
+ * `wasm`) have kernels of their own and are never touched.
  */
 import { OcrPerfkitTypeError } from '../errors';
 import { type Conv2DInfoLike, conv2dFilterGradNhwc } from './cpu_conv_filter_grad';
+import { resizeBilinearGradNhwc } from './cpu_resize_bilinear_grad';
 import { SLICE_ARRAY_TYPES, type SliceDtype, sliceStrided } from './cpu_slice';
 
 interface TensorInfoLike {
@@ -121,6 +124,28 @@ function conv2dBackpropFilter(tf: TfKernelRegistry): Impl {
   };
 }
 
+function resizeBilinearGrad(): Impl {
+  type Attrs = { alignCorners: boolean; halfPixelCenters?: boolean };
+  return (args, original) => {
+    const { inputs, backend, attrs } = args as KernelArgs<{ images: TensorInfoLike; dy: TensorInfoLike }, Attrs>;
+    const { images, dy } = inputs;
+    if (images.shape.length !== 4 || dy.shape.length !== 4 || dy.dtype !== 'float32') return original(args);
+    const [batch = 0, inHeight = 0, inWidth = 0, depth = 0] = images.shape;
+    const [, outHeight = 0, outWidth = 0] = dy.shape;
+    const dx = resizeBilinearGradNhwc(backend.data.get(dy.dataId).values, {
+      batch,
+      inHeight,
+      inWidth,
+      depth,
+      outHeight,
+      outWidth,
+      alignCorners: attrs.alignCorners === true,
+      halfPixelCenters: attrs.halfPixelCenters === true,
+    });
+    return backend.makeTensorInfo([batch, inHeight, inWidth, depth], 'float32', dx);
+  };
+}
+
 /** Slice of `x` (validated as tfjs does), or undefined where the original kernel should run. */
 function stridedSlice(tf: TfKernelRegistry, backend: CpuBackendLike, x: TensorInfoLike, begin: unknown, size: unknown) {
   if (!(x.dtype in SLICE_ARRAY_TYPES)) return undefined; // string, complex64: the original's paths
@@ -163,8 +188,11 @@ function splitV(tf: TfKernelRegistry, originalSlice: (args: unknown) => TensorIn
 /**
  * Replaces the `cpu` backend's `Conv2DBackpropFilter`, `Slice` and `SplitV` kernels with
  * versions over flat typed arrays that give bit-identical results (measured on the demo DBNet:
- * a training step about 4× shorter). Kernels already replaced are left as they are; call
- * `restore()` to put tfjs's own back. Typical use, once after choosing the backend:
+ * a training step about 10× shorter), and its `ResizeBilinearGrad` with a correct one (tfjs 4.x's
+ * gives non-square images a gradient of the wrong shape, so their training fails, and ignores
+ * `halfPixelCenters`; where it was right, ours gives the same bits). Kernels already replaced
+ * are left as they are; call `restore()` to put tfjs's own back. Typical use, once after choosing
+ * the backend:
  *
  * ```ts
  * if (tf.getBackend() === 'cpu') useFastCpuKernels(tf);
@@ -182,6 +210,7 @@ export function useFastCpuKernels(tf: TfKernelRegistry): CpuKernelPatch {
     ['Slice', slice(tf)],
   ];
   if (sliceKernel) plans.push(['SplitV', splitV(tf, sliceKernel.kernelFunc as unknown as (args: unknown) => TensorInfoLike)]);
+  plans.push(['ResizeBilinearGrad', resizeBilinearGrad()]);
   const undo: Array<() => void> = [];
   const installed: string[] = [];
   for (const [name, impl] of plans) {

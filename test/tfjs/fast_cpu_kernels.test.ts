@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv2dFilterGradNhwc } from '../../src/tfjs/cpu_conv_filter_grad';
+import { resizeBilinearGradNhwc } from '../../src/tfjs/cpu_resize_bilinear_grad';
 import { sliceStrided } from '../../src/tfjs/cpu_slice';
 import { useFastCpuKernels } from '../../src/tfjs/fast_cpu_kernels';
 import { cpu } from '../trainer/tiny';
 
 beforeAll(cpu);
 
-const KERNELS = ['Conv2DBackpropFilter', 'Slice', 'SplitV'];
+const KERNELS = ['Conv2DBackpropFilter', 'Slice', 'SplitV', 'ResizeBilinearGrad'];
 
 /** Runs `fn` once with tfjs's own kernels and once with ours; returns both results' bits. */
 function both<T>(fn: () => T): { theirs: T; ours: T } {
@@ -173,5 +174,90 @@ describe('useFastCpuKernels', () => {
     };
     const { theirs, ours } = both(step);
     expect(ours.map(bits)).toEqual(theirs.map(bits));
+  });
+  describe('ResizeBilinearGrad', () => {
+    type Case = { shape: [number, number, number, number]; size: [number, number]; alignCorners: boolean; halfPixelCenters: boolean };
+    const resize = (x: tf.Tensor4D, c: Case) => tf.image.resizeBilinear(x, c.size, c.alignCorners, c.halfPixelCenters);
+    const cases: Case[] = [];
+    for (const [shape, size] of [
+      [[1, 3, 5, 2], [6, 10]], // upsampling, non-square
+      [[2, 4, 3, 1], [7, 9]], // uneven factors, taller than wide
+      [[1, 6, 4, 3], [3, 2]], // downsampling
+      [[1, 1, 4, 1], [5, 1]], // a single row and a single output column
+    ] as Array<[Case['shape'], Case['size']]>) {
+      for (const alignCorners of [false, true]) {
+        for (const halfPixelCenters of [false, true]) {
+          if (!(alignCorners && halfPixelCenters)) cases.push({ shape, size, alignCorners, halfPixelCenters }); // tfjs rejects both
+        }
+      }
+    }
+
+    it.each(cases)('is the transpose of the forward resize: $shape to $size, alignCorners $alignCorners, halfPixelCenters $halfPixelCenters', (c) => {
+      // The resize is linear, so d(sum(resize(x) * dy))/dx[i] = sum(resize(e_i) * dy) for the
+      // unit tensor e_i: the forward kernel alone gives every element of the expected gradient.
+      const n = c.shape.reduce((a, b) => a * b);
+      const [b, h, w, d] = c.shape;
+      const dy = tf.tensor4d(noise(b * c.size[0] * c.size[1] * d, 17), [b, c.size[0], c.size[1], d]);
+      const expected = new Float64Array(n);
+      const magnitude = new Float64Array(n); // sum of |term|: float32 sums of these are good to ~1e-6 of it
+      for (let i = 0; i < n; i++) {
+        const unit = new Float32Array(n);
+        unit[i] = 1;
+        tf.tidy(() => {
+          const r = resize(tf.tensor4d(unit, c.shape), c);
+          expected[i] = r.mul(dy).sum().dataSync()[0] as number;
+          magnitude[i] = r.abs().mul(dy.abs()).sum().dataSync()[0] as number;
+        });
+      }
+      const patch = useFastCpuKernels(tf);
+      try {
+        const g = tf.tidy(() => {
+          const grad = tf.grad((x: tf.Tensor) => resize(x as tf.Tensor4D, c).mul(dy).sum())(tf.zeros(c.shape));
+          return { shape: grad.shape, values: Array.from(grad.dataSync()) };
+        });
+        expect(g.shape).toEqual([b, h, w, d]);
+        const worst = Math.max(...g.values.map((v, i) => Math.abs(v - (expected[i] as number)) / ((magnitude[i] as number) + 1e-30)));
+        expect(worst).toBeLessThan(1e-5);
+        expect(g.values.some((v) => v !== 0)).toBe(true);
+      } finally {
+        patch.restore();
+        dy.dispose();
+      }
+    });
+
+    it("fixes tfjs's own kernel, which returns non-square gradients with height and width swapped", () => {
+      const x = tf.zeros([1, 3, 5, 1]);
+      const lossGrad = () => tf.tidy(() => tf.grad((t: tf.Tensor) => tf.image.resizeBilinear(t as tf.Tensor4D, [6, 10]).sum())(x).shape);
+      // If this starts passing, tfjs has fixed its kernel and the replacement can go.
+      expect(lossGrad).toThrow(/gradient of input 'images' has shape '1,5,3,1'/);
+      const patch = useFastCpuKernels(tf);
+      try {
+        expect(lossGrad()).toEqual([1, 3, 5, 1]);
+      } finally {
+        patch.restore();
+        x.dispose();
+      }
+    });
+
+    it.each([false, true])('is bit-identical to tfjs where tfjs was right (square, alignCorners %p)', (alignCorners) => {
+      const x = tf.tensor4d(noise(2 * 5 * 5 * 3, 23), [2, 5, 5, 3]);
+      const dy = tf.tensor4d(noise(2 * 12 * 12 * 3, 31), [2, 12, 12, 3]);
+      const run = () =>
+        tf.tidy(() => tf.grad((t: tf.Tensor) => tf.image.resizeBilinear(t as tf.Tensor4D, [12, 12], alignCorners).mul(dy).sum())(x).dataSync().slice());
+      const { theirs, ours } = both(run);
+      expect(bits(ours)).toEqual(bits(theirs));
+      x.dispose();
+      dy.dispose();
+    });
+
+    it('resizeBilinearGradNhwc sums a 2x upsampling by hand', () => {
+      // 1x1x2x1 source, resized to 1x1x4: output columns read source positions 0, 0.5, 1, 1.5
+      // (the last clamped to column 1), so column 0 gets 1 + 0.5 and column 1 gets 0.5 + 1 + 1
+      // from an all-ones gradient (the clamped position puts its 0.5 + 0.5 on column 1).
+      const g = { batch: 1, inHeight: 1, inWidth: 2, depth: 1, outHeight: 1, outWidth: 4, alignCorners: false, halfPixelCenters: false };
+      expect(Array.from(resizeBilinearGradNhwc(new Float32Array(4).fill(1), g))).toEqual([1.5, 2.5]);
+      // alignCorners: positions 0, 1/3, 2/3, 1.
+      expect(Array.from(resizeBilinearGradNhwc(Float32Array.from([3, 3, 3, 3]), { ...g, alignCorners: true }))).toEqual([6, 6]);
+    });
   });
 });
