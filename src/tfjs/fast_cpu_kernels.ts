@@ -9,6 +9,7 @@
  */
 import { OcrPerfkitTypeError } from '../errors';
 import { type Conv2DInfoLike, conv2dFilterGradNhwc } from './cpu_conv_filter_grad';
+import { PERMUTED_ARRAY_TYPES, type PermutedDtype, sumOverAxes, transposeFlat } from './cpu_permuted';
 import { resizeBilinearGradNhwc } from './cpu_resize_bilinear_grad';
 import { SLICE_ARRAY_TYPES, type SliceDtype, sliceStrided } from './cpu_slice';
 
@@ -124,6 +125,37 @@ function conv2dBackpropFilter(tf: TfKernelRegistry): Impl {
   };
 }
 
+function sum(tf: TfKernelRegistry): Impl {
+  return (args, original) => {
+    const { inputs, backend, attrs } = args as KernelArgs<{ x: TensorInfoLike }, { axis: unknown; keepDims: boolean }>;
+    const { x } = inputs;
+    // bool (cast first), strings and complex values: tfjs's own paths.
+    if (x.dtype !== 'float32' && x.dtype !== 'int32') return original(args);
+    const rank = x.shape.length;
+    const axes = tf.util.parseAxisParam(attrs.axis, x.shape);
+    // Reduced axes already innermost, in order: tfjs sums without transposing (fast already).
+    const innermost = axes.every((a, i) => a === rank - axes.length + i);
+    if (innermost || new Set(axes).size !== axes.length) return original(args);
+    const r = sumOverAxes(backend.data.get(x.dataId).values, x.shape, axes, x.dtype);
+    const shape = attrs.keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : r.shape;
+    return backend.makeTensorInfo(shape, x.dtype, r.values);
+  };
+}
+
+function transpose(): Impl {
+  return (args, original) => {
+    const { inputs, backend, attrs } = args as KernelArgs<{ x: TensorInfoLike }, { perm: number[] }>;
+    const { x } = inputs;
+    if (!(x.dtype in PERMUTED_ARRAY_TYPES)) return original(args);
+    const values = transposeFlat(backend.data.get(x.dataId).values, x.shape, attrs.perm, x.dtype as PermutedDtype);
+    return backend.makeTensorInfo(
+      attrs.perm.map((p) => x.shape[p] as number),
+      x.dtype,
+      values,
+    );
+  };
+}
+
 function resizeBilinearGrad(): Impl {
   type Attrs = { alignCorners: boolean; halfPixelCenters?: boolean };
   return (args, original) => {
@@ -186,8 +218,9 @@ function splitV(tf: TfKernelRegistry, originalSlice: (args: unknown) => TensorIn
 }
 
 /**
- * Replaces the `cpu` backend's `Conv2DBackpropFilter`, `Slice` and `SplitV` kernels with
- * versions over flat typed arrays that give bit-identical results (measured on the demo DBNet:
+ * Replaces the `cpu` backend's `Conv2DBackpropFilter`, `Slice`, `SplitV`, `Sum` (over axes that
+ * are not the innermost) and `Transpose` kernels with versions over flat typed arrays that give
+ * bit-identical results (measured on the demo DBNet:
  * a training step about 10× shorter), and its `ResizeBilinearGrad` with a correct one (tfjs 4.x's
  * gives non-square images a gradient of the wrong shape, so their training fails, and ignores
  * `halfPixelCenters`; where it was right, ours gives the same bits). Kernels already replaced
@@ -210,7 +243,7 @@ export function useFastCpuKernels(tf: TfKernelRegistry): CpuKernelPatch {
     ['Slice', slice(tf)],
   ];
   if (sliceKernel) plans.push(['SplitV', splitV(tf, sliceKernel.kernelFunc as unknown as (args: unknown) => TensorInfoLike)]);
-  plans.push(['ResizeBilinearGrad', resizeBilinearGrad()]);
+  plans.push(['Sum', sum(tf)], ['Transpose', transpose()], ['ResizeBilinearGrad', resizeBilinearGrad()]);
   const undo: Array<() => void> = [];
   const installed: string[] = [];
   for (const [name, impl] of plans) {

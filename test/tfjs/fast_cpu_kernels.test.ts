@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv2dFilterGradNhwc } from '../../src/tfjs/cpu_conv_filter_grad';
+import { sumOverAxes, transposeFlat } from '../../src/tfjs/cpu_permuted';
 import { resizeBilinearGradNhwc } from '../../src/tfjs/cpu_resize_bilinear_grad';
 import { sliceStrided } from '../../src/tfjs/cpu_slice';
 import { useFastCpuKernels } from '../../src/tfjs/fast_cpu_kernels';
@@ -7,7 +8,7 @@ import { cpu } from '../trainer/tiny';
 
 beforeAll(cpu);
 
-const KERNELS = ['Conv2DBackpropFilter', 'Slice', 'SplitV', 'ResizeBilinearGrad'];
+const KERNELS = ['Conv2DBackpropFilter', 'Slice', 'SplitV', 'Sum', 'Transpose', 'ResizeBilinearGrad'];
 
 /** Runs `fn` once with tfjs's own kernels and once with ours; returns both results' bits. */
 function both<T>(fn: () => T): { theirs: T; ours: T } {
@@ -28,6 +29,24 @@ function noise(n: number, seed: number): Float32Array {
   for (let i = 0; i < n; i++) {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     out[i] = ((s / 2 ** 32 - 0.5) * 2 ** ((s >>> 27) - 8)) as number;
+  }
+  return out;
+}
+
+/**
+ * Half the values ±2^60, half small (±1 .. ±2), so a float64 total depends on the order of its
+ * additions even after rounding to float32: a small value added while the running total is
+ * ±k·2^60 is lost, one added while the big values have cancelled so far is kept, and whenever a
+ * total's big values cancel out, what is left of the small ones shows in the result.
+ */
+function cancellingNoise(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    // High bits: an LCG's low bits repeat with short periods.
+    const sign = s >>> 31 ? -1 : 1;
+    out[i] = sign * ((s >>> 30) & 1 ? 2 ** 60 : 1 + ((s >>> 12) & 0xffff) / 65536);
   }
   return out;
 }
@@ -258,6 +277,82 @@ describe('useFastCpuKernels', () => {
       expect(Array.from(resizeBilinearGradNhwc(new Float32Array(4).fill(1), g))).toEqual([1.5, 2.5]);
       // alignCorners: positions 0, 1/3, 2/3, 1.
       expect(Array.from(resizeBilinearGradNhwc(Float32Array.from([3, 3, 3, 3]), { ...g, alignCorners: true }))).toEqual([6, 6]);
+    });
+  });
+  describe('Sum and Transpose', () => {
+    const SUMS: Array<{ shape: number[]; axis: number | number[] }> = [
+      { shape: [3, 5, 7, 4], axis: [0, 1, 2] }, // a conv bias gradient
+      { shape: [3, 5, 7, 4], axis: [0, 2] }, // kept axes between reduced ones
+      { shape: [3, 5, 7, 4], axis: [2, 0] }, // reduced axes given out of order: tfjs sums in that order
+      { shape: [3, 5, 7, 4], axis: [0, 3] }, // the last axis reduced, but not only the innermost
+      { shape: [6, 5, 9], axis: [0, 2] },
+      { shape: [3, 5, 7, 4], axis: [-4, -2, 1] },
+      { shape: [6, 9], axis: 0 },
+      { shape: [4, 1, 6], axis: [1, 0] },
+      { shape: [2, 0, 3], axis: [0] }, // empty: zeros of shape [0, 3]
+      { shape: [2, 0, 3], axis: [1] }, // reduces an empty axis: zeros
+      { shape: [3, 5, 7, 4], axis: [2, 3] }, // innermost: tfjs's own path
+      { shape: [3, 5, 7, 4], axis: [0, 1, 2, 3] },
+    ];
+    it.each(SUMS)('Sum over $axis of $shape is bit-identical to tfjs (float32 and int32, keepDims both)', ({ shape, axis }) => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const inputs = [
+        tf.tensor(cancellingNoise(n, 41), shape, 'float32'),
+        tf.tensor(Int32Array.from({ length: n }, (_, i) => ((i * 2654435761) | 0) >> 3), shape, 'int32'),
+      ];
+      for (const t of inputs) {
+        for (const keepDims of [false, true]) {
+          const run = () => tf.tidy(() => { const r = tf.sum(t, axis, keepDims); return { shape: r.shape, dtype: r.dtype, v: Array.from(r.dataSync()) }; });
+          const { theirs, ours } = both(run);
+          expect(ours.shape).toEqual(theirs.shape);
+          expect(ours.dtype).toEqual(theirs.dtype);
+          expect(bits(ours.v)).toEqual(bits(theirs.v));
+        }
+        t.dispose();
+      }
+    });
+
+    it('sumOverAxes adds in tfjs order, so the float32 totals round the same way', () => {
+      // [3, 2] summed over axis 0. Column 0, [2^60, 1, -2^60]: (2^60 + 1) loses the 1, so 0.
+      // Column 1, [1, 2^60, -2^60]: (1 + 2^60) loses it too, so 0 (either column summed with the
+      // two big values first would give 1).
+      const v = Float32Array.from([2 ** 60, 1, 1, 2 ** 60, -(2 ** 60), -(2 ** 60)]);
+      expect(sumOverAxes(v, [3, 2], [0], 'float32')).toEqual({ values: Float32Array.from([0, 0]), shape: [2] });
+      const t = Float32Array.from([2 ** 60, -(2 ** 60), 1, 1]);
+      // [2, 2] over [1, 0] (out of order): 2^60, then 1 (row 1, col 0), then -2^60, then 1: 1.
+      expect(Array.from(sumOverAxes(t, [2, 2], [1, 0], 'float32').values)).toEqual([1]);
+      // Over [0, 1]: 2^60 - 2^60 + 1 + 1 = 2.
+      expect(Array.from(sumOverAxes(t, [2, 2], [0, 1], 'float32').values)).toEqual([2]);
+      // Out of order: [2, 3] summed over [1, 0] walks column by column... of a single output.
+      const w = Float32Array.from([1, 2, 3, 4, 5, 6]);
+      expect(Array.from(sumOverAxes(w, [2, 3], [1, 0], 'float32').values)).toEqual([21]);
+      // int32 totals wrap as tfjs's Int32Array store does.
+      expect(Array.from(sumOverAxes(Int32Array.from([2 ** 31 - 1, 1]), [2], [0], 'int32').values)).toEqual([-(2 ** 31)]);
+    });
+
+    it.each([
+      { shape: [2, 3, 4], perm: [2, 0, 1] },
+      { shape: [2, 3, 4, 5], perm: [0, 3, 1, 2] },
+      { shape: [5, 6], perm: [1, 0] },
+      { shape: [3, 1, 4], perm: [0, 1, 2] },
+      { shape: [2, 0, 3], perm: [2, 1, 0] },
+    ])('Transpose $perm of $shape equals tfjs (float32, int32, bool)', ({ shape, perm }) => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const inputs = [
+        tf.tensor(noise(n, 7), shape, 'float32'),
+        tf.tensor(Int32Array.from({ length: n }, (_, i) => i * 3 - 20), shape, 'int32'),
+        tf.tensor(Int32Array.from({ length: n }, (_, i) => (i % 3 === 1 ? 1 : 0)), shape, 'bool'),
+      ];
+      for (const t of inputs) {
+        const run = () => tf.tidy(() => { const r = tf.transpose(t, perm); return { shape: r.shape, v: Array.from(r.dataSync()) }; });
+        const { theirs, ours } = both(run);
+        expect(ours).toEqual(theirs);
+        t.dispose();
+      }
+    });
+
+    it('transposeFlat reorders a 2x3 by hand', () => {
+      expect(Array.from(transposeFlat(Float32Array.from([1, 2, 3, 4, 5, 6]), [2, 3], [1, 0], 'float32'))).toEqual([1, 4, 2, 5, 3, 6]);
     });
   });
 });
