@@ -9,6 +9,7 @@
  */
 import { OcrPerfkitTypeError } from '../errors';
 import { type Conv2DInfoLike, conv2dFilterGradNhwc } from './cpu_conv_filter_grad';
+import { type BinaryOp, broadcastBinary, negate } from './cpu_elementwise';
 import { PERMUTED_ARRAY_TYPES, type PermutedDtype, sumOverAxes, transposeFlat } from './cpu_permuted';
 import { resizeBilinearGradNhwc } from './cpu_resize_bilinear_grad';
 import { SLICE_ARRAY_TYPES, type SliceDtype, sliceStrided } from './cpu_slice';
@@ -57,6 +58,7 @@ export interface TfKernelRegistry {
       dataFormat: 'channelsLast',
     ): Conv2DInfoLike;
     prepareSplitSize(x: TensorInfoLike, numOrSizeSplits: unknown, axis: number): number[];
+    assertAndGetBroadcastShape(shapeA: number[], shapeB: number[]): number[];
   };
   slice_util: {
     parseSliceParams(x: TensorInfoLike, begin: unknown, size: unknown): number[][];
@@ -85,6 +87,7 @@ function assertRegistry(tf: unknown): asserts tf is TfKernelRegistry {
     ['getKernel', 'registerKernel', 'unregisterKernel'].every((k) => fn(t, k)) &&
     fn(t.backend_util, 'computeConv2DInfo') &&
     fn(t.backend_util, 'prepareSplitSize') &&
+    fn(t.backend_util, 'assertAndGetBroadcastShape') &&
     ['parseSliceParams', 'assertParamsValid', 'isSliceContinous'].every((k) => fn(t.slice_util, k)) &&
     fn(t.util, 'parseAxisParam');
   if (!ok) {
@@ -122,6 +125,26 @@ function conv2dBackpropFilter(tf: TfKernelRegistry): Impl {
     );
     const dW = conv2dFilterGradNhwc(backend.data.get(x.dataId).values, backend.data.get(dy.dataId).values, info);
     return backend.makeTensorInfo(info.filterShape, 'float32', dW);
+  };
+}
+
+function binary(tf: TfKernelRegistry, op: BinaryOp): Impl {
+  return (args, original) => {
+    const { inputs, backend } = args as KernelArgs<{ a: TensorInfoLike; b: TensorInfoLike }, unknown>;
+    const { a, b } = inputs;
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return original(args);
+    const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    const values = broadcastBinary(op, backend.data.get(a.dataId).values, a.shape, backend.data.get(b.dataId).values, b.shape, shape);
+    return backend.makeTensorInfo(shape, 'float32', values);
+  };
+}
+
+function neg(): Impl {
+  return (args, original) => {
+    const { inputs, backend } = args as KernelArgs<{ x: TensorInfoLike }, unknown>;
+    const { x } = inputs;
+    if (x.dtype !== 'float32') return original(args);
+    return backend.makeTensorInfo(x.shape, 'float32', negate(backend.data.get(x.dataId).values));
   };
 }
 
@@ -219,8 +242,8 @@ function splitV(tf: TfKernelRegistry, originalSlice: (args: unknown) => TensorIn
 
 /**
  * Replaces the `cpu` backend's `Conv2DBackpropFilter`, `Slice`, `SplitV`, `Sum` (over axes that
- * are not the innermost) and `Transpose` kernels with versions over flat typed arrays that give
- * bit-identical results (measured on the demo DBNet:
+ * are not the innermost), `Transpose` and float32 `Add`/`Sub`/`Multiply`/`RealDiv`/`Neg` kernels
+ * with versions over flat typed arrays that give bit-identical results (measured on the demo DBNet:
  * a training step about 10× shorter), and its `ResizeBilinearGrad` with a correct one (tfjs 4.x's
  * gives non-square images a gradient of the wrong shape, so their training fails, and ignores
  * `halfPixelCenters`; where it was right, ours gives the same bits). Kernels already replaced
@@ -243,7 +266,16 @@ export function useFastCpuKernels(tf: TfKernelRegistry): CpuKernelPatch {
     ['Slice', slice(tf)],
   ];
   if (sliceKernel) plans.push(['SplitV', splitV(tf, sliceKernel.kernelFunc as unknown as (args: unknown) => TensorInfoLike)]);
-  plans.push(['Sum', sum(tf)], ['Transpose', transpose()], ['ResizeBilinearGrad', resizeBilinearGrad()]);
+  plans.push(
+    ['Sum', sum(tf)],
+    ['Transpose', transpose()],
+    ['Add', binary(tf, 'add')],
+    ['Sub', binary(tf, 'sub')],
+    ['Multiply', binary(tf, 'mul')],
+    ['RealDiv', binary(tf, 'div')],
+    ['Neg', neg()],
+    ['ResizeBilinearGrad', resizeBilinearGrad()],
+  );
   const undo: Array<() => void> = [];
   const installed: string[] = [];
   for (const [name, impl] of plans) {

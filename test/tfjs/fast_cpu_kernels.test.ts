@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv2dFilterGradNhwc } from '../../src/tfjs/cpu_conv_filter_grad';
+import { broadcastBinary, negate } from '../../src/tfjs/cpu_elementwise';
 import { sumOverAxes, transposeFlat } from '../../src/tfjs/cpu_permuted';
 import { resizeBilinearGradNhwc } from '../../src/tfjs/cpu_resize_bilinear_grad';
 import { sliceStrided } from '../../src/tfjs/cpu_slice';
@@ -8,7 +9,7 @@ import { cpu } from '../trainer/tiny';
 
 beforeAll(cpu);
 
-const KERNELS = ['Conv2DBackpropFilter', 'Slice', 'SplitV', 'Sum', 'Transpose', 'ResizeBilinearGrad'];
+const KERNELS = ['Conv2DBackpropFilter', 'Slice', 'SplitV', 'Sum', 'Transpose', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'ResizeBilinearGrad'];
 
 /** Runs `fn` once with tfjs's own kernels and once with ours; returns both results' bits. */
 function both<T>(fn: () => T): { theirs: T; ours: T } {
@@ -353,6 +354,69 @@ describe('useFastCpuKernels', () => {
 
     it('transposeFlat reorders a 2x3 by hand', () => {
       expect(Array.from(transposeFlat(Float32Array.from([1, 2, 3, 4, 5, 6]), [2, 3], [1, 0], 'float32'))).toEqual([1, 4, 2, 5, 3, 6]);
+    });
+  });
+  describe('element-wise arithmetic', () => {
+    const PAIRS: Array<[number[], number[]]> = [
+      [[2, 3, 4, 5], [2, 3, 4, 5]],
+      [[1, 1, 1, 1], [2, 6, 5, 1]], // a [1, 1, 1, 1] factor (the demo's loss has one)
+      [[2, 6, 5, 4], [4]], // a per-channel bias
+      [[3, 1, 5], [1, 4, 1]], // both broadcast
+      [[4, 1], [3, 1, 6]], // ranks differ, size-1 axes on both sides
+      [[], [2, 3]], // a scalar
+      [[2, 3], []],
+      [[2, 0, 3], [1, 3]], // empty
+    ];
+    const OPS = [
+      ['add', (a: tf.Tensor, b: tf.Tensor) => tf.add(a, b)],
+      ['sub', (a: tf.Tensor, b: tf.Tensor) => tf.sub(a, b)],
+      ['mul', (a: tf.Tensor, b: tf.Tensor) => tf.mul(a, b)],
+      ['div', (a: tf.Tensor, b: tf.Tensor) => tf.div(a, b)],
+    ] as const;
+    /** Noise with zeros, infinities and NaNs mixed in, so the ops' special cases are compared too. */
+    function specials(n: number, seed: number): Float32Array {
+      const v = cancellingNoise(n, seed);
+      const extra = [0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN, 3e38, 1e-45];
+      for (let i = 0; i < n; i += 3) v[i] = extra[(i / 3) % extra.length] as number;
+      return v;
+    }
+
+    it.each(PAIRS)('Add, Sub, Multiply and RealDiv of %p and %p are bit-identical to tfjs', (aShape, bShape) => {
+      const a = tf.tensor(specials(aShape.reduce((x, y) => x * y, 1), 51), aShape, 'float32');
+      const b = tf.tensor(specials(bShape.reduce((x, y) => x * y, 1), 53), bShape, 'float32');
+      for (const [name, f] of OPS) {
+        for (const [x, y] of [[a, b], [b, a]] as const) {
+          const run = () => tf.tidy(() => { const r = f(x, y); return { shape: r.shape, v: bits(r.dataSync()) }; });
+          const { theirs, ours } = both(run);
+          expect({ name, ...ours }).toEqual({ name, ...theirs });
+        }
+      }
+      a.dispose();
+      b.dispose();
+    });
+
+    it('leaves int32 arithmetic and bad shapes to tfjs', () => {
+      const i = tf.tensor([7, -3, 2 ** 30], [3], 'int32');
+      const { theirs, ours } = both(() => tf.tidy(() => Array.from(tf.mul(i, i).dataSync())));
+      expect(ours).toEqual(theirs);
+      const patch = useFastCpuKernels(tf);
+      try {
+        expect(() => tf.add(tf.zeros([2, 3]), tf.zeros([4]))).toThrow(/broadcast/);
+      } finally {
+        patch.restore();
+        i.dispose();
+      }
+    });
+
+    it('Neg is bit-identical to tfjs, and the loops give hand-computed values', () => {
+      const x = tf.tensor(specials(40, 9), [5, 8], 'float32');
+      const { theirs, ours } = both(() => tf.tidy(() => bits(tf.neg(x).dataSync())));
+      expect(ours).toEqual(theirs);
+      x.dispose();
+      expect(Array.from(negate(Float32Array.from([1.5, -2, 0])))).toEqual([-1.5, 2, -0]);
+      // [2, 1] * [3] -> [2, 3]: rows scaled by 1 and 10.
+      expect(Array.from(broadcastBinary('mul', Float32Array.from([1, 10]), [2, 1], Float32Array.from([1, 2, 3]), [3], [2, 3]))).toEqual([1, 2, 3, 10, 20, 30]);
+      expect(Array.from(broadcastBinary('sub', Float32Array.from([5]), [], Float32Array.from([1, 2]), [2], [2]))).toEqual([4, 3]);
     });
   });
 });
