@@ -244,7 +244,7 @@ function splitV(tf: TfKernelRegistry, originalSlice: (args: unknown) => TensorIn
  * Replaces the `cpu` backend's `Conv2DBackpropFilter`, `Slice`, `SplitV`, `Sum` (over axes that
  * are not the innermost), `Transpose` and float32 `Add`/`Sub`/`Multiply`/`RealDiv`/`Neg` kernels
  * with versions over flat typed arrays that give bit-identical results (measured on the demo DBNet:
- * a training step about 10× shorter), and its `ResizeBilinearGrad` with a correct one (tfjs 4.x's
+ * a training step about 15× shorter), and its `ResizeBilinearGrad` with a correct one (tfjs 4.x's
  * gives non-square images a gradient of the wrong shape, so their training fails, and ignores
  * `halfPixelCenters`; where it was right, ours gives the same bits). Kernels already replaced
  * are left as they are; call `restore()` to put tfjs's own back. Typical use, once after choosing
