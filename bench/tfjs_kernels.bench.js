@@ -1,5 +1,5 @@
 // tfjs's pure-JS `cpu` backend: one training step of the demo's tiny DBNet with tfjs's own
-// kernels (baseline) and with useFastCpuKernels (ours: Conv2DBackpropFilter, Slice, SplitV, Sum,
+// kernels (baseline) and with useFastCpuKernels (ours: the convolutions, Slice, SplitV, Sum,
 // Transpose and the float32 arithmetic kernels over flat arrays, bit-identical results), side by side in the same process. The weights after the
 // measured steps are compared too: the metric says whether both runs trained identically.
 const tf = require('@tensorflow/tfjs');
@@ -32,7 +32,7 @@ module.exports = async function tfjsKernelsBench(h) {
   h.group(`Tiny DBNet training step, tfjs cpu backend (${BATCH} pages ${W}x${H})`, {
     unit: 'page',
     note:
-      "The demo's DBNet (`npm run train`), Adam, DB loss; one optimizer step per call. Baseline: tfjs 4.x's own cpu kernels. Ours: the same with `useFastCpuKernels(tf)` (Conv2DBackpropFilter, Slice, SplitV, Sum, Transpose and float32 Add/Sub/Multiply/RealDiv/Neg replaced; results bit-identical; the demo resizes with nearest-neighbour upsampling, so the ResizeBilinearGrad fix plays no part).",
+      "The demo's DBNet (`npm run train`), Adam, DB loss; one optimizer step per call. Baseline: tfjs 4.x's own cpu kernels. Ours: the same with `useFastCpuKernels(tf)` (the convolution kernels, Slice, SplitV, Sum, Transpose and the float32 arithmetic kernels replaced; results bit-identical; the demo resizes with nearest-neighbour upsampling, so the ResizeBilinearGrad fix plays no part).",
   });
   const theirs = setup();
   await h.case('tfjs cpu kernels', theirs.step, { items: BATCH, baseline: true, peer: 'tfjs', minSamples: 4, seconds: 2 });

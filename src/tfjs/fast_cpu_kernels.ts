@@ -8,7 +8,9 @@
  * `wasm`) have kernels of their own and are never touched.
  */
 import { OcrPerfkitTypeError } from '../errors';
-import { type Conv2DInfoLike, conv2dFilterGradNhwc } from './cpu_conv_filter_grad';
+import { type Conv2DForwardInfo, conv2dForwardNhwc, reluValues, stepValues } from './cpu_conv2d';
+import { conv2dFilterGradNhwc } from './cpu_conv_filter_grad';
+import { conv2dInputGradNhwc } from './cpu_conv_input_grad';
 import { type BinaryOp, broadcastBinary, negate } from './cpu_elementwise';
 import { PERMUTED_ARRAY_TYPES, type PermutedDtype, sumOverAxes, transposeFlat } from './cpu_permuted';
 import { resizeBilinearGradNhwc } from './cpu_resize_bilinear_grad';
@@ -51,12 +53,12 @@ export interface TfKernelRegistry {
       inShape: number[],
       filterShape: number[],
       strides: unknown,
-      dilations: number,
+      dilations: unknown,
       pad: unknown,
       roundingMode: unknown,
       depthwise: boolean,
       dataFormat: 'channelsLast',
-    ): Conv2DInfoLike;
+    ): Conv2DForwardInfo;
     prepareSplitSize(x: TensorInfoLike, numOrSizeSplits: unknown, axis: number): number[];
     assertAndGetBroadcastShape(shapeA: number[], shapeB: number[]): number[];
   };
@@ -201,6 +203,99 @@ function resizeBilinearGrad(): Impl {
   };
 }
 
+function conv2dBackpropInput(tf: TfKernelRegistry): Impl {
+  type Attrs = { inputShape: number[]; strides: unknown; pad: unknown; dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: string };
+  return (args, original) => {
+    const { inputs, backend, attrs } = args as KernelArgs<{ dy: TensorInfoLike; filter: TensorInfoLike }, Attrs>;
+    const { dy, filter } = inputs;
+    if (attrs.dataFormat === 'NCHW' || dy.dtype !== 'float32' || filter.dtype !== 'float32') return original(args);
+    const info = tf.backend_util.computeConv2DInfo(
+      attrs.inputShape,
+      filter.shape,
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    const dx = conv2dInputGradNhwc(backend.data.get(dy.dataId).values, backend.data.get(filter.dataId).values, info);
+    return backend.makeTensorInfo([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32', dx);
+  };
+}
+
+type ConvAttrs = {
+  strides: unknown;
+  pad: unknown;
+  dataFormat: 'NHWC' | 'NCHW';
+  dilations: unknown;
+  dimRoundingMode?: string;
+};
+
+/** The forward convolution of `x` by `filter`, or undefined where tfjs's kernel should run. */
+function convForward(tf: TfKernelRegistry, backend: CpuBackendLike, x: TensorInfoLike, filter: TensorInfoLike, attrs: ConvAttrs) {
+  if (attrs.dataFormat === 'NCHW' || x.dtype !== 'float32' || filter.dtype !== 'float32') return undefined;
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape,
+    filter.shape,
+    attrs.strides,
+    attrs.dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const y = conv2dForwardNhwc(backend.data.get(x.dataId).values, backend.data.get(filter.dataId).values, info);
+  return { y, shape: info.outShape };
+}
+
+function conv2d(tf: TfKernelRegistry): Impl {
+  return (args, original) => {
+    const { inputs, backend, attrs } = args as KernelArgs<{ x: TensorInfoLike; filter: TensorInfoLike }, ConvAttrs>;
+    const r = convForward(tf, backend, inputs.x, inputs.filter, attrs);
+    return r ? backend.makeTensorInfo(r.shape, 'float32', r.y) : original(args);
+  };
+}
+
+/** tfjs's FusedConv2D as its three steps (conv, bias add, relu or none), each as tfjs does it. */
+function fusedConv2d(tf: TfKernelRegistry): Impl {
+  type Attrs = ConvAttrs & { activation?: string };
+  return (args, original) => {
+    const { inputs, backend, attrs } = args as KernelArgs<{ x: TensorInfoLike; filter: TensorInfoLike; bias?: TensorInfoLike }, Attrs>;
+    const { bias } = inputs;
+    const activation = attrs.activation ?? 'linear';
+    if ((activation !== 'linear' && activation !== 'relu') || (bias && bias.dtype !== 'float32')) return original(args);
+    const r = convForward(tf, backend, inputs.x, inputs.filter, attrs);
+    if (!r) return original(args);
+    let { y, shape } = r;
+    if (bias) {
+      const biased = tf.backend_util.assertAndGetBroadcastShape(shape, bias.shape);
+      y = broadcastBinary('add', y, shape, backend.data.get(bias.dataId).values, bias.shape, biased);
+      shape = biased;
+    }
+    if (activation === 'relu') y = reluValues(y);
+    return backend.makeTensorInfo(shape, 'float32', y);
+  };
+}
+
+function relu(): Impl {
+  return (args, original) => {
+    const { inputs, backend } = args as KernelArgs<{ x: TensorInfoLike }, unknown>;
+    const { x } = inputs;
+    if (x.dtype !== 'float32') return original(args);
+    return backend.makeTensorInfo(x.shape, 'float32', reluValues(backend.data.get(x.dataId).values));
+  };
+}
+
+function step(): Impl {
+  return (args, original) => {
+    const { inputs, backend, attrs } = args as KernelArgs<{ x: TensorInfoLike }, { alpha: number }>;
+    const { x } = inputs;
+    if (x.dtype !== 'float32') return original(args);
+    return backend.makeTensorInfo(x.shape, 'float32', stepValues(backend.data.get(x.dataId).values, attrs.alpha));
+  };
+}
+
 /** Slice of `x` (validated as tfjs does), or undefined where the original kernel should run. */
 function stridedSlice(tf: TfKernelRegistry, backend: CpuBackendLike, x: TensorInfoLike, begin: unknown, size: unknown) {
   if (!(x.dtype in SLICE_ARRAY_TYPES)) return undefined; // string, complex64: the original's paths
@@ -241,10 +336,11 @@ function splitV(tf: TfKernelRegistry, originalSlice: (args: unknown) => TensorIn
 }
 
 /**
- * Replaces the `cpu` backend's `Conv2DBackpropFilter`, `Slice`, `SplitV`, `Sum` (over axes that
- * are not the innermost), `Transpose` and float32 `Add`/`Sub`/`Multiply`/`RealDiv`/`Neg` kernels
- * with versions over flat typed arrays that give bit-identical results (measured on the demo DBNet:
- * a training step about 15× shorter), and its `ResizeBilinearGrad` with a correct one (tfjs 4.x's
+ * Replaces the `cpu` backend's `Conv2D`, `FusedConv2D` (bias and relu or none),
+ * `Conv2DBackpropInput`, `Conv2DBackpropFilter`, `Slice`, `SplitV`, `Sum` (over axes that are not
+ * the innermost), `Transpose` and float32 `Add`/`Sub`/`Multiply`/`RealDiv`/`Neg`/`Relu`/`Step`
+ * kernels with versions over flat typed arrays that give bit-identical results (measured on the demo DBNet:
+ * a training step about 20× shorter), and its `ResizeBilinearGrad` with a correct one (tfjs 4.x's
  * gives non-square images a gradient of the wrong shape, so their training fails, and ignores
  * `halfPixelCenters`; where it was right, ours gives the same bits). Kernels already replaced
  * are left as they are; call `restore()` to put tfjs's own back. Typical use, once after choosing
@@ -274,6 +370,11 @@ export function useFastCpuKernels(tf: TfKernelRegistry): CpuKernelPatch {
     ['Multiply', binary(tf, 'mul')],
     ['RealDiv', binary(tf, 'div')],
     ['Neg', neg()],
+    ['Conv2D', conv2d(tf)],
+    ['Conv2DBackpropInput', conv2dBackpropInput(tf)],
+    ['FusedConv2D', fusedConv2d(tf)],
+    ['Relu', relu()],
+    ['Step', step()],
     ['ResizeBilinearGrad', resizeBilinearGrad()],
   );
   const undo: Array<() => void> = [];

@@ -9,7 +9,10 @@ import { cpu } from '../trainer/tiny';
 
 beforeAll(cpu);
 
-const KERNELS = ['Conv2DBackpropFilter', 'Slice', 'SplitV', 'Sum', 'Transpose', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'ResizeBilinearGrad'];
+const KERNELS = [
+  'Conv2DBackpropFilter', 'Slice', 'SplitV', 'Sum', 'Transpose', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg',
+  'Conv2D', 'Conv2DBackpropInput', 'FusedConv2D', 'Relu', 'Step', 'ResizeBilinearGrad',
+];
 
 /** Runs `fn` once with tfjs's own kernels and once with ours; returns both results' bits. */
 function both<T>(fn: () => T): { theirs: T; ours: T } {
@@ -417,6 +420,74 @@ describe('useFastCpuKernels', () => {
       // [2, 1] * [3] -> [2, 3]: rows scaled by 1 and 10.
       expect(Array.from(broadcastBinary('mul', Float32Array.from([1, 10]), [2, 1], Float32Array.from([1, 2, 3]), [3], [2, 3]))).toEqual([1, 2, 3, 10, 20, 30]);
       expect(Array.from(broadcastBinary('sub', Float32Array.from([5]), [], Float32Array.from([1, 2]), [2], [2]))).toEqual([4, 3]);
+    });
+  });
+  describe('Conv2D, FusedConv2D, Relu and Step', () => {
+    const CONVS = [
+      { name: '3x3 same', x: [2, 9, 11, 3], f: [3, 3, 3, 4], strides: 1, pad: 'same' as const, dilations: 1 },
+      { name: '3x3 same, stride 2, odd sizes', x: [1, 13, 10, 2], f: [3, 3, 2, 5], strides: 2, pad: 'same' as const, dilations: 1 },
+      { name: '3x3 valid, stride (2, 1)', x: [2, 9, 10, 4], f: [3, 3, 4, 2], strides: [2, 1] as [number, number], pad: 'valid' as const, dilations: 1 },
+      { name: '3x3 same, dilation 2', x: [1, 12, 9, 2], f: [3, 3, 2, 3], strides: 1, pad: 'same' as const, dilations: 2 },
+      { name: '5x2 explicit pad 1', x: [2, 8, 7, 1], f: [5, 2, 1, 6], strides: 1, pad: 1, dilations: 1 },
+      { name: '1x1, 16 channels out', x: [1, 6, 5, 8], f: [1, 1, 8, 16], strides: 1, pad: 'valid' as const, dilations: 1 },
+      { name: 'kernel wider than the image', x: [1, 4, 3, 2], f: [5, 5, 2, 2], strides: 1, pad: 'same' as const, dilations: 1 },
+      { name: '3x3, 24 channels out', x: [1, 6, 5, 2], f: [3, 3, 2, 24], strides: 1, pad: 'same' as const, dilations: 1 },
+    ];
+    it.each(CONVS)('Conv2D is bit-identical to tfjs: $name', ({ x: xs, f: fs, strides, pad, dilations }) => {
+      const x = tf.tensor4d(cancellingNoise(xs.reduce((a, b) => a * b), 61), xs as [number, number, number, number]);
+      const f = tf.tensor4d(noise(fs.reduce((a, b) => a * b), 67), fs as [number, number, number, number]);
+      const run = () => tf.tidy(() => { const y = tf.conv2d(x, f, strides, pad, 'NHWC', dilations); return { shape: y.shape, v: bits(y.dataSync()) }; });
+      const { theirs, ours } = both(run);
+      expect(ours).toEqual(theirs);
+      x.dispose();
+      f.dispose();
+    });
+
+    // tfjs computes dilated convolutions' input gradient another way (not this kernel).
+    it.each(CONVS.filter((c) => c.dilations === 1))('Conv2DBackpropInput is bit-identical to tfjs: $name', ({ x: xs, f: fs, strides, pad }) => {
+      // Both factors cancelling: big x big products cancel exactly, so the float64 sums depend on their order.
+      const f = tf.tensor4d(cancellingNoise(fs.reduce((a, b) => a * b), 89), fs as [number, number, number, number]);
+      const y = tf.conv2d(tf.zeros(xs as [number, number, number, number]) as tf.Tensor4D, f, strides, pad);
+      const dy = tf.tensor4d(cancellingNoise(y.size, 97), y.shape as [number, number, number, number]);
+      const run = () =>
+        tf.tidy(() => {
+          const g = tf.grad((x: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f, strides, pad).mul(dy).sum())(tf.zeros(xs as [number, number, number, number]));
+          return { shape: g.shape, v: bits(g.dataSync()) };
+        });
+      const { theirs, ours } = both(run);
+      expect(ours).toEqual(theirs);
+      expect(ours.v.some((b) => b !== 0)).toBe(true);
+      tf.dispose([f, y, dy]);
+    });
+
+    it.each([
+      { activation: 'relu' as const, withBias: true },
+      { activation: 'linear' as const, withBias: true },
+      { activation: 'relu' as const, withBias: false },
+      { activation: 'elu' as const, withBias: true }, // tfjs's kernel
+    ])('FusedConv2D ($activation, bias $withBias) is bit-identical to tfjs', ({ activation, withBias }) => {
+      const x = tf.tensor4d(cancellingNoise(2 * 9 * 7 * 3, 71), [2, 9, 7, 3]);
+      const f = tf.tensor4d(noise(3 * 3 * 3 * 4, 73), [3, 3, 3, 4]);
+      const bias = withBias ? tf.tensor1d(noise(4, 79)) : undefined;
+      const run = () =>
+        tf.tidy(() => {
+          const y = tf.fused.conv2d({ x, filter: f, strides: 1, pad: 'same', bias, activation });
+          return { shape: y.shape, v: bits(y.dataSync()) };
+        });
+      const { theirs, ours } = both(run);
+      expect(ours).toEqual(theirs);
+      tf.dispose([x, f, ...(bias ? [bias] : [])]);
+    });
+
+    it('Relu and Step are bit-identical to tfjs, NaN, infinities and signed zeros included', () => {
+      const v = cancellingNoise(60, 83);
+      const extra = [0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN];
+      for (let i = 0; i < v.length; i += 4) v[i] = extra[(i / 4) % extra.length] as number;
+      const x = tf.tensor2d(v, [6, 10]);
+      const run = () => tf.tidy(() => [tf.relu(x), tf.step(x), tf.step(x, 0.25)].map((t) => bits(t.dataSync())));
+      const { theirs, ours } = both(run);
+      expect(ours).toEqual(theirs);
+      x.dispose();
     });
   });
 });
