@@ -68,8 +68,10 @@ export function buildDbNet(tf: Tf, options: DbNetOptions): tfjs.LayersModel {
       .apply(h) as tfjs.SymbolicTensor;
     return tf.layers.upSampling2d({ size: [2, 2], name: `${name}_up` }).apply(out) as tfjs.SymbolicTensor;
   };
-  // Nearest-neighbour upsampling: tfjs 4.22 CPU backend gets the ResizeBilinear gradient wrong
-  // for non-square inputs (height and width swapped), which would break non-square pages.
+  // Nearest-neighbour upsampling (as PaddleOCR's DB neck): tfjs 4.22's CPU backend returns the
+  // ResizeBilinear gradient of non-square inputs with height and width swapped, so bilinear
+  // upsampling trains on the pure-JS backend only with useFastCpuKernels (which replaces that
+  // kernel), and the job may run without it (job.fastCpuKernels=false).
   // Start P low (text is rare) and T near the middle of [threshMin, threshMax].
   const prob = head('prob', -2);
   const thresh = head('thresh', 0);
