@@ -12,16 +12,7 @@
  * elements to a float64 total starting at 0 in the same order (tfjs's order is row-major over the
  * reduced axes in the order they were given), then stores it into the output array as tfjs does.
  */
-
-/** Typed array constructors for the dtypes handled here. */
-export const PERMUTED_ARRAY_TYPES = {
-  float32: Float32Array,
-  int32: Int32Array,
-  bool: Uint8Array,
-} as const;
-
-/** A dtype {@link transposeFlat} copies. */
-export type PermutedDtype = keyof typeof PERMUTED_ARRAY_TYPES;
+import { CPU_ARRAY_TYPES, type CpuNumericDtype } from './cpu_dtypes';
 
 function stridesOf(shape: readonly number[]): number[] {
   const strides = new Array<number>(shape.length);
@@ -73,11 +64,11 @@ export function transposeFlat(
   values: ArrayLike<number>,
   shape: readonly number[],
   perm: readonly number[],
-  dtype: PermutedDtype,
+  dtype: CpuNumericDtype,
 ): Float32Array | Int32Array | Uint8Array {
   const rank = shape.length;
   const outShape = perm.map((p) => shape[p] as number);
-  const out = new PERMUTED_ARRAY_TYPES[dtype](sizeOf(shape));
+  const out = new CPU_ARRAY_TYPES[dtype](sizeOf(shape));
   const inStrides = stridesOf(shape);
   // Where each output axis steps in the input.
   const src = perm.map((p) => inStrides[p] as number);

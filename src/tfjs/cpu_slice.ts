@@ -9,15 +9,7 @@
  * round). Installed by {@link useFastCpuKernels}.
  */
 
-/** Typed array constructors for the numeric dtypes the `cpu` backend stores. */
-export const SLICE_ARRAY_TYPES = {
-  float32: Float32Array,
-  int32: Int32Array,
-  bool: Uint8Array,
-} as const;
-
-/** A dtype {@link sliceStrided} handles. */
-export type SliceDtype = keyof typeof SLICE_ARRAY_TYPES;
+import { CPU_ARRAY_TYPES, type CpuNumericDtype } from './cpu_dtypes';
 
 /**
  * Copies the box `begin .. begin + size` of a row-major tensor of `shape` out of `values`.
@@ -29,12 +21,12 @@ export function sliceStrided(
   shape: readonly number[],
   begin: readonly number[],
   size: readonly number[],
-  dtype: SliceDtype,
+  dtype: CpuNumericDtype,
 ): Float32Array | Int32Array | Uint8Array {
   const rank = shape.length;
   let length = 1;
   for (let d = 0; d < rank; d++) length *= size[d] as number;
-  const out = new SLICE_ARRAY_TYPES[dtype](length);
+  const out = new CPU_ARRAY_TYPES[dtype](length);
   if (length === 0) return out;
   if (rank === 0) {
     out[0] = values[0] as number;

@@ -12,9 +12,10 @@ import { type Conv2DForwardInfo, conv2dForwardNhwc, reluValues, stepValues } fro
 import { conv2dFilterGradNhwc } from './cpu_conv_filter_grad';
 import { conv2dInputGradNhwc } from './cpu_conv_input_grad';
 import { type BinaryOp, broadcastBinary, negate } from './cpu_elementwise';
-import { PERMUTED_ARRAY_TYPES, type PermutedDtype, sumOverAxes, transposeFlat } from './cpu_permuted';
+import { isCpuNumericDtype } from './cpu_dtypes';
+import { sumOverAxes, transposeFlat } from './cpu_permuted';
 import { resizeBilinearGradNhwc } from './cpu_resize_bilinear_grad';
-import { SLICE_ARRAY_TYPES, type SliceDtype, sliceStrided } from './cpu_slice';
+import { sliceStrided } from './cpu_slice';
 
 interface TensorInfoLike {
   dataId: object;
@@ -103,6 +104,17 @@ const MARK = Symbol.for('ocr-perfkit.fastCpuKernel');
 
 type Impl = (args: KernelArgs<never, never>, original: (args: unknown) => TensorInfoLike) => TensorInfoLike;
 
+/** tfjs's geometry of a channels-last convolution with these attributes. */
+function convInfo(
+  tf: TfKernelRegistry,
+  inShape: number[],
+  filterShape: number[],
+  attrs: { strides: unknown; pad: unknown; dimRoundingMode?: string | undefined },
+  dilations: unknown = 1,
+): Conv2DForwardInfo {
+  return tf.backend_util.computeConv2DInfo(inShape, filterShape, attrs.strides, dilations, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+}
+
 function conv2dBackpropFilter(tf: TfKernelRegistry): Impl {
   type Attrs = {
     strides: number | [number, number];
@@ -115,16 +127,7 @@ function conv2dBackpropFilter(tf: TfKernelRegistry): Impl {
     const { inputs, backend, attrs } = args as KernelArgs<{ x: TensorInfoLike; dy: TensorInfoLike }, Attrs>;
     const { x, dy } = inputs;
     if (attrs.dataFormat === 'NCHW' || x.dtype !== 'float32' || dy.dtype !== 'float32') return original(args);
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape,
-      attrs.filterShape,
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      'channelsLast',
-    );
+    const info = convInfo(tf, x.shape, attrs.filterShape, attrs);
     const dW = conv2dFilterGradNhwc(backend.data.get(x.dataId).values, backend.data.get(dy.dataId).values, info);
     return backend.makeTensorInfo(info.filterShape, 'float32', dW);
   };
@@ -141,12 +144,13 @@ function binary(tf: TfKernelRegistry, op: BinaryOp): Impl {
   };
 }
 
-function neg(): Impl {
+/** A float32 element-wise kernel computed by `compute` (other dtypes: tfjs's own). */
+function float32Unary<A>(compute: (values: ArrayLike<number>, attrs: A) => Float32Array): Impl {
   return (args, original) => {
-    const { inputs, backend } = args as KernelArgs<{ x: TensorInfoLike }, unknown>;
+    const { inputs, backend, attrs } = args as KernelArgs<{ x: TensorInfoLike }, A>;
     const { x } = inputs;
     if (x.dtype !== 'float32') return original(args);
-    return backend.makeTensorInfo(x.shape, 'float32', negate(backend.data.get(x.dataId).values));
+    return backend.makeTensorInfo(x.shape, 'float32', compute(backend.data.get(x.dataId).values, attrs));
   };
 }
 
@@ -171,8 +175,8 @@ function transpose(): Impl {
   return (args, original) => {
     const { inputs, backend, attrs } = args as KernelArgs<{ x: TensorInfoLike }, { perm: number[] }>;
     const { x } = inputs;
-    if (!(x.dtype in PERMUTED_ARRAY_TYPES)) return original(args);
-    const values = transposeFlat(backend.data.get(x.dataId).values, x.shape, attrs.perm, x.dtype as PermutedDtype);
+    if (!isCpuNumericDtype(x.dtype)) return original(args);
+    const values = transposeFlat(backend.data.get(x.dataId).values, x.shape, attrs.perm, x.dtype);
     return backend.makeTensorInfo(
       attrs.perm.map((p) => x.shape[p] as number),
       x.dtype,
@@ -209,16 +213,7 @@ function conv2dBackpropInput(tf: TfKernelRegistry): Impl {
     const { inputs, backend, attrs } = args as KernelArgs<{ dy: TensorInfoLike; filter: TensorInfoLike }, Attrs>;
     const { dy, filter } = inputs;
     if (attrs.dataFormat === 'NCHW' || dy.dtype !== 'float32' || filter.dtype !== 'float32') return original(args);
-    const info = tf.backend_util.computeConv2DInfo(
-      attrs.inputShape,
-      filter.shape,
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      'channelsLast',
-    );
+    const info = convInfo(tf, attrs.inputShape, filter.shape, attrs);
     const dx = conv2dInputGradNhwc(backend.data.get(dy.dataId).values, backend.data.get(filter.dataId).values, info);
     return backend.makeTensorInfo([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32', dx);
   };
@@ -235,16 +230,7 @@ type ConvAttrs = {
 /** The forward convolution of `x` by `filter`, or undefined where tfjs's kernel should run. */
 function convForward(tf: TfKernelRegistry, backend: CpuBackendLike, x: TensorInfoLike, filter: TensorInfoLike, attrs: ConvAttrs) {
   if (attrs.dataFormat === 'NCHW' || x.dtype !== 'float32' || filter.dtype !== 'float32') return undefined;
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape,
-    filter.shape,
-    attrs.strides,
-    attrs.dilations,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const info = convInfo(tf, x.shape, filter.shape, attrs, attrs.dilations);
   const y = conv2dForwardNhwc(backend.data.get(x.dataId).values, backend.data.get(filter.dataId).values, info);
   return { y, shape: info.outShape };
 }
@@ -278,32 +264,14 @@ function fusedConv2d(tf: TfKernelRegistry): Impl {
   };
 }
 
-function relu(): Impl {
-  return (args, original) => {
-    const { inputs, backend } = args as KernelArgs<{ x: TensorInfoLike }, unknown>;
-    const { x } = inputs;
-    if (x.dtype !== 'float32') return original(args);
-    return backend.makeTensorInfo(x.shape, 'float32', reluValues(backend.data.get(x.dataId).values));
-  };
-}
-
-function step(): Impl {
-  return (args, original) => {
-    const { inputs, backend, attrs } = args as KernelArgs<{ x: TensorInfoLike }, { alpha: number }>;
-    const { x } = inputs;
-    if (x.dtype !== 'float32') return original(args);
-    return backend.makeTensorInfo(x.shape, 'float32', stepValues(backend.data.get(x.dataId).values, attrs.alpha));
-  };
-}
-
 /** Slice of `x` (validated as tfjs does), or undefined where the original kernel should run. */
 function stridedSlice(tf: TfKernelRegistry, backend: CpuBackendLike, x: TensorInfoLike, begin: unknown, size: unknown) {
-  if (!(x.dtype in SLICE_ARRAY_TYPES)) return undefined; // string, complex64: the original's paths
+  if (!isCpuNumericDtype(x.dtype)) return undefined; // string, complex64: the original's paths
   const [b = [], s = []] = tf.slice_util.parseSliceParams(x, begin, size);
   tf.slice_util.assertParamsValid(x, b, s);
   // One contiguous run: the original returns a view without copying; keep that.
   if (tf.slice_util.isSliceContinous(x.shape, b, s)) return undefined;
-  const values = sliceStrided(backend.data.get(x.dataId).values, x.shape, b, s, x.dtype as SliceDtype);
+  const values = sliceStrided(backend.data.get(x.dataId).values, x.shape, b, s, x.dtype);
   return backend.makeTensorInfo(s, x.dtype, values);
 }
 
@@ -318,7 +286,7 @@ function splitV(tf: TfKernelRegistry, originalSlice: (args: unknown) => TensorIn
   return (args, original) => {
     const { inputs, backend, attrs } = args as KernelArgs<{ x: TensorInfoLike }, { numOrSizeSplits: unknown; axis: unknown }>;
     const { x } = inputs;
-    if (!(x.dtype in SLICE_ARRAY_TYPES)) return original(args);
+    if (!isCpuNumericDtype(x.dtype)) return original(args);
     const axis = tf.util.parseAxisParam(attrs.axis, x.shape)[0] as number;
     const sizes = tf.backend_util.prepareSplitSize(x, attrs.numOrSizeSplits, axis);
     const begin = new Array<number>(x.shape.length).fill(0);
@@ -369,12 +337,12 @@ export function useFastCpuKernels(tf: TfKernelRegistry): CpuKernelPatch {
     ['Sub', binary(tf, 'sub')],
     ['Multiply', binary(tf, 'mul')],
     ['RealDiv', binary(tf, 'div')],
-    ['Neg', neg()],
+    ['Neg', float32Unary(negate)],
     ['Conv2D', conv2d(tf)],
     ['Conv2DBackpropInput', conv2dBackpropInput(tf)],
     ['FusedConv2D', fusedConv2d(tf)],
-    ['Relu', relu()],
-    ['Step', step()],
+    ['Relu', float32Unary(reluValues)],
+    ['Step', float32Unary((v, attrs: { alpha: number }) => stepValues(v, attrs.alpha))],
     ['ResizeBilinearGrad', resizeBilinearGrad()],
   );
   const undo: Array<() => void> = [];
