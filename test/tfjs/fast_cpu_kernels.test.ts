@@ -4,6 +4,8 @@ import { broadcastBinary, negate } from '../../src/tfjs/cpu_elementwise';
 import { sumOverAxes, transposeFlat } from '../../src/tfjs/cpu_permuted';
 import { resizeBilinearGradNhwc } from '../../src/tfjs/cpu_resize_bilinear_grad';
 import { sliceStrided } from '../../src/tfjs/cpu_slice';
+import { dbLoss } from '../../src/demo/db_loss';
+import { buildDbNet } from '../../src/demo/dbnet';
 import { useFastCpuKernels } from '../../src/tfjs/fast_cpu_kernels';
 import { cpu } from '../trainer/tiny';
 
@@ -489,5 +491,30 @@ describe('useFastCpuKernels', () => {
       expect(ours).toEqual(theirs);
       x.dispose();
     });
+  });
+  it("two Adam steps of the demo's DBNet on DB targets give the same weights with and without the kernels", () => {
+    // The main job's model and loss on a non-square page: every replaced kernel but the bilinear
+    // gradient runs here (convolutions, fused conv, bias sums, broadcast arithmetic, relu/step,
+    // the concat's split), so any rounding difference shows in the weights.
+    const [h, w] = [48, 32];
+    const xs = tf.tensor4d(noise(2 * h * w, 101).map((v) => Math.abs(v) % 1), [2, h, w, 1]);
+    const ys = tf.tidy(() => {
+      const gt = tf.tensor4d(noise(2 * h * w, 103).map((v) => (v > 0.5 ? 1 : 0)), [2, h, w, 1]);
+      const thresh = tf.tensor4d(noise(2 * h * w, 107).map((v) => 0.3 + 0.4 * (Math.abs(v) % 1)), [2, h, w, 1]);
+      return tf.concat([gt, tf.onesLike(gt), thresh, tf.onesLike(gt)], -1);
+    });
+    const train = () => {
+      const model = buildDbNet(tf, { height: h, width: w, baseChannels: 4, seed: 5 });
+      const opt = tf.train.adam(0.01);
+      for (let i = 0; i < 2; i++) opt.minimize(() => dbLoss(tf, ys, model.apply(xs) as tf.Tensor4D), true)?.dispose();
+      const weights = model.getWeights().map((v) => bits(v.dataSync()));
+      model.dispose();
+      opt.dispose();
+      return weights;
+    };
+    const { theirs, ours } = both(train);
+    expect(ours).toEqual(theirs);
+    expect(theirs.flat().length).toBeGreaterThan(1000);
+    tf.dispose([xs, ys]);
   });
 });
