@@ -77,7 +77,7 @@ export const trainJobSchema = z
     tfjsPackage: z.string().optional(),
     /**
      * On tfjs's pure-JS `cpu` backend, run with {@link useFastCpuKernels}'s kernels (bit-identical
-     * results, steps several times shorter, and a bilinear-resize gradient that works for
+     * results, steps about 20× shorter, and a bilinear-resize gradient that works for
      * non-square images; put back when the job ends). No effect on other backends. Default true.
      */
     fastCpuKernels: z.boolean().default(true),
