@@ -1,6 +1,5 @@
 /**
- * A `Conv2D` forward pass for TensorFlow.js's pure-JS `cpu` backend (channels last), and the
- * `Relu`/`Step` element loops a conv net uses with it.
+ * A `Conv2D` forward pass for TensorFlow.js's pure-JS `cpu` backend (channels last).
  *
  * tfjs 4.x's loop puts the output channels innermost: with the 1–16 channels of a small
  * detector, that loop runs a handful of times per input value, and its set-up dominates. This
@@ -69,21 +68,4 @@ export function conv2dForwardNhwc(x: ArrayLike<number>, w: ArrayLike<number>, in
     }
   }
   return y;
-}
-
-/** tfjs's `Relu` (`Math.max(0, x)`) over float32 values. */
-export function reluValues(x: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let i = 0; i < out.length; i++) out[i] = Math.max(0, x[i] as number);
-  return out;
-}
-
-/** tfjs's `Step` (NaN stays NaN, 1 above 0, else `alpha`) over float32 values. */
-export function stepValues(x: ArrayLike<number>, alpha: number): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let i = 0; i < out.length; i++) {
-    const v = x[i] as number;
-    out[i] = Number.isNaN(v) ? Number.NaN : v > 0 ? 1 : alpha;
-  }
-  return out;
 }

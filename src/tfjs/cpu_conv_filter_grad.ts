@@ -50,9 +50,8 @@ export function conv2dFilterGradNhwc(x: ArrayLike<number>, dy: ArrayLike<number>
     for (let wC = 0; wC < filterWidth; ++wC) {
       const yCMin = Math.max(0, Math.ceil((left - wC) / strideWidth));
       const yCMax = Math.min(outWidth, (inWidth + left - wC) / strideWidth);
-      // The output columns yCMin .. yCMax (fractional bound, as the original's loop has it).
-      let n = 0;
-      for (let yC = yCMin; yC < yCMax; ++yC) n++;
+      // The output columns yCMin .. yCMax (a fractional bound, as the original's loop has it).
+      const n = Math.max(0, Math.ceil(yCMax) - yCMin);
       const xCol0 = (wC + yCMin * strideWidth - left) * inChannels;
       for (let d1 = 0; d1 < inChannels; ++d1) {
         const out = ((wR * filterWidth + wC) * inChannels + d1) * outChannels;

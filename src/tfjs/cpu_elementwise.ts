@@ -1,6 +1,6 @@
 /**
- * Element-wise arithmetic (`Add`, `Sub`, `Multiply`, `RealDiv`, `Neg`) for TensorFlow.js's
- * pure-JS `cpu` backend, over float32 tensors.
+ * Element-wise arithmetic (`Add`, `Sub`, `Multiply`, `RealDiv`, `Neg`) and activations (`Relu`,
+ * `Step`) for TensorFlow.js's pure-JS `cpu` backend, over float32 tensors.
  *
  * tfjs 4.x runs every binary op through one shared loop that calls the op as a closure per
  * element and takes two remainders per element (about 10 ns an element); with broadcasting (an
@@ -13,6 +13,7 @@
  * same two float32 values (`a * b`, `a + b`, `a - b`, `a / b`, and `-1 * x` for `Neg`), stored
  * into a Float32Array as tfjs stores it.
  */
+import { forEachRun, sizeOf } from './cpu_strided';
 
 /** The binary operations handled here. */
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
@@ -59,11 +60,12 @@ export function broadcastBinary(
   bShape: readonly number[],
   outShape: readonly number[],
 ): Float32Array {
-  let size = 1;
-  for (const d of outShape) size *= d;
+  const size = sizeOf(outShape);
   const out = new Float32Array(size);
   if (size === 0) return out;
-  // Per output axis: the output extent and each operand's stride (0 where it broadcasts).
+  // Per output axis, innermost first: the output extent and each operand's stride (0 where it
+  // broadcasts). Axes of extent 1 are dropped, and an axis is merged into the inner one next to
+  // it when both operands step through the two as through one.
   const rank = outShape.length;
   const dims: number[] = [];
   const sa: number[] = [];
@@ -83,7 +85,6 @@ export function broadcastBinary(
     if (d >= 0) strideA *= aShape[d] as number;
     const e = axis - (rank - bShape.length);
     if (e >= 0) strideB *= bShape[e] as number;
-    // Merge with the inner axis kept last when both operands step through them as one.
     const last = dims.length - 1;
     if (last >= 0 && da === (sa[last] as number) * (dims[last] as number) && db === (sb[last] as number) * (dims[last] as number)) {
       dims[last] = (dims[last] as number) * extent;
@@ -93,27 +94,18 @@ export function broadcastBinary(
     sa.push(da);
     sb.push(db);
   }
-  // dims[0] is now the innermost axis.
-  if (dims.length === 0) {
-    run(op, out, 0, a, 0, 0, b, 0, 0, 1);
-    return out;
-  }
-  const inner = dims[0] as number;
-  const n = dims.length;
-  const idx = new Array<number>(n).fill(0);
-  let ia = 0;
-  let ib = 0;
-  for (let o = 0; o < size; o += inner) {
-    run(op, out, o, a, ia, sa[0] as number, b, ib, sb[0] as number, inner);
-    for (let d = 1; d < n; d++) {
-      ia += sa[d] as number;
-      ib += sb[d] as number;
-      if (++(idx[d] as number) < (dims[d] as number)) break;
-      ia -= (dims[d] as number) * (sa[d] as number);
-      ib -= (dims[d] as number) * (sb[d] as number);
-      idx[d] = 0;
-    }
-  }
+  // Outermost first for the walk; its run is the innermost (merged) axis.
+  dims.reverse();
+  sa.reverse();
+  sb.reverse();
+  const stepA = sa.length > 0 ? (sa[sa.length - 1] as number) : 0;
+  const stepB = sb.length > 0 ? (sb[sb.length - 1] as number) : 0;
+  const offsets = [0, 0];
+  let o = 0;
+  forEachRun(dims, [sa, sb], offsets, (n) => {
+    run(op, out, o, a, offsets[0] as number, stepA, b, offsets[1] as number, stepB, n);
+    o += n;
+  });
   return out;
 }
 
@@ -121,5 +113,22 @@ export function broadcastBinary(
 export function negate(x: ArrayLike<number>): Float32Array {
   const out = new Float32Array(x.length);
   for (let i = 0; i < out.length; i++) out[i] = -1 * (x[i] as number);
+  return out;
+}
+
+/** tfjs's `Relu` (`Math.max(0, x)`) over float32 values. */
+export function reluValues(x: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < out.length; i++) out[i] = Math.max(0, x[i] as number);
+  return out;
+}
+
+/** tfjs's `Step` (NaN stays NaN, 1 above 0, else `alpha`) over float32 values. */
+export function stepValues(x: ArrayLike<number>, alpha: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < out.length; i++) {
+    const v = x[i] as number;
+    out[i] = Number.isNaN(v) ? Number.NaN : v > 0 ? 1 : alpha;
+  }
   return out;
 }

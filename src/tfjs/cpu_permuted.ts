@@ -13,51 +13,7 @@
  * reduced axes in the order they were given), then stores it into the output array as tfjs does.
  */
 import { CPU_ARRAY_TYPES, type CpuNumericDtype } from './cpu_dtypes';
-
-function stridesOf(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = s;
-    s *= shape[d] as number;
-  }
-  return strides;
-}
-
-function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-/**
- * Walks `shape` in row-major order, calling `visit(innerCount)` once per innermost run with
- * `offsets[j]` set to the run's start in the j-th addressing (`strides[j]` per axis). Nothing is
- * visited when the shape is empty (a zero-sized axis).
- */
-function forEachRun(shape: readonly number[], strides: readonly (readonly number[])[], offsets: number[], visit: (run: number) => void) {
-  const rank = shape.length;
-  if (sizeOf(shape) === 0) return;
-  offsets.fill(0);
-  if (rank === 0) {
-    visit(1);
-    return;
-  }
-  const run = shape[rank - 1] as number;
-  const rows = sizeOf(shape) / run;
-  const idx = new Array<number>(rank).fill(0);
-  for (let r = 0; r < rows; r++) {
-    visit(run);
-    for (let d = rank - 2; d >= 0; d--) {
-      for (let j = 0; j < strides.length; j++) offsets[j] = (offsets[j] as number) + ((strides[j] as number[])[d] as number);
-      if (++(idx[d] as number) < (shape[d] as number)) break;
-      for (let j = 0; j < strides.length; j++) {
-        offsets[j] = (offsets[j] as number) - (shape[d] as number) * ((strides[j] as number[])[d] as number);
-      }
-      idx[d] = 0;
-    }
-  }
-}
+import { forEachRun, sizeOf, stridesOf } from './cpu_strided';
 
 /** `values` (row-major, of `shape`) with its axes reordered: output axis i is input axis `perm[i]`. */
 export function transposeFlat(

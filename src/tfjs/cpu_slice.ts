@@ -10,6 +10,7 @@
  */
 
 import { CPU_ARRAY_TYPES, type CpuNumericDtype } from './cpu_dtypes';
+import { forEachRun, sizeOf, stridesOf } from './cpu_strided';
 
 /**
  * Copies the box `begin .. begin + size` of a row-major tensor of `shape` out of `values`.
@@ -23,34 +24,17 @@ export function sliceStrided(
   size: readonly number[],
   dtype: CpuNumericDtype,
 ): Float32Array | Int32Array | Uint8Array {
-  const rank = shape.length;
-  let length = 1;
-  for (let d = 0; d < rank; d++) length *= size[d] as number;
+  const length = sizeOf(size);
   const out = new CPU_ARRAY_TYPES[dtype](length);
-  if (length === 0) return out;
-  if (rank === 0) {
-    out[0] = values[0] as number;
-    return out;
-  }
-  const strides = new Array<number>(rank);
-  strides[rank - 1] = 1;
-  for (let d = rank - 2; d >= 0; d--) strides[d] = (strides[d + 1] as number) * (shape[d + 1] as number);
-  let offset = 0;
-  for (let d = 0; d < rank; d++) offset += (begin[d] as number) * (strides[d] as number);
-  const run = size[rank - 1] as number;
-  const rows = length / run;
-  // Odometer over every axis but the last: idx[d] counts 0 .. size[d] - 1, offset follows it.
-  const idx = new Array<number>(rank).fill(0);
+  const strides = stridesOf(shape);
+  let base = 0;
+  for (let d = 0; d < shape.length; d++) base += (begin[d] as number) * (strides[d] as number);
+  const offsets = [0];
   let o = 0;
-  for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < run; k++) out[o + k] = values[offset + k] as number;
+  forEachRun(size, [strides], offsets, (run) => {
+    const from = base + (offsets[0] as number);
+    for (let k = 0; k < run; k++) out[o + k] = values[from + k] as number;
     o += run;
-    for (let d = rank - 2; d >= 0; d--) {
-      offset += strides[d] as number;
-      if (++(idx[d] as number) < (size[d] as number)) break;
-      offset -= (size[d] as number) * (strides[d] as number);
-      idx[d] = 0;
-    }
-  }
+  });
   return out;
 }

@@ -8,10 +8,10 @@
  * `wasm`) have kernels of their own and are never touched.
  */
 import { OcrPerfkitTypeError } from '../errors';
-import { type Conv2DForwardInfo, conv2dForwardNhwc, reluValues, stepValues } from './cpu_conv2d';
+import { type Conv2DForwardInfo, conv2dForwardNhwc } from './cpu_conv2d';
 import { conv2dFilterGradNhwc } from './cpu_conv_filter_grad';
 import { conv2dInputGradNhwc } from './cpu_conv_input_grad';
-import { type BinaryOp, broadcastBinary, negate } from './cpu_elementwise';
+import { type BinaryOp, broadcastBinary, negate, reluValues, stepValues } from './cpu_elementwise';
 import { isCpuNumericDtype } from './cpu_dtypes';
 import { sumOverAxes, transposeFlat } from './cpu_permuted';
 import { resizeBilinearGradNhwc } from './cpu_resize_bilinear_grad';
